@@ -1,0 +1,55 @@
+# The README's two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+ASSETS := static/vendor/.installed
+
+.PHONY: run test lint install assets schema clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+# GraphiQL's browser assets come from the npm registry at set-up and are served by the server.
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	$(BIN)/python -m web.vendor
+	touch $@
+
+install: $(STAMP) $(ASSETS)
+
+run: install
+	$(BIN)/peoplegraph migrate
+	$(BIN)/peoplegraph seed --demo --if-empty
+	$(BIN)/peoplegraph serve --port $(PORT)
+
+test: $(TEST_STAMP) $(ASSETS)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(BIN)/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+		PEOPLEGRAPH_TEST_BACKEND=postgres $(BIN)/pytest; \
+	fi
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+schema: $(STAMP)
+	$(BIN)/peoplegraph export-schema -o schema.graphql
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

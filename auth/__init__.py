@@ -1,0 +1,1 @@
+"""Authentication and authorization: OAuth 2 server, tokens, scopes, principal and policy."""

@@ -1,0 +1,63 @@
+"""`serve`, `migrate` and `export-schema`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import db
+from config import ROOT, load_settings
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    serve = commands.add_parser("serve", help="Serve the API (HTTP and WebSocket) with uvicorn.")
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=1, help="Worker processes (use with PostgreSQL).")
+    serve.set_defaults(handler=_serve)
+
+    migrate = commands.add_parser("migrate", help="Apply database migrations not yet applied.")
+    migrate.set_defaults(handler=_migrate)
+
+    export = commands.add_parser("export-schema", help="Print the GraphQL schema (SDL).")
+    export.add_argument("--output", "-o", help="Write to this file instead of standard output.")
+    export.set_defaults(handler=_export_schema)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = load_settings()
+    asyncio.run(db.migrate(settings.database_url))
+    uvicorn.run(
+        "server:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+        log_level="info",
+        app_dir=str(ROOT),
+    )
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    asyncio.run(db.migrate(settings.database_url))
+    print("migrations applied")
+    return 0
+
+
+def _export_schema(args: argparse.Namespace) -> int:
+    from schema import schema
+
+    sdl = schema.as_str() + "\n"
+    if args.output:
+        Path(args.output).write_text(sdl)
+    else:
+        sys.stdout.write(sdl)
+    return 0

@@ -1,0 +1,61 @@
+"""Settings read from the environment, once, in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+DEFAULT_RETRY_SCHEDULE = (0, 5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+def _schedule(raw: str | None) -> tuple[int, ...]:
+    if not raw:
+        return DEFAULT_RETRY_SCHEDULE
+    return tuple(int(part) for part in raw.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    redis_url: str | None
+    issuer: str
+    cors_origins: tuple[str, ...]
+    webhook_allow_private: bool
+    webhook_retry_schedule: tuple[int, ...]
+    webhook_failure_threshold: int
+    access_token_ttl: int
+    refresh_token_ttl: int
+    run_dispatcher: bool
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def load_settings() -> Settings:
+    data_dir = Path(os.environ.get("PEOPLEGRAPH_DATA_DIR", ROOT / "data")).resolve()
+    default_db = f"sqlite://{data_dir / 'peoplegraph.db'}?busy_timeout=5000"
+    port = os.environ.get("PORT", "8000")
+    origins = os.environ.get("PEOPLEGRAPH_CORS_ORIGINS", "")
+    return Settings(
+        data_dir=data_dir,
+        database_url=os.environ.get("DATABASE_URL") or default_db,
+        redis_url=os.environ.get("REDIS_URL") or None,
+        issuer=(os.environ.get("PEOPLEGRAPH_ISSUER") or f"http://127.0.0.1:{port}").rstrip("/"),
+        cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+        webhook_allow_private=_flag("PEOPLEGRAPH_WEBHOOK_ALLOW_PRIVATE"),
+        webhook_retry_schedule=_schedule(os.environ.get("PEOPLEGRAPH_WEBHOOK_RETRY_SCHEDULE")),
+        webhook_failure_threshold=_int("PEOPLEGRAPH_WEBHOOK_FAILURE_THRESHOLD", 20),
+        access_token_ttl=_int("PEOPLEGRAPH_ACCESS_TOKEN_TTL", 900),
+        refresh_token_ttl=_int("PEOPLEGRAPH_REFRESH_TOKEN_TTL", 30 * 24 * 3600),
+        run_dispatcher=not _flag("PEOPLEGRAPH_NO_DISPATCHER"),
+    )

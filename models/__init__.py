@@ -1,0 +1,12 @@
+"""Tortoise models, one module per domain. Imports nothing of ours."""
+
+MODEL_MODULES = [
+    "models.employees",
+    "models.teams",
+    "models.tasks",
+    "models.mentorships",
+    "models.training",
+    "models.events",
+    "models.oauth",
+    "models.webhooks",
+]

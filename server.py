@@ -1,0 +1,57 @@
+"""The Starlette app: routes, middleware and lifespan. `python server.py` serves."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+import db
+from tortoise import connections
+from config import Settings, load_settings
+
+
+async def healthz(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    try:
+        conn = connections.get("default")
+        await conn.execute_query("SELECT 1")
+    except Exception as exc:  # any failure means "not ready"; say why
+        return JSONResponse({"status": "unavailable", "error": str(exc)}, status_code=503)
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
+    """Build the app. Tests pass `manage_db=False` and set the database up themselves."""
+    settings = settings or load_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if manage_db:
+            await db.init_db(settings.database_url)
+        try:
+            yield
+        finally:
+            if manage_db:
+                await db.close_db()
+
+    routes = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.settings = settings
+    return app
+
+
+if __name__ == "__main__":
+    from cli import main
+
+    raise SystemExit(main(["serve"]))
