@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 ASSETS := static/vendor/.installed
 
-.PHONY: run test lint install assets schema clean
+.PHONY: run test lint install assets schema clean migrations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,3 +53,11 @@ schema: $(STAMP)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor
+
+# Before the first release the initial migration is regenerated from the models; hand-written
+# migrations (0002_…) are kept aside meanwhile.
+migrations: $(STAMP)
+	mkdir -p .migrations-keep && mv migrations/0002_*.py .migrations-keep/
+	rm -f migrations/0001_initial.py
+	$(BIN)/tortoise -c db.TORTOISE_ORM makemigrations
+	mv .migrations-keep/*.py migrations/ && rmdir .migrations-keep

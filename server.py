@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 import db
+from auth import routes as auth_routes
 from tortoise import connections
 from config import Settings, load_settings
 
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if manage_db:
             await db.init_db(settings.database_url)
+        await auth_routes.startup(settings)
         try:
             yield
         finally:
@@ -45,6 +47,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        *auth_routes.oauth_routes(settings),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings

@@ -1,0 +1,1 @@
+"""GraphiQL page (filled in by the GraphiQL work)."""
