@@ -8,12 +8,15 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 import db
 from auth import routes as auth_routes
 from tortoise import connections
 from config import Settings, load_settings
+from schema import schema
+from schema.view import GraphQLEndpoint
+from web.graphiql import static_mount
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -44,10 +47,14 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             if manage_db:
                 await db.close_db()
 
+    graphql = GraphQLEndpoint(schema, settings)
     routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         *auth_routes.oauth_routes(settings),
+        static_mount(),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings

@@ -1,9 +1,137 @@
-"""Sub-commands of this concern (registered by cli/__init__.py)."""
+"""`client create|list|revoke`, `token` and `keys rotate`: the operator's OAuth tools."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from typing import Any
+
+from cli._run import run_with_db
+from config import Settings, load_settings
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    return None
+    client = commands.add_parser("client", help="Register, list and revoke OAuth clients.")
+    actions = client.add_subparsers(dest="client_command", required=True, metavar="ACTION")
+
+    create = actions.add_parser("create", help="Register a client; prints its id and (once) its secret.")
+    create.add_argument("--name", required=True)
+    create.add_argument("--grant", required=True, choices=["client_credentials", "authorization_code"])
+    create.add_argument("--scopes", required=True, help='Space-separated, e.g. "employees:read tasks:read".')
+    create.add_argument("--redirect-uri", action="append", default=[], dest="redirect_uris", metavar="URI")
+    create.add_argument("--public", action="store_true", help="No secret (mobile and single-page apps).")
+    create.add_argument("--first-party", action="store_true", help="Skip the consent page.")
+    create.add_argument("--json", action="store_true")
+    create.set_defaults(handler=_create)
+
+    listing = actions.add_parser("list", help="List registered clients.")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_list)
+
+    revoke = actions.add_parser("revoke", help="Refuse a client from now on and end its refresh tokens.")
+    revoke.add_argument("client_id")
+    revoke.set_defaults(handler=_revoke)
+
+    token = commands.add_parser("token", help="Mint an access token by hand (an operator's tool).")
+    who = token.add_mutually_exclusive_group(required=True)
+    who.add_argument("--employee", metavar="EMAIL", help="A user token acting for this employee.")
+    who.add_argument("--client-id", help="A service token for this registered client.")
+    token.add_argument("--scopes", default="", help="Space-separated; default: all the client may have.")
+    token.add_argument("--json", action="store_true")
+    token.set_defaults(handler=_token)
+
+    keys = commands.add_parser("keys", help="Token signing keys.")
+    key_actions = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    rotate = key_actions.add_parser("rotate", help="Sign with a new key; old keys keep verifying.")
+    rotate.set_defaults(handler=_rotate)
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def _create(args: argparse.Namespace) -> int:
+    from auth.clients import ClientError, create_client
+
+    async def work(settings: Settings) -> Any:
+        return await create_client(
+            name=args.name,
+            grant=args.grant,
+            scopes=args.scopes,
+            redirect_uris=args.redirect_uris,
+            public=args.public,
+            first_party=args.first_party,
+        )
+
+    try:
+        client = run_with_db(work)
+    except ClientError as exc:
+        return _fail(str(exc))
+    if args.json:
+        print(json.dumps(client.as_dict()))
+        return 0
+    print(f"client_id:     {client.client_id}")
+    if client.client_secret:
+        print(f"client_secret: {client.client_secret}")
+        print("Store the secret now: it is not shown again.")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from auth.clients import list_clients
+
+    async def work(settings: Settings) -> Any:
+        return await list_clients()
+
+    rows = run_with_db(work)
+    if args.json:
+        print(json.dumps(rows))
+        return 0
+    for row in rows:
+        flags = [f for f in ("public", "first_party", "revoked") if row[f]]
+        print(f"{row['client_id']}\t{row['name']}\t{','.join(row['grant_types'])}\t{' '.join(flags)}")
+    return 0
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    from auth.clients import revoke_client
+
+    async def work(settings: Settings) -> bool:
+        return await revoke_client(args.client_id)
+
+    if not run_with_db(work):
+        return _fail(f"no active client {args.client_id}")
+    print(f"revoked {args.client_id}")
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    from authlib.oauth2 import OAuth2Error
+
+    from auth.clients import ClientError, mint_token
+
+    async def work(settings: Settings) -> Any:
+        return await mint_token(
+            settings, scopes=args.scopes, employee_email=args.employee, client_id=args.client_id
+        )
+
+    try:
+        token = run_with_db(work)
+    except (ClientError, OAuth2Error) as exc:
+        return _fail(getattr(exc, "description", None) or str(exc))
+    if args.json:
+        print(json.dumps(token))
+    else:
+        print(token["access_token"])
+    return 0
+
+
+def _rotate(args: argparse.Namespace) -> int:
+    from auth.keys import rotate_keys
+
+    ring = rotate_keys(load_settings().data_dir)
+    print(f"signing with {ring.current_kid}; {len(ring.keys.keys)} key(s) published")
+    print("Running servers pick the new key up on restart; they already accept its tokens.")
+    return 0

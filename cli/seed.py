@@ -1,8 +1,12 @@
-"""`seed --demo` and `seed --scale N` (filled in by the seed module)."""
+"""`seed --demo` and `seed --scale N`: deterministic demo or benchmark data."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+
+from cli._run import run_with_db
+from config import Settings
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -15,4 +19,40 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _seed(args: argparse.Namespace) -> int:
-    raise SystemExit("seed: not available yet")
+    from cli.seed_common import SeedRefused
+
+    if args.scale is not None and args.scale < 1:
+        print("seed: --scale takes a whole number >= 1", file=sys.stderr)
+        return 2
+    try:
+        return run_with_db(lambda settings: _work(args, settings))
+    except SeedRefused as refused:
+        print(f"seed: refused: {refused}", file=sys.stderr)
+        return 1
+
+
+async def _work(args: argparse.Namespace, settings: Settings) -> int:
+    from auth.passwords import hash_password
+    from cli.seed_common import check_empty, format_counts
+    from cli.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+    from cli.seed_scale import seed_scale
+
+    if args.if_empty and not await check_empty(if_empty=True):
+        print("seed: employees already exist; nothing to do (--if-empty)")
+        return 0
+    password_hash = hash_password(DEMO_PASSWORD)  # once, shared by every seeded employee
+    if args.demo:
+        counts = await seed_demo(password_hash=password_hash)
+        assert counts is not None
+        print("seed: demo data written:")
+        print(format_counts(counts))
+        print(f"Demo accounts (password {DEMO_PASSWORD!r}):")
+        for account in DEMO_ACCOUNTS:
+            print(f"  {account.email:<32} {account.role:<9} {account.description}")
+        return 0
+    result = await seed_scale(args.scale, password_hash=password_hash)
+    timings = {key: result.pop(key) for key in ("plan_ms", "write_ms")}
+    print(f"seed: scale {args.scale} benchmark data written:")
+    print(format_counts(result))
+    print(f"  planned in {timings['plan_ms']} ms, written in {timings['write_ms']} ms")
+    return 0

@@ -35,6 +35,8 @@ class OAuthCode(Model):
     code_challenge = fields.CharField(max_length=128, null=True)
     code_challenge_method = fields.CharField(max_length=16, null=True)
     nonce = fields.CharField(max_length=255, null=True)
+    # The refresh-token family the code's tokens will belong to: a reused code revokes it.
+    family_id = fields.CharField(max_length=64, null=True)
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
     created_at = created_at()
@@ -44,11 +46,17 @@ class OAuthCode(Model):
 
 
 class OAuthToken(Model):
-    """A refresh token (hashed), its family for reuse detection, and its revocation."""
+    """A refresh token (hashed), its family for reuse detection, and its revocation.
+
+    kind "refresh": a refresh token; revoking it (or its family) also refuses the access token
+    issued with it (`access_token_jti`). kind "revoked_access": a revoked access token, by jti,
+    kept until the token would have expired anyway.
+    """
 
     id = fields.IntField(primary_key=True)
-    refresh_token_hash = fields.CharField(max_length=128, unique=True)
-    family_id = fields.CharField(max_length=64, db_index=True)
+    kind = fields.CharField(max_length=16, default="refresh")
+    refresh_token_hash = fields.CharField(max_length=128, unique=True, null=True)
+    family_id = fields.CharField(max_length=64, db_index=True, null=True)
     client_id = fields.CharField(max_length=64, db_index=True)
     employee_id = fields.IntField(null=True, db_index=True)
     scope = fields.TextField(default="")

@@ -107,3 +107,36 @@ async def http(app) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
+
+
+@pytest.fixture
+async def auth_started(settings):
+    """Signing keys and built-in clients, as the app's lifespan would set them up."""
+    from auth import routes
+
+    await routes.startup(settings)
+    return settings
+
+
+@pytest.fixture
+def tokens(auth_started):
+    """Mint access tokens: `await tokens(employee_email, scopes)`; no e-mail mints a service token."""
+    from auth.clients import create_client, mint_token
+    from tests.graphql_client import EVERY_SCOPE
+
+    async def make(email: str | None = None, scopes: str = EVERY_SCOPE) -> str:
+        if email is None:
+            created = await create_client(name="test service", grant="client_credentials", scopes=EVERY_SCOPE)
+            client_id = created.client_id
+            return (await mint_token(auth_started, scopes=scopes, client_id=client_id))["access_token"]
+        return (await mint_token(auth_started, scopes=scopes, employee_email=email))["access_token"]
+
+    return make
+
+
+@pytest.fixture
+def graphql(http):
+    """A GraphQL client factory: `graphql(token)` (no token: anonymous)."""
+    from tests.graphql_client import GraphQLClient
+
+    return lambda token=None: GraphQLClient(http, token)

@@ -1,0 +1,181 @@
+"""Operator tools: register, list and revoke OAuth clients; mint a token by hand.
+
+Also keeps the built-in clients in place: `peoplegraph-graphiql`, the public first-party client
+the GraphiQL page signs in with (redirect URI exactly `{issuer}/graphql`), and
+`peoplegraph-cli`, the client named in tokens an operator mints with `peoplegraph token`
+(it has no secret and no grant: nobody can use it at the token endpoint).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from auth import store, tokens
+from auth.scopes import ALL_SCOPES, parse_scopes
+from config import Settings
+from models.employees import Employee
+from models.oauth import OAuthClient, OAuthToken
+
+GRAPHIQL_CLIENT_ID = "peoplegraph-graphiql"
+CLI_CLIENT_ID = "peoplegraph-cli"
+GRANTS = {
+    "client_credentials": ["client_credentials"],
+    "authorization_code": ["authorization_code", "refresh_token"],
+}
+
+
+class ClientError(ValueError):
+    """A client registration the operator should fix."""
+
+
+@dataclass(frozen=True)
+class NewClient:
+    client_id: str
+    client_secret: str | None  # shown once; only its digest is stored
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"client_id": self.client_id, "client_secret": self.client_secret}
+
+
+def graphiql_redirect_uri(settings: Settings) -> str:
+    return f"{settings.issuer}/graphql"
+
+
+async def _upsert_builtin(client_id: str, **values: Any) -> None:
+    row = await OAuthClient.get_or_none(client_id=client_id)
+    if row is None:
+        await OAuthClient.create(client_id=client_id, **values)
+        return
+    changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+    if changed or row.revoked_at is not None:
+        await OAuthClient.filter(id=row.id).update(revoked_at=None, **changed)
+
+
+async def ensure_graphiql_client(settings: Settings) -> None:
+    """Create or update the built-in clients (idempotent; safe with several workers)."""
+    everything = " ".join(ALL_SCOPES)
+    await _upsert_builtin(
+        GRAPHIQL_CLIENT_ID,
+        name="GraphiQL",
+        client_secret_hash=None,
+        grant_types=GRANTS["authorization_code"],
+        redirect_uris=[graphiql_redirect_uri(settings)],
+        scopes=everything,
+        public=True,
+        first_party=True,
+    )
+    await _upsert_builtin(
+        CLI_CLIENT_ID,
+        name="peoplegraph command line",
+        client_secret_hash=None,
+        grant_types=[],
+        redirect_uris=[],
+        scopes=everything,
+        public=False,
+        first_party=True,
+    )
+
+
+def _check_redirect_uri(uri: str) -> None:
+    parts = urlsplit(uri)
+    loopback = parts.hostname in {"localhost", "127.0.0.1", "::1"}
+    if parts.fragment or not parts.hostname:
+        raise ClientError(f"redirect URI {uri!r} must be absolute and have no fragment")
+    if parts.scheme == "https" or (parts.scheme == "http" and loopback):
+        return
+    # A native app's private-use scheme (RFC 8252 7.1), e.g. com.example.app:/callback.
+    if parts.scheme not in {"http", "https"} and "." in parts.scheme:
+        return
+    raise ClientError(f"redirect URI {uri!r} must use https (http only for localhost)")
+
+
+async def create_client(
+    *,
+    name: str,
+    grant: str,
+    scopes: str,
+    redirect_uris: list[str] | None = None,
+    public: bool = False,
+    first_party: bool = False,
+) -> NewClient:
+    if grant not in GRANTS:
+        raise ClientError(f"grant must be one of {', '.join(GRANTS)}")
+    wanted = scopes.split()
+    unknown = sorted(set(wanted) - set(ALL_SCOPES))
+    if unknown or not wanted:
+        raise ClientError(f"unknown or missing scopes: {' '.join(unknown) or '(none given)'}")
+    uris = list(redirect_uris or [])
+    if grant == "authorization_code" and not uris:
+        raise ClientError("an authorization_code client needs at least one --redirect-uri")
+    if grant == "client_credentials" and public:
+        raise ClientError("a client_credentials client must be confidential (it has a secret)")
+    for uri in uris:
+        _check_redirect_uri(uri)
+    client_id = "pgc_" + secrets.token_urlsafe(16)
+    secret = None if public else store.new_secret("pgs_")
+    await OAuthClient.create(
+        client_id=client_id,
+        client_secret_hash=store.digest(secret) if secret else None,
+        name=name,
+        grant_types=GRANTS[grant],
+        redirect_uris=uris,
+        scopes=" ".join(s for s in ALL_SCOPES if s in wanted),
+        public=public,
+        first_party=first_party,
+    )
+    return NewClient(client_id=client_id, client_secret=secret)
+
+
+async def list_clients() -> list[dict[str, Any]]:
+    rows = await OAuthClient.all().order_by("id")
+    return [
+        {
+            "client_id": row.client_id,
+            "name": row.name,
+            "grant_types": row.grant_types,
+            "redirect_uris": row.redirect_uris,
+            "scopes": row.scopes,
+            "public": row.public,
+            "first_party": row.first_party,
+            "revoked": row.revoked_at is not None,
+        }
+        for row in rows
+    ]
+
+
+async def revoke_client(client_id: str) -> bool:
+    """Refuse the client from now on and end every refresh token it holds."""
+    now = datetime.now(UTC)
+    updated = await OAuthClient.filter(client_id=client_id, revoked_at__isnull=True).update(revoked_at=now)
+    await OAuthToken.filter(client_id=client_id, revoked_at__isnull=True).update(revoked_at=now)
+    return bool(updated)
+
+
+async def mint_token(
+    settings: Settings, *, scopes: str, employee_email: str | None = None, client_id: str | None = None
+) -> dict[str, Any]:
+    """An access token for an employee (client `peoplegraph-cli`) or a service client, by hand."""
+    from auth.server import build_server
+
+    if not tokens.is_configured():
+        tokens.configure(settings)
+    await ensure_graphiql_client(settings)
+    owner = None
+    if employee_email is not None:
+        employee = await Employee.filter(email__iexact=employee_email.strip()).first()
+        owner = await store.get_owner(employee.id) if employee else None
+        if owner is None:
+            raise ClientError(f"no active employee with e-mail {employee_email}")
+    client = await store.get_client(client_id or CLI_CLIENT_ID)
+    if client is None:
+        raise ClientError(f"no active client {client_id}")
+    if not parse_scopes(scopes) and scopes.strip():
+        raise ClientError(f"unknown scopes: {scopes}")
+    server = build_server(settings)
+    return server.generate_token(
+        grant_type="operator", client=client, user=owner, scope=scopes or None, include_refresh_token=False
+    )

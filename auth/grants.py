@@ -1,0 +1,103 @@
+"""The grants peoplegraph allows: client credentials, authorization code + PKCE, refresh.
+
+Authlib's server is synchronous and runs in a worker thread; these hooks reach the async ORM
+with `anyio.from_thread.run`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from anyio import from_thread
+from authlib.oauth2.rfc6749 import grants
+from authlib.oauth2.rfc6749.errors import (
+    InvalidGrantError,
+    InvalidRequestError,
+    InvalidScopeError,
+    UnauthorizedClientError,
+)
+from authlib.oauth2.rfc6749.util import scope_to_list
+from authlib.oauth2.rfc7636 import CodeChallenge
+
+from auth import store
+
+_CLIENT_AUTH = ["client_secret_basic", "client_secret_post", "none"]
+
+
+class S256CodeChallenge(CodeChallenge):
+    """PKCE with S256 only (`plain` protects nothing), required from public clients."""
+
+    DEFAULT_CODE_CHALLENGE_METHOD = "S256"
+    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
+
+    def validate_code_challenge(self, grant: Any, redirect_uri: str) -> None:
+        data = grant.request.payload.data
+        client = grant.request.client
+        if client is not None and client.public and not data.get("code_challenge"):
+            raise InvalidRequestError("Public clients must send a PKCE 'code_challenge' (S256).")
+        if data.get("code_challenge") and not data.get("code_challenge_method"):
+            raise InvalidRequestError("Send 'code_challenge_method=S256'.")
+        super().validate_code_challenge(grant, redirect_uri)
+
+
+class ClientCredentialsGrant(grants.ClientCredentialsGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+
+
+class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = _CLIENT_AUTH
+
+    def save_authorization_code(self, code: str, request: Any) -> None:
+        data = request.payload.data
+        from_thread.run(
+            lambda: store.save_code(
+                code,
+                client_id=request.client.get_client_id(),
+                employee_id=request.user.get_user_id(),
+                redirect_uri=request.payload.redirect_uri or request.client.get_default_redirect_uri(),
+                scope=request.scope or "",
+                code_challenge=data.get("code_challenge"),
+                code_challenge_method=data.get("code_challenge_method"),
+            )
+        )
+
+    def query_authorization_code(self, code: str, client: Any) -> Any:
+        return from_thread.run(store.claim_code, code, client.get_client_id())
+
+    def delete_authorization_code(self, authorization_code: Any) -> None:
+        # Already marked used when claimed, so that a replay can be told from a typo.
+        return None
+
+    def authenticate_user(self, authorization_code: Any) -> Any:
+        return from_thread.run(store.get_owner, authorization_code.employee_id)
+
+
+class RefreshTokenGrant(grants.RefreshTokenGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = _CLIENT_AUTH
+    INCLUDE_NEW_REFRESH_TOKEN = True
+
+    def validate_token_request(self) -> None:
+        client = self.authenticate_token_endpoint_client()
+        if not client.check_grant_type(self.GRANT_TYPE):
+            raise UnauthorizedClientError("The client may not use 'grant_type=refresh_token'.")
+        self.request.client = client
+        value = self.request.form.get("refresh_token")
+        if not value:
+            raise InvalidRequestError("Missing 'refresh_token' in request.")
+        # Claimed before anything else can fail, so two concurrent uses cannot both succeed.
+        row = from_thread.run(store.claim_refresh_token, value, client.get_client_id())
+        if row is None:
+            raise InvalidGrantError("The refresh token is invalid, expired or revoked.")
+        asked = self.request.payload.scope
+        if asked and not set(scope_to_list(asked)) <= set(scope_to_list(row.scope)):
+            raise InvalidScopeError()
+        self.request.refresh_token = row
+
+    def authenticate_user(self, refresh_token: Any) -> Any:
+        if refresh_token.employee_id is None:
+            return None
+        return from_thread.run(store.get_owner, refresh_token.employee_id)
+
+    def revoke_old_credential(self, refresh_token: Any) -> None:
+        # Marked rotated when claimed; it stays in the family for reuse detection.
+        return None

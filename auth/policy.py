@@ -1,0 +1,177 @@
+"""The one policy module: who may see which objects and who may act on them.
+
+A `Policy` is built once per request (or per subscription event) from the principal. It knows
+the viewer's role, the viewer's transitive reports (one recursive query, not one per row) and
+the viewer's teams, and answers two kinds of questions with the same rules:
+
+- `visible_*()` returns a `Q` filter, so lists and counts are filtered in SQL;
+- `can_*()` answers for one loaded row (node lookups, capability fields, mutations).
+
+Scopes are checked where a field is declared (schema/permissions.py); this module checks the
+relationship. Both must allow an action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tortoise.connection import connections
+from tortoise.expressions import Q
+
+from auth.principal import Principal
+from auth.scopes import Scope
+from models.employees import Employee, EmployeeRole
+from models.mentorships import Mentorship, MentorshipStatus
+from models.tasks import Task
+from models.teams import MembershipRole, TeamMembership
+from models.training import Enrollment, TrainingSession
+
+_PRIVILEGED_ROLES = (EmployeeRole.HR, EmployeeRole.ADMIN)
+
+
+async def _transitive_reports(employee_id: int) -> frozenset[int]:
+    sql = (
+        "WITH RECURSIVE chain(id) AS ("
+        f" SELECT id FROM employees WHERE manager_id = {int(employee_id)}"
+        " UNION SELECT e.id FROM employees e JOIN chain c ON e.manager_id = c.id"
+        ") SELECT id FROM chain"
+    )
+    _, rows = await connections.get("default").execute_query(sql)
+    return frozenset(int(r["id"]) for r in rows)
+
+
+@dataclass(frozen=True)
+class Policy:
+    principal: Principal | None
+    viewer: Employee | None = None
+    reports: frozenset[int] = frozenset()
+    teams: frozenset[int] = frozenset()
+    led_teams: frozenset[int] = frozenset()
+    _everyone: bool = field(default=False)
+
+    @classmethod
+    async def load(cls, principal: Principal | None) -> Policy:
+        """Two or three small queries, once per request."""
+        if principal is None or principal.is_service:
+            return cls(principal, _everyone=principal is not None)
+        viewer = await Employee.get_or_none(id=principal.employee_id)
+        if viewer is None:
+            return cls(principal)
+        memberships = await TeamMembership.filter(employee_id=viewer.id).values_list("team_id", "role")
+        return cls(
+            principal,
+            viewer=viewer,
+            reports=await _transitive_reports(viewer.id),
+            teams=frozenset(team for team, _ in memberships),
+            led_teams=frozenset(team for team, role in memberships if role == MembershipRole.LEAD),
+            _everyone=viewer.role in _PRIVILEGED_ROLES,
+        )
+
+    # --- who the viewer is -------------------------------------------------------------
+    @property
+    def viewer_id(self) -> int | None:
+        return self.viewer.id if self.viewer else None
+
+    @property
+    def is_service(self) -> bool:
+        return self.principal is not None and self.principal.is_service
+
+    @property
+    def is_hr(self) -> bool:
+        return self.viewer is not None and self.viewer.role in _PRIVILEGED_ROLES
+
+    @property
+    def sees_everything(self) -> bool:
+        """HR and service tokens see every object (their scopes still apply)."""
+        return self._everyone
+
+    def _self_and_reports(self) -> set[int]:
+        return {self.viewer.id, *self.reports} if self.viewer else set()
+
+    def manages(self, employee_id: int) -> bool:
+        return employee_id in self.reports
+
+    def is_self_or_manager_of(self, employee_id: int) -> bool:
+        return employee_id == self.viewer_id or self.manages(employee_id)
+
+    # --- employees -----------------------------------------------------------------------
+    def can_read_sensitive(self, employee_id: int) -> bool:
+        if employee_id == self.viewer_id and self.viewer is not None:
+            return True
+        has_scope = self.principal is not None and self.principal.has_scope(Scope.EMPLOYEES_SENSITIVE)
+        return has_scope and (self.is_service or self.is_hr)
+
+    # --- tasks ---------------------------------------------------------------------------
+    def visible_tasks(self) -> Q:
+        if self.sees_everything:
+            return Q()
+        if self.viewer is None:
+            return Q(id__in=[])
+        return (
+            Q(assignee_id__in=self._self_and_reports())
+            | Q(creator_id=self.viewer.id)
+            | Q(team_id__in=list(self.teams))
+        )
+
+    def can_see_task(self, task: Task) -> bool:
+        if self.sees_everything:
+            return True
+        if self.viewer is None:
+            return False
+        return (
+            self.is_self_or_manager_of(task.assignee_id)
+            or task.creator_id == self.viewer.id
+            or (task.team_id is not None and task.team_id in self.teams)
+        )
+
+    def can_update_task(self, task: Task) -> bool:
+        """The assignee, the creator, managers above the assignee, the team's leads, HR, services."""
+        if self.sees_everything:
+            return True
+        if self.viewer is None:
+            return False
+        return (
+            self.is_self_or_manager_of(task.assignee_id)
+            or task.creator_id == self.viewer.id
+            or (task.team_id is not None and task.team_id in self.led_teams)
+        )
+
+    # --- mentorships ---------------------------------------------------------------------
+    def visible_mentorships(self) -> Q:
+        if self.sees_everything:
+            return Q()
+        people = self._self_and_reports()
+        return Q(mentor_id__in=people) | Q(mentee_id__in=people)
+
+    def can_see_mentorship(self, mentorship: Mentorship) -> bool:
+        if self.sees_everything:
+            return True
+        return self.is_self_or_manager_of(mentorship.mentor_id) or self.is_self_or_manager_of(
+            mentorship.mentee_id
+        )
+
+    def can_respond_to_mentorship(self, mentorship: Mentorship) -> bool:
+        """Only the mentor answers a request, and only while it is proposed."""
+        return mentorship.status == MentorshipStatus.PROPOSED and mentorship.mentor_id == self.viewer_id
+
+    # --- training ------------------------------------------------------------------------
+    def visible_enrollments(self) -> Q:
+        if self.sees_everything:
+            return Q()
+        if self.viewer is None:
+            return Q(id__in=[])
+        return Q(employee_id__in=self._self_and_reports()) | Q(session__instructor_id=self.viewer.id)
+
+    def can_see_enrollment(self, enrollment: Enrollment, session: TrainingSession | None = None) -> bool:
+        if self.sees_everything:
+            return True
+        if self.is_self_or_manager_of(enrollment.employee_id):
+            return True
+        return session is not None and self.viewer is not None and session.instructor_id == self.viewer.id
+
+    # --- audit and webhooks --------------------------------------------------------------
+    def can_read_audit(self) -> bool:
+        return self.sees_everything
+
+    def can_manage_webhooks(self) -> bool:
+        return self.sees_everything

@@ -1,0 +1,37 @@
+"""The GraphQL surface: types, inputs, enums, payloads, connections and the root types."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from schema.employees import Employee
+from schema.limits import schema_extensions
+from schema.view_extensions import UnauthenticatedStatus
+from schema.mentorships import Mentorship, MentorshipCheckIn
+from schema.query import Query
+from schema.tasks import Task
+from schema.teams import Team
+from schema.training import Enrollment, TrainingCourse, TrainingSession
+
+NODE_TYPES = [Employee, Team, Task, Mentorship, MentorshipCheckIn, TrainingCourse, TrainingSession, Enrollment]
+
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    """Hide the details of unexpected exceptions; errors that carry a code are meant for users."""
+    if error.original_error is None:
+        return False
+    return not (error.extensions and "code" in error.extensions)
+
+
+schema = strawberry.Schema(
+    query=Query,
+    types=NODE_TYPES,
+    extensions=[
+        *schema_extensions(),
+        UnauthenticatedStatus,
+        lambda: MaskErrors(should_mask_error=_should_mask, error_message="Internal server error."),
+    ],
+)

@@ -1,0 +1,40 @@
+"""The typed per-request context every resolver receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from strawberry.types import Info as StrawberryInfo
+
+from auth.policy import Policy
+from auth.principal import Principal
+from config import Settings
+from resolvers.loaders import Loaders
+
+
+@dataclass
+class Context:
+    settings: Settings
+    principal: Principal | None
+    request: Any = None
+    response: Any = None
+    idempotency_key: str | None = None
+    loaders: Loaders = field(init=False)
+    _policy: Policy | None = None
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.policy)
+
+    async def policy(self) -> Policy:
+        """The request's policy, loaded on first use (a couple of small queries)."""
+        if self._policy is None:
+            self._policy = await Policy.load(self.principal)
+        return self._policy
+
+    @property
+    def client_id(self) -> str | None:
+        return self.principal.client_id if self.principal else None
+
+
+Info = StrawberryInfo[Context, None]

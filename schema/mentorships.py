@@ -1,0 +1,144 @@
+"""The Mentorship and MentorshipCheckIn types, filters and orders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from models import employees as em
+from models import mentorships as m
+from resolvers import mentorships as r
+from resolvers.ids import to_global_id
+from resolvers.listing import child_listing
+from resolvers.pagination import PageArgs, SortKey
+from schema.common import After, Before, First, Last, page_args, pk_of
+from schema.context import Info
+from schema.employees import Employee
+from schema.enums import MentorshipStatus, OrderDirection
+from schema.relay import Connection, Node, to_connection
+
+
+@strawberry.enum(description="Fields mentorships can be ordered by.")
+class MentorshipOrderField(Enum):
+    CREATED_AT = strawberry.enum_value("CREATED_AT", description="When the mentorship was requested.")
+    UPDATED_AT = strawberry.enum_value("UPDATED_AT", description="When it last changed.")
+
+
+@strawberry.input(description="How to order mentorships; ties break on ID.")
+class MentorshipOrder:
+    field: MentorshipOrderField = strawberry.field(description="The field to order by.")
+    direction: OrderDirection = strawberry.field(default=OrderDirection.DESC, description="The direction.")
+
+
+def mentorship_sort(order: MentorshipOrder | None) -> SortKey:
+    if order is None:
+        return SortKey("created_at", descending=True)
+    return SortKey(r.MENTORSHIP_ORDER_FIELDS[order.field.value], order.direction == OrderDirection.DESC)
+
+
+@strawberry.input(description="Narrow a list of mentorships; all given conditions must hold.")
+class MentorshipFilter:
+    status: list[MentorshipStatus] | None = strawberry.field(default=None, description="Any of these statuses.")
+    mentor_id: strawberry.ID | None = strawberry.field(default=None, description="Mentored by this employee.")
+    mentee_id: strawberry.ID | None = strawberry.field(default=None, description="Mentoring this employee.")
+    participant_id: strawberry.ID | None = strawberry.field(
+        default=None, description="This employee is mentor or mentee."
+    )
+
+
+def mentorship_filter_kwargs(f: MentorshipFilter | None) -> dict[str, Any]:
+    if f is None:
+        return {}
+    kwargs = {
+        "statuses": [s.value for s in f.status] if f.status else None,
+        "mentor_id": pk_of(f.mentor_id, "Employee"),
+        "mentee_id": pk_of(f.mentee_id, "Employee"),
+        "participant_id": pk_of(f.participant_id, "Employee"),
+    }
+    return {k: v for k, v in kwargs.items() if v is not None}
+
+
+@strawberry.type(description="A note that a mentor and mentee met, and what they discussed.")
+class MentorshipCheckIn(Node):
+    pk: strawberry.Private[int]
+    row: strawberry.Private[m.MentorshipCheckIn]
+    happened_at: datetime = strawberry.field(description="When the meeting took place.")
+    notes: str = strawberry.field(description="What was discussed.")
+    created_at: datetime = strawberry.field(description="When the check-in was logged.")
+
+    @classmethod
+    def from_row(cls, row: m.MentorshipCheckIn) -> MentorshipCheckIn:
+        return cls(
+            id=strawberry.ID(to_global_id("MentorshipCheckIn", row.id)),
+            pk=row.id,
+            row=row,
+            happened_at=row.happened_at,
+            notes=row.notes,
+            created_at=row.created_at,
+        )
+
+    @strawberry.field(description="Who logged the check-in.")
+    async def author(self, info: Info) -> Employee:
+        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.author_id))
+
+    @strawberry.field(description="The mentorship this check-in belongs to.")
+    async def mentorship(self, info: Info) -> Mentorship:
+        return Mentorship.from_row(await info.context.loaders.by_id(m.Mentorship).load(self.row.mentorship_id))
+
+
+@strawberry.type(description="A mentor helping a mentee grow, from request to completion.")
+class Mentorship(Node):
+    pk: strawberry.Private[int]
+    row: strawberry.Private[m.Mentorship]
+    status: MentorshipStatus = strawberry.field(description="Where the mentorship stands.")
+    goals: str = strawberry.field(description="What the mentee wants to achieve.")
+    focus_skills: list[str] = strawberry.field(description="Skills to work on.")
+    started_at: datetime | None = strawberry.field(description="When the mentor accepted.")
+    ended_at: datetime | None = strawberry.field(description="When it was declined, completed or cancelled.")
+    created_at: datetime = strawberry.field(description="When it was requested.")
+
+    @classmethod
+    def from_row(cls, row: m.Mentorship) -> Mentorship:
+        return cls(
+            id=strawberry.ID(to_global_id("Mentorship", row.id)),
+            pk=row.id,
+            row=row,
+            status=MentorshipStatus(row.status),
+            goals=row.goals,
+            focus_skills=list(row.focus_skills or []),
+            started_at=row.started_at,
+            ended_at=row.ended_at,
+            created_at=row.created_at,
+        )
+
+    @strawberry.field(description="The mentor.")
+    async def mentor(self, info: Info) -> Employee:
+        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.mentor_id))
+
+    @strawberry.field(description="The mentee.")
+    async def mentee(self, info: Info) -> Employee:
+        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.mentee_id))
+
+    @strawberry.field(description="Check-ins logged for this mentorship, latest first.")
+    async def check_ins(
+        self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+    ) -> Connection[MentorshipCheckIn]:
+        listing = await child_listing(self.pk, r.check_ins(page_args(first, after, last, before)), info.context.loaders)
+        return to_connection(listing.page, MentorshipCheckIn.from_row, listing.count)
+
+    @strawberry.field(description="Whether you may accept or decline this request (the mentor, while proposed).")
+    async def viewer_can_respond(self, info: Info) -> bool:
+        return (await info.context.policy()).can_respond_to_mentorship(self.row)
+
+
+
+
+async def mentorships_of(
+    info: Info, partition: str, parent_id: int, args: PageArgs, f: MentorshipFilter | None
+) -> Connection[Mentorship]:
+    spec = r.child_mentorships(partition, args, mentorship_filter_kwargs(f))
+    listing = await child_listing(parent_id, spec, info.context.loaders)
+    return to_connection(listing.page, Mentorship.from_row, listing.count)

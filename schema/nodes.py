@@ -1,0 +1,82 @@
+"""Resolving any object by its global ID, with the same scope and visibility as its lists."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from auth.policy import Policy
+from auth.scopes import Scope
+from models import employees as em
+from models import mentorships as mm
+from models import tasks as tkm
+from models import teams as tm
+from models import training as trm
+from resolvers.ids import from_global_id
+from resolvers.problems import Forbidden
+from schema.context import Context
+from schema.employees import Employee
+from schema.mentorships import Mentorship, MentorshipCheckIn
+from schema.tasks import Task
+from schema.teams import Team
+from schema.training import Enrollment, TrainingCourse, TrainingSession
+
+
+Visible = Callable[[Context, Policy, Any], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class NodeKind:
+    model: Any
+    convert: Callable[[Any], Any]
+    scope: Scope
+    visible: Visible | None = None
+
+
+async def _task_visible(ctx: Context, policy: Policy, row: tkm.Task) -> bool:
+    return policy.can_see_task(row)
+
+
+async def _mentorship_visible(ctx: Context, policy: Policy, row: mm.Mentorship) -> bool:
+    return policy.can_see_mentorship(row)
+
+
+async def _check_in_visible(ctx: Context, policy: Policy, row: mm.MentorshipCheckIn) -> bool:
+    return policy.can_see_mentorship(await ctx.loaders.by_id(mm.Mentorship).load(row.mentorship_id))
+
+
+async def _enrollment_visible(ctx: Context, policy: Policy, row: trm.Enrollment) -> bool:
+    if policy.can_see_enrollment(row):
+        return True
+    # An instructor sees the enrollments of their sessions.
+    return policy.can_see_enrollment(row, await ctx.loaders.by_id(trm.TrainingSession).load(row.session_id))
+
+
+NODE_KINDS: dict[str, NodeKind] = {
+    "Employee": NodeKind(em.Employee, Employee.from_row, Scope.EMPLOYEES_READ),
+    "Team": NodeKind(tm.Team, Team.from_row, Scope.EMPLOYEES_READ),
+    "Task": NodeKind(tkm.Task, Task.from_row, Scope.TASKS_READ, _task_visible),
+    "Mentorship": NodeKind(mm.Mentorship, Mentorship.from_row, Scope.MENTORSHIPS_READ, _mentorship_visible),
+    "MentorshipCheckIn": NodeKind(
+        mm.MentorshipCheckIn, MentorshipCheckIn.from_row, Scope.MENTORSHIPS_READ, _check_in_visible
+    ),
+    "TrainingCourse": NodeKind(trm.TrainingCourse, TrainingCourse.from_row, Scope.TRAINING_READ),
+    "TrainingSession": NodeKind(trm.TrainingSession, TrainingSession.from_row, Scope.TRAINING_READ),
+    "Enrollment": NodeKind(trm.Enrollment, Enrollment.from_row, Scope.TRAINING_READ, _enrollment_visible),
+}
+
+
+async def resolve_node(context: Context, global_id: str) -> Any:
+    """The object, or None when it does not exist or the principal may not see it."""
+    type_name, pk = from_global_id(global_id, expected=tuple(NODE_KINDS))
+    kind = NODE_KINDS[type_name]
+    principal = context.principal
+    if principal is not None and not principal.has_scope(kind.scope):
+        raise Forbidden(f"Reading a {type_name} needs the `{kind.scope.value}` scope.", requiredScope=kind.scope.value)
+    row = await context.loaders.by_id(kind.model).load(pk)
+    if row is None:
+        return None
+    if kind.visible is not None and not await kind.visible(context, await context.policy(), row):
+        return None
+    return kind.convert(row)

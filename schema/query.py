@@ -1,0 +1,177 @@
+"""The root Query: the viewer, any node by ID, and every root list."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from auth.scopes import Scope
+from models import employees as em
+from models import mentorships as mm
+from models import tasks as tkm
+from models import teams as tm
+from models import training as trm
+from resolvers import mentorships as mr
+from resolvers import tasks as tr
+from resolvers import training as trr
+from resolvers.listing import root_listing
+from resolvers.problems import BadInput, Unauthenticated
+from schema.common import After, Before, First, Last, page_args
+from schema.context import Info
+from schema.employees import Employee, EmployeeFilter, EmployeeOrder, employee_q, employee_sort
+from schema.mentorships import Mentorship, MentorshipFilter, MentorshipOrder, mentorship_filter_kwargs, mentorship_sort
+from schema.nodes import resolve_node
+from schema.permissions import scoped_field
+from schema.relay import Connection, Node, to_connection
+from schema.tasks import Task, TaskFilter, TaskOrder, task_filter_kwargs, task_sort
+from schema.teams import Team, TeamFilter, TeamOrder, team_q, team_sort
+from schema.training import (
+    TrainingCourse,
+    TrainingCourseFilter,
+    TrainingCourseOrder,
+    TrainingSession,
+    TrainingSessionFilter,
+    TrainingSessionOrder,
+    course_sort,
+    session_filter_kwargs,
+    session_sort,
+)
+
+MAX_NODES = 100
+
+
+def _require_principal(info: Info) -> None:
+    if info.context.principal is None:
+        raise Unauthenticated("Sign in: send an OAuth 2 bearer token in the Authorization header.")
+
+
+@strawberry.type(description="Everything readable in peoplegraph starts here.")
+class Query:
+    @strawberry.field(description="The signed-in employee; null for a service token.")
+    async def viewer(self, info: Info) -> Employee | None:
+        _require_principal(info)
+        policy = await info.context.policy()
+        return Employee.from_row(policy.viewer) if policy.viewer else None
+
+    @strawberry.field(description="Any object by its global ID; null if it does not exist or you may not see it.")
+    async def node(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="A global ID.")]
+    ) -> Node | None:
+        _require_principal(info)
+        return await resolve_node(info.context, str(id))  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Objects by their global IDs, in the same order; null where absent or hidden.")
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description=f"Up to {MAX_NODES} global IDs.")],
+    ) -> list[Node | None]:
+        _require_principal(info)
+        if len(ids) > MAX_NODES:
+            raise BadInput(f"At most {MAX_NODES} IDs can be fetched at once (got {len(ids)}).")
+        return [await resolve_node(info.context, str(i)) for i in ids]
+
+    @scoped_field("The employee directory.", Scope.EMPLOYEES_READ)
+    async def employees(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: EmployeeFilter | None = None,
+        order_by: EmployeeOrder | None = None,
+    ) -> Connection[Employee]:
+        args = page_args(first, after, last, before)
+        qs = em.Employee.filter(employee_q(filter))
+        listing = await root_listing(qs, employee_sort(order_by), "employees", args, info.context.loaders)
+        return to_connection(listing.page, Employee.from_row, listing.count)
+
+    @scoped_field("All teams.", Scope.EMPLOYEES_READ)
+    async def teams(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: TeamFilter | None = None,
+        order_by: TeamOrder | None = None,
+    ) -> Connection[Team]:
+        args = page_args(first, after, last, before)
+        qs = tm.Team.filter(team_q(filter))
+        listing = await root_listing(qs, team_sort(order_by), "teams", args, info.context.loaders)
+        return to_connection(listing.page, Team.from_row, listing.count)
+
+    @scoped_field("Tasks you can see.", Scope.TASKS_READ)
+    async def tasks(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: TaskFilter | None = None,
+        order_by: TaskOrder | None = None,
+    ) -> Connection[Task]:
+        args = page_args(first, after, last, before)
+        policy = await info.context.policy()
+        qs = tkm.Task.filter(tr.task_filter(**task_filter_kwargs(filter))).filter(policy.visible_tasks())
+        listing = await root_listing(qs, task_sort(order_by), "tasks", args, info.context.loaders)
+        return to_connection(listing.page, Task.from_row, listing.count)
+
+    @scoped_field("Mentorships you can see.", Scope.MENTORSHIPS_READ)
+    async def mentorships(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: MentorshipFilter | None = None,
+        order_by: MentorshipOrder | None = None,
+    ) -> Connection[Mentorship]:
+        args = page_args(first, after, last, before)
+        policy = await info.context.policy()
+        q = mr.mentorship_filter(**mentorship_filter_kwargs(filter))
+        qs = mm.Mentorship.filter(q).filter(policy.visible_mentorships())
+        listing = await root_listing(qs, mentorship_sort(order_by), "mentorships", args, info.context.loaders)
+        return to_connection(listing.page, Mentorship.from_row, listing.count)
+
+    @scoped_field("The training catalog.", Scope.TRAINING_READ)
+    async def training_courses(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: TrainingCourseFilter | None = None,
+        order_by: TrainingCourseOrder | None = None,
+    ) -> Connection[TrainingCourse]:
+        args = page_args(first, after, last, before)
+        q = trr.course_filter(
+            search=filter.search if filter else None,
+            category=filter.category if filter else None,
+            mandatory=filter.mandatory if filter else None,
+        )
+        qs = trm.TrainingCourse.filter(q)
+        listing = await root_listing(qs, course_sort(order_by), "trainingCourses", args, info.context.loaders)
+        return to_connection(listing.page, TrainingCourse.from_row, listing.count)
+
+    @scoped_field("Training sessions of every course.", Scope.TRAINING_READ)
+    async def training_sessions(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: TrainingSessionFilter | None = None,
+        order_by: TrainingSessionOrder | None = None,
+    ) -> Connection[TrainingSession]:
+        args = page_args(first, after, last, before)
+        qs = trm.TrainingSession.filter(trr.session_filter(**session_filter_kwargs(filter)))
+        listing = await root_listing(qs, session_sort(order_by), "trainingSessions", args, info.context.loaders)
+        return to_connection(listing.page, TrainingSession.from_row, listing.count)

@@ -1,0 +1,253 @@
+"""Training types: courses, sessions (with live seat counts) and enrollments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from auth.scopes import Scope
+from models import employees as em
+from models import training as m
+from resolvers import training as r
+from resolvers.ids import to_global_id
+from resolvers.listing import child_listing
+from resolvers.pagination import PageArgs, SortKey
+from schema.common import After, Before, First, Last, page_args, pk_of
+from schema.context import Info
+from schema.employees import Employee
+from schema.enums import EnrollmentStatus, OrderDirection, TrainingSessionStatus
+from schema.permissions import scoped_field
+from schema.relay import Connection, Node, to_connection
+
+
+@strawberry.enum(description="Fields courses can be ordered by.")
+class TrainingCourseOrderField(Enum):
+    TITLE = strawberry.enum_value("TITLE", description="Course title.")
+    CODE = strawberry.enum_value("CODE", description="Course code.")
+    CREATED_AT = strawberry.enum_value("CREATED_AT", description="When the course was created.")
+
+
+@strawberry.input(description="How to order courses; ties break on ID.")
+class TrainingCourseOrder:
+    field: TrainingCourseOrderField = strawberry.field(description="The field to order by.")
+    direction: OrderDirection = strawberry.field(default=OrderDirection.ASC, description="The direction.")
+
+
+@strawberry.input(description="Narrow a list of courses.")
+class TrainingCourseFilter:
+    search: str | None = strawberry.field(default=None, description="Part of the title, code or description.")
+    category: str | None = strawberry.field(default=None, description="Exactly this category (any case).")
+    mandatory: bool | None = strawberry.field(default=None, description="Only mandatory (true) or optional courses.")
+
+
+@strawberry.enum(description="Fields sessions can be ordered by.")
+class TrainingSessionOrderField(Enum):
+    STARTS_AT = strawberry.enum_value("STARTS_AT", description="Start time.")
+    CREATED_AT = strawberry.enum_value("CREATED_AT", description="When the session was scheduled.")
+
+
+@strawberry.input(description="How to order sessions; ties break on ID.")
+class TrainingSessionOrder:
+    field: TrainingSessionOrderField = strawberry.field(description="The field to order by.")
+    direction: OrderDirection = strawberry.field(default=OrderDirection.ASC, description="The direction.")
+
+
+@strawberry.input(description="Narrow a list of sessions; all given conditions must hold.")
+class TrainingSessionFilter:
+    course_id: strawberry.ID | None = strawberry.field(default=None, description="Sessions of this course.")
+    status: list[TrainingSessionStatus] | None = strawberry.field(default=None, description="Any of these statuses.")
+    starts_after: datetime | None = strawberry.field(default=None, description="Starting after this time.")
+    starts_before: datetime | None = strawberry.field(default=None, description="Starting before this time.")
+    instructor_id: strawberry.ID | None = strawberry.field(default=None, description="Taught by this employee.")
+
+
+@strawberry.input(description="Narrow a list of enrollments.")
+class EnrollmentFilter:
+    status: list[EnrollmentStatus] | None = strawberry.field(default=None, description="Any of these statuses.")
+
+
+def course_sort(order: TrainingCourseOrder | None) -> SortKey:
+    if order is None:
+        return SortKey("title")
+    return SortKey(r.COURSE_ORDER_FIELDS[order.field.value], order.direction == OrderDirection.DESC)
+
+
+def session_sort(order: TrainingSessionOrder | None) -> SortKey:
+    if order is None:
+        return SortKey("starts_at")
+    return SortKey(r.SESSION_ORDER_FIELDS[order.field.value], order.direction == OrderDirection.DESC)
+
+
+def session_filter_kwargs(f: TrainingSessionFilter | None) -> dict[str, Any]:
+    if f is None:
+        return {}
+    kwargs = {
+        "course_id": pk_of(f.course_id, "TrainingCourse"),
+        "statuses": [s.value for s in f.status] if f.status else None,
+        "starts_after": f.starts_after,
+        "starts_before": f.starts_before,
+        "instructor_id": pk_of(f.instructor_id, "Employee"),
+    }
+    return {k: v for k, v in kwargs.items() if v is not None}
+
+
+def enrollment_filter_kwargs(f: EnrollmentFilter | None) -> dict[str, Any]:
+    if f is None or not f.status:
+        return {}
+    return {"statuses": [s.value for s in f.status]}
+
+
+@strawberry.type(description="A course employees can take; it runs as scheduled sessions.")
+class TrainingCourse(Node):
+    pk: strawberry.Private[int]
+    code: str = strawberry.field(description="Short unique code, such as SEC-101.")
+    title: str = strawberry.field(description="Course title.")
+    description: str = strawberry.field(description="What the course covers.")
+    category: str = strawberry.field(description="Category, such as Security or Leadership.")
+    duration_hours: float = strawberry.field(description="Length of one session in hours.")
+    mandatory: bool = strawberry.field(description="Whether every employee must complete it.")
+    skills: list[str] = strawberry.field(description="Skills the course teaches.")
+    certification_valid_months: int | None = strawberry.field(
+        description="How long a completion certifies, in months; null when it does not expire."
+    )
+
+    @classmethod
+    def from_row(cls, row: m.TrainingCourse) -> TrainingCourse:
+        return cls(
+            id=strawberry.ID(to_global_id("TrainingCourse", row.id)),
+            pk=row.id,
+            code=row.code,
+            title=row.title,
+            description=row.description,
+            category=row.category,
+            duration_hours=float(row.duration_hours),
+            mandatory=row.mandatory,
+            skills=list(row.skills or []),
+            certification_valid_months=row.certification_valid_months,
+        )
+
+    @strawberry.field(description="Sessions of this course.")
+    async def sessions(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: TrainingSessionFilter | None = None,
+        order_by: TrainingSessionOrder | None = None,
+    ) -> Connection[TrainingSession]:
+        spec = r.course_sessions(
+            session_sort(order_by), page_args(first, after, last, before), session_filter_kwargs(filter)
+        )
+        listing = await child_listing(self.pk, spec, info.context.loaders)
+        return to_connection(listing.page, TrainingSession.from_row, listing.count)
+
+
+@strawberry.type(description="One scheduled run of a course, with a capacity and a waitlist.")
+class TrainingSession(Node):
+    pk: strawberry.Private[int]
+    row: strawberry.Private[m.TrainingSession]
+    starts_at: datetime = strawberry.field(description="Start time.")
+    ends_at: datetime = strawberry.field(description="End time.")
+    location: str = strawberry.field(description="Room, city or video link.")
+    capacity: int = strawberry.field(description="How many seats the session has.")
+    status: TrainingSessionStatus = strawberry.field(description="Where the session stands.")
+
+    @classmethod
+    def from_row(cls, row: m.TrainingSession) -> TrainingSession:
+        return cls(
+            id=strawberry.ID(to_global_id("TrainingSession", row.id)),
+            pk=row.id,
+            row=row,
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            location=row.location,
+            capacity=row.capacity,
+            status=TrainingSessionStatus(row.status),
+        )
+
+    @strawberry.field(description="The course this session runs.")
+    async def course(self, info: Info) -> TrainingCourse:
+        return TrainingCourse.from_row(await info.context.loaders.by_id(m.TrainingCourse).load(self.row.course_id))
+
+    @strawberry.field(description="Who teaches the session, if assigned.")
+    async def instructor(self, info: Info) -> Employee | None:
+        if self.row.instructor_id is None:
+            return None
+        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.instructor_id))
+
+    @strawberry.field(description="Seats held by enrolled employees.")
+    async def seats_taken(self, info: Info) -> int:
+        return await info.context.loaders.count.load((self.pk, r.seats_taken()))
+
+    @strawberry.field(description="Seats still free; enrolling when none are left puts you on the waitlist.")
+    async def seats_left(self, info: Info) -> int:
+        return max(0, self.capacity - await info.context.loaders.count.load((self.pk, r.seats_taken())))
+
+    @strawberry.field(description="How many employees wait for a seat.")
+    async def waitlist_count(self, info: Info) -> int:
+        return await info.context.loaders.count.load((self.pk, r.waitlisted()))
+
+    @scoped_field("Enrollments in this session that you can see, in order of enrollment.", Scope.TRAINING_READ)
+    async def enrollments(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: EnrollmentFilter | None = None,
+    ) -> Connection[Enrollment]:
+        return await enrollments_of(info, "session_id", self.pk, page_args(first, after, last, before), filter)
+
+
+@strawberry.type(description="An employee's place in a training session: a seat, a waitlist spot, or an outcome.")
+class Enrollment(Node):
+    pk: strawberry.Private[int]
+    row: strawberry.Private[m.Enrollment]
+    status: EnrollmentStatus = strawberry.field(description="Where the enrollment stands.")
+    enrolled_at: datetime = strawberry.field(description="When the employee enrolled; orders the waitlist.")
+    completed_at: datetime | None = strawberry.field(description="When the training was completed.")
+    score: int | None = strawberry.field(description="Score recorded by the instructor or HR (0-100).")
+    feedback_rating: int | None = strawberry.field(description="The employee's rating of the session (1-5).")
+    feedback_comment: str | None = strawberry.field(description="The employee's comment on the session.")
+    certificate_expires_at: datetime | None = strawberry.field(
+        description="When the certificate from this completion expires; null if it does not."
+    )
+
+    @classmethod
+    def from_row(cls, row: m.Enrollment) -> Enrollment:
+        return cls(
+            id=strawberry.ID(to_global_id("Enrollment", row.id)),
+            pk=row.id,
+            row=row,
+            status=EnrollmentStatus(row.status),
+            enrolled_at=row.enrolled_at,
+            completed_at=row.completed_at,
+            score=row.score,
+            feedback_rating=row.feedback_rating,
+            feedback_comment=row.feedback_comment,
+            certificate_expires_at=row.certificate_expires_at,
+        )
+
+    @strawberry.field(description="The session.")
+    async def session(self, info: Info) -> TrainingSession:
+        return TrainingSession.from_row(await info.context.loaders.by_id(m.TrainingSession).load(self.row.session_id))
+
+    @strawberry.field(description="The enrolled employee.")
+    async def employee(self, info: Info) -> Employee:
+        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.employee_id))
+
+
+
+
+async def enrollments_of(
+    info: Info, partition: str, parent_id: int, args: PageArgs, f: EnrollmentFilter | None
+) -> Connection[Enrollment]:
+    spec = r.child_enrollments(partition, args, enrollment_filter_kwargs(f))
+    listing = await child_listing(parent_id, spec, info.context.loaders)
+    return to_connection(listing.page, Enrollment.from_row, listing.count)
