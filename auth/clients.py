@@ -8,11 +8,14 @@ the GraphiQL page signs in with (redirect URI exactly `{issuer}/graphql`), and
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
+
+from tortoise.exceptions import IntegrityError
 
 from auth import store, tokens
 from auth.scopes import ALL_SCOPES, parse_scopes
@@ -48,7 +51,9 @@ def graphiql_redirect_uri(settings: Settings) -> str:
 async def _upsert_builtin(client_id: str, **values: Any) -> None:
     row = await OAuthClient.get_or_none(client_id=client_id)
     if row is None:
-        await OAuthClient.create(client_id=client_id, **values)
+        # Another worker starting at the same moment may make it first: that is fine.
+        with contextlib.suppress(IntegrityError):
+            await OAuthClient.create(client_id=client_id, **values)
         return
     changed = {k: v for k, v in values.items() if getattr(row, k) != v}
     if changed or row.revoked_at is not None:

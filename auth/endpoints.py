@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from anyio import from_thread
 from authlib.oauth2.rfc7009 import RevocationEndpoint as _RevocationEndpoint
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint as _IntrospectionEndpoint
 
 from auth import store, tokens
+from auth.bridge import call_async
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class TokenRecord:
 
 def _find_token(value: str, hint: str | None) -> TokenRecord | None:
     if hint != "access_token":
-        refresh = from_thread.run(store.find_refresh_token, value)
+        refresh = call_async(store.find_refresh_token, value)
         if refresh is not None:
             return TokenRecord(
                 kind="refresh_token",
@@ -68,7 +68,7 @@ def _find_token(value: str, hint: str | None) -> TokenRecord | None:
         issued_at=int(claims.get("iat", 0)),
         expires_at=int(claims["exp"]),
         jti=principal.token_id,
-        revoked=from_thread.run(tokens.is_revoked, principal.token_id or ""),
+        revoked=call_async(tokens.is_revoked, principal.token_id or ""),
     )
 
 
@@ -82,9 +82,9 @@ class RevocationEndpoint(_RevocationEndpoint):
     def revoke_token(self, token: TokenRecord, request: Any) -> None:
         if token.kind == "refresh_token":
             # Revoking a refresh token ends the whole sign-in: every token of its family.
-            from_thread.run(store.revoke_family, token.family_id or "")
+            call_async(store.revoke_family, token.family_id or "")
         elif token.jti:
-            from_thread.run(
+            call_async(
                 lambda: store.revoke_access_token(
                     token.jti or "",
                     client_id=token.client_id,

@@ -1,14 +1,13 @@
 """The grants peoplegraph allows: client credentials, authorization code + PKCE, refresh.
 
 Authlib's server is synchronous and runs in a worker thread; these hooks reach the async ORM
-with `anyio.from_thread.run`.
+through `auth.bridge.call_async` (anyio.from_thread.run, keeping the ORM context).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from anyio import from_thread
 from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc6749.errors import (
     InvalidGrantError,
@@ -20,6 +19,7 @@ from authlib.oauth2.rfc6749.util import scope_to_list
 from authlib.oauth2.rfc7636 import CodeChallenge
 
 from auth import store
+from auth.bridge import call_async
 
 _CLIENT_AUTH = ["client_secret_basic", "client_secret_post", "none"]
 
@@ -49,7 +49,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
 
     def save_authorization_code(self, code: str, request: Any) -> None:
         data = request.payload.data
-        from_thread.run(
+        call_async(
             lambda: store.save_code(
                 code,
                 client_id=request.client.get_client_id(),
@@ -62,14 +62,14 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         )
 
     def query_authorization_code(self, code: str, client: Any) -> Any:
-        return from_thread.run(store.claim_code, code, client.get_client_id())
+        return call_async(store.claim_code, code, client.get_client_id())
 
     def delete_authorization_code(self, authorization_code: Any) -> None:
         # Already marked used when claimed, so that a replay can be told from a typo.
         return None
 
     def authenticate_user(self, authorization_code: Any) -> Any:
-        return from_thread.run(store.get_owner, authorization_code.employee_id)
+        return call_async(store.get_owner, authorization_code.employee_id)
 
 
 class RefreshTokenGrant(grants.RefreshTokenGrant):
@@ -85,7 +85,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         if not value:
             raise InvalidRequestError("Missing 'refresh_token' in request.")
         # Claimed before anything else can fail, so two concurrent uses cannot both succeed.
-        row = from_thread.run(store.claim_refresh_token, value, client.get_client_id())
+        row = call_async(store.claim_refresh_token, value, client.get_client_id())
         if row is None:
             raise InvalidGrantError("The refresh token is invalid, expired or revoked.")
         asked = self.request.payload.scope
@@ -96,7 +96,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
     def authenticate_user(self, refresh_token: Any) -> Any:
         if refresh_token.employee_id is None:
             return None
-        return from_thread.run(store.get_owner, refresh_token.employee_id)
+        return call_async(store.get_owner, refresh_token.employee_id)
 
     def revoke_old_credential(self, refresh_token: Any) -> None:
         # Marked rotated when claimed; it stays in the family for reuse detection.

@@ -136,6 +136,14 @@ class Policy:
             or (task.team_id is not None and task.team_id in self.led_teams)
         )
 
+    def can_assign_task(self, assignee_id: int, team_id: int | None) -> bool:
+        """Yourself, your reports (transitively), members of a team you lead; HR and services anyone."""
+        if self.sees_everything:
+            return True
+        if self.viewer is None:
+            return False
+        return self.is_self_or_manager_of(assignee_id) or (team_id is not None and team_id in self.led_teams)
+
     # --- mentorships ---------------------------------------------------------------------
     def visible_mentorships(self) -> Q:
         if self.sees_everything:

@@ -1,7 +1,7 @@
 """The Authlib authorization server, adapted to Starlette and to our storage.
 
 Everything here is synchronous and runs in a worker thread (`anyio.to_thread.run_sync`); storage
-is reached with `anyio.from_thread.run`. Requests are read (`await request.form()`) on the event
+is reached with `auth.bridge.call_async`. Requests are read (`await request.form()`) on the event
 loop first and handed over as a `PlainOAuth2Request`.
 """
 
@@ -12,7 +12,6 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from anyio import from_thread
 from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Payload, OAuth2Request
 from authlib.oauth2.rfc6749.errors import InvalidScopeError
@@ -21,6 +20,7 @@ from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
 from joserfc.jwk import KeySet
 
 from auth import store, tokens
+from auth.bridge import call_async
 from auth.endpoints import IntrospectionEndpoint, RevocationEndpoint
 from auth.grants import (
     AuthorizationCodeGrant,
@@ -119,7 +119,7 @@ class PeopleGraphAuthorizationServer(AuthorizationServer):
         self.settings = settings
 
     def query_client(self, client_id: str) -> store.ClientInfo | None:
-        return from_thread.run(store.get_client, client_id)
+        return call_async(store.get_client, client_id)
 
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         refresh_token = token.get("refresh_token")
@@ -132,7 +132,7 @@ class PeopleGraphAuthorizationServer(AuthorizationServer):
         else:
             family_id = store.new_secret()
         claims = _unverified_claims(token["access_token"])
-        from_thread.run(
+        call_async(
             lambda: store.save_refresh_token(
                 refresh_token,
                 family_id=family_id,

@@ -10,6 +10,7 @@ from schema.employees import Employee
 from schema.limits import schema_extensions
 from schema.view_extensions import UnauthenticatedStatus
 from schema.mentorships import Mentorship, MentorshipCheckIn
+from schema.mutations import Mutation
 from schema.query import Query
 from schema.tasks import Task
 from schema.teams import Team
@@ -28,6 +29,7 @@ def _should_mask(error: GraphQLError) -> bool:
 
 schema = strawberry.Schema(
     query=Query,
+    mutation=Mutation,
     types=NODE_TYPES,
     extensions=[
         *schema_extensions(),

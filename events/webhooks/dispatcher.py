@@ -134,7 +134,12 @@ class WebhookDispatcher:
             except Exception as exc:  # a bug in shaping or signing is this attempt's failure
                 log.exception("webhook delivery %s failed before sending", delivery.id)
                 result = AttemptResult(None, 0, f"internal error: {type(exc).__name__}: {exc}")
-            await store.record(self.settings, delivery, token, result)
+            try:
+                await store.record(self.settings, delivery, token, result)
+            except Exception:
+                # E.g. the endpoint was deleted meanwhile, or the database is away: the lease
+                # runs out and the delivery is tried again, so nothing is lost by moving on.
+                log.exception("recording webhook delivery %s failed", delivery.id)
 
     async def _attempt(self, delivery: WebhookDelivery, event: Event | None) -> AttemptResult:
         webhook = delivery.webhook

@@ -22,6 +22,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
@@ -44,24 +45,27 @@ def subscribed(webhook: Webhook, event: Event) -> bool:
     return event.type in (webhook.event_types or []) and event.occurred_at >= webhook.created_at
 
 
-async def _ensure_cursor() -> None:
-    # Racing inserts from two processes are harmless: the loser's row is ignored.
-    await WebhookOutboxCursor.bulk_create(
-        [WebhookOutboxCursor(id=CURSOR_ID, last_event_id=0, gaps=[])], ignore_conflicts=True
-    )
+async def _lock_cursor(conn: BaseDBAsyncClient) -> WebhookOutboxCursor | None:
+    """The cursor row, locked for this transaction; None if another process holds it."""
+    query = WebhookOutboxCursor.filter(id=CURSOR_ID).select_for_update(skip_locked=True).using_db(conn)
+    cursor = await query.first()
+    if cursor is None and not await WebhookOutboxCursor.filter(id=CURSOR_ID).using_db(conn).exists():
+        # First run: create the row. Racing inserts from two processes are harmless (the
+        # loser's is ignored, and it then finds the row locked and skips this pass).
+        await WebhookOutboxCursor.bulk_create(
+            [WebhookOutboxCursor(id=CURSOR_ID, last_event_id=0, gaps=[])],
+            ignore_conflicts=True,
+            using_db=conn,
+        )
+        cursor = await query.first()
+    return cursor
 
 
 async def fan_out(*, first_delay: float = 0.0, batch: int = 500) -> tuple[int, bool]:
     """One pass: (deliveries created, whether more events are waiting)."""
-    await _ensure_cursor()
     now = datetime.now(UTC)
     async with in_transaction() as conn:
-        cursor = (
-            await WebhookOutboxCursor.filter(id=CURSOR_ID)
-            .select_for_update(skip_locked=True)
-            .using_db(conn)
-            .first()
-        )
+        cursor = await _lock_cursor(conn)
         if cursor is None:  # another dispatcher is fanning out right now
             return 0, False
         webhooks = await Webhook.filter(enabled=True).using_db(conn)

@@ -1,0 +1,100 @@
+"""Input checks shared by the workflows; each raises `UserErrors` with the field at fault."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from resolvers.errors import ErrorCode, UserError, UserErrors
+from resolvers.ids import from_global_id
+from resolvers.problems import BadInput
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+class Checks:
+    """Collects every problem of an input, so the user sees them all at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[UserError] = []
+
+    def add(self, code: ErrorCode, message: str, *field: str) -> None:
+        self.errors.append(UserError(code=code, message=message, field=("input", *field)))
+
+    def text(self, value: str | None, name: str, *, max_length: int, required: bool = False, min_length: int = 0) -> str | None:
+        if value is None:
+            if required:
+                self.add(ErrorCode.REQUIRED, f"{name} is required.", name)
+            return None
+        value = value.strip()
+        if required and not value:
+            self.add(ErrorCode.REQUIRED, f"{name} must not be empty.", name)
+        elif len(value) > max_length:
+            self.add(ErrorCode.TOO_LONG, f"{name} is {len(value)} characters long; at most {max_length} are allowed.", name)
+        elif len(value) < min_length:
+            self.add(ErrorCode.TOO_SHORT, f"{name} needs at least {min_length} characters.", name)
+        return value
+
+    def email(self, value: str | None, name: str = "email") -> str | None:
+        value = self.text(value, name, max_length=254, required=True)
+        if value and not _EMAIL.match(value):
+            self.add(ErrorCode.INVALID_FORMAT, f"{value!r} is not an e-mail address.", name)
+        return value.lower() if value else value
+
+    def timezone(self, value: str | None, name: str = "timezone") -> str | None:
+        if value is None:
+            return None
+        try:
+            if value not in _zones():
+                raise ZoneInfoNotFoundError(value)
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.add(ErrorCode.INVALID_FORMAT, f"{value!r} is not an IANA time zone such as Europe/Berlin.", name)
+        return value
+
+    def slug(self, value: str | None, name: str = "slug") -> str | None:
+        value = self.text(value, name, max_length=120)
+        if value and not _SLUG.match(value):
+            self.add(ErrorCode.INVALID_FORMAT, "A slug has lowercase letters, digits and single hyphens.", name)
+        return value
+
+    def not_in_past(self, value: date | None, today: date, name: str) -> None:
+        if value is not None and value < today:
+            self.add(ErrorCode.IN_THE_PAST, f"{name} {value.isoformat()} lies in the past.", name)
+
+    def skills(self, values: list[str] | None, name: str = "skills", *, most: int = 30) -> list[str] | None:
+        if values is None:
+            return None
+        cleaned = list(dict.fromkeys(v.strip() for v in values if v.strip()))
+        if len(cleaned) > most:
+            self.add(ErrorCode.INVALID, f"At most {most} {name} are allowed.", name)
+        for v in cleaned:
+            if len(v) > 50:
+                self.add(ErrorCode.TOO_LONG, f"{name}: {v[:20]!r}... is longer than 50 characters.", name)
+        return cleaned
+
+    def global_id(self, value: str | None, type_name: str, name: str) -> int | None:
+        """The primary key behind an input ID, or an error on that field."""
+        if value is None:
+            return None
+        try:
+            return from_global_id(str(value), expected=type_name)[1]
+        except BadInput:
+            self.add(ErrorCode.INVALID_FORMAT, f"{value!r} is not the ID of a {type_name}.", name)
+            return None
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise UserErrors(*self.errors)
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:120] or "team"

@@ -1,0 +1,107 @@
+"""Task mutations: inputs, payloads and their wiring to the task workflows."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+
+from auth.scopes import Scope
+from models.tasks import TaskPriority as TaskPriorityValue
+from models.tasks import TaskStatus as TaskStatusValue
+from resolvers.unit_of_work import mutate
+from resolvers.validation import Checks
+from resolvers.workflows import tasks as workflow
+from schema.context import Info
+from schema.enums import TaskPriority, TaskStatus
+from schema.payloads import UserError, actor_of, to_user_errors
+from schema.permissions import scoped_mutation
+from schema.tasks import Task
+
+
+@strawberry.input(description="A new task. Without `assigneeId` the task is yours.")
+class CreateTaskInput:
+    title: str = strawberry.field(description="What is to be done (1-200 characters).")
+    description: str | None = strawberry.field(default=None, description="Details (up to 10,000 characters).")
+    assignee_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Who does it: you, your reports, or a member of a team you lead."
+    )
+    team_id: strawberry.ID | None = strawberry.field(default=None, description="The team it belongs to, if any.")
+    priority: TaskPriority = strawberry.field(default=TaskPriority.MEDIUM, description="How urgent it is.")
+    due_date: date | None = strawberry.field(default=None, description="When it is due; not in the past.")
+
+
+@strawberry.type(description="The result of `createTask`.")
+class CreateTaskPayload:
+    task: Task | None = strawberry.field(description="The new task; null when there are errors.")
+    errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
+
+
+@strawberry.input(description="Move a task to another status.")
+class SetTaskStatusInput:
+    id: strawberry.ID = strawberry.field(description="The task.")
+    status: TaskStatus = strawberry.field(description="The new status.")
+    expected_version: int | None = strawberry.field(
+        default=None, description="The version you last read; a stale one gets a CONFLICT error and changes nothing."
+    )
+
+
+@strawberry.type(description="The result of `setTaskStatus`.")
+class SetTaskStatusPayload:
+    task: Task | None = strawberry.field(description="The task as it is now; null when there are errors.")
+    errors: list[UserError] = strawberry.field(description="Why the change was refused; empty on success.")
+
+
+async def create_task(
+    info: Info, input: Annotated[CreateTaskInput, strawberry.argument(description="The task to create.")]
+) -> CreateTaskPayload:
+    checks = Checks()
+    assignee_id = checks.global_id(input.assignee_id, "Employee", "assigneeId")
+    team_id = checks.global_id(input.team_id, "Team", "teamId")
+    if checks.errors:
+        return CreateTaskPayload(task=None, errors=to_user_errors(checks.errors))
+    outcome = await mutate(
+        await actor_of(info),
+        lambda uow: workflow.create_task(
+            uow,
+            title=input.title,
+            description=input.description,
+            assignee_id=assignee_id,
+            team_id=team_id,
+            priority=TaskPriorityValue(input.priority.value),
+            due_date=input.due_date,
+        ),
+    )
+    task = Task.from_row(outcome.value) if outcome.value else None
+    return CreateTaskPayload(task=task, errors=to_user_errors(outcome.errors))
+
+
+async def set_task_status(
+    info: Info, input: Annotated[SetTaskStatusInput, strawberry.argument(description="The task and its new status.")]
+) -> SetTaskStatusPayload:
+    checks = Checks()
+    task_id = checks.global_id(input.id, "Task", "id")
+    if checks.errors:
+        return SetTaskStatusPayload(task=None, errors=to_user_errors(checks.errors))
+    outcome = await mutate(
+        await actor_of(info),
+        lambda uow: workflow.set_task_status(
+            uow, task_id=task_id, status=TaskStatusValue(input.status.value), expected_version=input.expected_version
+        ),
+    )
+    task = Task.from_row(outcome.value) if outcome.value else None
+    return SetTaskStatusPayload(task=task, errors=to_user_errors(outcome.errors))
+
+
+@strawberry.type
+class TaskMutations:
+    create_task: CreateTaskPayload = scoped_mutation(
+        "Create a task for yourself, a report, or a member of a team you lead.", Scope.TASKS_WRITE, create_task
+    )
+    set_task_status: SetTaskStatusPayload = scoped_mutation(
+        "Move a task through its workflow: TODO → IN_PROGRESS → BLOCKED/DONE/CANCELLED; "
+        "DONE may be reopened, CANCELLED only back to TODO.",
+        Scope.TASKS_WRITE,
+        set_task_status,
+    )

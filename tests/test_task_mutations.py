@@ -1,0 +1,134 @@
+"""Task mutations: create and move through the workflow, with user errors and concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+
+from models.events import Event
+from models.tasks import Task
+from resolvers.ids import to_global_id
+from tests import factories as f
+
+CREATE_TASK = """
+mutation Create($input: CreateTaskInput!) {
+  createTask(input: $input) {
+    task { id title status priority dueDate version assignee { email } team { name } }
+    errors { field code message }
+  }
+}
+"""
+
+SET_STATUS = """
+mutation Set($input: SetTaskStatusInput!) {
+  setTaskStatus(input: $input) { task { status version completedAt } errors { field code message } }
+}
+"""
+
+
+async def test_an_employee_creates_a_task_for_themselves(graphql, tokens):
+    await f.employee(email="ada@example.com")
+    client = graphql(await tokens("ada@example.com"))
+
+    data = await client.data(CREATE_TASK, {"input": {"title": "  Write the report ", "priority": "HIGH"}})
+
+    payload = data["createTask"]
+    assert payload["errors"] == []
+    assert payload["task"]["title"] == "Write the report"
+    assert payload["task"]["status"] == "TODO"
+    assert payload["task"]["assignee"] == {"email": "ada@example.com"}
+    assert await Event.filter(type="task.created").count() == 1
+
+
+async def test_create_task_reports_every_input_error_and_writes_nothing(graphql, tokens):
+    await f.employee(email="ada@example.com")
+    client = graphql(await tokens("ada@example.com"))
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+
+    data = await client.data(CREATE_TASK, {"input": {"title": " ", "dueDate": yesterday}})
+
+    errors = {(tuple(e["field"]), e["code"]) for e in data["createTask"]["errors"]}
+    assert errors == {(("input", "title"), "REQUIRED"), (("input", "dueDate"), "IN_THE_PAST")}
+    assert data["createTask"]["task"] is None
+    assert await Task.all().count() == 0 and await Event.all().count() == 0
+
+
+async def test_a_task_for_someone_outside_your_reports_is_not_allowed(graphql, tokens):
+    await f.employee(email="ada@example.com")
+    other = await f.employee(email="bob@example.com")
+    client = graphql(await tokens("ada@example.com"))
+
+    data = await client.data(CREATE_TASK, {"input": {"title": "Do my work", "assigneeId": to_global_id("Employee", other.id)}})
+
+    assert [e["code"] for e in data["createTask"]["errors"]] == ["NOT_ALLOWED"]
+
+
+async def test_a_manager_assigns_a_task_to_a_report(graphql, tokens):
+    boss = await f.employee(email="boss@example.com")
+    report = await f.employee(email="ada@example.com", manager=boss)
+    client = graphql(await tokens("boss@example.com"))
+
+    data = await client.data(CREATE_TASK, {"input": {"title": "Plan Q3", "assigneeId": to_global_id("Employee", report.id)}})
+
+    assert data["createTask"]["errors"] == []
+    assert data["createTask"]["task"]["assignee"]["email"] == "ada@example.com"
+
+
+async def test_unknown_assignee_and_malformed_ids_are_user_errors(graphql, tokens):
+    await f.employee(email="ada@example.com")
+    client = graphql(await tokens("ada@example.com"))
+
+    missing = await client.data(CREATE_TASK, {"input": {"title": "x", "assigneeId": to_global_id("Employee", 999)}})
+    malformed = await client.data(CREATE_TASK, {"input": {"title": "x", "teamId": "nonsense"}})
+
+    assert [e["code"] for e in missing["createTask"]["errors"]] == ["NOT_FOUND"]
+    assert [(e["field"], e["code"]) for e in malformed["createTask"]["errors"]] == [(["input", "teamId"], "INVALID_FORMAT")]
+
+
+async def test_status_moves_follow_the_workflow(graphql, tokens):
+    ada = await f.employee(email="ada@example.com")
+    task = await f.task(ada)
+    client = graphql(await tokens("ada@example.com"))
+    task_id = to_global_id("Task", task.id)
+
+    done = await client.data(SET_STATUS, {"input": {"id": task_id, "status": "DONE", "expectedVersion": 1}})
+    assert done["setTaskStatus"]["task"]["status"] == "DONE"
+    assert done["setTaskStatus"]["task"]["completedAt"] is not None
+    assert done["setTaskStatus"]["task"]["version"] == 2
+
+    reopened = await client.data(SET_STATUS, {"input": {"id": task_id, "status": "IN_PROGRESS"}})
+    assert reopened["setTaskStatus"]["task"]["completedAt"] is None
+
+    await client.data(SET_STATUS, {"input": {"id": task_id, "status": "CANCELLED"}})
+    refused = await client.data(SET_STATUS, {"input": {"id": task_id, "status": "DONE"}})
+    assert [e["code"] for e in refused["setTaskStatus"]["errors"]] == ["INVALID_TRANSITION"]
+    assert await Event.filter(type="task.status_changed").count() == 3
+
+
+async def test_a_hidden_task_is_not_found(graphql, tokens):
+    ada = await f.employee(email="ada@example.com")
+    await f.employee(email="bob@example.com")
+    task = await f.task(ada)
+    client = graphql(await tokens("bob@example.com"))
+
+    data = await client.data(SET_STATUS, {"input": {"id": to_global_id("Task", task.id), "status": "DONE"}})
+
+    assert [e["code"] for e in data["setTaskStatus"]["errors"]] == ["NOT_FOUND"]
+    assert (await Task.get(id=task.id)).status == "todo"
+
+
+async def test_two_concurrent_updates_with_the_same_version_leave_one_winner(graphql, tokens):
+    ada = await f.employee(email="ada@example.com")
+    task = await f.task(ada)
+    client = graphql(await tokens("ada@example.com"))
+    task_id = to_global_id("Task", task.id)
+
+    results = await asyncio.gather(
+        client.data(SET_STATUS, {"input": {"id": task_id, "status": "IN_PROGRESS", "expectedVersion": 1}}),
+        client.data(SET_STATUS, {"input": {"id": task_id, "status": "BLOCKED", "expectedVersion": 1}}),
+    )
+
+    codes = sorted(tuple(e["code"] for e in r["setTaskStatus"]["errors"]) for r in results)
+    assert codes == [(), ("CONFLICT",)]
+    assert (await Task.get(id=task.id)).version == 2
+    assert await Event.filter(type="task.status_changed").count() == 1
