@@ -34,11 +34,13 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
 
 
 async def init_db(database_url: str) -> None:
-    await Tortoise.init(config=tortoise_config(database_url))
+    # Request tasks under uvicorn do not inherit the lifespan's context; the global fallback
+    # lets every task of the process reach the connections set up here.
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
 
 
 async def close_db() -> None:
-    await connections.close_all()
+    await Tortoise.close_connections()  # also ends the global fallback context
 
 
 async def migrate(database_url: str) -> None:

@@ -6,13 +6,15 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
+from tortoise import connections
 
 import db
 from auth import routes as auth_routes
-from tortoise import connections
 from config import Settings, load_settings
 from schema import schema
 from schema.view import GraphQLEndpoint
@@ -56,7 +58,20 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         *auth_routes.oauth_routes(settings),
         static_mount(),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    middleware = []
+    if settings.cors_origins:
+        # Single-page apps on other origins call the API and the token endpoints directly.
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+                expose_headers=["WWW-Authenticate", "Idempotent-Replayed"],
+                max_age=600,
+            )
+        )
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.settings = settings
     return app
 

@@ -23,7 +23,7 @@ from auth.scopes import Scope
 from models.employees import Employee, EmployeeRole
 from models.mentorships import Mentorship, MentorshipStatus
 from models.tasks import Task
-from models.teams import MembershipRole, TeamMembership
+from models.teams import MembershipRole, Team, TeamMembership
 from models.training import Enrollment, TrainingSession
 
 _PRIVILEGED_ROLES = (EmployeeRole.HR, EmployeeRole.ADMIN)
@@ -101,6 +101,35 @@ class Policy:
         has_scope = self.principal is not None and self.principal.has_scope(Scope.EMPLOYEES_SENSITIVE)
         return has_scope and (self.is_service or self.is_hr)
 
+    def can_update_own_profile(self) -> bool:
+        """Self-service: any signed-in employee edits their own profile; a service token has none."""
+        return self.viewer is not None
+
+    def can_manage_employees(self) -> bool:
+        """Creating employees and changing names, jobs, managers, status and roles: HR and services."""
+        return self.is_service or self.is_hr
+
+    def can_grant_role(self, role: EmployeeRole) -> bool:
+        """HR grants EMPLOYEE and HR; only an admin (or a service) makes someone an admin."""
+        if self.is_service:
+            return True
+        if self.viewer is None or self.viewer.role not in _PRIVILEGED_ROLES:
+            return False
+        return role != EmployeeRole.ADMIN or self.viewer.role == EmployeeRole.ADMIN
+
+    # --- teams ---------------------------------------------------------------------------
+    def can_create_team(self) -> bool:
+        """New teams are an org-chart decision: HR and services, not regular employees."""
+        return self.is_service or self.is_hr
+
+    def can_manage_team(self, team: Team) -> bool:
+        """Rename, re-parent, change the lead, add and remove members: HR, services, the team's lead."""
+        if self.sees_everything:
+            return True
+        if self.viewer is None:
+            return False
+        return team.id in self.led_teams or team.lead_id == self.viewer.id
+
     # --- tasks ---------------------------------------------------------------------------
     def visible_tasks(self) -> Q:
         if self.sees_everything:
@@ -143,6 +172,21 @@ class Policy:
         if self.viewer is None:
             return False
         return self.is_self_or_manager_of(assignee_id) or (team_id is not None and team_id in self.led_teams)
+
+    def can_delete_task(self, task: Task) -> bool:
+        """The creator, managers above the assignee, the team's leads, HR and services.
+
+        Unlike updating, the assignee alone may not delete work someone else gave them.
+        """
+        if self.sees_everything:
+            return True
+        if self.viewer is None:
+            return False
+        return (
+            task.creator_id == self.viewer.id
+            or self.manages(task.assignee_id)
+            or (task.team_id is not None and task.team_id in self.led_teams)
+        )
 
     # --- mentorships ---------------------------------------------------------------------
     def visible_mentorships(self) -> Q:

@@ -59,6 +59,20 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='IdempotencyKey',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('owner', fields.CharField(max_length=160)),
+                ('key', fields.CharField(max_length=255)),
+                ('request_hash', fields.CharField(max_length=64)),
+                ('status_code', fields.IntField(null=True)),
+                ('response_body', fields.TextField(null=True, unique=False)),
+                ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'idempotency_keys', 'app': 'models', 'unique_together': (('owner', 'key'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Mentorship',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),

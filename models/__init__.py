@@ -9,4 +9,5 @@ MODEL_MODULES = [
     "models.events",
     "models.oauth",
     "models.webhooks",
+    "models.idempotency",
 ]

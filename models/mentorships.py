@@ -35,7 +35,9 @@ class Mentorship(Model):
         "models.Employee", related_name="mentorships_as_mentee", on_delete=fields.RESTRICT
     )
     mentee_id: int
-    status = fields.CharEnumField(MentorshipStatus, max_length=16, default=MentorshipStatus.PROPOSED, db_index=True)
+    status = fields.CharEnumField(
+        MentorshipStatus, max_length=16, default=MentorshipStatus.PROPOSED, db_index=True
+    )
     goals = fields.TextField(default="")
     focus_skills: list[str] = fields.JSONField(default=list)  # type: ignore[assignment]
     started_at = fields.DatetimeField(null=True)

@@ -57,6 +57,3 @@ class Task(Model):
     class Meta:
         table = "tasks"
         indexes = (("assignee_id", "status"), ("team_id", "status"))
-
-
-

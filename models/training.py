@@ -59,7 +59,9 @@ class TrainingSession(Model):
         "models.Employee", related_name="instructed_sessions", null=True, on_delete=fields.SET_NULL
     )
     instructor_id: int | None
-    status = fields.CharEnumField(SessionStatus, max_length=16, default=SessionStatus.SCHEDULED, db_index=True)
+    status = fields.CharEnumField(
+        SessionStatus, max_length=16, default=SessionStatus.SCHEDULED, db_index=True
+    )
     created_at = created_at()
     updated_at = updated_at()
 
@@ -78,7 +80,9 @@ class Enrollment(Model):
         "models.Employee", related_name="enrollments", on_delete=fields.CASCADE
     )
     employee_id: int
-    status = fields.CharEnumField(EnrollmentStatus, max_length=16, default=EnrollmentStatus.ENROLLED, db_index=True)
+    status = fields.CharEnumField(
+        EnrollmentStatus, max_length=16, default=EnrollmentStatus.ENROLLED, db_index=True
+    )
     enrolled_at = fields.DatetimeField(db_index=True)
     completed_at = fields.DatetimeField(null=True)
     score = fields.IntField(null=True)

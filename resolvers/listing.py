@@ -18,7 +18,9 @@ class Listing:
     count: Callable[[], Awaitable[int]]
 
 
-async def root_listing(qs: QuerySet[Any], sort: SortKey, name: str, args: PageArgs, loaders: Loaders) -> Listing:
+async def root_listing(
+    qs: QuerySet[Any], sort: SortKey, name: str, args: PageArgs, loaders: Loaders
+) -> Listing:
     """A root list: one statement for the page, one more only if `totalCount` is asked."""
     page = await paginate(qs, sort, name, args)
 

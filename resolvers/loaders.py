@@ -47,12 +47,19 @@ class ChildList:
 
     def for_count(self) -> ChildList:
         return ChildList(
-            self.name, self.model, self.partition, self.sort, PageArgs(), self.filters, self.visibility, self.filter_fn
+            self.name,
+            self.model,
+            self.partition,
+            self.sort,
+            PageArgs(),
+            self.filters,
+            self.visibility,
+            self.filter_fn,
         )
 
     def where(self) -> Q:
         kwargs = {k: list(v) if isinstance(v, tuple) else v for k, v in self.filters}
-        return self.filter_fn(**kwargs) if self.filter_fn else Q(**kwargs)
+        return self.filter_fn(**kwargs) if self.filter_fn else Q(**kwargs)  # type: ignore[arg-type]
 
 
 def freeze(kwargs: dict[str, object]) -> tuple[tuple[str, Hashable], ...]:
@@ -65,8 +72,12 @@ class Loaders:
     def __init__(self, policy: Callable[[], Awaitable[Policy]] | None = None) -> None:
         self._policy = policy
         self._by_id: dict[type[Model], DataLoader[int, Any]] = {}
-        self.page: DataLoader[tuple[int, ChildList], Page[Any]] = DataLoader(self._load_pages, max_batch_size=MAX_BATCH)
-        self.count: DataLoader[tuple[int, ChildList], int] = DataLoader(self._load_counts, max_batch_size=MAX_BATCH)
+        self.page: DataLoader[tuple[int, ChildList], Page[Any]] = DataLoader(
+            self._load_pages, max_batch_size=MAX_BATCH
+        )
+        self.count: DataLoader[tuple[int, ChildList], int] = DataLoader(
+            self._load_counts, max_batch_size=MAX_BATCH
+        )
 
     def by_id(self, model: type[Model]) -> DataLoader[int, Any]:
         loader = self._by_id.get(model)

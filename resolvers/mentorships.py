@@ -44,4 +44,6 @@ def child_mentorships(partition: str, args: PageArgs, filters: dict[str, object]
 
 
 def check_ins(args: PageArgs) -> ChildList:
-    return ChildList("Mentorship.checkIns", MentorshipCheckIn, "mentorship_id", SortKey("happened_at", True), args)
+    return ChildList(
+        "Mentorship.checkIns", MentorshipCheckIn, "mentorship_id", SortKey("happened_at", True), args
+    )

@@ -139,7 +139,7 @@ def _python_value(model: type[Model], key: SortKey, value: Any) -> Any:
 
 def _seek(sort_name: str, value: Any, pk: int, *, greater: bool) -> Q:
     op = "gt" if greater else "lt"
-    return Q(**{f"{sort_name}__{op}": value}) | (Q(**{sort_name: value}) & Q(**{f"id__{op}": pk}))
+    return Q(**{f"{sort_name}__{op}": value}) | (Q(**{sort_name: value}) & Q(**{f"id__{op}": pk}))  # type: ignore[arg-type]
 
 
 def _prepare(qs: QuerySet[M], key: SortKey, list_key: str, args: PageArgs) -> tuple[QuerySet[M], str, bool]:
@@ -244,7 +244,9 @@ async def paginate_partitions(
     return pages
 
 
-async def count_partitions(qs: QuerySet[Any], partition_field: str, parent_ids: Sequence[int]) -> dict[int, int]:
+async def count_partitions(
+    qs: QuerySet[Any], partition_field: str, parent_ids: Sequence[int]
+) -> dict[int, int]:
     """How many rows each parent's list has, in one statement."""
     from tortoise.functions import Count
 

@@ -13,7 +13,11 @@ TEAM_ORDER_FIELDS = {"NAME": "name", "CREATED_AT": "created_at"}
 
 
 def team_filter(
-    *, search: str | None = None, parent_id: int | None = None, top_level: bool | None = None, lead_id: int | None = None
+    *,
+    search: str | None = None,
+    parent_id: int | None = None,
+    top_level: bool | None = None,
+    lead_id: int | None = None,
 ) -> Q:
     q = Q()
     if search:
@@ -34,5 +38,11 @@ def subteams(sort: SortKey, args: PageArgs) -> ChildList:
 def members(args: PageArgs, role: str | None) -> ChildList:
     filters = (("role", role),) if role else ()
     return ChildList(
-        "Team.members", TeamMembership, "team_id", SortKey("joined_at"), args, filters, attach=("employee_id", Employee)
+        "Team.members",
+        TeamMembership,
+        "team_id",
+        SortKey("joined_at"),
+        args,
+        filters,
+        attach=("employee_id", Employee),
     )

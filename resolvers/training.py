@@ -15,7 +15,9 @@ SESSION_ORDER_FIELDS = {"STARTS_AT": "starts_at", "CREATED_AT": "created_at"}
 ENROLLMENT_ORDER_FIELDS = {"ENROLLED_AT": "enrolled_at", "UPDATED_AT": "updated_at"}
 
 
-def course_filter(*, search: str | None = None, category: str | None = None, mandatory: bool | None = None) -> Q:
+def course_filter(
+    *, search: str | None = None, category: str | None = None, mandatory: bool | None = None
+) -> Q:
     q = Q()
     if search:
         q &= Q(title__icontains=search) | Q(code__icontains=search) | Q(description__icontains=search)
@@ -62,7 +64,9 @@ def enrollment_filter(
 
 
 def course_sessions(sort: SortKey, args: PageArgs, filters: dict[str, object]) -> ChildList:
-    return ChildList("Course.sessions", TrainingSession, "course_id", sort, args, freeze(filters), None, session_filter)
+    return ChildList(
+        "Course.sessions", TrainingSession, "course_id", sort, args, freeze(filters), None, session_filter
+    )
 
 
 def child_enrollments(partition: str, args: PageArgs, filters: dict[str, object]) -> ChildList:
@@ -81,11 +85,21 @@ def child_enrollments(partition: str, args: PageArgs, filters: dict[str, object]
 def seats_taken() -> ChildList:
     """Counted per session in one GROUP BY for a whole list of sessions."""
     return ChildList(
-        "Session.seats", Enrollment, "session_id", SortKey("enrolled_at"), PageArgs(), (("status", EnrollmentStatus.ENROLLED.value),)
+        "Session.seats",
+        Enrollment,
+        "session_id",
+        SortKey("enrolled_at"),
+        PageArgs(),
+        (("status", EnrollmentStatus.ENROLLED.value),),
     )
 
 
 def waitlisted() -> ChildList:
     return ChildList(
-        "Session.waitlist", Enrollment, "session_id", SortKey("enrolled_at"), PageArgs(), (("status", EnrollmentStatus.WAITLISTED.value),)
+        "Session.waitlist",
+        Enrollment,
+        "session_id",
+        SortKey("enrolled_at"),
+        PageArgs(),
+        (("status", EnrollmentStatus.WAITLISTED.value),),
     )

@@ -29,7 +29,9 @@ class Checks:
     def add(self, code: ErrorCode, message: str, *field: str) -> None:
         self.errors.append(UserError(code=code, message=message, field=("input", *field)))
 
-    def text(self, value: str | None, name: str, *, max_length: int, required: bool = False, min_length: int = 0) -> str | None:
+    def text(
+        self, value: str | None, name: str, *, max_length: int, required: bool = False, min_length: int = 0
+    ) -> str | None:
         if value is None:
             if required:
                 self.add(ErrorCode.REQUIRED, f"{name} is required.", name)
@@ -38,7 +40,11 @@ class Checks:
         if required and not value:
             self.add(ErrorCode.REQUIRED, f"{name} must not be empty.", name)
         elif len(value) > max_length:
-            self.add(ErrorCode.TOO_LONG, f"{name} is {len(value)} characters long; at most {max_length} are allowed.", name)
+            self.add(
+                ErrorCode.TOO_LONG,
+                f"{name} is {len(value)} characters long; at most {max_length} are allowed.",
+                name,
+            )
         elif len(value) < min_length:
             self.add(ErrorCode.TOO_SHORT, f"{name} needs at least {min_length} characters.", name)
         return value
@@ -57,13 +63,17 @@ class Checks:
                 raise ZoneInfoNotFoundError(value)
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            self.add(ErrorCode.INVALID_FORMAT, f"{value!r} is not an IANA time zone such as Europe/Berlin.", name)
+            self.add(
+                ErrorCode.INVALID_FORMAT, f"{value!r} is not an IANA time zone such as Europe/Berlin.", name
+            )
         return value
 
     def slug(self, value: str | None, name: str = "slug") -> str | None:
         value = self.text(value, name, max_length=120)
         if value and not _SLUG.match(value):
-            self.add(ErrorCode.INVALID_FORMAT, "A slug has lowercase letters, digits and single hyphens.", name)
+            self.add(
+                ErrorCode.INVALID_FORMAT, "A slug has lowercase letters, digits and single hyphens.", name
+            )
         return value
 
     def not_in_past(self, value: date | None, today: date, name: str) -> None:

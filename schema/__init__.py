@@ -8,16 +8,24 @@ from strawberry.extensions import MaskErrors
 
 from schema.employees import Employee
 from schema.limits import schema_extensions
-from schema.view_extensions import UnauthenticatedStatus
 from schema.mentorships import Mentorship, MentorshipCheckIn
 from schema.mutations import Mutation
 from schema.query import Query
 from schema.tasks import Task
 from schema.teams import Team
 from schema.training import Enrollment, TrainingCourse, TrainingSession
+from schema.view_extensions import UnauthenticatedStatus
 
-NODE_TYPES = [Employee, Team, Task, Mentorship, MentorshipCheckIn, TrainingCourse, TrainingSession, Enrollment]
-
+NODE_TYPES = [
+    Employee,
+    Team,
+    Task,
+    Mentorship,
+    MentorshipCheckIn,
+    TrainingCourse,
+    TrainingSession,
+    Enrollment,
+]
 
 
 def _should_mask(error: GraphQLError) -> bool:

@@ -10,7 +10,10 @@ from resolvers.ids import from_global_id
 from resolvers.pagination import PageArgs
 
 First = Annotated[
-    int | None, strawberry.argument(description="Return the first n items (at most 100; 20 when neither first nor last).")
+    int | None,
+    strawberry.argument(
+        description="Return the first n items (at most 100; 20 when neither first nor last)."
+    ),
 ]
 After = Annotated[str | None, strawberry.argument(description="Return items after this cursor.")]
 Last = Annotated[int | None, strawberry.argument(description="Return the last n items (at most 100).")]

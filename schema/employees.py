@@ -21,7 +21,6 @@ from schema.permissions import scoped_field
 from schema.relay import Connection, Node, PageInfo, build_edges, to_connection
 
 
-
 @strawberry.enum(description="Fields employees can be ordered by.")
 class EmployeeOrderField(Enum):
     FAMILY_NAME = strawberry.enum_value("FAMILY_NAME", description="Family name.")
@@ -49,7 +48,9 @@ class EmployeeFilter:
     status: list[EmployeeStatus] | None = strawberry.field(default=None, description="Any of these statuses.")
     role: list[EmployeeRole] | None = strawberry.field(default=None, description="Any of these roles.")
     location: str | None = strawberry.field(default=None, description="Exactly this location (any case).")
-    manager_id: strawberry.ID | None = strawberry.field(default=None, description="Direct reports of this manager.")
+    manager_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Direct reports of this manager."
+    )
     team_id: strawberry.ID | None = strawberry.field(default=None, description="Members of this team.")
     skill: str | None = strawberry.field(default=None, description="Has this skill.")
 
@@ -185,9 +186,13 @@ class Employee(Node):
         filter: TaskFilter | None = None,
         order_by: TaskOrder | None = None,
     ) -> Connection[Task]:
-        return await tasks_of(info, "assignee_id", self.pk, page_args(first, after, last, before), filter, order_by)
+        return await tasks_of(
+            info, "assignee_id", self.pk, page_args(first, after, last, before), filter, order_by
+        )
 
-    @scoped_field("Mentorships in which this employee mentors someone, that you can see.", Scope.MENTORSHIPS_READ)
+    @scoped_field(
+        "Mentorships in which this employee mentors someone, that you can see.", Scope.MENTORSHIPS_READ
+    )
     async def mentorships_as_mentor(
         self,
         info: Info,
@@ -221,7 +226,9 @@ class Employee(Node):
         before: Before = None,
         filter: EnrollmentFilter | None = None,
     ) -> Connection[Enrollment]:
-        return await enrollments_of(info, "employee_id", self.pk, page_args(first, after, last, before), filter)
+        return await enrollments_of(
+            info, "employee_id", self.pk, page_args(first, after, last, before), filter
+        )
 
 
 @strawberry.type(description="A team the employee belongs to, with the employee's role in it.")

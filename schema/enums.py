@@ -46,7 +46,9 @@ class TaskPriority(Enum):
 
 @strawberry.enum(description="Where a mentorship stands.")
 class MentorshipStatus(Enum):
-    PROPOSED = strawberry.enum_value("proposed", description="Requested by the mentee; the mentor has not answered.")
+    PROPOSED = strawberry.enum_value(
+        "proposed", description="Requested by the mentee; the mentor has not answered."
+    )
     ACTIVE = strawberry.enum_value("active", description="Accepted and running.")
     DECLINED = strawberry.enum_value("declined", description="The mentor declined the request.")
     COMPLETED = strawberry.enum_value("completed", description="Ended as planned.")
@@ -55,7 +57,9 @@ class MentorshipStatus(Enum):
 
 @strawberry.enum(description="Where a training session stands.")
 class TrainingSessionStatus(Enum):
-    SCHEDULED = strawberry.enum_value("scheduled", description="Planned; open for enrollment until it starts.")
+    SCHEDULED = strawberry.enum_value(
+        "scheduled", description="Planned; open for enrollment until it starts."
+    )
     CANCELLED = strawberry.enum_value("cancelled", description="Will not take place.")
     COMPLETED = strawberry.enum_value("completed", description="Took place.")
 
@@ -63,7 +67,9 @@ class TrainingSessionStatus(Enum):
 @strawberry.enum(description="Where an employee's enrollment in a session stands.")
 class EnrollmentStatus(Enum):
     ENROLLED = strawberry.enum_value("enrolled", description="Holds a seat.")
-    WAITLISTED = strawberry.enum_value("waitlisted", description="Waiting for a seat, in order of enrollment.")
+    WAITLISTED = strawberry.enum_value(
+        "waitlisted", description="Waiting for a seat, in order of enrollment."
+    )
     COMPLETED = strawberry.enum_value("completed", description="Attended and completed.")
     NO_SHOW = strawberry.enum_value("no_show", description="Held a seat but did not attend.")
     CANCELLED = strawberry.enum_value("cancelled", description="Withdrawn.")

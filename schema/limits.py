@@ -55,7 +55,9 @@ def _walk(
 class OperationLimits(ValidationRule):
     def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
         context: ValidationContext = self.context
-        fragments = {f.name.value: f for f in context.document.definitions if isinstance(f, FragmentDefinitionNode)}
+        fragments = {
+            f.name.value: f for f in context.document.definitions if isinstance(f, FragmentDefinitionNode)
+        }
         counts = {"depth": 0, "aliases": 0}
         _walk(node.selection_set, fragments, 0, frozenset(), counts)
         name = node.name.value if node.name else "anonymous"

@@ -41,7 +41,9 @@ def mentorship_sort(order: MentorshipOrder | None) -> SortKey:
 
 @strawberry.input(description="Narrow a list of mentorships; all given conditions must hold.")
 class MentorshipFilter:
-    status: list[MentorshipStatus] | None = strawberry.field(default=None, description="Any of these statuses.")
+    status: list[MentorshipStatus] | None = strawberry.field(
+        default=None, description="Any of these statuses."
+    )
     mentor_id: strawberry.ID | None = strawberry.field(default=None, description="Mentored by this employee.")
     mentee_id: strawberry.ID | None = strawberry.field(default=None, description="Mentoring this employee.")
     participant_id: strawberry.ID | None = strawberry.field(
@@ -86,7 +88,9 @@ class MentorshipCheckIn(Node):
 
     @strawberry.field(description="The mentorship this check-in belongs to.")
     async def mentorship(self, info: Info) -> Mentorship:
-        return Mentorship.from_row(await info.context.loaders.by_id(m.Mentorship).load(self.row.mentorship_id))
+        return Mentorship.from_row(
+            await info.context.loaders.by_id(m.Mentorship).load(self.row.mentorship_id)
+        )
 
 
 @strawberry.type(description="A mentor helping a mentee grow, from request to completion.")
@@ -126,14 +130,16 @@ class Mentorship(Node):
     async def check_ins(
         self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
     ) -> Connection[MentorshipCheckIn]:
-        listing = await child_listing(self.pk, r.check_ins(page_args(first, after, last, before)), info.context.loaders)
+        listing = await child_listing(
+            self.pk, r.check_ins(page_args(first, after, last, before)), info.context.loaders
+        )
         return to_connection(listing.page, MentorshipCheckIn.from_row, listing.count)
 
-    @strawberry.field(description="Whether you may accept or decline this request (the mentor, while proposed).")
+    @strawberry.field(
+        description="Whether you may accept or decline this request (the mentor, while proposed)."
+    )
     async def viewer_can_respond(self, info: Info) -> bool:
         return (await info.context.policy()).can_respond_to_mentorship(self.row)
-
-
 
 
 async def mentorships_of(

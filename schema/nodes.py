@@ -22,7 +22,6 @@ from schema.tasks import Task
 from schema.teams import Team
 from schema.training import Enrollment, TrainingCourse, TrainingSession
 
-
 Visible = Callable[[Context, Policy, Any], Awaitable[bool]]
 
 
@@ -73,7 +72,9 @@ async def resolve_node(context: Context, global_id: str) -> Any:
     kind = NODE_KINDS[type_name]
     principal = context.principal
     if principal is not None and not principal.has_scope(kind.scope):
-        raise Forbidden(f"Reading a {type_name} needs the `{kind.scope.value}` scope.", requiredScope=kind.scope.value)
+        raise Forbidden(
+            f"Reading a {type_name} needs the `{kind.scope.value}` scope.", requiredScope=kind.scope.value
+        )
     row = await context.loaders.by_id(kind.model).load(pk)
     if row is None:
         return None

@@ -11,6 +11,7 @@ from resolvers.errors import UserError as UserErrorData
 from resolvers.unit_of_work import Actor
 from schema.context import Info
 
+
 @strawberry.enum(description="Why a mutation's input was refused; stable, for clients to branch on.")
 class UserErrorCode(Enum):
     INVALID = strawberry.enum_value("invalid", description="The value is not acceptable here.")
@@ -20,17 +21,22 @@ class UserErrorCode(Enum):
     INVALID_FORMAT = strawberry.enum_value(
         "invalid_format", description="Not in the expected format (e-mail, time zone, slug, ...)."
     )
-    NOT_FOUND = strawberry.enum_value("not_found", description="The object does not exist or you may not see it.")
+    NOT_FOUND = strawberry.enum_value(
+        "not_found", description="The object does not exist or you may not see it."
+    )
     DUPLICATE = strawberry.enum_value("duplicate", description="Another object already uses this value.")
     CONFLICT = strawberry.enum_value(
-        "conflict", description="The object changed since you read it (`expectedVersion` is stale); read it again."
+        "conflict",
+        description="The object changed since you read it (`expectedVersion` is stale); read it again.",
     )
     INVALID_TRANSITION = strawberry.enum_value(
         "invalid_transition", description="The object's current state does not allow this change."
     )
     IN_THE_PAST = strawberry.enum_value("in_the_past", description="The date or time lies in the past.")
     CYCLE = strawberry.enum_value("cycle", description="The change would make a manager or team cycle.")
-    NOT_ALLOWED = strawberry.enum_value("not_allowed", description="You may not make this change to this object.")
+    NOT_ALLOWED = strawberry.enum_value(
+        "not_allowed", description="You may not make this change to this object."
+    )
     ALREADY_EXISTS = strawberry.enum_value(
         "already_exists", description="This already exists (an open mentorship, an enrollment, a membership)."
     )
@@ -46,7 +52,7 @@ class UserErrorCode(Enum):
 @strawberry.type(description="A rule the input broke. Nothing was changed when a payload has errors.")
 class UserError:
     field: list[str] | None = strawberry.field(
-        description="Path to the input field at fault, such as [\"input\", \"dueDate\"]; null for the whole input."
+        description='Path to the input field at fault, such as ["input", "dueDate"]; null for the whole input.'
     )
     code: UserErrorCode = strawberry.field(description="A stable code for the kind of error.")  # type: ignore[valid-type]
     message: str = strawberry.field(description="A sentence for people, in English.")
@@ -54,7 +60,9 @@ class UserError:
 
 def to_user_errors(errors: list[UserErrorData]) -> list[UserError]:
     return [
-        UserError(field=list(e.field) if e.field else None, code=UserErrorCode(e.code.value), message=e.message)
+        UserError(
+            field=list(e.field) if e.field else None, code=UserErrorCode(e.code.value), message=e.message
+        )
         for e in errors
     ]
 

@@ -50,7 +50,9 @@ def describe(description: str, scope: Scope | None) -> str:
 
 def scoped_field(description: str, scope: Scope | None = None, **kwargs: Any) -> Any:
     permissions = [requires(scope)] if scope else []
-    return strawberry.field(description=describe(description, scope), permission_classes=permissions, **kwargs)
+    return strawberry.field(
+        description=describe(description, scope), permission_classes=permissions, **kwargs
+    )
 
 
 def scoped_mutation(description: str, scope: Scope, resolver: Callable[..., Any]) -> Any:

@@ -20,7 +20,13 @@ from resolvers.problems import BadInput, Unauthenticated
 from schema.common import After, Before, First, Last, page_args
 from schema.context import Info
 from schema.employees import Employee, EmployeeFilter, EmployeeOrder, employee_q, employee_sort
-from schema.mentorships import Mentorship, MentorshipFilter, MentorshipOrder, mentorship_filter_kwargs, mentorship_sort
+from schema.mentorships import (
+    Mentorship,
+    MentorshipFilter,
+    MentorshipOrder,
+    mentorship_filter_kwargs,
+    mentorship_sort,
+)
 from schema.nodes import resolve_node
 from schema.permissions import scoped_field
 from schema.relay import Connection, Node, to_connection
@@ -54,18 +60,24 @@ class Query:
         policy = await info.context.policy()
         return Employee.from_row(policy.viewer) if policy.viewer else None
 
-    @strawberry.field(description="Any object by its global ID; null if it does not exist or you may not see it.")
+    @strawberry.field(
+        description="Any object by its global ID; null if it does not exist or you may not see it."
+    )
     async def node(
         self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="A global ID.")]
     ) -> Node | None:
         _require_principal(info)
         return await resolve_node(info.context, str(id))  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Objects by their global IDs, in the same order; null where absent or hidden.")
+    @strawberry.field(
+        description="Objects by their global IDs, in the same order; null where absent or hidden."
+    )
     async def nodes(
         self,
         info: Info,
-        ids: Annotated[list[strawberry.ID], strawberry.argument(description=f"Up to {MAX_NODES} global IDs.")],
+        ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description=f"Up to {MAX_NODES} global IDs.")
+        ],
     ) -> list[Node | None]:
         _require_principal(info)
         if len(ids) > MAX_NODES:
@@ -173,5 +185,7 @@ class Query:
     ) -> Connection[TrainingSession]:
         args = page_args(first, after, last, before)
         qs = trm.TrainingSession.filter(trr.session_filter(**session_filter_kwargs(filter)))
-        listing = await root_listing(qs, session_sort(order_by), "trainingSessions", args, info.context.loaders)
+        listing = await root_listing(
+            qs, session_sort(order_by), "trainingSessions", args, info.context.loaders
+        )
         return to_connection(listing.page, TrainingSession.from_row, listing.count)

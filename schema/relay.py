@@ -19,7 +19,9 @@ class Node:
 
 @strawberry.type(description="Where a page starts and ends, and whether there is more in either direction.")
 class PageInfo:
-    has_next_page: bool = strawberry.field(description="True when more items follow this page (page with `after`).")
+    has_next_page: bool = strawberry.field(
+        description="True when more items follow this page (page with `after`)."
+    )
     has_previous_page: bool = strawberry.field(
         description="True when items come before this page (page with `before`)."
     )

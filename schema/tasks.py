@@ -45,8 +45,12 @@ def task_sort(order: TaskOrder | None) -> SortKey:
 @strawberry.input(description="Narrow a list of tasks; all given conditions must hold.")
 class TaskFilter:
     status: list[TaskStatus] | None = strawberry.field(default=None, description="Any of these statuses.")
-    priority: list[TaskPriority] | None = strawberry.field(default=None, description="Any of these priorities.")
-    assignee_id: strawberry.ID | None = strawberry.field(default=None, description="Assigned to this employee.")
+    priority: list[TaskPriority] | None = strawberry.field(
+        default=None, description="Any of these priorities."
+    )
+    assignee_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Assigned to this employee."
+    )
     creator_id: strawberry.ID | None = strawberry.field(default=None, description="Created by this employee.")
     team_id: strawberry.ID | None = strawberry.field(default=None, description="Belonging to this team.")
     due_before: date | None = strawberry.field(default=None, description="Due before this date.")
@@ -121,8 +125,6 @@ class Task(Node):
     @strawberry.field(description="Whether you may change this task (title, status, assignee, ...).")
     async def viewer_can_update(self, info: Info) -> bool:
         return (await info.context.policy()).can_update_task(self.row)
-
-
 
 
 async def tasks_of(

@@ -23,7 +23,6 @@ from schema.permissions import scoped_field
 from schema.relay import Connection, Node, PageInfo, build_edges, to_connection
 
 
-
 @strawberry.enum(description="Fields teams can be ordered by.")
 class TeamOrderField(Enum):
     NAME = strawberry.enum_value("NAME", description="Team name.")
@@ -46,7 +45,9 @@ def team_sort(order: TeamOrder | None) -> SortKey:
 class TeamFilter:
     search: str | None = strawberry.field(default=None, description="Part of the name or slug.")
     parent_id: strawberry.ID | None = strawberry.field(default=None, description="Subteams of this team.")
-    top_level: bool | None = strawberry.field(default=None, description="Only teams without (true) or with a parent.")
+    top_level: bool | None = strawberry.field(
+        default=None, description="Only teams without (true) or with a parent."
+    )
     lead_id: strawberry.ID | None = strawberry.field(default=None, description="Teams led by this employee.")
 
 
@@ -120,7 +121,9 @@ class Team(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        role: Annotated[TeamRole | None, strawberry.argument(description="Only members with this role.")] = None,
+        role: Annotated[
+            TeamRole | None, strawberry.argument(description="Only members with this role.")
+        ] = None,
     ) -> TeamMemberConnection:
         spec = r.members(page_args(first, after, last, before), role.value if role else None)
         listing = await child_listing(self.pk, spec, info.context.loaders)
@@ -142,7 +145,9 @@ class Team(Node):
         filter: TaskFilter | None = None,
         order_by: TaskOrder | None = None,
     ) -> Connection[Task]:
-        return await tasks_of(info, "team_id", self.pk, page_args(first, after, last, before), filter, order_by)
+        return await tasks_of(
+            info, "team_id", self.pk, page_args(first, after, last, before), filter, order_by
+        )
 
 
 @strawberry.type(description="A member of a team, with their role in it.")

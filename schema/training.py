@@ -40,7 +40,9 @@ class TrainingCourseOrder:
 class TrainingCourseFilter:
     search: str | None = strawberry.field(default=None, description="Part of the title, code or description.")
     category: str | None = strawberry.field(default=None, description="Exactly this category (any case).")
-    mandatory: bool | None = strawberry.field(default=None, description="Only mandatory (true) or optional courses.")
+    mandatory: bool | None = strawberry.field(
+        default=None, description="Only mandatory (true) or optional courses."
+    )
 
 
 @strawberry.enum(description="Fields sessions can be ordered by.")
@@ -58,15 +60,21 @@ class TrainingSessionOrder:
 @strawberry.input(description="Narrow a list of sessions; all given conditions must hold.")
 class TrainingSessionFilter:
     course_id: strawberry.ID | None = strawberry.field(default=None, description="Sessions of this course.")
-    status: list[TrainingSessionStatus] | None = strawberry.field(default=None, description="Any of these statuses.")
+    status: list[TrainingSessionStatus] | None = strawberry.field(
+        default=None, description="Any of these statuses."
+    )
     starts_after: datetime | None = strawberry.field(default=None, description="Starting after this time.")
     starts_before: datetime | None = strawberry.field(default=None, description="Starting before this time.")
-    instructor_id: strawberry.ID | None = strawberry.field(default=None, description="Taught by this employee.")
+    instructor_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Taught by this employee."
+    )
 
 
 @strawberry.input(description="Narrow a list of enrollments.")
 class EnrollmentFilter:
-    status: list[EnrollmentStatus] | None = strawberry.field(default=None, description="Any of these statuses.")
+    status: list[EnrollmentStatus] | None = strawberry.field(
+        default=None, description="Any of these statuses."
+    )
 
 
 def course_sort(order: TrainingCourseOrder | None) -> SortKey:
@@ -172,7 +180,9 @@ class TrainingSession(Node):
 
     @strawberry.field(description="The course this session runs.")
     async def course(self, info: Info) -> TrainingCourse:
-        return TrainingCourse.from_row(await info.context.loaders.by_id(m.TrainingCourse).load(self.row.course_id))
+        return TrainingCourse.from_row(
+            await info.context.loaders.by_id(m.TrainingCourse).load(self.row.course_id)
+        )
 
     @strawberry.field(description="Who teaches the session, if assigned.")
     async def instructor(self, info: Info) -> Employee | None:
@@ -192,7 +202,9 @@ class TrainingSession(Node):
     async def waitlist_count(self, info: Info) -> int:
         return await info.context.loaders.count.load((self.pk, r.waitlisted()))
 
-    @scoped_field("Enrollments in this session that you can see, in order of enrollment.", Scope.TRAINING_READ)
+    @scoped_field(
+        "Enrollments in this session that you can see, in order of enrollment.", Scope.TRAINING_READ
+    )
     async def enrollments(
         self,
         info: Info,
@@ -202,10 +214,14 @@ class TrainingSession(Node):
         before: Before = None,
         filter: EnrollmentFilter | None = None,
     ) -> Connection[Enrollment]:
-        return await enrollments_of(info, "session_id", self.pk, page_args(first, after, last, before), filter)
+        return await enrollments_of(
+            info, "session_id", self.pk, page_args(first, after, last, before), filter
+        )
 
 
-@strawberry.type(description="An employee's place in a training session: a seat, a waitlist spot, or an outcome.")
+@strawberry.type(
+    description="An employee's place in a training session: a seat, a waitlist spot, or an outcome."
+)
 class Enrollment(Node):
     pk: strawberry.Private[int]
     row: strawberry.Private[m.Enrollment]
@@ -236,13 +252,13 @@ class Enrollment(Node):
 
     @strawberry.field(description="The session.")
     async def session(self, info: Info) -> TrainingSession:
-        return TrainingSession.from_row(await info.context.loaders.by_id(m.TrainingSession).load(self.row.session_id))
+        return TrainingSession.from_row(
+            await info.context.loaders.by_id(m.TrainingSession).load(self.row.session_id)
+        )
 
     @strawberry.field(description="The enrolled employee.")
     async def employee(self, info: Info) -> Employee:
         return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.employee_id))
-
-
 
 
 async def enrollments_of(

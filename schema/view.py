@@ -17,6 +17,7 @@ from auth.principal import Principal
 from auth.tokens import InvalidToken, authenticate, www_authenticate_header
 from config import Settings
 from schema.context import Context
+from schema.idempotent_http import is_mutation, read_body, replaying, serve_once
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -51,11 +52,24 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 await refusal(scope, receive, send)
                 return
             try:
-                await super().__call__(scope, _limited(receive, MAX_BODY_BYTES), send)
+                await self._serve_http(scope, _limited(receive, MAX_BODY_BYTES), send)
             except BodyTooLarge:  # raised while reading the body, before any response was sent
                 await _too_large()(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+    async def _serve_http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = Headers(scope=scope)
+        key = headers.get("idempotency-key")
+        principal = scope["state"]["principal"]
+        if key is None or principal is None or scope["method"] != "POST":
+            await super().__call__(scope, receive, send)
+            return
+        body = await read_body(receive)
+        if not is_mutation(body):
+            await super().__call__(scope, replaying(body), send)
+            return
+        await serve_once(super().__call__, scope, send, principal, key, body)
 
     async def _authenticate_http(self, scope: Scope) -> Response | None:
         headers = Headers(scope=scope)
@@ -129,4 +143,3 @@ def _limited(receive: Receive, limit: int) -> Receive:
 
 class BodyTooLarge(Exception):
     pass
-

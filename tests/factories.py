@@ -42,7 +42,11 @@ async def member(team: Team, person: Employee, role: str = "member") -> TeamMemb
 
 async def task(assignee: Employee, **kwargs: Any) -> Task:
     n = next(_seq)
-    values: dict[str, Any] = {"title": f"Task {n}", "assignee": assignee, "creator": kwargs.pop("creator", assignee)}
+    values: dict[str, Any] = {
+        "title": f"Task {n}",
+        "assignee": assignee,
+        "creator": kwargs.pop("creator", assignee),
+    }
     values.update(kwargs)
     return await Task.create(**values)
 
@@ -60,7 +64,12 @@ async def course(**kwargs: Any) -> TrainingCourse:
 
 async def session(course: TrainingCourse, **kwargs: Any) -> TrainingSession:
     starts = datetime.now(UTC) + timedelta(days=7)
-    values: dict[str, Any] = {"course": course, "starts_at": starts, "ends_at": starts + timedelta(hours=2), "capacity": 10}
+    values: dict[str, Any] = {
+        "course": course,
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=2),
+        "capacity": 10,
+    }
     values.update(kwargs)
     return await TrainingSession.create(**values)
 

@@ -18,18 +18,26 @@ class GraphQLClient:
     http: httpx.AsyncClient
     token: str | None = None
 
-    async def post(self, query: str, variables: dict[str, Any] | None = None, **headers: str) -> httpx.Response:
+    async def post(
+        self, query: str, variables: dict[str, Any] | None = None, **headers: str
+    ) -> httpx.Response:
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        return await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+        return await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
 
-    async def execute(self, query: str, variables: dict[str, Any] | None = None, **headers: str) -> dict[str, Any]:
+    async def execute(
+        self, query: str, variables: dict[str, Any] | None = None, **headers: str
+    ) -> dict[str, Any]:
         """The JSON body of a request expected to be served (HTTP 200)."""
         response = await self.post(query, variables, **headers)
         assert response.status_code == 200, response.text
         return response.json()  # type: ignore[no-any-return]
 
-    async def data(self, query: str, variables: dict[str, Any] | None = None, **headers: str) -> dict[str, Any]:
+    async def data(
+        self, query: str, variables: dict[str, Any] | None = None, **headers: str
+    ) -> dict[str, Any]:
         """The `data` of a request expected to succeed without errors."""
         body = await self.execute(query, variables, **headers)
         assert "errors" not in body, body["errors"]

@@ -41,7 +41,10 @@ async def test_viewer_shows_the_signed_in_employee_and_their_org(graphql, tokens
     assert data["viewer"]["email"] == "boss@example.com"
     assert data["viewer"]["manager"] is None
     assert data["viewer"]["directReports"]["totalCount"] == 2
-    assert {n["email"] for n in data["viewer"]["directReports"]["nodes"]} == {"ada@example.com", "bob@example.com"}
+    assert {n["email"] for n in data["viewer"]["directReports"]["nodes"]} == {
+        "ada@example.com",
+        "bob@example.com",
+    }
 
 
 async def test_paging_forward_and_backward_visits_every_employee_once(graphql, tokens):
@@ -62,7 +65,9 @@ async def test_paging_forward_and_backward_visits_every_employee_once(graphql, t
 
     last = (await client.data(EMPLOYEES_PAGE, {"last": 2}))["employees"]
     assert [e["node"]["familyName"] for e in last["edges"]] == seen[-2:]
-    before = (await client.data(EMPLOYEES_PAGE, {"last": 3, "before": last["pageInfo"]["startCursor"]}))["employees"]
+    before = (await client.data(EMPLOYEES_PAGE, {"last": 3, "before": last["pageInfo"]["startCursor"]}))[
+        "employees"
+    ]
     assert [e["node"]["familyName"] for e in before["edges"]] == seen[-5:-2]
 
 
@@ -87,7 +92,9 @@ async def test_a_cursor_from_another_list_is_refused(graphql, tokens):
     client = graphql(await tokens("boss@example.com"))
     teams = await client.data("{ teams(first: 1) { pageInfo { endCursor } } }")
     await f.team(name="Platform")
-    foreign = (await client.data("{ teams(first: 1) { pageInfo { endCursor } } }"))["teams"]["pageInfo"]["endCursor"]
+    foreign = (await client.data("{ teams(first: 1) { pageInfo { endCursor } } }"))["teams"]["pageInfo"][
+        "endCursor"
+    ]
     assert teams
 
     body = await client.execute(EMPLOYEES_PAGE, {"first": 2, "after": foreign})
@@ -98,7 +105,9 @@ async def test_a_cursor_from_another_list_is_refused(graphql, tokens):
 
 async def test_a_malformed_cursor_is_refused(graphql, tokens):
     await make_org()
-    body = await graphql(await tokens("boss@example.com")).execute(EMPLOYEES_PAGE, {"first": 2, "after": "%%%"})
+    body = await graphql(await tokens("boss@example.com")).execute(
+        EMPLOYEES_PAGE, {"first": 2, "after": "%%%"}
+    )
     assert error_codes(body) == ["INVALID_CURSOR"]
 
 

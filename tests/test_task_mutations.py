@@ -132,3 +132,43 @@ async def test_two_concurrent_updates_with_the_same_version_leave_one_winner(gra
     assert codes == [(), ("CONFLICT",)]
     assert (await Task.get(id=task.id)).version == 2
     assert await Event.filter(type="task.status_changed").count() == 1
+
+
+async def test_the_same_idempotency_key_twice_creates_one_task(graphql, tokens):
+    await f.employee(email="ada@example.com")
+    client = graphql(await tokens("ada@example.com"))
+    variables = {"input": {"title": "Book the venue"}}
+
+    first = await client.post(CREATE_TASK, variables, **{"Idempotency-Key": "retry-42"})
+    second = await client.post(CREATE_TASK, variables, **{"Idempotency-Key": "retry-42"})
+
+    assert first.status_code == second.status_code == 200
+    assert second.json() == first.json()
+    assert second.headers["Idempotent-Replayed"] == "true"
+    assert await Task.all().count() == 1
+    assert await Event.filter(type="task.created").count() == 1
+
+
+async def test_an_idempotency_key_reused_for_another_request_is_refused(graphql, tokens):
+    await f.employee(email="ada@example.com")
+    client = graphql(await tokens("ada@example.com"))
+
+    await client.post(CREATE_TASK, {"input": {"title": "One"}}, **{"Idempotency-Key": "k1"})
+    reused = await client.post(CREATE_TASK, {"input": {"title": "Two"}}, **{"Idempotency-Key": "k1"})
+
+    assert reused.status_code == 422
+    assert reused.json()["errors"][0]["extensions"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    assert await Task.all().count() == 1
+
+
+async def test_concurrent_retries_with_one_key_create_one_task(graphql, tokens):
+    await f.employee(email="ada@example.com")
+    client = graphql(await tokens("ada@example.com"))
+    variables = {"input": {"title": "Flaky network"}}
+
+    responses = await asyncio.gather(
+        *[client.post(CREATE_TASK, variables, **{"Idempotency-Key": "same"}) for _ in range(5)]
+    )
+
+    assert {r.status_code for r in responses} <= {200, 409}
+    assert await Task.all().count() == 1
