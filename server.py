@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -16,6 +16,10 @@ from tortoise import connections
 import db
 from auth import routes as auth_routes
 from config import Settings, load_settings
+from events.broker import start_broker, stop_broker
+from events.bus import Listener, add_listener, remove_listener
+from events.webhooks import WebhookDispatcher
+from models.events import Event
 from schema import schema
 from schema.view import GraphQLEndpoint
 from web.graphiql import static_mount
@@ -34,6 +38,13 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
+def _wake_on_commit(dispatcher: WebhookDispatcher) -> Listener:
+    async def wake(events: Sequence[Event]) -> None:
+        dispatcher.wake()
+
+    return wake
+
+
 def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
     """Build the app. Tests pass `manage_db=False` and set the database up themselves."""
     settings = settings or load_settings()
@@ -43,9 +54,19 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         if manage_db:
             await db.init_db(settings.database_url)
         await auth_routes.startup(settings)
+        await start_broker(settings.redis_url)
+        dispatcher = WebhookDispatcher(settings)
+        app.state.webhook_dispatcher = dispatcher
+        listener = _wake_on_commit(dispatcher)
+        add_listener(listener)
+        if settings.run_dispatcher:
+            await dispatcher.start()
         try:
             yield
         finally:
+            await stop_broker()
+            remove_listener(listener)
+            await dispatcher.stop()
             if manage_db:
                 await db.close_db()
 

@@ -206,6 +206,37 @@ class Policy:
         """Only the mentor answers a request, and only while it is proposed."""
         return mentorship.status == MentorshipStatus.PROPOSED and mentorship.mentor_id == self.viewer_id
 
+    def can_request_mentorship(self) -> bool:
+        """An employee asks for a mentor for themselves; a service token has no one to mentor."""
+        return self.viewer is not None
+
+    def is_mentorship_party(self, mentorship: Mentorship) -> bool:
+        """The mentor or the mentee: the only people who act on a mentorship (managers and HR read)."""
+        return self.viewer is not None and self.viewer.id in (mentorship.mentor_id, mentorship.mentee_id)
+
+    def can_move_mentorship(self, mentorship: Mentorship, to: MentorshipStatus) -> bool:
+        """Who may make a move of the mentorship state machine (which moves exist is the workflow's).
+
+        A request is answered (accepted or declined) by the mentor and withdrawn by the mentee;
+        an active mentorship is completed or cancelled by either of them.
+        """
+        if not self.is_mentorship_party(mentorship):
+            return False
+        if mentorship.status == MentorshipStatus.PROPOSED:
+            if to == MentorshipStatus.CANCELLED:
+                return mentorship.mentee_id == self.viewer_id
+            return mentorship.mentor_id == self.viewer_id
+        return True
+
+    def can_end_mentorship(self, mentorship: Mentorship) -> bool:
+        """Whether the viewer may end (or withdraw) the mentorship now."""
+        is_open = mentorship.status in (MentorshipStatus.PROPOSED, MentorshipStatus.ACTIVE)
+        return is_open and self.can_move_mentorship(mentorship, MentorshipStatus.CANCELLED)
+
+    def can_log_mentorship_check_in(self, mentorship: Mentorship) -> bool:
+        """The mentor or the mentee, while the mentorship is active."""
+        return mentorship.status == MentorshipStatus.ACTIVE and self.is_mentorship_party(mentorship)
+
     # --- training ------------------------------------------------------------------------
     def visible_enrollments(self) -> Q:
         if self.sees_everything:
@@ -221,9 +252,45 @@ class Policy:
             return True
         return session is not None and self.viewer is not None and session.instructor_id == self.viewer.id
 
+    def can_manage_training(self) -> bool:
+        """Create and change courses and schedule sessions: HR and service tokens."""
+        return self.sees_everything
+
+    def can_manage_session(self, session: TrainingSession) -> bool:
+        """Cancel a session or record its outcomes: HR, service tokens, and the session's instructor."""
+        if self.sees_everything:
+            return True
+        return self.viewer is not None and session.instructor_id == self.viewer.id
+
+    def can_enroll(self, employee_id: int) -> bool:
+        """Enroll yourself, or (as a manager, transitively) a report; HR and service tokens anyone."""
+        if self.sees_everything:
+            return True
+        return self.viewer is not None and self.is_self_or_manager_of(employee_id)
+
+    def can_cancel_enrollment(self, enrollment: Enrollment) -> bool:
+        """The enrolled employee and their managers; HR and service tokens."""
+        return self.can_enroll(enrollment.employee_id)
+
+    def can_submit_training_feedback(self, enrollment: Enrollment) -> bool:
+        """Feedback is the enrolled employee's own opinion: nobody gives it for them."""
+        return self.viewer is not None and enrollment.employee_id == self.viewer.id
+
+    def can_see_training_compliance(self, employee_id: int) -> bool:
+        """The employee, their managers, HR and service tokens."""
+        if self.sees_everything:
+            return True
+        return self.viewer is not None and self.is_self_or_manager_of(employee_id)
+
     # --- audit and webhooks --------------------------------------------------------------
     def can_read_audit(self) -> bool:
         return self.sees_everything
 
     def can_manage_webhooks(self) -> bool:
         return self.sees_everything
+
+    def webhook_owner_scope(self) -> str | None:
+        """Service tokens manage the endpoints their client registered; HR manages all (None)."""
+        if self.is_service and self.principal is not None:
+            return self.principal.client_id
+        return None

@@ -8,13 +8,16 @@ from strawberry.extensions import MaskErrors
 
 from schema.employees import Employee
 from schema.limits import schema_extensions
+from schema.live_events import EVENT_TYPES as LIVE_EVENT_TYPES
 from schema.mentorships import Mentorship, MentorshipCheckIn
 from schema.mutations import Mutation
 from schema.query import Query
+from schema.subscriptions import Subscription
 from schema.tasks import Task
 from schema.teams import Team
 from schema.training import Enrollment, TrainingCourse, TrainingSession
 from schema.view_extensions import UnauthenticatedStatus
+from schema.webhooks import Webhook
 
 NODE_TYPES = [
     Employee,
@@ -25,6 +28,7 @@ NODE_TYPES = [
     TrainingCourse,
     TrainingSession,
     Enrollment,
+    Webhook,
 ]
 
 
@@ -38,7 +42,8 @@ def _should_mask(error: GraphQLError) -> bool:
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
-    types=NODE_TYPES,
+    subscription=Subscription,
+    types=[*NODE_TYPES, *LIVE_EVENT_TYPES],
     extensions=[
         *schema_extensions(),
         UnauthenticatedStatus,

@@ -20,6 +20,8 @@ class Context:
     request: Any = None
     response: Any = None
     idempotency_key: str | None = None
+    # The `connection_init` payload of a WebSocket connection (Strawberry sets it).
+    connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(init=False)
     _policy: Policy | None = None
 
@@ -31,6 +33,11 @@ class Context:
         if self._policy is None:
             self._policy = await Policy.load(self.principal)
         return self._policy
+
+    def renew(self) -> None:
+        """Forget cached rows and the policy: a WebSocket connection's context serves many events."""
+        self.loaders = Loaders(self.policy)
+        self._policy = None
 
     @property
     def client_id(self) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
@@ -17,6 +18,7 @@ from resolvers.problems import Forbidden
 from schema.common import After, Before, First, Last, page_args
 from schema.context import Info
 from schema.enums import EmployeeRole, EmployeeStatus, OrderDirection, TeamRole
+from schema.filters import EnrollmentFilter, MentorshipFilter, TaskFilter, TaskOrder
 from schema.permissions import scoped_field
 from schema.relay import Connection, Node, PageInfo, build_edges, to_connection
 
@@ -141,6 +143,13 @@ class Employee(Node):
     async def emergency_contact(self, info: Info) -> str | None:
         return await self._sensitive(info, self.row.emergency_contact)  # type: ignore[return-value]
 
+    @strawberry.field(
+        description="Whether you may change this employee with `updateEmployee` (HR and service tokens); "
+        "everyone changes their own profile with `updateMyProfile`."
+    )
+    async def viewer_can_update(self, info: Info) -> bool:
+        return (await info.context.policy()).can_manage_employees()
+
     @strawberry.field(description="The employee's manager; null at the top of the org chart.")
     async def manager(self, info: Info) -> Employee | None:
         if self.manager_pk is None:
@@ -156,7 +165,9 @@ class Employee(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        order_by: EmployeeOrder | None = None,
+        order_by: Annotated[
+            EmployeeOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
+        ] = None,
     ) -> Connection[Employee]:
         spec = r.direct_reports(employee_sort(order_by), page_args(first, after, last, before))
         listing = await child_listing(self.pk, spec, info.context.loaders)
@@ -183,8 +194,12 @@ class Employee(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: TaskFilter | None = None,
-        order_by: TaskOrder | None = None,
+        filter: Annotated[
+            TaskFilter | None, strawberry.argument(description="Only items meeting all these conditions.")
+        ] = None,
+        order_by: Annotated[
+            TaskOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
+        ] = None,
     ) -> Connection[Task]:
         return await tasks_of(
             info, "assignee_id", self.pk, page_args(first, after, last, before), filter, order_by
@@ -200,7 +215,10 @@ class Employee(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: MentorshipFilter | None = None,
+        filter: Annotated[
+            MentorshipFilter | None,
+            strawberry.argument(description="Only items meeting all these conditions."),
+        ] = None,
     ) -> Connection[Mentorship]:
         return await mentorships_of(info, "mentor_id", self.pk, page_args(first, after, last, before), filter)
 
@@ -212,7 +230,10 @@ class Employee(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: MentorshipFilter | None = None,
+        filter: Annotated[
+            MentorshipFilter | None,
+            strawberry.argument(description="Only items meeting all these conditions."),
+        ] = None,
     ) -> Connection[Mentorship]:
         return await mentorships_of(info, "mentee_id", self.pk, page_args(first, after, last, before), filter)
 
@@ -224,7 +245,10 @@ class Employee(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: EnrollmentFilter | None = None,
+        filter: Annotated[
+            EnrollmentFilter | None,
+            strawberry.argument(description="Only items meeting all these conditions."),
+        ] = None,
     ) -> Connection[Enrollment]:
         return await enrollments_of(
             info, "employee_id", self.pk, page_args(first, after, last, before), filter
@@ -261,7 +285,7 @@ class EmployeeTeamConnection:
 
 
 # Types that refer back to Employee; imported last so each module can name the other's types.
-from schema.mentorships import Mentorship, MentorshipFilter, mentorships_of  # noqa: E402
-from schema.tasks import Task, TaskFilter, TaskOrder, tasks_of  # noqa: E402
+from schema.mentorships import Mentorship, mentorships_of  # noqa: E402
+from schema.tasks import Task, tasks_of  # noqa: E402
 from schema.teams import Team  # noqa: E402
-from schema.training import Enrollment, EnrollmentFilter, enrollments_of  # noqa: E402
+from schema.training import Enrollment, enrollments_of  # noqa: E402

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
-from typing import Any
 
 import strawberry
 
@@ -13,54 +11,19 @@ from models import mentorships as m
 from resolvers import mentorships as r
 from resolvers.ids import to_global_id
 from resolvers.listing import child_listing
-from resolvers.pagination import PageArgs, SortKey
-from schema.common import After, Before, First, Last, page_args, pk_of
+from resolvers.pagination import PageArgs
+from schema.common import After, Before, First, Last, page_args
 from schema.context import Info
 from schema.employees import Employee
-from schema.enums import MentorshipStatus, OrderDirection
+from schema.enums import MentorshipStatus
+from schema.filters import (  # noqa: F401
+    MentorshipFilter,
+    MentorshipOrder,
+    MentorshipOrderField,
+    mentorship_filter_kwargs,
+    mentorship_sort,
+)
 from schema.relay import Connection, Node, to_connection
-
-
-@strawberry.enum(description="Fields mentorships can be ordered by.")
-class MentorshipOrderField(Enum):
-    CREATED_AT = strawberry.enum_value("CREATED_AT", description="When the mentorship was requested.")
-    UPDATED_AT = strawberry.enum_value("UPDATED_AT", description="When it last changed.")
-
-
-@strawberry.input(description="How to order mentorships; ties break on ID.")
-class MentorshipOrder:
-    field: MentorshipOrderField = strawberry.field(description="The field to order by.")
-    direction: OrderDirection = strawberry.field(default=OrderDirection.DESC, description="The direction.")
-
-
-def mentorship_sort(order: MentorshipOrder | None) -> SortKey:
-    if order is None:
-        return SortKey("created_at", descending=True)
-    return SortKey(r.MENTORSHIP_ORDER_FIELDS[order.field.value], order.direction == OrderDirection.DESC)
-
-
-@strawberry.input(description="Narrow a list of mentorships; all given conditions must hold.")
-class MentorshipFilter:
-    status: list[MentorshipStatus] | None = strawberry.field(
-        default=None, description="Any of these statuses."
-    )
-    mentor_id: strawberry.ID | None = strawberry.field(default=None, description="Mentored by this employee.")
-    mentee_id: strawberry.ID | None = strawberry.field(default=None, description="Mentoring this employee.")
-    participant_id: strawberry.ID | None = strawberry.field(
-        default=None, description="This employee is mentor or mentee."
-    )
-
-
-def mentorship_filter_kwargs(f: MentorshipFilter | None) -> dict[str, Any]:
-    if f is None:
-        return {}
-    kwargs = {
-        "statuses": [s.value for s in f.status] if f.status else None,
-        "mentor_id": pk_of(f.mentor_id, "Employee"),
-        "mentee_id": pk_of(f.mentee_id, "Employee"),
-        "participant_id": pk_of(f.participant_id, "Employee"),
-    }
-    return {k: v for k, v in kwargs.items() if v is not None}
 
 
 @strawberry.type(description="A note that a mentor and mentee met, and what they discussed.")

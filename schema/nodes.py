@@ -13,6 +13,7 @@ from models import mentorships as mm
 from models import tasks as tkm
 from models import teams as tm
 from models import training as trm
+from models import webhooks as whm
 from resolvers.ids import from_global_id
 from resolvers.problems import Forbidden
 from schema.context import Context
@@ -21,6 +22,7 @@ from schema.mentorships import Mentorship, MentorshipCheckIn
 from schema.tasks import Task
 from schema.teams import Team
 from schema.training import Enrollment, TrainingCourse, TrainingSession
+from schema.webhooks import Webhook
 
 Visible = Callable[[Context, Policy, Any], Awaitable[bool]]
 
@@ -52,6 +54,13 @@ async def _enrollment_visible(ctx: Context, policy: Policy, row: trm.Enrollment)
     return policy.can_see_enrollment(row, await ctx.loaders.by_id(trm.TrainingSession).load(row.session_id))
 
 
+async def _webhook_visible(ctx: Context, policy: Policy, row: whm.Webhook) -> bool:
+    if not policy.can_manage_webhooks():
+        return False
+    owner = policy.webhook_owner_scope()
+    return owner is None or row.owner_client_id == owner
+
+
 NODE_KINDS: dict[str, NodeKind] = {
     "Employee": NodeKind(em.Employee, Employee.from_row, Scope.EMPLOYEES_READ),
     "Team": NodeKind(tm.Team, Team.from_row, Scope.EMPLOYEES_READ),
@@ -63,6 +72,7 @@ NODE_KINDS: dict[str, NodeKind] = {
     "TrainingCourse": NodeKind(trm.TrainingCourse, TrainingCourse.from_row, Scope.TRAINING_READ),
     "TrainingSession": NodeKind(trm.TrainingSession, TrainingSession.from_row, Scope.TRAINING_READ),
     "Enrollment": NodeKind(trm.Enrollment, Enrollment.from_row, Scope.TRAINING_READ, _enrollment_visible),
+    "Webhook": NodeKind(whm.Webhook, Webhook.from_row, Scope.WEBHOOKS_MANAGE, _webhook_visible),
 }
 
 

@@ -17,6 +17,7 @@ from resolvers import tasks as tr
 from resolvers import training as trr
 from resolvers.listing import root_listing
 from resolvers.problems import BadInput, Unauthenticated
+from schema.audit import AuditQuery
 from schema.common import After, Before, First, Last, page_args
 from schema.context import Info
 from schema.employees import Employee, EmployeeFilter, EmployeeOrder, employee_q, employee_sort
@@ -27,6 +28,7 @@ from schema.mentorships import (
     mentorship_filter_kwargs,
     mentorship_sort,
 )
+from schema.mutations.webhooks import WebhookQuery
 from schema.nodes import resolve_node
 from schema.permissions import scoped_field
 from schema.relay import Connection, Node, to_connection
@@ -53,7 +55,7 @@ def _require_principal(info: Info) -> None:
 
 
 @strawberry.type(description="Everything readable in peoplegraph starts here.")
-class Query:
+class Query(AuditQuery, WebhookQuery):
     @strawberry.field(description="The signed-in employee; null for a service token.")
     async def viewer(self, info: Info) -> Employee | None:
         _require_principal(info)
@@ -92,8 +94,12 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: EmployeeFilter | None = None,
-        order_by: EmployeeOrder | None = None,
+        filter: Annotated[
+            EmployeeFilter | None, strawberry.argument(description="Only items meeting all these conditions.")
+        ] = None,
+        order_by: Annotated[
+            EmployeeOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
+        ] = None,
     ) -> Connection[Employee]:
         args = page_args(first, after, last, before)
         qs = em.Employee.filter(employee_q(filter))
@@ -108,8 +114,12 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: TeamFilter | None = None,
-        order_by: TeamOrder | None = None,
+        filter: Annotated[
+            TeamFilter | None, strawberry.argument(description="Only items meeting all these conditions.")
+        ] = None,
+        order_by: Annotated[
+            TeamOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
+        ] = None,
     ) -> Connection[Team]:
         args = page_args(first, after, last, before)
         qs = tm.Team.filter(team_q(filter))
@@ -124,8 +134,12 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: TaskFilter | None = None,
-        order_by: TaskOrder | None = None,
+        filter: Annotated[
+            TaskFilter | None, strawberry.argument(description="Only items meeting all these conditions.")
+        ] = None,
+        order_by: Annotated[
+            TaskOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
+        ] = None,
     ) -> Connection[Task]:
         args = page_args(first, after, last, before)
         policy = await info.context.policy()
@@ -141,8 +155,14 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: MentorshipFilter | None = None,
-        order_by: MentorshipOrder | None = None,
+        filter: Annotated[
+            MentorshipFilter | None,
+            strawberry.argument(description="Only items meeting all these conditions."),
+        ] = None,
+        order_by: Annotated[
+            MentorshipOrder | None,
+            strawberry.argument(description="The order of the items; ties break on ID."),
+        ] = None,
     ) -> Connection[Mentorship]:
         args = page_args(first, after, last, before)
         policy = await info.context.policy()
@@ -159,8 +179,14 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: TrainingCourseFilter | None = None,
-        order_by: TrainingCourseOrder | None = None,
+        filter: Annotated[
+            TrainingCourseFilter | None,
+            strawberry.argument(description="Only items meeting all these conditions."),
+        ] = None,
+        order_by: Annotated[
+            TrainingCourseOrder | None,
+            strawberry.argument(description="The order of the items; ties break on ID."),
+        ] = None,
     ) -> Connection[TrainingCourse]:
         args = page_args(first, after, last, before)
         q = trr.course_filter(
@@ -180,8 +206,14 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: TrainingSessionFilter | None = None,
-        order_by: TrainingSessionOrder | None = None,
+        filter: Annotated[
+            TrainingSessionFilter | None,
+            strawberry.argument(description="Only items meeting all these conditions."),
+        ] = None,
+        order_by: Annotated[
+            TrainingSessionOrder | None,
+            strawberry.argument(description="The order of the items; ties break on ID."),
+        ] = None,
     ) -> Connection[TrainingSession]:
         args = page_args(first, after, last, before)
         qs = trm.TrainingSession.filter(trr.session_filter(**session_filter_kwargs(filter)))

@@ -19,6 +19,7 @@ from schema.common import After, Before, First, Last, page_args, pk_of
 from schema.context import Info
 from schema.employees import Employee
 from schema.enums import OrderDirection, TeamRole
+from schema.filters import TaskFilter, TaskOrder
 from schema.permissions import scoped_field
 from schema.relay import Connection, Node, PageInfo, build_edges, to_connection
 
@@ -67,6 +68,7 @@ class Team(Node):
     pk: strawberry.Private[int]
     parent_pk: strawberry.Private[int | None]
     lead_pk: strawberry.Private[int | None]
+    row: strawberry.Private[m.Team]
     name: str = strawberry.field(description="Team name; unique.")
     slug: str = strawberry.field(description="URL-friendly name; unique.")
     description: str = strawberry.field(description="What the team does.")
@@ -79,6 +81,7 @@ class Team(Node):
             pk=row.id,
             parent_pk=row.parent_id,
             lead_pk=row.lead_id,
+            row=row,
             name=row.name,
             slug=row.slug,
             description=row.description,
@@ -99,6 +102,12 @@ class Team(Node):
         row = await info.context.loaders.by_id(em.Employee).load(self.lead_pk)
         return Employee.from_row(row) if row else None
 
+    @strawberry.field(
+        description="Whether you may change this team and its members (HR, service tokens and the team's lead)."
+    )
+    async def viewer_can_manage(self, info: Info) -> bool:
+        return (await info.context.policy()).can_manage_team(self.row)
+
     @strawberry.field(description="Teams directly under this one.")
     async def subteams(
         self,
@@ -107,7 +116,9 @@ class Team(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        order_by: TeamOrder | None = None,
+        order_by: Annotated[
+            TeamOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
+        ] = None,
     ) -> Connection[Team]:
         spec = r.subteams(team_sort(order_by), page_args(first, after, last, before))
         listing = await child_listing(self.pk, spec, info.context.loaders)
@@ -142,8 +153,12 @@ class Team(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: TaskFilter | None = None,
-        order_by: TaskOrder | None = None,
+        filter: Annotated[
+            TaskFilter | None, strawberry.argument(description="Only items meeting all these conditions.")
+        ] = None,
+        order_by: Annotated[
+            TaskOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
+        ] = None,
     ) -> Connection[Task]:
         return await tasks_of(
             info, "team_id", self.pk, page_args(first, after, last, before), filter, order_by
@@ -179,4 +194,4 @@ class TeamMemberConnection:
         return await self.count()  # type: ignore[operator,no-any-return]
 
 
-from schema.tasks import Task, TaskFilter, TaskOrder, tasks_of  # noqa: E402
+from schema.tasks import Task, tasks_of  # noqa: E402

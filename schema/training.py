@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -12,13 +12,16 @@ from auth.scopes import Scope
 from models import employees as em
 from models import training as m
 from resolvers import training as r
+from resolvers.compliance import Compliance
 from resolvers.ids import to_global_id
 from resolvers.listing import child_listing
 from resolvers.pagination import PageArgs, SortKey
+from resolvers.workflows.training_enrollment import is_open_for_enrollment
 from schema.common import After, Before, First, Last, page_args, pk_of
 from schema.context import Info
 from schema.employees import Employee
 from schema.enums import EnrollmentStatus, OrderDirection, TrainingSessionStatus
+from schema.filters import EnrollmentFilter, enrollment_filter_kwargs  # noqa: F401
 from schema.permissions import scoped_field
 from schema.relay import Connection, Node, to_connection
 
@@ -70,13 +73,6 @@ class TrainingSessionFilter:
     )
 
 
-@strawberry.input(description="Narrow a list of enrollments.")
-class EnrollmentFilter:
-    status: list[EnrollmentStatus] | None = strawberry.field(
-        default=None, description="Any of these statuses."
-    )
-
-
 def course_sort(order: TrainingCourseOrder | None) -> SortKey:
     if order is None:
         return SortKey("title")
@@ -100,12 +96,6 @@ def session_filter_kwargs(f: TrainingSessionFilter | None) -> dict[str, Any]:
         "instructor_id": pk_of(f.instructor_id, "Employee"),
     }
     return {k: v for k, v in kwargs.items() if v is not None}
-
-
-def enrollment_filter_kwargs(f: EnrollmentFilter | None) -> dict[str, Any]:
-    if f is None or not f.status:
-        return {}
-    return {"statuses": [s.value for s in f.status]}
 
 
 @strawberry.type(description="A course employees can take; it runs as scheduled sessions.")
@@ -145,8 +135,14 @@ class TrainingCourse(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: TrainingSessionFilter | None = None,
-        order_by: TrainingSessionOrder | None = None,
+        filter: Annotated[
+            TrainingSessionFilter | None,
+            strawberry.argument(description="Only items meeting all these conditions."),
+        ] = None,
+        order_by: Annotated[
+            TrainingSessionOrder | None,
+            strawberry.argument(description="The order of the items; ties break on ID."),
+        ] = None,
     ) -> Connection[TrainingSession]:
         spec = r.course_sessions(
             session_sort(order_by), page_args(first, after, last, before), session_filter_kwargs(filter)
@@ -202,6 +198,15 @@ class TrainingSession(Node):
     async def waitlist_count(self, info: Info) -> int:
         return await info.context.loaders.count.load((self.pk, r.waitlisted()))
 
+    @strawberry.field(
+        description="Whether you may enroll yourself now: the session is open (scheduled, not started) "
+        "and you are an employee. False for service tokens."
+    )
+    async def viewer_can_enroll(self, info: Info) -> bool:
+        policy = await info.context.policy()
+        viewer = policy.viewer_id
+        return viewer is not None and policy.can_enroll(viewer) and is_open_for_enrollment(self.row)
+
     @scoped_field(
         "Enrollments in this session that you can see, in order of enrollment.", Scope.TRAINING_READ
     )
@@ -212,7 +217,10 @@ class TrainingSession(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: EnrollmentFilter | None = None,
+        filter: Annotated[
+            EnrollmentFilter | None,
+            strawberry.argument(description="Only items meeting all these conditions."),
+        ] = None,
     ) -> Connection[Enrollment]:
         return await enrollments_of(
             info, "session_id", self.pk, page_args(first, after, last, before), filter
@@ -259,6 +267,40 @@ class Enrollment(Node):
     @strawberry.field(description="The enrolled employee.")
     async def employee(self, info: Info) -> Employee:
         return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.employee_id))
+
+    @strawberry.field(
+        description="Whether you may cancel this enrollment: it is ENROLLED or WAITLISTED and it is "
+        "yours or a report's (HR and service tokens: any)."
+    )
+    async def viewer_can_cancel(self, info: Info) -> bool:
+        active = self.row.status in (m.EnrollmentStatus.ENROLLED, m.EnrollmentStatus.WAITLISTED)
+        return active and (await info.context.policy()).can_cancel_enrollment(self.row)
+
+
+@strawberry.type(description="Where an employee stands with mandatory training and expiring certificates.")
+class TrainingCompliance:
+    data: strawberry.Private[Compliance]
+
+    @strawberry.field(description="True when no mandatory course is missing.")
+    def compliant(self) -> bool:
+        return self.data.compliant
+
+    @strawberry.field(description="The window, in days, for `expiringCertificates`.")
+    def within_days(self) -> int:
+        return self.data.within_days
+
+    @strawberry.field(
+        description="Mandatory courses without a completion whose certificate is still valid, by title."
+    )
+    def missing_courses(self) -> list[TrainingCourse]:
+        return [TrainingCourse.from_row(c) for c in self.data.missing_courses]
+
+    @strawberry.field(
+        description="Completions whose certificate (the latest of its course) expires within the window, "
+        "soonest first."
+    )
+    def expiring_certificates(self) -> list[Enrollment]:
+        return [Enrollment.from_row(e) for e in self.data.expiring]
 
 
 async def enrollments_of(

@@ -10,11 +10,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from auth.principal import Principal
-from auth.tokens import InvalidToken, authenticate, www_authenticate_header
+from auth.tokens import InvalidToken, authenticate, authenticate_token, www_authenticate_header
 from config import Settings
 from schema.context import Context
 from schema.idempotent_http import is_mutation, read_body, replaying, serve_once
@@ -96,6 +97,23 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             response=response,
             idempotency_key=request.headers.get("idempotency-key"),
         )
+
+    async def on_ws_connect(self, context: Context) -> None:
+        """Authenticate a WebSocket from its `connection_init` payload; refuse with 4403 otherwise.
+
+        The payload carries `{"Authorization": "Bearer <access token>"}` (any case of the key).
+        The context lives as long as the connection; subscriptions renew its caches per event.
+        """
+        params = context.connection_params or {}
+        header = next((v for k, v in params.items() if k.lower() == "authorization" and isinstance(v, str)), None)
+        scheme, _, token = (header or "").strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ConnectionRejectionError({"message": "Send `Authorization: Bearer <token>` in connection_init."})
+        try:
+            context.principal = await authenticate_token(token)
+        except InvalidToken as exc:
+            raise ConnectionRejectionError({"message": exc.description}) from None
+        context.renew()
 
     async def render_graphql_ide(self, request: Request) -> Response:
         from web.graphiql import graphiql_page

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
 from tortoise.expressions import F
+from tortoise.models import Model
 
 from models.employees import Employee, EmployeeStatus
 from models.tasks import Task, TaskPriority, TaskStatus
 from models.teams import Team, TeamMembership
-from resolvers.errors import ErrorCode, user_error
+from resolvers.errors import ErrorCode, UserErrors, user_error
 from resolvers.unit_of_work import UnitOfWork
 from resolvers.validation import Checks
 
@@ -29,13 +31,17 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
-async def _visible_task(uow: UnitOfWork, task_id: int | None, *, for_update: bool = True) -> Task:
+async def _visible_task(
+    uow: UnitOfWork, task_id: int | None, *, for_update: bool = True, deleting: bool = False
+) -> Task:
     qs = Task.filter(id=task_id).using_db(uow.conn)
     task = await (qs.select_for_update() if for_update else qs).first()
-    if task is None or not uow.actor.policy.can_see_task(task):
+    policy = uow.actor.policy
+    if task is None or not policy.can_see_task(task):
         raise user_error(ErrorCode.NOT_FOUND, "No such task.", "input", "id")
-    if not uow.actor.policy.can_update_task(task):
-        raise user_error(ErrorCode.NOT_ALLOWED, "You may not change this task.", "input", "id")
+    if not (policy.can_delete_task(task) if deleting else policy.can_update_task(task)):
+        verb = "delete" if deleting else "change"
+        raise user_error(ErrorCode.NOT_ALLOWED, f"You may not {verb} this task.", "input", "id")
     return task
 
 
@@ -114,7 +120,7 @@ async def set_task_status(
             "status",
         )
     completed_at = datetime.now(UTC) if status == TaskStatus.DONE else None
-    await _save(uow, task, expected_version, status=status, completed_at=completed_at)
+    await save_versioned(uow, task, expected_version, {"status": status, "completed_at": completed_at})
     await uow.record(
         "task.status_changed",
         "Task",
@@ -125,17 +131,98 @@ async def set_task_status(
     return task
 
 
-async def _save(uow: UnitOfWork, task: Task, expected_version: int | None, **changes: object) -> None:
-    """Write changes if the version still matches (optimistic concurrency); bump the version."""
-    query = Task.filter(id=task.id)
+async def update_task(uow: UnitOfWork, *, task_id: int | None, expected_version: int | None, changes: Changes) -> Task:
+    """Change any of title, description, priority, due date, assignee and team (only those given)."""
+    checks = Checks()
+    values: dict[str, object] = {}
+    if "title" in changes:
+        values["title"] = checks.text(changes["title"], "title", max_length=200, required=True)  # type: ignore[arg-type]
+    if "description" in changes:
+        values["description"] = checks.text(changes["description"], "description", max_length=10_000) or ""  # type: ignore[arg-type]
+    if "priority" in changes:
+        if changes["priority"] is None:
+            checks.add(ErrorCode.REQUIRED, "priority must not be null.", "priority")
+        values["priority"] = changes["priority"]
+    for name in ("due_date", "assignee_id", "team_id"):
+        if name in changes:
+            values[name] = changes[name]
+    if "assignee_id" in values and values["assignee_id"] is None:
+        checks.add(ErrorCode.REQUIRED, "Every task has an assignee.", "assigneeId")
+    checks.raise_if_any()
+    task = await _visible_task(uow, task_id)
+    changed = diff(task, values)
+    if "due_date" in changed:
+        checks.not_in_past(changed["due_date"], today(), "dueDate")  # type: ignore[arg-type]
+        checks.raise_if_any()
+    if "assignee_id" in changed or "team_id" in changed:
+        assignee_id = int(changed.get("assignee_id", task.assignee_id))  # type: ignore[call-overload]
+        await _check_assignment(uow, checks, assignee_id, changed.get("team_id", task.team_id))  # type: ignore[arg-type]
+    await save_versioned(uow, task, expected_version, changed)
+    if changed:
+        await uow.record(
+            "task.updated",
+            "Task",
+            task.id,
+            {"assigneeId": task.assignee_id, "teamId": task.team_id},
+            [camel(name) for name in changed],
+        )
+    return task
+
+
+async def delete_task(uow: UnitOfWork, *, task_id: int | None) -> int:
+    """Delete a task; the event keeps what subscribers need to know what disappeared."""
+    task = await _visible_task(uow, task_id, deleting=True)
+    await Task.filter(id=task.id).using_db(uow.conn).delete()
+    await uow.record(
+        "task.deleted",
+        "Task",
+        task.id,
+        {"title": task.title, "assigneeId": task.assignee_id, "creatorId": task.creator_id, "teamId": task.team_id},
+    )
+    return task.id
+
+
+# --- shared by the workflows of every domain ---------------------------------------------------
+
+Changes = Mapping[str, object]
+"""The fields an input gave (model field names); a field left out of the input is not a key."""
+
+
+def camel(name: str) -> str:
+    """A model field's GraphQL name, as events list it in `changed`."""
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def diff(row: Model, values: Mapping[str, object]) -> dict[str, object]:
+    """Only the values that differ from the row's: an unchanged field is neither written nor announced."""
+    return {name: value for name, value in values.items() if getattr(row, name) != value}
+
+
+async def save_versioned(uow: UnitOfWork, row: Model, expected_version: int | None, changes: Mapping[str, object]) -> None:
+    """Write changes if the version still matches (optimistic concurrency); bump the version.
+
+    A stale `expected_version` is a CONFLICT even when nothing would change, so a client never
+    believes its view is current when it is not.
+    """
+    query = type(row).filter(id=row.pk)
     if expected_version is not None:
         query = query.filter(version=expected_version)
+    noun = type(row).__name__.lower()
+    if not changes:
+        if expected_version is not None and not await query.using_db(uow.conn).exists():
+            raise _conflict(noun, expected_version)
+        return
     updated = await query.using_db(uow.conn).update(version=F("version") + 1, updated_at=datetime.now(UTC), **changes)
     if not updated:
-        raise user_error(
-            ErrorCode.CONFLICT,
-            f"The task changed since version {expected_version}; read it again and retry.",
-            "input",
-            "expectedVersion",
-        )
-    await task.refresh_from_db(using_db=uow.conn)
+        raise _conflict(noun, expected_version)
+    await row.refresh_from_db(using_db=uow.conn)
+
+
+def _conflict(noun: str, expected_version: int | None) -> UserErrors:
+    return user_error(
+        ErrorCode.CONFLICT,
+        f"The {noun} changed since version {expected_version}; read it again and retry.",
+        "input",
+        "expectedVersion",
+    )

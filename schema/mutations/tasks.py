@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
 from auth.scopes import Scope
 from models.tasks import TaskPriority as TaskPriorityValue
 from models.tasks import TaskStatus as TaskStatusValue
+from resolvers.ids import to_global_id
 from resolvers.unit_of_work import mutate
 from resolvers.validation import Checks
 from resolvers.workflows import tasks as workflow
+from resolvers.workflows.tasks import camel
 from schema.context import Info
 from schema.enums import TaskPriority, TaskStatus
 from schema.payloads import UserError, actor_of, to_user_errors
@@ -27,7 +29,9 @@ class CreateTaskInput:
     assignee_id: strawberry.ID | None = strawberry.field(
         default=None, description="Who does it: you, your reports, or a member of a team you lead."
     )
-    team_id: strawberry.ID | None = strawberry.field(default=None, description="The team it belongs to, if any.")
+    team_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The team it belongs to, if any."
+    )
     priority: TaskPriority = strawberry.field(default=TaskPriority.MEDIUM, description="How urgent it is.")
     due_date: date | None = strawberry.field(default=None, description="When it is due; not in the past.")
 
@@ -43,7 +47,8 @@ class SetTaskStatusInput:
     id: strawberry.ID = strawberry.field(description="The task.")
     status: TaskStatus = strawberry.field(description="The new status.")
     expected_version: int | None = strawberry.field(
-        default=None, description="The version you last read; a stale one gets a CONFLICT error and changes nothing."
+        default=None,
+        description="The version you last read; a stale one gets a CONFLICT error and changes nothing.",
     )
 
 
@@ -78,7 +83,8 @@ async def create_task(
 
 
 async def set_task_status(
-    info: Info, input: Annotated[SetTaskStatusInput, strawberry.argument(description="The task and its new status.")]
+    info: Info,
+    input: Annotated[SetTaskStatusInput, strawberry.argument(description="The task and its new status.")],
 ) -> SetTaskStatusPayload:
     checks = Checks()
     task_id = checks.global_id(input.id, "Task", "id")
@@ -87,21 +93,115 @@ async def set_task_status(
     outcome = await mutate(
         await actor_of(info),
         lambda uow: workflow.set_task_status(
-            uow, task_id=task_id, status=TaskStatusValue(input.status.value), expected_version=input.expected_version
+            uow,
+            task_id=task_id,
+            status=TaskStatusValue(input.status.value),
+            expected_version=input.expected_version,
         ),
     )
     task = Task.from_row(outcome.value) if outcome.value else None
     return SetTaskStatusPayload(task=task, errors=to_user_errors(outcome.errors))
 
 
+@strawberry.input(description="Change a task; only the fields you give change (null clears `dueDate` and `teamId`).")
+class UpdateTaskInput:
+    id: strawberry.ID = strawberry.field(description="The task.")
+    title: str | None = strawberry.field(default=strawberry.UNSET, description="What is to be done (1-200 characters).")
+    description: str | None = strawberry.field(default=strawberry.UNSET, description="Details (up to 10,000 characters).")
+    priority: TaskPriority | None = strawberry.field(default=strawberry.UNSET, description="How urgent it is.")
+    due_date: date | None = strawberry.field(
+        default=strawberry.UNSET, description="When it is due; a new due date may not lie in the past."
+    )
+    assignee_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Reassign: to yourself, your reports, or a member of a team you lead."
+    )
+    team_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="Move to another team.")
+    expected_version: int | None = strawberry.field(
+        default=None, description="The version you last read; a stale one gets a CONFLICT error and changes nothing."
+    )
+
+
+@strawberry.type(description="The result of `updateTask`.")
+class UpdateTaskPayload:
+    task: Task | None = strawberry.field(description="The task as it is now; null when there are errors.")
+    errors: list[UserError] = strawberry.field(description="Why the change was refused; empty on success.")
+
+
+@strawberry.input(description="The task to delete.")
+class DeleteTaskInput:
+    id: strawberry.ID = strawberry.field(description="The task.")
+
+
+@strawberry.type(description="The result of `deleteTask`.")
+class DeleteTaskPayload:
+    deleted_id: strawberry.ID | None = strawberry.field(description="The ID the task had; null when there are errors.")
+    errors: list[UserError] = strawberry.field(description="Why the deletion was refused; empty on success.")
+
+
+def given(input: object, *names: str) -> dict[str, Any]:
+    """The fields the client sent (null included), by name; an omitted field is left out."""
+    return {name: getattr(input, name) for name in names if getattr(input, name) is not strawberry.UNSET}
+
+
+def decode_ids(checks: Checks, values: dict[str, Any], types: dict[str, str]) -> None:
+    """Global IDs in `values` (name → type) to primary keys; null stays null (it clears)."""
+    for name, type_name in types.items():
+        if name in values:
+            values[name] = checks.global_id(values[name], type_name, camel(name))
+
+
+async def update_task(
+    info: Info, input: Annotated[UpdateTaskInput, strawberry.argument(description="The task and what changes.")]
+) -> UpdateTaskPayload:
+    checks = Checks()
+    task_id = checks.global_id(input.id, "Task", "id")
+    changes = given(input, "title", "description", "priority", "due_date", "assignee_id", "team_id")
+    decode_ids(checks, changes, {"assignee_id": "Employee", "team_id": "Team"})
+    if changes.get("priority") is not None:
+        changes["priority"] = TaskPriorityValue(changes["priority"].value)
+    if checks.errors:
+        return UpdateTaskPayload(task=None, errors=to_user_errors(checks.errors))
+    outcome = await mutate(
+        await actor_of(info),
+        lambda uow: workflow.update_task(uow, task_id=task_id, expected_version=input.expected_version, changes=changes),
+    )
+    task = Task.from_row(outcome.value) if outcome.value else None
+    return UpdateTaskPayload(task=task, errors=to_user_errors(outcome.errors))
+
+
+async def delete_task(
+    info: Info, input: Annotated[DeleteTaskInput, strawberry.argument(description="The task to delete.")]
+) -> DeleteTaskPayload:
+    checks = Checks()
+    task_id = checks.global_id(input.id, "Task", "id")
+    if checks.errors:
+        return DeleteTaskPayload(deleted_id=None, errors=to_user_errors(checks.errors))
+    outcome = await mutate(await actor_of(info), lambda uow: workflow.delete_task(uow, task_id=task_id))
+    deleted = strawberry.ID(to_global_id("Task", outcome.value)) if outcome.value else None
+    return DeleteTaskPayload(deleted_id=deleted, errors=to_user_errors(outcome.errors))
+
+
 @strawberry.type
 class TaskMutations:
     create_task: CreateTaskPayload = scoped_mutation(
-        "Create a task for yourself, a report, or a member of a team you lead.", Scope.TASKS_WRITE, create_task
+        "Create a task for yourself, a report, or a member of a team you lead.",
+        Scope.TASKS_WRITE,
+        create_task,
     )
     set_task_status: SetTaskStatusPayload = scoped_mutation(
         "Move a task through its workflow: TODO → IN_PROGRESS → BLOCKED/DONE/CANCELLED; "
         "DONE may be reopened, CANCELLED only back to TODO.",
         Scope.TASKS_WRITE,
         set_task_status,
+    )
+    update_task: UpdateTaskPayload = scoped_mutation(
+        "Change a task's title, description, priority, due date, assignee or team. Reassigning follows "
+        "the rules of `createTask`.",
+        Scope.TASKS_WRITE,
+        update_task,
+    )
+    delete_task: DeleteTaskPayload = scoped_mutation(
+        "Delete a task: its creator, the managers above its assignee, its team's leads and HR may.",
+        Scope.TASKS_WRITE,
+        delete_task,
     )

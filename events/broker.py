@@ -1,0 +1,174 @@
+"""Live fan-out: committed events reach the subscriptions of this process (and, with Redis, of all).
+
+Every process has one `Hub`. Each open subscription holds a `Listener` there: a bounded queue
+and a cheap filter on the event row. The hub is fed by the broker:
+
+- `LocalBroker` (default): the after-commit bus hands its events straight to the hub;
+- `RedisBroker` (`REDIS_URL` set, events/redis_broker.py): the bus publishes the event ids to a
+  Redis channel; one listener task per process reads them, loads the rows once and feeds the hub.
+
+A slow subscriber never makes memory grow: when its queue is full its buffered events are
+dropped and it ends with `SubscriberTooSlow`; the client resumes with `after:` from the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol
+
+from events import bus
+from models.events import Event
+
+QUEUE_SIZE = 1000
+_SEEN_WINDOW = 10_000  # ids remembered by the hub to drop a repeated delivery (catch-up after a reconnect)
+
+log = logging.getLogger("peoplegraph.broker")
+
+
+class SubscriberTooSlow(Exception):
+    """The subscriber's queue overflowed: it missed events and must resume from the log."""
+
+
+class BrokerNotRunning(RuntimeError):
+    """Subscriptions need the broker the app's lifespan starts."""
+
+
+_OVERFLOW = object()
+
+
+class Listener:
+    """One subscription's inbox: events that pass `wants`, at most `maxsize` waiting."""
+
+    def __init__(self, wants: Callable[[Event], bool], maxsize: int) -> None:
+        self.wants = wants
+        self._queue: asyncio.Queue[object] = asyncio.Queue(maxsize)
+        self.overflowed = False
+
+    def offer(self, event: Event) -> None:
+        if self.overflowed or not self.wants(event):
+            return
+        try:
+            self._queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self.overflowed = True
+            while not self._queue.empty():  # free the backlog now, not when the client goes away
+                self._queue.get_nowait()
+            self._queue.put_nowait(_OVERFLOW)
+
+    async def get(self, within: float | None = None) -> Event | None:
+        """The next event; None when `within` seconds pass without one."""
+        try:
+            item = await asyncio.wait_for(self._queue.get(), within)
+        except TimeoutError:
+            return None
+        if item is _OVERFLOW:
+            raise SubscriberTooSlow(
+                f"More than {self._queue.maxsize} events were waiting for this subscriber."
+            )
+        assert isinstance(item, Event)
+        return item
+
+    @property
+    def pending(self) -> int:
+        return self._queue.qsize()
+
+
+class Hub:
+    """The subscriptions of this process and the events handed to them."""
+
+    def __init__(self, queue_size: int = QUEUE_SIZE) -> None:
+        self.queue_size = queue_size
+        self._listeners: set[Listener] = set()
+        self._seen: OrderedDict[int, None] = OrderedDict()
+        self.max_seen_id = 0
+
+    def open(self, wants: Callable[[Event], bool]) -> Listener:
+        listener = Listener(wants, self.queue_size)
+        self._listeners.add(listener)
+        return listener
+
+    def close(self, listener: Listener) -> None:
+        self._listeners.discard(listener)
+
+    def __len__(self) -> int:
+        return len(self._listeners)
+
+    def is_new(self, event_id: int) -> bool:
+        return event_id not in self._seen
+
+    def deliver(self, events: Iterable[Event]) -> None:
+        for event in events:
+            if event.id in self._seen:
+                continue
+            self._seen[event.id] = None
+            if len(self._seen) > _SEEN_WINDOW:
+                self._seen.popitem(last=False)
+            self.max_seen_id = max(self.max_seen_id, event.id)
+            for listener in list(self._listeners):
+                listener.offer(event)
+
+
+class Broker(Protocol):
+    hub: Hub
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def publish(self, events: Sequence[Event]) -> None: ...
+
+
+class LocalBroker:
+    """One process: committed events go straight to this process's hub."""
+
+    def __init__(self, hub: Hub | None = None) -> None:
+        self.hub = hub or Hub()
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+    async def publish(self, events: Sequence[Event]) -> None:
+        self.hub.deliver(events)
+
+
+_current: Broker | None = None
+
+
+def make_broker(redis_url: str | None) -> Broker:
+    if redis_url:
+        from events.redis_broker import RedisBroker
+
+        return RedisBroker(redis_url)
+    return LocalBroker()
+
+
+async def start_broker(redis_url: str | None) -> Broker:
+    """Start the process's broker and hear every commit; the app's lifespan calls this."""
+    global _current
+    if _current is not None:
+        await stop_broker()
+    broker = make_broker(redis_url)
+    await broker.start()
+    bus.add_listener(broker.publish)
+    _current = broker
+    return broker
+
+
+async def stop_broker() -> None:
+    global _current
+    broker, _current = _current, None
+    if broker is not None:
+        bus.remove_listener(broker.publish)
+        await broker.stop()
+
+
+def current_broker() -> Broker:
+    if _current is None:
+        raise BrokerNotRunning("The live-update broker is not running.")
+    return _current

@@ -1,0 +1,105 @@
+"""Cross-process fan-out through Redis pub/sub: ids travel, rows are read from the log.
+
+Each process publishes the ids of the events it committed and runs one listener task that
+hears every process's ids, loads those rows once and hands them to the local hub. Redis
+pub/sub forgets messages sent while a listener is disconnected, so after every (re)connect
+the listener reads the log for ids it has not seen; the hub drops what it already delivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Sequence
+
+import redis.asyncio as redis
+
+from events.broker import Hub
+from models.events import Event
+
+CHANNEL = "peoplegraph:events"
+_CATCH_UP_LIMIT = 5000
+_MAX_BACKOFF = 30.0
+
+log = logging.getLogger("peoplegraph.broker.redis")
+
+
+class RedisBroker:
+    def __init__(self, url: str, channel: str = CHANNEL, hub: Hub | None = None) -> None:
+        self.hub = hub or Hub()
+        self.channel = channel
+        self._redis = redis.from_url(url)
+        self._task: asyncio.Task[None] | None = None
+        self._subscribed = asyncio.Event()
+        self._connected_once = False
+        self._floor = 0
+
+    async def start(self) -> None:
+        # Start from the log's end: a new process owes nothing to subscribers it never had.
+        last = await Event.all().order_by("-id").values_list("id", flat=True).first()
+        self.hub.max_seen_id = self._floor = int(last or 0)
+        self._task = asyncio.create_task(self._listen(), name="peoplegraph-redis-listener")
+        # Wait briefly for the first subscription, so events committed right after start-up
+        # are heard; if Redis is down the listener keeps retrying in the background.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._subscribed.wait(), 5)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self._redis.aclose()
+
+    async def publish(self, events: Sequence[Event]) -> None:
+        if not events:
+            return
+        try:
+            await self._redis.publish(self.channel, json.dumps([e.id for e in events]))
+        except redis.RedisError:
+            # The events are committed and in the log; every listener catches up on reconnect.
+            log.exception("publishing %d events to Redis failed", len(events))
+
+    async def _listen(self) -> None:
+        backoff = 0.5
+        while True:
+            pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(self.channel)
+                self._subscribed.set()
+                if self._connected_once:
+                    await self._catch_up()
+                self._connected_once = True
+                backoff = 0.5
+                async for message in pubsub.listen():
+                    if message.get("type") == "message":
+                        await self._receive(message["data"])
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # Redis or the database went away: wait and reconnect
+                log.exception("Redis listener failed; reconnecting in %.1f s", backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, _MAX_BACKOFF)
+            finally:
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
+
+    async def _receive(self, data: bytes | str) -> None:
+        try:
+            ids = [int(i) for i in json.loads(data)]
+        except (ValueError, TypeError):
+            log.warning("ignoring a malformed message on %s", self.channel)
+            return
+        wanted = [i for i in ids if self.hub.is_new(i)]
+        if wanted:
+            self.hub.deliver(await Event.filter(id__in=wanted).order_by("id"))
+
+    async def _catch_up(self) -> None:
+        # Ids a little below the highest seen may have committed late (PostgreSQL assigns ids
+        # before commit), so look back a short way; the hub drops ids it already delivered.
+        since = max(self._floor, self.hub.max_seen_id - 100)
+        rows = await Event.filter(id__gt=since).order_by("id").limit(_CATCH_UP_LIMIT)
+        self.hub.deliver(rows)

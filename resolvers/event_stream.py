@@ -1,0 +1,139 @@
+"""Following the event log live: replay what was missed, then go live with no gap, no duplicate.
+
+`follow()` yields the raw event rows one subscription should consider, in this order:
+
+1. it opens its inbox at the hub FIRST, so nothing committed from now on can be missed;
+2. with `after`, it replays the log (`id > after`, in id order, paged) — this may include events
+   that also reach the inbox, so the replayed ids are remembered;
+3. it then drains the inbox, skipping ids it replayed.
+
+The seam therefore has neither a gap (everything committed before step 1 is in the log, every
+later commit reaches the inbox) nor a duplicate (the replayed-id set).
+
+Ordering on PostgreSQL: ids come from a sequence when a row is inserted, and transactions commit
+in any order, so id 10 can become visible after id 11. Live delivery follows commit order (each
+commit publishes its own ids after it committed) and never drops an event for having a lower id
+than one already sent. A client resuming with `after: 11` can miss such an id 10 only if it
+committed after the client received 11 and before the client disconnected; the window is the
+duration of one concurrent transaction. SQLite serializes writers, so there ids are commit order.
+
+Which of these events a subscriber may see, and what it is shown, is decided per event by the
+caller (schema/subscriptions.py) with a fresh policy.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+
+from auth.principal import Principal
+from auth.tokens import is_revoked
+from events.broker import Hub
+from models.events import Event
+
+REPLAY_PAGE = 200
+MAX_REPLAY = 10_000
+REVOCATION_CHECK_SECONDS = 30.0
+
+
+class ResumeTooOld(Exception):
+    """`after` is so far behind that replaying would flood the client."""
+
+
+class TokenNoLongerValid(Exception):
+    """The connection's access token expired or was revoked: the client must reconnect."""
+
+
+@dataclass
+class TokenGuard:
+    """Ends a live connection when its token expires or is revoked.
+
+    Expiry is checked before every event and by a timer; revocation (one indexed query) at
+    most every `interval` seconds, on an event or on the timer, whichever comes first.
+    """
+
+    principal: Principal | None
+    interval: float = REVOCATION_CHECK_SECONDS
+    now: Callable[[], float] = time.time
+    revoked: Callable[[str], Awaitable[bool]] = is_revoked
+    _checked_at: float = field(default_factory=time.monotonic)
+
+    def seconds_until_check(self) -> float:
+        wait = self.interval - (time.monotonic() - self._checked_at)
+        if self.principal is not None and self.principal.expires_at is not None:
+            wait = min(wait, self.principal.expires_at - self.now())
+        return max(wait, 0.0)
+
+    async def check(self) -> None:
+        principal = self.principal
+        if principal is None:
+            return
+        if principal.expires_at is not None and principal.expires_at <= self.now():
+            raise TokenNoLongerValid("The access token has expired; reconnect with a new one.")
+        if time.monotonic() - self._checked_at >= self.interval:
+            self._checked_at = time.monotonic()
+            if principal.token_id and await self.revoked(principal.token_id):
+                raise TokenNoLongerValid("The access token has been revoked; reconnect with a new one.")
+
+
+def parse_event_id(raw: str | None) -> int | None:
+    """An `after:` argument: an event id as a decimal string."""
+    if raw is None:
+        return None
+    text = str(raw).strip()
+    if not text.isdigit():
+        raise ValueError("`after` must be an event id as returned in an event's `id`.")
+    return int(text)
+
+
+async def replay(types: frozenset[str], after: int) -> AsyncIterator[Event]:
+    """Events of `types` with ids above `after`, from the log, in id order."""
+    cursor, sent = after, 0
+    while True:
+        rows = await Event.filter(id__gt=cursor, type__in=list(types)).order_by("id").limit(REPLAY_PAGE)
+        if not rows:
+            return
+        for row in rows:
+            sent += 1
+            if sent > MAX_REPLAY:
+                raise ResumeTooOld(
+                    f"More than {MAX_REPLAY} events happened since `after`; reload and subscribe without it."
+                )
+            yield row
+        cursor = rows[-1].id
+
+
+async def follow(
+    hub: Hub,
+    types: frozenset[str],
+    wants: Callable[[Event], bool],
+    *,
+    after: int | None,
+    guard: TokenGuard,
+) -> AsyncIterator[Event]:
+    """Yield events of `types` that pass `wants`: the replay after `after`, then live ones."""
+
+    def accepts(event: Event) -> bool:
+        return event.type in types and wants(event)
+
+    inbox = hub.open(accepts)  # before reading the log: see the module docstring
+    try:
+        replayed: set[int] = set()
+        if after is not None:
+            async for event in replay(types, after):
+                if accepts(event):
+                    replayed.add(event.id)
+                    await guard.check()
+                    yield event
+        while True:
+            event = await inbox.get(within=guard.seconds_until_check())
+            await guard.check()
+            if event is None:
+                continue
+            if event.id in replayed:
+                replayed.discard(event.id)
+                continue
+            yield event
+    finally:
+        hub.close(inbox)

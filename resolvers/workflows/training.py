@@ -1,0 +1,292 @@
+"""Training workflows: the course catalog, scheduling and cancelling sessions, outcomes, feedback.
+
+Enrolling and cancelling enrollments live in `training_enrollment`; cancelling a session goes
+through the same session lock, so nobody enrolls into a session while it is being cancelled.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from tortoise.exceptions import IntegrityError
+
+from models.employees import Employee, EmployeeStatus
+from models.training import Enrollment, EnrollmentStatus, SessionStatus, TrainingCourse, TrainingSession
+from resolvers.errors import ErrorCode, user_error
+from resolvers.unit_of_work import UnitOfWork
+from resolvers.validation import Checks
+from resolvers.workflows.training_enrollment import ACTIVE_STATUSES, load_enrollment, lock_session
+
+_CODE = re.compile(r"^[A-Z0-9]+(?:[-_.][A-Z0-9]+)*$")
+MAX_CAPACITY = 1_000
+MAX_VALID_MONTHS = 240
+MAX_COMMENT = 2_000
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def aware(value: datetime) -> datetime:
+    """Clients may omit the offset; such a time is taken as UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day `months` later, or the month's last day when it is shorter (31 Jan + 1 = 28/29 Feb)."""
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
+
+
+def _refuse_unless_manager(uow: UnitOfWork) -> None:
+    if not uow.actor.policy.can_manage_training():
+        raise user_error(ErrorCode.NOT_ALLOWED, "Only HR manages the training catalog and schedule.", "input")
+
+
+@dataclass
+class CourseFields:
+    """A course's editable fields; None means "not given" (keep the current value on update)."""
+
+    code: str | None = None
+    title: str | None = None
+    description: str | None = None
+    category: str | None = None
+    duration_hours: float | None = None
+    mandatory: bool | None = None
+    skills: list[str] | None = None
+    certification_valid_months: int | None = None
+
+    def checked(self, *, creating: bool) -> dict[str, object]:
+        """The changes to write, or `UserErrors` listing every problem."""
+        checks = Checks()
+        values: dict[str, object] = {
+            "code": checks.text(self.code, "code", max_length=32, required=creating),
+            "title": checks.text(self.title, "title", max_length=200, required=creating),
+            "description": checks.text(self.description, "description", max_length=10_000),
+            "category": checks.text(self.category, "category", max_length=80),
+            "skills": checks.skills(self.skills),
+            "mandatory": self.mandatory,
+            "certification_valid_months": self.certification_valid_months,
+        }
+        if isinstance(values["code"], str) and values["code"]:
+            values["code"] = values["code"].upper()
+            if not _CODE.match(str(values["code"])):
+                checks.add(ErrorCode.INVALID_FORMAT, "A code has letters, digits and single - _ or .", "code")
+        if self.duration_hours is not None:
+            if not 0 < self.duration_hours <= 1_000:
+                checks.add(ErrorCode.INVALID, "durationHours must be more than 0 and at most 1000.", "durationHours")
+            values["duration_hours"] = Decimal(str(round(self.duration_hours, 2)))
+        months = self.certification_valid_months
+        if months is not None and not 0 < months <= MAX_VALID_MONTHS:
+            checks.add(
+                ErrorCode.INVALID,
+                f"certificationValidMonths must be between 1 and {MAX_VALID_MONTHS}.",
+                "certificationValidMonths",
+            )
+        checks.raise_if_any()
+        return {k: v for k, v in values.items() if v is not None}
+
+
+def _duplicate_code(code: object) -> Exception:
+    return user_error(ErrorCode.DUPLICATE, f"Another course already has the code {code}.", "input", "code")
+
+
+async def create_course(uow: UnitOfWork, fields: CourseFields) -> TrainingCourse:
+    _refuse_unless_manager(uow)
+    values = fields.checked(creating=True)
+    if await TrainingCourse.filter(code=values["code"]).using_db(uow.conn).exists():
+        raise _duplicate_code(values["code"])
+    try:
+        return await TrainingCourse.create(**values, using_db=uow.conn)
+    except IntegrityError:  # a concurrent create took the code first
+        raise _duplicate_code(values["code"]) from None
+
+
+async def update_course(uow: UnitOfWork, course_id: int | None, fields: CourseFields) -> TrainingCourse:
+    _refuse_unless_manager(uow)
+    course = await TrainingCourse.filter(id=course_id).select_for_update().using_db(uow.conn).first()
+    if course is None:
+        raise user_error(ErrorCode.NOT_FOUND, "No such course.", "input", "id")
+    values = fields.checked(creating=False)
+    code = values.get("code")
+    if code and code != course.code and await TrainingCourse.filter(code=code).using_db(uow.conn).exists():
+        raise _duplicate_code(code)
+    try:
+        await TrainingCourse.filter(id=course.id).using_db(uow.conn).update(updated_at=now(), **values)
+    except IntegrityError:
+        raise _duplicate_code(code) from None
+    await course.refresh_from_db(using_db=uow.conn)
+    return course
+
+
+async def schedule_session(
+    uow: UnitOfWork,
+    *,
+    course_id: int | None,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    location: str | None,
+    instructor_id: int | None,
+) -> TrainingSession:
+    _refuse_unless_manager(uow)
+    checks = Checks()
+    starts_at, ends_at = aware(starts_at), aware(ends_at)
+    location = checks.text(location, "location", max_length=120) or ""
+    if not await TrainingCourse.filter(id=course_id).using_db(uow.conn).exists():
+        checks.add(ErrorCode.NOT_FOUND, "No such course.", "courseId")
+    if starts_at <= now():
+        checks.add(ErrorCode.IN_THE_PAST, "A session is scheduled in the future.", "startsAt")
+    if ends_at <= starts_at:
+        checks.add(ErrorCode.INVALID, "A session ends after it starts.", "endsAt")
+    if not 1 <= capacity <= MAX_CAPACITY:
+        checks.add(ErrorCode.INVALID, f"capacity must be between 1 and {MAX_CAPACITY}.", "capacity")
+    if instructor_id is not None:
+        instructor = await Employee.get_or_none(id=instructor_id).using_db(uow.conn)
+        if instructor is None:
+            checks.add(ErrorCode.NOT_FOUND, "No such employee.", "instructorId")
+        elif instructor.status == EmployeeStatus.TERMINATED:
+            checks.add(ErrorCode.INVALID, "The instructor no longer works here.", "instructorId")
+    checks.raise_if_any()
+    session = await TrainingSession.create(
+        course_id=course_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        location=location,
+        instructor_id=instructor_id,
+        using_db=uow.conn,
+    )
+    await uow.record(
+        "training.session_scheduled",
+        "TrainingSession",
+        session.id,
+        {"courseId": course_id, "instructorId": instructor_id, "startsAt": starts_at.isoformat()},
+    )
+    return session
+
+
+async def cancel_session(uow: UnitOfWork, *, session_id: int | None, reason: str | None) -> TrainingSession:
+    """Call a session off; its seats and waitlist are cancelled in the same transaction."""
+    session = await lock_session(uow, session_id, "id")
+    if not uow.actor.policy.can_manage_session(session):
+        raise user_error(ErrorCode.NOT_ALLOWED, "Only HR and the session's instructor cancel it.", "input", "id")
+    if session.status != SessionStatus.SCHEDULED:
+        raise user_error(
+            ErrorCode.INVALID_TRANSITION,
+            f"A {SessionStatus(session.status).name} session cannot be cancelled.",
+            "input",
+            "id",
+        )
+    checks = Checks()
+    reason = checks.text(reason, "reason", max_length=500) or ""
+    checks.raise_if_any()
+    affected = Enrollment.filter(session_id=session.id, status__in=ACTIVE_STATUSES).using_db(uow.conn)
+    employee_ids = sorted(await affected.values_list("employee_id", flat=True))
+    moment = now()
+    await affected.update(status=EnrollmentStatus.CANCELLED, updated_at=moment)
+    await TrainingSession.filter(id=session.id).using_db(uow.conn).update(
+        status=SessionStatus.CANCELLED, updated_at=moment
+    )
+    await session.refresh_from_db(using_db=uow.conn)
+    await uow.record(
+        "training.session_cancelled",
+        "TrainingSession",
+        session.id,
+        {"courseId": session.course_id, "reason": reason, "affectedEmployeeIds": employee_ids},
+        ["status"],
+    )
+    return session
+
+
+async def record_outcome(
+    uow: UnitOfWork, *, enrollment_id: int | None, outcome: EnrollmentStatus, score: int | None
+) -> Enrollment:
+    """The instructor or HR marks an enrolled employee COMPLETED (with a certificate) or NO_SHOW."""
+    enrollment, session = await load_enrollment(uow, enrollment_id)
+    if not uow.actor.policy.can_manage_session(session):
+        raise user_error(
+            ErrorCode.NOT_ALLOWED, "Only HR and the session's instructor record outcomes.", "input", "enrollmentId"
+        )
+    if enrollment.status != EnrollmentStatus.ENROLLED:
+        raise user_error(
+            ErrorCode.INVALID_TRANSITION,
+            f"Outcomes are recorded for ENROLLED employees; this one is {EnrollmentStatus(enrollment.status).name}.",
+            "input",
+            "enrollmentId",
+        )
+    checks = Checks()
+    if outcome not in (EnrollmentStatus.COMPLETED, EnrollmentStatus.NO_SHOW):
+        checks.add(ErrorCode.INVALID, "The outcome is COMPLETED or NO_SHOW.", "outcome")
+    if score is not None and outcome == EnrollmentStatus.NO_SHOW:
+        checks.add(ErrorCode.INVALID, "A no-show has no score.", "score")
+    elif score is not None and not 0 <= score <= 100:
+        checks.add(ErrorCode.INVALID, "score is between 0 and 100.", "score")
+    checks.raise_if_any()
+    moment = now()
+    changes: dict[str, object] = {"status": outcome, "score": score}
+    if outcome == EnrollmentStatus.COMPLETED:
+        course = await TrainingCourse.get(id=session.course_id).using_db(uow.conn)
+        months = course.certification_valid_months
+        changes["completed_at"] = moment
+        changes["certificate_expires_at"] = add_months(moment, months) if months else None
+    await Enrollment.filter(id=enrollment.id).using_db(uow.conn).update(updated_at=moment, **changes)
+    await enrollment.refresh_from_db(using_db=uow.conn)
+    expires = enrollment.certificate_expires_at
+    # One event type for both outcomes (the contract names no `training.no_show`): `outcome` tells.
+    await uow.record(
+        "training.completed",
+        "Enrollment",
+        enrollment.id,
+        {
+            "sessionId": session.id,
+            "courseId": session.course_id,
+            "employeeId": enrollment.employee_id,
+            "outcome": outcome.value,
+            "score": score,
+            "certificateExpiresAt": expires.isoformat() if expires else None,
+        },
+        ["status", "score", "completedAt", "certificateExpiresAt"],
+    )
+    return enrollment
+
+
+async def submit_feedback(
+    uow: UnitOfWork, *, enrollment_id: int | None, rating: int, comment: str | None
+) -> Enrollment:
+    """The employee rates a session they completed, once."""
+    enrollment, session = await load_enrollment(uow, enrollment_id)
+    if not uow.actor.policy.can_submit_training_feedback(enrollment):
+        raise user_error(
+            ErrorCode.NOT_ALLOWED, "Only the trained employee gives feedback on it.", "input", "enrollmentId"
+        )
+    if enrollment.status != EnrollmentStatus.COMPLETED:
+        raise user_error(
+            ErrorCode.INVALID_TRANSITION, "Feedback follows a completed training.", "input", "enrollmentId"
+        )
+    if enrollment.feedback_rating is not None:
+        raise user_error(
+            ErrorCode.ALREADY_EXISTS, "You already gave feedback on this training.", "input", "enrollmentId"
+        )
+    checks = Checks()
+    if not 1 <= rating <= 5:
+        checks.add(ErrorCode.INVALID, "rating is between 1 and 5.", "rating")
+    comment = checks.text(comment, "comment", max_length=MAX_COMMENT)
+    checks.raise_if_any()
+    await Enrollment.filter(id=enrollment.id).using_db(uow.conn).update(
+        feedback_rating=rating, feedback_comment=comment or None, updated_at=now()
+    )
+    await enrollment.refresh_from_db(using_db=uow.conn)
+    await uow.record(
+        "training.feedback_submitted",
+        "Enrollment",
+        enrollment.id,
+        {"sessionId": session.id, "courseId": session.course_id, "employeeId": enrollment.employee_id, "rating": rating},
+        ["feedbackRating", "feedbackComment"],
+    )
+    return enrollment

@@ -1,0 +1,103 @@
+"""The audit log: every change, who made it, through which client, and what changed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from auth.scopes import Scope
+from models import employees as em
+from models import events as m
+from resolvers.audit import audit_filter
+from resolvers.ids import from_global_id, to_global_id
+from resolvers.listing import root_listing
+from resolvers.pagination import SortKey
+from resolvers.problems import Forbidden
+from schema.common import After, Before, First, Last, page_args, pk_of
+from schema.context import Info
+from schema.employees import Employee
+from schema.permissions import scoped_field
+from schema.relay import Connection, to_connection
+
+
+@strawberry.type(description="One entry of the event log: a change, who made it and what changed.")
+class AuditEvent:
+    id: strawberry.ID = strawberry.field(description="The event's ID; increases with time.")
+    type: str = strawberry.field(description="The event type, such as `task.status_changed`.")
+    subject_type: str = strawberry.field(description="The type of the changed object, such as `Task`.")
+    subject_id: strawberry.ID = strawberry.field(description="The global ID of the changed object.")
+    client_id: str | None = strawberry.field(description="The OAuth client the change came through.")
+    data: JSON = strawberry.field(description="Details of the change; `changed` lists the changed fields.")
+    occurred_at: datetime = strawberry.field(description="When the change was committed.")
+    actor_pk: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: m.Event) -> AuditEvent:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            type=row.type,
+            subject_type=row.subject_type,
+            subject_id=strawberry.ID(to_global_id(row.subject_type, row.subject_id)),
+            client_id=row.client_id,
+            data=row.data,
+            occurred_at=row.occurred_at,
+            actor_pk=row.actor_id,
+        )
+
+    @strawberry.field(description="The employee who made the change; null for a service token.")
+    async def actor(self, info: Info) -> Employee | None:
+        if self.actor_pk is None:
+            return None
+        row = await info.context.loaders.by_id(em.Employee).load(self.actor_pk)
+        return Employee.from_row(row) if row else None
+
+
+@strawberry.input(description="Narrow the event log; all given conditions must hold.")
+class AuditEventFilter:
+    types: list[str] | None = strawberry.field(default=None, description="Any of these event types.")
+    subject_id: strawberry.ID | None = strawberry.field(default=None, description="Changes to this object.")
+    actor_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Changes made by this employee."
+    )
+    occurred_after: datetime | None = strawberry.field(default=None, description="Changes after this time.")
+    occurred_before: datetime | None = strawberry.field(default=None, description="Changes before this time.")
+
+
+@strawberry.type
+class AuditQuery:
+    @scoped_field("The event log, newest first (HR and service tokens).", Scope.AUDIT_READ)
+    async def audit_events(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            AuditEventFilter | None,
+            strawberry.argument(description="Only events meeting all these conditions."),
+        ] = None,
+    ) -> Connection[AuditEvent]:
+        if not (await info.context.policy()).can_read_audit():
+            raise Forbidden(
+                "Only HR and service tokens may read the event log.", requiredScope=Scope.AUDIT_READ.value
+            )
+        args = page_args(first, after, last, before)
+        subject_type = subject_id = None
+        if filter is not None and filter.subject_id is not None:
+            subject_type, subject_id = from_global_id(str(filter.subject_id))
+        q = audit_filter(
+            types=filter.types if filter else None,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            actor_id=pk_of(filter.actor_id, "Employee") if filter else None,
+            occurred_after=filter.occurred_after if filter else None,
+            occurred_before=filter.occurred_before if filter else None,
+        )
+        listing = await root_listing(
+            m.Event.filter(q), SortKey("id", descending=True), "auditEvents", args, info.context.loaders
+        )
+        return to_connection(listing.page, AuditEvent.from_row, listing.count)

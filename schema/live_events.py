@@ -1,0 +1,106 @@
+"""The event types subscriptions deliver: one interface, one variant per kind of subject."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from auth.scopes import Scope
+from models import employees as em
+from models.events import Event as EventRow
+from schema.context import Info
+from schema.employees import Employee
+from schema.mentorships import Mentorship, MentorshipCheckIn
+from schema.tasks import Task
+from schema.teams import Team
+from schema.training import Enrollment, TrainingSession
+
+
+@strawberry.interface(
+    description=(
+        "Something that happened, as delivered by a subscription. Ask for the variant's fields "
+        "with fragments (`... on TaskEvent { task { id status } }`): the object is shown as it is "
+        "now, when the event is delivered, so a client can replace its copy."
+    )
+)
+class Event:
+    id: strawberry.ID = strawberry.field(
+        description="The event's position in the log: pass the last one you received as `after` to resume."
+    )
+    type: str = strawberry.field(
+        description="What happened, such as `task.status_changed` (the types webhooks and the audit log use)."
+    )
+    occurred_at: datetime = strawberry.field(description="When it was committed.")
+    changed_fields: list[str] | None = strawberry.field(
+        description="For updates: the fields that changed (GraphQL names); null when not recorded."
+    )
+    actor_pk: strawberry.Private[int | None]
+
+    @strawberry.field(
+        description=(
+            "Who did it; null for a service (client credentials) or when your token lacks "
+            f"`{Scope.EMPLOYEES_READ.value}`."
+        )
+    )
+    async def actor(self, info: Info) -> Employee | None:
+        principal = info.context.principal
+        if self.actor_pk is None or principal is None or not principal.has_scope(Scope.EMPLOYEES_READ):
+            return None
+        row = await info.context.loaders.by_id(em.Employee).load(self.actor_pk)
+        return Employee.from_row(row) if row else None
+
+
+def event_fields(row: EventRow) -> dict[str, object]:
+    """The interface's fields for an event row."""
+    changed = row.data.get("changed") if isinstance(row.data, dict) else None
+    return {
+        "id": strawberry.ID(str(row.id)),
+        "type": row.type,
+        "occurred_at": row.occurred_at,
+        "changed_fields": list(changed) if isinstance(changed, list) else None,
+        "actor_pk": row.actor_id,
+    }
+
+
+@strawberry.type(description="A task was created, changed, moved to another status or deleted.")
+class TaskEvent(Event):
+    task_id: strawberry.ID = strawberry.field(description="The task's global ID (kept for deleted tasks).")
+    task: Task | None = strawberry.field(description="The task as it is now; null once deleted.")
+
+
+@strawberry.type(description="A mentorship was requested, answered, ended, or had a check-in.")
+class MentorshipEvent(Event):
+    mentorship: Mentorship = strawberry.field(description="The mentorship as it is now.")
+    check_in: MentorshipCheckIn | None = strawberry.field(
+        description="For `mentorship.checked_in`: the check-in, when the event names it."
+    )
+
+
+@strawberry.type(
+    description=(
+        "Something changed about a training session: scheduled, cancelled, someone enrolled, "
+        "was waitlisted or promoted, cancelled, completed or gave feedback."
+    )
+)
+class TrainingEvent(Event):
+    session: TrainingSession = strawberry.field(
+        description="The session as it is now: `seatsLeft` and `waitlistCount` are live."
+    )
+    enrollment: Enrollment | None = strawberry.field(
+        description="The enrollment the event is about, when there is one and you may see it."
+    )
+
+
+@strawberry.type(description="An employee's record changed.")
+class EmployeeEvent(Event):
+    employee: Employee = strawberry.field(description="The employee as they are now.")
+
+
+@strawberry.type(description="Someone joined or left a team.")
+class TeamEvent(Event):
+    team: Team = strawberry.field(description="The team as it is now.")
+    member: Employee | None = strawberry.field(description="Who joined or left, when the event names them.")
+
+
+EVENT_TYPES = [TaskEvent, MentorshipEvent, TrainingEvent, EmployeeEvent, TeamEvent]

@@ -1,0 +1,234 @@
+"""Training mutations: the wiring of inputs to the training workflows.
+
+Inputs and payloads are in `training_inputs`; the rules in `resolvers/workflows/training*.py`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from auth.scopes import Scope
+from models import training as rows
+from resolvers.errors import UserError as UserErrorData
+from resolvers.unit_of_work import Outcome, mutate
+from resolvers.validation import Checks
+from resolvers.workflows import training as workflow
+from resolvers.workflows import training_enrollment as enrollment_workflow
+from schema.context import Info
+from schema.mutations.training_inputs import (
+    CancelEnrollmentInput,
+    CancelTrainingSessionInput,
+    CreateTrainingCourseInput,
+    EnrollInTrainingSessionInput,
+    EnrollmentPayload,
+    RecordTrainingOutcomeInput,
+    ScheduleTrainingSessionInput,
+    SubmitTrainingFeedbackInput,
+    TrainingCoursePayload,
+    TrainingSessionPayload,
+    UpdateTrainingCourseInput,
+)
+from schema.payloads import actor_of, to_user_errors
+from schema.permissions import scoped_mutation
+from schema.training import Enrollment, TrainingCourse, TrainingSession
+
+
+def _course(outcome: Outcome[rows.TrainingCourse] | list[UserErrorData]) -> TrainingCoursePayload:
+    if isinstance(outcome, list):
+        return TrainingCoursePayload(course=None, errors=to_user_errors(outcome))
+    row = outcome.value
+    return TrainingCoursePayload(course=TrainingCourse.from_row(row) if row else None, errors=to_user_errors(outcome.errors))
+
+
+def _session(outcome: Outcome[rows.TrainingSession] | list[UserErrorData]) -> TrainingSessionPayload:
+    if isinstance(outcome, list):
+        return TrainingSessionPayload(session=None, errors=to_user_errors(outcome))
+    row = outcome.value
+    return TrainingSessionPayload(
+        session=TrainingSession.from_row(row) if row else None, errors=to_user_errors(outcome.errors)
+    )
+
+
+def _enrollment(outcome: Outcome[rows.Enrollment] | list[UserErrorData]) -> EnrollmentPayload:
+    if isinstance(outcome, list):
+        return EnrollmentPayload(enrollment=None, errors=to_user_errors(outcome))
+    row = outcome.value
+    return EnrollmentPayload(enrollment=Enrollment.from_row(row) if row else None, errors=to_user_errors(outcome.errors))
+
+
+def _course_fields(input: CreateTrainingCourseInput | UpdateTrainingCourseInput) -> workflow.CourseFields:
+    return workflow.CourseFields(
+        code=input.code,
+        title=input.title,
+        description=input.description,
+        category=input.category,
+        duration_hours=input.duration_hours,
+        mandatory=input.mandatory,
+        skills=input.skills,
+        certification_valid_months=input.certification_valid_months,
+    )
+
+
+async def create_training_course(
+    info: Info, input: Annotated[CreateTrainingCourseInput, strawberry.argument(description="The course to add.")]
+) -> TrainingCoursePayload:
+    fields = _course_fields(input)
+    return _course(await mutate(await actor_of(info), lambda uow: workflow.create_course(uow, fields)))
+
+
+async def update_training_course(
+    info: Info, input: Annotated[UpdateTrainingCourseInput, strawberry.argument(description="The course and changes.")]
+) -> TrainingCoursePayload:
+    checks = Checks()
+    course_id = checks.global_id(input.id, "TrainingCourse", "id")
+    if checks.errors:
+        return _course(checks.errors)
+    fields = _course_fields(input)
+    return _course(await mutate(await actor_of(info), lambda uow: workflow.update_course(uow, course_id, fields)))
+
+
+async def schedule_training_session(
+    info: Info,
+    input: Annotated[ScheduleTrainingSessionInput, strawberry.argument(description="The session to schedule.")],
+) -> TrainingSessionPayload:
+    checks = Checks()
+    course_id = checks.global_id(input.course_id, "TrainingCourse", "courseId")
+    instructor_id = checks.global_id(input.instructor_id, "Employee", "instructorId")
+    if checks.errors:
+        return _session(checks.errors)
+    outcome = await mutate(
+        await actor_of(info),
+        lambda uow: workflow.schedule_session(
+            uow,
+            course_id=course_id,
+            starts_at=input.starts_at,
+            ends_at=input.ends_at,
+            capacity=input.capacity,
+            location=input.location,
+            instructor_id=instructor_id,
+        ),
+    )
+    return _session(outcome)
+
+
+async def cancel_training_session(
+    info: Info,
+    input: Annotated[CancelTrainingSessionInput, strawberry.argument(description="The session to call off.")],
+) -> TrainingSessionPayload:
+    checks = Checks()
+    session_id = checks.global_id(input.id, "TrainingSession", "id")
+    if checks.errors:
+        return _session(checks.errors)
+    outcome = await mutate(
+        await actor_of(info),
+        lambda uow: workflow.cancel_session(uow, session_id=session_id, reason=input.reason),
+    )
+    return _session(outcome)
+
+
+async def enroll_in_training_session(
+    info: Info,
+    input: Annotated[EnrollInTrainingSessionInput, strawberry.argument(description="The session and who enrolls.")],
+) -> EnrollmentPayload:
+    checks = Checks()
+    session_id = checks.global_id(input.session_id, "TrainingSession", "sessionId")
+    employee_id = checks.global_id(input.employee_id, "Employee", "employeeId")
+    if checks.errors:
+        return _enrollment(checks.errors)
+    outcome = await mutate(
+        await actor_of(info),
+        lambda uow: enrollment_workflow.enroll(uow, session_id=session_id, employee_id=employee_id),
+    )
+    return _enrollment(outcome)
+
+
+async def cancel_enrollment(
+    info: Info, input: Annotated[CancelEnrollmentInput, strawberry.argument(description="The enrollment to cancel.")]
+) -> EnrollmentPayload:
+    checks = Checks()
+    enrollment_id = checks.global_id(input.enrollment_id, "Enrollment", "enrollmentId")
+    if checks.errors:
+        return _enrollment(checks.errors)
+    outcome = await mutate(
+        await actor_of(info),
+        lambda uow: enrollment_workflow.cancel_enrollment(uow, enrollment_id=enrollment_id),
+    )
+    return _enrollment(outcome)
+
+
+async def record_training_outcome(
+    info: Info,
+    input: Annotated[RecordTrainingOutcomeInput, strawberry.argument(description="The enrollment and its outcome.")],
+) -> EnrollmentPayload:
+    checks = Checks()
+    enrollment_id = checks.global_id(input.enrollment_id, "Enrollment", "enrollmentId")
+    if checks.errors:
+        return _enrollment(checks.errors)
+    status = rows.EnrollmentStatus(input.outcome.value)
+    outcome = await mutate(
+        await actor_of(info),
+        lambda uow: workflow.record_outcome(uow, enrollment_id=enrollment_id, outcome=status, score=input.score),
+    )
+    return _enrollment(outcome)
+
+
+async def submit_training_feedback(
+    info: Info,
+    input: Annotated[SubmitTrainingFeedbackInput, strawberry.argument(description="Your rating and comment.")],
+) -> EnrollmentPayload:
+    checks = Checks()
+    enrollment_id = checks.global_id(input.enrollment_id, "Enrollment", "enrollmentId")
+    if checks.errors:
+        return _enrollment(checks.errors)
+    outcome = await mutate(
+        await actor_of(info),
+        lambda uow: workflow.submit_feedback(
+            uow, enrollment_id=enrollment_id, rating=input.rating, comment=input.comment
+        ),
+    )
+    return _enrollment(outcome)
+
+
+@strawberry.type
+class TrainingMutations:
+    create_training_course: TrainingCoursePayload = scoped_mutation(
+        "Add a course to the catalog (HR and service tokens). Its code must be unique.",
+        Scope.TRAINING_MANAGE,
+        create_training_course,
+    )
+    update_training_course: TrainingCoursePayload = scoped_mutation(
+        "Change a course of the catalog (HR and service tokens).", Scope.TRAINING_MANAGE, update_training_course
+    )
+    schedule_training_session: TrainingSessionPayload = scoped_mutation(
+        "Schedule a future session of a course (HR and service tokens).",
+        Scope.TRAINING_MANAGE,
+        schedule_training_session,
+    )
+    cancel_training_session: TrainingSessionPayload = scoped_mutation(
+        "Cancel a SCHEDULED session (HR, or its instructor); its enrollments and waitlist are cancelled with it.",
+        Scope.TRAINING_MANAGE,
+        cancel_training_session,
+    )
+    enroll_in_training_session: EnrollmentPayload = scoped_mutation(
+        "Enroll yourself (or, as their manager, a report) in a session that has not started: ENROLLED while "
+        "seats are free, else WAITLISTED in order of enrollment. A cancelled enrollment is re-activated.",
+        Scope.TRAINING_ENROLL,
+        enroll_in_training_session,
+    )
+    cancel_enrollment: EnrollmentPayload = scoped_mutation(
+        "Cancel an ENROLLED or WAITLISTED enrollment (the employee or their manager); a freed seat goes to "
+        "the first on the waitlist at once.",
+        Scope.TRAINING_ENROLL,
+        cancel_enrollment,
+    )
+    record_training_outcome: EnrollmentPayload = scoped_mutation(
+        "Record the outcome for an ENROLLED employee (the session's instructor or HR); a completion "
+        "certifies for the course's `certificationValidMonths`.",
+        Scope.TRAINING_MANAGE,
+        record_training_outcome,
+    )
+    submit_training_feedback: EnrollmentPayload = scoped_mutation(
+        "Rate a training you completed, once.", Scope.TRAINING_ENROLL, submit_training_feedback
+    )

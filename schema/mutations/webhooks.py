@@ -1,0 +1,264 @@
+"""Webhook mutations and the `webhooks` root list (scope `webhooks:manage`)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import strawberry
+
+from auth.policy import Policy
+from auth.scopes import Scope
+from resolvers import webhooks as r
+from resolvers.errors import ErrorCode, UserErrors
+from resolvers.listing import root_listing
+from resolvers.pagination import SortKey
+from resolvers.problems import Forbidden
+from resolvers.validation import Checks
+from schema.common import After, Before, First, Last, page_args
+from schema.context import Info
+from schema.payloads import UserError, to_user_errors
+from schema.permissions import scoped_field, scoped_mutation
+from schema.relay import Connection, to_connection
+from schema.webhooks import Webhook, WebhookDelivery
+
+T = TypeVar("T")
+
+
+async def _owner(info: Info) -> str | None:
+    policy: Policy = await info.context.policy()
+    if not policy.can_manage_webhooks():
+        raise Forbidden(
+            "Only HR and service tokens manage webhooks.", requiredScope=Scope.WEBHOOKS_MANAGE.value
+        )
+    return policy.webhook_owner_scope()
+
+
+async def _attempt(work: Callable[[], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
+    try:
+        return await work(), []
+    except UserErrors as exc:
+        return None, to_user_errors(exc.errors)
+
+
+def _wake(info: Info) -> None:
+    request = info.context.request
+    dispatcher = getattr(getattr(getattr(request, "app", None), "state", None), "webhook_dispatcher", None)
+    if dispatcher is not None:
+        dispatcher.wake()
+
+
+@strawberry.input(description="A new webhook endpoint.")
+class CreateWebhookInput:
+    url: str = strawberry.field(description="An http(s) URL on a public address.")
+    event_types: list[str] = strawberry.field(
+        description="Event types from the catalog, such as `task.created`."
+    )
+    description: str = strawberry.field(
+        default="", description="What the endpoint is for (up to 500 characters)."
+    )
+
+
+@strawberry.type(description="The result of `createWebhook`.")
+class CreateWebhookPayload:
+    webhook: Webhook | None = strawberry.field(description="The new endpoint; null when there are errors.")
+    secret: str | None = strawberry.field(description="The signing secret (`whsec_…`); shown only this once.")
+    errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
+
+
+@strawberry.input(description="Change a webhook; omitted fields stay as they are.")
+class UpdateWebhookInput:
+    id: strawberry.ID = strawberry.field(description="The webhook.")
+    url: str | None = strawberry.field(default=None, description="A new URL.")
+    event_types: list[str] | None = strawberry.field(default=None, description="The new event types.")
+    description: str | None = strawberry.field(default=None, description="A new description.")
+    enabled: bool | None = strawberry.field(default=None, description="Enable (resets failures) or disable.")
+
+
+@strawberry.type(description="The result of `updateWebhook`.")
+class UpdateWebhookPayload:
+    webhook: Webhook | None = strawberry.field(description="The endpoint as it is now.")
+    errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
+
+
+@strawberry.input(description="Replace a webhook's secret; the old one keeps signing during the overlap.")
+class RotateWebhookSecretInput:
+    id: strawberry.ID = strawberry.field(description="The webhook.")
+    overlap_seconds: int = strawberry.field(
+        default=86400, description="How long both secrets sign every message (0 to 7 days)."
+    )
+
+
+@strawberry.type(description="The result of `rotateWebhookSecret`.")
+class RotateWebhookSecretPayload:
+    webhook: Webhook | None = strawberry.field(description="The endpoint.")
+    secret: str | None = strawberry.field(description="The new secret; shown only this once.")
+    errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
+
+
+@strawberry.input(description="Names one webhook.")
+class WebhookIdInput:
+    id: strawberry.ID = strawberry.field(description="The webhook.")
+
+
+@strawberry.type(description="The result of `deleteWebhook`.")
+class DeleteWebhookPayload:
+    deleted_id: strawberry.ID | None = strawberry.field(description="The ID of the deleted webhook.")
+    errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
+
+
+@strawberry.input(description="Send one event to one endpoint again.")
+class RedeliverWebhookEventInput:
+    webhook_id: strawberry.ID = strawberry.field(description="The webhook.")
+    event_id: strawberry.ID = strawberry.field(
+        description="The event, as listed in the webhook's deliveries."
+    )
+
+
+@strawberry.type(description="The result of `testWebhook` and `redeliverWebhookEvent`: the queued delivery.")
+class WebhookDeliveryPayload:
+    delivery: WebhookDelivery | None = strawberry.field(description="The delivery, sent at once.")
+    errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
+
+
+def _webhook_pk(checks: Checks, value: strawberry.ID, field: str = "id") -> int:
+    return checks.global_id(str(value), "Webhook", field) or 0
+
+
+async def create_webhook(
+    info: Info,
+    input: Annotated[CreateWebhookInput, strawberry.argument(description="The endpoint to register.")],
+) -> CreateWebhookPayload:
+    owner = await _owner(info)
+    settings = info.context.settings
+    client = info.context.client_id if owner is None else owner
+    result, errors = await _attempt(
+        lambda: r.create_webhook(
+            settings, client, url=input.url, event_types=input.event_types, description=input.description
+        )
+    )
+    if result is None:
+        return CreateWebhookPayload(webhook=None, secret=None, errors=errors)
+    return CreateWebhookPayload(webhook=Webhook.from_row(result.webhook), secret=result.secret, errors=[])
+
+
+async def update_webhook(
+    info: Info, input: Annotated[UpdateWebhookInput, strawberry.argument(description="The changes.")]
+) -> UpdateWebhookPayload:
+    owner, checks = await _owner(info), Checks()
+    pk = _webhook_pk(checks, input.id)
+    if checks.errors:
+        return UpdateWebhookPayload(webhook=None, errors=to_user_errors(checks.errors))
+    settings = info.context.settings
+    row, errors = await _attempt(
+        lambda: r.update_webhook(
+            settings,
+            owner,
+            pk,
+            enabled=input.enabled,
+            event_types=input.event_types,
+            description=input.description,
+            url=input.url,
+        )
+    )
+    _wake(info)
+    return UpdateWebhookPayload(webhook=Webhook.from_row(row) if row else None, errors=errors)
+
+
+async def rotate_webhook_secret(
+    info: Info, input: Annotated[RotateWebhookSecretInput, strawberry.argument(description="The rotation.")]
+) -> RotateWebhookSecretPayload:
+    owner, checks = await _owner(info), Checks()
+    pk = _webhook_pk(checks, input.id)
+    if checks.errors:
+        return RotateWebhookSecretPayload(webhook=None, secret=None, errors=to_user_errors(checks.errors))
+    settings = info.context.settings
+    result, errors = await _attempt(
+        lambda: r.rotate_webhook_secret(settings, owner, pk, input.overlap_seconds)
+    )
+    if result is None:
+        return RotateWebhookSecretPayload(webhook=None, secret=None, errors=errors)
+    return RotateWebhookSecretPayload(
+        webhook=Webhook.from_row(result.webhook), secret=result.secret, errors=[]
+    )
+
+
+async def delete_webhook(
+    info: Info, input: Annotated[WebhookIdInput, strawberry.argument(description="The webhook to delete.")]
+) -> DeleteWebhookPayload:
+    owner, checks = await _owner(info), Checks()
+    pk = _webhook_pk(checks, input.id)
+    if checks.errors:
+        return DeleteWebhookPayload(deleted_id=None, errors=to_user_errors(checks.errors))
+    deleted, errors = await _attempt(lambda: r.delete_webhook(info.context.settings, owner, pk))
+    return DeleteWebhookPayload(deleted_id=input.id if deleted else None, errors=errors)
+
+
+async def test_webhook(
+    info: Info, input: Annotated[WebhookIdInput, strawberry.argument(description="The webhook to ping.")]
+) -> WebhookDeliveryPayload:
+    owner, checks = await _owner(info), Checks()
+    pk = _webhook_pk(checks, input.id)
+    if checks.errors:
+        return WebhookDeliveryPayload(delivery=None, errors=to_user_errors(checks.errors))
+    row, errors = await _attempt(lambda: r.test_webhook(info.context.settings, owner, pk))
+    _wake(info)
+    return WebhookDeliveryPayload(delivery=WebhookDelivery.from_row(row) if row else None, errors=errors)
+
+
+async def redeliver_webhook_event(
+    info: Info,
+    input: Annotated[RedeliverWebhookEventInput, strawberry.argument(description="What to resend.")],
+) -> WebhookDeliveryPayload:
+    owner, checks = await _owner(info), Checks()
+    pk = _webhook_pk(checks, input.webhook_id, "webhookId")
+    event_id = int(input.event_id) if str(input.event_id).isdigit() else None
+    if event_id is None:
+        checks.add(
+            ErrorCode.INVALID_FORMAT, "Event IDs are the numbers listed in a webhook's deliveries.", "eventId"
+        )
+    if checks.errors:
+        return WebhookDeliveryPayload(delivery=None, errors=to_user_errors(checks.errors))
+    row, errors = await _attempt(
+        lambda: r.redeliver_webhook_event(info.context.settings, owner, pk, event_id or 0)
+    )
+    _wake(info)
+    return WebhookDeliveryPayload(delivery=WebhookDelivery.from_row(row) if row else None, errors=errors)
+
+
+@strawberry.type
+class WebhookQuery:
+    @scoped_field("Webhook endpoints you manage, newest first.", Scope.WEBHOOKS_MANAGE)
+    async def webhooks(
+        self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+    ) -> Connection[Webhook]:
+        owner = await _owner(info)
+        args = page_args(first, after, last, before)
+        qs = r.webhooks_queryset(owner).order_by()
+        listing = await root_listing(qs, SortKey("created_at", True), "webhooks", args, info.context.loaders)
+        return to_connection(listing.page, Webhook.from_row, listing.count)
+
+
+_MANAGE = Scope.WEBHOOKS_MANAGE
+
+
+@strawberry.type
+class WebhookMutations:
+    create_webhook: CreateWebhookPayload = scoped_mutation(
+        "Register an endpoint for event types; the `whsec_` secret is returned once.", _MANAGE, create_webhook
+    )
+    update_webhook: UpdateWebhookPayload = scoped_mutation(
+        "Change an endpoint's URL, event types or description; enable or disable it.", _MANAGE, update_webhook
+    )
+    rotate_webhook_secret: RotateWebhookSecretPayload = scoped_mutation(
+        "Replace the signing secret; both sign during the overlap.", _MANAGE, rotate_webhook_secret
+    )
+    delete_webhook: DeleteWebhookPayload = scoped_mutation(
+        "Delete an endpoint and its delivery log.", _MANAGE, delete_webhook
+    )
+    test_webhook: WebhookDeliveryPayload = scoped_mutation(
+        "Send a `webhook.ping` message to an endpoint now.", _MANAGE, test_webhook
+    )
+    redeliver_webhook_event: WebhookDeliveryPayload = scoped_mutation(
+        "Send an event to an endpoint again, with the same `webhook-id`.", _MANAGE, redeliver_webhook_event
+    )
