@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import db
-from config import ROOT, load_settings
+from auth.scopes import ALL_SCOPES, EMPLOYEE_SCOPES
+from config import ROOT, Settings, load_settings
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -32,6 +33,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     asyncio.run(db.migrate(settings.database_url))
+    print(_welcome(settings, args.host, args.port), flush=True)
     uvicorn.run(
         "server:create_app",
         factory=True,
@@ -61,3 +63,28 @@ def _export_schema(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(sdl)
     return 0
+
+
+def _welcome(settings: Settings, host: str, port: int) -> str:
+    """What a newcomer needs first: where to go and how to sign in."""
+    from cli.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    base = f"http://{host}:{port}"
+    employee = next(a for a in DEMO_ACCOUNTS if a.role == "employee")
+    hr = next(a for a in DEMO_ACCOUNTS if a.role == "hr")
+    lines = [
+        "",
+        f"peoplegraph is serving on {base}",
+        f"  GraphiQL:  {base}/graphql   (press 'Sign in'; demo password: {DEMO_PASSWORD})",
+        "  Demo accounts (seeded data):",
+        *(f"    {a.email:<32} {a.role:<9} {a.description}" for a in DEMO_ACCOUNTS),
+        "  A token from the command line:",
+        f'    .venv/bin/peoplegraph token --employee {employee.email} --scopes "{" ".join(EMPLOYEE_SCOPES)}"',
+        f'    .venv/bin/peoplegraph token --employee {hr.email} --scopes "{" ".join(ALL_SCOPES)}"',
+        '  then: curl -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \\',
+        f'        -d \'{{"query": "{{ viewer {{ displayName }} }}"}}\' {base}/graphql',
+        "",
+    ]
+    if settings.issuer != base:
+        lines.insert(2, f"  (issuer is {settings.issuer}; sign in through that address)")
+    return "\n".join(lines)

@@ -37,9 +37,9 @@ async def training_compliance(employee_id: int, within_days: int, at: datetime |
     """Two queries: the mandatory courses, and the employee's completions."""
     at = at or datetime.now(UTC)
     horizon = at + timedelta(days=within_days)
-    completions = await Enrollment.filter(employee_id=employee_id, status=EnrollmentStatus.COMPLETED).select_related(
-        "session"
-    )
+    completions = await Enrollment.filter(
+        employee_id=employee_id, status=EnrollmentStatus.COMPLETED
+    ).select_related("session")
     best: dict[int, Enrollment] = {}
     for enrollment in completions:
         course_id = enrollment.session.course_id

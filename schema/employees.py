@@ -11,10 +11,11 @@ import strawberry
 from auth.scopes import Scope
 from models import employees as m
 from resolvers import employees as r
+from resolvers.compliance import MAX_WINDOW_DAYS, training_compliance
 from resolvers.ids import to_global_id
 from resolvers.listing import child_listing
 from resolvers.pagination import SortKey
-from resolvers.problems import Forbidden
+from resolvers.problems import BadInput, Forbidden
 from schema.common import After, Before, First, Last, page_args
 from schema.context import Info
 from schema.enums import EmployeeRole, EmployeeStatus, OrderDirection, TeamRole
@@ -254,6 +255,25 @@ class Employee(Node):
             info, "employee_id", self.pk, page_args(first, after, last, before), filter
         )
 
+    @scoped_field(
+        "Mandatory courses this employee still lacks and certificates about to expire; null unless "
+        "you are the employee, their manager, HR or a service token.",
+        Scope.TRAINING_READ,
+    )
+    async def training_compliance(
+        self,
+        info: Info,
+        within_days: Annotated[
+            int,
+            strawberry.argument(description="Report certificates expiring within this many days (0-366)."),
+        ] = 30,
+    ) -> TrainingCompliance | None:
+        if not (await info.context.policy()).can_see_training_compliance(self.pk):
+            return None
+        if not 0 <= within_days <= MAX_WINDOW_DAYS:
+            raise BadInput(f"withinDays must be between 0 and {MAX_WINDOW_DAYS}.")
+        return TrainingCompliance(data=await training_compliance(self.pk, within_days))
+
 
 @strawberry.type(description="A team the employee belongs to, with the employee's role in it.")
 class EmployeeTeamEdge:
@@ -288,4 +308,4 @@ class EmployeeTeamConnection:
 from schema.mentorships import Mentorship, mentorships_of  # noqa: E402
 from schema.tasks import Task, tasks_of  # noqa: E402
 from schema.teams import Team  # noqa: E402
-from schema.training import Enrollment, enrollments_of  # noqa: E402
+from schema.training import Enrollment, TrainingCompliance, enrollments_of  # noqa: E402

@@ -12,6 +12,7 @@ from resolvers import mentorships as r
 from resolvers.ids import to_global_id
 from resolvers.listing import child_listing
 from resolvers.pagination import PageArgs
+from resolvers.suggestions import Suggestion
 from schema.common import After, Before, First, Last, page_args
 from schema.context import Info
 from schema.employees import Employee
@@ -103,6 +104,34 @@ class Mentorship(Node):
     )
     async def viewer_can_respond(self, info: Info) -> bool:
         return (await info.context.policy()).can_respond_to_mentorship(self.row)
+
+    @strawberry.field(
+        description="Whether you may end this mentorship (mentor or mentee, while active) or withdraw "
+        "your request (the mentee, while proposed)."
+    )
+    async def viewer_can_end(self, info: Info) -> bool:
+        return (await info.context.policy()).can_end_mentorship(self.row)
+
+    @strawberry.field(description="Whether you may log a check-in (mentor or mentee, while active).")
+    async def viewer_can_log_check_in(self, info: Info) -> bool:
+        return (await info.context.policy()).can_log_mentorship_check_in(self.row)
+
+
+@strawberry.type(description="A colleague who could mentor you, and the skills you asked for that they have.")
+class MentorSuggestion:
+    suggestion: strawberry.Private[Suggestion]
+
+    @strawberry.field(description="The suggested mentor.")
+    def employee(self) -> Employee:
+        return Employee.from_row(self.suggestion.employee)
+
+    @strawberry.field(description="The asked-for skills the employee lists, as they wrote them.")
+    def matching_skills(self) -> list[str]:
+        return self.suggestion.matching_skills
+
+    @strawberry.field(description="How many of the asked-for skills match; suggestions are ranked by it.")
+    def score(self) -> int:
+        return self.suggestion.score
 
 
 async def mentorships_of(

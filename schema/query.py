@@ -17,6 +17,7 @@ from resolvers import tasks as tr
 from resolvers import training as trr
 from resolvers.listing import root_listing
 from resolvers.problems import BadInput, Unauthenticated
+from resolvers.suggestions import MAX_SUGGESTIONS, mentor_suggestions
 from schema.audit import AuditQuery
 from schema.common import After, Before, First, Last, page_args
 from schema.context import Info
@@ -25,6 +26,7 @@ from schema.mentorships import (
     Mentorship,
     MentorshipFilter,
     MentorshipOrder,
+    MentorSuggestion,
     mentorship_filter_kwargs,
     mentorship_sort,
 )
@@ -221,3 +223,22 @@ class Query(AuditQuery, WebhookQuery):
             qs, session_sort(order_by), "trainingSessions", args, info.context.loaders
         )
         return to_connection(listing.page, TrainingSession.from_row, listing.count)
+
+    @scoped_field(
+        "Colleagues who could mentor you in these skills: active employees ranked by how many of the "
+        "skills they list (any case), then by name; never you or your reports. A ranked list, not "
+        "a connection: it is computed, not paged.",
+        Scope.EMPLOYEES_READ,
+    )
+    async def mentor_suggestions(
+        self,
+        info: Info,
+        skills: Annotated[list[str], strawberry.argument(description="The skills you want to grow.")],
+        first: Annotated[
+            int, strawberry.argument(description=f"How many suggestions (1-{MAX_SUGGESTIONS}).")
+        ] = 10,
+    ) -> list[MentorSuggestion]:
+        if not 1 <= first <= MAX_SUGGESTIONS:
+            raise BadInput(f"first must be between 1 and {MAX_SUGGESTIONS}.")
+        found = await mentor_suggestions(await info.context.policy(), skills, first)
+        return [MentorSuggestion(suggestion=s) for s in found]

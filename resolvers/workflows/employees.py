@@ -16,7 +16,9 @@ from resolvers.validation import Checks
 from resolvers.workflows.tasks import Changes, camel, diff, save_versioned, today
 
 # What an employee may change about themselves; names, job, manager, status and role are HR's.
-SELF_SERVICE_FIELDS = frozenset({"pronouns", "bio", "skills", "location", "timezone", "phone", "emergency_contact"})
+SELF_SERVICE_FIELDS = frozenset(
+    {"pronouns", "bio", "skills", "location", "timezone", "phone", "emergency_contact"}
+)
 HR_FIELDS = SELF_SERVICE_FIELDS | {
     "email",
     "given_name",
@@ -69,13 +71,17 @@ def _validated(changes: Changes, allowed: frozenset[str]) -> dict[str, Any]:
         else:
             values[name] = raw
     if values.get("phone") and not set(values["phone"]) <= _PHONE_CHARACTERS:
-        checks.add(ErrorCode.INVALID_FORMAT, "A phone number has digits, spaces and + ( ) - . / only.", "phone")
+        checks.add(
+            ErrorCode.INVALID_FORMAT, "A phone number has digits, spaces and + ( ) - . / only.", "phone"
+        )
     hire_date = values.get("hire_date")
     if hire_date is not None and not _EARLIEST_HIRE <= hire_date <= today() + timedelta(days=366):
         checks.add(ErrorCode.INVALID, "The hire date must lie between 1950 and a year from now.", "hireDate")
     birth_date = values.get("birth_date")
     if birth_date is not None and not date(1900, 1, 1) <= birth_date <= today() - timedelta(days=365 * 14):
-        checks.add(ErrorCode.INVALID, "The birth date must lie after 1900 and at least 14 years ago.", "birthDate")
+        checks.add(
+            ErrorCode.INVALID, "The birth date must lie after 1900 and at least 14 years ago.", "birthDate"
+        )
     checks.raise_if_any()
     return values
 
@@ -106,12 +112,16 @@ async def _check_references(uow: UnitOfWork, values: Mapping[str, Any], employee
         raise user_error(ErrorCode.NOT_ALLOWED, f"You may not grant the {role.name} role.", "input", "role")
 
 
-async def _write(uow: UnitOfWork, employee: Employee, expected_version: int | None, values: dict[str, Any]) -> None:
+async def _write(
+    uow: UnitOfWork, employee: Employee, expected_version: int | None, values: dict[str, Any]
+) -> None:
     changed = diff(employee, values)
     try:
         await save_versioned(uow, employee, expected_version, changed)
     except IntegrityError:  # another transaction took the e-mail between our check and write
-        raise user_error(ErrorCode.DUPLICATE, "This e-mail already belongs to another employee.", "input", "email") from None
+        raise user_error(
+            ErrorCode.DUPLICATE, "This e-mail already belongs to another employee.", "input", "email"
+        ) from None
     if changed:
         await uow.record("employee.updated", "Employee", employee.id, {}, [camel(name) for name in changed])
 
@@ -135,7 +145,9 @@ async def create_employee(uow: UnitOfWork, *, fields: Changes) -> Employee:
     try:
         employee = await Employee.create(using_db=uow.conn, **values)
     except IntegrityError:
-        raise user_error(ErrorCode.DUPLICATE, "This e-mail already belongs to another employee.", "input", "email") from None
+        raise user_error(
+            ErrorCode.DUPLICATE, "This e-mail already belongs to another employee.", "input", "email"
+        ) from None
     await uow.record("employee.created", "Employee", employee.id, {"managerId": employee.manager_id})
     return employee
 
@@ -144,7 +156,10 @@ async def update_employee(
     uow: UnitOfWork, *, employee_id: int | None, expected_version: int | None, changes: Changes
 ) -> Employee:
     """HR changes any field; a new manager is checked for cycles under row locks."""
-    _require(uow.actor.policy.can_manage_employees(), "Only HR changes employees; use updateMyProfile for your own.")
+    _require(
+        uow.actor.policy.can_manage_employees(),
+        "Only HR changes employees; use updateMyProfile for your own.",
+    )
     values = _validated(changes, HR_FIELDS)
     manager_id = values.get("manager_id")
     if manager_id is not None and employee_id is not None:
@@ -187,5 +202,11 @@ async def locked_chain(
         missing = ({*chain, also_lock} - locked) if locking else set()
         if not missing:
             return chain
-        await model.filter(id__in=sorted(missing)).order_by("id").select_for_update().using_db(uow.conn).values_list("id")
+        await (
+            model.filter(id__in=sorted(missing))
+            .order_by("id")
+            .select_for_update()
+            .using_db(uow.conn)
+            .values_list("id")
+        )
         locked |= missing

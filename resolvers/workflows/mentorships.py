@@ -61,7 +61,9 @@ async def request_mentorship(
     """The viewer asks `mentor_id` to mentor them; the request waits for the mentor's answer."""
     policy = uow.actor.policy
     if not policy.can_request_mentorship():
-        raise user_error(ErrorCode.NOT_ALLOWED, "Only an employee can ask for a mentor, for themselves.", "input")
+        raise user_error(
+            ErrorCode.NOT_ALLOWED, "Only an employee can ask for a mentor, for themselves.", "input"
+        )
     mentee_id = policy.viewer_id
     assert mentee_id is not None  # can_request_mentorship() holds only for an employee
     checks = Checks()
@@ -81,7 +83,9 @@ async def request_mentorship(
     already = user_error(
         ErrorCode.ALREADY_EXISTS, "You already have an open mentorship with this mentor.", "input", "mentorId"
     )
-    open_pair = Mentorship.filter(mentor_id=mentor_id, mentee_id=mentee_id, status__in=OPEN_MENTORSHIP_STATUSES)
+    open_pair = Mentorship.filter(
+        mentor_id=mentor_id, mentee_id=mentee_id, status__in=OPEN_MENTORSHIP_STATUSES
+    )
     if await open_pair.using_db(uow.conn).exists():
         raise already
     try:
@@ -90,7 +94,9 @@ async def request_mentorship(
         )
     except IntegrityError:  # a concurrent request for the same pair won the unique index
         raise already from None
-    await uow.record("mentorship.requested", "Mentorship", mentorship.id, _data(mentorship, focusSkills=skills))
+    await uow.record(
+        "mentorship.requested", "Mentorship", mentorship.id, _data(mentorship, focusSkills=skills)
+    )
     return mentorship
 
 
@@ -101,7 +107,9 @@ async def _party_mentorship(uow: UnitOfWork, mentorship_id: int | None) -> Mento
     if row is None or not policy.can_see_mentorship(row):
         raise user_error(ErrorCode.NOT_FOUND, "No such mentorship.", "input", "id")
     if not policy.is_mentorship_party(row):
-        raise user_error(ErrorCode.NOT_ALLOWED, "Only the mentor and the mentee act on a mentorship.", "input", "id")
+        raise user_error(
+            ErrorCode.NOT_ALLOWED, "Only the mentor and the mentee act on a mentorship.", "input", "id"
+        )
     return row
 
 
@@ -109,7 +117,10 @@ async def _move(uow: UnitOfWork, mentorship: Mentorship, to: MentorshipStatus, f
     current = MentorshipStatus(mentorship.status)
     if to not in TRANSITIONS[current]:
         raise user_error(
-            ErrorCode.INVALID_TRANSITION, f"A {current.name} mentorship cannot become {to.name}.", "input", field
+            ErrorCode.INVALID_TRANSITION,
+            f"A {current.name} mentorship cannot become {to.name}.",
+            "input",
+            field,
         )
     if not uow.actor.policy.can_move_mentorship(mentorship, to):
         message = (
@@ -142,7 +153,9 @@ async def respond_to_mentorship(uow: UnitOfWork, *, mentorship_id: int | None, a
     return await _move(uow, mentorship, to, "decision")
 
 
-async def end_mentorship(uow: UnitOfWork, *, mentorship_id: int | None, outcome: MentorshipStatus) -> Mentorship:
+async def end_mentorship(
+    uow: UnitOfWork, *, mentorship_id: int | None, outcome: MentorshipStatus
+) -> Mentorship:
     """Complete or cancel an ACTIVE mentorship, or withdraw (cancel) a PROPOSED request."""
     mentorship = await _party_mentorship(uow, mentorship_id)
     if outcome not in (MentorshipStatus.COMPLETED, MentorshipStatus.CANCELLED):
@@ -157,7 +170,10 @@ async def log_check_in(
     mentorship = await _party_mentorship(uow, mentorship_id)
     if mentorship.status != MentorshipStatus.ACTIVE:
         raise user_error(
-            ErrorCode.CLOSED, "Check-ins are logged only while a mentorship is active.", "input", "mentorshipId"
+            ErrorCode.CLOSED,
+            "Check-ins are logged only while a mentorship is active.",
+            "input",
+            "mentorshipId",
         )
     checks = Checks()
     notes = checks.text(notes, "notes", max_length=MAX_NOTES) or ""

@@ -45,7 +45,9 @@ async def _visible_task(
     return task
 
 
-async def _check_assignment(uow: UnitOfWork, checks: Checks, assignee_id: int | None, team_id: int | None) -> None:
+async def _check_assignment(
+    uow: UnitOfWork, checks: Checks, assignee_id: int | None, team_id: int | None
+) -> None:
     """The assignee and team exist, the assignee belongs to the team, and the actor may assign."""
     if assignee_id is not None:
         assignee = await Employee.get_or_none(id=assignee_id).using_db(uow.conn)
@@ -56,7 +58,9 @@ async def _check_assignment(uow: UnitOfWork, checks: Checks, assignee_id: int | 
     if team_id is not None:
         if not await Team.exists(id=team_id).using_db(uow.conn):
             checks.add(ErrorCode.NOT_FOUND, "No such team.", "teamId")
-        elif assignee_id is not None and not await TeamMembership.exists(team_id=team_id, employee_id=assignee_id).using_db(uow.conn):
+        elif assignee_id is not None and not await TeamMembership.exists(
+            team_id=team_id, employee_id=assignee_id
+        ).using_db(uow.conn):
             checks.add(ErrorCode.INVALID, "The assignee is not a member of this team.", "assigneeId")
     checks.raise_if_any()
     if assignee_id is not None and not uow.actor.policy.can_assign_task(assignee_id, team_id):
@@ -86,7 +90,9 @@ async def create_task(
     actor = uow.actor
     if assignee_id is None:
         if actor.employee_id is None:
-            raise user_error(ErrorCode.REQUIRED, "A service token must name the assignee.", "input", "assigneeId")
+            raise user_error(
+                ErrorCode.REQUIRED, "A service token must name the assignee.", "input", "assigneeId"
+            )
         assignee_id = actor.employee_id
     await _check_assignment(uow, checks, assignee_id, team_id)
     creator_id = actor.employee_id or assignee_id
@@ -131,7 +137,9 @@ async def set_task_status(
     return task
 
 
-async def update_task(uow: UnitOfWork, *, task_id: int | None, expected_version: int | None, changes: Changes) -> Task:
+async def update_task(
+    uow: UnitOfWork, *, task_id: int | None, expected_version: int | None, changes: Changes
+) -> Task:
     """Change any of title, description, priority, due date, assignee and team (only those given)."""
     checks = Checks()
     values: dict[str, object] = {}
@@ -177,7 +185,12 @@ async def delete_task(uow: UnitOfWork, *, task_id: int | None) -> int:
         "task.deleted",
         "Task",
         task.id,
-        {"title": task.title, "assigneeId": task.assignee_id, "creatorId": task.creator_id, "teamId": task.team_id},
+        {
+            "title": task.title,
+            "assigneeId": task.assignee_id,
+            "creatorId": task.creator_id,
+            "teamId": task.team_id,
+        },
     )
     return task.id
 
@@ -199,7 +212,9 @@ def diff(row: Model, values: Mapping[str, object]) -> dict[str, object]:
     return {name: value for name, value in values.items() if getattr(row, name) != value}
 
 
-async def save_versioned(uow: UnitOfWork, row: Model, expected_version: int | None, changes: Mapping[str, object]) -> None:
+async def save_versioned(
+    uow: UnitOfWork, row: Model, expected_version: int | None, changes: Mapping[str, object]
+) -> None:
     """Write changes if the version still matches (optimistic concurrency); bump the version.
 
     A stale `expected_version` is a CONFLICT even when nothing would change, so a client never
@@ -213,7 +228,9 @@ async def save_versioned(uow: UnitOfWork, row: Model, expected_version: int | No
         if expected_version is not None and not await query.using_db(uow.conn).exists():
             raise _conflict(noun, expected_version)
         return
-    updated = await query.using_db(uow.conn).update(version=F("version") + 1, updated_at=datetime.now(UTC), **changes)
+    updated = await query.using_db(uow.conn).update(
+        version=F("version") + 1, updated_at=datetime.now(UTC), **changes
+    )
     if not updated:
         raise _conflict(noun, expected_version)
     await row.refresh_from_db(using_db=uow.conn)

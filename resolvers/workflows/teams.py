@@ -42,7 +42,9 @@ async def _check_references(uow: UnitOfWork, values: dict[str, Any], team_id: in
         checks.add(ErrorCode.DUPLICATE, f"A team named {values['name']!r} already exists.", "name")
     if values.get("slug") and await others.filter(slug=values["slug"]).exists():
         checks.add(ErrorCode.DUPLICATE, f"The slug {values['slug']!r} is taken.", "slug")
-    if values.get("parent_id") is not None and not await Team.exists(id=values["parent_id"]).using_db(uow.conn):
+    if values.get("parent_id") is not None and not await Team.exists(id=values["parent_id"]).using_db(
+        uow.conn
+    ):
         checks.add(ErrorCode.NOT_FOUND, "No such team.", "parentId")
     if values.get("lead_id") is not None:
         await _check_person(uow, checks, values["lead_id"], "leadId")
@@ -67,16 +69,22 @@ async def _free_slug(uow: UnitOfWork, name: str) -> str:
 async def _set_lead(uow: UnitOfWork, team: Team, old_lead: int | None, new_lead: int | None) -> None:
     """Demote the old lead to a member, make the new lead a LEAD member (joining if need be)."""
     if old_lead is not None:
-        await TeamMembership.filter(team_id=team.id, employee_id=old_lead, role=MembershipRole.LEAD).using_db(
-            uow.conn
-        ).update(role=MembershipRole.MEMBER)
+        await (
+            TeamMembership.filter(team_id=team.id, employee_id=old_lead, role=MembershipRole.LEAD)
+            .using_db(uow.conn)
+            .update(role=MembershipRole.MEMBER)
+        )
     if new_lead is None:
         return
-    updated = await TeamMembership.filter(team_id=team.id, employee_id=new_lead).using_db(uow.conn).update(
-        role=MembershipRole.LEAD
+    updated = (
+        await TeamMembership.filter(team_id=team.id, employee_id=new_lead)
+        .using_db(uow.conn)
+        .update(role=MembershipRole.LEAD)
     )
     if not updated:
-        await TeamMembership.create(team_id=team.id, employee_id=new_lead, role=MembershipRole.LEAD, using_db=uow.conn)
+        await TeamMembership.create(
+            team_id=team.id, employee_id=new_lead, role=MembershipRole.LEAD, using_db=uow.conn
+        )
         await uow.record("team.member_added", "Team", team.id, {"employeeId": new_lead, "role": "lead"})
 
 
@@ -107,7 +115,9 @@ async def _team_for(uow: UnitOfWork, team_id: int | None, field: str = "id") -> 
     if team is None:
         raise user_error(ErrorCode.NOT_FOUND, "No such team.", "input", field)
     if not uow.actor.policy.can_manage_team(team):
-        raise user_error(ErrorCode.NOT_ALLOWED, "Only HR and the team's lead manage this team.", "input", field)
+        raise user_error(
+            ErrorCode.NOT_ALLOWED, "Only HR and the team's lead manage this team.", "input", field
+        )
     return team
 
 
@@ -120,7 +130,9 @@ async def update_team(uow: UnitOfWork, *, team_id: int | None, changes: Changes)
     parent_id = values.get("parent_id")
     if parent_id is not None and team_id is not None:
         if team_id in await locked_chain(uow, Team, "parent_id", parent_id, also_lock=team_id):
-            raise user_error(ErrorCode.CYCLE, "A team cannot sit under itself or its own subteams.", "input", "parentId")
+            raise user_error(
+                ErrorCode.CYCLE, "A team cannot sit under itself or its own subteams.", "input", "parentId"
+            )
     team = await _team_for(uow, team_id)
     changed = diff(team, values)
     await _check_references(uow, changed, team.id)
@@ -133,7 +145,11 @@ async def update_team(uow: UnitOfWork, *, team_id: int | None, changes: Changes)
         raise _duplicate() from None
     await team.refresh_from_db(using_db=uow.conn)
     await uow.record(
-        "team.updated", "Team", team.id, {"parentId": team.parent_id, "leadId": team.lead_id}, [camel(n) for n in changed]
+        "team.updated",
+        "Team",
+        team.id,
+        {"parentId": team.parent_id, "leadId": team.lead_id},
+        [camel(n) for n in changed],
     )
     if "lead_id" in changed:
         await _set_lead(uow, team, old_lead, team.lead_id)
@@ -149,7 +165,9 @@ async def add_team_member(
     await _check_person(uow, checks, employee_id or 0, "employeeId")
     checks.raise_if_any()
     exists = TeamMembership.filter(team_id=team.id, employee_id=employee_id).using_db(uow.conn)
-    already = user_error(ErrorCode.ALREADY_EXISTS, "This employee is already a member.", "input", "employeeId")
+    already = user_error(
+        ErrorCode.ALREADY_EXISTS, "This employee is already a member.", "input", "employeeId"
+    )
     if await exists.exists():
         raise already
     try:
@@ -158,18 +176,28 @@ async def add_team_member(
         raise already from None
     await uow.record("team.member_added", "Team", team.id, {"employeeId": employee_id, "role": role.value})
     if role == MembershipRole.LEAD and team.lead_id is None:
-        await Team.filter(id=team.id).using_db(uow.conn).update(lead_id=employee_id, updated_at=datetime.now(UTC))
+        await (
+            Team.filter(id=team.id)
+            .using_db(uow.conn)
+            .update(lead_id=employee_id, updated_at=datetime.now(UTC))
+        )
         await team.refresh_from_db(using_db=uow.conn)
         await uow.record("team.updated", "Team", team.id, {"leadId": employee_id}, ["leadId"])
     return team, await Employee.get(id=employee_id).using_db(uow.conn)
 
 
-async def remove_team_member(uow: UnitOfWork, *, team_id: int | None, employee_id: int | None) -> tuple[Team, Employee]:
+async def remove_team_member(
+    uow: UnitOfWork, *, team_id: int | None, employee_id: int | None
+) -> tuple[Team, Employee]:
     """Remove someone from a team; removing the lead leaves the team without one."""
     team = await _team_for(uow, team_id, "teamId")
-    removed = await TeamMembership.filter(team_id=team.id, employee_id=employee_id).using_db(uow.conn).delete()
+    removed = (
+        await TeamMembership.filter(team_id=team.id, employee_id=employee_id).using_db(uow.conn).delete()
+    )
     if not removed:
-        raise user_error(ErrorCode.NOT_FOUND, "This employee is not a member of the team.", "input", "employeeId")
+        raise user_error(
+            ErrorCode.NOT_FOUND, "This employee is not a member of the team.", "input", "employeeId"
+        )
     await uow.record("team.member_removed", "Team", team.id, {"employeeId": employee_id})
     if team.lead_id == employee_id:
         await Team.filter(id=team.id).using_db(uow.conn).update(lead_id=None, updated_at=datetime.now(UTC))

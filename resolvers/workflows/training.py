@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
-
-from tortoise.exceptions import IntegrityError
 
 from models.employees import Employee, EmployeeStatus
 from models.training import Enrollment, EnrollmentStatus, SessionStatus, TrainingCourse, TrainingSession
 from resolvers.errors import ErrorCode, user_error
 from resolvers.unit_of_work import UnitOfWork
 from resolvers.validation import Checks
+from resolvers.workflows.training_courses import refuse_unless_manager
 from resolvers.workflows.training_enrollment import ACTIVE_STATUSES, load_enrollment, lock_session
 
 _CODE = re.compile(r"^[A-Z0-9]+(?:[-_.][A-Z0-9]+)*$")
@@ -43,87 +40,6 @@ def add_months(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
 
 
-def _refuse_unless_manager(uow: UnitOfWork) -> None:
-    if not uow.actor.policy.can_manage_training():
-        raise user_error(ErrorCode.NOT_ALLOWED, "Only HR manages the training catalog and schedule.", "input")
-
-
-@dataclass
-class CourseFields:
-    """A course's editable fields; None means "not given" (keep the current value on update)."""
-
-    code: str | None = None
-    title: str | None = None
-    description: str | None = None
-    category: str | None = None
-    duration_hours: float | None = None
-    mandatory: bool | None = None
-    skills: list[str] | None = None
-    certification_valid_months: int | None = None
-
-    def checked(self, *, creating: bool) -> dict[str, object]:
-        """The changes to write, or `UserErrors` listing every problem."""
-        checks = Checks()
-        values: dict[str, object] = {
-            "code": checks.text(self.code, "code", max_length=32, required=creating),
-            "title": checks.text(self.title, "title", max_length=200, required=creating),
-            "description": checks.text(self.description, "description", max_length=10_000),
-            "category": checks.text(self.category, "category", max_length=80),
-            "skills": checks.skills(self.skills),
-            "mandatory": self.mandatory,
-            "certification_valid_months": self.certification_valid_months,
-        }
-        if isinstance(values["code"], str) and values["code"]:
-            values["code"] = values["code"].upper()
-            if not _CODE.match(str(values["code"])):
-                checks.add(ErrorCode.INVALID_FORMAT, "A code has letters, digits and single - _ or .", "code")
-        if self.duration_hours is not None:
-            if not 0 < self.duration_hours <= 1_000:
-                checks.add(ErrorCode.INVALID, "durationHours must be more than 0 and at most 1000.", "durationHours")
-            values["duration_hours"] = Decimal(str(round(self.duration_hours, 2)))
-        months = self.certification_valid_months
-        if months is not None and not 0 < months <= MAX_VALID_MONTHS:
-            checks.add(
-                ErrorCode.INVALID,
-                f"certificationValidMonths must be between 1 and {MAX_VALID_MONTHS}.",
-                "certificationValidMonths",
-            )
-        checks.raise_if_any()
-        return {k: v for k, v in values.items() if v is not None}
-
-
-def _duplicate_code(code: object) -> Exception:
-    return user_error(ErrorCode.DUPLICATE, f"Another course already has the code {code}.", "input", "code")
-
-
-async def create_course(uow: UnitOfWork, fields: CourseFields) -> TrainingCourse:
-    _refuse_unless_manager(uow)
-    values = fields.checked(creating=True)
-    if await TrainingCourse.filter(code=values["code"]).using_db(uow.conn).exists():
-        raise _duplicate_code(values["code"])
-    try:
-        return await TrainingCourse.create(**values, using_db=uow.conn)
-    except IntegrityError:  # a concurrent create took the code first
-        raise _duplicate_code(values["code"]) from None
-
-
-async def update_course(uow: UnitOfWork, course_id: int | None, fields: CourseFields) -> TrainingCourse:
-    _refuse_unless_manager(uow)
-    course = await TrainingCourse.filter(id=course_id).select_for_update().using_db(uow.conn).first()
-    if course is None:
-        raise user_error(ErrorCode.NOT_FOUND, "No such course.", "input", "id")
-    values = fields.checked(creating=False)
-    code = values.get("code")
-    if code and code != course.code and await TrainingCourse.filter(code=code).using_db(uow.conn).exists():
-        raise _duplicate_code(code)
-    try:
-        await TrainingCourse.filter(id=course.id).using_db(uow.conn).update(updated_at=now(), **values)
-    except IntegrityError:
-        raise _duplicate_code(code) from None
-    await course.refresh_from_db(using_db=uow.conn)
-    return course
-
-
 async def schedule_session(
     uow: UnitOfWork,
     *,
@@ -134,7 +50,7 @@ async def schedule_session(
     location: str | None,
     instructor_id: int | None,
 ) -> TrainingSession:
-    _refuse_unless_manager(uow)
+    refuse_unless_manager(uow)
     checks = Checks()
     starts_at, ends_at = aware(starts_at), aware(ends_at)
     location = checks.text(location, "location", max_length=120) or ""
@@ -175,7 +91,9 @@ async def cancel_session(uow: UnitOfWork, *, session_id: int | None, reason: str
     """Call a session off; its seats and waitlist are cancelled in the same transaction."""
     session = await lock_session(uow, session_id, "id")
     if not uow.actor.policy.can_manage_session(session):
-        raise user_error(ErrorCode.NOT_ALLOWED, "Only HR and the session's instructor cancel it.", "input", "id")
+        raise user_error(
+            ErrorCode.NOT_ALLOWED, "Only HR and the session's instructor cancel it.", "input", "id"
+        )
     if session.status != SessionStatus.SCHEDULED:
         raise user_error(
             ErrorCode.INVALID_TRANSITION,
@@ -190,8 +108,10 @@ async def cancel_session(uow: UnitOfWork, *, session_id: int | None, reason: str
     employee_ids = sorted(await affected.values_list("employee_id", flat=True))
     moment = now()
     await affected.update(status=EnrollmentStatus.CANCELLED, updated_at=moment)
-    await TrainingSession.filter(id=session.id).using_db(uow.conn).update(
-        status=SessionStatus.CANCELLED, updated_at=moment
+    await (
+        TrainingSession.filter(id=session.id)
+        .using_db(uow.conn)
+        .update(status=SessionStatus.CANCELLED, updated_at=moment)
     )
     await session.refresh_from_db(using_db=uow.conn)
     await uow.record(
@@ -211,7 +131,10 @@ async def record_outcome(
     enrollment, session = await load_enrollment(uow, enrollment_id)
     if not uow.actor.policy.can_manage_session(session):
         raise user_error(
-            ErrorCode.NOT_ALLOWED, "Only HR and the session's instructor record outcomes.", "input", "enrollmentId"
+            ErrorCode.NOT_ALLOWED,
+            "Only HR and the session's instructor record outcomes.",
+            "input",
+            "enrollmentId",
         )
     if enrollment.status != EnrollmentStatus.ENROLLED:
         raise user_error(
@@ -278,15 +201,22 @@ async def submit_feedback(
         checks.add(ErrorCode.INVALID, "rating is between 1 and 5.", "rating")
     comment = checks.text(comment, "comment", max_length=MAX_COMMENT)
     checks.raise_if_any()
-    await Enrollment.filter(id=enrollment.id).using_db(uow.conn).update(
-        feedback_rating=rating, feedback_comment=comment or None, updated_at=now()
+    await (
+        Enrollment.filter(id=enrollment.id)
+        .using_db(uow.conn)
+        .update(feedback_rating=rating, feedback_comment=comment or None, updated_at=now())
     )
     await enrollment.refresh_from_db(using_db=uow.conn)
     await uow.record(
         "training.feedback_submitted",
         "Enrollment",
         enrollment.id,
-        {"sessionId": session.id, "courseId": session.course_id, "employeeId": enrollment.employee_id, "rating": rating},
+        {
+            "sessionId": session.id,
+            "courseId": session.course_id,
+            "employeeId": enrollment.employee_id,
+            "rating": rating,
+        },
         ["feedbackRating", "feedbackComment"],
     )
     return enrollment

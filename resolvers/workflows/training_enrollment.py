@@ -39,7 +39,11 @@ async def lock_session(uow: UnitOfWork, session_id: int | None, field: str = "se
 
 
 async def seats_taken(uow: UnitOfWork, session_id: int) -> int:
-    return await Enrollment.filter(session_id=session_id, status=EnrollmentStatus.ENROLLED).using_db(uow.conn).count()
+    return (
+        await Enrollment.filter(session_id=session_id, status=EnrollmentStatus.ENROLLED)
+        .using_db(uow.conn)
+        .count()
+    )
 
 
 def _data(enrollment: Enrollment, session: TrainingSession, **extra: object) -> dict[str, object]:
@@ -58,18 +62,25 @@ async def enroll(uow: UnitOfWork, *, session_id: int | None, employee_id: int | 
     if employee_id is None:
         employee_id = policy.viewer_id
         if employee_id is None:
-            raise user_error(ErrorCode.REQUIRED, "A service token must name the employee.", "input", "employeeId")
+            raise user_error(
+                ErrorCode.REQUIRED, "A service token must name the employee.", "input", "employeeId"
+            )
     session = await lock_session(uow, session_id)
     employee = await Employee.get_or_none(id=employee_id).using_db(uow.conn)
     if employee is None:
         raise user_error(ErrorCode.NOT_FOUND, "No such employee.", "input", "employeeId")
     if not policy.can_enroll(employee.id):
-        raise user_error(ErrorCode.NOT_ALLOWED, "You may enroll yourself and your reports.", "input", "employeeId")
+        raise user_error(
+            ErrorCode.NOT_ALLOWED, "You may enroll yourself and your reports.", "input", "employeeId"
+        )
     if employee.status == EmployeeStatus.TERMINATED:
         raise user_error(ErrorCode.INVALID, "Someone who has left cannot be enrolled.", "input", "employeeId")
     if not is_open_for_enrollment(session):
         raise user_error(
-            ErrorCode.CLOSED, "The session is cancelled, over or has started: pick another one.", "input", "sessionId"
+            ErrorCode.CLOSED,
+            "The session is cancelled, over or has started: pick another one.",
+            "input",
+            "sessionId",
         )
     existing = (
         await Enrollment.filter(session_id=session.id, employee_id=employee.id)
@@ -89,21 +100,29 @@ async def enroll(uow: UnitOfWork, *, session_id: int | None, employee_id: int | 
     moment = now()
     if existing is None:
         enrollment = await Enrollment.create(
-            session_id=session.id, employee_id=employee.id, status=status, enrolled_at=moment, using_db=uow.conn
+            session_id=session.id,
+            employee_id=employee.id,
+            status=status,
+            enrolled_at=moment,
+            using_db=uow.conn,
         )
     else:
         # (session, employee) is unique: a cancelled enrollment comes back to life, at the end
         # of the queue, rather than being inserted again.
         enrollment = existing
-        await Enrollment.filter(id=existing.id).using_db(uow.conn).update(
-            status=status,
-            enrolled_at=moment,
-            completed_at=None,
-            score=None,
-            feedback_rating=None,
-            feedback_comment=None,
-            certificate_expires_at=None,
-            updated_at=moment,
+        await (
+            Enrollment.filter(id=existing.id)
+            .using_db(uow.conn)
+            .update(
+                status=status,
+                enrolled_at=moment,
+                completed_at=None,
+                score=None,
+                feedback_rating=None,
+                feedback_comment=None,
+                certificate_expires_at=None,
+                updated_at=moment,
+            )
         )
         await enrollment.refresh_from_db(using_db=uow.conn)
     event = "training.waitlisted" if full else "training.enrolled"
@@ -128,7 +147,10 @@ async def cancel_enrollment(uow: UnitOfWork, *, enrollment_id: int | None) -> En
     enrollment, session = await load_enrollment(uow, enrollment_id)
     if not uow.actor.policy.can_cancel_enrollment(enrollment):
         raise user_error(
-            ErrorCode.NOT_ALLOWED, "Only the employee and their managers cancel an enrollment.", "input", "enrollmentId"
+            ErrorCode.NOT_ALLOWED,
+            "Only the employee and their managers cancel an enrollment.",
+            "input",
+            "enrollmentId",
         )
     previous = EnrollmentStatus(enrollment.status)
     if previous not in ACTIVE_STATUSES:
@@ -138,15 +160,22 @@ async def cancel_enrollment(uow: UnitOfWork, *, enrollment_id: int | None) -> En
             "input",
             "enrollmentId",
         )
-    await Enrollment.filter(id=enrollment.id).using_db(uow.conn).update(
-        status=EnrollmentStatus.CANCELLED, updated_at=now()
+    await (
+        Enrollment.filter(id=enrollment.id)
+        .using_db(uow.conn)
+        .update(status=EnrollmentStatus.CANCELLED, updated_at=now())
     )
     await enrollment.refresh_from_db(using_db=uow.conn)
     await uow.record(
         "training.enrollment_cancelled",
         "Enrollment",
         enrollment.id,
-        _data(enrollment, session, previousStatus=previous.value, freedSeat=previous == EnrollmentStatus.ENROLLED),
+        _data(
+            enrollment,
+            session,
+            previousStatus=previous.value,
+            freedSeat=previous == EnrollmentStatus.ENROLLED,
+        ),
         ["status"],
     )
     if previous == EnrollmentStatus.ENROLLED:
@@ -172,9 +201,13 @@ async def promote_waitlist(uow: UnitOfWork, session: TrainingSession) -> list[En
         .using_db(uow.conn)
     )
     for enrollment in waiting:
-        await Enrollment.filter(id=enrollment.id).using_db(uow.conn).update(
-            status=EnrollmentStatus.ENROLLED, updated_at=now()
+        await (
+            Enrollment.filter(id=enrollment.id)
+            .using_db(uow.conn)
+            .update(status=EnrollmentStatus.ENROLLED, updated_at=now())
         )
         await enrollment.refresh_from_db(using_db=uow.conn)
-        await uow.record("training.promoted", "Enrollment", enrollment.id, _data(enrollment, session), ["status"])
+        await uow.record(
+            "training.promoted", "Enrollment", enrollment.id, _data(enrollment, session), ["status"]
+        )
     return list(waiting)

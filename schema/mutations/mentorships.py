@@ -28,9 +28,12 @@ class MentorshipDecision(Enum):
 
 @strawberry.enum(description="How a mentorship ends.")
 class MentorshipOutcome(Enum):
-    COMPLETED = strawberry.enum_value("completed", description="The goals were met or the time is up (ACTIVE only).")
+    COMPLETED = strawberry.enum_value(
+        "completed", description="The goals were met or the time is up (ACTIVE only)."
+    )
     CANCELLED = strawberry.enum_value(
-        "cancelled", description="Stop early (ACTIVE), or withdraw a request that is still PROPOSED (the mentee)."
+        "cancelled",
+        description="Stop early (ACTIVE), or withdraw a request that is still PROPOSED (the mentee).",
     )
 
 
@@ -78,7 +81,9 @@ class MentorshipPayload:
 
 @strawberry.type(description="The result of `logMentorshipCheckIn`.")
 class LogMentorshipCheckInPayload:
-    check_in: MentorshipCheckIn | None = strawberry.field(description="The new check-in; null when there are errors.")
+    check_in: MentorshipCheckIn | None = strawberry.field(
+        description="The new check-in; null when there are errors."
+    )
     errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
 
 
@@ -90,7 +95,8 @@ def _mentorship_payload(outcome: Outcome[MentorshipRow]) -> MentorshipPayload:
 
 
 async def request_mentorship(
-    info: Info, input: Annotated[RequestMentorshipInput, strawberry.argument(description="Whom you ask and why.")]
+    info: Info,
+    input: Annotated[RequestMentorshipInput, strawberry.argument(description="Whom you ask and why.")],
 ) -> MentorshipPayload:
     checks = Checks()
     mentor_id = checks.global_id(input.mentor_id, "Employee", "mentorId")
@@ -106,7 +112,10 @@ async def request_mentorship(
 
 
 async def respond_to_mentorship(
-    info: Info, input: Annotated[RespondToMentorshipInput, strawberry.argument(description="The request and your answer.")]
+    info: Info,
+    input: Annotated[
+        RespondToMentorshipInput, strawberry.argument(description="The request and your answer.")
+    ],
 ) -> MentorshipPayload:
     checks = Checks()
     mentorship_id = checks.global_id(input.id, "Mentorship", "id")
@@ -121,7 +130,8 @@ async def respond_to_mentorship(
 
 
 async def end_mentorship(
-    info: Info, input: Annotated[EndMentorshipInput, strawberry.argument(description="The mentorship and how it ends.")]
+    info: Info,
+    input: Annotated[EndMentorshipInput, strawberry.argument(description="The mentorship and how it ends.")],
 ) -> MentorshipPayload:
     checks = Checks()
     mentorship_id = checks.global_id(input.id, "Mentorship", "id")
@@ -136,7 +146,8 @@ async def end_mentorship(
 
 
 async def log_mentorship_check_in(
-    info: Info, input: Annotated[LogMentorshipCheckInInput, strawberry.argument(description="The meeting to log.")]
+    info: Info,
+    input: Annotated[LogMentorshipCheckInInput, strawberry.argument(description="The meeting to log.")],
 ) -> LogMentorshipCheckInPayload:
     checks = Checks()
     mentorship_id = checks.global_id(input.mentorship_id, "Mentorship", "mentorshipId")

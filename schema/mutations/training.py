@@ -39,7 +39,9 @@ def _course(outcome: Outcome[rows.TrainingCourse] | list[UserErrorData]) -> Trai
     if isinstance(outcome, list):
         return TrainingCoursePayload(course=None, errors=to_user_errors(outcome))
     row = outcome.value
-    return TrainingCoursePayload(course=TrainingCourse.from_row(row) if row else None, errors=to_user_errors(outcome.errors))
+    return TrainingCoursePayload(
+        course=TrainingCourse.from_row(row) if row else None, errors=to_user_errors(outcome.errors)
+    )
 
 
 def _session(outcome: Outcome[rows.TrainingSession] | list[UserErrorData]) -> TrainingSessionPayload:
@@ -55,7 +57,9 @@ def _enrollment(outcome: Outcome[rows.Enrollment] | list[UserErrorData]) -> Enro
     if isinstance(outcome, list):
         return EnrollmentPayload(enrollment=None, errors=to_user_errors(outcome))
     row = outcome.value
-    return EnrollmentPayload(enrollment=Enrollment.from_row(row) if row else None, errors=to_user_errors(outcome.errors))
+    return EnrollmentPayload(
+        enrollment=Enrollment.from_row(row) if row else None, errors=to_user_errors(outcome.errors)
+    )
 
 
 def _course_fields(input: CreateTrainingCourseInput | UpdateTrainingCourseInput) -> workflow.CourseFields:
@@ -72,26 +76,32 @@ def _course_fields(input: CreateTrainingCourseInput | UpdateTrainingCourseInput)
 
 
 async def create_training_course(
-    info: Info, input: Annotated[CreateTrainingCourseInput, strawberry.argument(description="The course to add.")]
+    info: Info,
+    input: Annotated[CreateTrainingCourseInput, strawberry.argument(description="The course to add.")],
 ) -> TrainingCoursePayload:
     fields = _course_fields(input)
     return _course(await mutate(await actor_of(info), lambda uow: workflow.create_course(uow, fields)))
 
 
 async def update_training_course(
-    info: Info, input: Annotated[UpdateTrainingCourseInput, strawberry.argument(description="The course and changes.")]
+    info: Info,
+    input: Annotated[UpdateTrainingCourseInput, strawberry.argument(description="The course and changes.")],
 ) -> TrainingCoursePayload:
     checks = Checks()
     course_id = checks.global_id(input.id, "TrainingCourse", "id")
     if checks.errors:
         return _course(checks.errors)
     fields = _course_fields(input)
-    return _course(await mutate(await actor_of(info), lambda uow: workflow.update_course(uow, course_id, fields)))
+    return _course(
+        await mutate(await actor_of(info), lambda uow: workflow.update_course(uow, course_id, fields))
+    )
 
 
 async def schedule_training_session(
     info: Info,
-    input: Annotated[ScheduleTrainingSessionInput, strawberry.argument(description="The session to schedule.")],
+    input: Annotated[
+        ScheduleTrainingSessionInput, strawberry.argument(description="The session to schedule.")
+    ],
 ) -> TrainingSessionPayload:
     checks = Checks()
     course_id = checks.global_id(input.course_id, "TrainingCourse", "courseId")
@@ -130,7 +140,9 @@ async def cancel_training_session(
 
 async def enroll_in_training_session(
     info: Info,
-    input: Annotated[EnrollInTrainingSessionInput, strawberry.argument(description="The session and who enrolls.")],
+    input: Annotated[
+        EnrollInTrainingSessionInput, strawberry.argument(description="The session and who enrolls.")
+    ],
 ) -> EnrollmentPayload:
     checks = Checks()
     session_id = checks.global_id(input.session_id, "TrainingSession", "sessionId")
@@ -145,7 +157,8 @@ async def enroll_in_training_session(
 
 
 async def cancel_enrollment(
-    info: Info, input: Annotated[CancelEnrollmentInput, strawberry.argument(description="The enrollment to cancel.")]
+    info: Info,
+    input: Annotated[CancelEnrollmentInput, strawberry.argument(description="The enrollment to cancel.")],
 ) -> EnrollmentPayload:
     checks = Checks()
     enrollment_id = checks.global_id(input.enrollment_id, "Enrollment", "enrollmentId")
@@ -160,7 +173,9 @@ async def cancel_enrollment(
 
 async def record_training_outcome(
     info: Info,
-    input: Annotated[RecordTrainingOutcomeInput, strawberry.argument(description="The enrollment and its outcome.")],
+    input: Annotated[
+        RecordTrainingOutcomeInput, strawberry.argument(description="The enrollment and its outcome.")
+    ],
 ) -> EnrollmentPayload:
     checks = Checks()
     enrollment_id = checks.global_id(input.enrollment_id, "Enrollment", "enrollmentId")
@@ -169,14 +184,18 @@ async def record_training_outcome(
     status = rows.EnrollmentStatus(input.outcome.value)
     outcome = await mutate(
         await actor_of(info),
-        lambda uow: workflow.record_outcome(uow, enrollment_id=enrollment_id, outcome=status, score=input.score),
+        lambda uow: workflow.record_outcome(
+            uow, enrollment_id=enrollment_id, outcome=status, score=input.score
+        ),
     )
     return _enrollment(outcome)
 
 
 async def submit_training_feedback(
     info: Info,
-    input: Annotated[SubmitTrainingFeedbackInput, strawberry.argument(description="Your rating and comment.")],
+    input: Annotated[
+        SubmitTrainingFeedbackInput, strawberry.argument(description="Your rating and comment.")
+    ],
 ) -> EnrollmentPayload:
     checks = Checks()
     enrollment_id = checks.global_id(input.enrollment_id, "Enrollment", "enrollmentId")
@@ -199,7 +218,9 @@ class TrainingMutations:
         create_training_course,
     )
     update_training_course: TrainingCoursePayload = scoped_mutation(
-        "Change a course of the catalog (HR and service tokens).", Scope.TRAINING_MANAGE, update_training_course
+        "Change a course of the catalog (HR and service tokens).",
+        Scope.TRAINING_MANAGE,
+        update_training_course,
     )
     schedule_training_session: TrainingSessionPayload = scoped_mutation(
         "Schedule a future session of a course (HR and service tokens).",

@@ -38,7 +38,9 @@ class CreateTrainingCourseInput:
     title: str = strawberry.field(description=_COURSE_FIELDS["title"])
     description: str | None = strawberry.field(default=None, description=_COURSE_FIELDS["description"])
     category: str | None = strawberry.field(default=None, description=_COURSE_FIELDS["category"])
-    duration_hours: float | None = strawberry.field(default=None, description=_COURSE_FIELDS["duration_hours"])
+    duration_hours: float | None = strawberry.field(
+        default=None, description=_COURSE_FIELDS["duration_hours"]
+    )
     mandatory: bool = strawberry.field(default=False, description=_COURSE_FIELDS["mandatory"])
     skills: list[str] | None = strawberry.field(default=None, description=_COURSE_FIELDS["skills"])
     certification_valid_months: int | None = strawberry.field(
@@ -53,7 +55,9 @@ class UpdateTrainingCourseInput:
     title: str | None = strawberry.field(default=None, description=_COURSE_FIELDS["title"])
     description: str | None = strawberry.field(default=None, description=_COURSE_FIELDS["description"])
     category: str | None = strawberry.field(default=None, description=_COURSE_FIELDS["category"])
-    duration_hours: float | None = strawberry.field(default=None, description=_COURSE_FIELDS["duration_hours"])
+    duration_hours: float | None = strawberry.field(
+        default=None, description=_COURSE_FIELDS["duration_hours"]
+    )
     mandatory: bool | None = strawberry.field(default=None, description=_COURSE_FIELDS["mandatory"])
     skills: list[str] | None = strawberry.field(default=None, description=_COURSE_FIELDS["skills"])
     certification_valid_months: int | None = strawberry.field(
@@ -63,7 +67,9 @@ class UpdateTrainingCourseInput:
 
 @strawberry.type(description="The result of `createTrainingCourse` and `updateTrainingCourse`.")
 class TrainingCoursePayload:
-    course: TrainingCourse | None = strawberry.field(description="The course as it is now; null when there are errors.")
+    course: TrainingCourse | None = strawberry.field(
+        description="The course as it is now; null when there are errors."
+    )
     errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
 
 
@@ -72,7 +78,9 @@ class ScheduleTrainingSessionInput:
     course_id: strawberry.ID = strawberry.field(description="The course the session runs.")
     starts_at: datetime = strawberry.field(description="Start time; in the future. Without an offset: UTC.")
     ends_at: datetime = strawberry.field(description="End time; after the start.")
-    capacity: int = strawberry.field(description=f"Seats (1-{workflow.MAX_CAPACITY}); more enrollers wait in line.")
+    capacity: int = strawberry.field(
+        description=f"Seats (1-{workflow.MAX_CAPACITY}); more enrollers wait in line."
+    )
     location: str | None = strawberry.field(default=None, description="Room, city or video link (up to 120).")
     instructor_id: strawberry.ID | None = strawberry.field(
         default=None, description="Who teaches it; they may then cancel it and record its outcomes."
