@@ -218,15 +218,17 @@ async def paginate_partitions(
         return pages
     descending = key.descending != reverse
     direction = "DESC" if descending else "ASC"
+    # Qualify columns: visibility rules may join other tables that also have an "id".
+    table = _quote(model._meta.db_table)
     column = _field(model, key.field).source_field or key.field
-    sort_sql = _quote(column)
+    sort_sql = f"{table}.{_quote(column)}"
     sentinel = _NULL_SENTINELS.get(type(_field(model, key.field))) if sort_name == "_sort" else None
     if sentinel is not None:
         sort_sql = f"COALESCE({sort_sql}, '{sentinel}')"
     partition_column = _field(model, partition_field).source_field or partition_field
     window = (
-        f"ROW_NUMBER() OVER (PARTITION BY {_quote(partition_column)} "
-        f"ORDER BY {sort_sql} {direction}, {_quote('id')} {direction})"
+        f"ROW_NUMBER() OVER (PARTITION BY {table}.{_quote(partition_column)} "
+        f"ORDER BY {sort_sql} {direction}, {table}.{_quote('id')} {direction})"
     )
     qs = qs.annotate(_rn=RawSQL(window))
     qs._choose_db_if_not_chosen()

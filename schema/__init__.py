@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
@@ -39,7 +41,14 @@ def _should_mask(error: GraphQLError) -> bool:
     return not (error.extensions and "code" in error.extensions)
 
 
-schema = strawberry.Schema(
+class PeopleGraphSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """Log only unexpected errors; refusals with a code are answers, not incidents."""
+        unexpected = [e for e in errors if _should_mask(e)]
+        super().process_errors(unexpected, execution_context)
+
+
+schema = PeopleGraphSchema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,

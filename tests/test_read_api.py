@@ -151,3 +151,26 @@ async def test_filters_narrow_lists(graphql, tokens):
     assert data["employees"]["nodes"] == [
         {"email": "ada@example.com", "teams": {"edges": [{"role": "LEAD", "node": {"name": "Platform"}}]}}
     ]
+
+
+async def test_an_employee_reads_their_enrollments_through_the_instructor_rule(graphql, tokens):
+    boss, ada, bob = await make_org()
+    course = await f.course(title="Security basics")
+    session = await f.session(course, instructor=bob)
+    await f.enrollment(session, ada)
+    await f.enrollment(session, boss)
+
+    ada_view = await graphql(await tokens("ada@example.com")).data(
+        "{ viewer { enrollments(first: 5) { totalCount nodes { session { course { title } } } } } }"
+    )
+    instructor_view = await graphql(await tokens("bob@example.com")).data(
+        "{ trainingSessions { nodes { enrollments { totalCount nodes { employee { email } } } } } }"
+    )
+
+    assert ada_view["viewer"]["enrollments"]["totalCount"] == 1
+    assert ada_view["viewer"]["enrollments"]["nodes"][0]["session"]["course"]["title"] == "Security basics"
+    emails = {
+        n["employee"]["email"]
+        for n in instructor_view["trainingSessions"]["nodes"][0]["enrollments"]["nodes"]
+    }
+    assert emails == {"ada@example.com", "boss@example.com"}

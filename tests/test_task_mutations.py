@@ -172,3 +172,146 @@ async def test_concurrent_retries_with_one_key_create_one_task(graphql, tokens):
 
     assert {r.status_code for r in responses} <= {200, 409}
     assert await Task.all().count() == 1
+
+
+UPDATE_TASK = """
+mutation Update($input: UpdateTaskInput!) {
+  updateTask(input: $input) {
+    task { title description priority dueDate version assignee { email } team { name } }
+    errors { field code message }
+  }
+}
+"""
+
+DELETE_TASK = """
+mutation Delete($input: DeleteTaskInput!) { deleteTask(input: $input) { deletedId errors { field code message } } }
+"""
+
+
+def codes(payload: dict) -> set[tuple[tuple[str, ...], str]]:
+    return {(tuple(e["field"] or ()), e["code"]) for e in payload["errors"]}
+
+
+async def snapshot() -> tuple[list[dict], int]:
+    """Every task row and the number of events: what a refused mutation must leave alone."""
+    return await Task.all().order_by("id").values(), await Event.all().count()
+
+
+async def test_the_assignee_updates_a_task(graphql, tokens):
+    ada = await f.employee(email="ada@example.com")
+    task = await f.task(ada, title="Draft")
+    client = graphql(await tokens("ada@example.com"))
+    due = (date.today() + timedelta(days=3)).isoformat()
+
+    data = await client.data(
+        UPDATE_TASK,
+        {"input": {"id": to_global_id("Task", task.id), "title": "Final", "priority": "URGENT", "dueDate": due, "description": "", "expectedVersion": 1}},
+    )
+
+    payload = data["updateTask"]
+    assert payload["errors"] == []
+    assert (payload["task"]["title"], payload["task"]["priority"], payload["task"]["dueDate"]) == ("Final", "URGENT", due)
+    assert payload["task"]["version"] == 2
+    event = await Event.get(type="task.updated")
+    assert sorted(event.data["changed"]) == ["dueDate", "priority", "title"]  # the description was already empty
+
+
+async def test_update_task_errors_write_nothing(graphql, tokens):
+    ada = await f.employee(email="ada@example.com")
+    task = await f.task(ada)
+    client = graphql(await tokens("ada@example.com"))
+    task_id = to_global_id("Task", task.id)
+    before = await snapshot()
+
+    bad = await client.data(UPDATE_TASK, {"input": {"id": task_id, "title": " ", "dueDate": "2001-01-01"}})
+    stale = await client.data(UPDATE_TASK, {"input": {"id": task_id, "title": "New", "expectedVersion": 7}})
+    no_assignee = await client.data(UPDATE_TASK, {"input": {"id": task_id, "assigneeId": None}})
+
+    assert codes(bad["updateTask"]) == {(("input", "title"), "REQUIRED")}
+    assert codes(stale["updateTask"]) == {(("input", "expectedVersion"), "CONFLICT")}
+    assert codes(no_assignee["updateTask"]) == {(("input", "assigneeId"), "REQUIRED")}
+    past = await client.data(UPDATE_TASK, {"input": {"id": task_id, "dueDate": "2001-01-01"}})
+    assert codes(past["updateTask"]) == {(("input", "dueDate"), "IN_THE_PAST")}
+    assert await snapshot() == before
+
+
+async def test_reassignment_follows_the_assignment_rules(graphql, tokens):
+    boss = await f.employee(email="boss@example.com")
+    ada = await f.employee(email="ada@example.com", manager=boss)
+    bob = await f.employee(email="bob@example.com", manager=boss)
+    outsider = await f.employee(email="out@example.com")
+    team = await f.team(name="Core")
+    await f.member(team, ada)
+    task = await f.task(ada)
+    task_id = to_global_id("Task", task.id)
+
+    by_ada = await graphql(await tokens("ada@example.com")).data(
+        UPDATE_TASK, {"input": {"id": task_id, "assigneeId": to_global_id("Employee", outsider.id)}}
+    )
+    to_foreign_team = await graphql(await tokens("boss@example.com")).data(
+        UPDATE_TASK, {"input": {"id": task_id, "assigneeId": to_global_id("Employee", bob.id), "teamId": to_global_id("Team", team.id)}}
+    )
+    by_boss = await graphql(await tokens("boss@example.com")).data(
+        UPDATE_TASK, {"input": {"id": task_id, "assigneeId": to_global_id("Employee", bob.id)}}
+    )
+
+    assert codes(by_ada["updateTask"]) == {(("input", "assigneeId"), "NOT_ALLOWED")}
+    assert codes(to_foreign_team["updateTask"]) == {(("input", "assigneeId"), "INVALID")}
+    assert by_boss["updateTask"]["task"]["assignee"] == {"email": "bob@example.com"}
+    assert await Event.filter(type="task.updated").count() == 1
+
+
+async def test_update_task_refuses_the_unrelated_and_the_unscoped(graphql, tokens):
+    ada = await f.employee(email="ada@example.com")
+    teammate = await f.employee(email="mate@example.com")
+    await f.employee(email="bob@example.com")
+    team = await f.team()
+    await f.member(team, ada)
+    await f.member(team, teammate)
+    task = await f.task(ada, team=team)
+    variables = {"input": {"id": to_global_id("Task", task.id), "title": "Mine now"}}
+    before = await snapshot()
+
+    hidden = await graphql(await tokens("bob@example.com")).data(UPDATE_TASK, variables)
+    seen_only = await graphql(await tokens("mate@example.com")).data(UPDATE_TASK, variables)
+    unscoped = await graphql(await tokens("ada@example.com", scopes="tasks:read")).execute(UPDATE_TASK, variables)
+
+    assert codes(hidden["updateTask"]) == {(("input", "id"), "NOT_FOUND")}
+    assert codes(seen_only["updateTask"]) == {(("input", "id"), "NOT_ALLOWED")}
+    assert unscoped["errors"][0]["extensions"] == {"code": "FORBIDDEN", "requiredScope": "tasks:write"}
+    assert await snapshot() == before
+
+
+async def test_the_creator_and_the_managers_delete_a_task(graphql, tokens):
+    boss = await f.employee(email="boss@example.com")
+    ada = await f.employee(email="ada@example.com", manager=boss)
+    mine = await f.task(ada, title="Scratch")
+    given = await f.task(ada, title="From the boss", creator=boss)
+
+    own = await graphql(await tokens("ada@example.com")).data(DELETE_TASK, {"input": {"id": to_global_id("Task", mine.id)}})
+    managed = await graphql(await tokens("boss@example.com")).data(DELETE_TASK, {"input": {"id": to_global_id("Task", given.id)}})
+
+    assert own["deleteTask"] == {"deletedId": to_global_id("Task", mine.id), "errors": []}
+    assert managed["deleteTask"]["errors"] == []
+    assert await Task.all().count() == 0
+    event = await Event.filter(type="task.deleted").order_by("id").first()
+    assert event.data["title"] == "Scratch" and event.data["assigneeId"] == ada.id
+
+
+async def test_delete_task_refusals_write_nothing(graphql, tokens):
+    boss = await f.employee(email="boss@example.com")
+    ada = await f.employee(email="ada@example.com", manager=boss)
+    await f.employee(email="bob@example.com")
+    task = await f.task(ada, creator=boss)
+    variables = {"input": {"id": to_global_id("Task", task.id)}}
+    before = await snapshot()
+
+    by_assignee = await graphql(await tokens("ada@example.com")).data(DELETE_TASK, variables)
+    by_stranger = await graphql(await tokens("bob@example.com")).data(DELETE_TASK, variables)
+    unscoped = await graphql(await tokens("boss@example.com", scopes="tasks:read")).execute(DELETE_TASK, variables)
+
+    assert codes(by_assignee["deleteTask"]) == {(("input", "id"), "NOT_ALLOWED")}
+    assert by_assignee["deleteTask"]["deletedId"] is None
+    assert codes(by_stranger["deleteTask"]) == {(("input", "id"), "NOT_FOUND")}
+    assert unscoped["errors"][0]["extensions"] == {"code": "FORBIDDEN", "requiredScope": "tasks:write"}
+    assert await snapshot() == before

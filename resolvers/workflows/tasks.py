@@ -56,11 +56,10 @@ async def _check_assignment(
         elif assignee.status == EmployeeStatus.TERMINATED:
             checks.add(ErrorCode.INVALID, "Tasks cannot be assigned to someone who has left.", "assigneeId")
     if team_id is not None:
-        if not await Team.exists(id=team_id).using_db(uow.conn):
+        membership = TeamMembership.filter(team_id=team_id, employee_id=assignee_id).using_db(uow.conn)
+        if not await Team.filter(id=team_id).using_db(uow.conn).exists():
             checks.add(ErrorCode.NOT_FOUND, "No such team.", "teamId")
-        elif assignee_id is not None and not await TeamMembership.exists(
-            team_id=team_id, employee_id=assignee_id
-        ).using_db(uow.conn):
+        elif assignee_id is not None and not await membership.exists():
             checks.add(ErrorCode.INVALID, "The assignee is not a member of this team.", "assigneeId")
     checks.raise_if_any()
     if assignee_id is not None and not uow.actor.policy.can_assign_task(assignee_id, team_id):

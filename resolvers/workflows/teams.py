@@ -42,9 +42,8 @@ async def _check_references(uow: UnitOfWork, values: dict[str, Any], team_id: in
         checks.add(ErrorCode.DUPLICATE, f"A team named {values['name']!r} already exists.", "name")
     if values.get("slug") and await others.filter(slug=values["slug"]).exists():
         checks.add(ErrorCode.DUPLICATE, f"The slug {values['slug']!r} is taken.", "slug")
-    if values.get("parent_id") is not None and not await Team.exists(id=values["parent_id"]).using_db(
-        uow.conn
-    ):
+    parent = Team.filter(id=values.get("parent_id")).using_db(uow.conn)
+    if values.get("parent_id") is not None and not await parent.exists():
         checks.add(ErrorCode.NOT_FOUND, "No such team.", "parentId")
     if values.get("lead_id") is not None:
         await _check_person(uow, checks, values["lead_id"], "leadId")

@@ -1,13 +1,12 @@
-"""Training workflows: the course catalog, scheduling and cancelling sessions, outcomes, feedback.
+"""Training workflows: scheduling and cancelling sessions, outcomes, feedback.
 
-Enrolling and cancelling enrollments live in `training_enrollment`; cancelling a session goes
+The catalog lives in `training_courses`. Enrolling and cancelling enrollments live in `training_enrollment`; cancelling a session goes
 through the same session lock, so nobody enrolls into a session while it is being cancelled.
 """
 
 from __future__ import annotations
 
 import calendar
-import re
 from datetime import UTC, datetime
 
 from models.employees import Employee, EmployeeStatus
@@ -18,9 +17,7 @@ from resolvers.validation import Checks
 from resolvers.workflows.training_courses import refuse_unless_manager
 from resolvers.workflows.training_enrollment import ACTIVE_STATUSES, load_enrollment, lock_session
 
-_CODE = re.compile(r"^[A-Z0-9]+(?:[-_.][A-Z0-9]+)*$")
 MAX_CAPACITY = 1_000
-MAX_VALID_MONTHS = 240
 MAX_COMMENT = 2_000
 
 

@@ -15,6 +15,7 @@ from resolvers.errors import UserError as UserErrorData
 from resolvers.unit_of_work import Outcome, mutate
 from resolvers.validation import Checks
 from resolvers.workflows import training as workflow
+from resolvers.workflows import training_courses as courses
 from resolvers.workflows import training_enrollment as enrollment_workflow
 from schema.context import Info
 from schema.mutations.training_inputs import (
@@ -62,8 +63,8 @@ def _enrollment(outcome: Outcome[rows.Enrollment] | list[UserErrorData]) -> Enro
     )
 
 
-def _course_fields(input: CreateTrainingCourseInput | UpdateTrainingCourseInput) -> workflow.CourseFields:
-    return workflow.CourseFields(
+def _course_fields(input: CreateTrainingCourseInput | UpdateTrainingCourseInput) -> courses.CourseFields:
+    return courses.CourseFields(
         code=input.code,
         title=input.title,
         description=input.description,
@@ -80,7 +81,7 @@ async def create_training_course(
     input: Annotated[CreateTrainingCourseInput, strawberry.argument(description="The course to add.")],
 ) -> TrainingCoursePayload:
     fields = _course_fields(input)
-    return _course(await mutate(await actor_of(info), lambda uow: workflow.create_course(uow, fields)))
+    return _course(await mutate(await actor_of(info), lambda uow: courses.create_course(uow, fields)))
 
 
 async def update_training_course(
@@ -93,7 +94,7 @@ async def update_training_course(
         return _course(checks.errors)
     fields = _course_fields(input)
     return _course(
-        await mutate(await actor_of(info), lambda uow: workflow.update_course(uow, course_id, fields))
+        await mutate(await actor_of(info), lambda uow: courses.update_course(uow, course_id, fields))
     )
 
 
