@@ -40,6 +40,8 @@ def _walk(
         if isinstance(selection, FieldNode):
             if selection.alias is not None:
                 counts["aliases"] += 1
+            if selection.name.value.startswith("__"):
+                continue  # introspection is bounded by the schema itself (GraphiQL nests it 14 deep)
             if selection.selection_set is not None:
                 counts["depth"] = max(counts["depth"], depth + 1)
                 _walk(selection.selection_set, fragments, depth + 1, seen, counts)
