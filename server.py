@@ -23,6 +23,7 @@ from models.events import Event
 from schema import schema
 from schema.view import GraphQLEndpoint
 from web.graphiql import static_mount
+from web.metrics import MetricsMiddleware, metrics
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -76,10 +77,11 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/metrics", metrics),
         *auth_routes.oauth_routes(settings),
         static_mount(),
     ]
-    middleware = []
+    middleware = [Middleware(MetricsMiddleware)]
     if settings.cors_origins:
         # Single-page apps on other origins call the API and the token endpoints directly.
         middleware.append(

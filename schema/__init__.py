@@ -20,6 +20,7 @@ from schema.teams import Team
 from schema.training import Enrollment, TrainingCourse, TrainingSession
 from schema.view_extensions import UnauthenticatedStatus
 from schema.webhooks import Webhook
+from web.metrics import OperationMetrics
 
 NODE_TYPES = [
     Employee,
@@ -56,6 +57,7 @@ schema = PeopleGraphSchema(
     extensions=[
         *schema_extensions(),
         UnauthenticatedStatus,
+        OperationMetrics,
         lambda: MaskErrors(should_mask_error=_should_mask, error_message="Internal server error."),
     ],
 )

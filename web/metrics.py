@@ -1,0 +1,103 @@
+"""Prometheus metrics at /metrics: HTTP traffic, GraphQL operations and errors, live connections.
+
+Each process exposes its own registry; with several workers, scrape each (or run one metrics
+port per worker behind the load balancer's service discovery).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.extensions import SchemaExtension
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+HTTP_REQUESTS = Counter(
+    "peoplegraph_http_requests_total",
+    "HTTP requests by route and status.",
+    ["route", "status"],
+    registry=REGISTRY,
+)
+HTTP_SECONDS = Histogram(
+    "peoplegraph_http_request_seconds", "HTTP request duration by route.", ["route"], registry=REGISTRY
+)
+GRAPHQL_OPERATIONS = Counter(
+    "peoplegraph_graphql_operations_total", "GraphQL operations by type.", ["type"], registry=REGISTRY
+)
+GRAPHQL_ERRORS = Counter(
+    "peoplegraph_graphql_errors_total", "GraphQL errors by extensions.code.", ["code"], registry=REGISTRY
+)
+WEBSOCKETS = Gauge("peoplegraph_websocket_connections", "Open WebSocket connections.", registry=REGISTRY)
+
+_KNOWN_ROUTES = ("/graphql", "/oauth/", "/.well-known/", "/healthz", "/readyz", "/metrics", "/static/")
+
+
+def _route(path: str) -> str:
+    for prefix in _KNOWN_ROUTES:
+        if path.startswith(prefix):
+            return path if not prefix.endswith("/") else prefix.rstrip("/") + "/*"
+    return "other"
+
+
+class MetricsMiddleware:
+    """Counts requests and their durations; tracks open WebSocket connections."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            WEBSOCKETS.inc()
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                WEBSOCKETS.dec()
+            return
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        route, started, status = _route(scope["path"]), time.perf_counter(), 500
+
+        async def record(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record)
+        finally:
+            HTTP_REQUESTS.labels(route, str(status)).inc()
+            HTTP_SECONDS.labels(route).observe(time.perf_counter() - started)
+
+
+class OperationMetrics(SchemaExtension):
+    """Counts operations by type and errors by code."""
+
+    def on_operation(self) -> Any:
+        yield
+        context = self.execution_context
+        try:
+            kind = context.operation_type.value
+        except Exception:  # the document did not parse: no operation type
+            kind = "invalid"
+        GRAPHQL_OPERATIONS.labels(kind).inc()
+        result = context.result
+        for error in getattr(result, "errors", None) or []:
+            GRAPHQL_ERRORS.labels(str((error.extensions or {}).get("code", "INTERNAL_SERVER_ERROR"))).inc()
+
+
+async def metrics(request: Request) -> Response:
+    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
