@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         if manage_db:
             await db.init_db(settings.database_url)
         await auth_routes.startup(settings)
-        await start_broker(settings.redis_url)
+        await start_broker(settings.redis_url, settings.database_url)
         dispatcher = WebhookDispatcher(settings)
         app.state.webhook_dispatcher = dispatcher
         listener = _wake_on_commit(dispatcher)

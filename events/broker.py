@@ -140,20 +140,20 @@ class LocalBroker:
 _current: Broker | None = None
 
 
-def make_broker(redis_url: str | None) -> Broker:
+def make_broker(redis_url: str | None, database_url: str = "") -> Broker:
     if redis_url:
-        from events.redis_broker import RedisBroker
+        from events.redis_broker import RedisBroker, channel_for
 
-        return RedisBroker(redis_url)
+        return RedisBroker(redis_url, channel_for(database_url))
     return LocalBroker()
 
 
-async def start_broker(redis_url: str | None) -> Broker:
+async def start_broker(redis_url: str | None, database_url: str = "") -> Broker:
     """Start the process's broker and hear every commit; the app's lifespan calls this."""
     global _current
     if _current is not None:
         await stop_broker()
-    broker = make_broker(redis_url)
+    broker = make_broker(redis_url, database_url)
     await broker.start()
     bus.add_listener(broker.publish)
     _current = broker

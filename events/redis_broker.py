@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
 from collections.abc import Sequence
@@ -26,6 +27,12 @@ _MAX_BACKOFF = 30.0
 log = logging.getLogger("peoplegraph.broker.redis")
 
 
+def channel_for(database_url: str) -> str:
+    """One channel per database: deployments (or test runs) sharing a Redis never mix their ids."""
+    digest = hashlib.sha256(database_url.split("?")[0].encode()).hexdigest()[:16]
+    return f"{CHANNEL}:{digest}"
+
+
 class RedisBroker:
     def __init__(self, url: str, channel: str = CHANNEL, hub: Hub | None = None) -> None:
         self.hub = hub or Hub()
@@ -38,8 +45,8 @@ class RedisBroker:
 
     async def start(self) -> None:
         # Start from the log's end: a new process owes nothing to subscribers it never had.
-        last = await Event.all().order_by("-id").values_list("id", flat=True).first()
-        self.hub.max_seen_id = self._floor = int(last or 0)
+        last = await Event.all().order_by("-id").limit(1).values_list("id", flat=True)
+        self.hub.max_seen_id = self._floor = int(last[0]) if last else 0
         self._task = asyncio.create_task(self._listen(), name="peoplegraph-redis-listener")
         # Wait briefly for the first subscription, so events committed right after start-up
         # are heard; if Redis is down the listener keeps retrying in the background.

@@ -8,6 +8,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from schema.cost import QueryCost
 from schema.employees import Employee
 from schema.limits import schema_extensions
 from schema.live_events import EVENT_TYPES as LIVE_EVENT_TYPES
@@ -58,6 +59,7 @@ schema = PeopleGraphSchema(
         *schema_extensions(),
         UnauthenticatedStatus,
         OperationMetrics,
+        QueryCost,
         lambda: MaskErrors(should_mask_error=_should_mask, error_message="Internal server error."),
     ],
 )

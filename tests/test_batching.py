@@ -5,21 +5,22 @@ from __future__ import annotations
 from tests import factories as f
 from tests.graphql_client import count_statements
 
+# An employee → their teams → each team's members → each member's tasks (and who they are).
 NESTED = """
 query Nested($n: Int!) {
-  employees(first: $n) {
-    totalCount
-    nodes {
-      displayName
-      manager { displayName }
-      teams(first: $n) {
-        totalCount
-        edges {
-          role
-          node {
-            name
-            lead { displayName }
-            members(first: $n) { totalCount edges { role node { displayName tasks(first: $n) { totalCount nodes { title assignee { email } } } } } }
+  viewer {
+    displayName
+    manager { displayName }
+    teams(first: $n) {
+      totalCount
+      edges {
+        role
+        node {
+          name
+          lead { displayName }
+          members(first: $n) {
+            totalCount
+            edges { role node { displayName manager { displayName } tasks(first: $n) { totalCount nodes { title assignee { email } } } } }
           }
         }
       }
@@ -38,8 +39,10 @@ query Sessions($n: Int!) {
 
 
 async def build_org(people: int) -> None:
-    boss = await f.employee()
+    boss = await f.employee(email="boss@example.com")
     teams = [await f.team(lead=boss) for _ in range(3)]
+    for team in teams:
+        await f.member(team, boss, "lead")
     for i in range(people):
         person = await f.employee(manager=boss)
         await f.member(teams[i % 3], person, "lead" if i < 3 else "member")
@@ -61,16 +64,20 @@ async def statements_for(client, query: str, n: int) -> int:
 
 async def test_nested_query_runs_the_same_statements_for_5_and_50_items(graphql, tokens):
     await build_org(people=24)
-    client = graphql(await tokens())  # a service token sees everything
+    client = graphql(await tokens("boss@example.com"))
     await client.data(NESTED, {"n": 1})  # warm up parser and validation caches
 
     small = await statements_for(client, NESTED, 5)
     large = await statements_for(client, NESTED, 50)
 
     assert small == large
-    # employees + count; managers; teams page + count; team rows; leads; members page + count;
-    # member rows; tasks page + count; assignees — plus the token's revocation check and policy.
+    # token check, policy (viewer, teams, reports); teams page + count + team rows; leads;
+    # members page + count + member rows; their managers; tasks page + count; assignees.
     assert large <= 16
+    data = await client.data(NESTED, {"n": 50})
+    members = data["viewer"]["teams"]["edges"][0]["node"]["members"]
+    assert members["totalCount"] == len(members["edges"]) == 17  # the lead and 16 members
+    assert all(len(e["node"]["tasks"]["nodes"]) == e["node"]["tasks"]["totalCount"] for e in members["edges"])
 
 
 async def test_session_seats_are_counted_in_one_statement_per_list(graphql, tokens):

@@ -89,7 +89,8 @@ async def test_profile_input_errors_are_reported_together_and_nothing_is_written
     before = await snapshot()
 
     data = await client.data(
-        UPDATE_MY_PROFILE, {"input": {"timezone": "Mars/Olympus", "bio": "x" * 2001, "phone": "call me maybe"}}
+        UPDATE_MY_PROFILE,
+        {"input": {"timezone": "Mars/Olympus", "bio": "x" * 2001, "phone": "call me maybe"}},
     )
 
     assert codes(data["updateMyProfile"]) == {
@@ -179,7 +180,9 @@ async def test_hr_creates_an_employee(graphql, tokens):
 async def test_a_service_token_creates_an_employee_hired_today(graphql, tokens):
     client = graphql(await tokens(None))
 
-    data = await client.data(CREATE_EMPLOYEE, {"input": {"email": "new@example.com", "givenName": "N", "familyName": "E"}})
+    data = await client.data(
+        CREATE_EMPLOYEE, {"input": {"email": "new@example.com", "givenName": "N", "familyName": "E"}}
+    )
 
     assert data["createEmployee"]["errors"] == []
     assert data["createEmployee"]["employee"]["hireDate"] == date.today().isoformat()
@@ -204,7 +207,14 @@ async def test_create_employee_reports_every_input_error_and_writes_nothing(grap
     )
     missing = await client.data(
         CREATE_EMPLOYEE,
-        {"input": {"email": "a@example.com", "givenName": "A", "familyName": "B", "managerId": to_global_id("Employee", 999)}},
+        {
+            "input": {
+                "email": "a@example.com",
+                "givenName": "A",
+                "familyName": "B",
+                "managerId": to_global_id("Employee", 999),
+            }
+        },
     )
     duplicate = await client.data(
         CREATE_EMPLOYEE, {"input": {"email": "HR@example.com", "givenName": "A", "familyName": "B"}}
@@ -227,7 +237,9 @@ async def test_an_employee_without_hr_role_cannot_create_employees(graphql, toke
     client = graphql(await tokens("ada@example.com"))  # asks for every scope; HR-only ones are withheld
     before = await snapshot()
 
-    body = await client.execute(CREATE_EMPLOYEE, {"input": {"email": "x@example.com", "givenName": "X", "familyName": "Y"}})
+    body = await client.execute(
+        CREATE_EMPLOYEE, {"input": {"email": "x@example.com", "givenName": "X", "familyName": "Y"}}
+    )
 
     assert error_codes(body) == ["FORBIDDEN"]
     assert body["errors"][0]["extensions"]["requiredScope"] == "employees:write"
@@ -305,7 +317,10 @@ async def test_two_opposite_manager_changes_at_once_cannot_make_a_cycle(graphql,
         client.data(UPDATE_EMPLOYEE, {"input": {"id": gid(b), "managerId": gid(a)}}),
     )
 
-    assert sorted(tuple(e["code"] for e in r["updateEmployee"]["errors"]) for r in results) == [(), ("CYCLE",)]
+    assert sorted(tuple(e["code"] for e in r["updateEmployee"]["errors"]) for r in results) == [
+        (),
+        ("CYCLE",),
+    ]
     managers = {e.id: e.manager_id for e in await Employee.filter(id__in=[a.id, b.id])}
     assert None in managers.values()
 
@@ -320,7 +335,10 @@ async def test_two_concurrent_updates_with_the_same_version_leave_one_winner(gra
         client.data(UPDATE_EMPLOYEE, {"input": {"id": gid(ada), "jobTitle": "Two", "expectedVersion": 1}}),
     )
 
-    assert sorted(tuple(e["code"] for e in r["updateEmployee"]["errors"]) for r in results) == [(), ("CONFLICT",)]
+    assert sorted(tuple(e["code"] for e in r["updateEmployee"]["errors"]) for r in results) == [
+        (),
+        ("CONFLICT",),
+    ]
     assert (await Employee.get(id=ada.id)).version == 2
     assert await Event.filter(type="employee.updated").count() == 1
 
@@ -332,7 +350,9 @@ async def test_update_employee_user_errors_write_nothing(graphql, tokens):
     client = graphql(await tokens("hr@example.com"))
     before = await snapshot()
 
-    unknown = await client.data(UPDATE_EMPLOYEE, {"input": {"id": to_global_id("Employee", 999), "jobTitle": "X"}})
+    unknown = await client.data(
+        UPDATE_EMPLOYEE, {"input": {"id": to_global_id("Employee", 999), "jobTitle": "X"}}
+    )
     taken = await client.data(UPDATE_EMPLOYEE, {"input": {"id": gid(ada), "email": "HR@example.com"}})
     left = await client.data(UPDATE_EMPLOYEE, {"input": {"id": gid(ada), "managerId": gid(gone)}})
     nulls = await client.data(UPDATE_EMPLOYEE, {"input": {"id": gid(ada), "status": None, "givenName": None}})
@@ -340,7 +360,10 @@ async def test_update_employee_user_errors_write_nothing(graphql, tokens):
     assert codes(unknown["updateEmployee"]) == {(("input", "id"), "NOT_FOUND")}
     assert codes(taken["updateEmployee"]) == {(("input", "email"), "DUPLICATE")}
     assert codes(left["updateEmployee"]) == {(("input", "managerId"), "INVALID")}
-    assert codes(nulls["updateEmployee"]) == {(("input", "status"), "REQUIRED"), (("input", "givenName"), "REQUIRED")}
+    assert codes(nulls["updateEmployee"]) == {
+        (("input", "status"), "REQUIRED"),
+        (("input", "givenName"), "REQUIRED"),
+    }
     assert await snapshot() == before
 
 

@@ -74,3 +74,25 @@ async def test_a_syntax_error_says_where(graphql, tokens):
     body = await client.execute("{ viewer { email }")
     assert error_codes(body) == ["GRAPHQL_PARSE_FAILED"]
     assert "Syntax Error" in body["errors"][0]["message"]
+
+
+async def test_every_response_shows_its_cost(graphql, tokens):
+    client = await client_for(graphql, tokens)
+
+    body = await client.execute(
+        "{ employees(first: 10) { nodes { manager { email } teams(first: 5) { totalCount } } } }"
+    )
+
+    # a page of 10: each with its `nodes` list (1), a manager (1) and a page of up to 5 teams (5)
+    assert body["extensions"]["cost"] == {"estimated": 10 * (1 + 1 + 1 + 5), "maximum": 1_000_000}
+
+
+async def test_an_operation_that_could_return_too_many_objects_is_refused(graphql, tokens):
+    client = await client_for(graphql, tokens)
+    query = """{ employees(first: 100) { nodes { directReports(first: 100) { nodes {
+                 directReports(first: 100) { nodes { displayName } } } } } } }"""
+
+    body = await client.execute(query)
+
+    assert error_codes(body) == ["QUERY_TOO_COSTLY"]
+    assert body["data"] is None

@@ -89,6 +89,7 @@ async def test_a_subscriber_receives_a_new_task_and_its_status_change(server, to
         task_id = created["createTask"]["task"]["id"]
         await call(server, token, SET_STATUS, {"input": {"id": task_id, "status": "IN_PROGRESS"}})
         change = (await asyncio.wait_for(anext(events), WAIT))["taskEvents"]
+        await events.aclose()  # type: ignore[attr-defined]
 
     assert event["type"] == "task.created"
     assert event["actor"] == {"email": "ada@example.com"}

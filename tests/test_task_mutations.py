@@ -58,7 +58,9 @@ async def test_a_task_for_someone_outside_your_reports_is_not_allowed(graphql, t
     other = await f.employee(email="bob@example.com")
     client = graphql(await tokens("ada@example.com"))
 
-    data = await client.data(CREATE_TASK, {"input": {"title": "Do my work", "assigneeId": to_global_id("Employee", other.id)}})
+    data = await client.data(
+        CREATE_TASK, {"input": {"title": "Do my work", "assigneeId": to_global_id("Employee", other.id)}}
+    )
 
     assert [e["code"] for e in data["createTask"]["errors"]] == ["NOT_ALLOWED"]
 
@@ -68,7 +70,9 @@ async def test_a_manager_assigns_a_task_to_a_report(graphql, tokens):
     report = await f.employee(email="ada@example.com", manager=boss)
     client = graphql(await tokens("boss@example.com"))
 
-    data = await client.data(CREATE_TASK, {"input": {"title": "Plan Q3", "assigneeId": to_global_id("Employee", report.id)}})
+    data = await client.data(
+        CREATE_TASK, {"input": {"title": "Plan Q3", "assigneeId": to_global_id("Employee", report.id)}}
+    )
 
     assert data["createTask"]["errors"] == []
     assert data["createTask"]["task"]["assignee"]["email"] == "ada@example.com"
@@ -78,11 +82,15 @@ async def test_unknown_assignee_and_malformed_ids_are_user_errors(graphql, token
     await f.employee(email="ada@example.com")
     client = graphql(await tokens("ada@example.com"))
 
-    missing = await client.data(CREATE_TASK, {"input": {"title": "x", "assigneeId": to_global_id("Employee", 999)}})
+    missing = await client.data(
+        CREATE_TASK, {"input": {"title": "x", "assigneeId": to_global_id("Employee", 999)}}
+    )
     malformed = await client.data(CREATE_TASK, {"input": {"title": "x", "teamId": "nonsense"}})
 
     assert [e["code"] for e in missing["createTask"]["errors"]] == ["NOT_FOUND"]
-    assert [(e["field"], e["code"]) for e in malformed["createTask"]["errors"]] == [(["input", "teamId"], "INVALID_FORMAT")]
+    assert [(e["field"], e["code"]) for e in malformed["createTask"]["errors"]] == [
+        (["input", "teamId"], "INVALID_FORMAT")
+    ]
 
 
 async def test_status_moves_follow_the_workflow(graphql, tokens):
@@ -205,15 +213,32 @@ async def test_the_assignee_updates_a_task(graphql, tokens):
 
     data = await client.data(
         UPDATE_TASK,
-        {"input": {"id": to_global_id("Task", task.id), "title": "Final", "priority": "URGENT", "dueDate": due, "description": "", "expectedVersion": 1}},
+        {
+            "input": {
+                "id": to_global_id("Task", task.id),
+                "title": "Final",
+                "priority": "URGENT",
+                "dueDate": due,
+                "description": "",
+                "expectedVersion": 1,
+            }
+        },
     )
 
     payload = data["updateTask"]
     assert payload["errors"] == []
-    assert (payload["task"]["title"], payload["task"]["priority"], payload["task"]["dueDate"]) == ("Final", "URGENT", due)
+    assert (payload["task"]["title"], payload["task"]["priority"], payload["task"]["dueDate"]) == (
+        "Final",
+        "URGENT",
+        due,
+    )
     assert payload["task"]["version"] == 2
     event = await Event.get(type="task.updated")
-    assert sorted(event.data["changed"]) == ["dueDate", "priority", "title"]  # the description was already empty
+    assert sorted(event.data["changed"]) == [
+        "dueDate",
+        "priority",
+        "title",
+    ]  # the description was already empty
 
 
 async def test_update_task_errors_write_nothing(graphql, tokens):
@@ -249,7 +274,14 @@ async def test_reassignment_follows_the_assignment_rules(graphql, tokens):
         UPDATE_TASK, {"input": {"id": task_id, "assigneeId": to_global_id("Employee", outsider.id)}}
     )
     to_foreign_team = await graphql(await tokens("boss@example.com")).data(
-        UPDATE_TASK, {"input": {"id": task_id, "assigneeId": to_global_id("Employee", bob.id), "teamId": to_global_id("Team", team.id)}}
+        UPDATE_TASK,
+        {
+            "input": {
+                "id": task_id,
+                "assigneeId": to_global_id("Employee", bob.id),
+                "teamId": to_global_id("Team", team.id),
+            }
+        },
     )
     by_boss = await graphql(await tokens("boss@example.com")).data(
         UPDATE_TASK, {"input": {"id": task_id, "assigneeId": to_global_id("Employee", bob.id)}}
@@ -274,7 +306,9 @@ async def test_update_task_refuses_the_unrelated_and_the_unscoped(graphql, token
 
     hidden = await graphql(await tokens("bob@example.com")).data(UPDATE_TASK, variables)
     seen_only = await graphql(await tokens("mate@example.com")).data(UPDATE_TASK, variables)
-    unscoped = await graphql(await tokens("ada@example.com", scopes="tasks:read")).execute(UPDATE_TASK, variables)
+    unscoped = await graphql(await tokens("ada@example.com", scopes="tasks:read")).execute(
+        UPDATE_TASK, variables
+    )
 
     assert codes(hidden["updateTask"]) == {(("input", "id"), "NOT_FOUND")}
     assert codes(seen_only["updateTask"]) == {(("input", "id"), "NOT_ALLOWED")}
@@ -288,8 +322,12 @@ async def test_the_creator_and_the_managers_delete_a_task(graphql, tokens):
     mine = await f.task(ada, title="Scratch")
     given = await f.task(ada, title="From the boss", creator=boss)
 
-    own = await graphql(await tokens("ada@example.com")).data(DELETE_TASK, {"input": {"id": to_global_id("Task", mine.id)}})
-    managed = await graphql(await tokens("boss@example.com")).data(DELETE_TASK, {"input": {"id": to_global_id("Task", given.id)}})
+    own = await graphql(await tokens("ada@example.com")).data(
+        DELETE_TASK, {"input": {"id": to_global_id("Task", mine.id)}}
+    )
+    managed = await graphql(await tokens("boss@example.com")).data(
+        DELETE_TASK, {"input": {"id": to_global_id("Task", given.id)}}
+    )
 
     assert own["deleteTask"] == {"deletedId": to_global_id("Task", mine.id), "errors": []}
     assert managed["deleteTask"]["errors"] == []
@@ -308,7 +346,9 @@ async def test_delete_task_refusals_write_nothing(graphql, tokens):
 
     by_assignee = await graphql(await tokens("ada@example.com")).data(DELETE_TASK, variables)
     by_stranger = await graphql(await tokens("bob@example.com")).data(DELETE_TASK, variables)
-    unscoped = await graphql(await tokens("boss@example.com", scopes="tasks:read")).execute(DELETE_TASK, variables)
+    unscoped = await graphql(await tokens("boss@example.com", scopes="tasks:read")).execute(
+        DELETE_TASK, variables
+    )
 
     assert codes(by_assignee["deleteTask"]) == {(("input", "id"), "NOT_ALLOWED")}
     assert by_assignee["deleteTask"]["deletedId"] is None

@@ -108,13 +108,28 @@ async def test_create_team_input_errors_write_nothing(graphql, tokens):
     duplicate = await client.data(CREATE_TEAM, {"input": {"name": "design", "slug": "design"}})
     missing = await client.data(
         CREATE_TEAM,
-        {"input": {"name": "New", "parentId": to_global_id("Team", 999), "leadId": to_global_id("Employee", 999)}},
+        {
+            "input": {
+                "name": "New",
+                "parentId": to_global_id("Team", 999),
+                "leadId": to_global_id("Employee", 999),
+            }
+        },
     )
     malformed = await client.data(CREATE_TEAM, {"input": {"name": " ", "slug": "Not A Slug"}})
 
-    assert codes(duplicate["createTeam"]) == {(("input", "name"), "DUPLICATE"), (("input", "slug"), "DUPLICATE")}
-    assert codes(missing["createTeam"]) == {(("input", "parentId"), "NOT_FOUND"), (("input", "leadId"), "NOT_FOUND")}
-    assert codes(malformed["createTeam"]) == {(("input", "name"), "REQUIRED"), (("input", "slug"), "INVALID_FORMAT")}
+    assert codes(duplicate["createTeam"]) == {
+        (("input", "name"), "DUPLICATE"),
+        (("input", "slug"), "DUPLICATE"),
+    }
+    assert codes(missing["createTeam"]) == {
+        (("input", "parentId"), "NOT_FOUND"),
+        (("input", "leadId"), "NOT_FOUND"),
+    }
+    assert codes(malformed["createTeam"]) == {
+        (("input", "name"), "REQUIRED"),
+        (("input", "slug"), "INVALID_FORMAT"),
+    }
     assert await snapshot() == before
 
 
@@ -143,7 +158,8 @@ async def test_the_lead_renames_the_team_and_hands_over_the_lead(graphql, tokens
     client = graphql(await tokens("lead@example.com"))
 
     data = await client.data(
-        UPDATE_TEAM, {"input": {"id": gid(team), "name": "Renamed", "description": "Ships", "leadId": gid(successor)}}
+        UPDATE_TEAM,
+        {"input": {"id": gid(team), "name": "Renamed", "description": "Ships", "leadId": gid(successor)}},
     )
 
     team_data = data["updateTeam"]["team"]
@@ -177,11 +193,15 @@ async def test_only_hr_and_the_lead_update_a_team(graphql, tokens):
     other, _ = await led_team("other@example.com")
     before = await snapshot()
 
-    by_member = await graphql(await tokens("member@example.com")).data(UPDATE_TEAM, {"input": {"id": gid(team), "name": "X"}})
+    by_member = await graphql(await tokens("member@example.com")).data(
+        UPDATE_TEAM, {"input": {"id": gid(team), "name": "X"}}
+    )
     by_other_lead = await graphql(await tokens("other@example.com")).data(
         UPDATE_TEAM, {"input": {"id": gid(team), "name": "X"}}
     )
-    taken = await graphql(await tokens("lead@example.com")).data(UPDATE_TEAM, {"input": {"id": gid(team), "name": other.name}})
+    taken = await graphql(await tokens("lead@example.com")).data(
+        UPDATE_TEAM, {"input": {"id": gid(team), "name": other.name}}
+    )
 
     assert codes(by_member["updateTeam"]) == {(("input", "id"), "NOT_ALLOWED")}
     assert codes(by_other_lead["updateTeam"]) == {(("input", "id"), "NOT_ALLOWED")}
@@ -215,7 +235,9 @@ async def test_adding_a_lead_to_a_team_without_one_makes_them_its_lead(graphql, 
     ada = await f.employee(email="ada@example.com")
     client = graphql(await tokens(None))
 
-    data = await client.data(ADD_MEMBER, {"input": {"teamId": gid(team), "employeeId": gid(ada), "role": "LEAD"}})
+    data = await client.data(
+        ADD_MEMBER, {"input": {"teamId": gid(team), "employeeId": gid(ada), "role": "LEAD"}}
+    )
 
     assert data["addTeamMember"]["team"]["lead"] == {"email": "ada@example.com"}
 
@@ -228,7 +250,9 @@ async def test_add_member_refusals_write_nothing(graphql, tokens):
     before = await snapshot()
 
     lead = graphql(await tokens("lead@example.com"))
-    unknown_team = await lead.data(ADD_MEMBER, {"input": {"teamId": to_global_id("Team", 999), "employeeId": gid(bob)}})
+    unknown_team = await lead.data(
+        ADD_MEMBER, {"input": {"teamId": to_global_id("Team", 999), "employeeId": gid(bob)}}
+    )
     unknown_person = await lead.data(
         ADD_MEMBER, {"input": {"teamId": gid(team), "employeeId": to_global_id("Employee", 999)}}
     )
@@ -244,7 +268,10 @@ async def test_add_member_refusals_write_nothing(graphql, tokens):
     assert codes(unknown_person["addTeamMember"]) == {(("input", "employeeId"), "NOT_FOUND")}
     assert codes(left["addTeamMember"]) == {(("input", "employeeId"), "INVALID")}
     assert codes(not_lead["addTeamMember"]) == {(("input", "teamId"), "NOT_ALLOWED")}
-    assert error_codes(unscoped) == ["FORBIDDEN"] and unscoped["errors"][0]["extensions"]["requiredScope"] == "teams:write"
+    assert (
+        error_codes(unscoped) == ["FORBIDDEN"]
+        and unscoped["errors"][0]["extensions"]["requiredScope"] == "teams:write"
+    )
     assert await snapshot() == before
 
 

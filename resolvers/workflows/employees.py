@@ -101,7 +101,7 @@ async def _check_references(uow: UnitOfWork, values: Mapping[str, Any], employee
             checks.add(ErrorCode.DUPLICATE, f"{email} already belongs to another employee.", "email")
     manager_id = values.get("manager_id")
     if manager_id is not None:
-        manager = await Employee.get_or_none(id=manager_id).using_db(uow.conn)
+        manager = await Employee.filter(id=manager_id).using_db(uow.conn).first()
         if manager is None:
             checks.add(ErrorCode.NOT_FOUND, "No such employee.", "managerId")
         elif manager.status == EmployeeStatus.TERMINATED:
@@ -202,11 +202,7 @@ async def locked_chain(
         missing = ({*chain, also_lock} - locked) if locking else set()
         if not missing:
             return chain
-        await (
-            model.filter(id__in=sorted(missing))
-            .order_by("id")
-            .select_for_update()
-            .using_db(uow.conn)
-            .values_list("id")
-        )
+        # Plain SQL: Tortoise drops FOR UPDATE from `values_list` queries.
+        ids = ", ".join(str(int(i)) for i in sorted(missing))
+        await uow.conn.execute_query(f"SELECT id FROM {table} WHERE id IN ({ids}) ORDER BY id FOR UPDATE")
         locked |= missing

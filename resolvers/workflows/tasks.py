@@ -50,7 +50,7 @@ async def _check_assignment(
 ) -> None:
     """The assignee and team exist, the assignee belongs to the team, and the actor may assign."""
     if assignee_id is not None:
-        assignee = await Employee.get_or_none(id=assignee_id).using_db(uow.conn)
+        assignee = await Employee.filter(id=assignee_id).using_db(uow.conn).first()
         if assignee is None:
             checks.add(ErrorCode.NOT_FOUND, "No such employee.", "assigneeId")
         elif assignee.status == EmployeeStatus.TERMINATED:

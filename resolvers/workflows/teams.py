@@ -51,7 +51,7 @@ async def _check_references(uow: UnitOfWork, values: dict[str, Any], team_id: in
 
 
 async def _check_person(uow: UnitOfWork, checks: Checks, employee_id: int, field: str) -> None:
-    person = await Employee.get_or_none(id=employee_id).using_db(uow.conn)
+    person = await Employee.filter(id=employee_id).using_db(uow.conn).first()
     if person is None:
         checks.add(ErrorCode.NOT_FOUND, "No such employee.", field)
     elif person.status == EmployeeStatus.TERMINATED:
@@ -127,11 +127,15 @@ async def update_team(uow: UnitOfWork, *, team_id: int | None, changes: Changes)
         checks.add(ErrorCode.REQUIRED, "slug must not be empty.", "slug")
     checks.raise_if_any()
     parent_id = values.get("parent_id")
-    if parent_id is not None and team_id is not None:
-        if team_id in await locked_chain(uow, Team, "parent_id", parent_id, also_lock=team_id):
-            raise user_error(
-                ErrorCode.CYCLE, "A team cannot sit under itself or its own subteams.", "input", "parentId"
-            )
+    cyclic = (
+        parent_id is not None
+        and team_id is not None
+        and team_id in await locked_chain(uow, Team, "parent_id", parent_id, also_lock=team_id)
+    )
+    if cyclic:
+        raise user_error(
+            ErrorCode.CYCLE, "A team cannot sit under itself or its own subteams.", "input", "parentId"
+        )
     team = await _team_for(uow, team_id)
     changed = diff(team, values)
     await _check_references(uow, changed, team.id)
@@ -182,7 +186,7 @@ async def add_team_member(
         )
         await team.refresh_from_db(using_db=uow.conn)
         await uow.record("team.updated", "Team", team.id, {"leadId": employee_id}, ["leadId"])
-    return team, await Employee.get(id=employee_id).using_db(uow.conn)
+    return team, await Employee.filter(id=employee_id).using_db(uow.conn).get()
 
 
 async def remove_team_member(
@@ -202,4 +206,4 @@ async def remove_team_member(
         await Team.filter(id=team.id).using_db(uow.conn).update(lead_id=None, updated_at=datetime.now(UTC))
         await team.refresh_from_db(using_db=uow.conn)
         await uow.record("team.updated", "Team", team.id, {"leadId": None}, ["leadId"])
-    return team, await Employee.get(id=employee_id).using_db(uow.conn)
+    return team, await Employee.filter(id=employee_id).using_db(uow.conn).get()

@@ -23,18 +23,35 @@ from schema.permissions import scoped_mutation
 UNSET: Any = strawberry.UNSET
 _VERSION = "The version you last read; a stale one gets a CONFLICT error and changes nothing."
 _SELF_SERVICE = ("pronouns", "bio", "skills", "location", "timezone", "phone", "emergency_contact")
-_HR = (*_SELF_SERVICE, "email", "given_name", "family_name", "job_title", "hire_date", "birth_date", "manager_id")
+_HR = (
+    *_SELF_SERVICE,
+    "email",
+    "given_name",
+    "family_name",
+    "job_title",
+    "hire_date",
+    "birth_date",
+    "manager_id",
+)
 
 
 @strawberry.input(description="Your own profile; only the fields you give change (null clears a text).")
 class UpdateMyProfileInput:
     pronouns: str | None = strawberry.field(default=UNSET, description="Your pronouns (up to 40 characters).")
-    bio: str | None = strawberry.field(default=UNSET, description="A short introduction (up to 2,000 characters).")
-    skills: list[str] | None = strawberry.field(default=UNSET, description="Your skills: at most 30, each up to 50 characters.")
+    bio: str | None = strawberry.field(
+        default=UNSET, description="A short introduction (up to 2,000 characters)."
+    )
+    skills: list[str] | None = strawberry.field(
+        default=UNSET, description="Your skills: at most 30, each up to 50 characters."
+    )
     location: str | None = strawberry.field(default=UNSET, description="Your office or city.")
-    timezone: str | None = strawberry.field(default=UNSET, description="An IANA time zone such as Europe/Berlin.")
+    timezone: str | None = strawberry.field(
+        default=UNSET, description="An IANA time zone such as Europe/Berlin."
+    )
     phone: str | None = strawberry.field(default=UNSET, description="Your phone number (sensitive).")
-    emergency_contact: str | None = strawberry.field(default=UNSET, description="Who to call in an emergency (sensitive).")
+    emergency_contact: str | None = strawberry.field(
+        default=UNSET, description="Who to call in an emergency (sensitive)."
+    )
     expected_version: int | None = strawberry.field(default=None, description=_VERSION)
 
 
@@ -49,7 +66,8 @@ class CreateEmployeeInput:
         default=UNSET, description="First day of work: from 1950 to a year from now; today if not given."
     )
     role: EmployeeRole | None = strawberry.field(
-        default=UNSET, description="What they may administer; EMPLOYEE if not given. Only an admin grants ADMIN."
+        default=UNSET,
+        description="What they may administer; EMPLOYEE if not given. Only an admin grants ADMIN.",
     )
     status: EmployeeStatus | None = strawberry.field(default=UNSET, description="ACTIVE if not given.")
     location: str | None = strawberry.field(default=UNSET, description="Office or city.")
@@ -59,7 +77,9 @@ class CreateEmployeeInput:
     skills: list[str] | None = strawberry.field(default=UNSET, description="Skills.")
     phone: str | None = strawberry.field(default=UNSET, description="Phone number (sensitive).")
     birth_date: date | None = strawberry.field(default=UNSET, description="Date of birth (sensitive).")
-    emergency_contact: str | None = strawberry.field(default=UNSET, description="Emergency contact (sensitive).")
+    emergency_contact: str | None = strawberry.field(
+        default=UNSET, description="Emergency contact (sensitive)."
+    )
 
 
 @strawberry.input(description="Change an employee; only the fields you give change.")
@@ -82,13 +102,17 @@ class UpdateEmployeeInput:
     skills: list[str] | None = strawberry.field(default=UNSET, description="Skills.")
     phone: str | None = strawberry.field(default=UNSET, description="Phone number (sensitive).")
     birth_date: date | None = strawberry.field(default=UNSET, description="Date of birth (sensitive).")
-    emergency_contact: str | None = strawberry.field(default=UNSET, description="Emergency contact (sensitive).")
+    emergency_contact: str | None = strawberry.field(
+        default=UNSET, description="Emergency contact (sensitive)."
+    )
     expected_version: int | None = strawberry.field(default=None, description=_VERSION)
 
 
 @strawberry.type(description="The result of an employee mutation.")
 class EmployeePayload:
-    employee: Employee | None = strawberry.field(description="The employee as it is now; null when there are errors.")
+    employee: Employee | None = strawberry.field(
+        description="The employee as it is now; null when there are errors."
+    )
     errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
 
 
@@ -130,7 +154,8 @@ async def create_employee(
 
 
 async def update_employee(
-    info: Info, input: Annotated[UpdateEmployeeInput, strawberry.argument(description="The employee and what changes.")]
+    info: Info,
+    input: Annotated[UpdateEmployeeInput, strawberry.argument(description="The employee and what changes.")],
 ) -> EmployeePayload:
     checks = Checks()
     employee_id = checks.global_id(input.id, "Employee", "id")

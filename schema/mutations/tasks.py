@@ -103,21 +103,33 @@ async def set_task_status(
     return SetTaskStatusPayload(task=task, errors=to_user_errors(outcome.errors))
 
 
-@strawberry.input(description="Change a task; only the fields you give change (null clears `dueDate` and `teamId`).")
+@strawberry.input(
+    description="Change a task; only the fields you give change (null clears `dueDate` and `teamId`)."
+)
 class UpdateTaskInput:
     id: strawberry.ID = strawberry.field(description="The task.")
-    title: str | None = strawberry.field(default=strawberry.UNSET, description="What is to be done (1-200 characters).")
-    description: str | None = strawberry.field(default=strawberry.UNSET, description="Details (up to 10,000 characters).")
-    priority: TaskPriority | None = strawberry.field(default=strawberry.UNSET, description="How urgent it is.")
+    title: str | None = strawberry.field(
+        default=strawberry.UNSET, description="What is to be done (1-200 characters)."
+    )
+    description: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Details (up to 10,000 characters)."
+    )
+    priority: TaskPriority | None = strawberry.field(
+        default=strawberry.UNSET, description="How urgent it is."
+    )
     due_date: date | None = strawberry.field(
         default=strawberry.UNSET, description="When it is due; a new due date may not lie in the past."
     )
     assignee_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET, description="Reassign: to yourself, your reports, or a member of a team you lead."
+        default=strawberry.UNSET,
+        description="Reassign: to yourself, your reports, or a member of a team you lead.",
     )
-    team_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="Move to another team.")
+    team_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Move to another team."
+    )
     expected_version: int | None = strawberry.field(
-        default=None, description="The version you last read; a stale one gets a CONFLICT error and changes nothing."
+        default=None,
+        description="The version you last read; a stale one gets a CONFLICT error and changes nothing.",
     )
 
 
@@ -134,7 +146,9 @@ class DeleteTaskInput:
 
 @strawberry.type(description="The result of `deleteTask`.")
 class DeleteTaskPayload:
-    deleted_id: strawberry.ID | None = strawberry.field(description="The ID the task had; null when there are errors.")
+    deleted_id: strawberry.ID | None = strawberry.field(
+        description="The ID the task had; null when there are errors."
+    )
     errors: list[UserError] = strawberry.field(description="Why the deletion was refused; empty on success.")
 
 
@@ -151,7 +165,8 @@ def decode_ids(checks: Checks, values: dict[str, Any], types: dict[str, str]) ->
 
 
 async def update_task(
-    info: Info, input: Annotated[UpdateTaskInput, strawberry.argument(description="The task and what changes.")]
+    info: Info,
+    input: Annotated[UpdateTaskInput, strawberry.argument(description="The task and what changes.")],
 ) -> UpdateTaskPayload:
     checks = Checks()
     task_id = checks.global_id(input.id, "Task", "id")
@@ -163,7 +178,9 @@ async def update_task(
         return UpdateTaskPayload(task=None, errors=to_user_errors(checks.errors))
     outcome = await mutate(
         await actor_of(info),
-        lambda uow: workflow.update_task(uow, task_id=task_id, expected_version=input.expected_version, changes=changes),
+        lambda uow: workflow.update_task(
+            uow, task_id=task_id, expected_version=input.expected_version, changes=changes
+        ),
     )
     task = Task.from_row(outcome.value) if outcome.value else None
     return UpdateTaskPayload(task=task, errors=to_user_errors(outcome.errors))

@@ -46,7 +46,8 @@ class UpdateTeamInput:
         default=UNSET, description="The team it belongs under; null for a top-level team. Cycles are refused."
     )
     lead_id: strawberry.ID | None = strawberry.field(
-        default=UNSET, description="The new lead (joins as LEAD); the previous lead stays as a MEMBER. Null: no lead."
+        default=UNSET,
+        description="The new lead (joins as LEAD); the previous lead stays as a MEMBER. Null: no lead.",
     )
 
 
@@ -61,20 +62,25 @@ class AddTeamMemberInput:
     team_id: strawberry.ID = strawberry.field(description="The team.")
     employee_id: strawberry.ID = strawberry.field(description="The employee to add.")
     role: TeamRole = strawberry.field(
-        default=TeamRole.MEMBER, description="Their role; a LEAD added to a team without a lead becomes its lead."
+        default=TeamRole.MEMBER,
+        description="Their role; a LEAD added to a team without a lead becomes its lead.",
     )
 
 
 @strawberry.input(description="Remove an employee from a team.")
 class RemoveTeamMemberInput:
     team_id: strawberry.ID = strawberry.field(description="The team.")
-    employee_id: strawberry.ID = strawberry.field(description="The member to remove; removing the lead leaves no lead.")
+    employee_id: strawberry.ID = strawberry.field(
+        description="The member to remove; removing the lead leaves no lead."
+    )
 
 
 @strawberry.type(description="The result of `addTeamMember` and `removeTeamMember`.")
 class TeamMembershipPayload:
     team: Team | None = strawberry.field(description="The team as it is now; null when there are errors.")
-    employee: Employee | None = strawberry.field(description="The employee added or removed; null when there are errors.")
+    employee: Employee | None = strawberry.field(
+        description="The employee added or removed; null when there are errors."
+    )
     errors: list[UserError] = strawberry.field(description="Why the change was refused; empty on success.")
 
 
@@ -82,7 +88,9 @@ async def _team_payload(info: Info, checks: Checks, work: Any) -> TeamPayload:
     if checks.errors:
         return TeamPayload(team=None, errors=to_user_errors(checks.errors))
     outcome = await mutate(await actor_of(info), work)
-    return TeamPayload(team=Team.from_row(outcome.value) if outcome.value else None, errors=to_user_errors(outcome.errors))
+    return TeamPayload(
+        team=Team.from_row(outcome.value) if outcome.value else None, errors=to_user_errors(outcome.errors)
+    )
 
 
 async def _membership_payload(info: Info, checks: Checks, work: Any) -> TeamMembershipPayload:
@@ -107,29 +115,36 @@ async def create_team(
 
 
 async def update_team(
-    info: Info, input: Annotated[UpdateTeamInput, strawberry.argument(description="The team and what changes.")]
+    info: Info,
+    input: Annotated[UpdateTeamInput, strawberry.argument(description="The team and what changes.")],
 ) -> TeamPayload:
     checks = Checks()
     team_id = checks.global_id(input.id, "Team", "id")
     changes = given(input, "name", "slug", "description", *_IDS)
     decode_ids(checks, changes, _IDS)
-    return await _team_payload(info, checks, lambda uow: workflow.update_team(uow, team_id=team_id, changes=changes))
+    return await _team_payload(
+        info, checks, lambda uow: workflow.update_team(uow, team_id=team_id, changes=changes)
+    )
 
 
 async def add_team_member(
-    info: Info, input: Annotated[AddTeamMemberInput, strawberry.argument(description="The team and the newcomer.")]
+    info: Info,
+    input: Annotated[AddTeamMemberInput, strawberry.argument(description="The team and the newcomer.")],
 ) -> TeamMembershipPayload:
     checks = Checks()
     team_id = checks.global_id(input.team_id, "Team", "teamId")
     employee_id = checks.global_id(input.employee_id, "Employee", "employeeId")
     role = MembershipRole(input.role.value)
     return await _membership_payload(
-        info, checks, lambda uow: workflow.add_team_member(uow, team_id=team_id, employee_id=employee_id, role=role)
+        info,
+        checks,
+        lambda uow: workflow.add_team_member(uow, team_id=team_id, employee_id=employee_id, role=role),
     )
 
 
 async def remove_team_member(
-    info: Info, input: Annotated[RemoveTeamMemberInput, strawberry.argument(description="The team and the member.")]
+    info: Info,
+    input: Annotated[RemoveTeamMemberInput, strawberry.argument(description="The team and the member.")],
 ) -> TeamMembershipPayload:
     checks = Checks()
     team_id = checks.global_id(input.team_id, "Team", "teamId")

@@ -1,0 +1,140 @@
+"""Query cost: how many objects an operation may return, shown to clients and capped.
+
+The estimate walks the operation with the schema's types: each field that returns objects
+costs one per object, times the page size of a connection (`first`/`last`, or the default
+page size when neither is given). Every response carries `extensions.cost`; an operation above
+the ceiling is refused before it runs, with code QUERY_TOO_COSTLY.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValueNode,
+    VariableNode,
+    get_named_type,
+    is_leaf_type,
+    value_from_ast_untyped,
+)
+from graphql.execution import ExecutionResult
+from strawberry.extensions import SchemaExtension
+
+from resolvers.pagination import DEFAULT_PAGE_SIZE
+
+MAX_COST = 1_000_000
+
+
+def _int_argument(node: FieldNode, names: tuple[str, ...], variables: dict[str, Any]) -> int | None:
+    for argument in node.arguments:
+        if argument.name.value in names:
+            value: ValueNode = argument.value
+            raw = (
+                variables.get(value.name.value)
+                if isinstance(value, VariableNode)
+                else value_from_ast_untyped(value)
+            )
+            if isinstance(raw, int):
+                return max(raw, 0)
+    return None
+
+
+class _Estimator:
+    def __init__(
+        self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode], variables: dict[str, Any]
+    ):
+        self.schema, self.fragments, self.variables = schema, fragments, variables
+
+    def selection_cost(
+        self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType, seen: frozenset[str]
+    ) -> int:
+        if selection_set is None:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self.field_cost(selection, parent, seen)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                target = self.schema.get_type(condition.name.value) if condition else parent
+                total += self.selection_cost(selection.selection_set, target or parent, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if fragment is not None and name not in seen:
+                    target = self.schema.get_type(fragment.type_condition.name.value) or parent
+                    total += self.selection_cost(fragment.selection_set, target, seen | {name})
+        return total
+
+    def field_cost(self, node: FieldNode, parent: GraphQLNamedType, seen: frozenset[str]) -> int:
+        fields = getattr(parent, "fields", None)
+        definition = fields.get(node.name.value) if fields else None
+        if definition is None:  # introspection or an unknown field (validation reports it)
+            return 0
+        named = get_named_type(definition.type)
+        if is_leaf_type(named):
+            return 0
+        multiplier = 1
+        if "first" in definition.args:
+            multiplier = _int_argument(node, ("first", "last"), self.variables)
+            if multiplier is None:
+                multiplier = DEFAULT_PAGE_SIZE
+        return multiplier * (1 + self.selection_cost(node.selection_set, named, seen))
+
+
+def estimate(
+    schema: GraphQLSchema, document: Any, operation_name: str | None, variables: dict[str, Any]
+) -> int:
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [o for o in operations if o.name and o.name.value == operation_name]
+    if not operations:
+        return 0
+    operation = operations[0]
+    root: GraphQLObjectType | None = schema.get_root_type(operation.operation)
+    if root is None:
+        return 0
+    return _Estimator(schema, fragments, variables).selection_cost(operation.selection_set, root, frozenset())
+
+
+class QueryCost(SchemaExtension):
+    def __init__(self, *, execution_context: Any = None) -> None:
+        self.cost: int | None = None
+
+    def on_execute(self) -> Any:
+        context = self.execution_context
+        if context.graphql_document is not None:
+            self.cost = estimate(
+                context.schema._schema,
+                context.graphql_document,
+                context.operation_name,
+                context.variables or {},
+            )
+            if self.cost > MAX_COST:
+                context.result = ExecutionResult(
+                    data=None,
+                    errors=[
+                        GraphQLError(
+                            f"This operation could return about {self.cost:,} objects; at most {MAX_COST:,} are "
+                            "allowed. Ask for smaller pages (`first`) or fewer nested lists.",
+                            extensions={"code": "QUERY_TOO_COSTLY", "cost": self.cost, "maximum": MAX_COST},
+                        )
+                    ],
+                )
+        yield
+
+    def get_results(self) -> dict[str, Any]:
+        if self.cost is None:
+            return {}
+        return {"cost": {"estimated": self.cost, "maximum": MAX_COST}}

@@ -1,0 +1,145 @@
+"""Presenting one event to one subscriber: the subject as it is now, if the policy allows.
+
+Called with a context whose caches were renewed for this event (schema/subscriptions.py). The
+subject is read through the same table and visibility rules as `node(id:)` (schema/nodes.py);
+which events concern the viewer is decided in resolvers/subscriptions.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from models import tasks as tkm
+from models import training as trm
+from models.events import Event as EventRow
+from resolvers import subscriptions as r
+from resolvers.ids import to_global_id
+from schema.context import Context
+from schema.employees import Employee
+from schema.live_events import (
+    EmployeeEvent,
+    MentorshipEvent,
+    TaskEvent,
+    TeamEvent,
+    TrainingEvent,
+    event_fields,
+)
+from schema.mentorships import Mentorship, MentorshipCheckIn
+from schema.nodes import NODE_KINDS
+from schema.tasks import Task
+from schema.teams import Team
+from schema.training import Enrollment, TrainingSession
+
+
+async def visible(ctx: Context, type_name: str, pk: int | None) -> Any:
+    """The subject row if it exists and this subscriber may read it (same rules as `node`)."""
+    kind = NODE_KINDS[type_name]
+    if pk is None or ctx.principal is None or not ctx.principal.has_scope(kind.scope):
+        return None
+    row = await ctx.loaders.by_id(kind.model).load(pk)
+    if row is None:
+        return None
+    if kind.visible is not None and not await kind.visible(ctx, await ctx.policy(), row):
+        return None
+    return row
+
+
+async def task_event(
+    ctx: Context, row: EventRow, team_id: int | None = None, assignee_id: int | None = None
+) -> Any:
+    task = await visible(ctx, "Task", row.subject_id)
+    judged = task
+    if task is None and await ctx.loaders.by_id(tkm.Task).load(row.subject_id) is None:
+        judged = r.deleted_task(row)  # gone: who could see it is read from its last event
+        if not (await ctx.policy()).can_see_task(judged):
+            return None
+    if judged is None or not r.task_matches(judged, row, team_id, assignee_id):
+        return None
+    return TaskEvent(
+        **event_fields(row),
+        task_id=strawberry.ID(to_global_id("Task", row.subject_id)),
+        task=Task.from_row(task) if task else None,
+    )
+
+
+async def mentorship_of(ctx: Context, row: EventRow) -> tuple[Any, Any]:
+    if row.subject_type == "MentorshipCheckIn":
+        check_in = await visible(ctx, "MentorshipCheckIn", row.subject_id)
+        return (await visible(ctx, "Mentorship", check_in.mentorship_id) if check_in else None), check_in
+    return await visible(ctx, "Mentorship", row.subject_id), None
+
+
+async def mentorship_event(ctx: Context, row: EventRow) -> Any:
+    mentorship, check_in = await mentorship_of(ctx, row)
+    if mentorship is None:
+        return None
+    return MentorshipEvent(
+        **event_fields(row),
+        mentorship=Mentorship.from_row(mentorship),
+        check_in=MentorshipCheckIn.from_row(check_in) if check_in else None,
+    )
+
+
+async def training_parts(ctx: Context, row: EventRow) -> tuple[Any, Any]:
+    """(session, enrollment) for a training event; the enrollment only if the subscriber may see it."""
+    if row.subject_type == "Enrollment":
+        enrollment = await ctx.loaders.by_id(trm.Enrollment).load(row.subject_id)
+        if enrollment is None:
+            return None, None
+        return await visible(ctx, "TrainingSession", enrollment.session_id), await visible(
+            ctx, "Enrollment", enrollment.id
+        )
+    return await visible(ctx, "TrainingSession", row.subject_id), None
+
+
+def training_event(row: EventRow, session: Any, enrollment: Any) -> TrainingEvent:
+    return TrainingEvent(
+        **event_fields(row),
+        session=TrainingSession.from_row(session),
+        enrollment=Enrollment.from_row(enrollment) if enrollment else None,
+    )
+
+
+async def viewer_event(ctx: Context, row: EventRow) -> Any:
+    viewer_id = ctx.principal.employee_id if ctx.principal else None
+    assert viewer_id is not None  # SignedInEmployee guarantees a user token
+    if row.type in r.TASK_EVENT_TYPES:
+        task = await visible(ctx, "Task", row.subject_id)
+        gone = task is None and await ctx.loaders.by_id(tkm.Task).load(row.subject_id) is None
+        if gone:
+            return await task_event(ctx, row, assignee_id=viewer_id)
+        if task is None or not r.involved_in_task(task, row).includes(viewer_id):
+            return None
+        return await task_event(ctx, row)
+    if row.type in r.MENTORSHIP_EVENT_TYPES:
+        mentorship, _ = await mentorship_of(ctx, row)
+        if mentorship is None or not r.involved_in_mentorship(mentorship).includes(viewer_id):
+            return None
+        return await mentorship_event(ctx, row)
+    if row.type in r.TRAINING_EVENT_TYPES:
+        session, enrollment = await training_parts(ctx, row)
+        if session is None:
+            return None
+        if enrollment is not None:
+            involved = r.involved_in_enrollment(enrollment)
+        else:
+            involved = await r.involved_in_session(session, viewer_id)
+        return training_event(row, session, enrollment) if involved.includes(viewer_id) else None
+    return await profile_event(ctx, row, viewer_id)
+
+
+async def profile_event(ctx: Context, row: EventRow, viewer_id: int) -> Any:
+    if row.subject_type == "Employee":
+        employee = await visible(ctx, "Employee", row.subject_id)
+        if employee is None or not r.involved_in_employee(employee).includes(viewer_id):
+            return None
+        return EmployeeEvent(**event_fields(row), employee=Employee.from_row(employee))
+    team = await visible(ctx, "Team", row.subject_id)
+    if team is None or not r.involved_in_membership(row).includes(viewer_id):
+        return None
+    member = await visible(ctx, "Employee", viewer_id)
+    return TeamEvent(
+        **event_fields(row), team=Team.from_row(team), member=Employee.from_row(member) if member else None
+    )
