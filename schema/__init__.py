@@ -14,6 +14,7 @@ from schema.limits import schema_extensions
 from schema.live_events import EVENT_TYPES as LIVE_EVENT_TYPES
 from schema.mentorships import Mentorship, MentorshipCheckIn
 from schema.mutations import Mutation
+from schema.persisted import PersistedQueries
 from schema.query import Query
 from schema.subscriptions import Subscription
 from schema.tasks import Task
@@ -56,6 +57,7 @@ schema = PeopleGraphSchema(
     subscription=Subscription,
     types=[*NODE_TYPES, *LIVE_EVENT_TYPES],
     extensions=[
+        PersistedQueries,
         *schema_extensions(),
         UnauthenticatedStatus,
         OperationMetrics,

@@ -174,3 +174,20 @@ async def test_an_employee_reads_their_enrollments_through_the_instructor_rule(g
         for n in instructor_view["trainingSessions"]["nodes"][0]["enrollments"]["nodes"]
     }
     assert emails == {"ada@example.com", "boss@example.com"}
+
+
+async def test_persisted_queries_save_sending_the_query_text(http, tokens):
+    import hashlib
+
+    await make_org()
+    headers = {"Authorization": f"Bearer {await tokens('ada@example.com')}"}
+    query = "{ viewer { email } }"
+    digest = hashlib.sha256(query.encode()).hexdigest()
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+
+    unknown = await http.post("/graphql", json={"extensions": extensions}, headers=headers)
+    assert unknown.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    await http.post("/graphql", json={"query": query, "extensions": extensions}, headers=headers)
+    known = await http.post("/graphql", json={"extensions": extensions}, headers=headers)
+
+    assert known.json()["data"] == {"viewer": {"email": "ada@example.com"}}
