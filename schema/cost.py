@@ -36,7 +36,7 @@ MAX_COST = 1_000_000
 
 
 def _int_argument(node: FieldNode, names: tuple[str, ...], variables: dict[str, Any]) -> int | None:
-    for argument in node.arguments:
+    for argument in node.arguments or ():
         if argument.name.value in names:
             value: ValueNode = argument.value
             raw = (
