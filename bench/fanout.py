@@ -20,7 +20,6 @@ import json
 import os
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -60,8 +59,12 @@ async def prepare(url: str, data_dir: Path) -> str:
     settings = replace(load_settings(), data_dir=data_dir, database_url=url, issuer="http://bench")
     await routes.startup(settings)
     email = f"bench{int(time.time())}@example.com"
-    await Employee.create(email=email, given_name="B", family_name="Ench", job_title="x", hire_date="2020-01-01")
-    token = (await mint_token(settings, scopes="tasks:read tasks:write", employee_email=email))["access_token"]
+    await Employee.create(
+        email=email, given_name="B", family_name="Ench", job_title="x", hire_date="2020-01-01"
+    )
+    token = (await mint_token(settings, scopes="tasks:read tasks:write", employee_email=email))[
+        "access_token"
+    ]
     await db.close_db()
     return str(token)
 
@@ -75,7 +78,9 @@ class Subscriber:
 
     async def open(self, url: str, token: str) -> None:
         self.ws = await websockets.connect(url, subprotocols=[websockets.Subprotocol("graphql-transport-ws")])
-        await self.ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}))
+        await self.ws.send(
+            json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
+        )
         assert json.loads(await self.ws.recv())["type"] == "connection_ack"
         await self.ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIPTION}}))
         self.task = asyncio.create_task(self.read())
@@ -100,14 +105,18 @@ async def run(n: int, mutations: int, url: str, token: str, pid: int) -> dict[st
         await asyncio.gather(*(s.open(ws_url, token) for s in subscribers[i : i + 200]))
     await asyncio.sleep(1)  # let the server settle before reading its memory
     per_subscriber = (rss_kib(pid) - before) / n
-    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60) as http:
+    async with httpx.AsyncClient(
+        base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60
+    ) as http:
         for i in range(mutations):
             started = time.monotonic()
             response = await http.post("/graphql", json={"query": CREATE, "variables": {"t": f"t{i}"}})
             assert response.json()["data"]["createTask"]["errors"] == []
             await asyncio.sleep(max(0.0, 0.1 - (time.monotonic() - started)))
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and sum(len(s.latencies) + s.errors for s in subscribers) < n * mutations:
+    while (
+        time.monotonic() < deadline and sum(len(s.latencies) + s.errors for s in subscribers) < n * mutations
+    ):
         if all(s.errors for s in subscribers):
             break
         await asyncio.sleep(0.2)  # a benchmark may poll its own counters
@@ -144,7 +153,7 @@ async def main() -> None:
             env |= {"PEOPLEGRAPH_ISSUER": "http://bench", "PEOPLEGRAPH_NO_DISPATCHER": "1"}
             command = [sys.executable, "-m", "uvicorn", "server:create_app", "--factory", "--port", str(port)]
             command += ["--ws", "websockets-sansio", "--log-level", "warning", "--ws-ping-interval", "0"]
-            server = subprocess.Popen(command, cwd=ROOT, env=env)
+            server = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env)
             try:
                 base = f"http://127.0.0.1:{port}"
                 async with httpx.AsyncClient() as http:
@@ -156,7 +165,7 @@ async def main() -> None:
                 print(json.dumps(await run(n, args.mutations, base, token, server.pid)), flush=True)
             finally:
                 server.terminate()
-                server.wait(30)
+                await server.wait()
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ class RedisBroker:
     async def start(self) -> None:
         # Start from the log's end: a new process owes nothing to subscribers it never had.
         last = await Event.all().order_by("-id").limit(1).values_list("id", flat=True)
-        self.hub.max_seen_id = self._floor = int(last[0]) if last else 0
+        self.hub.max_seen_id = self._floor = int(str(last[0])) if last else 0
         self._task = asyncio.create_task(self._listen(), name="peoplegraph-redis-listener")
         # Wait briefly for the first subscription, so events committed right after start-up
         # are heard; if Redis is down the listener keeps retrying in the background.

@@ -127,13 +127,13 @@ async def follow(
                     await guard.check()
                     yield event
         while True:
-            event = await inbox.get(within=guard.seconds_until_check())
+            pushed = await inbox.get(within=guard.seconds_until_check())
             await guard.check()
-            if event is None:
+            if pushed is None:
                 continue
-            if event.id in replayed:
-                replayed.discard(event.id)
+            if pushed.id in replayed:
+                replayed.discard(pushed.id)
                 continue
-            yield event
+            yield pushed
     finally:
         hub.close(inbox)

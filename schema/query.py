@@ -58,9 +58,8 @@ def _require_principal(info: Info) -> None:
 
 @strawberry.type(description="Everything readable in peoplegraph starts here.")
 class Query(AuditQuery, WebhookQuery):
-    @strawberry.field(description="The signed-in employee; null for a service token.")
+    @scoped_field("The signed-in employee; null for a service token.", Scope.EMPLOYEES_READ)
     async def viewer(self, info: Info) -> Employee | None:
-        _require_principal(info)
         policy = await info.context.policy()
         return Employee.from_row(policy.viewer) if policy.viewer else None
 

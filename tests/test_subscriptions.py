@@ -59,7 +59,9 @@ async def server(app) -> AsyncIterator[str]:
 async def call(url: str, token: str, query: str, variables: dict) -> dict:
     async with httpx.AsyncClient(base_url=url) as http:
         response = await http.post(
-            "/graphql", json={"query": query, "variables": variables}, headers={"Authorization": f"Bearer {token}"}
+            "/graphql",
+            json={"query": query, "variables": variables},
+            headers={"Authorization": f"Bearer {token}"},
         )
     body = response.json()
     assert "errors" not in body, body
@@ -93,7 +95,11 @@ async def test_a_subscriber_receives_a_new_task_and_its_status_change(server, to
 
     assert event["type"] == "task.created"
     assert event["actor"] == {"email": "ada@example.com"}
-    assert event["task"] == {"title": "Write the report", "status": "TODO", "assignee": {"email": "ada@example.com"}}
+    assert event["task"] == {
+        "title": "Write the report",
+        "status": "TODO",
+        "assignee": {"email": "ada@example.com"},
+    }
     assert change["type"] == "task.status_changed"
     assert change["task"]["status"] == "IN_PROGRESS"
     assert change["changedFields"] == ["status", "completedAt"]
@@ -112,7 +118,12 @@ async def test_a_subscriber_hears_nothing_about_a_task_it_may_not_see(server, to
     await listening(1)
 
     await call(server, ada_token, CREATE_TASK, {"input": {"title": "Private"}})
-    await call(server, ada_token, CREATE_TASK, {"input": {"title": "Team work", "teamId": to_global_id("Team", team.id)}})
+    await call(
+        server,
+        ada_token,
+        CREATE_TASK,
+        {"input": {"title": "Team work", "teamId": to_global_id("Team", team.id)}},
+    )
 
     data = await bob_client.next_data(op)
     assert data["taskEvents"]["task"]["title"] == "Team work"  # the hidden one came first and was not sent
@@ -195,10 +206,16 @@ async def test_viewer_events_bring_a_task_a_manager_assigns_to_you(server, token
     await listening(1)
 
     await call(
-        server, boss_token, CREATE_TASK, {"input": {"title": "For Bob", "assigneeId": to_global_id("Employee", bob.id)}}
+        server,
+        boss_token,
+        CREATE_TASK,
+        {"input": {"title": "For Bob", "assigneeId": to_global_id("Employee", bob.id)}},
     )
     await call(
-        server, boss_token, CREATE_TASK, {"input": {"title": "For Ada", "assigneeId": to_global_id("Employee", ada.id)}}
+        server,
+        boss_token,
+        CREATE_TASK,
+        {"input": {"title": "For Ada", "assigneeId": to_global_id("Employee", ada.id)}},
     )
 
     data = (await client.next_data(op))["viewerEvents"]

@@ -9,7 +9,6 @@ import asyncio
 import contextlib
 import os
 import socket
-import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -34,10 +33,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def _ready(url: str, process: subprocess.Popen) -> None:
+async def _ready(url: str, process: asyncio.subprocess.Process) -> None:
     async with httpx.AsyncClient(base_url=url) as http:
         for _ in range(int(WAIT * 20)):
-            if process.poll() is not None:
+            if process.returncode is not None:
                 raise AssertionError(f"server exited with {process.returncode}")
             with contextlib.suppress(httpx.TransportError):
                 if (await http.get("/readyz")).status_code == 200:
@@ -59,14 +58,14 @@ async def worker(settings) -> AsyncIterator[str]:  # type: ignore[no-untyped-def
     }
     command = [sys.executable, "-m", "uvicorn", "server:create_app", "--factory", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--ws", "websockets-sansio", "--log-level", "warning"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env)
     try:
         url = f"http://127.0.0.1:{port}"
         await _ready(url, process)
         yield url
     finally:
         process.terminate()
-        process.wait(timeout=WAIT)
+        await asyncio.wait_for(process.wait(), WAIT)
 
 
 async def test_a_commit_in_one_process_reaches_a_subscriber_of_another(settings, tokens):

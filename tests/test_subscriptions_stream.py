@@ -45,7 +45,15 @@ async def _record(type: str, subject_type: str, subject_id: int, data: dict | No
     from tortoise.transactions import in_transaction
 
     async with in_transaction() as conn:
-        return await record_event(conn, type, subject_type=subject_type, subject_id=subject_id, actor_id=None, client_id=None, data=data)
+        return await record_event(
+            conn,
+            type,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            actor_id=None,
+            client_id=None,
+            data=data,
+        )
 
 
 async def test_an_event_both_replayed_and_pushed_is_delivered_once(database_url):
@@ -69,7 +77,9 @@ async def test_an_event_both_replayed_and_pushed_is_delivered_once(database_url)
 async def test_a_slow_subscriber_is_ended_and_its_backlog_freed(database_url):
     hub = Hub(queue_size=3)
     inbox = hub.open(lambda e: True)
-    events = [Event(id=i, type="task.created", subject_type="Task", subject_id=i, data={}) for i in range(1, 6)]
+    events = [
+        Event(id=i, type="task.created", subject_type="Task", subject_id=i, data={}) for i in range(1, 6)
+    ]
 
     hub.deliver(events)
 
@@ -90,7 +100,9 @@ async def test_a_revoked_token_ends_the_stream_at_the_next_check():
     async def revoked(jti: str) -> bool:
         return jti == "gone"
 
-    guard = TokenGuard(Principal(scopes=frozenset(), employee_id=1, token_id="gone"), interval=0, revoked=revoked)
+    guard = TokenGuard(
+        Principal(scopes=frozenset(), employee_id=1, token_id="gone"), interval=0, revoked=revoked
+    )
 
     with pytest.raises(TokenNoLongerValid, match="revoked"):
         await guard.check()
@@ -118,11 +130,15 @@ async def test_seats_left_are_live_and_enrollments_hidden_from_others(server, to
     await f.employee(email="bob@example.com")
     session = await f.session(await f.course(), capacity=2)
     client = await WSClient.connect(server, await tokens("bob@example.com"))
-    op = await client.subscribe(TRAINING_SESSION_EVENTS, {"sessionId": to_global_id("TrainingSession", session.id)})
+    op = await client.subscribe(
+        TRAINING_SESSION_EVENTS, {"sessionId": to_global_id("TrainingSession", session.id)}
+    )
     await listening(1)
 
     enrollment = await f.enrollment(session, ada)
-    await _commit("ada@example.com", "training.enrolled", "Enrollment", enrollment.id, {"sessionId": session.id})
+    await _commit(
+        "ada@example.com", "training.enrolled", "Enrollment", enrollment.id, {"sessionId": session.id}
+    )
 
     data = (await client.next_data(op))["trainingSessionEvents"]
     assert data == {"type": "training.enrolled", "session": {"seatsLeft": 1}, "enrollment": None}
@@ -143,7 +159,10 @@ async def test_a_mentor_hears_a_request_and_outsiders_do_not(server, tokens):  #
     await _commit("mentee@example.com", "mentorship.requested", "Mentorship", mine.id, {})
 
     data = (await client.next_data(op))["mentorshipEvents"]
-    assert data == {"type": "mentorship.requested", "mentorship": {"status": "PROPOSED", "mentee": {"email": "mentee@example.com"}}}
+    assert data == {
+        "type": "mentorship.requested",
+        "mentorship": {"status": "PROPOSED", "mentee": {"email": "mentee@example.com"}},
+    }
     await client.close()
 
 
@@ -160,7 +179,11 @@ async def test_viewer_events_tell_an_enrolled_employee_their_session_was_cancell
     await _commit(None, "training.session_cancelled", "TrainingSession", mine.id, {})
 
     data = (await client.next_data(op))["viewerEvents"]
-    assert data == {"__typename": "TrainingEvent", "type": "training.session_cancelled", "session": {"seatsLeft": 9}}
+    assert data == {
+        "__typename": "TrainingEvent",
+        "type": "training.session_cancelled",
+        "session": {"seatsLeft": 9},
+    }
     await client.close()
 
 
@@ -198,7 +221,10 @@ async def test_the_redis_broker_delivers_rows_read_from_the_log(database_url):
     from events.redis_broker import RedisBroker
 
     channel = f"peoplegraph:test:{datetime.now(UTC).timestamp()}"
-    receiver, sender = RedisBroker(os.environ["TEST_REDIS_URL"], channel), RedisBroker(os.environ["TEST_REDIS_URL"], channel)
+    receiver, sender = (
+        RedisBroker(os.environ["TEST_REDIS_URL"], channel),
+        RedisBroker(os.environ["TEST_REDIS_URL"], channel),
+    )
     await receiver.start()
     await sender.start()
     inbox = receiver.hub.open(lambda e: True)
@@ -218,7 +244,9 @@ async def test_the_local_broker_hands_committed_events_to_its_hub():
     inbox = broker.hub.open(lambda e: e.type == "task.created")
     event = Event(id=1, type="task.created", subject_type="Task", subject_id=1, data={})
 
-    await broker.publish([event, Event(id=2, type="team.created", subject_type="Team", subject_id=1, data={})])
+    await broker.publish(
+        [event, Event(id=2, type="team.created", subject_type="Team", subject_id=1, data={})]
+    )
 
     assert await inbox.get(within=1) is event
     assert inbox.pending == 0

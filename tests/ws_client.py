@@ -26,7 +26,9 @@ WAIT = 10.0  # seconds a test waits for something that should happen promptly
 @contextlib.asynccontextmanager
 async def live_server(app: Any) -> AsyncIterator[str]:
     """Serve `app` on 127.0.0.1 (a free port); yields the base URL `http://127.0.0.1:PORT`."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="on", ws="websockets-sansio", log_level="warning")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=0, lifespan="on", ws="websockets-sansio", log_level="warning"
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     try:
@@ -95,7 +97,11 @@ class WSClient:
     async def subscribe(self, query: str, variables: dict[str, Any] | None = None) -> str:
         self._ids += 1
         op_id = str(self._ids)
-        message = {"id": op_id, "type": "subscribe", "payload": {"query": query, "variables": variables or {}}}
+        message = {
+            "id": op_id,
+            "type": "subscribe",
+            "payload": {"query": query, "variables": variables or {}},
+        }
         await self.ws.send(json.dumps(message))
         return op_id
 
