@@ -22,6 +22,7 @@ from events.webhooks import WebhookDispatcher
 from models.events import Event
 from schema import schema
 from schema.view import GraphQLEndpoint
+from schema.webhook_shaping import make_shaper
 from web.graphiql import static_mount
 from web.metrics import MetricsMiddleware, metrics
 
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         await auth_routes.startup(settings)
         await start_broker(settings.redis_url, settings.database_url)
         dispatcher = WebhookDispatcher(settings)
+        dispatcher.payload_shaper = make_shaper(schema._schema, settings)
         app.state.webhook_dispatcher = dispatcher
         listener = _wake_on_commit(dispatcher)
         add_listener(listener)

@@ -39,8 +39,8 @@ NODE_TYPES = [
 
 def _should_mask(error: GraphQLError) -> bool:
     """Hide the details of unexpected exceptions; errors that carry a code are meant for users."""
-    if error.original_error is None:
-        return False
+    if error.original_error is None or not error.path:
+        return False  # parse, validation and variable errors describe the request: show them
     return not (error.extensions and "code" in error.extensions)
 
 

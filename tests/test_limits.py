@@ -96,3 +96,14 @@ async def test_an_operation_that_could_return_too_many_objects_is_refused(graphq
 
     assert error_codes(body) == ["QUERY_TOO_COSTLY"]
     assert body["data"] is None
+
+
+async def test_a_bad_variable_is_explained_not_masked(graphql, tokens):
+    client = await client_for(graphql, tokens)
+
+    body = await client.execute(
+        "query($f: EmployeeFilter) { employees(filter: $f) { totalCount } }", {"f": {"status": ["RETIRED"]}}
+    )
+
+    assert error_codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert "RETIRED" in body["errors"][0]["message"]

@@ -112,3 +112,47 @@ async def test_another_clients_webhook_is_invisible(graphql, tokens):
     found = await second.data("query($id: ID!) { node(id: $id) { id } }", {"id": webhook_id})
     assert found["node"] is None
     assert to_global_id("Webhook", 1) == webhook_id
+
+
+async def test_a_subscription_document_shapes_the_payload(app, settings, graphql, tokens, receiver):
+    from schema import schema
+    from schema.webhook_shaping import make_shaper
+
+    await f.employee(email="ada@example.com")
+    service, ada = graphql(await tokens()), graphql(await tokens("ada@example.com"))
+    dispatcher = WebhookDispatcher(settings)
+    dispatcher.payload_shaper = make_shaper(schema._schema, settings)
+    shaping = "subscription { taskEvents { type task { title assignee { email } } } }"
+
+    created = await service.data(
+        CREATE_WEBHOOK, {"input": {"url": receiver.url, "eventTypes": ["task.created"], "query": shaping}}
+    )
+    receiver.secrets.append(created["createWebhook"]["secret"])
+    await ada.data(CREATE_TASK, {"input": {"title": "Shaped"}})
+    await dispatcher.run_once()
+
+    [delivery] = await receiver.wait_for(1)
+    assert delivery.json["data"] == {
+        "taskEvents": {
+            "type": "task.created",
+            "task": {"title": "Shaped", "assignee": {"email": "ada@example.com"}},
+        }
+    }
+
+
+async def test_a_document_that_cannot_shape_payloads_is_refused(graphql, tokens):
+    service = graphql(await tokens())
+
+    for document, why in [
+        ("subscription { taskEvents { nope } }", "nope"),
+        ("query { viewer { email } }", "subscription"),
+        ("subscription { viewerEvents { id } }", "taskEvents"),
+        ("subscription {", "parse"),
+    ]:
+        data = await service.data(
+            CREATE_WEBHOOK,
+            {"input": {"url": "https://93.184.216.34/h", "eventTypes": ["task.created"], "query": document}},
+        )
+        [error] = data["createWebhook"]["errors"]
+        assert (error["field"], error["code"]) == (["input", "query"], "INVALID")
+        assert why in error["message"], error["message"]

@@ -20,6 +20,7 @@ from schema.context import Info
 from schema.payloads import UserError, to_user_errors
 from schema.permissions import scoped_field, scoped_mutation
 from schema.relay import Connection, to_connection
+from schema.webhook_shaping import check_document
 from schema.webhooks import Webhook, WebhookDelivery
 
 T = TypeVar("T")
@@ -57,6 +58,12 @@ class CreateWebhookInput:
     description: str = strawberry.field(
         default="", description="What the endpoint is for (up to 500 characters)."
     )
+    query: str | None = strawberry.field(
+        default=None,
+        description="Optional payload shaping: a subscription document such as "
+        "`subscription { taskEvents { type task { title assignee { email } } } }`; "
+        "each delivery's `data` is then its result for the event.",
+    )
 
 
 @strawberry.type(description="The result of `createWebhook`.")
@@ -73,6 +80,9 @@ class UpdateWebhookInput:
     event_types: list[str] | None = strawberry.field(default=None, description="The new event types.")
     description: str | None = strawberry.field(default=None, description="A new description.")
     enabled: bool | None = strawberry.field(default=None, description="Enable (resets failures) or disable.")
+    query: str | None = strawberry.field(
+        default=None, description="A new payload-shaping subscription document; an empty string removes it."
+    )
 
 
 @strawberry.type(description="The result of `updateWebhook`.")
@@ -132,9 +142,16 @@ async def create_webhook(
     owner = await _owner(info)
     settings = info.context.settings
     client = info.context.client_id if owner is None else owner
+    if input.query and (problems := check_document(info.schema._schema, input.query)):
+        return CreateWebhookPayload(webhook=None, secret=None, errors=to_user_errors(problems))
     result, errors = await _attempt(
         lambda: r.create_webhook(
-            settings, client, url=input.url, event_types=input.event_types, description=input.description
+            settings,
+            client,
+            url=input.url,
+            event_types=input.event_types,
+            description=input.description,
+            query=input.query,
         )
     )
     if result is None:
@@ -147,6 +164,8 @@ async def update_webhook(
 ) -> UpdateWebhookPayload:
     owner, checks = await _owner(info), Checks()
     pk = _webhook_pk(checks, input.id)
+    if input.query:
+        checks.errors += check_document(info.schema._schema, input.query)
     if checks.errors:
         return UpdateWebhookPayload(webhook=None, errors=to_user_errors(checks.errors))
     settings = info.context.settings
@@ -159,6 +178,7 @@ async def update_webhook(
             event_types=input.event_types,
             description=input.description,
             url=input.url,
+            query=input.query,
         )
     )
     _wake(info)
