@@ -8,7 +8,8 @@ so every subscriber receives every event) and sends one `createTask` every 100 m
 
 Measured: latency from the event's `occurredAt` (stamped in the transaction, just before
 commit; same machine, same clock) to its receipt by each subscriber, p50/p99 over all
-receipts; subscribers ended as too slow; the server's resident memory per idle subscriber.
+receipts; subscribers ended as too slow; the server's resident memory per idle subscriber; the
+server's CPU time per event (mutation and fan-out; steadier than latency on a busy machine).
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ from config import load_settings  # noqa: E402
 
 SUBSCRIPTION = "subscription { taskEvents { id occurredAt task { title } } }"
 CREATE = "mutation($t: String!) { createTask(input: {title: $t}) { errors { code } } }"
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_kib(pid: int) -> int:
@@ -103,7 +110,12 @@ async def run(n: int, mutations: int, url: str, token: str, pid: int) -> dict[st
     subscribers = [Subscriber() for _ in range(n)]
     for i in range(0, n, 200):  # connect in waves: the server accepts a few hundred at a time
         await asyncio.gather(*(s.open(ws_url, token) for s in subscribers[i : i + 200]))
-    await asyncio.sleep(1)  # let the server settle before reading its memory
+    cpu_before = cpu_seconds(pid)
+    for _ in range(120):  # let the server finish subscribing everyone before measuring it
+        await asyncio.sleep(0.5)
+        cpu_before, busy = cpu_seconds(pid), cpu_seconds(pid) - cpu_before
+        if busy < 0.05:
+            break
     per_subscriber = (rss_kib(pid) - before) / n
     async with httpx.AsyncClient(
         base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60
@@ -120,6 +132,7 @@ async def run(n: int, mutations: int, url: str, token: str, pid: int) -> dict[st
         if all(s.errors for s in subscribers):
             break
         await asyncio.sleep(0.2)  # a benchmark may poll its own counters
+    cpu = cpu_seconds(pid) - cpu_before
     latencies = sorted(x for s in subscribers for x in s.latencies)
     for s in subscribers:
         assert s.ws is not None and s.task is not None
@@ -133,6 +146,7 @@ async def run(n: int, mutations: int, url: str, token: str, pid: int) -> dict[st
         "p50_ms": round(q[49] * 1000, 1),
         "p99_ms": round(q[98] * 1000, 1),
         "kib_per_idle_subscriber": round(per_subscriber, 1),
+        "server_cpu_ms_per_event": round(cpu * 1000 / mutations, 1),
     }
 
 

@@ -9,6 +9,11 @@ and a cheap filter on the event row. The hub is fed by the broker:
 
 A slow subscriber never makes memory grow: when its queue is full its buffered events are
 dropped and it ends with `SubscriberTooSlow`; the client resumes with `after:` from the log.
+
+Work shared by all subscriptions of the process: for each live event the hub makes one
+`EventContext` (rows read once for every subscriber, see schema/live_presenters.py), and it
+calls its watchers (`Hub.watch`) with every new event before fan-out, so caches that an event
+makes stale (the policies of live connections) are dropped before any subscriber sees it.
 """
 
 from __future__ import annotations
@@ -16,14 +21,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
-from typing import Protocol
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import Any, Protocol, TypeVar
 
 from events import bus
 from models.events import Event
 
 QUEUE_SIZE = 1000
 _SEEN_WINDOW = 10_000  # ids remembered by the hub to drop a repeated delivery (catch-up after a reconnect)
+_CONTEXT_WINDOW = 512  # live events whose shared context is kept; a subscriber further behind reads alone
+
+T = TypeVar("T")
 
 log = logging.getLogger("peoplegraph.broker")
 
@@ -60,10 +68,14 @@ class Listener:
 
     async def get(self, within: float | None = None) -> Event | None:
         """The next event; None when `within` seconds pass without one."""
-        try:
-            item = await asyncio.wait_for(self._queue.get(), within)
-        except TimeoutError:
-            return None
+        if self._queue.empty():
+            try:
+                async with asyncio.timeout(within):  # no extra task per wait, unlike wait_for
+                    item = await self._queue.get()
+            except TimeoutError:
+                return None
+        else:  # no timer needed for what is already waiting
+            item = self._queue.get_nowait()
         if item is _OVERFLOW:
             raise SubscriberTooSlow(
                 f"More than {self._queue.maxsize} events were waiting for this subscriber."
@@ -76,6 +88,25 @@ class Listener:
         return self._queue.qsize()
 
 
+class EventContext:
+    """What the subscriptions of this process share about one event: values made once, on first use.
+
+    Only principal-independent things belong here (rows as read from the database, answers
+    keyed by principal); what a subscriber may see is still decided per subscriber.
+    """
+
+    def __init__(self, event: Event) -> None:
+        self.event = event
+        self._values: dict[Hashable, Any] = {}
+
+    def shared(self, key: Hashable, make: Callable[[], T]) -> T:
+        """The value under `key`, made by `make()` by the first subscriber that asks."""
+        if key not in self._values:
+            self._values[key] = make()
+        value: T = self._values[key]
+        return value
+
+
 class Hub:
     """The subscriptions of this process and the events handed to them."""
 
@@ -83,7 +114,18 @@ class Hub:
         self.queue_size = queue_size
         self._listeners: set[Listener] = set()
         self._seen: OrderedDict[int, None] = OrderedDict()
+        self._contexts: OrderedDict[int, EventContext] = OrderedDict()
+        self._watchers: list[Callable[[Event], None]] = []
         self.max_seen_id = 0
+
+    def watch(self, watcher: Callable[[Event], None]) -> None:
+        """Call `watcher` with every new event, before any subscriber is offered it."""
+        self._watchers.append(watcher)
+
+    def context_for(self, event: Event) -> EventContext:
+        """The context shared by all subscribers of a live event; a private one for a replayed row."""
+        shared = self._contexts.get(event.id)
+        return shared if shared is not None and shared.event is event else EventContext(event)
 
     def open(self, wants: Callable[[Event], bool]) -> Listener:
         listener = Listener(wants, self.queue_size)
@@ -107,6 +149,14 @@ class Hub:
             if len(self._seen) > _SEEN_WINDOW:
                 self._seen.popitem(last=False)
             self.max_seen_id = max(self.max_seen_id, event.id)
+            self._contexts[event.id] = EventContext(event)
+            if len(self._contexts) > _CONTEXT_WINDOW:
+                self._contexts.popitem(last=False)
+            for watcher in self._watchers:
+                try:
+                    watcher(event)
+                except Exception:  # a cache's bug must not stop the fan-out
+                    log.exception("hub watcher %r failed", watcher)
             for listener in list(self._listeners):
                 listener.offer(event)
 

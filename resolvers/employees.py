@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q, RawSQL, Subquery
 
 from models.employees import Employee
 from models.teams import Team, TeamMembership
@@ -44,7 +44,8 @@ def employee_filter(
         q &= Q(id__in=Subquery(TeamMembership.filter(team_id=team_id).values("employee_id")))
     if skill:
         # Skills are a JSON list of strings; a quoted substring match works on both backends.
-        q &= Q(skills__icontains=f'"{skill}"')
+        listed = Employee.annotate(skills_text=RawSQL("CAST(skills AS TEXT)"))
+        q &= Q(id__in=Subquery(listed.filter(skills_text__icontains=f'"{skill}"').values("id")))
     return q
 
 

@@ -18,23 +18,106 @@ committed after the client received 11 and before the client disconnected; the w
 duration of one concurrent transaction. SQLite serializes writers, so there ids are commit order.
 
 Which of these events a subscriber may see, and what it is shown, is decided per event by the
-caller (schema/subscriptions.py) with a fresh policy.
+caller (schema/subscriptions.py) with the connection's policy from a `PolicyCache`: one policy per
+principal in the process, reloaded after `POLICY_TTL` seconds and dropped at once when the hub
+delivers an event that can change visibility (resolvers/subscriptions.py `changes_visibility`).
+Across processes (Redis) such an event may reach a hub a moment after a later event from another
+process; the time bound caps that window.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import time
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
+from auth.policy import Policy
 from auth.principal import Principal
 from auth.tokens import is_revoked
 from events.broker import Hub
 from models.events import Event
+from resolvers.subscriptions import changes_visibility
 
 REPLAY_PAGE = 200
 MAX_REPLAY = 10_000
 REVOCATION_CHECK_SECONDS = 30.0
+REVOCATION_SHARED_SECONDS = 2.0  # a revocation answer reused by the other connections of a token
+POLICY_TTL = 30.0
+_MAX_POLICIES = 10_000
+
+PolicyKey = tuple[int | None, frozenset[str], str | None]
+
+
+class PolicyCache:
+    """The policies of this process's live connections, one per principal (employee, scopes, client).
+
+    Concurrent requests for one principal share one load. `invalidate()` forgets them all; the
+    hub calls it (through `observe`) before it offers an event that can change visibility.
+    """
+
+    def __init__(self, ttl: float = POLICY_TTL, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self.clock = clock
+        self.loads = 0  # how many policies were read from the database (for tests and benchmarks)
+        self._entries: dict[PolicyKey, tuple[float, asyncio.Task[Policy]]] = {}
+
+    def invalidate(self) -> None:
+        self._entries.clear()
+
+    def observe(self, event: Event) -> None:
+        if changes_visibility(event):
+            self.invalidate()
+
+    async def get(self, principal: Principal | None) -> Policy:
+        if principal is None:
+            return await Policy.load(None)
+        key = (principal.employee_id, principal.scopes, principal.client_id)
+        now = self.clock()
+        entry = self._entries.get(key)
+        if entry is None or now - entry[0] > self.ttl or _failed(entry[1]):
+            if len(self._entries) >= _MAX_POLICIES:
+                self._entries.clear()
+            self.loads += 1
+            entry = self._entries[key] = (now, asyncio.ensure_future(Policy.load(principal)))
+        policy = await asyncio.shield(entry[1])  # one subscriber going away must not cancel the others' load
+        # Same relationships, this connection's own principal (its token id and expiry).
+        return policy if policy.principal is principal else dataclasses.replace(policy, principal=principal)
+
+
+def _failed(task: asyncio.Task[object]) -> bool:
+    """Done without a result, or started on another event loop: not to be awaited again."""
+    if task.get_loop() is not asyncio.get_running_loop():
+        return True
+    return task.done() and (task.cancelled() or task.exception() is not None)
+
+
+_policy_caches: weakref.WeakKeyDictionary[Hub, PolicyCache] = weakref.WeakKeyDictionary()
+
+
+def policy_cache(hub: Hub) -> PolicyCache:
+    """The policy cache of the subscriptions on `hub`, watching the hub's events."""
+    cache = _policy_caches.get(hub)
+    if cache is None:
+        cache = _policy_caches[hub] = PolicyCache()
+        hub.watch(cache.observe)
+    return cache
+
+
+_revocations: dict[str, tuple[float, asyncio.Task[bool]]] = {}
+
+
+async def shared_is_revoked(token_id: str) -> bool:
+    """`is_revoked`, with one query for all connections of a token checking within a moment."""
+    now = time.monotonic()
+    entry = _revocations.get(token_id)
+    if entry is None or now - entry[0] > REVOCATION_SHARED_SECONDS or _failed(entry[1]):
+        for jti in [j for j, (at, _) in _revocations.items() if now - at > REVOCATION_SHARED_SECONDS]:
+            del _revocations[jti]
+        entry = _revocations[token_id] = (now, asyncio.ensure_future(is_revoked(token_id)))
+    return await asyncio.shield(entry[1])
 
 
 class ResumeTooOld(Exception):
@@ -56,7 +139,7 @@ class TokenGuard:
     principal: Principal | None
     interval: float = REVOCATION_CHECK_SECONDS
     now: Callable[[], float] = time.time
-    revoked: Callable[[str], Awaitable[bool]] = is_revoked
+    revoked: Callable[[str], Awaitable[bool]] = shared_is_revoked
     _checked_at: float = field(default_factory=time.monotonic)
 
     def seconds_until_check(self) -> float:

@@ -1,11 +1,16 @@
 """Per-request dataloaders: the number of statements a query runs follows its shape.
 
 Every loader is made fresh for each request (or each subscription event), so nothing is cached
-across principals. Three kinds:
+across principals (but see the last paragraph). Three kinds:
 
 - `ByIdLoader`: rows of one model by primary key (`employee.manager`, `task.assignee`, ...).
 - `PageLoader`: one page of a nested connection for many parents in one windowed statement.
 - `CountLoader`: the `totalCount` of a nested connection for many parents in one GROUP BY.
+
+One exception to "fresh per request": a live event's context may pass `shared`, which hands out
+by-id loaders that the subscriptions of one process share for that one event. It is for models
+whose rows every reader of the type may see whole (directory data); the page and count loaders,
+which filter by the viewer's policy, are never shared.
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ if TYPE_CHECKING:
     from auth.policy import Policy
 
 MAX_BATCH = 500
+
+# For a model, a by-id loader shared beyond this request, or None to use the request's own.
+SharedById = Callable[[type[Model]], "DataLoader[int, Any] | None"]
 
 
 @dataclass(frozen=True)
@@ -69,25 +77,32 @@ def freeze(kwargs: dict[str, object]) -> tuple[tuple[str, Hashable], ...]:
 
 
 class Loaders:
-    def __init__(self, policy: Callable[[], Awaitable[Policy]] | None = None) -> None:
+    def __init__(
+        self, policy: Callable[[], Awaitable[Policy]] | None = None, shared: SharedById | None = None
+    ) -> None:
         self._policy = policy
+        self._shared = shared
         self._by_id: dict[type[Model], DataLoader[int, Any]] = {}
-        self.page: DataLoader[tuple[int, ChildList], Page[Any]] = DataLoader(
-            self._load_pages, max_batch_size=MAX_BATCH
-        )
-        self.count: DataLoader[tuple[int, ChildList], int] = DataLoader(
-            self._load_counts, max_batch_size=MAX_BATCH
-        )
+        self._page: DataLoader[tuple[int, ChildList], Page[Any]] | None = None
+        self._count: DataLoader[tuple[int, ChildList], int] | None = None
+
+    @property
+    def page(self) -> DataLoader[tuple[int, ChildList], Page[Any]]:
+        if self._page is None:  # made on first use: a live event's context often needs none
+            self._page = DataLoader(self._load_pages, max_batch_size=MAX_BATCH)
+        return self._page
+
+    @property
+    def count(self) -> DataLoader[tuple[int, ChildList], int]:
+        if self._count is None:
+            self._count = DataLoader(self._load_counts, max_batch_size=MAX_BATCH)
+        return self._count
 
     def by_id(self, model: type[Model]) -> DataLoader[int, Any]:
         loader = self._by_id.get(model)
         if loader is None:
-
-            async def load(ids: list[int]) -> list[Any]:
-                rows = {row.pk: row for row in await model.filter(id__in=ids)}
-                return [rows.get(i) for i in ids]
-
-            loader = self._by_id[model] = DataLoader(load, max_batch_size=MAX_BATCH)
+            shared = self._shared(model) if self._shared is not None else None
+            loader = self._by_id[model] = shared if shared is not None else _by_id_loader(model)
         return loader
 
     async def _base_query(self, spec: ChildList) -> Any:
@@ -124,6 +139,14 @@ class Loaders:
             for parent_id, n in (await count_partitions(qs, spec.partition, parent_ids)).items():
                 results[(parent_id, spec)] = n
         return [results[key] for key in keys]
+
+
+def _by_id_loader(model: type[Model]) -> DataLoader[int, Any]:
+    async def load(ids: list[int]) -> list[Any]:
+        rows = {row.pk: row for row in await model.filter(id__in=ids)}
+        return [rows.get(i) for i in ids]
+
+    return DataLoader(load, max_batch_size=MAX_BATCH)
 
 
 async def _attach_targets(rows: list[Any], key: str, model: type[Model]) -> None:

@@ -63,6 +63,25 @@ def _data(event: Event) -> dict[str, Any]:
     return event.data if isinstance(event.data, dict) else {}
 
 
+# --- what can change visibility -----------------------------------------------------------
+# A policy (auth/policy.py) is read from the viewer's row (role), team memberships (and their
+# roles) and the manager chain. These events can change one of those; live connections drop
+# their cached policies when one is delivered (resolvers/event_stream.py PolicyCache).
+_VISIBILITY_TYPES = frozenset(
+    {"employee.created", "team.updated", "team.member_added", "team.member_removed"}
+)
+_VISIBILITY_FIELDS = frozenset({"managerId", "role", "status"})
+
+
+def changes_visibility(event: Event) -> bool:
+    if event.type in _VISIBILITY_TYPES:
+        return True
+    if event.type != "employee.updated":
+        return False
+    changed = _data(event).get("changed")
+    return not isinstance(changed, list) or bool(_VISIBILITY_FIELDS.intersection(changed))
+
+
 # --- tasks ---------------------------------------------------------------------------------
 def task_may_match(event: Event, team_id: int | None, assignee_id: int | None) -> bool:
     data = _data(event)

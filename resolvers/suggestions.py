@@ -1,15 +1,15 @@
 """Mentor suggestions: colleagues whose skills overlap most with the skills someone wants to grow.
 
-The database narrows the candidates (any asked skill appears in their skills); the exact,
-case-insensitive overlap is counted here, since skills are a JSON list and neither backend
-can rank by overlap portably.
+The database narrows the candidates (an asked skill appears somewhere in the JSON text of their
+skills); the exact, case-insensitive overlap is counted here, since skills are a JSON list and
+the two backends share no JSON functions to rank by overlap.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, RawSQL
 
 from auth.policy import Policy
 from models.employees import Employee, EmployeeStatus
@@ -38,8 +38,11 @@ async def mentor_suggestions(policy: Policy, skills: list[str], first: int) -> l
     if not wanted or first <= 0:
         return []
     excluded = {policy.viewer_id, *policy.reports} - {None}
-    any_skill = Q(*(Q(skills__icontains=skill) for skill in wanted), join_type=Q.OR)
-    candidates = Employee.filter(any_skill, status=EmployeeStatus.ACTIVE)
+    candidates = Employee.filter(status=EmployeeStatus.ACTIVE)
+    if all(skill.isascii() for skill in wanted):
+        # JSON text may escape other characters (\u00e9), so only ASCII skills narrow in SQL.
+        any_skill = Q(*(Q(skills_text__icontains=skill) for skill in wanted), join_type=Q.OR)
+        candidates = candidates.annotate(skills_text=RawSQL("CAST(skills AS TEXT)")).filter(any_skill)
     if excluded:
         candidates = candidates.exclude(id__in=list(excluded))
     ranked: list[Suggestion] = []

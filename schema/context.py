@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +11,7 @@ from strawberry.types import Info as StrawberryInfo
 from auth.policy import Policy
 from auth.principal import Principal
 from config import Settings
-from resolvers.loaders import Loaders
+from resolvers.loaders import Loaders, SharedById
 
 
 @dataclass
@@ -24,6 +25,8 @@ class Context:
     connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(init=False)
     _policy: Policy | None = None
+    # Where `policy()` comes from; live subscriptions use a process-wide cache (resolvers/event_stream.py).
+    policy_source: Callable[[Principal | None], Awaitable[Policy]] = Policy.load
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.policy)
@@ -31,12 +34,16 @@ class Context:
     async def policy(self) -> Policy:
         """The request's policy, loaded on first use (a couple of small queries)."""
         if self._policy is None:
-            self._policy = await Policy.load(self.principal)
+            self._policy = await self.policy_source(self.principal)
         return self._policy
 
-    def renew(self) -> None:
-        """Forget cached rows and the policy: a WebSocket connection's context serves many events."""
-        self.loaders = Loaders(self.policy)
+    def renew(self, shared: SharedById | None = None) -> None:
+        """Forget cached rows and the policy: a WebSocket connection's context serves many events.
+
+        `shared` gives by-id loaders of principal-independent models that several contexts share
+        for one event (see resolvers/loaders.py).
+        """
+        self.loaders = Loaders(self.policy, shared)
         self._policy = None
 
     @property

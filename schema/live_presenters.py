@@ -3,19 +3,32 @@
 Called with a context whose caches were renewed for this event (schema/subscriptions.py). The
 subject is read through the same table and visibility rules as `node(id:)` (schema/nodes.py);
 which events concern the viewer is decided in resolvers/subscriptions.py.
+
+Reading is shared, deciding is not. For each live event the process reads the subject row(s)
+once (`preload`, through loaders kept in the hub's `EventContext`) and primes each subscriber's
+own loaders with them; directory rows (employees, teams, courses, sessions: anyone with the
+read scope sees them whole) are served to every subscriber's GraphQL fields by one loader per
+event (`sharing`). Each subscriber's policy (schema/context.py `policy()`) still judges each row.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import strawberry
+from tortoise.models import Model
 
+from events.broker import EventContext
+from models import employees as em
+from models import mentorships as mm
 from models import tasks as tkm
+from models import teams as tm
 from models import training as trm
 from models.events import Event as EventRow
 from resolvers import subscriptions as r
 from resolvers.ids import to_global_id
+from resolvers.loaders import Loaders, SharedById
 from schema.context import Context
 from schema.employees import Employee
 from schema.live_events import (
@@ -31,6 +44,46 @@ from schema.nodes import NODE_KINDS
 from schema.tasks import Task
 from schema.teams import Team
 from schema.training import Enrollment, TrainingSession
+
+# Rows any reader of their type sees whole: one loader per event serves every subscriber's fields.
+SHARED_MODELS: frozenset[type[Model]] = frozenset(
+    {em.Employee, tm.Team, trm.TrainingCourse, trm.TrainingSession}
+)
+# A subject's parent that its visibility check reads: (field, model).
+_PARENTS: dict[str, tuple[str, type[Model]]] = {
+    "MentorshipCheckIn": ("mentorship_id", mm.Mentorship),
+    "Enrollment": ("session_id", trm.TrainingSession),
+}
+
+
+def _rows(live: EventContext) -> Loaders:
+    """By-id loaders of this event, for every subscriber (no policy: they never filter)."""
+    return live.shared("rows", Loaders)
+
+
+def sharing(live: EventContext) -> SharedById:
+    """For `Context.renew`: this event's loader of a directory model, None for the others."""
+    rows = _rows(live)
+    return lambda model: rows.by_id(model) if model in SHARED_MODELS else None
+
+
+async def _prime(ctx: Context, live: EventContext, model: type[Model], pk: int) -> Any:
+    row = await _rows(live).by_id(model).load(pk)
+    if model not in SHARED_MODELS:
+        ctx.loaders.by_id(model).prime(pk, row)
+    return row
+
+
+async def preload(ctx: Context, live: EventContext) -> None:
+    """Read the event's subject (and the parent its visibility needs) once per event; prime `ctx`."""
+    event = live.event
+    kind = NODE_KINDS.get(event.subject_type)
+    if kind is None or event.subject_id is None:
+        return
+    subject = await _prime(ctx, live, kind.model, event.subject_id)
+    parent = _PARENTS.get(event.subject_type)
+    if subject is not None and parent is not None and getattr(subject, parent[0]) is not None:
+        await _prime(ctx, live, parent[1], getattr(subject, parent[0]))
 
 
 async def visible(ctx: Context, type_name: str, pk: int | None) -> Any:
@@ -102,7 +155,7 @@ def training_event(row: EventRow, session: Any, enrollment: Any) -> TrainingEven
     )
 
 
-async def viewer_event(ctx: Context, row: EventRow) -> Any:
+async def viewer_event(ctx: Context, row: EventRow, live: EventContext) -> Any:
     viewer_id = ctx.principal.employee_id if ctx.principal else None
     assert viewer_id is not None  # SignedInEmployee guarantees a user token
     if row.type in r.TASK_EVENT_TYPES:
@@ -125,7 +178,10 @@ async def viewer_event(ctx: Context, row: EventRow) -> Any:
         if enrollment is not None:
             involved = r.involved_in_enrollment(enrollment)
         else:
-            involved = await r.involved_in_session(session, viewer_id)
+            key = ("involved_in_session", session.id, viewer_id)  # the same for each connection of a viewer
+            involved = await live.shared(
+                key, lambda: asyncio.ensure_future(r.involved_in_session(session, viewer_id))
+            )
         return training_event(row, session, enrollment) if involved.includes(viewer_id) else None
     return await profile_event(ctx, row, viewer_id)
 

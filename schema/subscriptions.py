@@ -1,8 +1,13 @@
 """Root Subscription: live events over WebSocket (`graphql-transport-ws`), resumable with `after`.
 
-Each field follows the log (resolvers/event_stream.py) and, for every event, builds a fresh
-context cache and policy (a WebSocket's context lives as long as the connection), reads the
-subject as it is now and lets it through only if the policy lets this subscriber read it.
+Each field follows the log (resolvers/event_stream.py) and, for every event, renews the context's
+caches (a WebSocket's context lives as long as the connection), reads the subject as it is now and
+lets it through only if the policy lets this subscriber read it.
+
+What is the same for every subscriber is done once per event in the process: the subject rows are
+read once and directory rows shared (schema/live_presenters.py), and the policy comes from a cache
+with one entry per principal, dropped when an event changes visibility (resolvers/event_stream.py).
+So the statements per event follow the number of principals, not of subscriptions.
 """
 
 from __future__ import annotations
@@ -14,10 +19,17 @@ import strawberry
 from strawberry.permission import BasePermission
 
 from auth.scopes import Scope
-from events.broker import BrokerNotRunning, SubscriberTooSlow, current_broker
+from events.broker import BrokerNotRunning, EventContext, SubscriberTooSlow, current_broker
 from models.events import Event as EventRow
 from resolvers import subscriptions as r
-from resolvers.event_stream import ResumeTooOld, TokenGuard, TokenNoLongerValid, follow, parse_event_id
+from resolvers.event_stream import (
+    ResumeTooOld,
+    TokenGuard,
+    TokenNoLongerValid,
+    follow,
+    parse_event_id,
+    policy_cache,
+)
 from resolvers.problems import BadInput, Problem, Unauthenticated
 from schema import live_presenters as presenters
 from schema.common import pk_of
@@ -36,7 +48,7 @@ After = Annotated[
         description="Resume: first replay the events after this event `id` from the log, then go live."
     ),
 ]
-Present = Callable[[Context, EventRow], Awaitable[Any]]
+Present = Callable[[Context, EventRow, EventContext], Awaitable[Any]]
 
 
 class SignedInEmployee(BasePermission):
@@ -61,10 +73,13 @@ async def _stream(
         hub = current_broker().hub
     except BrokerNotRunning as exc:
         raise Problem(str(exc), code="SERVICE_UNAVAILABLE") from None
+    ctx.policy_source = policy_cache(hub).get
     try:
         async for row in follow(hub, types, wants, after=after_id, guard=TokenGuard(ctx.principal)):
-            ctx.renew()
-            item = await present(ctx, row)
+            live = hub.context_for(row)
+            ctx.renew(presenters.sharing(live))
+            await presenters.preload(ctx, live)
+            item = await present(ctx, row, live)
             if item is not None:
                 yield item
     except TokenNoLongerValid as exc:
@@ -94,11 +109,15 @@ async def task_events(
 ) -> AsyncGenerator[TaskEvent, None]:
     team_pk, assignee_pk = pk_of(team_id, "Team"), pk_of(assignee_id, "Employee")
 
-    async def present(ctx: Context, row: EventRow) -> Any:
+    async def present(ctx: Context, row: EventRow, live: EventContext) -> Any:
         return await presenters.task_event(ctx, row, team_pk, assignee_pk)
 
     async for item in _stream(
-        info, r.TASK_EVENT_TYPES, lambda e: r.task_may_match(e, team_pk, assignee_pk), after, present
+        info,
+        r.TASK_EVENT_TYPES,
+        lambda e: r.task_may_match(e, team_pk, assignee_pk),
+        after,
+        present,
     ):
         yield item
 
@@ -109,7 +128,11 @@ async def viewer_events(info: Info, after: After = None) -> AsyncGenerator[Event
     viewer_id = principal.employee_id
     types = r.viewer_event_types(principal.scopes)
     async for item in _stream(
-        info, types, lambda e: r.viewer_may_match(e, viewer_id), after, presenters.viewer_event
+        info,
+        types,
+        lambda e: r.viewer_may_match(e, viewer_id),
+        after,
+        presenters.viewer_event,
     ):
         yield item
 
@@ -122,22 +145,27 @@ async def training_session_events(
     session_pk = pk_of(session_id, "TrainingSession")
     assert session_pk is not None
 
-    async def present(ctx: Context, row: EventRow) -> Any:
+    async def present(ctx: Context, row: EventRow, live: EventContext) -> Any:
         session, enrollment = await presenters.training_parts(ctx, row)
         if session is None or session.id != session_pk:
             return None
         return presenters.training_event(row, session, enrollment)
 
     async for item in _stream(
-        info, r.TRAINING_EVENT_TYPES, lambda e: r.training_may_match(e, session_pk), after, present
+        info,
+        r.TRAINING_EVENT_TYPES,
+        lambda e: r.training_may_match(e, session_pk),
+        after,
+        present,
     ):
         yield item
 
 
 async def mentorship_events(info: Info, after: After = None) -> AsyncGenerator[MentorshipEvent, None]:
-    async for item in _stream(
-        info, r.MENTORSHIP_EVENT_TYPES, lambda e: True, after, presenters.mentorship_event
-    ):
+    async def present(ctx: Context, row: EventRow, live: EventContext) -> Any:
+        return await presenters.mentorship_event(ctx, row)
+
+    async for item in _stream(info, r.MENTORSHIP_EVENT_TYPES, lambda e: True, after, present):
         yield item
 
 

@@ -73,9 +73,9 @@ async def test_a_newer_certificate_outweighs_an_expiring_one_and_the_window_narr
     narrow = await client.data(COMPLIANCE, {"id": gid(ada.id), "days": 7})
 
     assert wide["node"]["trainingCompliance"]["compliant"] is True
-    assert [e["session"]["course"]["code"] for e in wide["node"]["trainingCompliance"]["expiringCertificates"]] == [
-        "AID"
-    ]
+    assert [
+        e["session"]["course"]["code"] for e in wide["node"]["trainingCompliance"]["expiringCertificates"]
+    ] == ["AID"]
     assert narrow["node"]["trainingCompliance"]["expiringCertificates"] == []
 
 
@@ -92,7 +92,9 @@ async def test_compliance_is_for_the_employee_their_managers_and_hr(graphql, tok
         for who in ("boss@example.com", "hr@example.com", "peer@example.com")
     }
     service = await graphql(await tokens(None)).data(COMPLIANCE, variables)
-    no_scope = await graphql(await tokens("ada@example.com", scopes="employees:read")).execute(COMPLIANCE, variables)
+    no_scope = await graphql(await tokens("ada@example.com", scopes="employees:read")).execute(
+        COMPLIANCE, variables
+    )
 
     assert seen["boss@example.com"]["compliant"] is False
     assert seen["hr@example.com"]["compliant"] is False
@@ -120,7 +122,10 @@ async def test_mentor_suggestions_rank_by_shared_skills_then_name(graphql, token
         {"employee": {"email": "a@example.com"}, "matchingSkills": ["PYTHON"], "score": 1},
         {"employee": {"email": "b@example.com"}, "matchingSkills": ["python"], "score": 1},
     ]
-    assert [s["employee"]["email"] for s in first_two["mentorSuggestions"]] == ["a@example.com", "b@example.com"]
+    assert [s["employee"]["email"] for s in first_two["mentorSuggestions"]] == [
+        "a@example.com",
+        "b@example.com",
+    ]
 
 
 async def test_mentor_suggestions_need_the_directory_scope_and_a_sane_size(graphql, tokens):
@@ -129,7 +134,9 @@ async def test_mentor_suggestions_need_the_directory_scope_and_a_sane_size(graph
     no_scope = await graphql(await tokens("me@example.com", scopes="mentorships:read")).execute(
         SUGGESTIONS, {"skills": ["Python"]}
     )
-    too_many = await graphql(await tokens("me@example.com")).execute(SUGGESTIONS, {"skills": ["Python"], "first": 500})
+    too_many = await graphql(await tokens("me@example.com")).execute(
+        SUGGESTIONS, {"skills": ["Python"], "first": 500}
+    )
 
     assert error_codes(no_scope) == ["FORBIDDEN"]
     assert no_scope["errors"][0]["extensions"]["requiredScope"] == "employees:read"

@@ -65,7 +65,13 @@ async def test_an_employee_asks_for_a_mentor(graphql, tokens):
 
     data = await client.data(
         REQUEST,
-        {"input": {"mentorId": gid("Employee", mentor.id), "goals": " Learn Python ", "focusSkills": ["Python", " "]}},
+        {
+            "input": {
+                "mentorId": gid("Employee", mentor.id),
+                "goals": " Learn Python ",
+                "focusSkills": ["Python", " "],
+            }
+        },
     )
 
     payload = data["requestMentorship"]
@@ -88,7 +94,9 @@ async def test_requests_to_oneself_unknown_or_departed_mentors_are_refused(graph
         for pk in (mentee.id, 9999, gone.id)
     ]
     malformed = await client.data(REQUEST, {"input": {"mentorId": "nope"}})
-    too_long = await client.data(REQUEST, {"input": {"mentorId": gid("Employee", mentor.id), "goals": "x" * 2001}})
+    too_long = await client.data(
+        REQUEST, {"input": {"mentorId": gid("Employee", mentor.id), "goals": "x" * 2001}}
+    )
 
     assert [codes(r["requestMentorship"]) for r in results] == [["INVALID"], ["NOT_FOUND"], ["INVALID"]]
     assert codes(malformed["requestMentorship"]) == ["INVALID_FORMAT"]
@@ -152,8 +160,12 @@ async def test_the_mentor_accepts_and_both_log_check_ins(graphql, tokens):
     mentor_client = graphql(await tokens("mentor@example.com"))
     mentee_client = graphql(await tokens("mentee@example.com"))
 
-    accepted = await mentor_client.data(RESPOND, {"input": {"id": gid("Mentorship", m.id), "decision": "ACCEPT"}})
-    first = await mentee_client.data(CHECK_IN, {"input": {"mentorshipId": gid("Mentorship", m.id), "notes": "Talked"}})
+    accepted = await mentor_client.data(
+        RESPOND, {"input": {"id": gid("Mentorship", m.id), "decision": "ACCEPT"}}
+    )
+    first = await mentee_client.data(
+        CHECK_IN, {"input": {"mentorshipId": gid("Mentorship", m.id), "notes": "Talked"}}
+    )
     second = await mentor_client.data(CHECK_IN, {"input": {"mentorshipId": gid("Mentorship", m.id)}})
 
     assert accepted["respondToMentorship"]["mentorship"]["status"] == "ACTIVE"
@@ -243,9 +255,12 @@ async def test_check_ins_in_the_future_or_too_long_are_refused_and_nothing_is_wr
     before_start = (datetime.now(UTC) - timedelta(days=10)).isoformat()
 
     future = await client.data(
-        CHECK_IN, {"input": {"mentorshipId": gid("Mentorship", m.id), "happenedAt": tomorrow, "notes": "x" * 5001}}
+        CHECK_IN,
+        {"input": {"mentorshipId": gid("Mentorship", m.id), "happenedAt": tomorrow, "notes": "x" * 5001}},
     )
-    early = await client.data(CHECK_IN, {"input": {"mentorshipId": gid("Mentorship", m.id), "happenedAt": before_start}})
+    early = await client.data(
+        CHECK_IN, {"input": {"mentorshipId": gid("Mentorship", m.id), "happenedAt": before_start}}
+    )
 
     fields = {(tuple(e["field"]), e["code"]) for e in future["logMentorshipCheckIn"]["errors"]}
     assert fields == {(("input", "happenedAt"), "INVALID"), (("input", "notes"), "TOO_LONG")}

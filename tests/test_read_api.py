@@ -191,3 +191,14 @@ async def test_persisted_queries_save_sending_the_query_text(http, tokens):
     known = await http.post("/graphql", json={"extensions": extensions}, headers=headers)
 
     assert known.json()["data"] == {"viewer": {"email": "ada@example.com"}}
+
+
+async def test_employees_filter_by_skill(graphql, tokens):
+    await make_org()
+    await f.employee(email="py@example.com", skills=["Python", "SQL"])
+    await f.employee(email="go@example.com", skills=["Go"])
+    client = graphql(await tokens("boss@example.com"))
+
+    data = await client.data('{ employees(filter: {skill: "python"}) { nodes { email } } }')
+
+    assert data["employees"]["nodes"] == [{"email": "py@example.com"}]

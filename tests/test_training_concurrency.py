@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import asyncio
 
+from auth.policy import Policy
+from auth.principal import Principal
+from auth.scopes import ALL_SCOPES
 from models.events import Event
 from models.training import Enrollment
 from resolvers.ids import to_global_id
+from resolvers.unit_of_work import Actor, mutate
+from resolvers.workflows.training_enrollment import enroll
 from tests import factories as f
 
 ENROLL = """
@@ -55,7 +60,9 @@ async def test_fifty_enrollers_fill_ten_seats_and_queue_in_order(graphql, tokens
     by_employee = {p.id: c for p, c in zip(people, clients, strict=True)}
     cancels = await asyncio.gather(
         *(
-            by_employee[e.employee_id].data(CANCEL, {"input": {"enrollmentId": to_global_id("Enrollment", e.id)}})
+            by_employee[e.employee_id].data(
+                CANCEL, {"input": {"enrollmentId": to_global_id("Enrollment", e.id)}}
+            )
             for e in seated
         )
     )
@@ -92,3 +99,19 @@ async def test_racing_cancellations_and_enrollments_never_overfill(graphql, toke
     # Whatever the interleaving, the seats belong to the earliest in line and nobody waits
     # while a seat is free.
     assert [e.status for e in line] == ["enrolled"] * 3 + ["waitlisted"] * 9
+
+
+async def test_fifty_direct_workflow_calls_overlap_in_the_database_and_still_fit(database_url):
+    # Without HTTP in between, the fifty transactions overlap for real (on PostgreSQL each on
+    # its own pooled connection): only the session lock keeps the count-then-insert honest.
+    session = await f.session(await f.course(), capacity=SEATS)
+    people = [await f.employee() for _ in range(PEOPLE)]
+    actors = [Actor(await Policy.load(Principal(frozenset(ALL_SCOPES), employee_id=p.id))) for p in people]
+
+    outcomes = await asyncio.gather(
+        *(mutate(a, lambda uow: enroll(uow, session_id=session.id, employee_id=None)) for a in actors)
+    )
+
+    assert all(o.errors == [] for o in outcomes)
+    line = await _in_line(session.id)
+    assert [e.status for e in line] == ["enrolled"] * SEATS + ["waitlisted"] * (PEOPLE - SEATS)

@@ -1,4 +1,4 @@
-"""Enrolling and cancelling: seats, the waitlist, managers for their reports, refusals."""
+"""The employee side of training: seats, the waitlist, managers for their reports, feedback."""
 
 from __future__ import annotations
 
@@ -22,6 +22,12 @@ mutation Enroll($input: EnrollInTrainingSessionInput!) {
 CANCEL = """
 mutation Cancel($input: CancelEnrollmentInput!) {
   cancelEnrollment(input: $input) { enrollment { status viewerCanCancel } errors { field code } }
+}
+"""
+
+FEEDBACK = """
+mutation Feedback($input: SubmitTrainingFeedbackInput!) {
+  submitTrainingFeedback(input: $input) { enrollment { feedbackRating feedbackComment } errors { field code } }
 }
 """
 
@@ -72,7 +78,11 @@ async def test_enrolling_twice_or_into_a_closed_session_is_refused(graphql, toke
     ]
     missing = await client.data(ENROLL, {"input": {"sessionId": gid("TrainingSession", 999)}})
 
-    assert [codes(r["enrollInTrainingSession"]) for r in results] == [["ALREADY_EXISTS"], ["CLOSED"], ["CLOSED"]]
+    assert [codes(r["enrollInTrainingSession"]) for r in results] == [
+        ["ALREADY_EXISTS"],
+        ["CLOSED"],
+        ["CLOSED"],
+    ]
     assert codes(missing["enrollInTrainingSession"]) == ["NOT_FOUND"]
     assert await Enrollment.all().count() == 1 and await Event.all().count() == 1
 
@@ -86,10 +96,22 @@ async def test_a_manager_enrolls_a_report_of_a_report_but_not_a_stranger(graphql
     client = graphql(await tokens("boss@example.com"))
 
     for_report = await client.data(
-        ENROLL, {"input": {"sessionId": gid("TrainingSession", session.id), "employeeId": gid("Employee", report.id)}}
+        ENROLL,
+        {
+            "input": {
+                "sessionId": gid("TrainingSession", session.id),
+                "employeeId": gid("Employee", report.id),
+            }
+        },
     )
     for_stranger = await client.data(
-        ENROLL, {"input": {"sessionId": gid("TrainingSession", session.id), "employeeId": gid("Employee", stranger.id)}}
+        ENROLL,
+        {
+            "input": {
+                "sessionId": gid("TrainingSession", session.id),
+                "employeeId": gid("Employee", stranger.id),
+            }
+        },
     )
 
     assert for_report["enrollInTrainingSession"]["enrollment"]["employee"] == {"email": "deep@example.com"}
@@ -103,7 +125,8 @@ async def test_a_service_token_names_the_employee(graphql, tokens):
 
     unnamed = await client.data(ENROLL, {"input": {"sessionId": gid("TrainingSession", session.id)}})
     named = await client.data(
-        ENROLL, {"input": {"sessionId": gid("TrainingSession", session.id), "employeeId": gid("Employee", ada.id)}}
+        ENROLL,
+        {"input": {"sessionId": gid("TrainingSession", session.id), "employeeId": gid("Employee", ada.id)}},
     )
 
     assert codes(unnamed["enrollInTrainingSession"]) == ["REQUIRED"]
@@ -127,8 +150,12 @@ async def test_cancelling_a_seat_promotes_the_first_in_line(graphql, tokens):
     session = await f.session(await f.course(), capacity=1)
     mine = await f.enrollment(session, ada)
     start = datetime.now(UTC)
-    second = await f.enrollment(session, await f.employee(), status="waitlisted", enrolled_at=start + timedelta(seconds=2))
-    first = await f.enrollment(session, await f.employee(), status="waitlisted", enrolled_at=start + timedelta(seconds=1))
+    second = await f.enrollment(
+        session, await f.employee(), status="waitlisted", enrolled_at=start + timedelta(seconds=2)
+    )
+    first = await f.enrollment(
+        session, await f.employee(), status="waitlisted", enrolled_at=start + timedelta(seconds=1)
+    )
     client = graphql(await tokens("ada@example.com"))
 
     data = await client.data(CANCEL, {"input": {"enrollmentId": gid("Enrollment", mine.id)}})
@@ -149,7 +176,9 @@ async def test_leaving_the_waitlist_promotes_nobody(graphql, tokens):
     waiting = await f.enrollment(session, ada, status="waitlisted")
     await f.enrollment(session, await f.employee(), status="waitlisted")
 
-    await graphql(await tokens("ada@example.com")).data(CANCEL, {"input": {"enrollmentId": gid("Enrollment", waiting.id)}})
+    await graphql(await tokens("ada@example.com")).data(
+        CANCEL, {"input": {"enrollmentId": gid("Enrollment", waiting.id)}}
+    )
 
     assert await Enrollment.filter(session_id=session.id, status="enrolled").count() == 1
     assert await Event.filter(type="training.promoted").count() == 0
@@ -176,7 +205,9 @@ async def test_only_the_employee_or_their_manager_cancels(graphql, tokens):
 async def test_a_cancelled_enrollment_comes_back_at_the_end_of_the_line(graphql, tokens):
     ada = await f.employee(email="ada@example.com")
     session = await f.session(await f.course(), capacity=1)
-    old = await f.enrollment(session, ada, status="cancelled", enrolled_at=datetime.now(UTC) - timedelta(days=1))
+    old = await f.enrollment(
+        session, ada, status="cancelled", enrolled_at=datetime.now(UTC) - timedelta(days=1)
+    )
     await f.enrollment(session, await f.employee())
 
     data = await graphql(await tokens("ada@example.com")).data(
@@ -186,3 +217,33 @@ async def test_a_cancelled_enrollment_comes_back_at_the_end_of_the_line(graphql,
     assert data["enrollInTrainingSession"]["enrollment"]["id"] == gid("Enrollment", old.id)
     assert data["enrollInTrainingSession"]["enrollment"]["status"] == "WAITLISTED"
     assert (await Enrollment.get(id=old.id)).enrolled_at > datetime.now(UTC) - timedelta(minutes=1)
+
+
+async def test_the_trained_employee_gives_feedback_once(graphql, tokens):
+    boss = await f.employee(email="boss@example.com")
+    ada = await f.employee(email="ada@example.com", manager=boss)
+    session = await f.session(await f.course())
+    done = await f.enrollment(session, ada, status="completed", completed_at=datetime.now(UTC))
+    pending = await f.enrollment(await f.session(await f.course()), ada)
+    client = graphql(await tokens("ada@example.com"))
+
+    bad_rating = await client.data(
+        FEEDBACK, {"input": {"enrollmentId": gid("Enrollment", done.id), "rating": 6}}
+    )
+    by_boss = await graphql(await tokens("boss@example.com")).data(
+        FEEDBACK, {"input": {"enrollmentId": gid("Enrollment", done.id), "rating": 1}}
+    )
+    too_early = await client.data(
+        FEEDBACK, {"input": {"enrollmentId": gid("Enrollment", pending.id), "rating": 4}}
+    )
+    given = await client.data(
+        FEEDBACK, {"input": {"enrollmentId": gid("Enrollment", done.id), "rating": 5, "comment": " Great "}}
+    )
+    twice = await client.data(FEEDBACK, {"input": {"enrollmentId": gid("Enrollment", done.id), "rating": 1}})
+
+    assert codes(bad_rating["submitTrainingFeedback"]) == ["INVALID"]
+    assert codes(by_boss["submitTrainingFeedback"]) == ["NOT_ALLOWED"]
+    assert codes(too_early["submitTrainingFeedback"]) == ["INVALID_TRANSITION"]
+    assert given["submitTrainingFeedback"]["enrollment"] == {"feedbackRating": 5, "feedbackComment": "Great"}
+    assert codes(twice["submitTrainingFeedback"]) == ["ALREADY_EXISTS"]
+    assert await Event.filter(type="training.feedback_submitted").count() == 1

@@ -1,4 +1,4 @@
-"""Training mutations for HR and instructors: the catalog, the schedule, outcomes; and feedback."""
+"""Training mutations for HR and instructors: the catalog, the schedule and outcomes."""
 
 from __future__ import annotations
 
@@ -49,12 +49,6 @@ mutation Outcome($input: RecordTrainingOutcomeInput!) {
 }
 """
 
-FEEDBACK = """
-mutation Feedback($input: SubmitTrainingFeedbackInput!) {
-  submitTrainingFeedback(input: $input) { enrollment { feedbackRating feedbackComment } errors { field code } }
-}
-"""
-
 
 def gid(type_name: str, pk: int) -> str:
     return to_global_id(type_name, pk)
@@ -73,7 +67,9 @@ async def test_hr_adds_a_course_and_the_code_must_be_unique(graphql, tokens):
     client = graphql(await tokens("hr@example.com"))
     course = {"code": "sec-101", "title": "Security", "mandatory": True, "certificationValidMonths": 12}
 
-    created = await client.data(CREATE_COURSE, {"input": {**course, "skills": ["Security"], "durationHours": 1.5}})
+    created = await client.data(
+        CREATE_COURSE, {"input": {**course, "skills": ["Security"], "durationHours": 1.5}}
+    )
     duplicate = await client.data(CREATE_COURSE, {"input": course})
 
     assert created["createTrainingCourse"]["errors"] == []
@@ -91,7 +87,11 @@ async def test_course_input_errors_are_reported_together(graphql, tokens):
     )
 
     errors = {(e["field"][-1], e["code"]) for e in data["createTrainingCourse"]["errors"]}
-    assert errors == {("code", "INVALID_FORMAT"), ("title", "REQUIRED"), ("certificationValidMonths", "INVALID")}
+    assert errors == {
+        ("code", "INVALID_FORMAT"),
+        ("title", "REQUIRED"),
+        ("certificationValidMonths", "INVALID"),
+    }
 
 
 async def test_employees_may_not_manage_the_catalog(graphql, tokens):
@@ -102,7 +102,14 @@ async def test_employees_may_not_manage_the_catalog(graphql, tokens):
     created = await client.data(CREATE_COURSE, {"input": {"code": "X-1", "title": "X"}})
     scheduled = await client.data(
         SCHEDULE,
-        {"input": {"courseId": gid("TrainingCourse", course.id), "startsAt": in_days(1), "endsAt": in_days(2), "capacity": 5}},
+        {
+            "input": {
+                "courseId": gid("TrainingCourse", course.id),
+                "startsAt": in_days(1),
+                "endsAt": in_days(2),
+                "capacity": 5,
+            }
+        },
     )
     no_scope = await graphql(await tokens("ada@example.com", scopes="training:read")).execute(
         CREATE_COURSE, {"input": {"code": "X-1", "title": "X"}}
@@ -120,10 +127,18 @@ async def test_hr_updates_a_course(graphql, tokens):
     await f.course(code="TAKEN-1")
     client = graphql(await tokens(None))
 
-    updated = await client.data(UPDATE_COURSE, {"input": {"id": gid("TrainingCourse", course.id), "mandatory": True}})
-    clash = await client.data(UPDATE_COURSE, {"input": {"id": gid("TrainingCourse", course.id), "code": "taken-1"}})
+    updated = await client.data(
+        UPDATE_COURSE, {"input": {"id": gid("TrainingCourse", course.id), "mandatory": True}}
+    )
+    clash = await client.data(
+        UPDATE_COURSE, {"input": {"id": gid("TrainingCourse", course.id), "code": "taken-1"}}
+    )
 
-    assert updated["updateTrainingCourse"]["course"] == {"code": "OLD-1", "title": course.title, "mandatory": True}
+    assert updated["updateTrainingCourse"]["course"] == {
+        "code": "OLD-1",
+        "title": course.title,
+        "mandatory": True,
+    }
     assert codes(clash["updateTrainingCourse"]) == ["DUPLICATE"]
 
 
@@ -170,7 +185,14 @@ async def test_a_session_must_be_in_the_future_end_after_it_starts_and_fit_a_roo
     )
     unknown_course = await client.data(
         SCHEDULE,
-        {"input": {"courseId": gid("TrainingCourse", 999), "startsAt": in_days(1), "endsAt": in_days(2), "capacity": 0}},
+        {
+            "input": {
+                "courseId": gid("TrainingCourse", 999),
+                "startsAt": in_days(1),
+                "endsAt": in_days(2),
+                "capacity": 0,
+            }
+        },
     )
 
     errors = {(e["field"][-1], e["code"]) for e in data["scheduleTrainingSession"]["errors"]}
@@ -180,7 +202,10 @@ async def test_a_session_must_be_in_the_future_end_after_it_starts_and_fit_a_roo
         ("capacity", "INVALID"),
         ("instructorId", "NOT_FOUND"),
     }
-    assert {e["field"][-1] for e in unknown_course["scheduleTrainingSession"]["errors"]} == {"courseId", "capacity"}
+    assert {e["field"][-1] for e in unknown_course["scheduleTrainingSession"]["errors"]} == {
+        "courseId",
+        "capacity",
+    }
     assert await TrainingSession.all().count() == 0 and await Event.all().count() == 0
 
 
@@ -215,9 +240,12 @@ async def test_the_instructor_records_a_completion_with_a_certificate(graphql, t
     client = graphql(await tokens("teacher@example.com"))
 
     data = await client.data(
-        OUTCOME, {"input": {"enrollmentId": gid("Enrollment", enrollment.id), "outcome": "COMPLETED", "score": 91}}
+        OUTCOME,
+        {"input": {"enrollmentId": gid("Enrollment", enrollment.id), "outcome": "COMPLETED", "score": 91}},
     )
-    again = await client.data(OUTCOME, {"input": {"enrollmentId": gid("Enrollment", enrollment.id), "outcome": "NO_SHOW"}})
+    again = await client.data(
+        OUTCOME, {"input": {"enrollmentId": gid("Enrollment", enrollment.id), "outcome": "NO_SHOW"}}
+    )
 
     result = data["recordTrainingOutcome"]["enrollment"]
     completed = datetime.fromisoformat(result["completedAt"])
@@ -235,8 +263,12 @@ async def test_outcomes_are_for_the_instructor_or_hr_and_a_no_show_has_no_score(
     enrollment = await f.enrollment(session, ada)
     eid = gid("Enrollment", enrollment.id)
 
-    by_self = await graphql(await tokens("ada@example.com")).data(OUTCOME, {"input": {"enrollmentId": eid, "outcome": "COMPLETED"}})
-    by_other = await graphql(await tokens("other@example.com")).data(OUTCOME, {"input": {"enrollmentId": eid, "outcome": "COMPLETED"}})
+    by_self = await graphql(await tokens("ada@example.com")).data(
+        OUTCOME, {"input": {"enrollmentId": eid, "outcome": "COMPLETED"}}
+    )
+    by_other = await graphql(await tokens("other@example.com")).data(
+        OUTCOME, {"input": {"enrollmentId": eid, "outcome": "COMPLETED"}}
+    )
     service = graphql(await tokens(None))
     scored = await service.data(OUTCOME, {"input": {"enrollmentId": eid, "outcome": "NO_SHOW", "score": 10}})
     no_show = await service.data(OUTCOME, {"input": {"enrollmentId": eid, "outcome": "NO_SHOW"}})
@@ -247,29 +279,3 @@ async def test_outcomes_are_for_the_instructor_or_hr_and_a_no_show_has_no_score(
     assert no_show["recordTrainingOutcome"]["enrollment"]["status"] == "NO_SHOW"
     assert no_show["recordTrainingOutcome"]["enrollment"]["certificateExpiresAt"] is None
     assert await Event.filter(type="training.completed").count() == 1
-
-
-async def test_the_trained_employee_gives_feedback_once(graphql, tokens):
-    boss = await f.employee(email="boss@example.com")
-    ada = await f.employee(email="ada@example.com", manager=boss)
-    session = await f.session(await f.course())
-    done = await f.enrollment(session, ada, status="completed", completed_at=datetime.now(UTC))
-    pending = await f.enrollment(await f.session(await f.course()), ada)
-    client = graphql(await tokens("ada@example.com"))
-
-    bad_rating = await client.data(FEEDBACK, {"input": {"enrollmentId": gid("Enrollment", done.id), "rating": 6}})
-    by_boss = await graphql(await tokens("boss@example.com")).data(
-        FEEDBACK, {"input": {"enrollmentId": gid("Enrollment", done.id), "rating": 1}}
-    )
-    too_early = await client.data(FEEDBACK, {"input": {"enrollmentId": gid("Enrollment", pending.id), "rating": 4}})
-    given = await client.data(
-        FEEDBACK, {"input": {"enrollmentId": gid("Enrollment", done.id), "rating": 5, "comment": " Great "}}
-    )
-    twice = await client.data(FEEDBACK, {"input": {"enrollmentId": gid("Enrollment", done.id), "rating": 1}})
-
-    assert codes(bad_rating["submitTrainingFeedback"]) == ["INVALID"]
-    assert codes(by_boss["submitTrainingFeedback"]) == ["NOT_ALLOWED"]
-    assert codes(too_early["submitTrainingFeedback"]) == ["INVALID_TRANSITION"]
-    assert given["submitTrainingFeedback"]["enrollment"] == {"feedbackRating": 5, "feedbackComment": "Great"}
-    assert codes(twice["submitTrainingFeedback"]) == ["ALREADY_EXISTS"]
-    assert await Event.filter(type="training.feedback_submitted").count() == 1

@@ -72,7 +72,7 @@ async def request_mentorship(
     if mentor_id is None:
         checks.add(ErrorCode.REQUIRED, "mentorId is required.", "mentorId")
     else:
-        mentor = await Employee.get_or_none(id=mentor_id).using_db(uow.conn)
+        mentor = await Employee.filter(id=mentor_id).using_db(uow.conn).first()
         if mentor is None:
             checks.add(ErrorCode.NOT_FOUND, "No such employee.", "mentorId")
         elif mentor.id == mentee_id:

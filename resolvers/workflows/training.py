@@ -60,7 +60,7 @@ async def schedule_session(
     if not 1 <= capacity <= MAX_CAPACITY:
         checks.add(ErrorCode.INVALID, f"capacity must be between 1 and {MAX_CAPACITY}.", "capacity")
     if instructor_id is not None:
-        instructor = await Employee.get_or_none(id=instructor_id).using_db(uow.conn)
+        instructor = await Employee.filter(id=instructor_id).using_db(uow.conn).first()
         if instructor is None:
             checks.add(ErrorCode.NOT_FOUND, "No such employee.", "instructorId")
         elif instructor.status == EmployeeStatus.TERMINATED:
@@ -151,7 +151,7 @@ async def record_outcome(
     moment = now()
     changes: dict[str, object] = {"status": outcome, "score": score}
     if outcome == EnrollmentStatus.COMPLETED:
-        course = await TrainingCourse.get(id=session.course_id).using_db(uow.conn)
+        course = await TrainingCourse.filter(id=session.course_id).using_db(uow.conn).get()
         months = course.certification_valid_months
         changes["completed_at"] = moment
         changes["certificate_expires_at"] = add_months(moment, months) if months else None

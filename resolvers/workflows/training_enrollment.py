@@ -66,7 +66,7 @@ async def enroll(uow: UnitOfWork, *, session_id: int | None, employee_id: int | 
                 ErrorCode.REQUIRED, "A service token must name the employee.", "input", "employeeId"
             )
     session = await lock_session(uow, session_id)
-    employee = await Employee.get_or_none(id=employee_id).using_db(uow.conn)
+    employee = await Employee.filter(id=employee_id).using_db(uow.conn).first()
     if employee is None:
         raise user_error(ErrorCode.NOT_FOUND, "No such employee.", "input", "employeeId")
     if not policy.can_enroll(employee.id):
