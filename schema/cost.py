@@ -86,9 +86,8 @@ class _Estimator:
             return 0
         multiplier = 1
         if "first" in definition.args:
-            multiplier = _int_argument(node, ("first", "last"), self.variables)
-            if multiplier is None:
-                multiplier = DEFAULT_PAGE_SIZE
+            asked = _int_argument(node, ("first", "last"), self.variables)
+            multiplier = DEFAULT_PAGE_SIZE if asked is None else asked
         return multiplier * (1 + self.selection_cost(node.selection_set, named, seen))
 
 

@@ -18,10 +18,10 @@ from resolvers.pagination import SortKey
 from resolvers.problems import BadInput, Forbidden
 from schema.common import After, Before, First, Last, page_args
 from schema.context import Info
-from schema.enums import EmployeeRole, EmployeeStatus, OrderDirection, TeamRole
+from schema.enums import EmployeeRole, EmployeeStatus, OrderDirection
 from schema.filters import EnrollmentFilter, MentorshipFilter, TaskFilter, TaskOrder
 from schema.permissions import scoped_field
-from schema.relay import Connection, Node, PageInfo, build_edges, to_connection
+from schema.relay import Connection, Node, build_edges, to_connection
 
 
 @strawberry.enum(description="Fields employees can be ordered by.")
@@ -275,37 +275,8 @@ class Employee(Node):
         return TrainingCompliance(data=await training_compliance(self.pk, within_days))
 
 
-@strawberry.type(description="A team the employee belongs to, with the employee's role in it.")
-class EmployeeTeamEdge:
-    cursor: str = strawberry.field(description="Pass as `after` (or `before`) to page from this item.")
-    membership: strawberry.Private[object]
-
-    @strawberry.field(description="The employee's role in the team.")
-    def role(self) -> TeamRole:
-        return TeamRole(self.membership.role)  # type: ignore[attr-defined]
-
-    @strawberry.field(description="When the employee joined the team.")
-    def joined_at(self) -> datetime:
-        return self.membership.joined_at  # type: ignore[attr-defined,no-any-return]
-
-    @strawberry.field(description="The team.")
-    def node(self) -> Team:
-        return Team.from_row(self.membership.target)  # type: ignore[attr-defined]
-
-
-@strawberry.type(description="The teams an employee belongs to.")
-class EmployeeTeamConnection:
-    edges: list[EmployeeTeamEdge] = strawberry.field(description="The teams of this page with the role held.")
-    page_info: PageInfo = strawberry.field(description="Paging information for this page.")
-    count: strawberry.Private[object]
-
-    @strawberry.field(description="How many teams the employee belongs to.")
-    async def total_count(self) -> int:
-        return await self.count()  # type: ignore[operator,no-any-return]
-
-
 # Types that refer back to Employee; imported last so each module can name the other's types.
 from schema.mentorships import Mentorship, mentorships_of  # noqa: E402
 from schema.tasks import Task, tasks_of  # noqa: E402
-from schema.teams import Team  # noqa: E402
+from schema.teams import EmployeeTeamConnection, EmployeeTeamEdge  # noqa: E402
 from schema.training import Enrollment, TrainingCompliance, enrollments_of  # noqa: E402

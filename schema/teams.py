@@ -194,4 +194,33 @@ class TeamMemberConnection:
         return await self.count()  # type: ignore[operator,no-any-return]
 
 
+@strawberry.type(description="A team the employee belongs to, with the employee's role in it.")
+class EmployeeTeamEdge:
+    cursor: str = strawberry.field(description="Pass as `after` (or `before`) to page from this item.")
+    membership: strawberry.Private[object]
+
+    @strawberry.field(description="The employee's role in the team.")
+    def role(self) -> TeamRole:
+        return TeamRole(self.membership.role)  # type: ignore[attr-defined]
+
+    @strawberry.field(description="When the employee joined the team.")
+    def joined_at(self) -> datetime:
+        return self.membership.joined_at  # type: ignore[attr-defined,no-any-return]
+
+    @strawberry.field(description="The team.")
+    def node(self) -> Team:
+        return Team.from_row(self.membership.target)  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="The teams an employee belongs to.")
+class EmployeeTeamConnection:
+    edges: list[EmployeeTeamEdge] = strawberry.field(description="The teams of this page with the role held.")
+    page_info: PageInfo = strawberry.field(description="Paging information for this page.")
+    count: strawberry.Private[object]
+
+    @strawberry.field(description="How many teams the employee belongs to.")
+    async def total_count(self) -> int:
+        return await self.count()  # type: ignore[operator,no-any-return]
+
+
 from schema.tasks import Task, tasks_of  # noqa: E402

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
@@ -15,87 +14,25 @@ from resolvers import training as r
 from resolvers.compliance import Compliance
 from resolvers.ids import to_global_id
 from resolvers.listing import child_listing
-from resolvers.pagination import PageArgs, SortKey
+from resolvers.pagination import PageArgs
 from resolvers.workflows.training_enrollment import is_open_for_enrollment
-from schema.common import After, Before, First, Last, page_args, pk_of
+from schema.common import After, Before, First, Last, page_args
 from schema.context import Info
 from schema.employees import Employee
-from schema.enums import EnrollmentStatus, OrderDirection, TrainingSessionStatus
-from schema.filters import EnrollmentFilter, enrollment_filter_kwargs  # noqa: F401
+from schema.enums import EnrollmentStatus, TrainingSessionStatus
+from schema.filters import (  # noqa: F401  # noqa: F401 - re-exported for the root query
+    EnrollmentFilter,
+    TrainingCourseFilter,
+    TrainingCourseOrder,
+    TrainingSessionFilter,
+    TrainingSessionOrder,
+    course_sort,
+    enrollment_filter_kwargs,
+    session_filter_kwargs,
+    session_sort,
+)
 from schema.permissions import scoped_field
 from schema.relay import Connection, Node, to_connection
-
-
-@strawberry.enum(description="Fields courses can be ordered by.")
-class TrainingCourseOrderField(Enum):
-    TITLE = strawberry.enum_value("TITLE", description="Course title.")
-    CODE = strawberry.enum_value("CODE", description="Course code.")
-    CREATED_AT = strawberry.enum_value("CREATED_AT", description="When the course was created.")
-
-
-@strawberry.input(description="How to order courses; ties break on ID.")
-class TrainingCourseOrder:
-    field: TrainingCourseOrderField = strawberry.field(description="The field to order by.")
-    direction: OrderDirection = strawberry.field(default=OrderDirection.ASC, description="The direction.")
-
-
-@strawberry.input(description="Narrow a list of courses.")
-class TrainingCourseFilter:
-    search: str | None = strawberry.field(default=None, description="Part of the title, code or description.")
-    category: str | None = strawberry.field(default=None, description="Exactly this category (any case).")
-    mandatory: bool | None = strawberry.field(
-        default=None, description="Only mandatory (true) or optional courses."
-    )
-
-
-@strawberry.enum(description="Fields sessions can be ordered by.")
-class TrainingSessionOrderField(Enum):
-    STARTS_AT = strawberry.enum_value("STARTS_AT", description="Start time.")
-    CREATED_AT = strawberry.enum_value("CREATED_AT", description="When the session was scheduled.")
-
-
-@strawberry.input(description="How to order sessions; ties break on ID.")
-class TrainingSessionOrder:
-    field: TrainingSessionOrderField = strawberry.field(description="The field to order by.")
-    direction: OrderDirection = strawberry.field(default=OrderDirection.ASC, description="The direction.")
-
-
-@strawberry.input(description="Narrow a list of sessions; all given conditions must hold.")
-class TrainingSessionFilter:
-    course_id: strawberry.ID | None = strawberry.field(default=None, description="Sessions of this course.")
-    status: list[TrainingSessionStatus] | None = strawberry.field(
-        default=None, description="Any of these statuses."
-    )
-    starts_after: datetime | None = strawberry.field(default=None, description="Starting after this time.")
-    starts_before: datetime | None = strawberry.field(default=None, description="Starting before this time.")
-    instructor_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Taught by this employee."
-    )
-
-
-def course_sort(order: TrainingCourseOrder | None) -> SortKey:
-    if order is None:
-        return SortKey("title")
-    return SortKey(r.COURSE_ORDER_FIELDS[order.field.value], order.direction == OrderDirection.DESC)
-
-
-def session_sort(order: TrainingSessionOrder | None) -> SortKey:
-    if order is None:
-        return SortKey("starts_at")
-    return SortKey(r.SESSION_ORDER_FIELDS[order.field.value], order.direction == OrderDirection.DESC)
-
-
-def session_filter_kwargs(f: TrainingSessionFilter | None) -> dict[str, Any]:
-    if f is None:
-        return {}
-    kwargs = {
-        "course_id": pk_of(f.course_id, "TrainingCourse"),
-        "statuses": [s.value for s in f.status] if f.status else None,
-        "starts_after": f.starts_after,
-        "starts_before": f.starts_before,
-        "instructor_id": pk_of(f.instructor_id, "Employee"),
-    }
-    return {k: v for k, v in kwargs.items() if v is not None}
 
 
 @strawberry.type(description="A course employees can take; it runs as scheduled sessions.")

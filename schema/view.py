@@ -105,10 +105,14 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         The context lives as long as the connection; subscriptions renew its caches per event.
         """
         params = context.connection_params or {}
-        header = next((v for k, v in params.items() if k.lower() == "authorization" and isinstance(v, str)), None)
+        header = next(
+            (v for k, v in params.items() if k.lower() == "authorization" and isinstance(v, str)), None
+        )
         scheme, _, token = (header or "").strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise ConnectionRejectionError({"message": "Send `Authorization: Bearer <token>` in connection_init."})
+            raise ConnectionRejectionError(
+                {"message": "Send `Authorization: Bearer <token>` in connection_init."}
+            )
         try:
             context.principal = await authenticate_token(token)
         except InvalidToken as exc:
