@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Sequence
 
 from starlette.applications import Starlette
@@ -53,6 +54,9 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # A server allocates many short-lived objects per request and per event; collecting the
+        # young generation less often cut fan-out CPU by a tenth to a third (bench/README.md).
+        gc.set_threshold(20_000, 50, 1000)
         if manage_db:
             await db.init_db(settings.database_url)
         await auth_routes.startup(settings)

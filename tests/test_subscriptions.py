@@ -230,11 +230,13 @@ async def test_a_connection_is_closed_when_its_token_expires(app, settings, data
     from auth import routes
     from auth.clients import mint_token
 
-    short = replace(settings, access_token_ttl=1)
+    short = replace(settings, access_token_ttl=2)
     await routes.startup(short)
     await f.employee(email="ada@example.com")
-    token = (await mint_token(short, scopes="tasks:read", employee_email="ada@example.com"))["access_token"]
-    async with live_server(app) as url:
+    async with live_server(app) as url:  # mint once the server is up: a slow start-up must not eat the TTL
+        token = (await mint_token(short, scopes="tasks:read", employee_email="ada@example.com"))[
+            "access_token"
+        ]
         client = await WSClient.connect(url, token)
         await client.subscribe(TASK_EVENTS)
 

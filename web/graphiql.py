@@ -102,6 +102,7 @@ def render_graphiql_html(settings: Settings) -> str:
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>peoplegraph · GraphiQL</title>
+    <link rel="icon" href="data:,">
 {stylesheets}
     <link rel="stylesheet" href="{STATIC_PREFIX}/graphiql.css">
   </head>
