@@ -22,6 +22,11 @@
   // sessionStorage, not localStorage: tokens die with the tab and are not shared across tabs.
   const AUTH_KEY = "peoplegraph.graphiql.auth";
   const PKCE_KEY = "peoplegraph.graphiql.pkce";
+  // localStorage (all tabs, no secret in it): someone pressed "Sign out" here. The server's
+  // short sign-in session (a cookie on /oauth) outlives our tokens, so without `prompt=login`
+  // the next "Sign in" would silently sign the same employee back in: no way to switch
+  // accounts, and on a shared computer the next person would be someone else.
+  const SIGNED_OUT_KEY = "peoplegraph.graphiql.signed-out";
   // Refresh a little before expiry so a request never leaves with a token about to lapse.
   const REFRESH_MARGIN_MS = 30 * 1000;
 
@@ -117,6 +122,23 @@ query FirstEmployees {
     signOutButton.hidden = false;
   }
 
+  function signedOutHere() {
+    try {
+      return window.localStorage.getItem(SIGNED_OUT_KEY) === "1";
+    } catch (_error) {
+      return false;
+    }
+  }
+
+  function rememberSignedOut(value) {
+    try {
+      if (value) window.localStorage.setItem(SIGNED_OUT_KEY, "1");
+      else window.localStorage.removeItem(SIGNED_OUT_KEY);
+    } catch (_error) {
+      // storage unavailable: the next sign-in may reuse the server's session, nothing worse
+    }
+  }
+
   // ---- PKCE helpers --------------------------------------------------------------------
 
   function base64url(bytes) {
@@ -163,6 +185,7 @@ query FirstEmployees {
       code_challenge: await s256Challenge(verifier),
       code_challenge_method: "S256",
     });
+    if (signedOutHere()) params.set("prompt", "login");
     window.location.assign(`${issuer}/oauth/authorize?${params}`);
   }
 
@@ -207,7 +230,11 @@ query FirstEmployees {
     // Drop the one-time code from the address bar and history: a reload must not replay it.
     window.history.replaceState(null, "", window.location.pathname + window.location.hash);
     if (!pending || params.get("state") !== pending.state) {
-      setStatus("Sign-in failed: the response does not match a sign-in from this tab; try again", true);
+      // Not an answer to a sign-in started here: never exchange that code. The usual cause is
+      // the Back button after signing in, which replays /oauth/authorize; the server, still
+      // remembering the sign-in, sends a fresh code straight back. A signed-in tab stays so.
+      if (load(AUTH_KEY)) return;
+      setStatus("Sign-in was not started from this tab or already finished: press Sign in", true);
       return;
     }
     if (params.has("error")) {
@@ -224,6 +251,7 @@ query FirstEmployees {
         code_verifier: pending.verifier,
       });
       storeTokens(body, null);
+      rememberSignedOut(false);
     } catch (error) {
       setStatus(`Sign-in failed: ${error.message}`, true);
     }
@@ -267,6 +295,7 @@ query FirstEmployees {
   async function signOut() {
     const auth = load(AUTH_KEY);
     forget(AUTH_KEY);
+    rememberSignedOut(true);
     showSignedIn(null);
     setStatus("Signed out", false);
     if (!auth) return;
