@@ -3,6 +3,9 @@
 GET /oauth/authorize validates the request (client, exact redirect URI, scopes, PKCE), then shows
 the sign-in form, the consent page, or, for a signed-in employee and a first-party client,
 redirects straight back. POST carries the form (always with the CSRF token) to the same URL.
+
+`prompt=login` (as in OpenID Connect) shows the sign-in form even to a browser that is still
+signed in: GraphiQL sends it after "Sign out", so the next sign-in can be someone else.
 """
 
 from __future__ import annotations
@@ -76,7 +79,7 @@ class AuthorizePages:
         if form is not None:
             if not self.cookies.check_csrf(request.cookies.get(CSRF_COOKIE), str(form.get("csrf_token", ""))):
                 return page.message(
-                    403, "Please try again", "The form expired or was not sent from this page."
+                    403, "Please try again", "The form expired or was not sent from this page.", retry=True
                 )
             action = str(form.get("action", ""))
             if action == "login":
@@ -85,9 +88,18 @@ class AuthorizePages:
                 return page.login()
             if action in {"approve", "deny"}:
                 return await page.finish(owner if action == "approve" else None)
-        if owner is None:
+        if owner is None or _prompts_for_login(request):
             return page.login()
         return await page.decide(owner)
+
+
+def _prompts_for_login(request: Request) -> bool:
+    """GET with `prompt=login`: ask for the password whatever the sign-in session says.
+
+    Only the GET: the form then posts back to the same URL, prompt included, and that POST is
+    the sign-in the prompt asked for.
+    """
+    return request.method == "GET" and "login" in request.query_params.get("prompt", "").split()
 
 
 @dataclass
@@ -118,8 +130,11 @@ class _Page:
         page = render("login.html", status, error=error, email=email, **self._context())
         return self._with_csrf(page)
 
-    def message(self, status: int, title: str, message: str) -> Response:
-        return self._with_csrf(render("message.html", status, title=title, message=message))
+    def message(self, status: int, title: str, message: str, *, retry: bool = False) -> Response:
+        # retry: link back to this (valid) authorization request, which shows a fresh form.
+        retry_url = self._context()["action"] if retry else None
+        page = render("message.html", status, title=title, message=message, retry_url=retry_url)
+        return self._with_csrf(page)
 
     async def sign_in(self, email: str, password: str) -> Response:
         throttle = self.pages.throttle
@@ -146,7 +161,10 @@ class _Page:
     def _too_many(self, wait: float) -> Response:
         minutes = max(1, round(wait / 60))
         response = self.message(
-            429, "Too many attempts", f"Too many failed sign-ins. Try again in about {minutes} minute(s)."
+            429,
+            "Too many attempts",
+            f"Too many failed sign-ins. Try again in about {minutes} minute(s).",
+            retry=True,
         )
         response.headers["Retry-After"] = str(int(wait) + 1)
         return response

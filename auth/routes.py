@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Route
 
 from auth import tokens
 from auth.clients import ensure_graphiql_client
-from auth.csrf import CookieSigner
+from auth.csrf import SESSION_COOKIE, CookieSigner
 from auth.keys import ALGORITHM, session_secret
 from auth.pages import AuthorizePages
 from auth.scopes import ALL_SCOPES
@@ -91,7 +91,14 @@ def oauth_routes(settings: Settings) -> list[BaseRoute]:
 
     async def revoke(request: Request) -> Response:
         oauth_request = await _oauth_request(request)
-        return _json(await to_thread.run_sync(server().create_endpoint_response, "revocation", oauth_request))
+        response = _json(
+            await to_thread.run_sync(server().create_endpoint_response, "revocation", oauth_request)
+        )
+        if SESSION_COOKIE in request.cookies:
+            # A browser signing out (GraphiQL, a same-origin app) also ends its sign-in session,
+            # so the next "Sign in" asks for the password instead of silently coming back.
+            pages().cookies.clear_session_cookie(response)
+        return response
 
     async def introspect(request: Request) -> Response:
         oauth_request = await _oauth_request(request)

@@ -42,7 +42,9 @@ SCOPE_DESCRIPTIONS: dict[Scope, str] = {
 ALL_SCOPES: tuple[str, ...] = tuple(s.value for s in Scope)
 
 # Scopes only HR (or a service token) may be granted for an employee's token.
-HR_ONLY_SCOPES = frozenset({Scope.EMPLOYEES_SENSITIVE, Scope.EMPLOYEES_WRITE, Scope.AUDIT_READ})
+HR_ONLY_SCOPES = frozenset(
+    {Scope.EMPLOYEES_SENSITIVE, Scope.EMPLOYEES_WRITE, Scope.AUDIT_READ, Scope.WEBHOOKS_MANAGE}
+)
 
 # What a first-party employee app asks for by default.
 EMPLOYEE_SCOPES: tuple[str, ...] = (

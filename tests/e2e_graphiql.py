@@ -6,7 +6,8 @@ Drives headless Chromium through the DevTools protocol (only `websockets` and `h
 project venv, plus the system chromium): opens /graphql, checks what a newcomer sees before
 signing in (GraphiQL renders, the docs load the schema anonymously, no error), signs in with the
 authorization code + PKCE flow (a wrong password first, then the right one, at phone width too),
-runs `{ viewer { displayName email } }` and checks the result. Prints each step, saves a
+runs `{ viewer { displayName email } }` and checks the result, then Back, a token refresh, Sign out
+and signing in as someone else. Prints each step, saves a
 screenshot per step as <shots>/e2e-*.png, exits 1 on the first failure.
 
 The server must have the demo data (`peoplegraph seed --demo`) and its issuer must be the URL
@@ -23,7 +24,6 @@ import itertools
 import json
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +36,8 @@ import websockets
 
 EMAIL = "ada.lovelace@example.com"
 NAME = "Ada Lovelace"
+HR_EMAIL = "hr@example.com"
+AUTH_KEY = "peoplegraph.graphiql.auth"  # static/graphiql.js keeps the tokens there
 PASSWORD = "peoplegraph-demo"
 QUERY = "{ viewer { displayName email } }"
 DESKTOP = (1280, 900)
@@ -62,22 +64,25 @@ class Browser:
     def __init__(self, chromium: str) -> None:
         self.chromium = chromium
         self.profile = tempfile.mkdtemp(prefix="pg-e2e-chromium-")
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: asyncio.subprocess.Process | None = None
         self.ws: Any = None
         self.session: str | None = None
         self.ids = itertools.count(1)
         self.pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
         self.problems: list[str] = []  # console errors, exceptions, CSP violations, failed loads
         self.reader: asyncio.Task[None] | None = None
+        self.drain: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        self.process = subprocess.Popen(
-            [self.chromium, *CHROMIUM_FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+        self.process = await asyncio.create_subprocess_exec(
+            self.chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={self.profile}",
+            "about:blank",
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
         )
-        assert self.process.stderr is not None
-        url = await asyncio.wait_for(asyncio.to_thread(self._devtools_url), 30)
+        url = await asyncio.wait_for(self._devtools_url(), 30)
         self.ws = await websockets.connect(url, max_size=64 * 1024 * 1024)
         self.reader = asyncio.create_task(self._read())
         target = await self.send("Target.createTarget", {"url": "about:blank"}, browser=True)
@@ -88,13 +93,20 @@ class Browser:
         for domain in ("Page", "Runtime", "Log", "Network"):
             await self.send(f"{domain}.enable")
 
-    def _devtools_url(self) -> str:
+    async def _devtools_url(self) -> str:
         assert self.process is not None and self.process.stderr is not None
-        for raw in self.process.stderr:
+        async for raw in self.process.stderr:
             line = raw.decode(errors="replace")
             if match := re.search(r"DevTools listening on (ws://\S+)", line):
+                # Keep draining chromium's chatter so a full pipe never blocks it.
+                self.drain = asyncio.create_task(self._drain())
                 return match.group(1)
         raise StepFailed("chromium exited before opening the DevTools port")
+
+    async def _drain(self) -> None:
+        assert self.process is not None and self.process.stderr is not None
+        async for _line in self.process.stderr:
+            pass
 
     async def _read(self) -> None:
         async for raw in self.ws:
@@ -139,15 +151,15 @@ class Browser:
             raise StepFailed(f"{expression[:60]}…: {details.get('exception', {}).get('description')}")
         return result["result"].get("value")
 
-    async def wait_for(self, expression: str, what: str, timeout: float = 15) -> Any:
-        deadline = time.monotonic() + timeout
+    async def wait_for(self, expression: str, what: str, seconds: float = 15) -> Any:
+        deadline = time.monotonic() + seconds
         while True:
             with contextlib.suppress(StepFailed):  # e.g. the context is gone mid-navigation
                 value = await self.eval(expression)
                 if value:
                     return value
             if time.monotonic() > deadline:
-                raise StepFailed(f"timed out after {timeout:.0f}s waiting for {what}")
+                raise StepFailed(f"timed out after {seconds:.0f}s waiting for {what}")
             await asyncio.sleep(0.2)
 
     async def viewport(self, width: int, height: int, mobile: bool = False) -> None:
@@ -185,7 +197,7 @@ class Browser:
 
     async def screenshot(self, path: Path) -> None:
         shot = await self.send("Page.captureScreenshot", {"format": "png"})
-        path.write_bytes(base64.b64decode(shot["data"]))
+        await asyncio.to_thread(path.write_bytes, base64.b64decode(shot["data"]))
 
     async def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -196,9 +208,12 @@ class Browser:
             self.reader.cancel()
         if self.process is not None:
             try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
+                await asyncio.wait_for(self.process.wait(), 10)
+            except TimeoutError:
                 self.process.kill()
+                await self.process.wait()
+        if self.drain is not None:
+            self.drain.cancel()
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
@@ -233,7 +248,9 @@ async def run_query(browser: Browser, query: str) -> dict[str, Any]:
         "GraphiQL to see a single operation",
     )
     await browser.click(".graphiql-execute-button")
-    text = await browser.wait_for(f"(() => {{ const t = {RESPONSE}; return t.trim() ? t : null; }})()", "a result")
+    text = await browser.wait_for(
+        f"(() => {{ const t = {RESPONSE}; return t.trim() ? t : null; }})()", "a result"
+    )
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -384,6 +401,37 @@ async def scenario(browser: Browser, base: str, shots: Path, step: Callable[[str
     await snap("query-signed-in")
     no_problems("running a query signed in")
 
+    await step("Back to the sign-in request replays it: the tab stays signed in, no error")
+    # The first /oauth/authorize entry is the GET that showed the form (a plain Back lands on the
+    # failed sign-in's POST first, for which the browser asks to resubmit the form).
+    history = await browser.send("Page.getNavigationHistory")
+    entry = next(e for e in history["entries"] if "/oauth/authorize" in e["url"])
+    await browser.send("Page.navigateToHistoryEntry", {"entryId": entry["id"]})
+    await browser.wait_for(
+        "location.pathname === '/graphql' && location.search === '' && document.readyState === 'complete'"
+        f" && /Signed in|failed|not started/i.test({STATUS})",
+        "the page to come back to /graphql",
+    )
+    await browser.wait_for(GRAPHIQL_READY, "GraphiQL's query editor")
+    status = await browser.eval(STATUS)
+    if not status.startswith("Signed in"):
+        raise StepFailed(f"after Back the status bar says {status!r}")
+    no_problems("Back after signing in")
+
+    await step("an expired access token is refreshed before the next request")
+    before = await browser.eval(f"JSON.parse(sessionStorage.getItem({json.dumps(AUTH_KEY)}))")
+    await browser.eval(
+        f"(() => {{ const a = JSON.parse(sessionStorage.getItem({json.dumps(AUTH_KEY)}));"
+        f" a.expires_at = Date.now() - 1000; sessionStorage.setItem({json.dumps(AUTH_KEY)}, JSON.stringify(a)); }})()"
+    )
+    result = await run_query(browser, QUERY)
+    after = await browser.eval(f"JSON.parse(sessionStorage.getItem({json.dumps(AUTH_KEY)}))")
+    if ((result.get("data") or {}).get("viewer") or {}).get("email") != EMAIL:
+        raise StepFailed(f"the query after the refresh failed: {result}")
+    if after["access_token"] == before["access_token"] or after["expires_at"] <= time.time() * 1000:
+        raise StepFailed("the access token was not refreshed")
+    no_problems("refreshing the token")
+
     await step("docs explorer loads the schema signed in")
     await browser.goto(graphql)  # a fresh page load, so the schema is fetched with the token
     await browser.wait_for(GRAPHIQL_READY, "GraphiQL's query editor")
@@ -403,11 +451,29 @@ async def scenario(browser: Browser, base: str, shots: Path, step: Callable[[str
     await snap("signed-out")
     browser.problems.clear()
 
+    await step("Sign in after Sign out asks for the password again (prompt=login): switch to HR")
+    await browser.click("#pg-sign-in")
+    await browser.wait_for(
+        "location.pathname === '/oauth/authorize' && !!document.querySelector('input[name=password]')",
+        "the sign-in form (the server's sign-in session must not skip it after Sign out)",
+    )
+    await browser.type_into("#email", HR_EMAIL)
+    await browser.type_into("#password", PASSWORD)
+    await browser.click("button[type=submit]")
+    await browser.wait_for(f"/^Signed in/.test({STATUS})", "the status bar to say Signed in")
+    await browser.wait_for(GRAPHIQL_READY, "GraphiQL's query editor")
+    result = await run_query(browser, QUERY)
+    if ((result.get("data") or {}).get("viewer") or {}).get("email") != HR_EMAIL:
+        raise StepFailed(f"expected to be signed in as {HR_EMAIL}: {result}")
+    await snap("signed-in-as-hr")
+    no_problems("signing in as someone else")
+
 
 async def main_async(base: str, shots: Path, chromium: str) -> int:
     base = base.rstrip("/")
     try:
-        health = httpx.get(f"{base}/graphql", headers={"Accept": "text/html"}, timeout=5)
+        async with httpx.AsyncClient(timeout=5) as client:
+            health = await client.get(f"{base}/graphql", headers={"Accept": "text/html"})
     except httpx.HTTPError as exc:
         print(f"FAIL: no server at {base}: {exc}")
         return 1
@@ -440,7 +506,9 @@ async def main_async(base: str, shots: Path, chromium: str) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("base_url", nargs="?", default="http://127.0.0.1:8765")
     parser.add_argument("--shots", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")

@@ -6,15 +6,27 @@ import re
 from collections.abc import AsyncIterator
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Route
 
 import config
 from auth.scopes import ALL_SCOPES
+from tests.oauth_helpers import (  # noqa: F401  (oauth_app is a fixture)
+    AUTHORIZE_URL,
+    PASSWORD,
+    browser,
+    form_action,
+    make_employee,
+    new_verifier,
+    oauth_app_fixture,
+    submit_login,
+)
 from web import vendor
 from web.graphiql import GRAPHIQL_CLIENT_ID, graphiql_page, static_mount, wants_graphiql
 
@@ -69,6 +81,9 @@ async def test_page_references_only_local_static_assets(page_client):
     urls = _parse(response.text).urls
     # React, ReactDOM, GraphiQL, the explorer, our script and the stylesheets.
     assert len(urls) >= 8
+    # The empty inline icon keeps browsers from asking for /favicon.ico (a 404 on every visit).
+    assert 'rel="icon" href="data:,"' in response.text
+    urls.remove("data:,")
     for url in urls:
         assert not url.startswith(("http:", "https:", "//")), f"{url} is not served by us"
         assert url.startswith("/static/"), url
@@ -100,12 +115,16 @@ def test_our_script_loads_nothing_from_the_network_at_large():
     # the script makes goes to the issuer or to this page's origin.
     assert re.findall(r"(?:https?:|wss?:)?//(?!127\.0\.0\.1|localhost)[\w.-]+\.[a-z]{2,}", script) == []
     assert "code_challenge_method" in script and "S256" in script
+    # After "Sign out" the next sign-in must ask for the password (see the pages test below).
+    assert 'params.set("prompt", "login")' in script
 
 
 @needs_vendor
 async def test_every_referenced_asset_is_served_by_the_app(http, page_client):
     response = await page_client.get("/graphql", headers={"Accept": "text/html"})
     for url in _parse(response.text).urls:
+        if url.startswith("data:"):
+            continue  # inline, nothing to fetch
         asset = await http.get(url)  # through the real app: server.py mounts /static
         assert asset.status_code == 200, url
         expected = "text/css" if url.endswith(".css") else "javascript"
@@ -179,3 +198,49 @@ def test_vendor_explains_a_missing_node_modules(tmp_path):
     (node_modules / "react" / "umd" / "react.production.min.js").unlink()
     with pytest.raises(vendor.VendorError, match="react/umd/react.production.min.js"):
         vendor.install(node_modules, tmp_path / "vendor")
+
+
+def _graphiql_authorize_url(prompt: str | None = None) -> str:
+    params = {
+        "response_type": "code",
+        "client_id": GRAPHIQL_CLIENT_ID,
+        "redirect_uri": "http://testserver/graphql",
+        "scope": "employees:read",
+        "state": "s1",
+        "code_challenge": create_s256_code_challenge(new_verifier()),
+        "code_challenge_method": "S256",
+    }
+    if prompt:
+        params["prompt"] = prompt
+    return f"{AUTHORIZE_URL}?{urlencode(params)}"
+
+
+async def test_prompt_login_asks_again_despite_the_sign_in_session(oauth_app):
+    """GraphiQL's "Sign out" then "Sign in" can be someone else: prompt=login shows the form."""
+    ada = await make_employee("ada@example.com")
+    hr = await make_employee("hr@example.com", role="hr")
+    async with browser(oauth_app) as web:
+        first = await submit_login(web, _graphiql_authorize_url(), ada.email, PASSWORD)
+        assert first.status_code == 302
+        # Without the prompt the sign-in session answers straight away (first-party client)...
+        assert (await web.get(_graphiql_authorize_url())).status_code == 302
+        # ...with it the form shows, and signing in there is a normal sign-in, as anyone.
+        again = await web.get(_graphiql_authorize_url("login"))
+        assert again.status_code == 200
+        assert 'name="password"' in again.text
+        switched = await submit_login(web, _graphiql_authorize_url("login"), hr.email, PASSWORD)
+    assert switched.status_code == 302
+    assert switched.headers["location"].startswith("http://testserver/graphql?code=")
+
+
+async def test_expired_form_links_back_to_the_sign_in(oauth_app):
+    ada = await make_employee("ada@example.com")
+    url = _graphiql_authorize_url()
+    async with browser(oauth_app) as web:
+        page = await web.get(url)
+        response = await web.post(
+            form_action(page.text), data={"action": "login", "email": ada.email, "password": PASSWORD}
+        )
+    assert response.status_code == 403
+    assert "Back to sign-in" in response.text
+    assert url.removeprefix("http://testserver").replace("&", "&amp;") in response.text

@@ -142,3 +142,14 @@ async def test_unknown_client_gets_an_error_page(oauth_app: Any) -> None:
         response = await web.get(authorize_url("no-such-client"))
     assert response.status_code in {400, 401}
     assert "location" not in response.headers
+
+
+async def test_revoking_from_the_browser_ends_the_sign_in_session(http, auth_started):
+    response = await http.post(
+        "/oauth/revoke",
+        data={"token": "not-a-token", "client_id": "peoplegraph-graphiql"},
+        headers={"Cookie": "pg_session=anything"},
+    )
+
+    assert response.status_code == 200
+    assert 'pg_session=""' in response.headers.get("set-cookie", "")
