@@ -37,6 +37,52 @@ EVENT_TYPES: tuple[str, ...] = (
 )
 
 
+# Held from the moment a transaction writes its events until it commits, so that on PostgreSQL
+# event ids are handed out in commit order: a subscriber or dispatcher that has seen id N will
+# never later find a smaller id committing behind it. Writers take it last, after their row
+# locks, and hold no other lock while waiting, so it cannot deadlock. SQLite serialises
+# writers already.
+_EVENT_ORDER_LOCK = 72_626_001
+
+
+def new_event(
+    type: str,
+    *,
+    subject_type: str,
+    subject_id: int,
+    actor_id: int | None,
+    client_id: str | None,
+    data: dict[str, Any] | None = None,
+    changed: list[str] | None = None,
+) -> Event:
+    """An event not yet written; `append_events` writes it in the caller's transaction."""
+    if type not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {type!r}")
+    payload = dict(data or {})
+    if changed is not None:
+        payload["changed"] = changed
+    return Event(
+        type=type,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        actor_id=actor_id,
+        client_id=client_id,
+        data=payload,
+        occurred_at=datetime.now(UTC),
+    )
+
+
+async def append_events(conn: BaseDBAsyncClient, events: list[Event]) -> None:
+    """Write events at the end of a transaction, in commit order (see _EVENT_ORDER_LOCK)."""
+    if not events:
+        return
+    if conn.capabilities.dialect == "postgres":
+        await conn.execute_query(f"SELECT pg_advisory_xact_lock({_EVENT_ORDER_LOCK})")
+    for event in events:
+        event.occurred_at = datetime.now(UTC)
+        await event.save(using_db=conn)
+
+
 async def record_event(
     conn: BaseDBAsyncClient,
     type: str,
@@ -48,19 +94,16 @@ async def record_event(
     data: dict[str, Any] | None = None,
     changed: list[str] | None = None,
 ) -> Event:
-    """Append an event in the caller's transaction; it is published only after commit."""
-    if type not in EVENT_TYPES:
-        raise ValueError(f"unknown event type {type!r}")
-    payload = dict(data or {})
-    if changed is not None:
-        payload["changed"] = changed
-    return await Event.create(
-        type=type,
+    """Append one event now, in the caller's transaction; call it after the transaction's
+    other writes, since the ordering lock is held from here to the commit."""
+    event = new_event(
+        type,
         subject_type=subject_type,
         subject_id=subject_id,
         actor_id=actor_id,
         client_id=client_id,
-        data=payload,
-        occurred_at=datetime.now(UTC),
-        using_db=conn,
+        data=data,
+        changed=changed,
     )
+    await append_events(conn, [event])
+    return event

@@ -15,7 +15,7 @@ from tortoise.transactions import in_transaction
 
 from auth.policy import Policy
 from events.bus import notify_committed
-from events.log import record_event
+from events.log import append_events, new_event
 from models.events import Event
 from resolvers.errors import UserError, UserErrors
 
@@ -48,8 +48,7 @@ class UnitOfWork:
         data: dict[str, Any] | None = None,
         changed: list[str] | None = None,
     ) -> Event:
-        event = await record_event(
-            self.conn,
+        event = new_event(
             type,
             subject_type=subject_type,
             subject_id=subject_id,
@@ -58,7 +57,7 @@ class UnitOfWork:
             data=data,
             changed=changed,
         )
-        self.events.append(event)
+        self.events.append(event)  # written at the end of the transaction, in commit order
         return event
 
 
@@ -74,6 +73,7 @@ async def mutate(actor: Actor, work: Callable[[UnitOfWork], Awaitable[T]]) -> Ou
         async with in_transaction() as conn:
             uow = UnitOfWork(actor, conn)
             value = await work(uow)
+            await append_events(conn, uow.events)
     except UserErrors as exc:
         return Outcome(None, exc.errors)
     await notify_committed(uow.events)
