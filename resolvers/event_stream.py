@@ -10,12 +10,10 @@
 The seam therefore has neither a gap (everything committed before step 1 is in the log, every
 later commit reaches the inbox) nor a duplicate (the replayed-id set).
 
-Ordering on PostgreSQL: ids come from a sequence when a row is inserted, and transactions commit
-in any order, so id 10 can become visible after id 11. Live delivery follows commit order (each
-commit publishes its own ids after it committed) and never drops an event for having a lower id
-than one already sent. A client resuming with `after: 11` can miss such an id 10 only if it
-committed after the client received 11 and before the client disconnected; the window is the
-duration of one concurrent transaction. SQLite serializes writers, so there ids are commit order.
+Ordering: event ids are commit order. Transactions write their events last, under a lock held
+until commit (events/log.py), so no event commits behind a higher id; a client resuming with
+`after: 11` cannot have missed a 10. Live delivery also follows commit order (each commit
+publishes its own ids after it committed).
 
 Which of these events a subscriber may see, and what it is shown, is decided per event by the
 caller (schema/subscriptions.py) with the connection's policy from a `PolicyCache`: one policy per
