@@ -11,6 +11,7 @@ from pathlib import Path
 import db
 from auth.scopes import ALL_SCOPES, EMPLOYEE_SCOPES
 from config import ROOT, Settings, load_settings
+from web.logs import log_config
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -41,7 +42,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         proxy_headers=True,
-        log_level="info",
+        log_config=log_config(os.environ.get("PEOPLEGRAPH_LOG_FORMAT", "text")),
         app_dir=str(ROOT),
     )
     return 0
