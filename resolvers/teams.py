@@ -35,6 +35,10 @@ def subteams(sort: SortKey, args: PageArgs) -> ChildList:
     return ChildList("Team.subteams", Team, "parent_id", sort, args)
 
 
+def led_by(sort: SortKey, args: PageArgs) -> ChildList:
+    return ChildList("Employee.ledTeams", Team, "lead_id", sort, args)
+
+
 def members(args: PageArgs, role: str | None) -> ChildList:
     filters = (("role", role),) if role else ()
     return ChildList(

@@ -69,6 +69,19 @@ def course_sessions(sort: SortKey, args: PageArgs, filters: dict[str, object]) -
     )
 
 
+def taught_by(sort: SortKey, args: PageArgs, filters: dict[str, object]) -> ChildList:
+    return ChildList(
+        "Employee.instructedSessions",
+        TrainingSession,
+        "instructor_id",
+        sort,
+        args,
+        freeze(filters),
+        None,
+        session_filter,
+    )
+
+
 def child_enrollments(partition: str, args: PageArgs, filters: dict[str, object]) -> ChildList:
     return ChildList(
         f"Enrollment.by.{partition}",

@@ -16,6 +16,7 @@ from resolvers.ids import to_global_id
 from resolvers.listing import child_listing
 from resolvers.pagination import SortKey
 from resolvers.problems import BadInput, Forbidden
+from schema import employee_links as links
 from schema.common import After, Before, First, Last, page_args
 from schema.context import Info
 from schema.enums import EmployeeRole, EmployeeStatus, OrderDirection
@@ -187,6 +188,16 @@ class Employee(Node):
             count=listing.count,
         )
 
+    led_teams: Connection[Team] = strawberry.field(
+        resolver=links.led_teams, description="Teams this employee leads, by name."
+    )
+    created_tasks: Connection[Task] = scoped_field(
+        "Tasks this employee created that you can see.", Scope.TASKS_READ, resolver=links.created_tasks
+    )
+    instructed_sessions: Connection[TrainingSession] = scoped_field(
+        "Training sessions this employee teaches.", Scope.TRAINING_READ, resolver=links.instructed_sessions
+    )
+
     @scoped_field("Tasks assigned to this employee that you can see.", Scope.TASKS_READ)
     async def tasks(
         self,
@@ -278,5 +289,5 @@ class Employee(Node):
 # Types that refer back to Employee; imported last so each module can name the other's types.
 from schema.mentorships import Mentorship, mentorships_of  # noqa: E402
 from schema.tasks import Task, tasks_of  # noqa: E402
-from schema.teams import EmployeeTeamConnection, EmployeeTeamEdge  # noqa: E402
-from schema.training import Enrollment, TrainingCompliance, enrollments_of  # noqa: E402
+from schema.teams import EmployeeTeamConnection, EmployeeTeamEdge, Team  # noqa: E402
+from schema.training import Enrollment, TrainingCompliance, TrainingSession, enrollments_of  # noqa: E402

@@ -202,3 +202,31 @@ async def test_employees_filter_by_skill(graphql, tokens):
     data = await client.data('{ employees(filter: {skill: "python"}) { nodes { email } } }')
 
     assert data["employees"]["nodes"] == [{"email": "py@example.com"}]
+
+
+async def test_relations_read_in_both_directions(graphql, tokens):
+    boss, ada, bob = await make_org()
+    web = await f.team(name="Web", lead=boss)
+    await f.task(bob, title="Review", creator=boss)
+    course = await f.course(title="Security basics")
+    await f.session(course, instructor=boss)
+    client = graphql(await tokens("boss@example.com"))
+
+    data = await client.data(
+        """{ viewer { ledTeams { nodes { name lead { email } } }
+                      createdTasks { nodes { title creator { email } assignee { email } } }
+                      instructedSessions { nodes { instructor { email } course { title } } } } }"""
+    )
+
+    viewer = data["viewer"]
+    assert viewer["ledTeams"]["nodes"] == [{"name": web.name, "lead": {"email": "boss@example.com"}}]
+    assert viewer["createdTasks"]["nodes"] == [
+        {
+            "title": "Review",
+            "creator": {"email": "boss@example.com"},
+            "assignee": {"email": "bob@example.com"},
+        }
+    ]
+    assert viewer["instructedSessions"]["nodes"] == [
+        {"instructor": {"email": "boss@example.com"}, "course": {"title": "Security basics"}}
+    ]
