@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from enum import Enum
+from typing import TypeVar
 
 import strawberry
 
 from auth.policy import Policy
 from resolvers.errors import UserError as UserErrorData
-from resolvers.unit_of_work import Actor
+from resolvers.unit_of_work import Actor, UnitOfWork, mutate
+from resolvers.validation import Checks
 from schema.context import Info
+
+R = TypeVar("R")
+P = TypeVar("P")
 
 
 @strawberry.enum(description="Why a mutation's input was refused; stable, for clients to branch on.")
@@ -70,3 +76,19 @@ def to_user_errors(errors: list[UserErrorData]) -> list[UserError]:
 async def actor_of(info: Info) -> Actor:
     policy: Policy = await info.context.policy()
     return Actor(policy=policy, client_id=info.context.client_id)
+
+
+async def run_mutation(
+    info: Info,
+    checks: Checks,
+    work: Callable[[UnitOfWork], Awaitable[R]],
+    build: Callable[[R | None, list[UserError]], P],
+) -> P:
+    """Input errors found while decoding are refused as they are; otherwise `work` runs in one transaction.
+
+    `build` makes the payload from the value of `work` (None when there are errors) and the user errors.
+    """
+    if checks.errors:
+        return build(None, to_user_errors(checks.errors))
+    outcome = await mutate(await actor_of(info), work)
+    return build(outcome.value, to_user_errors(outcome.errors))

@@ -8,16 +8,16 @@ from typing import Annotated, Any
 import strawberry
 
 from auth.scopes import Scope
+from models.employees import Employee as EmployeeRow
 from models.employees import EmployeeRole as EmployeeRoleValue
 from models.employees import EmployeeStatus as EmployeeStatusValue
-from resolvers.unit_of_work import mutate
 from resolvers.validation import Checks
 from resolvers.workflows import employees as workflow
 from schema.context import Info
 from schema.employees import Employee
 from schema.enums import EmployeeRole, EmployeeStatus
-from schema.mutations.tasks import decode_ids, given
-from schema.payloads import UserError, actor_of, to_user_errors
+from schema.mutations._inputs import decode_ids, given
+from schema.payloads import UserError, run_mutation
 from schema.permissions import scoped_mutation
 
 UNSET: Any = strawberry.UNSET
@@ -126,22 +126,19 @@ def _hr_changes(input: CreateEmployeeInput | UpdateEmployeeInput, checks: Checks
     return changes
 
 
-async def _payload(info: Info, checks: Checks, work: Any) -> EmployeePayload:
-    if checks.errors:
-        return EmployeePayload(employee=None, errors=to_user_errors(checks.errors))
-    outcome = await mutate(await actor_of(info), work)
-    employee = Employee.from_row(outcome.value) if outcome.value else None
-    return EmployeePayload(employee=employee, errors=to_user_errors(outcome.errors))
+def _employee(row: EmployeeRow | None, errors: list[UserError]) -> EmployeePayload:
+    return EmployeePayload(employee=Employee.from_row(row) if row else None, errors=errors)
 
 
 async def update_my_profile(
     info: Info, input: Annotated[UpdateMyProfileInput, strawberry.argument(description="What changes.")]
 ) -> EmployeePayload:
     changes = given(input, *_SELF_SERVICE)
-    return await _payload(
+    return await run_mutation(
         info,
         Checks(),
         lambda uow: workflow.update_my_profile(uow, expected_version=input.expected_version, changes=changes),
+        _employee,
     )
 
 
@@ -150,7 +147,9 @@ async def create_employee(
 ) -> EmployeePayload:
     checks = Checks()
     fields = _hr_changes(input, checks)
-    return await _payload(info, checks, lambda uow: workflow.create_employee(uow, fields=fields))
+    return await run_mutation(
+        info, checks, lambda uow: workflow.create_employee(uow, fields=fields), _employee
+    )
 
 
 async def update_employee(
@@ -160,12 +159,13 @@ async def update_employee(
     checks = Checks()
     employee_id = checks.global_id(input.id, "Employee", "id")
     changes = _hr_changes(input, checks)
-    return await _payload(
+    return await run_mutation(
         info,
         checks,
         lambda uow: workflow.update_employee(
             uow, employee_id=employee_id, expected_version=input.expected_version, changes=changes
         ),
+        _employee,
     )
 
 

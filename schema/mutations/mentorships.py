@@ -11,12 +11,11 @@ import strawberry
 from auth.scopes import Scope
 from models.mentorships import Mentorship as MentorshipRow
 from models.mentorships import MentorshipStatus as MentorshipStatusValue
-from resolvers.unit_of_work import Outcome, mutate
 from resolvers.validation import Checks
 from resolvers.workflows import mentorships as workflow
 from schema.context import Info
 from schema.mentorships import Mentorship, MentorshipCheckIn
-from schema.payloads import UserError, actor_of, to_user_errors
+from schema.payloads import UserError, run_mutation
 from schema.permissions import scoped_mutation
 
 
@@ -87,11 +86,8 @@ class LogMentorshipCheckInPayload:
     errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
 
 
-def _mentorship_payload(outcome: Outcome[MentorshipRow]) -> MentorshipPayload:
-    row = outcome.value
-    return MentorshipPayload(
-        mentorship=Mentorship.from_row(row) if row else None, errors=to_user_errors(outcome.errors)
-    )
+def _mentorship(row: MentorshipRow | None, errors: list[UserError]) -> MentorshipPayload:
+    return MentorshipPayload(mentorship=Mentorship.from_row(row) if row else None, errors=errors)
 
 
 async def request_mentorship(
@@ -100,15 +96,14 @@ async def request_mentorship(
 ) -> MentorshipPayload:
     checks = Checks()
     mentor_id = checks.global_id(input.mentor_id, "Employee", "mentorId")
-    if checks.errors:
-        return MentorshipPayload(mentorship=None, errors=to_user_errors(checks.errors))
-    outcome = await mutate(
-        await actor_of(info),
+    return await run_mutation(
+        info,
+        checks,
         lambda uow: workflow.request_mentorship(
             uow, mentor_id=mentor_id, goals=input.goals, focus_skills=input.focus_skills
         ),
+        _mentorship,
     )
-    return _mentorship_payload(outcome)
 
 
 async def respond_to_mentorship(
@@ -119,14 +114,13 @@ async def respond_to_mentorship(
 ) -> MentorshipPayload:
     checks = Checks()
     mentorship_id = checks.global_id(input.id, "Mentorship", "id")
-    if checks.errors:
-        return MentorshipPayload(mentorship=None, errors=to_user_errors(checks.errors))
     accept = input.decision == MentorshipDecision.ACCEPT
-    outcome = await mutate(
-        await actor_of(info),
+    return await run_mutation(
+        info,
+        checks,
         lambda uow: workflow.respond_to_mentorship(uow, mentorship_id=mentorship_id, accept=accept),
+        _mentorship,
     )
-    return _mentorship_payload(outcome)
 
 
 async def end_mentorship(
@@ -135,14 +129,13 @@ async def end_mentorship(
 ) -> MentorshipPayload:
     checks = Checks()
     mentorship_id = checks.global_id(input.id, "Mentorship", "id")
-    if checks.errors:
-        return MentorshipPayload(mentorship=None, errors=to_user_errors(checks.errors))
     status = MentorshipStatusValue(input.outcome.value)
-    outcome = await mutate(
-        await actor_of(info),
+    return await run_mutation(
+        info,
+        checks,
         lambda uow: workflow.end_mentorship(uow, mentorship_id=mentorship_id, outcome=status),
+        _mentorship,
     )
-    return _mentorship_payload(outcome)
 
 
 async def log_mentorship_check_in(
@@ -151,16 +144,16 @@ async def log_mentorship_check_in(
 ) -> LogMentorshipCheckInPayload:
     checks = Checks()
     mentorship_id = checks.global_id(input.mentorship_id, "Mentorship", "mentorshipId")
-    if checks.errors:
-        return LogMentorshipCheckInPayload(check_in=None, errors=to_user_errors(checks.errors))
-    outcome = await mutate(
-        await actor_of(info),
+    return await run_mutation(
+        info,
+        checks,
         lambda uow: workflow.log_check_in(
             uow, mentorship_id=mentorship_id, happened_at=input.happened_at, notes=input.notes
         ),
+        lambda row, errors: LogMentorshipCheckInPayload(
+            check_in=MentorshipCheckIn.from_row(row) if row else None, errors=errors
+        ),
     )
-    check_in = MentorshipCheckIn.from_row(outcome.value) if outcome.value else None
-    return LogMentorshipCheckInPayload(check_in=check_in, errors=to_user_errors(outcome.errors))
 
 
 @strawberry.type

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
@@ -11,13 +11,12 @@ from auth.scopes import Scope
 from models.tasks import TaskPriority as TaskPriorityValue
 from models.tasks import TaskStatus as TaskStatusValue
 from resolvers.ids import to_global_id
-from resolvers.unit_of_work import mutate
 from resolvers.validation import Checks
 from resolvers.workflows import tasks as workflow
-from resolvers.workflows.tasks import camel
 from schema.context import Info
 from schema.enums import TaskPriority, TaskStatus
-from schema.payloads import UserError, actor_of, to_user_errors
+from schema.mutations._inputs import decode_ids, given
+from schema.payloads import UserError, run_mutation
 from schema.permissions import scoped_mutation
 from schema.tasks import Task
 
@@ -64,10 +63,9 @@ async def create_task(
     checks = Checks()
     assignee_id = checks.global_id(input.assignee_id, "Employee", "assigneeId")
     team_id = checks.global_id(input.team_id, "Team", "teamId")
-    if checks.errors:
-        return CreateTaskPayload(task=None, errors=to_user_errors(checks.errors))
-    outcome = await mutate(
-        await actor_of(info),
+    return await run_mutation(
+        info,
+        checks,
         lambda uow: workflow.create_task(
             uow,
             title=input.title,
@@ -77,9 +75,8 @@ async def create_task(
             priority=TaskPriorityValue(input.priority.value),
             due_date=input.due_date,
         ),
+        lambda row, errors: CreateTaskPayload(task=Task.from_row(row) if row else None, errors=errors),
     )
-    task = Task.from_row(outcome.value) if outcome.value else None
-    return CreateTaskPayload(task=task, errors=to_user_errors(outcome.errors))
 
 
 async def set_task_status(
@@ -88,19 +85,17 @@ async def set_task_status(
 ) -> SetTaskStatusPayload:
     checks = Checks()
     task_id = checks.global_id(input.id, "Task", "id")
-    if checks.errors:
-        return SetTaskStatusPayload(task=None, errors=to_user_errors(checks.errors))
-    outcome = await mutate(
-        await actor_of(info),
+    return await run_mutation(
+        info,
+        checks,
         lambda uow: workflow.set_task_status(
             uow,
             task_id=task_id,
             status=TaskStatusValue(input.status.value),
             expected_version=input.expected_version,
         ),
+        lambda row, errors: SetTaskStatusPayload(task=Task.from_row(row) if row else None, errors=errors),
     )
-    task = Task.from_row(outcome.value) if outcome.value else None
-    return SetTaskStatusPayload(task=task, errors=to_user_errors(outcome.errors))
 
 
 @strawberry.input(
@@ -152,18 +147,6 @@ class DeleteTaskPayload:
     errors: list[UserError] = strawberry.field(description="Why the deletion was refused; empty on success.")
 
 
-def given(input: object, *names: str) -> dict[str, Any]:
-    """The fields the client sent (null included), by name; an omitted field is left out."""
-    return {name: getattr(input, name) for name in names if getattr(input, name) is not strawberry.UNSET}
-
-
-def decode_ids(checks: Checks, values: dict[str, Any], types: dict[str, str]) -> None:
-    """Global IDs in `values` (name → type) to primary keys; null stays null (it clears)."""
-    for name, type_name in types.items():
-        if name in values:
-            values[name] = checks.global_id(values[name], type_name, camel(name))
-
-
 async def update_task(
     info: Info,
     input: Annotated[UpdateTaskInput, strawberry.argument(description="The task and what changes.")],
@@ -174,16 +157,14 @@ async def update_task(
     decode_ids(checks, changes, {"assignee_id": "Employee", "team_id": "Team"})
     if changes.get("priority") is not None:
         changes["priority"] = TaskPriorityValue(changes["priority"].value)
-    if checks.errors:
-        return UpdateTaskPayload(task=None, errors=to_user_errors(checks.errors))
-    outcome = await mutate(
-        await actor_of(info),
+    return await run_mutation(
+        info,
+        checks,
         lambda uow: workflow.update_task(
             uow, task_id=task_id, expected_version=input.expected_version, changes=changes
         ),
+        lambda row, errors: UpdateTaskPayload(task=Task.from_row(row) if row else None, errors=errors),
     )
-    task = Task.from_row(outcome.value) if outcome.value else None
-    return UpdateTaskPayload(task=task, errors=to_user_errors(outcome.errors))
 
 
 async def delete_task(
@@ -191,11 +172,14 @@ async def delete_task(
 ) -> DeleteTaskPayload:
     checks = Checks()
     task_id = checks.global_id(input.id, "Task", "id")
-    if checks.errors:
-        return DeleteTaskPayload(deleted_id=None, errors=to_user_errors(checks.errors))
-    outcome = await mutate(await actor_of(info), lambda uow: workflow.delete_task(uow, task_id=task_id))
-    deleted = strawberry.ID(to_global_id("Task", outcome.value)) if outcome.value else None
-    return DeleteTaskPayload(deleted_id=deleted, errors=to_user_errors(outcome.errors))
+    return await run_mutation(
+        info,
+        checks,
+        lambda uow: workflow.delete_task(uow, task_id=task_id),
+        lambda pk, errors: DeleteTaskPayload(
+            deleted_id=strawberry.ID(to_global_id("Task", pk)) if pk else None, errors=errors
+        ),
+    )
 
 
 @strawberry.type

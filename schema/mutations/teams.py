@@ -7,15 +7,16 @@ from typing import Annotated, Any
 import strawberry
 
 from auth.scopes import Scope
+from models.employees import Employee as EmployeeRow
 from models.teams import MembershipRole
-from resolvers.unit_of_work import mutate
+from models.teams import Team as TeamRow
 from resolvers.validation import Checks
 from resolvers.workflows import teams as workflow
 from schema.context import Info
 from schema.employees import Employee
 from schema.enums import TeamRole
-from schema.mutations.tasks import decode_ids, given
-from schema.payloads import UserError, actor_of, to_user_errors
+from schema.mutations._inputs import decode_ids, given
+from schema.payloads import UserError, run_mutation
 from schema.permissions import scoped_mutation
 from schema.teams import Team
 
@@ -84,24 +85,16 @@ class TeamMembershipPayload:
     errors: list[UserError] = strawberry.field(description="Why the change was refused; empty on success.")
 
 
-async def _team_payload(info: Info, checks: Checks, work: Any) -> TeamPayload:
-    if checks.errors:
-        return TeamPayload(team=None, errors=to_user_errors(checks.errors))
-    outcome = await mutate(await actor_of(info), work)
-    return TeamPayload(
-        team=Team.from_row(outcome.value) if outcome.value else None, errors=to_user_errors(outcome.errors)
-    )
+def _team(row: TeamRow | None, errors: list[UserError]) -> TeamPayload:
+    return TeamPayload(team=Team.from_row(row) if row else None, errors=errors)
 
 
-async def _membership_payload(info: Info, checks: Checks, work: Any) -> TeamMembershipPayload:
-    if checks.errors:
-        return TeamMembershipPayload(team=None, employee=None, errors=to_user_errors(checks.errors))
-    outcome = await mutate(await actor_of(info), work)
-    team, employee = outcome.value or (None, None)
+def _membership(rows: tuple[TeamRow, EmployeeRow] | None, errors: list[UserError]) -> TeamMembershipPayload:
+    team, employee = rows or (None, None)
     return TeamMembershipPayload(
         team=Team.from_row(team) if team else None,
         employee=Employee.from_row(employee) if employee else None,
-        errors=to_user_errors(outcome.errors),
+        errors=errors,
     )
 
 
@@ -111,7 +104,7 @@ async def create_team(
     checks = Checks()
     fields = {k: v for k, v in given(input, "name", "slug", "description", *_IDS).items() if v is not None}
     decode_ids(checks, fields, _IDS)
-    return await _team_payload(info, checks, lambda uow: workflow.create_team(uow, fields=fields))
+    return await run_mutation(info, checks, lambda uow: workflow.create_team(uow, fields=fields), _team)
 
 
 async def update_team(
@@ -122,8 +115,8 @@ async def update_team(
     team_id = checks.global_id(input.id, "Team", "id")
     changes = given(input, "name", "slug", "description", *_IDS)
     decode_ids(checks, changes, _IDS)
-    return await _team_payload(
-        info, checks, lambda uow: workflow.update_team(uow, team_id=team_id, changes=changes)
+    return await run_mutation(
+        info, checks, lambda uow: workflow.update_team(uow, team_id=team_id, changes=changes), _team
     )
 
 
@@ -135,10 +128,11 @@ async def add_team_member(
     team_id = checks.global_id(input.team_id, "Team", "teamId")
     employee_id = checks.global_id(input.employee_id, "Employee", "employeeId")
     role = MembershipRole(input.role.value)
-    return await _membership_payload(
+    return await run_mutation(
         info,
         checks,
         lambda uow: workflow.add_team_member(uow, team_id=team_id, employee_id=employee_id, role=role),
+        _membership,
     )
 
 
@@ -149,8 +143,11 @@ async def remove_team_member(
     checks = Checks()
     team_id = checks.global_id(input.team_id, "Team", "teamId")
     employee_id = checks.global_id(input.employee_id, "Employee", "employeeId")
-    return await _membership_payload(
-        info, checks, lambda uow: workflow.remove_team_member(uow, team_id=team_id, employee_id=employee_id)
+    return await run_mutation(
+        info,
+        checks,
+        lambda uow: workflow.remove_team_member(uow, team_id=team_id, employee_id=employee_id),
+        _membership,
     )
 
 

@@ -11,8 +11,6 @@ import strawberry
 
 from auth.scopes import Scope
 from models import training as rows
-from resolvers.errors import UserError as UserErrorData
-from resolvers.unit_of_work import Outcome, mutate
 from resolvers.validation import Checks
 from resolvers.workflows import training as workflow
 from resolvers.workflows import training_courses as courses
@@ -31,36 +29,21 @@ from schema.mutations.training_inputs import (
     TrainingSessionPayload,
     UpdateTrainingCourseInput,
 )
-from schema.payloads import actor_of, to_user_errors
+from schema.payloads import UserError, run_mutation
 from schema.permissions import scoped_mutation
 from schema.training import Enrollment, TrainingCourse, TrainingSession
 
 
-def _course(outcome: Outcome[rows.TrainingCourse] | list[UserErrorData]) -> TrainingCoursePayload:
-    if isinstance(outcome, list):
-        return TrainingCoursePayload(course=None, errors=to_user_errors(outcome))
-    row = outcome.value
-    return TrainingCoursePayload(
-        course=TrainingCourse.from_row(row) if row else None, errors=to_user_errors(outcome.errors)
-    )
+def _course(row: rows.TrainingCourse | None, errors: list[UserError]) -> TrainingCoursePayload:
+    return TrainingCoursePayload(course=TrainingCourse.from_row(row) if row else None, errors=errors)
 
 
-def _session(outcome: Outcome[rows.TrainingSession] | list[UserErrorData]) -> TrainingSessionPayload:
-    if isinstance(outcome, list):
-        return TrainingSessionPayload(session=None, errors=to_user_errors(outcome))
-    row = outcome.value
-    return TrainingSessionPayload(
-        session=TrainingSession.from_row(row) if row else None, errors=to_user_errors(outcome.errors)
-    )
+def _session(row: rows.TrainingSession | None, errors: list[UserError]) -> TrainingSessionPayload:
+    return TrainingSessionPayload(session=TrainingSession.from_row(row) if row else None, errors=errors)
 
 
-def _enrollment(outcome: Outcome[rows.Enrollment] | list[UserErrorData]) -> EnrollmentPayload:
-    if isinstance(outcome, list):
-        return EnrollmentPayload(enrollment=None, errors=to_user_errors(outcome))
-    row = outcome.value
-    return EnrollmentPayload(
-        enrollment=Enrollment.from_row(row) if row else None, errors=to_user_errors(outcome.errors)
-    )
+def _enrollment(row: rows.Enrollment | None, errors: list[UserError]) -> EnrollmentPayload:
+    return EnrollmentPayload(enrollment=Enrollment.from_row(row) if row else None, errors=errors)
 
 
 def _course_fields(input: CreateTrainingCourseInput | UpdateTrainingCourseInput) -> courses.CourseFields:
@@ -81,7 +64,7 @@ async def create_training_course(
     input: Annotated[CreateTrainingCourseInput, strawberry.argument(description="The course to add.")],
 ) -> TrainingCoursePayload:
     fields = _course_fields(input)
-    return _course(await mutate(await actor_of(info), lambda uow: courses.create_course(uow, fields)))
+    return await run_mutation(info, Checks(), lambda uow: courses.create_course(uow, fields), _course)
 
 
 async def update_training_course(
@@ -90,11 +73,9 @@ async def update_training_course(
 ) -> TrainingCoursePayload:
     checks = Checks()
     course_id = checks.global_id(input.id, "TrainingCourse", "id")
-    if checks.errors:
-        return _course(checks.errors)
     fields = _course_fields(input)
-    return _course(
-        await mutate(await actor_of(info), lambda uow: courses.update_course(uow, course_id, fields))
+    return await run_mutation(
+        info, checks, lambda uow: courses.update_course(uow, course_id, fields), _course
     )
 
 
@@ -107,10 +88,9 @@ async def schedule_training_session(
     checks = Checks()
     course_id = checks.global_id(input.course_id, "TrainingCourse", "courseId")
     instructor_id = checks.global_id(input.instructor_id, "Employee", "instructorId")
-    if checks.errors:
-        return _session(checks.errors)
-    outcome = await mutate(
-        await actor_of(info),
+    return await run_mutation(
+        info,
+        checks,
         lambda uow: workflow.schedule_session(
             uow,
             course_id=course_id,
@@ -120,8 +100,8 @@ async def schedule_training_session(
             location=input.location,
             instructor_id=instructor_id,
         ),
+        _session,
     )
-    return _session(outcome)
 
 
 async def cancel_training_session(
@@ -130,13 +110,12 @@ async def cancel_training_session(
 ) -> TrainingSessionPayload:
     checks = Checks()
     session_id = checks.global_id(input.id, "TrainingSession", "id")
-    if checks.errors:
-        return _session(checks.errors)
-    outcome = await mutate(
-        await actor_of(info),
+    return await run_mutation(
+        info,
+        checks,
         lambda uow: workflow.cancel_session(uow, session_id=session_id, reason=input.reason),
+        _session,
     )
-    return _session(outcome)
 
 
 async def enroll_in_training_session(
@@ -148,13 +127,12 @@ async def enroll_in_training_session(
     checks = Checks()
     session_id = checks.global_id(input.session_id, "TrainingSession", "sessionId")
     employee_id = checks.global_id(input.employee_id, "Employee", "employeeId")
-    if checks.errors:
-        return _enrollment(checks.errors)
-    outcome = await mutate(
-        await actor_of(info),
+    return await run_mutation(
+        info,
+        checks,
         lambda uow: enrollment_workflow.enroll(uow, session_id=session_id, employee_id=employee_id),
+        _enrollment,
     )
-    return _enrollment(outcome)
 
 
 async def cancel_enrollment(
@@ -163,13 +141,12 @@ async def cancel_enrollment(
 ) -> EnrollmentPayload:
     checks = Checks()
     enrollment_id = checks.global_id(input.enrollment_id, "Enrollment", "enrollmentId")
-    if checks.errors:
-        return _enrollment(checks.errors)
-    outcome = await mutate(
-        await actor_of(info),
+    return await run_mutation(
+        info,
+        checks,
         lambda uow: enrollment_workflow.cancel_enrollment(uow, enrollment_id=enrollment_id),
+        _enrollment,
     )
-    return _enrollment(outcome)
 
 
 async def record_training_outcome(
@@ -180,16 +157,15 @@ async def record_training_outcome(
 ) -> EnrollmentPayload:
     checks = Checks()
     enrollment_id = checks.global_id(input.enrollment_id, "Enrollment", "enrollmentId")
-    if checks.errors:
-        return _enrollment(checks.errors)
     status = rows.EnrollmentStatus(input.outcome.value)
-    outcome = await mutate(
-        await actor_of(info),
+    return await run_mutation(
+        info,
+        checks,
         lambda uow: workflow.record_outcome(
             uow, enrollment_id=enrollment_id, outcome=status, score=input.score
         ),
+        _enrollment,
     )
-    return _enrollment(outcome)
 
 
 async def submit_training_feedback(
@@ -200,15 +176,14 @@ async def submit_training_feedback(
 ) -> EnrollmentPayload:
     checks = Checks()
     enrollment_id = checks.global_id(input.enrollment_id, "Enrollment", "enrollmentId")
-    if checks.errors:
-        return _enrollment(checks.errors)
-    outcome = await mutate(
-        await actor_of(info),
+    return await run_mutation(
+        info,
+        checks,
         lambda uow: workflow.submit_feedback(
             uow, enrollment_id=enrollment_id, rating=input.rating, comment=input.comment
         ),
+        _enrollment,
     )
-    return _enrollment(outcome)
 
 
 @strawberry.type
