@@ -34,26 +34,39 @@ def _expiry_rank(enrollment: Enrollment) -> datetime:
 
 
 async def training_compliance(employee_id: int, within_days: int, at: datetime | None = None) -> Compliance:
-    """Two queries: the mandatory courses, and the employee's completions."""
+    return (await training_compliance_of([employee_id], within_days, at))[employee_id]
+
+
+async def training_compliance_of(
+    employee_ids: list[int], within_days: int, at: datetime | None = None
+) -> dict[int, Compliance]:
+    """Two queries for any number of employees: the mandatory courses, and their completions."""
     at = at or datetime.now(UTC)
     horizon = at + timedelta(days=within_days)
     completions = await Enrollment.filter(
-        employee_id=employee_id, status=EnrollmentStatus.COMPLETED
+        employee_id__in=employee_ids, status=EnrollmentStatus.COMPLETED
     ).select_related("session")
-    best: dict[int, Enrollment] = {}
+    best: dict[int, dict[int, Enrollment]] = {employee_id: {} for employee_id in employee_ids}
     for enrollment in completions:
-        course_id = enrollment.session.course_id
-        if course_id not in best or _expiry_rank(enrollment) > _expiry_rank(best[course_id]):
-            best[course_id] = enrollment
-    valid = {course_id for course_id, e in best.items() if _expiry_rank(e) > at}
+        mine, course_id = best[enrollment.employee_id], enrollment.session.course_id
+        if course_id not in mine or _expiry_rank(enrollment) > _expiry_rank(mine[course_id]):
+            mine[course_id] = enrollment
     mandatory = await TrainingCourse.filter(mandatory=True).order_by("title", "id")
-    expiring = sorted(
-        (e for e in best.values() if e.certificate_expires_at and at < e.certificate_expires_at <= horizon),
-        key=_expiry_rank,
-    )
-    return Compliance(
-        employee_id=employee_id,
-        within_days=within_days,
-        missing_courses=[c for c in mandatory if c.id not in valid],
-        expiring=expiring,
-    )
+    result = {}
+    for employee_id, mine in best.items():
+        valid = {course_id for course_id, e in mine.items() if _expiry_rank(e) > at}
+        expiring = sorted(
+            (
+                e
+                for e in mine.values()
+                if e.certificate_expires_at and at < e.certificate_expires_at <= horizon
+            ),
+            key=_expiry_rank,
+        )
+        result[employee_id] = Compliance(
+            employee_id=employee_id,
+            within_days=within_days,
+            missing_courses=[c for c in mandatory if c.id not in valid],
+            expiring=expiring,
+        )
+    return result

@@ -83,6 +83,7 @@ class Loaders:
         self._policy = policy
         self._shared = shared
         self._by_id: dict[type[Model], DataLoader[int, Any]] = {}
+        self._computed: dict[Hashable, DataLoader[int, Any]] = {}
         self._page: DataLoader[tuple[int, ChildList], Page[Any]] | None = None
         self._count: DataLoader[tuple[int, ChildList], int] | None = None
 
@@ -97,6 +98,20 @@ class Loaders:
         if self._count is None:
             self._count = DataLoader(self._load_counts, max_batch_size=MAX_BATCH)
         return self._count
+
+    def compliance(self, within_days: int) -> DataLoader[int, Any]:
+        """Training compliance of many employees (one window) in two statements."""
+        key = ("compliance", within_days)
+        loader = self._computed.get(key)
+        if loader is None:
+            from resolvers.compliance import training_compliance_of
+
+            async def load(ids: list[int]) -> list[Any]:
+                found = await training_compliance_of(list(dict.fromkeys(ids)), within_days)
+                return [found[i] for i in ids]
+
+            loader = self._computed[key] = DataLoader(load, max_batch_size=MAX_BATCH)
+        return loader
 
     def by_id(self, model: type[Model]) -> DataLoader[int, Any]:
         loader = self._by_id.get(model)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,7 @@ class Context:
     # The `connection_init` payload of a WebSocket connection (Strawberry sets it).
     connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(init=False)
-    _policy: Policy | None = None
+    _policy: asyncio.Future[Policy] | None = None
     # Where `policy()` comes from; live subscriptions use a process-wide cache (resolvers/event_stream.py).
     policy_source: Callable[[Principal | None], Awaitable[Policy]] = Policy.load
 
@@ -32,10 +33,11 @@ class Context:
         self.loaders = Loaders(self.policy)
 
     async def policy(self) -> Policy:
-        """The request's policy, loaded on first use (a couple of small queries)."""
+        """The request's policy, loaded once on first use (a couple of small queries); resolvers
+        that ask at the same moment share the one load."""
         if self._policy is None:
-            self._policy = await self.policy_source(self.principal)
-        return self._policy
+            self._policy = asyncio.ensure_future(self.policy_source(self.principal))
+        return await asyncio.shield(self._policy)
 
     def renew(self, shared: SharedById | None = None) -> None:
         """Forget cached rows and the policy: a WebSocket connection's context serves many events.

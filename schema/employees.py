@@ -11,7 +11,7 @@ import strawberry
 from auth.scopes import Scope
 from models import employees as m
 from resolvers import employees as r
-from resolvers.compliance import MAX_WINDOW_DAYS, training_compliance
+from resolvers.compliance import MAX_WINDOW_DAYS
 from resolvers.ids import to_global_id
 from resolvers.listing import child_listing
 from resolvers.pagination import SortKey
@@ -283,7 +283,7 @@ class Employee(Node):
             return None
         if not 0 <= within_days <= MAX_WINDOW_DAYS:
             raise BadInput(f"withinDays must be between 0 and {MAX_WINDOW_DAYS}.")
-        return TrainingCompliance(data=await training_compliance(self.pk, within_days))
+        return TrainingCompliance(data=await info.context.loaders.compliance(within_days).load(self.pk))
 
 
 # Types that refer back to Employee; imported last so each module can name the other's types.

@@ -91,3 +91,15 @@ async def test_session_seats_are_counted_in_one_statement_per_list(graphql, toke
     data = await client.data(SESSIONS, {"n": 10})
     seats = [(s["seatsTaken"], s["seatsLeft"], s["waitlistCount"]) for s in data["trainingSessions"]["nodes"]]
     assert seats == [(3, 0, 2)] * 4
+
+
+async def test_capability_fields_load_the_policy_once_per_request(graphql, tokens):
+    await build_org(people=6)
+    client = graphql(await tokens("boss@example.com"))
+    query = "query($n: Int!) { tasks(first: $n) { nodes { viewerCanUpdate } } }"
+    await client.data(query, {"n": 1})
+
+    one = await statements_for(client, query, 1)
+    many = await statements_for(client, query, 18)
+
+    assert one == many

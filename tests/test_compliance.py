@@ -141,3 +141,24 @@ async def test_mentor_suggestions_need_the_directory_scope_and_a_sane_size(graph
     assert error_codes(no_scope) == ["FORBIDDEN"]
     assert no_scope["errors"][0]["extensions"]["requiredScope"] == "employees:read"
     assert error_codes(too_many) == ["BAD_USER_INPUT"]
+
+
+async def test_compliance_of_a_whole_page_costs_the_same_statements_as_of_one(graphql, tokens):
+    from tests import factories
+    from tests.graphql_client import count_statements
+
+    await factories.employee(email="hr.batch@example.com", role="hr")
+    for _ in range(8):
+        await factories.employee()
+    await factories.course(mandatory=True)
+    client = graphql(await tokens("hr.batch@example.com"))
+    query = "query($n: Int!) { employees(first: $n) { nodes { trainingCompliance { compliant } } } }"
+    await client.data(query, {"n": 1})
+
+    with count_statements() as one:
+        await client.data(query, {"n": 1})
+    with count_statements() as many:
+        data = await client.data(query, {"n": 9})
+
+    assert len(many) == len(one)
+    assert [n["trainingCompliance"]["compliant"] for n in data["employees"]["nodes"]] == [False] * 9
