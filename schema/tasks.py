@@ -70,6 +70,12 @@ class Task(Node):
     async def viewer_can_update(self, info: Info) -> bool:
         return (await info.context.policy()).can_update_task(self.row)
 
+    @strawberry.field(
+        description="Whether you may delete this task (its creator, managers above the assignee, team leads, HR)."
+    )
+    async def viewer_can_delete(self, info: Info) -> bool:
+        return (await info.context.policy()).can_delete_task(self.row)
+
 
 async def tasks_of(
     info: Info, partition: str, parent_id: int, args: PageArgs, f: TaskFilter | None, order: TaskOrder | None

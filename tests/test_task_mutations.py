@@ -355,3 +355,20 @@ async def test_delete_task_refusals_write_nothing(graphql, tokens):
     assert codes(by_stranger["deleteTask"]) == {(("input", "id"), "NOT_FOUND")}
     assert unscoped["errors"][0]["extensions"] == {"code": "FORBIDDEN", "requiredScope": "tasks:write"}
     assert await snapshot() == before
+
+
+async def test_capability_fields_tell_the_assignee_apart_from_the_creator(graphql, tokens):
+    boss = await f.employee(email="boss@example.com")
+    ada = await f.employee(email="ada@example.com", manager=boss)
+    await f.task(ada, creator=boss, title="Given by the boss")
+    query = "{ tasks { nodes { title viewerCanUpdate viewerCanDelete } } }"
+
+    as_ada = await graphql(await tokens("ada@example.com")).data(query)
+    as_boss = await graphql(await tokens("boss@example.com")).data(query)
+
+    assert as_ada["tasks"]["nodes"] == [
+        {"title": "Given by the boss", "viewerCanUpdate": True, "viewerCanDelete": False}
+    ]
+    assert as_boss["tasks"]["nodes"] == [
+        {"title": "Given by the boss", "viewerCanUpdate": True, "viewerCanDelete": True}
+    ]
