@@ -163,7 +163,7 @@ async def update_employee(
     values = _validated(changes, HR_FIELDS)
     manager_id = values.get("manager_id")
     if manager_id is not None and employee_id is not None:
-        chain = await locked_chain(uow, Employee, "manager_id", manager_id, also_lock=employee_id)
+        chain = await locked_chain(uow, Employee, "manager_id", manager_id)
         if employee_id in chain:
             raise user_error(
                 ErrorCode.CYCLE,
@@ -179,30 +179,24 @@ async def update_employee(
     return employee
 
 
-async def locked_chain(
-    uow: UnitOfWork, model: type[Model], parent_column: str, start_id: int, *, also_lock: int
-) -> list[int]:
+# One lock per hierarchy (managers, teams): changes that could close a cycle run one at a time.
+_HIERARCHY_LOCKS = {"employees": 72_626_101, "teams": 72_626_102}
+
+
+async def locked_chain(uow: UnitOfWork, model: type[Model], parent_column: str, start_id: int) -> list[int]:
     """`start_id` and every row above it (its manager, their manager, ...), in one recursive query.
 
-    On PostgreSQL the chain and `also_lock` are locked until commit, in id order so that two
-    writers cannot deadlock: a concurrent change that could close a cycle through these rows
-    waits, and the chain is walked again once the locks are held. SQLite runs one writing
-    transaction at a time, so the walk inside the transaction is already safe there.
+    On PostgreSQL a transaction-scoped advisory lock per hierarchy is taken first, so two changes
+    that could together close a cycle (A under B and B under A) run one after the other and the
+    second sees the first. It is taken before any row lock of the transaction and nothing else
+    waits for it, so it cannot deadlock. SQLite runs one writing transaction at a time already.
     """
     table = model._meta.db_table
+    if uow.conn.capabilities.dialect == "postgres":
+        await uow.conn.execute_query(f"SELECT pg_advisory_xact_lock({_HIERARCHY_LOCKS[table]})")
     sql = (
         f"WITH RECURSIVE chain(id, up) AS (SELECT id, {parent_column} FROM {table} WHERE id = {int(start_id)}"
         f" UNION SELECT t.id, t.{parent_column} FROM {table} t JOIN chain c ON t.id = c.up) SELECT id FROM chain"
     )
-    locking = uow.conn.capabilities.dialect == "postgres"
-    locked: set[int] = set()
-    while True:
-        _, rows = await uow.conn.execute_query(sql)
-        chain = [int(r["id"]) for r in rows]
-        missing = ({*chain, also_lock} - locked) if locking else set()
-        if not missing:
-            return chain
-        # Plain SQL: Tortoise drops FOR UPDATE from `values_list` queries.
-        ids = ", ".join(str(int(i)) for i in sorted(missing))
-        await uow.conn.execute_query(f"SELECT id FROM {table} WHERE id IN ({ids}) ORDER BY id FOR UPDATE")
-        locked |= missing
+    _, rows = await uow.conn.execute_query(sql)
+    return [int(r["id"]) for r in rows]

@@ -130,7 +130,7 @@ async def update_team(uow: UnitOfWork, *, team_id: int | None, changes: Changes)
     cyclic = (
         parent_id is not None
         and team_id is not None
-        and team_id in await locked_chain(uow, Team, "parent_id", parent_id, also_lock=team_id)
+        and team_id in await locked_chain(uow, Team, "parent_id", parent_id)
     )
     if cyclic:
         raise user_error(
