@@ -149,7 +149,9 @@ class PeopleGraphAuthorizationServer(AuthorizationServer):
         return request
 
     def create_json_request(self, request: Any) -> Any:
-        raise NotImplementedError("peoplegraph has no JSON OAuth endpoints")
+        # Authlib asks for this hook; every endpoint of ours takes form-encoded requests, so no
+        # grant or endpoint ever calls it (a call would be a programming error).
+        raise TypeError("peoplegraph's OAuth endpoints take form-encoded requests, not JSON")
 
     def handle_response(self, status: int, body: Any, headers: Any) -> Response:
         return status, body, list(headers)
