@@ -21,6 +21,7 @@ from events.broker import start_broker, stop_broker
 from events.bus import Listener, add_listener, remove_listener
 from events.webhooks import WebhookDispatcher
 from models.events import Event
+from resolvers import revocation
 from schema import schema
 from schema.view import GraphQLEndpoint
 from schema.webhook_shaping import make_shaper
@@ -51,6 +52,7 @@ def _wake_on_commit(dispatcher: WebhookDispatcher) -> Listener:
 def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
     """Build the app. Tests pass `manage_db=False` and set the database up themselves."""
     settings = settings or load_settings()
+    revocation.install()  # what the auth layer revokes reaches webhooks and live connections
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -18,10 +18,11 @@ from urllib.parse import urlsplit
 from tortoise.exceptions import IntegrityError
 
 from auth import store, tokens
+from auth.revocation import Revocation, announce
 from auth.scopes import ALL_SCOPES, parse_scopes
 from config import Settings
 from models.employees import Employee
-from models.oauth import OAuthClient, OAuthToken
+from models.oauth import OAuthClient
 
 GRAPHIQL_CLIENT_ID = "peoplegraph-graphiql"
 CLI_CLIENT_ID = "peoplegraph-cli"
@@ -153,10 +154,14 @@ async def list_clients() -> list[dict[str, Any]]:
 
 
 async def revoke_client(client_id: str) -> bool:
-    """Refuse the client from now on and end every refresh token it holds."""
+    """Refuse the client from now on and end everything it holds: its access tokens are refused
+    on the next request (auth/tokens.py checks the client), its refresh tokens end, and the
+    announcement disables its webhooks and closes its open subscriptions (auth/revocation.py)."""
     now = datetime.now(UTC)
     updated = await OAuthClient.filter(client_id=client_id, revoked_at__isnull=True).update(revoked_at=now)
-    await OAuthToken.filter(client_id=client_id, revoked_at__isnull=True).update(revoked_at=now)
+    await store.revoke_refresh_tokens(client_id=client_id)
+    if updated:
+        await announce(Revocation("its OAuth client was revoked", client_id=client_id))
     return bool(updated)
 
 

@@ -68,7 +68,7 @@ def _find_token(value: str, hint: str | None) -> TokenRecord | None:
         issued_at=int(claims.get("iat", 0)),
         expires_at=int(claims["exp"]),
         jti=principal.token_id,
-        revoked=call_async(tokens.is_revoked, principal.token_id or ""),
+        revoked=call_async(tokens.is_revoked, principal),
     )
 
 

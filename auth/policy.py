@@ -117,6 +117,13 @@ class Policy:
             return False
         return role != EmployeeRole.ADMIN or self.viewer.role == EmployeeRole.ADMIN
 
+    def can_change_standing(self, employee: Employee) -> bool:
+        """An admin's role, status, manager and e-mail (their sign-in) are changed only by an
+        admin (or a service): HR may not demote, terminate or re-home one."""
+        if employee.role != EmployeeRole.ADMIN or self.is_service:
+            return True
+        return self.viewer is not None and self.viewer.role == EmployeeRole.ADMIN
+
     # --- teams ---------------------------------------------------------------------------
     def can_create_team(self) -> bool:
         """New teams are an org-chart decision: HR and services, not regular employees."""

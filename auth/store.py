@@ -12,11 +12,14 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from authlib.oauth2.rfc6749 import ClientMixin
 from authlib.oauth2.rfc6749.util import list_to_scope, scope_to_list
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 
+from auth.revocation import Revocation, announce
 from auth.scopes import HR_ONLY_SCOPES
 from models.employees import Employee, EmployeeRole, EmployeeStatus
 from models.oauth import OAuthClient, OAuthCode, OAuthToken
@@ -281,7 +284,18 @@ async def claim_refresh_token(token: str, client_id: str) -> RefreshRecord | Non
 
 async def revoke_family(family_id: str) -> None:
     if family_id:
-        await OAuthToken.filter(family_id=family_id, revoked_at__isnull=True).update(revoked_at=utcnow())
+        ended = await revoke_refresh_tokens(family_id=family_id)
+        if ended:
+            await announce(Revocation("the sign-in was revoked", token_ids=ended))
+
+
+async def revoke_refresh_tokens(using_db: BaseDBAsyncClient | None = None, **match: Any) -> tuple[str, ...]:
+    """End the live tokens matching `match` (family_id=, client_id= or employee_id=); returns
+    the ids of the access tokens issued with them, which are refused from now on too."""
+    live = OAuthToken.filter(revoked_at__isnull=True, **match).using_db(using_db)
+    ended = await live.values_list("access_token_jti", flat=True)
+    await live.update(revoked_at=utcnow())
+    return tuple(str(jti) for jti in ended if jti)
 
 
 async def revoke_access_token(jti: str, *, client_id: str, employee_id: int | None, expires_at: int) -> None:
@@ -297,3 +311,4 @@ async def revoke_access_token(jti: str, *, client_id: str, employee_id: int | No
         expires_at=datetime.fromtimestamp(expires_at, UTC),
         revoked_at=now,
     )
+    await announce(Revocation("the access token was revoked", token_ids=(jti,)))

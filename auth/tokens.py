@@ -2,7 +2,10 @@
 
 The API calls `authenticate(request.headers.get("authorization"))` per HTTP request and
 `authenticate_token(token)` for a WebSocket's connection_init. Signature and claims are
-checked in-process (pure CPU); revocation is one indexed query.
+checked in-process (pure CPU); revocation is one statement per request (`is_revoked`): three
+indexed lookups that refuse a token revoked by its jti (or with its refresh-token family), a token
+of a revoked client, and a token of an employee who has left. So a revocation or a termination
+takes effect on the next request, not when the token expires.
 
 Token format: header `typ: at+jwt`, `alg: ES256`, `kid`; claims `iss` and `aud` (both the
 issuer URL, `settings.issuer`), `sub` (the employee id as a string, or the client id for a
@@ -19,13 +22,14 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jws import extract_compact
 from joserfc.jwt import JWTClaimsRegistry
-from tortoise.expressions import Q
+from tortoise.connection import connections
 
 from auth.keys import ALGORITHM, KeyRing, load_keys
 from auth.principal import Principal
 from auth.scopes import parse_scopes
 from config import Settings
-from models.oauth import OAuthToken
+from models.employees import Employee, EmployeeStatus
+from models.oauth import OAuthClient, OAuthToken
 
 _RELOAD_INTERVAL = 5.0
 
@@ -132,17 +136,33 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
     )
 
 
-async def is_revoked(jti: str) -> bool:
-    """Revoked by jti, or issued with a refresh token whose family was revoked."""
-    return await OAuthToken.filter(Q(access_token_jti=jti), Q(revoked_at__isnull=False)).exists()
+def _refusal_sql(dialect: str) -> str:
+    mark = ["$1", "$2", "$3"] if dialect == "postgres" else ["?", "?", "?"]
+    tokens, clients = OAuthToken._meta.db_table, OAuthClient._meta.db_table
+    return (
+        f"SELECT 1 AS refused WHERE EXISTS (SELECT 1 FROM {tokens}"
+        f" WHERE access_token_jti = {mark[0]} AND revoked_at IS NOT NULL)"
+        f" OR EXISTS (SELECT 1 FROM {clients} WHERE client_id = {mark[1]} AND revoked_at IS NOT NULL)"
+        f" OR EXISTS (SELECT 1 FROM {Employee._meta.db_table} WHERE id = {mark[2]}"
+        f" AND status = '{EmployeeStatus.TERMINATED.value}')"
+    )
+
+
+async def is_revoked(principal: Principal) -> bool:
+    """Whether the token may no longer be used: revoked by jti or with its refresh-token family,
+    its client revoked, or its employee terminated. One statement, whatever the cause."""
+    conn = connections.get("default")
+    values = [principal.token_id or "", principal.client_id or "", principal.employee_id or -1]
+    _, rows = await conn.execute_query(_refusal_sql(conn.capabilities.dialect), values)
+    return bool(rows)
 
 
 async def authenticate_token(token: str) -> Principal:
     """Verify a bare access token (WebSocket connection_init) and return who it acts for."""
-    claims = decode_access_token(token.strip())
-    if await is_revoked(str(claims["jti"])):
+    principal = principal_from_claims(decode_access_token(token.strip()))
+    if await is_revoked(principal):
         raise InvalidToken("The access token has been revoked.")
-    return principal_from_claims(claims)
+    return principal
 
 
 async def authenticate(authorization_header: str | None) -> Principal | None:

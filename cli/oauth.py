@@ -29,7 +29,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_list)
 
-    revoke = actions.add_parser("revoke", help="Refuse a client from now on and end its refresh tokens.")
+    revoke = actions.add_parser(
+        "revoke", help="End a client now: its tokens, refresh tokens, webhooks and open subscriptions."
+    )
     revoke.add_argument("client_id")
     revoke.set_defaults(handler=_revoke)
 
@@ -97,9 +99,18 @@ def _list(args: argparse.Namespace) -> int:
 
 def _revoke(args: argparse.Namespace) -> int:
     from auth.clients import revoke_client
+    from events.broker import start_broker, stop_broker
+    from resolvers import revocation
 
     async def work(settings: Settings) -> bool:
-        return await revoke_client(args.client_id)
+        # With REDIS_URL the revocation is published like any event, so every server closes the
+        # client's open subscriptions at once; without it, servers see it at their next check.
+        revocation.install()
+        await start_broker(settings.redis_url, settings.database_url)
+        try:
+            return await revoke_client(args.client_id)
+        finally:
+            await stop_broker()
 
     if not run_with_db(work):
         return _fail(f"no active client {args.client_id}")

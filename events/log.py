@@ -35,6 +35,10 @@ EVENT_TYPES: tuple[str, ...] = (
     "training.feedback_submitted",
     "webhook.disabled",
 )
+# Written to the log like the others, but never offered to webhooks or subscriptions as such:
+# `access.revoked` tells every process's live connections that a sign-in has ended
+# (resolvers/revocation.py writes it, resolvers/event_stream.py closes the connections).
+INTERNAL_EVENT_TYPES: tuple[str, ...] = ("access.revoked",)
 
 
 # Held from the moment a transaction writes its events until it commits, so that on PostgreSQL
@@ -56,7 +60,7 @@ def new_event(
     changed: list[str] | None = None,
 ) -> Event:
     """An event not yet written; `append_events` writes it in the caller's transaction."""
-    if type not in EVENT_TYPES:
+    if type not in EVENT_TYPES and type not in INTERNAL_EVENT_TYPES:
         raise ValueError(f"unknown event type {type!r}")
     payload = dict(data or {})
     if changed is not None:

@@ -30,6 +30,12 @@ class Webhook(Model):
     disabled_reason = fields.TextField(null=True)
     disabled_at = fields.DatetimeField(null=True)
     owner_client_id = fields.CharField(max_length=64, null=True, db_index=True)
+    # The token that created or last changed the endpoint: payload shaping reads with its scopes,
+    # intersected with its client's current registration, and as its employee (never more), and
+    # revoking that client or terminating that employee disables the endpoint.
+    changed_by_client_id = fields.CharField(max_length=64, null=True, db_index=True)
+    changed_by_employee_id = fields.IntField(null=True, db_index=True)
+    changed_by_scopes = fields.TextField(default="")
     created_at = created_at()
     updated_at = updated_at()
 

@@ -21,6 +21,12 @@ principal in the process, reloaded after `POLICY_TTL` seconds and dropped at onc
 delivers an event that can change visibility (resolvers/subscriptions.py `changes_visibility`).
 Across processes (Redis) such an event may reach a hub a moment after a later event from another
 process; the time bound caps that window.
+
+Revocation is pushed, not polled: every revocation writes an `access.revoked` event
+(resolvers/revocation.py) that reaches every process's hub like any other event, and `follow()`
+ends at once the subscriptions of the sign-in it names (`TokenGuard.ended_by`). A subscription also
+checks its token when it starts, and every `REVOCATION_CHECK_SECONDS` as a safety net (a
+revocation committed by a process that could not publish it: no Redis, or Redis away).
 """
 
 from __future__ import annotations
@@ -30,13 +36,14 @@ import dataclasses
 import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from auth.policy import Policy
 from auth.principal import Principal
 from auth.tokens import is_revoked
 from events.broker import Hub
 from models.events import Event
+from resolvers.revocation import REVOKED
 from resolvers.subscriptions import changes_visibility
 
 REPLAY_PAGE = 200
@@ -105,17 +112,30 @@ def policy_cache(hub: Hub) -> PolicyCache:
 
 
 _revocations: dict[str, tuple[float, asyncio.Task[bool]]] = {}
+_watched_hubs: weakref.WeakSet[Hub] = weakref.WeakSet()
 
 
-async def shared_is_revoked(token_id: str) -> bool:
+async def shared_is_revoked(principal: Principal) -> bool:
     """`is_revoked`, with one query for all connections of a token checking within a moment."""
+    token_id = principal.token_id or ""
     now = time.monotonic()
     entry = _revocations.get(token_id)
     if entry is None or now - entry[0] > REVOCATION_SHARED_SECONDS or _failed(entry[1]):
         for jti in [j for j, (at, _) in _revocations.items() if now - at > REVOCATION_SHARED_SECONDS]:
             del _revocations[jti]
-        entry = _revocations[token_id] = (now, asyncio.ensure_future(is_revoked(token_id)))
+        entry = _revocations[token_id] = (now, asyncio.ensure_future(is_revoked(principal)))
     return await asyncio.shield(entry[1])
+
+
+def _forget_revocation_answers(event: Event) -> None:
+    if event.type == REVOKED:  # a shared "not revoked" may be stale now
+        _revocations.clear()
+
+
+def watch_revocations(hub: Hub) -> None:
+    if hub not in _watched_hubs:
+        _watched_hubs.add(hub)
+        hub.watch(_forget_revocation_answers)
 
 
 class ResumeTooOld(Exception):
@@ -130,21 +150,34 @@ class TokenNoLongerValid(Exception):
 class TokenGuard:
     """Ends a live connection when its token expires or is revoked.
 
-    Expiry is checked before every event and by a timer; revocation (one indexed query) at
-    most every `interval` seconds, on an event or on the timer, whichever comes first.
+    Expiry is checked before every event and by a timer. Revocation: `ended_by` recognises the
+    `access.revoked` event of this sign-in as soon as the hub delivers it; the first `check()`
+    asks the database (one statement), and so does one every `interval` seconds after it.
     """
 
     principal: Principal | None
     interval: float = REVOCATION_CHECK_SECONDS
     now: Callable[[], float] = time.time
-    revoked: Callable[[str], Awaitable[bool]] = shared_is_revoked
-    _checked_at: float = field(default_factory=time.monotonic)
+    revoked: Callable[[Principal], Awaitable[bool]] = shared_is_revoked
+    _checked_at: float = float("-inf")
 
     def seconds_until_check(self) -> float:
         wait = self.interval - (time.monotonic() - self._checked_at)
         if self.principal is not None and self.principal.expires_at is not None:
             wait = min(wait, self.principal.expires_at - self.now())
         return max(wait, 0.0)
+
+    def ended_by(self, event: Event) -> bool:
+        """Whether `event` revokes this connection's sign-in: its client, its employee or its token."""
+        principal = self.principal
+        if principal is None or event.type != REVOKED or not isinstance(event.data, dict):
+            return False
+        data = event.data
+        if principal.client_id is not None and data.get("clientId") == principal.client_id:
+            return True
+        if principal.employee_id is not None and data.get("employeeId") == principal.employee_id:
+            return True
+        return principal.token_id is not None and principal.token_id in (data.get("tokenIds") or ())
 
     async def check(self) -> None:
         principal = self.principal
@@ -154,8 +187,11 @@ class TokenGuard:
             raise TokenNoLongerValid("The access token has expired; reconnect with a new one.")
         if time.monotonic() - self._checked_at >= self.interval:
             self._checked_at = time.monotonic()
-            if principal.token_id and await self.revoked(principal.token_id):
-                raise TokenNoLongerValid("The access token has been revoked; reconnect with a new one.")
+            if await self.revoked(principal):
+                raise TokenNoLongerValid(_REVOKED_MESSAGE)
+
+
+_REVOKED_MESSAGE = "The access token has been revoked; reconnect with a new one."
 
 
 def parse_event_id(raw: str | None) -> int | None:
@@ -198,8 +234,10 @@ async def follow(
     def accepts(event: Event) -> bool:
         return event.type in types and wants(event)
 
-    inbox = hub.open(accepts)  # before reading the log: see the module docstring
+    watch_revocations(hub)
+    inbox = hub.open(lambda event: accepts(event) or guard.ended_by(event))  # before reading the log
     try:
+        await guard.check()  # a revocation announced before the inbox opened is in the database
         replayed: set[int] = set()
         if after is not None:
             async for event in replay(types, after):
@@ -212,6 +250,8 @@ async def follow(
             await guard.check()
             if pushed is None:
                 continue
+            if guard.ended_by(pushed):
+                raise TokenNoLongerValid(_REVOKED_MESSAGE)
             if pushed.id in replayed:
                 replayed.discard(pushed.id)
                 continue

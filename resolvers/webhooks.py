@@ -3,7 +3,9 @@
 Plain async functions for the GraphQL layer (no Strawberry here). Every function takes the
 settings and the principal's `client_id`: endpoints belong to the OAuth client that created
 them and other clients see none of them (NOT_FOUND, never "forbidden", so ids do not leak);
-`client_id=None` (an operator tool, a user token without a client) sees every endpoint. The
+`client_id=None` (an operator tool, a user token without a client) sees every endpoint.
+Creating or changing an endpoint records the token that did it (`changed_by`): payload shaping
+reads with no more than that token could (schema/webhook_shaping.py). The
 scope check (`webhooks:manage`) is the policy's job, done before calling these. Input errors
 raise `UserErrors` with fields under `("input", <camelCase field>)`. Ids are database ids: the
 schema decodes global IDs first. After a mutation that queues a delivery (`test_webhook`,
@@ -15,10 +17,12 @@ from __future__ import annotations
 import secrets as random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from auth.principal import Principal
 from config import Settings
 from events.log import EVENT_TYPES
 from events.webhooks.delivery import global_id
@@ -100,6 +104,15 @@ def _check_text(value: str, limit: int, field: str) -> str:
     return value
 
 
+def _changed_by(principal: Principal | None) -> dict[str, Any]:
+    """The token a shaping document reads as: the one that created or last changed the endpoint."""
+    return {
+        "changed_by_client_id": principal.client_id if principal else None,
+        "changed_by_employee_id": principal.employee_id if principal else None,
+        "changed_by_scopes": " ".join(sorted(principal.scopes)) if principal else "",
+    }
+
+
 # -- mutations --------------------------------------------------------------------------------
 
 
@@ -111,6 +124,7 @@ async def create_webhook(
     event_types: list[str],
     description: str = "",
     query: str | None = None,
+    changed_by: Principal | None = None,
 ) -> WebhookWithSecret:
     """Register an endpoint; returns it with its new secret (`whsec_…`, shown once)."""
     # Report every bad field at once, not only the first.
@@ -138,6 +152,7 @@ async def create_webhook(
         query=query or None,
         secret=secret,
         owner_client_id=client_id,
+        **_changed_by(changed_by),
     )
     return WebhookWithSecret(webhook, secret)
 
@@ -152,6 +167,7 @@ async def update_webhook(
     description: str | None = None,
     url: str | None = None,
     query: str | None = None,
+    changed_by: Principal | None = None,
 ) -> Webhook:
     """Change the given fields (None: unchanged). Re-enabling clears the failure count;
     deliveries queued while disabled are then sent."""
@@ -170,6 +186,8 @@ async def update_webhook(
     elif enabled is False and webhook.enabled:
         webhook.enabled, webhook.disabled_reason = False, "disabled by its owner"
         webhook.disabled_at = datetime.now(UTC)
+    for name, value in _changed_by(changed_by).items():
+        setattr(webhook, name, value)
     await webhook.save()
     return webhook
 

@@ -4,8 +4,12 @@ delivery's `data` is then that document's result for the event.
 The document is checked against the schema when the webhook is created or changed: one
 subscription operation with one root field among `taskEvents`, `mentorshipEvents` and
 `trainingSessionEvents` (`viewerEvents` needs a signed-in employee, which a webhook is not).
-At delivery the event is presented exactly as a live subscriber with the endpoint owner's
-client scopes would see it, and the document is executed on it.
+At delivery the event is presented exactly as a live subscriber would see it with the token that
+created or last changed the webhook (its employee, and its scopes intersected with what its client
+is registered for now: nothing once the client is revoked), and the document is executed on it.
+So a document never reads more than that token could read itself: without the root field's scope
+(`tasks:read` for `taskEvents`, ...) the payload is `{"taskEvents": null}`, and fields needing
+another scope (`employees:read`, `employees:sensitive`) are refused as they would be to the token.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from graphql import (
 )
 
 from auth.principal import Principal
-from auth.scopes import parse_scopes
+from auth.scopes import Scope, parse_scopes
 from config import Settings
 from models.events import Event as EventRow
 from models.oauth import OAuthClient
@@ -64,6 +68,27 @@ PRESENTERS: dict[str, Present] = {
     "mentorshipEvents": _mentorship,
     "trainingSessionEvents": _training,
 }
+# The scope each root field needs, as on the live subscription (schema/subscriptions.py).
+ROOT_SCOPES: dict[str, Scope] = {
+    "taskEvents": Scope.TASKS_READ,
+    "mentorshipEvents": Scope.MENTORSHIPS_READ,
+    "trainingSessionEvents": Scope.TRAINING_READ,
+}
+
+
+async def shaping_principal(webhook: Webhook) -> Principal:
+    """Who a document reads as: the token that created or last changed the webhook, cut down to
+    its client's current registration."""
+    client_id = webhook.changed_by_client_id
+    client = (
+        await OAuthClient.get_or_none(client_id=client_id, revoked_at__isnull=True) if client_id else None
+    )
+    registered = parse_scopes(client.scopes) if client else frozenset()
+    return Principal(
+        scopes=parse_scopes(webhook.changed_by_scopes) & registered,
+        client_id=client_id,
+        employee_id=webhook.changed_by_employee_id,
+    )
 
 
 def _root_field(document: DocumentNode) -> tuple[FieldNode, dict[str, Any]]:
@@ -105,18 +130,14 @@ def make_shaper(
             return None
         document = parse(webhook.query)
         field, arguments = _root_field(document)
-        client = (
-            await OAuthClient.get_or_none(client_id=webhook.owner_client_id)
-            if webhook.owner_client_id
-            else None
-        )
-        principal = Principal(
-            scopes=parse_scopes(client.scopes if client else ""), client_id=webhook.owner_client_id
-        )
+        principal = await shaping_principal(webhook)
+        empty = {(field.alias or field.name).value: None}
+        if not principal.has_scope(ROOT_SCOPES[field.name.value]):
+            return empty
         context = Context(settings=settings, principal=principal)
         item = await PRESENTERS[field.name.value](context, event, arguments)
         if item is None:  # the document's arguments leave this event out, or it is not readable
-            return {(field.alias or field.name).value: None}
+            return empty
         result = execute(graphql_schema, document, root_value=item, context_value=context)
         if hasattr(result, "__await__"):
             result = await result  # type: ignore[misc]

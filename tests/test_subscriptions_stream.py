@@ -97,8 +97,8 @@ async def test_an_expired_token_ends_the_stream():
 
 
 async def test_a_revoked_token_ends_the_stream_at_the_next_check():
-    async def revoked(jti: str) -> bool:
-        return jti == "gone"
+    async def revoked(principal: Principal) -> bool:
+        return principal.token_id == "gone"
 
     guard = TokenGuard(
         Principal(scopes=frozenset(), employee_id=1, token_id="gone"), interval=0, revoked=revoked

@@ -18,8 +18,9 @@ from tortoise.expressions import F, Q, Subquery
 from tortoise.transactions import in_transaction
 
 from config import Settings
-from events.log import record_event
+from events.log import append_events, new_event
 from events.webhooks.delivery import AttemptResult, next_delay
+from models.events import Event
 from models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryAttempt
 
 ERROR_CHARS = 2000
@@ -56,9 +57,10 @@ async def claim(limit: int, lease_seconds: float) -> tuple[str, list[WebhookDeli
     return token, list(rows)
 
 
-async def disable_webhook(conn: BaseDBAsyncClient, webhook: Webhook, reason: str) -> bool:
-    """Disable an endpoint and log `webhook.disabled`, in the caller's transaction; only the
-    caller that actually flips `enabled` writes the event, so it is written once."""
+async def disabling(conn: BaseDBAsyncClient, webhook: Webhook, reason: str) -> Event | None:
+    """Disable an endpoint in the caller's transaction; returns the `webhook.disabled` event for
+    the caller to write last (events/log.py `append_events`), or None when it was disabled
+    already: only the caller that actually flips `enabled` has an event, so it is written once."""
     now = datetime.now(UTC)
     flipped = await (
         Webhook.filter(id=webhook.id, enabled=True)
@@ -66,9 +68,8 @@ async def disable_webhook(conn: BaseDBAsyncClient, webhook: Webhook, reason: str
         .update(enabled=False, disabled_reason=reason, disabled_at=now, updated_at=now)
     )
     if not flipped:
-        return False
-    await record_event(
-        conn,
+        return None
+    return new_event(
         "webhook.disabled",
         subject_type="Webhook",
         subject_id=webhook.id,
@@ -76,7 +77,14 @@ async def disable_webhook(conn: BaseDBAsyncClient, webhook: Webhook, reason: str
         client_id=webhook.owner_client_id,
         data={"url": webhook.url, "reason": reason},
     )
-    return True
+
+
+async def disable_webhook(conn: BaseDBAsyncClient, webhook: Webhook, reason: str) -> bool:
+    """`disabling`, and its event written now (so call it after the transaction's other writes)."""
+    event = await disabling(conn, webhook, reason)
+    if event is not None:
+        await append_events(conn, [event])
+    return event is not None
 
 
 async def record(settings: Settings, delivery: WebhookDelivery, token: str, result: AttemptResult) -> str:

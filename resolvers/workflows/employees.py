@@ -11,6 +11,7 @@ from tortoise.models import Model
 
 from models.employees import Employee, EmployeeRole, EmployeeStatus
 from resolvers.errors import ErrorCode, user_error
+from resolvers.revocation import end_employee
 from resolvers.unit_of_work import UnitOfWork
 from resolvers.validation import Checks
 from resolvers.workflows.tasks import Changes, camel, diff, save_versioned, today
@@ -30,6 +31,9 @@ HR_FIELDS = SELF_SERVICE_FIELDS | {
     "role",
     "manager_id",
 }
+
+# What only an admin changes about an admin (auth/policy.py `can_change_standing`).
+STANDING_FIELDS = frozenset({"email", "status", "role", "manager_id"})
 
 _EARLIEST_HIRE = date(1950, 1, 1)
 _PHONE_CHARACTERS = frozenset("+0123456789 ()-./")
@@ -174,8 +178,24 @@ async def update_employee(
     employee = await Employee.filter(id=employee_id).select_for_update().using_db(uow.conn).first()
     if employee is None:
         raise user_error(ErrorCode.NOT_FOUND, "No such employee.", "input", "id")
+    if STANDING_FIELDS.intersection(diff(employee, values)) and not uow.actor.policy.can_change_standing(
+        employee
+    ):
+        raise user_error(
+            ErrorCode.NOT_ALLOWED,
+            "Only an admin changes an admin's role, status, manager or e-mail.",
+            "input",
+        )
     await _check_references(uow, diff(employee, values), employee.id)
+    leaving = (
+        employee.status != EmployeeStatus.TERMINATED and values.get("status") == EmployeeStatus.TERMINATED
+    )
     await _write(uow, employee, expected_version, values)
+    if leaving:
+        # Written in this transaction, after the employee's row: their sign-ins end with it.
+        uow.events += await end_employee(
+            uow.conn, employee.id, actor_id=uow.actor.employee_id, client_id=uow.actor.client_id
+        )
     return employee
 
 

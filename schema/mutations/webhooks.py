@@ -152,6 +152,7 @@ async def create_webhook(
             event_types=input.event_types,
             description=input.description,
             query=input.query,
+            changed_by=info.context.principal,
         )
     )
     if result is None:
@@ -179,6 +180,7 @@ async def update_webhook(
             description=input.description,
             url=input.url,
             query=input.query,
+            changed_by=info.context.principal,
         )
     )
     _wake(info)
