@@ -18,9 +18,11 @@ from models.webhooks import Webhook
 from resolvers.event_stream import REVOCATION_CHECK_SECONDS
 from tests import factories as f
 from tests.oauth_helpers import (  # noqa: F401  (oauth_app is a fixture)
+    INTROSPECT_URL,
     REVOKE_URL,
     TOKEN_URL,
     make_employee,
+    make_service_client,
     make_web_client,
     oauth_app_fixture,
     oauth_client,
@@ -171,3 +173,18 @@ async def test_a_reused_refresh_token_closes_the_subscriptions_of_its_family(oau
 
     # then the whole family ends, the open subscription with it
     assert (await ws.closed())["code"] == 4403
+
+
+async def test_introspection_reports_a_revoked_clients_token_inactive(oauth_app):
+    # given a service token, and a resource server that introspects tokens
+    service, resource_server = await make_service_client(), await make_service_client()
+    async with oauth_client(oauth_app, service) as session:
+        token = await session.fetch_token(TOKEN_URL, grant_type="client_credentials")
+
+    # when the service's client is revoked
+    await revoke_client(service.client_id)
+
+    # then its token is reported inactive
+    async with oauth_client(oauth_app, resource_server) as session:
+        answer = (await session.introspect_token(INTROSPECT_URL, token=token["access_token"])).json()
+    assert answer == {"active": False}
