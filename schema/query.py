@@ -83,7 +83,7 @@ class Query(AuditQuery, WebhookQuery):
         ids: Annotated[
             list[strawberry.ID], strawberry.argument(description=f"Up to {MAX_NODES} global IDs.")
         ],
-    ) -> list[Node | None]:
+    ) -> list[Node | None] | None:
         _require_principal(info)
         if len(ids) > MAX_NODES:
             raise BadInput(f"At most {MAX_NODES} IDs can be fetched at once (got {len(ids)}).")

@@ -11,16 +11,18 @@ error at that field's own path and the rest of the response stays.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     GraphQLField,
     GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLSchema,
     default_field_resolver,
     get_named_type,
+    get_nullable_type,
     is_non_null_type,
 )
 from strawberry.schema.schema_converter import GraphQLCoreConverter
@@ -65,11 +67,16 @@ def _declares(field: GraphQLField, scope: Scope) -> bool:
 
 
 def gate_fields(schema: GraphQLSchema) -> None:
-    """Gate every field of `schema` whose objects need a read scope; refuse non-null ones."""
+    """Gate every field of `schema` whose objects need a read scope; refuse non-null ones and
+    Node types that declare no read scope, so that no new field or type can slip past."""
     for parent in schema.type_map.values():
         if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType) or parent.name.startswith("__"):
             continue
         own = scope_of(parent)
+        if own is None and "Node" in {i.name for i in getattr(parent, "interfaces", ())}:
+            raise TypeError(
+                f"{parent.name} is a Node: declare the scope that reads it with `read_scope(...)`."
+            )
         for name, field in parent.fields.items():
             needed = scope_of(get_named_type(field.type))
             if needed is None or needed == own:
@@ -86,3 +93,13 @@ def gate_fields(schema: GraphQLSchema) -> None:
             field.description = describe(field.description or "", needed)
             if isinstance(parent, GraphQLObjectType):  # an interface's fields resolve on its types
                 field.resolve = _gated(field.resolve or default_field_resolver, needed)
+
+
+def let_mutations_fail_alone(schema: GraphQLSchema) -> None:
+    """Make every mutation field nullable: a refused one (no token, a missing write scope) is null
+    with its error, and the mutations before it in the same document, already applied, keep
+    their payloads instead of losing them to `data: null`."""
+    if schema.mutation_type is None:
+        return
+    for field in schema.mutation_type.fields.values():
+        field.type = cast(GraphQLOutputType, get_nullable_type(field.type))

@@ -566,6 +566,29 @@ async def test_a_task_reader_does_not_read_the_directory_through_tasks(graphql, 
     assert {tuple(e["path"][-1:]) for e in body["errors"]} == {("assignee",), ("creator",)}
 
 
+TWO_MUTATIONS = """
+mutation($task: CreateTaskInput!, $hook: CreateWebhookInput!) {
+  first: createTask(input: $task) { task { title } errors { code } }
+  second: createWebhook(input: $hook) { secret errors { code } }
+}"""
+
+
+async def test_a_refused_mutation_keeps_the_payloads_of_those_applied_before_it(graphql, world_and_tokens):
+    world, token_for = world_and_tokens
+    without_webhooks = graphql(await token_for(SERVICE, Scope.WEBHOOKS_MANAGE, without=True))
+    variables = {
+        "task": {"title": "Ship it", "assigneeId": world.id("Employee", "ada")},
+        "hook": {"url": "https://93.184.216.34/in", "eventTypes": ["task.created"]},
+    }
+
+    body = await without_webhooks.execute(TWO_MUTATIONS, variables)
+
+    assert body["data"] == {"first": {"task": {"title": "Ship it"}, "errors": []}, "second": None}
+    assert [
+        (e["path"], e["extensions"]["code"], e["extensions"]["requiredScope"]) for e in body["errors"]
+    ] == [(["second"], "FORBIDDEN", "webhooks:manage")]
+
+
 TASK_EVENTS = "subscription { taskEvents { type actor { email } task { title assignee { email } } } }"
 CREATE_TASK = (
     "mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } errors { code } } }"
