@@ -16,6 +16,7 @@ from schema.mentorships import Mentorship, MentorshipCheckIn
 from schema.mutations import Mutation
 from schema.persisted import PersistedQueries
 from schema.query import Query
+from schema.read_scopes import gate_fields, let_mutations_fail_alone
 from schema.subscriptions import Subscription
 from schema.tasks import Task
 from schema.teams import Team
@@ -45,6 +46,11 @@ def _should_mask(error: GraphQLError) -> bool:
 
 
 class PeopleGraphSchema(strawberry.Schema):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        gate_fields(self._schema)  # every object field needs its objects' read scope, on every path
+        let_mutations_fail_alone(self._schema)
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Log only unexpected errors; refusals with a code are answers, not incidents."""
         unexpected = [e for e in errors if _should_mask(e)]

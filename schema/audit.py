@@ -19,10 +19,11 @@ from resolvers.problems import Forbidden
 from schema.common import After, Before, First, Last, page_args, pk_of
 from schema.context import Info
 from schema.employees import Employee
-from schema.permissions import scoped_field
+from schema.permissions import read_scope, scoped_field
 from schema.relay import Connection, to_connection
 
 
+@read_scope(Scope.AUDIT_READ)
 @strawberry.type(description="One entry of the event log: a change, who made it and what changed.")
 class AuditEvent:
     id: strawberry.ID = strawberry.field(description="The event's ID; increases with time.")
@@ -80,7 +81,7 @@ class AuditQuery:
             AuditEventFilter | None,
             strawberry.argument(description="Only events meeting all these conditions."),
         ] = None,
-    ) -> Connection[AuditEvent]:
+    ) -> Connection[AuditEvent] | None:
         if not (await info.context.policy()).can_read_audit():
             raise Forbidden(
                 "Only HR and service tokens may read the event log.", requiredScope=Scope.AUDIT_READ.value

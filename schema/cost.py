@@ -2,7 +2,9 @@
 
 The estimate walks the operation with the schema's types: each field that returns objects
 costs one per object, times the page size of a connection (`first`/`last`, or the default
-page size when neither is given). Every response carries `extensions.cost`; an operation above
+page size when neither is given) or the length of the list argument of a list field (`nodes(ids:)`),
+with the values the executor will use: variables as given, else the variable's default, else the
+argument's default. Every response carries `extensions.cost`; an operation above
 the ceiling is refused before it runs, with code QUERY_TOO_COSTLY.
 """
 
@@ -15,19 +17,20 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLField,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValueNode,
-    VariableNode,
     get_named_type,
+    get_nullable_type,
     is_leaf_type,
-    value_from_ast_untyped,
+    is_list_type,
 )
 from graphql.execution import ExecutionResult
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
 
 from resolvers.pagination import DEFAULT_PAGE_SIZE
@@ -35,23 +38,30 @@ from resolvers.pagination import DEFAULT_PAGE_SIZE
 MAX_COST = 1_000_000
 
 
-def _int_argument(node: FieldNode, names: tuple[str, ...], variables: dict[str, Any]) -> int | None:
-    for argument in node.arguments or ():
-        if argument.name.value in names:
-            value: ValueNode = argument.value
-            raw = (
-                variables.get(value.name.value)
-                if isinstance(value, VariableNode)
-                else value_from_ast_untyped(value)
-            )
-            if isinstance(raw, int):
-                return max(raw, 0)
-    return None
+def _multiplier(definition: GraphQLField, node: FieldNode, variables: VariableValues | None) -> int:
+    """How many objects the field may return, from the argument values the executor will use.
+
+    Those are the coerced variables (the operation's defaults included) or else the argument's
+    own default: the same `get_argument_values` the executor calls.
+    """
+    try:
+        arguments = get_argument_values(definition, node, variables)
+    except GraphQLError:  # the executor refuses these arguments before resolving anything
+        return 1
+    if "first" in definition.args or "last" in definition.args:
+        asked = [v for v in (arguments.get("first"), arguments.get("last")) if isinstance(v, int)]
+        return max(0, *asked) if asked else DEFAULT_PAGE_SIZE
+    if is_list_type(get_nullable_type(definition.type)):  # e.g. `nodes(ids:)`: one object per ID
+        return max((len(v) for v in arguments.values() if isinstance(v, list)), default=1)
+    return 1
 
 
 class _Estimator:
     def __init__(
-        self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode], variables: dict[str, Any]
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        variables: VariableValues | None,
     ):
         self.schema, self.fragments, self.variables = schema, fragments, variables
 
@@ -84,10 +94,7 @@ class _Estimator:
         named = get_named_type(definition.type)
         if is_leaf_type(named):
             return 0
-        multiplier = 1
-        if "first" in definition.args:
-            asked = _int_argument(node, ("first", "last"), self.variables)
-            multiplier = DEFAULT_PAGE_SIZE if asked is None else asked
+        multiplier = _multiplier(definition, node, self.variables)
         return multiplier * (1 + self.selection_cost(node.selection_set, named, seen))
 
 
@@ -104,7 +111,9 @@ def estimate(
     root: GraphQLObjectType | None = schema.get_root_type(operation.operation)
     if root is None:
         return 0
-    return _Estimator(schema, fragments, variables).selection_cost(operation.selection_set, root, frozenset())
+    coerced = get_variable_values(schema, operation.variable_definitions or (), variables)
+    values = coerced if isinstance(coerced, VariableValues) else None  # bad variables are refused later
+    return _Estimator(schema, fragments, values).selection_cost(operation.selection_set, root, frozenset())
 
 
 class QueryCost(SchemaExtension):

@@ -21,7 +21,7 @@ from schema.common import After, Before, First, Last, page_args
 from schema.context import Info
 from schema.enums import EmployeeRole, EmployeeStatus, OrderDirection
 from schema.filters import EnrollmentFilter, MentorshipFilter, TaskFilter, TaskOrder
-from schema.permissions import scoped_field
+from schema.permissions import read_scope, scoped_field
 from schema.relay import Connection, Node, build_edges, to_connection
 
 
@@ -78,6 +78,7 @@ def employee_q(f: EmployeeFilter | None):  # type: ignore[no-untyped-def]
 _SENSITIVE = "Sensitive: visible to the employee, and to HR and service tokens with `employees:sensitive`."
 
 
+@read_scope(Scope.EMPLOYEES_READ)
 @strawberry.type(description="A person who works here: profile, place in the org chart, work and training.")
 class Employee(Node):
     pk: strawberry.Private[int]
@@ -191,10 +192,10 @@ class Employee(Node):
     led_teams: Connection[Team] = strawberry.field(
         resolver=links.led_teams, description="Teams this employee leads, by name."
     )
-    created_tasks: Connection[Task] = scoped_field(
+    created_tasks: Connection[Task] | None = scoped_field(
         "Tasks this employee created that you can see.", Scope.TASKS_READ, resolver=links.created_tasks
     )
-    instructed_sessions: Connection[TrainingSession] = scoped_field(
+    instructed_sessions: Connection[TrainingSession] | None = scoped_field(
         "Training sessions this employee teaches.", Scope.TRAINING_READ, resolver=links.instructed_sessions
     )
 
@@ -212,7 +213,7 @@ class Employee(Node):
         order_by: Annotated[
             TaskOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
         ] = None,
-    ) -> Connection[Task]:
+    ) -> Connection[Task] | None:
         return await tasks_of(
             info, "assignee_id", self.pk, page_args(first, after, last, before), filter, order_by
         )
@@ -231,7 +232,7 @@ class Employee(Node):
             MentorshipFilter | None,
             strawberry.argument(description="Only items meeting all these conditions."),
         ] = None,
-    ) -> Connection[Mentorship]:
+    ) -> Connection[Mentorship] | None:
         return await mentorships_of(info, "mentor_id", self.pk, page_args(first, after, last, before), filter)
 
     @scoped_field("Mentorships in which this employee is mentored, that you can see.", Scope.MENTORSHIPS_READ)
@@ -246,7 +247,7 @@ class Employee(Node):
             MentorshipFilter | None,
             strawberry.argument(description="Only items meeting all these conditions."),
         ] = None,
-    ) -> Connection[Mentorship]:
+    ) -> Connection[Mentorship] | None:
         return await mentorships_of(info, "mentee_id", self.pk, page_args(first, after, last, before), filter)
 
     @scoped_field("This employee's training enrollments that you can see.", Scope.TRAINING_READ)
@@ -261,7 +262,7 @@ class Employee(Node):
             EnrollmentFilter | None,
             strawberry.argument(description="Only items meeting all these conditions."),
         ] = None,
-    ) -> Connection[Enrollment]:
+    ) -> Connection[Enrollment] | None:
         return await enrollments_of(
             info, "employee_id", self.pk, page_args(first, after, last, before), filter
         )

@@ -71,7 +71,7 @@ class TaskEvent(Event):
 
 @strawberry.type(description="A mentorship was requested, answered, ended, or had a check-in.")
 class MentorshipEvent(Event):
-    mentorship: Mentorship = strawberry.field(description="The mentorship as it is now.")
+    mentorship: Mentorship | None = strawberry.field(description="The mentorship as it is now.")
     check_in: MentorshipCheckIn | None = strawberry.field(
         description="For `mentorship.checked_in`: the check-in, when the event names it."
     )
@@ -84,7 +84,7 @@ class MentorshipEvent(Event):
     )
 )
 class TrainingEvent(Event):
-    session: TrainingSession = strawberry.field(
+    session: TrainingSession | None = strawberry.field(
         description="The session as it is now: `seatsLeft` and `waitlistCount` are live."
     )
     enrollment: Enrollment | None = strawberry.field(
@@ -94,12 +94,12 @@ class TrainingEvent(Event):
 
 @strawberry.type(description="An employee's record changed.")
 class EmployeeEvent(Event):
-    employee: Employee = strawberry.field(description="The employee as they are now.")
+    employee: Employee | None = strawberry.field(description="The employee as they are now.")
 
 
 @strawberry.type(description="Someone joined or left a team.")
 class TeamEvent(Event):
-    team: Team = strawberry.field(description="The team as it is now.")
+    team: Team | None = strawberry.field(description="The team as it is now.")
     member: Employee | None = strawberry.field(description="Who joined or left, when the event names them.")
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import strawberry
 
+from auth.scopes import Scope
 from models import employees as em
 from models import mentorships as m
 from resolvers import mentorships as r
@@ -24,9 +25,11 @@ from schema.filters import (  # noqa: F401
     mentorship_filter_kwargs,
     mentorship_sort,
 )
+from schema.permissions import read_scope
 from schema.relay import Connection, Node, to_connection
 
 
+@read_scope(Scope.MENTORSHIPS_READ)
 @strawberry.type(description="A note that a mentor and mentee met, and what they discussed.")
 class MentorshipCheckIn(Node):
     pk: strawberry.Private[int]
@@ -47,7 +50,7 @@ class MentorshipCheckIn(Node):
         )
 
     @strawberry.field(description="Who logged the check-in.")
-    async def author(self, info: Info) -> Employee:
+    async def author(self, info: Info) -> Employee | None:
         return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.author_id))
 
     @strawberry.field(description="The mentorship this check-in belongs to.")
@@ -57,6 +60,7 @@ class MentorshipCheckIn(Node):
         )
 
 
+@read_scope(Scope.MENTORSHIPS_READ)
 @strawberry.type(description="A mentor helping a mentee grow, from request to completion.")
 class Mentorship(Node):
     pk: strawberry.Private[int]
@@ -83,11 +87,11 @@ class Mentorship(Node):
         )
 
     @strawberry.field(description="The mentor.")
-    async def mentor(self, info: Info) -> Employee:
+    async def mentor(self, info: Info) -> Employee | None:
         return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.mentor_id))
 
     @strawberry.field(description="The mentee.")
-    async def mentee(self, info: Info) -> Employee:
+    async def mentee(self, info: Info) -> Employee | None:
         return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.mentee_id))
 
     @strawberry.field(description="Check-ins logged for this mentorship, latest first.")
@@ -117,6 +121,7 @@ class Mentorship(Node):
         return (await info.context.policy()).can_log_mentorship_check_in(self.row)
 
 
+@read_scope(Scope.EMPLOYEES_READ)
 @strawberry.type(description="A colleague who could mentor you, and the skills you asked for that they have.")
 class MentorSuggestion:
     suggestion: strawberry.Private[Suggestion]

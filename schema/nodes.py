@@ -19,6 +19,7 @@ from resolvers.problems import Forbidden
 from schema.context import Context
 from schema.employees import Employee
 from schema.mentorships import Mentorship, MentorshipCheckIn
+from schema.permissions import read_scope_of
 from schema.tasks import Task
 from schema.teams import Team
 from schema.training import Enrollment, TrainingCourse, TrainingSession
@@ -30,9 +31,19 @@ Visible = Callable[[Context, Policy, Any], Awaitable[bool]]
 @dataclass(frozen=True)
 class NodeKind:
     model: Any
-    convert: Callable[[Any], Any]
-    scope: Scope
+    type: Any
     visible: Visible | None = None
+
+    @property
+    def convert(self) -> Callable[[Any], Any]:
+        return self.type.from_row  # type: ignore[no-any-return]
+
+    @property
+    def scope(self) -> Scope:
+        """The read scope the type declares: the same one every field reaching it requires."""
+        scope = read_scope_of(self.type)
+        assert scope is not None, f"{self.type.__name__} declares no read scope"
+        return scope
 
 
 async def _task_visible(ctx: Context, policy: Policy, row: tkm.Task) -> bool:
@@ -62,17 +73,15 @@ async def _webhook_visible(ctx: Context, policy: Policy, row: whm.Webhook) -> bo
 
 
 NODE_KINDS: dict[str, NodeKind] = {
-    "Employee": NodeKind(em.Employee, Employee.from_row, Scope.EMPLOYEES_READ),
-    "Team": NodeKind(tm.Team, Team.from_row, Scope.EMPLOYEES_READ),
-    "Task": NodeKind(tkm.Task, Task.from_row, Scope.TASKS_READ, _task_visible),
-    "Mentorship": NodeKind(mm.Mentorship, Mentorship.from_row, Scope.MENTORSHIPS_READ, _mentorship_visible),
-    "MentorshipCheckIn": NodeKind(
-        mm.MentorshipCheckIn, MentorshipCheckIn.from_row, Scope.MENTORSHIPS_READ, _check_in_visible
-    ),
-    "TrainingCourse": NodeKind(trm.TrainingCourse, TrainingCourse.from_row, Scope.TRAINING_READ),
-    "TrainingSession": NodeKind(trm.TrainingSession, TrainingSession.from_row, Scope.TRAINING_READ),
-    "Enrollment": NodeKind(trm.Enrollment, Enrollment.from_row, Scope.TRAINING_READ, _enrollment_visible),
-    "Webhook": NodeKind(whm.Webhook, Webhook.from_row, Scope.WEBHOOKS_MANAGE, _webhook_visible),
+    "Employee": NodeKind(em.Employee, Employee),
+    "Team": NodeKind(tm.Team, Team),
+    "Task": NodeKind(tkm.Task, Task, _task_visible),
+    "Mentorship": NodeKind(mm.Mentorship, Mentorship, _mentorship_visible),
+    "MentorshipCheckIn": NodeKind(mm.MentorshipCheckIn, MentorshipCheckIn, _check_in_visible),
+    "TrainingCourse": NodeKind(trm.TrainingCourse, TrainingCourse),
+    "TrainingSession": NodeKind(trm.TrainingSession, TrainingSession),
+    "Enrollment": NodeKind(trm.Enrollment, Enrollment, _enrollment_visible),
+    "Webhook": NodeKind(whm.Webhook, Webhook, _webhook_visible),
 }
 
 

@@ -1,15 +1,17 @@
-"""Scope requirements, declared where a field or mutation is declared.
+"""Scope requirements, declared where a field, mutation or type is declared.
 
 `scoped(...)` wraps `strawberry.field`/`strawberry.mutation`: it attaches a permission class for
 the scope and appends the requirement to the description, so an analyst in GraphiQL sees what
-a field needs. Object-level rules are the policy's (auth/policy.py).
+a field needs. `read_scope(...)` marks a type with the scope that reads its objects; every field
+that reaches such objects requires it (schema/read_scopes.py). Object-level rules are the
+policy's (auth/policy.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 from strawberry.permission import BasePermission
@@ -21,6 +23,36 @@ from resolvers.problems import Forbidden, Unauthenticated
 # authorization matrix test reads this to prove each mutation has a row.
 DECLARED_SCOPES: dict[str, Scope] = {}
 
+# The class attribute `read_scope` sets; read from the class itself, never inherited.
+READ_SCOPE_ATTRIBUTE = "__read_scope__"
+
+T = TypeVar("T")
+
+
+def check_scope(principal: Any, scope: Scope) -> None:
+    """Refuse a request without a token (UNAUTHENTICATED) or without `scope` (FORBIDDEN)."""
+    if principal is None:
+        raise Unauthenticated("Sign in: send an OAuth 2 bearer token in the Authorization header.")
+    if not principal.has_scope(scope):
+        raise Forbidden(
+            f"Your token lacks the `{scope.value}` scope this field needs.", requiredScope=scope.value
+        )
+
+
+def read_scope(scope: Scope) -> Callable[[T], T]:
+    """Mark a GraphQL type: reading its objects needs `scope`, wherever a field reaches them."""
+
+    def mark(cls: T) -> T:
+        setattr(cls, READ_SCOPE_ATTRIBUTE, scope)
+        return cls
+
+    return mark
+
+
+def read_scope_of(cls: type) -> Scope | None:
+    """The scope `read_scope` declared on this very class (not inherited)."""
+    return vars(cls).get(READ_SCOPE_ATTRIBUTE)
+
 
 @cache
 def requires(scope: Scope) -> type[BasePermission]:
@@ -30,14 +62,7 @@ def requires(scope: Scope) -> type[BasePermission]:
         message = f"This needs the `{scope.value}` scope."
 
         def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
-            principal = info.context.principal
-            if principal is None:
-                raise Unauthenticated("Sign in: send an OAuth 2 bearer token in the Authorization header.")
-            if not principal.has_scope(scope):
-                raise Forbidden(
-                    f"Your token lacks the `{scope.value}` scope this field needs.",
-                    requiredScope=scope.value,
-                )
+            check_scope(info.context.principal, scope)
             return True
 
     RequiresScope.__name__ = f"Requires_{scope.name}"

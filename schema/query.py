@@ -64,7 +64,8 @@ class Query(AuditQuery, WebhookQuery):
         return Employee.from_row(policy.viewer) if policy.viewer else None
 
     @strawberry.field(
-        description="Any object by its global ID; null if it does not exist or you may not see it."
+        description="Any object by its global ID; null if it does not exist or you may not see it. "
+        "Needs the read scope of the object's type (`tasks:read` for a Task, ...)."
     )
     async def node(
         self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="A global ID.")]
@@ -73,7 +74,8 @@ class Query(AuditQuery, WebhookQuery):
         return await resolve_node(info.context, str(id))  # type: ignore[no-any-return]
 
     @strawberry.field(
-        description="Objects by their global IDs, in the same order; null where absent or hidden."
+        description="Objects by their global IDs, in the same order; null where absent or hidden, "
+        "and null with an error at its index where your token lacks the object's read scope."
     )
     async def nodes(
         self,
@@ -81,11 +83,13 @@ class Query(AuditQuery, WebhookQuery):
         ids: Annotated[
             list[strawberry.ID], strawberry.argument(description=f"Up to {MAX_NODES} global IDs.")
         ],
-    ) -> list[Node | None]:
+    ) -> list[Node | None] | None:
         _require_principal(info)
         if len(ids) > MAX_NODES:
             raise BadInput(f"At most {MAX_NODES} IDs can be fetched at once (got {len(ids)}).")
-        return [await resolve_node(info.context, str(i)) for i in ids]
+        # Each ID resolves on its own (and in one batch): one refused or malformed ID is an error at
+        # its own index, null there, and the other objects are still returned.
+        return [resolve_node(info.context, str(i)) for i in ids]
 
     @scoped_field("The employee directory.", Scope.EMPLOYEES_READ)
     async def employees(
@@ -101,7 +105,7 @@ class Query(AuditQuery, WebhookQuery):
         order_by: Annotated[
             EmployeeOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
         ] = None,
-    ) -> Connection[Employee]:
+    ) -> Connection[Employee] | None:
         args = page_args(first, after, last, before)
         qs = em.Employee.filter(employee_q(filter))
         listing = await root_listing(qs, employee_sort(order_by), "employees", args, info.context.loaders)
@@ -121,7 +125,7 @@ class Query(AuditQuery, WebhookQuery):
         order_by: Annotated[
             TeamOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
         ] = None,
-    ) -> Connection[Team]:
+    ) -> Connection[Team] | None:
         args = page_args(first, after, last, before)
         qs = tm.Team.filter(team_q(filter))
         listing = await root_listing(qs, team_sort(order_by), "teams", args, info.context.loaders)
@@ -141,7 +145,7 @@ class Query(AuditQuery, WebhookQuery):
         order_by: Annotated[
             TaskOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
         ] = None,
-    ) -> Connection[Task]:
+    ) -> Connection[Task] | None:
         args = page_args(first, after, last, before)
         policy = await info.context.policy()
         qs = tkm.Task.filter(tr.task_filter(**task_filter_kwargs(filter))).filter(policy.visible_tasks())
@@ -164,7 +168,7 @@ class Query(AuditQuery, WebhookQuery):
             MentorshipOrder | None,
             strawberry.argument(description="The order of the items; ties break on ID."),
         ] = None,
-    ) -> Connection[Mentorship]:
+    ) -> Connection[Mentorship] | None:
         args = page_args(first, after, last, before)
         policy = await info.context.policy()
         q = mr.mentorship_filter(**mentorship_filter_kwargs(filter))
@@ -188,7 +192,7 @@ class Query(AuditQuery, WebhookQuery):
             TrainingCourseOrder | None,
             strawberry.argument(description="The order of the items; ties break on ID."),
         ] = None,
-    ) -> Connection[TrainingCourse]:
+    ) -> Connection[TrainingCourse] | None:
         args = page_args(first, after, last, before)
         q = trr.course_filter(
             search=filter.search if filter else None,
@@ -215,7 +219,7 @@ class Query(AuditQuery, WebhookQuery):
             TrainingSessionOrder | None,
             strawberry.argument(description="The order of the items; ties break on ID."),
         ] = None,
-    ) -> Connection[TrainingSession]:
+    ) -> Connection[TrainingSession] | None:
         args = page_args(first, after, last, before)
         qs = trm.TrainingSession.filter(trr.session_filter(**session_filter_kwargs(filter)))
         listing = await root_listing(
@@ -236,7 +240,7 @@ class Query(AuditQuery, WebhookQuery):
         first: Annotated[
             int, strawberry.argument(description=f"How many suggestions (1-{MAX_SUGGESTIONS}).")
         ] = 10,
-    ) -> list[MentorSuggestion]:
+    ) -> list[MentorSuggestion] | None:
         if not 1 <= first <= MAX_SUGGESTIONS:
             raise BadInput(f"first must be between 1 and {MAX_SUGGESTIONS}.")
         found = await mentor_suggestions(await info.context.policy(), skills, first)

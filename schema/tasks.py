@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import strawberry
 
+from auth.scopes import Scope
 from models import employees as em
 from models import tasks as m
 from models import teams as tm
@@ -17,9 +18,11 @@ from schema.context import Info
 from schema.employees import Employee
 from schema.enums import TaskPriority, TaskStatus
 from schema.filters import TaskFilter, TaskOrder, TaskOrderField, task_filter_kwargs, task_sort  # noqa: F401
+from schema.permissions import read_scope
 from schema.relay import Connection, Node, to_connection
 
 
+@read_scope(Scope.TASKS_READ)
 @strawberry.type(description="A piece of work assigned to an employee, optionally within a team.")
 class Task(Node):
     pk: strawberry.Private[int]
@@ -52,11 +55,11 @@ class Task(Node):
         )
 
     @strawberry.field(description="Who does the task.")
-    async def assignee(self, info: Info) -> Employee:
+    async def assignee(self, info: Info) -> Employee | None:
         return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.assignee_id))
 
     @strawberry.field(description="Who created the task.")
-    async def creator(self, info: Info) -> Employee:
+    async def creator(self, info: Info) -> Employee | None:
         return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.creator_id))
 
     @strawberry.field(description="The team the task belongs to, if any.")

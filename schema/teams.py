@@ -20,7 +20,7 @@ from schema.context import Info
 from schema.employees import Employee
 from schema.enums import OrderDirection, TeamRole
 from schema.filters import TaskFilter, TaskOrder
-from schema.permissions import scoped_field
+from schema.permissions import read_scope, scoped_field
 from schema.relay import Connection, Node, PageInfo, build_edges, to_connection
 
 
@@ -63,6 +63,7 @@ def team_q(f: TeamFilter | None):  # type: ignore[no-untyped-def]
     )
 
 
+@read_scope(Scope.EMPLOYEES_READ)
 @strawberry.type(description="A group of employees with a lead; teams nest under parent teams.")
 class Team(Node):
     pk: strawberry.Private[int]
@@ -159,7 +160,7 @@ class Team(Node):
         order_by: Annotated[
             TaskOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
         ] = None,
-    ) -> Connection[Task]:
+    ) -> Connection[Task] | None:
         return await tasks_of(
             info, "team_id", self.pk, page_args(first, after, last, before), filter, order_by
         )

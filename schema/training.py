@@ -31,10 +31,11 @@ from schema.filters import (  # noqa: F401  # noqa: F401 - re-exported for the r
     session_filter_kwargs,
     session_sort,
 )
-from schema.permissions import scoped_field
+from schema.permissions import read_scope, scoped_field
 from schema.relay import Connection, Node, to_connection
 
 
+@read_scope(Scope.TRAINING_READ)
 @strawberry.type(description="A course employees can take; it runs as scheduled sessions.")
 class TrainingCourse(Node):
     pk: strawberry.Private[int]
@@ -88,6 +89,7 @@ class TrainingCourse(Node):
         return to_connection(listing.page, TrainingSession.from_row, listing.count)
 
 
+@read_scope(Scope.TRAINING_READ)
 @strawberry.type(description="One scheduled run of a course, with a capacity and a waitlist.")
 class TrainingSession(Node):
     pk: strawberry.Private[int]
@@ -164,6 +166,7 @@ class TrainingSession(Node):
         )
 
 
+@read_scope(Scope.TRAINING_READ)
 @strawberry.type(
     description="An employee's place in a training session: a seat, a waitlist spot, or an outcome."
 )
@@ -202,7 +205,7 @@ class Enrollment(Node):
         )
 
     @strawberry.field(description="The enrolled employee.")
-    async def employee(self, info: Info) -> Employee:
+    async def employee(self, info: Info) -> Employee | None:
         return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.employee_id))
 
     @strawberry.field(
@@ -214,6 +217,7 @@ class Enrollment(Node):
         return active and (await info.context.policy()).can_cancel_enrollment(self.row)
 
 
+@read_scope(Scope.TRAINING_READ)
 @strawberry.type(description="Where an employee stands with mandatory training and expiring certificates.")
 class TrainingCompliance:
     data: strawberry.Private[Compliance]

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import strawberry
 
+from auth.scopes import Scope
 from models import webhooks as m
 from resolvers.ids import to_global_id
 from resolvers.listing import child_listing
@@ -13,6 +14,7 @@ from resolvers.loaders import ChildList
 from resolvers.pagination import PageArgs, SortKey
 from schema.common import After, Before, First, Last, page_args
 from schema.context import Info
+from schema.permissions import read_scope
 from schema.relay import Connection, Node, to_connection
 
 
@@ -26,6 +28,7 @@ def attempts_of(args: PageArgs) -> ChildList:
     )
 
 
+@read_scope(Scope.WEBHOOKS_MANAGE)
 @strawberry.type(
     description="One try to deliver a message: what the endpoint answered and when the next try is."
 )
@@ -53,6 +56,7 @@ class WebhookDeliveryAttempt:
         )
 
 
+@read_scope(Scope.WEBHOOKS_MANAGE)
 @strawberry.type(description="One message to one endpoint, retried until it succeeds or gives up.")
 class WebhookDelivery:
     pk: strawberry.Private[int]
@@ -99,6 +103,7 @@ class WebhookDelivery:
         return to_connection(listing.page, WebhookDeliveryAttempt.from_row, listing.count)
 
 
+@read_scope(Scope.WEBHOOKS_MANAGE)
 @strawberry.type(
     description="An endpoint of another system that receives events, signed per Standard Webhooks."
 )

@@ -11,6 +11,11 @@ One table says who may do what (DESIGN.md, "Who may do what"). Roles:
 (UNAUTHENTICATED for anonymous with HTTP 401, FORBIDDEN naming the scope for noscope, and for
 the others a FORBIDDEN error, or a NOT_ALLOWED / NOT_FOUND user error that changes nothing).
 A mutation of the schema without a row here fails `test_every_mutation_has_a_row`.
+
+Every field that reaches objects needing another scope than its parent (`Task.assignee`,
+`Employee.tasks`, `CreateTaskPayload.task`, ...; schema/read_scopes.py) has a row in PATHS, made
+from the schema: without that scope the field alone is refused at its own path and the rest of
+the response stays; a mutation still applies and returns what the token may read.
 """
 
 from __future__ import annotations
@@ -25,9 +30,11 @@ import pytest
 from auth.scopes import ALL_SCOPES, Scope
 from events.log import record_event
 from models.events import Event
+from models.mentorships import MentorshipCheckIn
 from models.webhooks import Webhook, WebhookDelivery
 from resolvers.ids import to_global_id
 from schema import schema
+from schema.read_scopes import GATED_FIELDS
 from tests import factories as f
 
 EMPLOYEE, MANAGER, TEAMMATE, OUTSIDER, HR, SERVICE = (
@@ -191,6 +198,69 @@ MUTATIONS = [
 ]  # fmt: skip
 
 
+# Reaching another scope's objects: one row per gated field, made from the schema (see module doc).
+@dataclass(frozen=True)
+class Path:
+    coordinate: str
+    scope: Scope
+    role: str
+    document: str
+    variables: Callable[[World], dict[str, Any]]
+    where: tuple[str | int, ...]  # the response path refused without the scope
+    payload: str | None = None  # the mutation, when the field is in its payload
+
+
+# Where the world holds an object of a type, its fields are reached through `node(id:)`.
+WORLD_OBJECTS = {
+    "Employee": "ada", "Team": "web", "Task": "task", "Mentorship": "active_mentorship",
+    "MentorshipCheckIn": "check_in", "TrainingCourse": "course", "TrainingSession": "session",
+    "Enrollment": "enrollment", "Webhook": "webhook",
+}  # fmt: skip
+THROUGH_LISTS = {"AuditEvent": "auditEvents"}  # types reached only through a root list
+ROOT_ARGUMENTS = {"mentorSuggestions": '(skills: ["python"])'}
+# Subscription payloads are checked over a WebSocket (test_subscription_payloads_need_read_scopes).
+EVENT_TYPES = {"Event"} | {
+    name
+    for name, t in schema._schema.type_map.items()
+    if "Event" in {i.name for i in getattr(t, "interfaces", ())}
+}
+
+
+def _mutation_returning(type_name: str) -> Op:
+    fields = schema._schema.mutation_type.fields
+    return next(op for op in MUTATIONS if str(fields[op.name].type).rstrip("!") == type_name)
+
+
+def path_row(coordinate: str, scope: Scope) -> Path:
+    type_name, field = coordinate.split(".")
+    reach = f"{field} {{ __typename }}"
+    if type_name == "Query":
+        document = f"{{ __typename {field}{ROOT_ARGUMENTS.get(field, '')} {{ __typename }} }}"
+        return Path(coordinate, scope, SERVICE, document, lambda w: {}, (field,))
+    if type_name in WORLD_OBJECTS:
+        key = WORLD_OBJECTS[type_name]
+        document = f"query($id: ID!) {{ node(id: $id) {{ id ... on {type_name} {{ {reach} }} }} }}"
+        return Path(
+            coordinate, scope, SERVICE, document, lambda w: {"id": w.id(type_name, key)}, ("node", field)
+        )
+    if type_name in THROUGH_LISTS:
+        root = THROUGH_LISTS[type_name]
+        document = f"{{ {root}(first: 1) {{ nodes {{ id {reach} }} }} }}"
+        return Path(coordinate, scope, SERVICE, document, lambda w: {}, (root, "nodes", 0, field))
+    op = _mutation_returning(type_name)
+    input_type = schema._schema.mutation_type.fields[op.name].args["input"].type
+    document = (
+        f"mutation($input: {input_type}) {{ {op.name}(input: $input) {{ {reach} errors {{ code }} }} }}"
+    )
+    # Where the write scope is the read scope, a token without it cannot run the mutation at all.
+    where = (op.name,) if op.scope == scope else (op.name, field)
+    role = SERVICE if SERVICE in op.allowed else EMPLOYEE
+    return Path(coordinate, scope, role, document, op.variables, where, payload=op.name)
+
+
+PATHS = [path_row(c, scope) for c, scope in GATED_FIELDS.items() if c.split(".")[0] not in EVENT_TYPES]
+
+
 async def build_world(service_client: str) -> World:
     boss = await f.employee(email="boss@example.com")
     ada = await f.employee(email="ada@example.com", manager=boss, skills=["python"])
@@ -208,6 +278,9 @@ async def build_world(service_client: str) -> World:
     task = await f.task(ada, team=web)
     active = await f.mentorship(mentor, ada, status="active", started_at=datetime.now(UTC))
     request = await f.mentorship(ada, mentor2, status="proposed")
+    check_in = await MentorshipCheckIn.create(
+        mentorship=active, happened_at=datetime.now(UTC), notes="First talk", author=ada
+    )
     course = await f.course(title="Security basics")
     session = await f.session(course, instructor=lead)
     open_session = await f.session(course, instructor=lead)
@@ -243,6 +316,7 @@ async def build_world(service_client: str) -> World:
         "session": session.id, "open_session": open_session.id, "enrollment": enrollment.id,
         "past_enrollment": past_enrollment.id, "completed": completed.id, "webhook": webhook.id, "event": event.id,
         "admin": admin.id, "boss": boss.id,
+        "check_in": check_in.id,
     }  # fmt: skip
     emails = {
         EMPLOYEE: ada.email,
@@ -263,19 +337,19 @@ async def world_and_tokens(tokens, auth_started):
     )
     world = await build_world(service.client_id)
 
-    async def token_for(role: str, scope: Scope) -> str | None:
+    async def token_for(role: str, scope: Scope, *, without: bool = False) -> str | None:
+        """The role's token; with `without`, one holding every scope but `scope` ("noscope" is a
+        service token without it)."""
         if role == "anonymous":
             return None
-        if role == SERVICE:
-            return (await mint_token(auth_started, scopes=" ".join(ALL_SCOPES), client_id=service.client_id))[
-                "access_token"
-            ]
         if role == "noscope":
-            others = " ".join(s for s in ALL_SCOPES if s != scope.value)
-            return (await mint_token(auth_started, scopes=others, client_id=service.client_id))[
+            role, without = SERVICE, True
+        scopes = " ".join(s for s in ALL_SCOPES if not (without and s == scope.value))
+        if role == SERVICE:
+            return (await mint_token(auth_started, scopes=scopes, client_id=service.client_id))[
                 "access_token"
             ]
-        return await tokens(world.emails[role])
+        return await tokens(world.emails[role], scopes=scopes)
 
     return world, token_for
 
@@ -351,3 +425,211 @@ def test_every_mutation_has_a_row():
 def test_every_query_root_has_a_row():
     reachable_by_id = {"node", "nodes"}
     assert set(schema._schema.query_type.fields) - reachable_by_id == {op.name for op in QUERIES}
+
+
+def dig(data: Any, path: tuple[str | int, ...]) -> Any:
+    for key in path:
+        data = data[key]
+    return data
+
+
+PATH_CASES = [(row, granted) for row in PATHS for granted in (True, False)]
+
+
+@pytest.mark.parametrize(
+    ("row", "granted"),
+    PATH_CASES,
+    ids=[
+        f"{row.coordinate}-{'with' if granted else 'without'}-{row.scope.value}"
+        for row, granted in PATH_CASES
+    ],
+)
+async def test_a_field_reaching_objects_needs_their_read_scope(
+    graphql, world_and_tokens, row: Path, granted: bool
+):
+    world, token_for = world_and_tokens
+    token = await token_for(row.role, row.scope, without=not granted)
+
+    response = await graphql(token).post(row.document, row.variables(world))
+
+    body = response.json()
+    assert response.status_code == 200, body
+    if granted:
+        assert "errors" not in body, body
+        assert dig(body["data"], row.where[:-1]) is not None
+    else:
+        refusals = [
+            (e["path"], e["extensions"]["code"], e["extensions"]["requiredScope"]) for e in body["errors"]
+        ]
+        assert refusals == [(list(row.where), "FORBIDDEN", row.scope.value)], body
+        if row.where != (row.payload,):  # (a refused mutation is the matrix's `noscope` row)
+            parent = dig(body["data"], row.where[:-1])
+            assert parent is not None and parent[row.where[-1]] is None, body  # only the field is lost
+    if row.payload and (granted or len(row.where) > 1):
+        assert body["data"][row.payload]["errors"] == [], body  # the mutation was applied
+
+
+# The read scope of every type a field can reach; a new Node type needs a line here.
+TYPE_SCOPES = {
+    "Employee": Scope.EMPLOYEES_READ, "Team": Scope.EMPLOYEES_READ, "MentorSuggestion": Scope.EMPLOYEES_READ,
+    "Task": Scope.TASKS_READ, "Mentorship": Scope.MENTORSHIPS_READ, "MentorshipCheckIn": Scope.MENTORSHIPS_READ,
+    "TrainingCourse": Scope.TRAINING_READ, "TrainingSession": Scope.TRAINING_READ,
+    "Enrollment": Scope.TRAINING_READ, "TrainingCompliance": Scope.TRAINING_READ,
+    "Webhook": Scope.WEBHOOKS_MANAGE, "WebhookDelivery": Scope.WEBHOOKS_MANAGE,
+    "WebhookDeliveryAttempt": Scope.WEBHOOKS_MANAGE, "AuditEvent": Scope.AUDIT_READ,
+}  # fmt: skip
+
+
+def _domain(type_: Any) -> Scope | None:
+    """The scope of a type, a connection of it or an edge of it."""
+    from graphql import get_named_type
+
+    for wrapper in ("edges", "node"):
+        if type_.name not in TYPE_SCOPES and wrapper in getattr(type_, "fields", {}):
+            return _domain(get_named_type(type_.fields[wrapper].type))
+    return TYPE_SCOPES.get(type_.name)
+
+
+def test_every_node_type_has_a_read_scope():
+    node_types = {t.name for t in schema._schema.get_possible_types(schema._schema.get_type("Node"))}
+    assert node_types <= set(TYPE_SCOPES)
+
+
+def test_every_field_reaching_another_scope_requires_it_is_nullable_and_says_so():
+    from graphql import GraphQLInterfaceType, GraphQLObjectType, get_named_type, is_non_null_type
+
+    expected = {}
+    for parent in schema._schema.type_map.values():
+        if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType) or parent.name.startswith("__"):
+            continue
+        for name, field in parent.fields.items():
+            needed = _domain(get_named_type(field.type))
+            if needed is None or needed == _domain(parent):
+                continue
+            expected[f"{parent.name}.{name}"] = needed
+            assert f"Requires scope `{needed.value}`." in (field.description or ""), f"{parent.name}.{name}"
+            assert not is_non_null_type(field.type), f"{parent.name}.{name}"
+
+    assert expected == GATED_FIELDS
+
+
+def test_every_gated_field_has_a_row():
+    covered = {row.coordinate for row in PATHS}
+    by_websocket = {c for c in GATED_FIELDS if c.split(".")[0] in EVENT_TYPES}
+    assert covered | by_websocket == set(GATED_FIELDS)
+    assert {"Task.assignee", "Task.creator", "Enrollment.employee", "CreateTaskPayload.task"} <= covered
+
+
+VIEWER_WITH_TASKS = "{ viewer { displayName tasks(first: 1) { totalCount } } }"
+VIEWER_AND_TASKS = "{ viewer { displayName } tasks(first: 1) { totalCount } }"
+TWO_NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }"
+
+
+async def test_a_denied_nested_field_keeps_its_parent(graphql, tokens, world_and_tokens):
+    world, _ = world_and_tokens
+    directory_only = graphql(await tokens(world.emails[EMPLOYEE], scopes="employees:read"))
+    name = (await directory_only.data("{ viewer { displayName } }"))["viewer"]["displayName"]
+
+    body = await directory_only.execute(VIEWER_WITH_TASKS)
+
+    assert body["data"] == {"viewer": {"displayName": name, "tasks": None}}
+    assert [
+        (e["path"], e["extensions"]["code"], e["extensions"]["requiredScope"]) for e in body["errors"]
+    ] == [(["viewer", "tasks"], "FORBIDDEN", "tasks:read")]
+
+
+async def test_a_denied_root_field_keeps_the_other_roots(graphql, tokens, world_and_tokens):
+    world, _ = world_and_tokens
+    directory_only = graphql(await tokens(world.emails[EMPLOYEE], scopes="employees:read"))
+
+    body = await directory_only.execute(VIEWER_AND_TASKS)
+
+    assert body["data"]["viewer"]["displayName"] and body["data"]["tasks"] is None
+    assert [(e["path"], e["extensions"]["requiredScope"]) for e in body["errors"]] == [
+        (["tasks"], "tasks:read")
+    ]
+
+
+async def test_nodes_refuses_each_object_at_its_own_index(graphql, tokens, world_and_tokens):
+    world, _ = world_and_tokens
+    directory_only = graphql(await tokens(world.emails[EMPLOYEE], scopes="employees:read"))
+    task, ada = world.id("Task", "task"), world.id("Employee", "ada")
+
+    body = await directory_only.execute(TWO_NODES, {"ids": [task, ada]})
+
+    assert body["data"] == {"nodes": [None, {"id": ada}]}
+    assert [
+        (e["path"], e["extensions"]["code"], e["extensions"]["requiredScope"]) for e in body["errors"]
+    ] == [(["nodes", 0], "FORBIDDEN", "tasks:read")]
+
+
+async def test_a_task_reader_does_not_read_the_directory_through_tasks(graphql, tokens, world_and_tokens):
+    world, _ = world_and_tokens
+    tasks_only = graphql(await tokens(world.emails[EMPLOYEE], scopes="tasks:read"))
+
+    body = await tasks_only.execute(
+        "{ tasks(first: 5) { nodes { title assignee { email manager { email } } creator { email } } } }"
+    )
+
+    titles = [n["title"] for n in body["data"]["tasks"]["nodes"]]
+    assert titles and all(
+        n["assignee"] is None and n["creator"] is None for n in body["data"]["tasks"]["nodes"]
+    )
+    assert {e["extensions"]["requiredScope"] for e in body["errors"]} == {"employees:read"}
+    assert {tuple(e["path"][-1:]) for e in body["errors"]} == {("assignee",), ("creator",)}
+
+
+TWO_MUTATIONS = """
+mutation($task: CreateTaskInput!, $hook: CreateWebhookInput!) {
+  first: createTask(input: $task) { task { title } errors { code } }
+  second: createWebhook(input: $hook) { secret errors { code } }
+}"""
+
+
+async def test_a_refused_mutation_keeps_the_payloads_of_those_applied_before_it(graphql, world_and_tokens):
+    world, token_for = world_and_tokens
+    without_webhooks = graphql(await token_for(SERVICE, Scope.WEBHOOKS_MANAGE, without=True))
+    variables = {
+        "task": {"title": "Ship it", "assigneeId": world.id("Employee", "ada")},
+        "hook": {"url": "https://93.184.216.34/in", "eventTypes": ["task.created"]},
+    }
+
+    body = await without_webhooks.execute(TWO_MUTATIONS, variables)
+
+    assert body["data"] == {"first": {"task": {"title": "Ship it"}, "errors": []}, "second": None}
+    assert [
+        (e["path"], e["extensions"]["code"], e["extensions"]["requiredScope"]) for e in body["errors"]
+    ] == [(["second"], "FORBIDDEN", "webhooks:manage")]
+
+
+TASK_EVENTS = "subscription { taskEvents { type actor { email } task { title assignee { email } } } }"
+CREATE_TASK = (
+    "mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } errors { code } } }"
+)
+
+
+async def test_subscription_payloads_need_read_scopes(app, graphql, tokens):
+    from events.broker import current_broker
+    from tests.ws_client import WSClient, live_server, wait_until
+
+    await f.employee(email="ada@example.com")
+    async with live_server(app) as url:
+        subscriber = await WSClient.connect(url, await tokens("ada@example.com", scopes="tasks:read"))
+        op = await subscriber.subscribe(TASK_EVENTS)
+        await wait_until(lambda: len(current_broker().hub) == 1)
+
+        created = await graphql(await tokens("ada@example.com")).data(
+            CREATE_TASK, {"input": {"title": "Plan"}}
+        )
+        message = await subscriber.receive(op)
+        await subscriber.close()
+
+    assert created["createTask"]["errors"] == []
+    assert message["payload"]["data"] == {
+        "taskEvents": {"type": "task.created", "actor": None, "task": {"title": "Plan", "assignee": None}}
+    }
+    refusals = {(tuple(e["path"]), e["extensions"]["requiredScope"]) for e in message["payload"]["errors"]}
+    assert refusals == {
+        (("taskEvents", "actor"), "employees:read"),
+        (("taskEvents", "task", "assignee"), "employees:read"),
+    }

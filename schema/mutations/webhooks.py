@@ -253,7 +253,7 @@ class WebhookQuery:
     @scoped_field("Webhook endpoints you manage, newest first.", Scope.WEBHOOKS_MANAGE)
     async def webhooks(
         self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
-    ) -> Connection[Webhook]:
+    ) -> Connection[Webhook] | None:
         owner = await _owner(info)
         args = page_args(first, after, last, before)
         qs = r.webhooks_queryset(owner).order_by()
