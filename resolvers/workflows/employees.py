@@ -12,7 +12,7 @@ from tortoise.models import Model
 from models.employees import Employee, EmployeeRole, EmployeeStatus
 from resolvers.errors import ErrorCode, user_error
 from resolvers.unit_of_work import UnitOfWork
-from resolvers.validation import Checks
+from resolvers.validation import Checks, check_version
 from resolvers.workflows.tasks import Changes, camel, diff, save_versioned, today
 
 # What an employee may change about themselves; names, job, manager, status and role are HR's.
@@ -174,6 +174,7 @@ async def update_employee(
     employee = await Employee.filter(id=employee_id).select_for_update().using_db(uow.conn).first()
     if employee is None:
         raise user_error(ErrorCode.NOT_FOUND, "No such employee.", "input", "id")
+    check_version(employee, expected_version)
     await _check_references(uow, diff(employee, values), employee.id)
     await _write(uow, employee, expected_version, values)
     return employee
