@@ -193,6 +193,19 @@ def _plan_training(plan: Plan, ctx: DemoContext, rng: random.Random, now: dateti
             _future_enrollments(plan, rng, people, now, session(21, "scheduled", capacity=8), ada, full=True)
         if code == "LEAD-310":
             _cancelled_enrollments(plan, rng, people, now, session(30, "cancelled"))
+    _session_awaiting_outcomes(plan, ctx, rng, now)
+
+
+def _session_awaiting_outcomes(plan: Plan, ctx: DemoContext, rng: random.Random, now: datetime) -> None:
+    """Yesterday's session of the first course, its attendees still ENROLLED: the outcomes are
+    HR's (or the instructor's) to record. Planned last, so no other row's id or draw moves."""
+    _, _, category, hours, *_ = names.COURSES[0]
+    instructors = [p for p in _active(ctx) if p.dept == _INSTRUCTOR_DEPTS[category] and p.level <= 4]
+    session_id, *_ = _session(plan, rng, now, 1, hours, instructors, -1, "scheduled")
+    pool = [p for p in _active(ctx) if p.id != _instructor(plan, session_id) and p.key is None]
+    for i, person in enumerate(rng.sample(pool, k=min(5, _capacity(plan, session_id)))):
+        plan.add("enrollments", session_id=session_id, employee_id=person.id, status="enrolled",
+                 enrolled_at=now - timedelta(days=14 - i))  # fmt: skip
 
 
 def _session(

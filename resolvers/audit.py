@@ -6,6 +6,8 @@ from datetime import datetime
 
 from tortoise.expressions import Q
 
+AUDIT_ORDER_FIELDS = {"OCCURRED_AT": "occurred_at", "TYPE": "type"}
+
 
 def audit_filter(
     *,

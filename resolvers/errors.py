@@ -24,6 +24,7 @@ class ErrorCode(StrEnum):
     ALREADY_EXISTS = "already_exists"
     FULL = "full"
     CLOSED = "closed"
+    NOT_STARTED = "not_started"
     PRIVATE_ADDRESS = "private_address"
 
 

@@ -1,41 +1,36 @@
-"""Relay connections paged in SQL by keyset (seek) cursors.
+"""Relay connections paged in SQL by keyset (seek) cursors (see resolvers/cursors.py).
 
-A cursor is opaque to clients: base64 of JSON `[list key, sort value, id]`. The list key names
-the connection and its order, so a cursor from another list (or another order) is refused
-instead of silently returning the wrong page. Two ways to page:
+Two ways to page:
 
 - `paginate`: one root list (a QuerySet) → `LIMIT n+1` with a seek condition.
 - `paginate_partitions`: the same page of many parents' lists at once (a dataloader batch),
   with `ROW_NUMBER() OVER (PARTITION BY parent ...)`, so nested connections cost one statement
   per level whatever the page size or the number of parents.
+
+A nullable sort column sorts its nulls after every value (before them when descending), on
+SQLite and PostgreSQL alike. Nulls are ordered by an explicit "is null" flag and sought with
+`IS NULL` conditions rather than by replacing them with a sentinel value: a sentinel would have
+to be a value of every column type, and binding one of the wrong type is what PostgreSQL refuses.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from tortoise import fields as tfields
 from tortoise.connection import connections
 from tortoise.expressions import Q, RawSQL
-from tortoise.functions import Coalesce
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from resolvers.cursors import decode_cursor, encode_cursor
 from resolvers.problems import BadInput
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 M = TypeVar("M", bound=Model)
-
-# Nullable sort columns sort as if null were this value, identically on SQLite and PostgreSQL.
-_NULL_SENTINELS: dict[type, Any] = {tfields.DateField: "9999-12-31"}
 
 
 @dataclass(frozen=True)
@@ -86,90 +81,65 @@ class Page(Generic[M]):
     has_previous_page: bool
 
 
-def encode_cursor(list_key: str, value: Any, pk: int) -> str:
-    if isinstance(value, datetime | date):
-        value = value.isoformat()
-    elif isinstance(value, Decimal):
-        value = str(value)
-    raw = json.dumps([list_key, value, pk], separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, list_key: str) -> tuple[Any, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        key, value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(pk, int):
-            raise ValueError
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        raise BadInput(f"{cursor!r} is not a valid cursor.", code="INVALID_CURSOR") from None
-    if key != list_key:
-        raise BadInput(
-            "This cursor belongs to another list or another order; use a cursor from this connection.",
-            code="INVALID_CURSOR",
-        )
-    return value, pk
+_NULLS = "_nulls"  # the annotation that orders a nullable column's nulls after its values
 
 
 def _field(model: type[Model], name: str) -> tfields.Field:
     return model._meta.fields_map[name]
 
 
-def _sort_expression(model: type[Model], key: SortKey) -> tuple[str, Any]:
-    """The name to order and seek on, and the annotation that defines it (if any)."""
-    field = _field(model, key.field)
-    sentinel = _NULL_SENTINELS.get(type(field)) if field.null else None
-    if sentinel is not None:
-        return "_sort", Coalesce(key.field, sentinel)
-    return key.field, None
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
-def _python_value(model: type[Model], key: SortKey, value: Any) -> Any:
-    field = _field(model, key.field)
-    if value is None:
+def _column_sql(model: type[Model], name: str) -> str:
+    # Qualified: visibility rules may join other tables that also have such a column.
+    column = _field(model, name).source_field or name
+    return f"{_quote(model._meta.db_table)}.{_quote(column)}"
+
+
+def _nulls_sql(model: type[Model], key: SortKey) -> str | None:
+    if not _field(model, key.field).null:
         return None
-    if isinstance(field, tfields.DatetimeField):
-        return datetime.fromisoformat(value)
-    if isinstance(field, tfields.DateField):
-        return date.fromisoformat(value)
-    if isinstance(field, tfields.DecimalField):
-        return Decimal(value)
-    return value
+    return f"CASE WHEN {_column_sql(model, key.field)} IS NULL THEN 1 ELSE 0 END"
 
 
-def _seek(sort_name: str, value: Any, pk: int, *, greater: bool) -> Q:
+def _lookup(name: str, value: Any) -> Q:
+    lookup: dict[str, Any] = {name: value}
+    return Q(**lookup)
+
+
+def _seek(field: str, value: Any, pk: int, *, greater: bool, nullable: bool) -> Q:
+    """Rows after (`greater`) or before the cursor row in ascending order, nulls last."""
     op = "gt" if greater else "lt"
-    return Q(**{f"{sort_name}__{op}": value}) | (Q(**{sort_name: value}) & Q(**{f"id__{op}": pk}))  # type: ignore[arg-type]
+    beyond_id = _lookup(f"id__{op}", pk)
+    if value is None:
+        is_null = _lookup(f"{field}__isnull", True)
+        return is_null & beyond_id if greater else ~is_null | (is_null & beyond_id)
+    seek = _lookup(f"{field}__{op}", value) | (_lookup(field, value) & beyond_id)
+    return seek | _lookup(f"{field}__isnull", True) if greater and nullable else seek
 
 
-def _prepare(qs: QuerySet[M], key: SortKey, list_key: str, args: PageArgs) -> tuple[QuerySet[M], str, bool]:
-    """Apply the seek conditions; return the query, the sort name and whether it runs reversed."""
-    model = qs.model
-    sort_name, annotation = _sort_expression(model, key)
-    if annotation is not None:
-        qs = qs.annotate(**{sort_name: annotation})
+def _prepare(qs: QuerySet[M], key: SortKey, list_key: str, args: PageArgs) -> QuerySet[M]:
+    """Apply the seek conditions of the page's cursors."""
+    field = _field(qs.model, key.field)
     for cursor, after in ((args.after, True), (args.before, False)):
         if cursor is None:
             continue
-        value, pk = decode_cursor(cursor, list_key)
-        value = _python_value(model, key, value)
-        if sort_name == "_sort" and value is None:
-            value = _NULL_SENTINELS[type(_field(model, key.field))]
-        qs = qs.filter(_seek(sort_name, value, pk, greater=after != key.descending))
-    reverse = args.backward
-    return qs, sort_name, reverse
+        value, pk = decode_cursor(cursor, list_key, field)
+        greater = after != key.descending
+        qs = qs.filter(_seek(key.field, value, pk, greater=greater, nullable=field.null))
+    return qs
 
 
-def _order_terms(sort_name: str, descending: bool) -> list[str]:
+def _order_terms(model: type[Model], key: SortKey, descending: bool) -> tuple[dict[str, Any], list[str]]:
+    """The annotations and `order_by` terms of the sort, nulls flag first."""
     prefix = "-" if descending else ""
-    return [f"{prefix}{sort_name}", f"{prefix}id"]
-
-
-def _cursor_value(row: Model, key: SortKey) -> Any:
-    value = getattr(row, key.field)
-    if value is None:
-        return _NULL_SENTINELS.get(type(_field(type(row), key.field)))
-    return value
+    terms = [f"{prefix}{key.field}", f"{prefix}id"]
+    nulls = _nulls_sql(model, key)
+    if nulls is None:
+        return {}, terms
+    return {_NULLS: RawSQL(nulls)}, [f"{prefix}{_NULLS}", *terms]
 
 
 def _build_page(rows: list[M], key: SortKey, list_key: str, args: PageArgs, limit: int) -> Page[M]:
@@ -177,7 +147,7 @@ def _build_page(rows: list[M], key: SortKey, list_key: str, args: PageArgs, limi
     rows = rows[:limit]
     if args.backward:
         rows.reverse()
-    cursors = [encode_cursor(list_key, _cursor_value(r, key), r.pk) for r in rows]
+    cursors = [encode_cursor(list_key, getattr(r, key.field), r.pk) for r in rows]
     if args.backward:
         return Page(rows, cursors, has_next_page=args.before is not None, has_previous_page=has_more)
     return Page(rows, cursors, has_next_page=has_more, has_previous_page=args.after is not None)
@@ -187,16 +157,12 @@ async def paginate(qs: QuerySet[M], key: SortKey, name: str, args: PageArgs) -> 
     """One page of a root list, in one statement."""
     limit = args.limit()
     list_key = key.list_key(name)
-    qs, sort_name, reverse = _prepare(qs, key, list_key, args)
+    qs = _prepare(qs, key, list_key, args)
     if limit == 0:
         return Page([], [], False, False)
-    descending = key.descending != reverse
-    rows = list(await qs.order_by(*_order_terms(sort_name, descending)).limit(limit + 1))
+    annotations, terms = _order_terms(qs.model, key, key.descending != args.backward)
+    rows = list(await qs.annotate(**annotations).order_by(*terms).limit(limit + 1))
     return _build_page(rows, key, list_key, args, limit)
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 async def paginate_partitions(
@@ -210,25 +176,19 @@ async def paginate_partitions(
     """The same page of each parent's list, in one statement, keyed by parent id."""
     limit = args.limit()
     list_key = key.list_key(name)
-    qs = qs.filter(**{f"{partition_field}__in": list(parent_ids)})
-    qs, sort_name, reverse = _prepare(qs, key, list_key, args)
+    qs = _prepare(qs.filter(**{f"{partition_field}__in": list(parent_ids)}), key, list_key, args)
     model = qs.model
     pages: dict[int, Page[M]] = {pid: Page([], [], False, False) for pid in parent_ids}
     if limit == 0 or not parent_ids:
         return pages
-    descending = key.descending != reverse
-    direction = "DESC" if descending else "ASC"
-    # Qualify columns: visibility rules may join other tables that also have an "id".
-    table = _quote(model._meta.db_table)
-    column = _field(model, key.field).source_field or key.field
-    sort_sql = f"{table}.{_quote(column)}"
-    sentinel = _NULL_SENTINELS.get(type(_field(model, key.field))) if sort_name == "_sort" else None
-    if sentinel is not None:
-        sort_sql = f"COALESCE({sort_sql}, '{sentinel}')"
-    partition_column = _field(model, partition_field).source_field or partition_field
+    direction = "DESC" if key.descending != args.backward else "ASC"
+    order = [_column_sql(model, key.field), _column_sql(model, "id")]
+    nulls = _nulls_sql(model, key)
+    if nulls is not None:
+        order.insert(0, nulls)
     window = (
-        f"ROW_NUMBER() OVER (PARTITION BY {table}.{_quote(partition_column)} "
-        f"ORDER BY {sort_sql} {direction}, {table}.{_quote('id')} {direction})"
+        f"ROW_NUMBER() OVER (PARTITION BY {_column_sql(model, partition_field)} "
+        f"ORDER BY {', '.join(f'{term} {direction}' for term in order)})"
     )
     qs = qs.annotate(_rn=RawSQL(window))
     qs._choose_db_if_not_chosen()
@@ -237,6 +197,7 @@ async def paginate_partitions(
     sql = f'SELECT * FROM ({inner}) AS "_page" WHERE "_rn" <= {int(limit) + 1} ORDER BY "_rn"'
     conn = connections.get(model._meta.default_connection or "default")
     _, raw_rows = await conn.execute_query(sql, params)
+    partition_column = _field(model, partition_field).source_field or partition_field
     grouped: dict[int, list[M]] = {pid: [] for pid in parent_ids}
     for raw in raw_rows:
         row = model._init_from_db(**dict(raw))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -48,6 +49,25 @@ class WebhookWithSecret:
 
 
 # -- reading ----------------------------------------------------------------------------------
+
+
+WEBHOOK_ORDER_FIELDS = {
+    "CREATED_AT": "created_at",
+    "UPDATED_AT": "updated_at",
+    "URL": "url",
+    "FAILURE_COUNT": "failure_count",
+    "DISABLED_AT": "disabled_at",
+}
+
+
+def webhook_filter(*, enabled: bool | None = None, search: str | None = None) -> Q:
+    """The `webhooks(filter:)` conditions; all given ones must hold."""
+    q = Q()
+    if enabled is not None:
+        q &= Q(enabled=enabled)
+    if search:
+        q &= Q(url__icontains=search) | Q(description__icontains=search)
+    return q
 
 
 def webhooks_queryset(client_id: str | None) -> QuerySet[Webhook]:

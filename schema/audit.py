@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -11,7 +12,7 @@ from strawberry.scalars import JSON
 from auth.scopes import Scope
 from models import employees as em
 from models import events as m
-from resolvers.audit import audit_filter
+from resolvers.audit import AUDIT_ORDER_FIELDS, audit_filter
 from resolvers.ids import from_global_id, to_global_id
 from resolvers.listing import root_listing
 from resolvers.pagination import SortKey
@@ -19,6 +20,8 @@ from resolvers.problems import Forbidden
 from schema.common import After, Before, First, Last, page_args, pk_of
 from schema.context import Info
 from schema.employees import Employee
+from schema.enums import OrderDirection
+from schema.ordering import ORDER_ARGUMENT, sort_of
 from schema.permissions import read_scope, scoped_field
 from schema.relay import Connection, to_connection
 
@@ -67,9 +70,25 @@ class AuditEventFilter:
     occurred_before: datetime | None = strawberry.field(default=None, description="Changes before this time.")
 
 
+@strawberry.enum(description="Fields the event log can be ordered by.")
+class AuditEventOrderField(Enum):
+    OCCURRED_AT = strawberry.enum_value("OCCURRED_AT", description="When the change was committed.")
+    TYPE = strawberry.enum_value("TYPE", description="The event type, alphabetically.")
+
+
+@strawberry.input(description="How to order the event log; ties break on ID (the order of commits).")
+class AuditEventOrder:
+    field: AuditEventOrderField = strawberry.field(description="The field to order by.")
+    direction: OrderDirection = strawberry.field(default=OrderDirection.DESC, description="The direction.")
+
+
+def audit_sort(order: AuditEventOrder | None) -> SortKey:
+    return sort_of(order, AUDIT_ORDER_FIELDS, SortKey("id", descending=True))
+
+
 @strawberry.type
 class AuditQuery:
-    @scoped_field("The event log, newest first (HR and service tokens).", Scope.AUDIT_READ)
+    @scoped_field("The event log, newest first unless ordered (HR and service tokens).", Scope.AUDIT_READ)
     async def audit_events(
         self,
         info: Info,
@@ -81,6 +100,7 @@ class AuditQuery:
             AuditEventFilter | None,
             strawberry.argument(description="Only events meeting all these conditions."),
         ] = None,
+        order_by: Annotated[AuditEventOrder | None, ORDER_ARGUMENT] = None,
     ) -> Connection[AuditEvent] | None:
         if not (await info.context.policy()).can_read_audit():
             raise Forbidden(
@@ -99,6 +119,6 @@ class AuditQuery:
             occurred_before=filter.occurred_before if filter else None,
         )
         listing = await root_listing(
-            m.Event.filter(q), SortKey("id", descending=True), "auditEvents", args, info.context.loaders
+            m.Event.filter(q), audit_sort(order_by), "auditEvents", args, info.context.loaders
         )
         return to_connection(listing.page, AuditEvent.from_row, listing.count)

@@ -21,6 +21,7 @@ from schema.common import After, Before, First, Last, page_args
 from schema.context import Info
 from schema.enums import EmployeeRole, EmployeeStatus, OrderDirection
 from schema.filters import EnrollmentFilter, MentorshipFilter, TaskFilter, TaskOrder
+from schema.ordering import sort_of
 from schema.permissions import read_scope, scoped_field
 from schema.relay import Connection, Node, build_edges, to_connection
 
@@ -41,9 +42,7 @@ class EmployeeOrder:
 
 
 def employee_sort(order: EmployeeOrder | None) -> SortKey:
-    if order is None:
-        return SortKey("family_name")
-    return SortKey(r.EMPLOYEE_ORDER_FIELDS[order.field.value], order.direction == OrderDirection.DESC)
+    return sort_of(order, r.EMPLOYEE_ORDER_FIELDS, SortKey("family_name"))
 
 
 @strawberry.input(description="Narrow a list of employees; all given conditions must hold.")

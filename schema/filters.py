@@ -22,6 +22,7 @@ from schema.enums import (
     TaskStatus,
     TrainingSessionStatus,
 )
+from schema.ordering import sort_of
 
 
 @strawberry.enum(description="Fields tasks can be ordered by.")
@@ -39,9 +40,7 @@ class TaskOrder:
 
 
 def task_sort(order: TaskOrder | None) -> SortKey:
-    if order is None:
-        return SortKey("created_at", descending=True)
-    return SortKey(r.TASK_ORDER_FIELDS[order.field.value], order.direction == OrderDirection.DESC)
+    return sort_of(order, r.TASK_ORDER_FIELDS, SortKey("created_at", descending=True))
 
 
 @strawberry.input(description="Narrow a list of tasks; all given conditions must hold.")
@@ -91,9 +90,7 @@ class MentorshipOrder:
 
 
 def mentorship_sort(order: MentorshipOrder | None) -> SortKey:
-    if order is None:
-        return SortKey("created_at", descending=True)
-    return SortKey(mr.MENTORSHIP_ORDER_FIELDS[order.field.value], order.direction == OrderDirection.DESC)
+    return sort_of(order, mr.MENTORSHIP_ORDER_FIELDS, SortKey("created_at", descending=True))
 
 
 @strawberry.input(description="Narrow a list of mentorships; all given conditions must hold.")
@@ -181,15 +178,11 @@ class TrainingSessionFilter:
 
 
 def course_sort(order: TrainingCourseOrder | None) -> SortKey:
-    if order is None:
-        return SortKey("title")
-    return SortKey(trr.COURSE_ORDER_FIELDS[order.field.value], order.direction == OrderDirection.DESC)
+    return sort_of(order, trr.COURSE_ORDER_FIELDS, SortKey("title"))
 
 
 def session_sort(order: TrainingSessionOrder | None) -> SortKey:
-    if order is None:
-        return SortKey("starts_at")
-    return SortKey(trr.SESSION_ORDER_FIELDS[order.field.value], order.direction == OrderDirection.DESC)
+    return sort_of(order, trr.SESSION_ORDER_FIELDS, SortKey("starts_at"))
 
 
 def session_filter_kwargs(f: TrainingSessionFilter | None) -> dict[str, Any]:

@@ -50,6 +50,9 @@ class UserErrorCode(Enum):
     CLOSED = strawberry.enum_value(
         "closed", description="No longer accepts this (a cancelled or past session, an ended mentorship)."
     )
+    NOT_STARTED = strawberry.enum_value(
+        "not_started", description="Too early: this needs a session that has started."
+    )
     PRIVATE_ADDRESS = strawberry.enum_value(
         "private_address", description="The URL points to a private, loopback or link-local address."
     )

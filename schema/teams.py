@@ -20,6 +20,7 @@ from schema.context import Info
 from schema.employees import Employee
 from schema.enums import OrderDirection, TeamRole
 from schema.filters import TaskFilter, TaskOrder
+from schema.ordering import sort_of
 from schema.permissions import read_scope, scoped_field
 from schema.relay import Connection, Node, PageInfo, build_edges, to_connection
 
@@ -37,9 +38,7 @@ class TeamOrder:
 
 
 def team_sort(order: TeamOrder | None) -> SortKey:
-    if order is None:
-        return SortKey("name")
-    return SortKey(r.TEAM_ORDER_FIELDS[order.field.value], order.direction == OrderDirection.DESC)
+    return sort_of(order, r.TEAM_ORDER_FIELDS, SortKey("name"))
 
 
 @strawberry.input(description="Narrow a list of teams; all given conditions must hold.")

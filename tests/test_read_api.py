@@ -230,3 +230,26 @@ async def test_relations_read_in_both_directions(graphql, tokens):
     assert viewer["instructedSessions"]["nodes"] == [
         {"instructor": {"email": "boss@example.com"}, "course": {"title": "Security basics"}}
     ]
+
+
+WEBHOOKS = """
+query($filter: WebhookFilter) { webhooks(first: 10, filter: $filter) { totalCount nodes { url enabled } } }
+"""
+
+
+async def test_webhooks_are_filtered_by_state_and_text(graphql, tokens):
+    # given
+    from models.webhooks import Webhook
+
+    await f.employee(email="hr@example.com", role="hr")
+    await Webhook.create(url="https://chat.example.com/in", secret="whsec_x", description="Chat bot")
+    await Webhook.create(url="https://lms.example.com/hook", secret="whsec_x", enabled=False)
+    client = graphql(await tokens("hr@example.com"))
+
+    # when
+    disabled = (await client.data(WEBHOOKS, {"filter": {"enabled": False}}))["webhooks"]
+    chat = (await client.data(WEBHOOKS, {"filter": {"search": "CHAT BOT"}}))["webhooks"]
+
+    # then
+    assert disabled == {"totalCount": 1, "nodes": [{"url": "https://lms.example.com/hook", "enabled": False}]}
+    assert chat == {"totalCount": 1, "nodes": [{"url": "https://chat.example.com/in", "enabled": True}]}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from models.events import Event
 from models.training import Enrollment, TrainingCourse, TrainingSession
 from resolvers.ids import to_global_id
@@ -235,7 +237,9 @@ async def test_the_instructor_cancels_a_session_and_its_enrollments_go_with_it(g
 async def test_the_instructor_records_a_completion_with_a_certificate(graphql, tokens):
     teacher = await f.employee(email="teacher@example.com")
     ada = await f.employee(email="ada@example.com")
-    session = await f.session(await f.course(certification_valid_months=12), instructor=teacher)
+    session = await f.session(
+        await f.course(certification_valid_months=12), instructor=teacher, starts_at=_an_hour_ago()
+    )
     enrollment = await f.enrollment(session, ada)
     client = graphql(await tokens("teacher@example.com"))
 
@@ -259,7 +263,7 @@ async def test_the_instructor_records_a_completion_with_a_certificate(graphql, t
 async def test_outcomes_are_for_the_instructor_or_hr_and_a_no_show_has_no_score(graphql, tokens):
     ada = await f.employee(email="ada@example.com")
     await f.employee(email="other@example.com")
-    session = await f.session(await f.course())
+    session = await f.session(await f.course(), starts_at=_an_hour_ago())
     enrollment = await f.enrollment(session, ada)
     eid = gid("Enrollment", enrollment.id)
 
@@ -279,3 +283,77 @@ async def test_outcomes_are_for_the_instructor_or_hr_and_a_no_show_has_no_score(
     assert no_show["recordTrainingOutcome"]["enrollment"]["status"] == "NO_SHOW"
     assert no_show["recordTrainingOutcome"]["enrollment"]["certificateExpiresAt"] is None
     assert await Event.filter(type="training.completed").count() == 1
+
+
+def _an_hour_ago() -> datetime:
+    return datetime.now(UTC) - timedelta(hours=1)
+
+
+async def test_nobody_records_their_own_outcome_not_even_hr_or_the_instructor(graphql, tokens):
+    # given an instructor and an HR person, each enrolled in the instructor's started session
+    teacher = await f.employee(email="teacher@example.com")
+    hr = await f.employee(email="hr@example.com", role="hr")
+    session = await f.session(await f.course(), instructor=teacher, starts_at=_an_hour_ago())
+    own = {
+        "teacher@example.com": await f.enrollment(session, teacher),
+        "hr@example.com": await f.enrollment(session, hr),
+    }
+
+    for email, enrollment in own.items():
+        # when
+        data = await graphql(await tokens(email)).data(
+            OUTCOME,
+            {
+                "input": {
+                    "enrollmentId": gid("Enrollment", enrollment.id),
+                    "outcome": "COMPLETED",
+                    "score": 100,
+                }
+            },
+        )
+
+        # then
+        assert data["recordTrainingOutcome"]["errors"][0]["code"] == "NOT_ALLOWED", email
+        assert data["recordTrainingOutcome"]["errors"][0]["field"] == ["input", "enrollmentId"]
+        assert (await Enrollment.get(id=enrollment.id)).status == "enrolled"
+    assert await Event.filter(type="training.completed").count() == 0
+
+
+@pytest.mark.parametrize("outcome", ["COMPLETED", "NO_SHOW"])
+async def test_an_outcome_needs_a_session_that_has_started(outcome, graphql, tokens):
+    # given a session a year from now
+    teacher = await f.employee(email="teacher@example.com")
+    starts = datetime.now(UTC) + timedelta(days=365)
+    session = await f.session(
+        await f.course(), instructor=teacher, starts_at=starts, ends_at=starts + timedelta(hours=2)
+    )
+    enrollment = await f.enrollment(session, await f.employee())
+
+    # when
+    data = await graphql(await tokens("teacher@example.com")).data(
+        OUTCOME, {"input": {"enrollmentId": gid("Enrollment", enrollment.id), "outcome": outcome}}
+    )
+
+    # then
+    assert codes(data["recordTrainingOutcome"]) == ["NOT_STARTED"]
+    assert data["recordTrainingOutcome"]["enrollment"] is None
+    assert (await Enrollment.get(id=enrollment.id)).status == "enrolled"
+    assert await Event.filter(type="training.completed").count() == 0
+
+
+async def test_an_explicit_null_clears_certification_valid_months_and_omitting_it_keeps_it(graphql, tokens):
+    # given a course whose certificates last a year
+    await f.employee(email="hr@example.com", role="hr")
+    course = await f.course(certification_valid_months=12)
+    client = graphql(await tokens("hr@example.com"))
+    course_id = gid("TrainingCourse", course.id)
+
+    # when HR changes another field, then sends an explicit null
+    kept = await client.data(UPDATE_COURSE, {"input": {"id": course_id, "title": "Renamed"}})
+    months_after_kept = (await TrainingCourse.get(id=course.id)).certification_valid_months
+    cleared = await client.data(UPDATE_COURSE, {"input": {"id": course_id, "certificationValidMonths": None}})
+
+    # then omitting kept the value and null cleared it
+    assert kept["updateTrainingCourse"]["errors"] == [] and months_after_kept == 12
+    assert cleared["updateTrainingCourse"]["errors"] == []
+    assert (await TrainingCourse.get(id=course.id)).certification_valid_months is None

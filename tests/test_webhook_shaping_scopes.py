@@ -74,8 +74,9 @@ async def test_a_webhooks_manage_only_token_shapes_nothing(deliver, tokens):
 
 
 async def test_shaping_reads_no_sensitive_field_without_the_sensitive_scope(deliver, tokens):
-    # as over the API, `tasks:read` shows a task's assignee from the directory, never their phone
-    data = await deliver(await tokens(scopes="webhooks:manage tasks:read"))
+    # as over the API, `tasks:read` with `employees:read` shows a task's assignee from the
+    # directory, never their phone
+    data = await deliver(await tokens(scopes="webhooks:manage tasks:read employees:read"))
 
     assert data["taskEvents"]["task"] == {
         "title": "Shaped",

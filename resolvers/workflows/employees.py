@@ -13,7 +13,7 @@ from models.employees import Employee, EmployeeRole, EmployeeStatus
 from resolvers.errors import ErrorCode, user_error
 from resolvers.revocation import end_employee
 from resolvers.unit_of_work import UnitOfWork
-from resolvers.validation import Checks
+from resolvers.validation import Checks, check_version
 from resolvers.workflows.tasks import Changes, camel, diff, save_versioned, today
 
 # What an employee may change about themselves; names, job, manager, status and role are HR's.
@@ -178,6 +178,7 @@ async def update_employee(
     employee = await Employee.filter(id=employee_id).select_for_update().using_db(uow.conn).first()
     if employee is None:
         raise user_error(ErrorCode.NOT_FOUND, "No such employee.", "input", "id")
+    check_version(employee, expected_version)
     if STANDING_FIELDS.intersection(diff(employee, values)) and not uow.actor.policy.can_change_standing(
         employee
     ):

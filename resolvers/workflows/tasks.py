@@ -11,9 +11,9 @@ from tortoise.models import Model
 from models.employees import Employee, EmployeeStatus
 from models.tasks import Task, TaskPriority, TaskStatus
 from models.teams import Team, TeamMembership
-from resolvers.errors import ErrorCode, UserErrors, user_error
+from resolvers.errors import ErrorCode, user_error
 from resolvers.unit_of_work import UnitOfWork
-from resolvers.validation import Checks
+from resolvers.validation import Checks, check_version
 
 OPEN = {TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED}
 
@@ -113,6 +113,7 @@ async def set_task_status(
     uow: UnitOfWork, *, task_id: int | None, status: TaskStatus, expected_version: int | None
 ) -> Task:
     task = await _visible_task(uow, task_id)
+    check_version(task, expected_version)
     current = TaskStatus(task.status)
     if status == current:
         return task
@@ -157,6 +158,7 @@ async def update_task(
         checks.add(ErrorCode.REQUIRED, "Every task has an assignee.", "assigneeId")
     checks.raise_if_any()
     task = await _visible_task(uow, task_id)
+    check_version(task, expected_version)
     changed = diff(task, values)
     if "due_date" in changed:
         checks.not_in_past(changed["due_date"], today(), "dueDate")  # type: ignore[arg-type]
@@ -216,29 +218,23 @@ async def save_versioned(
 ) -> None:
     """Write changes if the version still matches (optimistic concurrency); bump the version.
 
-    A stale `expected_version` is a CONFLICT even when nothing would change, so a client never
-    believes its view is current when it is not.
+    The row was read (and locked) in this transaction; a stale version is refused before
+    anything else, and the version condition on the write guards any caller that did not lock.
     """
+    check_version(row, expected_version)
+    if not changes:
+        return
     query = type(row).filter(id=row.pk)
     if expected_version is not None:
         query = query.filter(version=expected_version)
-    noun = type(row).__name__.lower()
-    if not changes:
-        if expected_version is not None and not await query.using_db(uow.conn).exists():
-            raise _conflict(noun, expected_version)
-        return
     updated = await query.using_db(uow.conn).update(
         version=F("version") + 1, updated_at=datetime.now(UTC), **changes
     )
     if not updated:
-        raise _conflict(noun, expected_version)
+        raise user_error(
+            ErrorCode.CONFLICT,
+            f"The {type(row).__name__.lower()} changed meanwhile; read it again and retry.",
+            "input",
+            "expectedVersion",
+        )
     await row.refresh_from_db(using_db=uow.conn)
-
-
-def _conflict(noun: str, expected_version: int | None) -> UserErrors:
-    return user_error(
-        ErrorCode.CONFLICT,
-        f"The {noun} changed since version {expected_version}; read it again and retry.",
-        "input",
-        "expectedVersion",
-    )

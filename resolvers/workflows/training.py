@@ -124,12 +124,28 @@ async def cancel_session(uow: UnitOfWork, *, session_id: int | None, reason: str
 async def record_outcome(
     uow: UnitOfWork, *, enrollment_id: int | None, outcome: EnrollmentStatus, score: int | None
 ) -> Enrollment:
-    """The instructor or HR marks an enrolled employee COMPLETED (with a certificate) or NO_SHOW."""
+    """The instructor or HR marks an enrolled employee COMPLETED (with a certificate) or NO_SHOW,
+    once the session has started, and never for themselves."""
     enrollment, session = await load_enrollment(uow, enrollment_id)
     if not uow.actor.policy.can_manage_session(session):
         raise user_error(
             ErrorCode.NOT_ALLOWED,
             "Only HR and the session's instructor record outcomes.",
+            "input",
+            "enrollmentId",
+        )
+    if enrollment.employee_id == uow.actor.employee_id:
+        raise user_error(
+            ErrorCode.NOT_ALLOWED,
+            "Nobody records their own training outcome; HR or another instructor records it.",
+            "input",
+            "enrollmentId",
+        )
+    if aware(session.starts_at) > now():
+        raise user_error(
+            ErrorCode.NOT_STARTED,
+            f"The session starts at {aware(session.starts_at).isoformat()}; "
+            "an outcome is recorded once it has started.",
             "input",
             "enrollmentId",
         )

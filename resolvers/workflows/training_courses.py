@@ -38,6 +38,9 @@ class CourseFields:
     mandatory: bool | None = None
     skills: list[str] | None = None
     certification_valid_months: int | None = None
+    # Nullable columns the client set to null on purpose: cleared, not kept (null means "keep"
+    # for every other field, whose column cannot be null).
+    cleared: frozenset[str] = frozenset()
 
     def checked(self, *, creating: bool) -> dict[str, object]:
         """The changes to write, or `UserErrors` listing every problem."""
@@ -69,7 +72,7 @@ class CourseFields:
                 "certificationValidMonths",
             )
         checks.raise_if_any()
-        return {k: v for k, v in values.items() if v is not None}
+        return {k: v for k, v in values.items() if v is not None} | dict.fromkeys(self.cleared)
 
 
 def _duplicate_code(code: object) -> Exception:

@@ -47,6 +47,7 @@ def _enrollment(row: rows.Enrollment | None, errors: list[UserError]) -> Enrollm
 
 
 def _course_fields(input: CreateTrainingCourseInput | UpdateTrainingCourseInput) -> courses.CourseFields:
+    months = input.certification_valid_months
     return courses.CourseFields(
         code=input.code,
         title=input.title,
@@ -55,7 +56,9 @@ def _course_fields(input: CreateTrainingCourseInput | UpdateTrainingCourseInput)
         duration_hours=input.duration_hours,
         mandatory=input.mandatory,
         skills=input.skills,
-        certification_valid_months=input.certification_valid_months,
+        certification_valid_months=None if months is strawberry.UNSET else months,
+        # On an update an omitted field is UNSET, so None is an explicit null: clear the column.
+        cleared=frozenset({"certification_valid_months"} if months is None else ()),
     )
 
 

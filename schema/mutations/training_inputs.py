@@ -61,7 +61,9 @@ class UpdateTrainingCourseInput:
     mandatory: bool | None = strawberry.field(default=None, description=_COURSE_FIELDS["mandatory"])
     skills: list[str] | None = strawberry.field(default=None, description=_COURSE_FIELDS["skills"])
     certification_valid_months: int | None = strawberry.field(
-        default=None, description=_COURSE_FIELDS["certification_valid_months"]
+        default=strawberry.UNSET,
+        description="How long a completion certifies, in months (1-240); null clears it (certificates "
+        "no longer expire), omitted keeps it.",
     )
 
 

@@ -12,14 +12,15 @@ from auth.scopes import Scope
 from resolvers import webhooks as r
 from resolvers.errors import ErrorCode, UserErrors
 from resolvers.listing import root_listing
-from resolvers.pagination import SortKey
 from resolvers.problems import Forbidden
 from resolvers.validation import Checks
 from schema.common import After, Before, First, Last, page_args
 from schema.context import Info
+from schema.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.payloads import UserError, to_user_errors
 from schema.permissions import scoped_field, scoped_mutation
 from schema.relay import Connection, to_connection
+from schema.webhook_filters import WebhookFilter, WebhookOrder, webhook_q, webhook_sort
 from schema.webhook_shaping import check_document
 from schema.webhooks import Webhook, WebhookDelivery
 
@@ -250,14 +251,21 @@ async def redeliver_webhook_event(
 
 @strawberry.type
 class WebhookQuery:
-    @scoped_field("Webhook endpoints you manage, newest first.", Scope.WEBHOOKS_MANAGE)
+    @scoped_field("Webhook endpoints you manage, newest first unless ordered.", Scope.WEBHOOKS_MANAGE)
     async def webhooks(
-        self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[WebhookFilter | None, FILTER_ARGUMENT] = None,
+        order_by: Annotated[WebhookOrder | None, ORDER_ARGUMENT] = None,
     ) -> Connection[Webhook] | None:
         owner = await _owner(info)
         args = page_args(first, after, last, before)
-        qs = r.webhooks_queryset(owner).order_by()
-        listing = await root_listing(qs, SortKey("created_at", True), "webhooks", args, info.context.loaders)
+        qs = r.webhooks_queryset(owner).filter(webhook_q(filter)).order_by()
+        listing = await root_listing(qs, webhook_sort(order_by), "webhooks", args, info.context.loaders)
         return to_connection(listing.page, Webhook.from_row, listing.count)
 
 
