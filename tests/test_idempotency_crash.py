@@ -1,0 +1,54 @@
+"""A server killed mid-mutation: the retry replays the committed answer or runs it once, never 409."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from models.idempotency import IdempotencyKey
+from models.tasks import Task
+from schema import crash_points
+from tests import factories as f
+from tests.server_process import server_process
+
+CREATE_TASK = """
+mutation Create($input: CreateTaskInput!) {
+  createTask(input: $input) { task { id title } errors { code } }
+}
+"""
+
+
+async def post_create(http: httpx.AsyncClient, token: str) -> httpx.Response:
+    return await http.post(
+        "/graphql",
+        json={"query": CREATE_TASK, "variables": {"input": {"title": "Survives"}}},
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "crash-1"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("point", "replayed"), [(crash_points.BEFORE_COMMIT, False), (crash_points.AFTER_COMMIT, True)]
+)
+async def test_a_retry_after_a_kill_mid_mutation_has_exactly_one_effect(settings, tokens, point, replayed):
+    await f.employee(email="ada@example.com")
+    token = await tokens("ada@example.com")
+    async with (
+        server_process(settings, crash_point=point) as doomed,
+        httpx.AsyncClient(base_url=doomed.url) as http,
+    ):
+        cut_off = asyncio.create_task(post_create(http, token))
+        await doomed.reached(point)
+        await doomed.kill()
+        with pytest.raises(httpx.TransportError):
+            await cut_off
+
+    async with server_process(settings) as fresh, httpx.AsyncClient(base_url=fresh.url) as http:
+        retry = await post_create(http, token)
+
+    assert retry.status_code == 200
+    assert retry.json()["data"]["createTask"]["task"]["title"] == "Survives"
+    assert (retry.headers.get("Idempotent-Replayed") == "true") is replayed
+    assert await Task.all().count() == 1
+    assert await IdempotencyKey.filter(status_code=200).count() == 1
