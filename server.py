@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 from collections.abc import AsyncIterator, Sequence
@@ -21,6 +22,7 @@ from events.broker import start_broker, stop_broker
 from events.bus import Listener, add_listener, remove_listener
 from events.webhooks import WebhookDispatcher
 from models.events import Event
+from resolvers import idempotency
 from schema import schema
 from schema.view import GraphQLEndpoint
 from schema.webhook_shaping import make_shaper
@@ -68,9 +70,13 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         add_listener(listener)
         if settings.run_dispatcher:
             await dispatcher.start()
+        sweeper = asyncio.create_task(idempotency.sweep_forever(settings.idempotency_sweep_seconds))
         try:
             yield
         finally:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
             await stop_broker()
             remove_listener(listener)
             await dispatcher.stop()

@@ -9,7 +9,10 @@ narrower token could not read.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -19,6 +22,7 @@ from tortoise.exceptions import IntegrityError
 from auth.principal import Principal
 from models.idempotency import IdempotencyKey
 
+log = logging.getLogger("peoplegraph.idempotency")
 KEEP_FOR = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
 
@@ -105,3 +109,16 @@ async def remember(conn: BaseDBAsyncClient, row_id: int, status_code: int, body:
 async def sweep() -> int:
     """Delete every key past its 24 hours; returns how many."""
     return await IdempotencyKey.filter(created_at__lt=_expiry()).delete()
+
+
+async def sweep_forever(interval: float, on_pass: Callable[[int], None] | None = None) -> None:
+    """Sweep now and then every `interval` seconds, until cancelled (the server's lifespan)."""
+    while True:
+        try:
+            swept = await sweep()
+        except Exception:  # the database may be away for a moment: try again next time
+            log.exception("sweeping idempotency keys failed")
+        else:
+            if on_pass is not None:
+                on_pass(swept)
+        await asyncio.sleep(interval)

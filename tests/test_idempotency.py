@@ -136,3 +136,20 @@ async def test_the_sweep_deletes_keys_older_than_a_day_and_keeps_the_others(grap
 
     assert swept == 1
     assert await IdempotencyKey.all().values_list("key", flat=True) == ["new"]
+
+
+async def test_the_server_sweeps_expired_keys_in_the_background(graphql, tokens):
+    await f.employee(email="ada@example.com")
+    client = graphql(await tokens("ada@example.com"))
+    await client.post(CREATE_TASK, {"input": {"title": "Old"}}, **{"Idempotency-Key": "old"})
+    await IdempotencyKey.filter(key="old").update(created_at=datetime.now(UTC) - timedelta(hours=25))
+    passes: asyncio.Queue[int] = asyncio.Queue()
+
+    sweeper = asyncio.create_task(idempotency.sweep_forever(3600, passes.put_nowait))
+    try:
+        swept = await asyncio.wait_for(passes.get(), 5)
+    finally:
+        sweeper.cancel()
+
+    assert swept == 1
+    assert await IdempotencyKey.all().count() == 0
