@@ -28,6 +28,7 @@ from schema.view import GraphQLEndpoint
 from schema.webhook_shaping import make_shaper
 from web.graphiql import static_mount
 from web.metrics import MetricsMiddleware, metrics
+from web.unavailable import DatabaseUnavailableMiddleware
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -102,10 +103,11 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET", "POST", "OPTIONS"],
                 allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
-                expose_headers=["WWW-Authenticate", "Idempotent-Replayed"],
+                expose_headers=["WWW-Authenticate", "Idempotent-Replayed", "Retry-After"],
                 max_age=600,
             )
         )
+    middleware.append(Middleware(DatabaseUnavailableMiddleware))  # innermost: its 503 gets CORS headers
     app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.settings = settings
     return app
