@@ -52,3 +52,26 @@ async def test_a_retry_after_a_kill_mid_mutation_has_exactly_one_effect(settings
     assert (retry.headers.get("Idempotent-Replayed") == "true") is replayed
     assert await Task.all().count() == 1
     assert await IdempotencyKey.filter(status_code=200).count() == 1
+
+
+async def test_a_duplicate_sent_to_another_worker_while_the_first_dies_runs_it_once(settings, tokens):
+    await f.employee(email="ada@example.com")
+    token = await tokens("ada@example.com")
+    async with (
+        server_process(settings, crash_point=crash_points.BEFORE_COMMIT) as doomed,
+        server_process(settings) as other,
+        httpx.AsyncClient(base_url=doomed.url) as to_doomed,
+        httpx.AsyncClient(base_url=other.url) as to_other,
+    ):
+        cut_off = asyncio.create_task(post_create(to_doomed, token))
+        await doomed.reached(crash_points.BEFORE_COMMIT)  # the first attempt holds the key
+        duplicate = asyncio.create_task(post_create(to_other, token))  # waits for it, or comes after
+        await doomed.kill()
+        with pytest.raises(httpx.TransportError):
+            await cut_off
+        answered = await duplicate
+
+    assert answered.status_code == 200
+    assert answered.json()["data"]["createTask"]["task"]["title"] == "Survives"
+    assert "Idempotent-Replayed" not in answered.headers
+    assert await Task.all().count() == 1
