@@ -93,7 +93,10 @@ async def serve_once(app: App, scope: Scope, send: Send, principal: Principal, k
             messages = await _run_and_commit(app, scope, principal, key, body)
         except _Taken:
             earlier = await _earlier_answer(principal, key, body)
-        except OperationalError:  # SQLite: another process holds the database past busy_timeout
+        except OperationalError as exc:
+            if "database is locked" not in str(exc):
+                raise
+            # SQLite: another process held the database past busy_timeout; nothing was written.
             earlier = _refusal_response(
                 idempotency.Refusal(
                     409, "IDEMPOTENCY_KEY_IN_USE", "The database is busy; retry this request."
@@ -128,7 +131,7 @@ async def _run_and_commit(
             if row_id is None:
                 raise _Taken()
             await app(scope, replaying(body), capture)
-            status = next(int(m["status"]) for m in messages if m["type"] == "http.response.start")
+            status = next((int(m["status"]) for m in messages if m["type"] == "http.response.start"), 500)
             if status >= 500:
                 raise _Failed()
             text = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")

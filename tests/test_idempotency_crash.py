@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -11,6 +12,7 @@ from models.idempotency import IdempotencyKey
 from models.tasks import Task
 from schema import crash_points
 from tests import factories as f
+from tests.conftest import BACKEND
 from tests.server_process import server_process
 
 CREATE_TASK = """
@@ -75,3 +77,30 @@ async def test_a_duplicate_sent_to_another_worker_while_the_first_dies_runs_it_o
     assert answered.json()["data"]["createTask"]["task"]["title"] == "Survives"
     assert "Idempotent-Replayed" not in answered.headers
     assert await Task.all().count() == 1
+
+
+@pytest.mark.skipif(BACKEND == "postgres", reason="PostgreSQL makes the duplicate wait (test above)")
+async def test_a_duplicate_while_another_sqlite_process_holds_the_key_gets_409(settings, tokens):
+    await f.employee(email="ada@example.com")
+    token = await tokens("ada@example.com")
+    impatient = replace(
+        settings, database_url=settings.database_url.replace("busy_timeout=5000", "busy_timeout=200")
+    )
+    async with (
+        server_process(settings, crash_point=crash_points.BEFORE_COMMIT) as running,
+        server_process(impatient) as other,
+        httpx.AsyncClient(base_url=running.url) as to_running,
+        httpx.AsyncClient(base_url=other.url) as to_other,
+    ):
+        first = asyncio.create_task(post_create(to_running, token))
+        await running.reached(crash_points.BEFORE_COMMIT)
+
+        duplicate = await post_create(to_other, token)
+
+        await running.kill()
+        with pytest.raises(httpx.TransportError):
+            await first
+
+    assert duplicate.status_code == 409
+    assert duplicate.json()["errors"][0]["extensions"]["code"] == "IDEMPOTENCY_KEY_IN_USE"
+    assert await Task.all().count() == 0
