@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
 
 import httpx
 import pytest
@@ -13,7 +15,7 @@ from models.tasks import Task
 from schema import crash_points
 from tests import factories as f
 from tests.conftest import BACKEND
-from tests.server_process import server_process
+from tests.server_process import ServerProcess, server_process
 
 CREATE_TASK = """
 mutation Create($input: CreateTaskInput!) {
@@ -56,21 +58,39 @@ async def test_a_retry_after_a_kill_mid_mutation_has_exactly_one_effect(settings
     assert await IdempotencyKey.filter(status_code=200).count() == 1
 
 
+@dataclass
+class HeldFirstAttempt:
+    """A first attempt stopped before its commit in one worker; a client on a second worker."""
+
+    holder: ServerProcess
+    first: asyncio.Task[httpx.Response]
+    to_other: httpx.AsyncClient
+
+    async def kill_holder(self) -> None:
+        await self.holder.kill()
+        with pytest.raises(httpx.TransportError):
+            await self.first
+
+
+@contextlib.asynccontextmanager
+async def first_attempt_held(settings, other_settings, token: str) -> AsyncIterator[HeldFirstAttempt]:  # type: ignore[no-untyped-def]
+    async with (
+        server_process(settings, crash_point=crash_points.BEFORE_COMMIT) as holder,
+        server_process(other_settings) as other,
+        httpx.AsyncClient(base_url=holder.url) as to_holder,
+        httpx.AsyncClient(base_url=other.url) as to_other,
+    ):
+        first = asyncio.create_task(post_create(to_holder, token))
+        await holder.reached(crash_points.BEFORE_COMMIT)
+        yield HeldFirstAttempt(holder, first, to_other)
+
+
 async def test_a_duplicate_sent_to_another_worker_while_the_first_dies_runs_it_once(settings, tokens):
     await f.employee(email="ada@example.com")
     token = await tokens("ada@example.com")
-    async with (
-        server_process(settings, crash_point=crash_points.BEFORE_COMMIT) as doomed,
-        server_process(settings) as other,
-        httpx.AsyncClient(base_url=doomed.url) as to_doomed,
-        httpx.AsyncClient(base_url=other.url) as to_other,
-    ):
-        cut_off = asyncio.create_task(post_create(to_doomed, token))
-        await doomed.reached(crash_points.BEFORE_COMMIT)  # the first attempt holds the key
-        duplicate = asyncio.create_task(post_create(to_other, token))  # waits for it, or comes after
-        await doomed.kill()
-        with pytest.raises(httpx.TransportError):
-            await cut_off
+    async with first_attempt_held(settings, settings, token) as held:
+        duplicate = asyncio.create_task(post_create(held.to_other, token))  # waits for it, or comes after
+        await held.kill_holder()
         answered = await duplicate
 
     assert answered.status_code == 200
@@ -86,20 +106,10 @@ async def test_a_duplicate_while_another_sqlite_process_holds_the_key_gets_409(s
     impatient = replace(
         settings, database_url=settings.database_url.replace("busy_timeout=5000", "busy_timeout=200")
     )
-    async with (
-        server_process(settings, crash_point=crash_points.BEFORE_COMMIT) as running,
-        server_process(impatient) as other,
-        httpx.AsyncClient(base_url=running.url) as to_running,
-        httpx.AsyncClient(base_url=other.url) as to_other,
-    ):
-        first = asyncio.create_task(post_create(to_running, token))
-        await running.reached(crash_points.BEFORE_COMMIT)
+    async with first_attempt_held(settings, impatient, token) as held:
+        duplicate = await post_create(held.to_other, token)
 
-        duplicate = await post_create(to_other, token)
-
-        await running.kill()
-        with pytest.raises(httpx.TransportError):
-            await first
+        await held.kill_holder()
 
     assert duplicate.status_code == 409
     assert duplicate.json()["errors"][0]["extensions"]["code"] == "IDEMPOTENCY_KEY_IN_USE"
