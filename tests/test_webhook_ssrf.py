@@ -12,7 +12,7 @@ import pytest
 
 from events.webhooks import WebhookDispatcher
 from events.webhooks.targets import check_target, is_public
-from models.webhooks import WebhookDelivery, WebhookDeliveryAttempt
+from models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryAttempt
 from resolvers import webhooks as api
 from resolvers.errors import ErrorCode, UserErrors
 from tests.webhook_receiver import emit
@@ -60,6 +60,18 @@ async def test_creating_a_webhook_to_such_an_address_is_refused(settings, addres
 
     [error] = caught.value.errors
     assert (error.code, error.field) == (ErrorCode.PRIVATE_ADDRESS, ("input", "url"))
+
+
+@pytest.mark.parametrize("address", CARRYING_PRIVATE.values(), ids=CARRYING_PRIVATE.keys())
+async def test_moving_a_webhook_to_such_an_address_is_refused(settings, address):
+    created = await api.create_webhook(settings, "c", url="http://8.8.8.8/hook", event_types=["task.created"])
+
+    with pytest.raises(UserErrors) as caught:
+        await api.update_webhook(settings, "c", created.webhook.id, url=f"http://[{address}]/hook")
+
+    [error] = caught.value.errors
+    assert (error.code, error.field) == (ErrorCode.PRIVATE_ADDRESS, ("input", "url"))
+    assert (await Webhook.get(id=created.webhook.id)).url == "http://8.8.8.8/hook"
 
 
 async def attempts_of_one_event(settings, webhook_id: int) -> list[WebhookDeliveryAttempt]:  # type: ignore[no-untyped-def]
