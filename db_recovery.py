@@ -36,6 +36,8 @@ _LOST = (
     OSError,
 )
 
+_AIOSQLITE_CLOSED = {"Connection closed", "no active connection"}
+
 
 class DatabaseUnavailable(Exception):
     """The database connection was lost and the operation was not completed."""
@@ -60,9 +62,9 @@ def connection_lost(exc: BaseException) -> bool:
             return True
         if isinstance(seen, asyncpg.InterfaceError) and "closed" in str(seen):
             return True
-        if isinstance(seen, sqlite3.ProgrammingError | ValueError) and "closed" in str(seen).lower():
-            return True  # sqlite3 "Cannot operate on a closed database", aiosqlite "Connection closed"
-        if isinstance(seen, ValueError) and "no active connection" in str(seen):
+        if isinstance(seen, sqlite3.ProgrammingError) and "closed database" in str(seen):
+            return True
+        if isinstance(seen, ValueError) and str(seen) in _AIOSQLITE_CLOSED:
             return True
         seen = seen.__cause__ or seen.__context__
     return False

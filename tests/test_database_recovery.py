@@ -14,7 +14,7 @@ from starlette.routing import Route
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from db_recovery import DatabaseUnavailable
+from db_recovery import DatabaseUnavailable, connection_lost
 from models.tasks import Task
 from resolvers import unit_of_work
 from tests import factories as f
@@ -144,3 +144,25 @@ async def test_any_other_failure_is_left_to_the_server_error_handler():
 
     assert response.status_code == 500
     assert "DATABASE_UNAVAILABLE" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("failure", "lost"),
+    [
+        (asyncpg.exceptions.AdminShutdownError("terminating connection due to administrator command"), True),
+        (asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed in the middle"), True),
+        (asyncpg.exceptions.CannotConnectNowError("the database system is starting up"), True),
+        (ConnectionRefusedError(111, "Connection refused"), True),
+        (ValueError("Connection closed"), True),
+        (asyncpg.exceptions.QueryCanceledError("canceling statement due to statement timeout"), False),
+        (asyncpg.exceptions.UniqueViolationError("duplicate key"), False),
+        (ValueError("the session is closed for enrollment"), False),
+        (RuntimeError("a bug"), False),
+    ],
+)
+def test_only_a_lost_connection_counts_as_one(failure, lost):
+    wrapped = RuntimeError("while running a query")
+    wrapped.__cause__ = failure
+
+    assert connection_lost(failure) is lost
+    assert connection_lost(wrapped) is lost
