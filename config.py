@@ -19,6 +19,14 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _positive(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    value = float(raw) if raw else default
+    if not value > 0:
+        raise ValueError(f"{name} must be a positive number of seconds, not {raw!r}")
+    return value
+
+
 def _schedule(raw: str | None) -> tuple[int, ...]:
     if not raw:
         return DEFAULT_RETRY_SCHEDULE
@@ -38,6 +46,9 @@ class Settings:
     access_token_ttl: int
     refresh_token_ttl: int
     run_dispatcher: bool
+    # Crash recovery (idempotency keys, webhook leases): see README "Retries and crashes".
+    webhook_lease_seconds: float = 60.0
+    idempotency_sweep_seconds: float = 3600.0
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -58,4 +69,6 @@ def load_settings() -> Settings:
         access_token_ttl=_int("PEOPLEGRAPH_ACCESS_TOKEN_TTL", 900),
         refresh_token_ttl=_int("PEOPLEGRAPH_REFRESH_TOKEN_TTL", 30 * 24 * 3600),
         run_dispatcher=not _flag("PEOPLEGRAPH_NO_DISPATCHER"),
+        webhook_lease_seconds=_positive("PEOPLEGRAPH_WEBHOOK_LEASE_SECONDS", 60.0),
+        idempotency_sweep_seconds=_positive("PEOPLEGRAPH_IDEMPOTENCY_SWEEP_SECONDS", 3600.0),
     )

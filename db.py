@@ -6,12 +6,15 @@ from pathlib import Path
 from typing import Any
 
 from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate as run_migrations
 
 from models import MODEL_MODULES
 
 
-def tortoise_config(database_url: str) -> dict[str, Any]:
+def tortoise_config(database_url: str, *, recovering: bool = True) -> dict[str, Any]:
+    """`recovering`: serve with db_recovery's clients. Migrations use Tortoise's own, since its
+    migration executor picks a schema editor by the client class's module name."""
     url = database_url
     if url.startswith("postgresql://"):
         url = "postgres://" + url.removeprefix("postgresql://")
@@ -19,8 +22,11 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         path = url.removeprefix("sqlite://").split("?", 1)[0]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+    connection = expand_db_url(url)
+    if recovering and connection["engine"] in ("tortoise.backends.asyncpg", "tortoise.backends.sqlite"):
+        connection["engine"] = "db_recovery"  # the same clients, recovering from lost connections
     return {
-        "connections": {"default": url},
+        "connections": {"default": connection},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,
@@ -45,7 +51,7 @@ async def close_db() -> None:
 
 async def migrate(database_url: str) -> None:
     """Apply every migration not yet applied (idempotent)."""
-    await run_migrations(config=tortoise_config(database_url))
+    await run_migrations(config=tortoise_config(database_url, recovering=False))
     await connections.close_all()
 
 
@@ -54,4 +60,4 @@ def dialect() -> str:
 
 
 # For Tortoise's own command line (`tortoise -c db.TORTOISE_ORM makemigrations`).
-TORTOISE_ORM = tortoise_config("sqlite://:memory:")
+TORTOISE_ORM = tortoise_config("sqlite://:memory:", recovering=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 from collections.abc import AsyncIterator, Sequence
@@ -21,12 +22,13 @@ from events.broker import start_broker, stop_broker
 from events.bus import Listener, add_listener, remove_listener
 from events.webhooks import WebhookDispatcher
 from models.events import Event
-from resolvers import revocation
+from resolvers import idempotency, revocation
 from schema import schema
 from schema.view import GraphQLEndpoint
 from schema.webhook_shaping import make_shaper
 from web.graphiql import static_mount
 from web.metrics import MetricsMiddleware, metrics
+from web.unavailable import DatabaseUnavailableMiddleware
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -70,9 +72,13 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         add_listener(listener)
         if settings.run_dispatcher:
             await dispatcher.start()
+        sweeper = asyncio.create_task(idempotency.sweep_forever(settings.idempotency_sweep_seconds))
         try:
             yield
         finally:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
             await stop_broker()
             remove_listener(listener)
             await dispatcher.stop()
@@ -98,10 +104,11 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET", "POST", "OPTIONS"],
                 allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
-                expose_headers=["WWW-Authenticate", "Idempotent-Replayed"],
+                expose_headers=["WWW-Authenticate", "Idempotent-Replayed", "Retry-After"],
                 max_age=600,
             )
         )
+    middleware.append(Middleware(DatabaseUnavailableMiddleware))  # innermost: its 503 gets CORS headers
     app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.settings = settings
     return app

@@ -65,11 +65,12 @@ class Migration(migrations.Migration):
                 ('owner', fields.CharField(max_length=160)),
                 ('key', fields.CharField(max_length=255)),
                 ('request_hash', fields.CharField(max_length=64)),
+                ('scopes', fields.TextField(default='', unique=False)),
                 ('status_code', fields.IntField(null=True)),
                 ('response_body', fields.TextField(null=True, unique=False)),
                 ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'idempotency_keys', 'app': 'models', 'unique_together': (('owner', 'key'),), 'pk_attr': 'id'},
+            options={'table': 'idempotency_keys', 'app': 'models', 'unique_together': (('owner', 'key'),), 'pk_attr': 'id', 'table_description': "Written in the mutation's own transaction, with its response: a committed row is a"},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -1,12 +1,16 @@
 """One mutation = one transaction: changes, their events, then after-commit notification.
 
 Resolvers raise `UserErrors` inside `mutate(...)` to roll everything back (the event log
-included) and report the errors as data.
+included) and report the errors as data. Inside `request_transaction()` (an idempotent HTTP
+request) each mutation is a savepoint of the request's one transaction, and its events are
+announced once that transaction commits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -20,6 +24,10 @@ from models.events import Event
 from resolvers.errors import UserError, UserErrors
 
 T = TypeVar("T")
+
+# Events of mutations that committed a savepoint of an enclosing request transaction: announced
+# only when that transaction commits, since nothing is visible to listeners before.
+_deferred: ContextVar[list[Event] | None] = ContextVar("deferred_events", default=None)
 
 
 @dataclass
@@ -76,5 +84,23 @@ async def mutate(actor: Actor, work: Callable[[UnitOfWork], Awaitable[T]]) -> Ou
             await append_events(conn, uow.events)
     except UserErrors as exc:
         return Outcome(None, exc.errors)
-    await notify_committed(uow.events)
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.extend(uow.events)
+    else:
+        await notify_committed(uow.events)
     return Outcome(value, [])
+
+
+@asynccontextmanager
+async def request_transaction() -> AsyncIterator[BaseDBAsyncClient]:
+    """One transaction around a whole request: its mutations, their reads and whatever the
+    caller writes with the returned connection commit together or not at all."""
+    pending: list[Event] = []
+    token = _deferred.set(pending)
+    try:
+        async with in_transaction() as conn:
+            yield conn
+    finally:
+        _deferred.reset(token)
+    await notify_committed(pending)

@@ -24,6 +24,7 @@ from schema.training import Enrollment, TrainingCourse, TrainingSession
 from schema.view_extensions import UnauthenticatedStatus
 from schema.webhooks import Webhook
 from web.metrics import OperationMetrics
+from web.unavailable import DatabaseUnavailableStatus
 
 NODE_TYPES = [
     Employee,
@@ -66,6 +67,7 @@ schema = PeopleGraphSchema(
         PersistedQueries,
         *schema_extensions(),
         UnauthenticatedStatus,
+        DatabaseUnavailableStatus,
         OperationMetrics,
         QueryCost,
         lambda: MaskErrors(should_mask_error=_should_mask, error_message="Internal server error."),

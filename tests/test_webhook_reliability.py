@@ -13,7 +13,7 @@ from tortoise.transactions import in_transaction
 
 from events.webhooks import WebhookDispatcher, outbox
 from models.events import Event
-from models.webhooks import WebhookDelivery, WebhookOutboxCursor
+from models.webhooks import WebhookDelivery, WebhookDeliveryAttempt, WebhookOutboxCursor
 from resolvers import webhooks as api
 from tests.conftest import BACKEND
 from tests.webhook_receiver import Receiver, Reply, emit
@@ -37,19 +37,23 @@ async def register(settings, receiver: Receiver):
     return created.webhook
 
 
-async def test_killed_dispatcher_loses_nothing(hook_settings, receiver):
+async def test_killed_dispatcher_loses_nothing_and_logs_the_cut_off_attempt(hook_settings, receiver):
+    hook_settings = replace(hook_settings, webhook_lease_seconds=30)  # PEOPLEGRAPH_WEBHOOK_LEASE_SECONDS
     webhook = await register(hook_settings, receiver)
     hold = asyncio.Event()
     receiver.replies.append(Reply(200, hold=hold))  # the first request hangs until released
     await emit()
 
-    first = WebhookDispatcher(hook_settings, lease_seconds=30)
+    first = WebhookDispatcher(hook_settings)
     await first.start()
     await receiver.wait_for(1)  # the request is in flight...
     await first.stop(grace=0)  # ...and the process "dies" before recording the answer
     hold.set()
     delivery = await WebhookDelivery.get(webhook_id=webhook.id)
     assert delivery.status == "sending" and delivery.attempts == 0
+    assert delivery.locked_until is not None and delivery.locked_until <= datetime.now(UTC) + timedelta(
+        seconds=30
+    )
 
     second = WebhookDispatcher(hook_settings)
     try:
@@ -64,7 +68,17 @@ async def test_killed_dispatcher_loses_nothing(hook_settings, receiver):
     first_try, second_try = await receiver.wait_for(2)
     assert first_try.headers["webhook-id"] == second_try.headers["webhook-id"]  # receivers dedupe on it
     delivery = await WebhookDelivery.get(id=delivery.id)
-    assert delivery.status == "succeeded" and delivery.attempts == 1
+    assert delivery.status == "succeeded" and delivery.attempts == 2
+    log = await WebhookDeliveryAttempt.filter(delivery_id=delivery.id).order_by("number")
+    assert [(a.number, a.status_code, a.error) for a in log] == [
+        (1, None, "interrupted: the dispatcher stopped before an answer"),
+        (2, 200, None),
+    ]
+
+
+def test_a_lease_shorter_than_the_longest_send_is_refused(settings):
+    with pytest.raises(ValueError, match="must exceed the longest send"):
+        WebhookDispatcher(replace(settings, webhook_lease_seconds=15), timeout=10)
 
 
 async def test_stale_lease_holder_cannot_overwrite_the_new_owner(hook_settings, receiver):
@@ -167,3 +181,13 @@ async def test_two_dispatchers_send_each_delivery_exactly_once(hook_settings, re
     assert len(ids) == count and set(ids.values()) == {1}
     assert sum(sent) == count and all(sent)  # both took part
     assert await WebhookDelivery.filter(status="succeeded").count() == count
+
+
+def test_the_lease_is_read_from_the_environment(monkeypatch):
+    from config import load_settings
+
+    monkeypatch.setenv("PEOPLEGRAPH_WEBHOOK_LEASE_SECONDS", "45")
+    assert load_settings().webhook_lease_seconds == 45.0
+    monkeypatch.setenv("PEOPLEGRAPH_WEBHOOK_LEASE_SECONDS", "0")
+    with pytest.raises(ValueError, match="PEOPLEGRAPH_WEBHOOK_LEASE_SECONDS must be a positive number"):
+        load_settings()

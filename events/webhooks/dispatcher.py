@@ -38,7 +38,7 @@ class WebhookDispatcher:
         poll_interval: float = 1.0,
         batch_size: int = 100,
         concurrency: int = 32,
-        lease_seconds: float = 60.0,
+        lease_seconds: float | None = None,
         timeout: float = 10.0,
         max_response_bytes: int = 16 * 1024,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -46,8 +46,13 @@ class WebhookDispatcher:
         self.settings = settings
         self.poll_interval = poll_interval
         self.batch_size = batch_size
-        self.lease_seconds = lease_seconds  # must exceed the longest send (timeout * 2)
         self.timeout = timeout
+        self.lease_seconds = settings.webhook_lease_seconds if lease_seconds is None else lease_seconds
+        if self.lease_seconds <= timeout * 2:
+            # A lease that ends while a send may still run would let a second dispatcher send too.
+            raise ValueError(
+                f"the webhook lease ({self.lease_seconds:g}s) must exceed the longest send ({timeout * 2:g}s)"
+            )
         self.max_response_bytes = max_response_bytes
         # Set by the GraphQL layer: shapes `data` for endpoints that carry a `query` document.
         # Returning None falls back to the default data.

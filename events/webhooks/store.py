@@ -4,8 +4,10 @@ Claim: due rows are selected `FOR NO KEY UPDATE SKIP LOCKED` (PostgreSQL; SQLite
 clause and serializes transactions in its one connection), marked `sending` with a lease
 (`locked_until`) and a random `lease_token`, and committed *before* any HTTP request, so no
 row lock is held across the network. A dispatcher killed mid-send leaves `sending` rows whose
-lease expires; they are then claimable again (at least once; the receiver dedupes on
-`webhook-id`). A result is applied only by the lease holder (`lease_token` still matches).
+lease expires (PEOPLEGRAPH_WEBHOOK_LEASE_SECONDS); the claim that takes such a row over first
+logs the cut-off try as an attempt of its own, then sends again (at least once; the receiver
+dedupes on `webhook-id`). A result is applied only by the lease holder (`lease_token` still
+matches).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from models.events import Event
 from models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryAttempt
 
 ERROR_CHARS = 2000
+INTERRUPTED = "interrupted: the dispatcher stopped before an answer"
 
 
 async def claim(limit: int, lease_seconds: float) -> tuple[str, list[WebhookDelivery]]:
@@ -43,11 +46,12 @@ async def claim(limit: int, lease_seconds: float) -> tuple[str, list[WebhookDeli
             .select_for_update(skip_locked=True, no_key=True)
             .using_db(conn)
             # `.only()`, not `.values_list()`: Tortoise drops FOR UPDATE from values queries.
-            .only("id")
+            .only("id", "status", "attempts", "locked_until")
         )
         ids = [row.id for row in rows]
         if not ids:
             return token, []
+        await _log_interrupted(conn, [row for row in rows if row.status == "sending"], lease_seconds, now)
         await (
             WebhookDelivery.filter(id__in=ids)
             .using_db(conn)
@@ -55,6 +59,27 @@ async def claim(limit: int, lease_seconds: float) -> tuple[str, list[WebhookDeli
         )
     rows = await WebhookDelivery.filter(id__in=ids, lease_token=token).select_related("webhook")
     return token, list(rows)
+
+
+async def _log_interrupted(
+    conn: BaseDBAsyncClient, rows: list[WebhookDelivery], lease_seconds: float, now: datetime
+) -> None:
+    """Rows still `sending` past their lease were cut off mid-send: each gets its attempt."""
+    for row in rows:
+        # When that send started, as near as we know: its lease began then.
+        started = (row.locked_until or now) - timedelta(seconds=lease_seconds)
+        await WebhookDeliveryAttempt.create(
+            delivery_id=row.id,
+            number=row.attempts + 1,
+            attempted_at=started,
+            error=INTERRUPTED,
+            using_db=conn,
+        )
+        await (
+            WebhookDelivery.filter(id=row.id)
+            .using_db(conn)
+            .update(attempts=row.attempts + 1, last_error=INTERRUPTED, last_attempt_at=started)
+        )
 
 
 async def disabling(conn: BaseDBAsyncClient, webhook: Webhook, reason: str) -> Event | None:

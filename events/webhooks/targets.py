@@ -50,10 +50,32 @@ def parse_url(url: str) -> tuple[str, str, int]:
     return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
 
-def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    # IPv4-mapped IPv6 (::ffff:10.0.0.1) would otherwise slip past the IPv6 checks.
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: the IPv4 address is the last 32 bits
+NAT64_LOCAL_USE = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: operator-defined layout
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated ::a.b.c.d (:: and ::1 are in it too)
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address] | None:
+    """The IPv4 addresses that traffic to `address` ends up at, or None for a plain IPv6 one.
+
+    Transition mechanisms carry an IPv4 address inside an IPv6 one; a gateway or relay on
+    the way then reaches that IPv4 address, so it is what must be public.
+    """
+    if address.ipv4_mapped is not None:
+        return [address.ipv4_mapped]
+    if address.sixtofour is not None:
+        return [address.sixtofour]
+    if address.teredo is not None:
+        server, client = address.teredo  # the client is stored XOR-ed; ipaddress undoes it
+        return [server, client]
+    if address in NAT64_WELL_KNOWN or address in IPV4_COMPATIBLE:
+        return [ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)]
+    return None
+
+
+def _is_public_itself(address: Address) -> bool:
     return not (
         address.is_private
         or address.is_loopback
@@ -61,11 +83,25 @@ def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
         or address.is_multicast
         or address.is_reserved
         or address.is_unspecified
+        or (isinstance(address, ipaddress.IPv6Address) and address.is_site_local)
         or not address.is_global
     )
 
 
-async def resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+def is_public(address: Address) -> bool:
+    """True only when the address, and every IPv4 address it carries, is public."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in NAT64_LOCAL_USE:  # where it leads depends on the operator: never public
+            return False
+        embedded = embedded_ipv4(address)
+        if embedded is not None:
+            # Decided on what it carries: Python's tables mark some of these prefixes non-global
+            # (and would refuse a public target) or global (and would let 10.0.0.1 through).
+            return all(_is_public_itself(inner) for inner in embedded)
+    return _is_public_itself(address)
+
+
+async def resolve(host: str, port: int) -> list[Address]:
     try:
         return [ipaddress.ip_address(host)]
     except ValueError:
@@ -94,7 +130,7 @@ async def check_target(url: str, *, allow_private: bool) -> Target:
     return Target(url=pinned, host=host, host_header=urlsplit(url).netloc, pinned=True)
 
 
-def pin_url(url: str, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+def pin_url(url: str, address: Address) -> str:
     parts = urlsplit(url)
     literal = f"[{address}]" if address.version == 6 else str(address)
     netloc = literal if parts.port is None else f"{literal}:{parts.port}"
