@@ -19,10 +19,37 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    return float(raw) if raw else default
+
+
 def _schedule(raw: str | None) -> tuple[int, ...]:
     if not raw:
         return DEFAULT_RETRY_SCHEDULE
     return tuple(int(part) for part in raw.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class HttpLimits:
+    """What one unauthenticated client can make the HTTP layer hold (README, "Security")."""
+
+    max_body_bytes: int = 256 * 1024
+    body_timeout: float = 10.0
+    apq_max_bytes: int = 16 * 1024 * 1024
+    apq_client_max_bytes: int = 1024 * 1024
+    apq_ttl: float = 24 * 3600.0
+
+
+def _http_limits() -> HttpLimits:
+    default = HttpLimits()
+    return HttpLimits(
+        max_body_bytes=_int("PEOPLEGRAPH_MAX_BODY_BYTES", default.max_body_bytes),
+        body_timeout=_float("PEOPLEGRAPH_BODY_TIMEOUT", default.body_timeout),
+        apq_max_bytes=_int("PEOPLEGRAPH_APQ_MAX_BYTES", default.apq_max_bytes),
+        apq_client_max_bytes=_int("PEOPLEGRAPH_APQ_CLIENT_MAX_BYTES", default.apq_client_max_bytes),
+        apq_ttl=_float("PEOPLEGRAPH_APQ_TTL", default.apq_ttl),
+    )
 
 
 @dataclass(frozen=True)
@@ -38,6 +65,7 @@ class Settings:
     access_token_ttl: int
     refresh_token_ttl: int
     run_dispatcher: bool
+    http: HttpLimits = field(default_factory=HttpLimits)
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -58,4 +86,5 @@ def load_settings() -> Settings:
         access_token_ttl=_int("PEOPLEGRAPH_ACCESS_TOKEN_TTL", 900),
         refresh_token_ttl=_int("PEOPLEGRAPH_REFRESH_TOKEN_TTL", 30 * 24 * 3600),
         run_dispatcher=not _flag("PEOPLEGRAPH_NO_DISPATCHER"),
+        http=_http_limits(),
     )

@@ -7,8 +7,8 @@ import gc
 from collections.abc import AsyncIterator, Sequence
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
@@ -24,8 +24,11 @@ from models.events import Event
 from schema import schema
 from schema.view import GraphQLEndpoint
 from schema.webhook_shaping import make_shaper
+from web.cors import CORS
+from web.errors import json_http_error
 from web.graphiql import static_mount
 from web.metrics import MetricsMiddleware, metrics
+from web.request_body import RequestBodyLimits
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -87,20 +90,18 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         *auth_routes.oauth_routes(settings),
         static_mount(),
     ]
-    middleware = [Middleware(MetricsMiddleware)]
-    if settings.cors_origins:
-        # Single-page apps on other origins call the API and the token endpoints directly.
-        middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=list(settings.cors_origins),
-                allow_methods=["GET", "POST", "OPTIONS"],
-                allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
-                expose_headers=["WWW-Authenticate", "Idempotent-Replayed"],
-                max_age=600,
-            )
-        )
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    middleware = [
+        Middleware(MetricsMiddleware),
+        # Always on: with no origins configured, every preflight is answered and none granted.
+        Middleware(CORS, origins=settings.cors_origins),
+        Middleware(RequestBodyLimits, limits=settings.http),
+    ]
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=middleware,
+        exception_handlers={HTTPException: json_http_error},
+    )
     app.state.settings = settings
     return app
 

@@ -41,14 +41,15 @@ GRAPHQL_ERRORS = Counter(
 )
 WEBSOCKETS = Gauge("peoplegraph_websocket_connections", "Open WebSocket connections.", registry=REGISTRY)
 
-_KNOWN_ROUTES = ("/graphql", "/oauth/", "/.well-known/", "/healthz", "/readyz", "/metrics", "/static/")
+UNMATCHED = "unmatched"
 
 
-def _route(path: str) -> str:
-    for prefix in _KNOWN_ROUTES:
-        if path.startswith(prefix):
-            return path if not prefix.endswith("/") else prefix.rstrip("/") + "/*"
-    return "other"
+def _route(scope: Scope) -> str:
+    """The template of the route that served the request (set by the router), never the raw
+    path: unknown paths share one label, so no client can add series."""
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else UNMATCHED
 
 
 class MetricsMiddleware:
@@ -68,7 +69,7 @@ class MetricsMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        route, started, status = _route(scope["path"]), time.perf_counter(), 500
+        started, status = time.perf_counter(), 500
 
         async def record(message: Message) -> None:
             nonlocal status
@@ -79,6 +80,7 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, record)
         finally:
+            route = _route(scope)
             HTTP_REQUESTS.labels(route, str(status)).inc()
             HTTP_SECONDS.labels(route).observe(time.perf_counter() - started)
 

@@ -1,0 +1,28 @@
+"""Errors the router answers itself (unknown path, wrong method) as JSON, like every other error."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+
+
+async def json_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    status = exc.status_code
+    message = exc.detail if exc.detail != HTTPStatus(status).phrase else _message(request, status)
+    code = _CODES.get(status, HTTPStatus(status).name)
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status, headers=exc.headers)
+
+
+def _message(request: Request, status: int) -> str:
+    if status == 405:
+        return f"{request.method} is not allowed on {request.url.path}."
+    if status == 404:
+        return f"Nothing is served at {request.url.path}."
+    return HTTPStatus(status).phrase
