@@ -20,7 +20,9 @@ from graphql import (
     ValidationContext,
 )
 from graphql.validation import ValidationRule
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter
+
+from schema.document_cache import DocumentCache
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
@@ -85,6 +87,5 @@ def schema_extensions() -> list[Any]:
     return [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: AddValidationRules([OperationLimits]),
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
+        DocumentCache,
     ]

@@ -105,9 +105,12 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             response = await self.run(request)
         except rq.RequestRefused as refusal:
             response = refusal.response(_media_type(request))
-        except HTTPException as exc:  # what Strawberry itself refuses (e.g. an unknown method)
-            refusal = rq.RequestRefused(exc.status_code, "BAD_REQUEST", exc.reason)
-            response = refusal.response(_media_type(request))
+        except HTTPException as exc:  # what Strawberry itself refuses: a method it does not serve
+            allow = {"Allow": "GET, POST"} if exc.status_code == 405 else {}
+            code = "METHOD_NOT_ALLOWED" if exc.status_code == 405 else "BAD_REQUEST"
+            response = rq.RequestRefused(exc.status_code, code, exc.reason, allow).response(
+                _media_type(request)
+            )
         await response(scope, receive, send)
 
     async def _authenticate_http(self, scope: Scope) -> Response | None:

@@ -92,13 +92,20 @@ async def test_a_mutation_over_get_says_to_use_post(http):
     assert response.headers["allow"] == "POST"
 
 
-@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "OPTIONS"])
 async def test_a_wrong_method_is_a_json_405(http, method):
     response = await http.request(method, "/graphql", json={"query": TYPENAME})
 
     assert response.status_code == 405
     assert error_codes(response.json()) == ["METHOD_NOT_ALLOWED"]
     assert set(response.headers["allow"].split(", ")) >= {"GET", "POST"}
+
+
+async def test_head_is_a_405_that_names_the_methods(http):
+    response = await http.head("/graphql", params={"query": TYPENAME})
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
 
 
 async def test_an_unknown_path_is_a_json_404(http):

@@ -184,3 +184,29 @@ async def test_a_call_from_the_allowed_origin_is_granted(settings):
         )
 
     assert response.headers["access-control-allow-origin"] == APP_ORIGIN
+
+
+def test_a_flood_of_large_distinct_documents_leaves_the_document_cache_within_its_bound():
+    from schema.document_cache import DocumentCacheStore
+
+    store = DocumentCacheStore(max_tokens=20_000)
+    big = " ".join(["__typename"] * 4990)
+
+    for i in range(12):
+        store.parsed(f"query Big{i} {{ {big} }}", {"max_tokens": 5000})
+
+    assert 15_000 < store.total_tokens <= 20_000
+    assert len(store) == 4  # each document is 4,996 tokens with its braces and start/end marks
+
+
+async def test_served_documents_are_parsed_once_into_the_bounded_cache(http):
+    from schema.document_cache import STORE
+
+    query = f"query Cached{uuid.uuid4().hex} {{ __typename }}"
+    before = len(STORE)
+
+    await http.post("/graphql", json={"query": query})
+    await http.post("/graphql", json={"query": query})
+
+    assert query in STORE
+    assert len(STORE) <= before + 1
