@@ -1,7 +1,7 @@
 """Limits that keep one query from hurting the server, each refused with a stable code.
 
 Depth and aliases are checked by a validation rule (before anything runs); tokens by the
-parser; the request body size by the HTTP layer (server.py). Errors carry `extensions.code`:
+parser; the request body size and time by the HTTP layer (web/request_body.py). Errors carry `extensions.code`:
 QUERY_TOO_DEEP, TOO_MANY_ALIASES, TOO_MANY_TOKENS.
 """
 
