@@ -1,8 +1,8 @@
 """Limits that keep one query from hurting the server, each refused with a stable code.
 
 Depth and aliases are checked by a validation rule (before anything runs); tokens by the
-parser; the request body size and time by the HTTP layer (web/request_body.py). Errors carry `extensions.code`:
-QUERY_TOO_DEEP, TOO_MANY_ALIASES, TOO_MANY_TOKENS.
+parser; the request body's size and time by the HTTP layer (web/request_body.py). Errors
+carry `extensions.code`: QUERY_TOO_DEEP, TOO_MANY_ALIASES, TOO_MANY_TOKENS.
 """
 
 from __future__ import annotations
