@@ -25,7 +25,7 @@ from schema import schema
 from schema.view import GraphQLEndpoint
 from schema.webhook_shaping import make_shaper
 from web.cors import CORS
-from web.errors import json_http_error
+from web.errors import json_http_error, json_server_error
 from web.graphiql import static_mount
 from web.metrics import MetricsMiddleware, metrics
 from web.request_body import RequestBodyLimits
@@ -100,7 +100,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         routes=routes,
         lifespan=lifespan,
         middleware=middleware,
-        exception_handlers={HTTPException: json_http_error},
+        exception_handlers={HTTPException: json_http_error, Exception: json_server_error},
     )
     app.state.settings = settings
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import pytest
 
 from tests.graphql_client import error_codes
@@ -133,3 +134,19 @@ async def test_a_client_accepting_no_json_is_told_406(http):
 
     assert response.status_code == 406
     assert error_codes(response.json()) == ["NOT_ACCEPTABLE"]
+
+
+async def test_an_unexpected_failure_is_a_json_500_without_details(app):
+    from starlette.routing import Route
+
+    async def broken(request):
+        raise RuntimeError("secret internals")
+
+    app.router.routes.append(Route("/broken", broken))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.get("/broken")
+
+    assert response.status_code == 500
+    assert error_codes(response.json()) == ["INTERNAL_SERVER_ERROR"]
+    assert "secret" not in response.text

@@ -1,4 +1,5 @@
-"""Errors the router answers itself (unknown path, wrong method) as JSON, like every other error."""
+"""Errors the app answers outside GraphQL (unknown path, wrong method, a bug) as JSON, like every
+other error."""
 
 from __future__ import annotations
 
@@ -26,3 +27,11 @@ def _message(request: Request, status: int) -> str:
     if status == 404:
         return f"Nothing is served at {request.url.path}."
     return HTTPStatus(status).phrase
+
+
+async def json_server_error(request: Request, exc: Exception) -> Response:
+    """A bug: say so without the details (they go to the log, where the server re-raises it)."""
+    body = {
+        "errors": [{"message": "Internal server error.", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}]
+    }
+    return JSONResponse(body, 500)
