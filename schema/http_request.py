@@ -106,13 +106,28 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def _depth(value: Any) -> int:
-    """How deeply arrays and objects nest, without recursion (the value may be adversarial)."""
+def _is_text(value: str) -> bool:
+    """JSON escapes can spell unpaired surrogates (`"\\ud800"`), which are not Unicode text."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _depth(value: Any, what: str) -> int:
+    """How deeply arrays and objects nest, without recursion (the value may be adversarial);
+    refuses strings that are not Unicode text on the way."""
     deepest, stack = 0, [(value, 1)]
     while stack:
         item, level = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
-        if children is None:
+        if isinstance(item, str) and not _is_text(item):
+            raise bad_request(f"The {what} holds a string that is not Unicode text.", "INVALID_ENCODING")
+        if isinstance(item, dict):
+            children = [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            children = item
+        else:
             continue
         deepest = max(deepest, level)
         if deepest > MAX_JSON_DEPTH:
@@ -140,7 +155,7 @@ def decode_json(raw: bytes | str, what: str) -> Any:
     except ValueError as exc:  # Python's int-string limit, or a number that is not finite
         problem = "a number too long" if "digits" in str(exc) else str(exc)
         raise bad_request(f"The {what} is not valid JSON: {problem}.", "INVALID_JSON") from None
-    if _depth(value) > MAX_JSON_DEPTH:
+    if _depth(value, what) > MAX_JSON_DEPTH:
         raise too_deep
     return value
 

@@ -30,6 +30,15 @@ BAD_BODIES = {
         "JSON_TOO_DEEP",
     ),
     "invalid UTF-8": (b'{"query": "{ __typename \xff\xfe }"}', "INVALID_ENCODING"),
+    "an unpaired surrogate": (
+        b'{"query": "{ __typename }", "variables": {"a": "\\ud800"}}',
+        "INVALID_ENCODING",
+    ),
+    "an unpaired surrogate in a key": (
+        b'{"query": "{ __typename }", "variables": {"\\udfff": 1}}',
+        "INVALID_ENCODING",
+    ),
+    "an unpaired surrogate in the query": (b'{"query": "{ __typename } # \\ud800"}', "INVALID_ENCODING"),
     "UTF-16": ('{"query": "{ __typename }"}'.encode("utf-16"), "INVALID_ENCODING"),
     "a 5,000-digit number": (
         b'{"query": "{ __typename }", "variables": {"n": ' + b"9" * 5000 + b"}}",
