@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -126,6 +127,14 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             )
         scope["state"]["principal"] = principal
         return None
+
+    def decode_json(self, data: str | bytes) -> object:
+        """WebSocket messages, parsed as strictly as bodies; Strawberry closes with 4400 on a
+        JSONDecodeError, so every refusal is reported as one."""
+        try:
+            return rq.decode_json(data, "message")
+        except rq.RequestRefused as refusal:
+            raise json.JSONDecodeError(refusal.message, "", 0) from None
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
         if request.method == "GET":

@@ -4,39 +4,20 @@ uvicorn on a free port, audited by the npm package's own `serverAudits` in node.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import shutil
-import socket
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import uvicorn
+
+from tests.ws_client import live_server
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = shutil.which("node")
 AUDIT = ROOT / "tests" / "graphql_http_audit.mjs"
-WAIT = 120.0  # an upper bound for a hung server or audit, never reached by a working one
+WAIT = 120.0  # an upper bound for a hung audit, never reached by a working one
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="needs node (graphql-http is an npm package)")
-
-
-@contextlib.asynccontextmanager
-async def served(app: Any) -> AsyncIterator[str]:
-    """The app behind a real uvicorn on a free loopback port, in this test's event loop."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen()  # connections wait in the backlog until uvicorn has started: no polling
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, WAIT)
-        sock.close()
 
 
 async def audit(url: str) -> list[dict[str, str]]:
@@ -50,7 +31,7 @@ async def audit(url: str) -> list[dict[str, str]]:
 
 
 async def test_every_must_and_should_of_graphql_over_http_passes(app):
-    async with served(app) as base:
+    async with live_server(app) as base:
         results = await audit(f"{base}/graphql")
 
     failed = [r for r in results if r["name"].startswith(("MUST", "SHOULD")) and r["status"] != "ok"]
