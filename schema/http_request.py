@@ -15,6 +15,8 @@ from typing import Any
 from starlette.responses import JSONResponse
 from strawberry.http import GraphQLRequestData
 
+from web.errors import error_body
+
 JSON = "application/json"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 MAX_JSON_DEPTH = 64
@@ -31,7 +33,7 @@ class RequestRefused(Exception):
         self.headers = dict(headers or {})
 
     def response(self, media_type: str | None) -> JSONResponse:
-        body = {"errors": [{"message": self.message, "extensions": {"code": self.code}}]}
+        body = error_body(self.message, self.code)
         return JSONResponse(body, self.status, headers=self.headers, media_type=media_type or JSON)
 
 

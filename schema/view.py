@@ -25,16 +25,13 @@ from schema import http_request as rq
 from schema.context import Context
 from schema.idempotent_http import is_mutation, read_body, replaying, serve_once
 from schema.persisted import PROTOCOL_CODES, PersistedQueryCache
+from web.errors import error_body
 
 # Per method, the operations HTTP serves; subscriptions go over the WebSocket.
 _ALLOWED = {
     "GET": frozenset({OperationType.QUERY}),
     "POST": frozenset({OperationType.QUERY, OperationType.MUTATION}),
 }
-
-
-def _error_body(message: str, code: str, **extensions: Any) -> dict[str, Any]:
-    return {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
 
 
 def _code_for(message: str, located: bool) -> str:
@@ -120,7 +117,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             principal = await authenticate(headers.get("authorization"))
         except InvalidToken as exc:
             return JSONResponse(
-                _error_body(str(exc), "UNAUTHENTICATED"),
+                error_body(str(exc), "UNAUTHENTICATED"),
                 status_code=401,
                 headers={"WWW-Authenticate": www_authenticate_header(str(exc))},
                 media_type=scope["state"]["graphql_media_type"] or rq.JSON,

@@ -12,13 +12,17 @@ from starlette.responses import JSONResponse, Response
 _CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 
+def error_body(message: str, code: str, **extensions: object) -> dict[str, object]:
+    """The one shape of every error the server sends: GraphQL's, with a stable code."""
+    return {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
+
+
 async def json_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     status = exc.status_code
     message = exc.detail if exc.detail != HTTPStatus(status).phrase else _message(request, status)
     code = _CODES.get(status, HTTPStatus(status).name)
-    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
-    return JSONResponse(body, status, headers=exc.headers)
+    return JSONResponse(error_body(message, code), status, headers=exc.headers)
 
 
 def _message(request: Request, status: int) -> str:

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from config import HttpLimits
+from web.errors import error_body
 
 
 class BodyRefused(Exception):
@@ -22,8 +23,7 @@ class BodyRefused(Exception):
         self.status, self.code, self.message = status, code, message
 
     def response(self) -> JSONResponse:
-        body = {"errors": [{"message": self.message, "extensions": {"code": self.code}}]}
-        return JSONResponse(body, status_code=self.status, headers={"Connection": "close"})
+        return JSONResponse(error_body(self.message, self.code), self.status, headers={"Connection": "close"})
 
 
 def _too_large(limit: int) -> BodyRefused:
