@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 from collections.abc import AsyncIterator, Sequence
 
 from starlette.applications import Starlette
@@ -30,6 +31,8 @@ from web.graphiql import static_mount
 from web.metrics import MetricsMiddleware, metrics
 from web.request_body import RequestBodyLimits
 
+logger = logging.getLogger("peoplegraph.server")
+
 
 async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
@@ -39,8 +42,11 @@ async def readyz(request: Request) -> JSONResponse:
     try:
         conn = connections.get("default")
         await conn.execute_query("SELECT 1")
-    except Exception as exc:  # any failure means "not ready"; say why
-        return JSONResponse({"status": "unavailable", "error": str(exc)}, status_code=503)
+    except Exception:  # any failure means "not ready"; the reason goes to the log, not to anyone
+        logger.exception("readiness check: the database does not answer")
+        return JSONResponse(
+            {"status": "unavailable", "error": "the database does not answer"}, status_code=503
+        )
     return JSONResponse({"status": "ok"})
 
 
