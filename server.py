@@ -97,7 +97,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         static_mount(),
     ]
     middleware = [
-        Middleware(MetricsMiddleware),
+        Middleware(MetricsMiddleware, routes=routes),
         # Always on: with no origins configured, every preflight is answered and none granted.
         Middleware(CORS, origins=settings.cors_origins),
         Middleware(RequestBodyLimits, limits=settings.http),

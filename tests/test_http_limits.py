@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client import generate_latest
 
 from config import HttpLimits
 from tests.graphql_client import error_codes
@@ -90,6 +91,8 @@ async def test_a_body_without_length_that_grows_too_large_is_413(settings):
 
     assert status == 413
     assert error_codes(body) == ["REQUEST_TOO_LARGE"]
+    scraped = generate_latest(REGISTRY).decode()
+    assert 'peoplegraph_http_requests_total{route="/graphql",status="413"}' in scraped
 
 
 async def test_a_body_within_the_bounds_is_served(settings):

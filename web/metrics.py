@@ -7,6 +7,7 @@ port per worker behind the load balancer's service discovery).
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from prometheus_client import (
@@ -19,6 +20,7 @@ from prometheus_client import (
 )
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
@@ -44,10 +46,11 @@ WEBSOCKETS = Gauge("peoplegraph_websocket_connections", "Open WebSocket connecti
 UNMATCHED = "unmatched"
 
 
-def _route(scope: Scope) -> str:
-    """The template of the route that served the request (set by the router), never the raw
-    path: unknown paths share one label, so no client can add series."""
-    route = scope.get("route")
+def _route(scope: Scope, routes: Sequence[BaseRoute]) -> str:
+    """The template of the route that served the request, never the raw path: unknown paths
+    share one label, so no client can add series. The router records it; a request refused
+    before routing (a body too large or too slow) is matched against the routes here."""
+    route = scope.get("route") or next((r for r in routes if r.matches(scope)[0] != Match.NONE), None)
     path = getattr(route, "path", None)
     return path if isinstance(path, str) else UNMATCHED
 
@@ -55,8 +58,9 @@ def _route(scope: Scope) -> str:
 class MetricsMiddleware:
     """Counts requests and their durations; tracks open WebSocket connections."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, routes: Sequence[BaseRoute] = ()) -> None:
         self.app = app
+        self.routes = routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -80,7 +84,7 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, record)
         finally:
-            route = _route(scope)
+            route = _route(scope, self.routes)
             HTTP_REQUESTS.labels(route, str(status)).inc()
             HTTP_SECONDS.labels(route).observe(time.perf_counter() - started)
 
