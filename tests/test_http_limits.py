@@ -213,3 +213,17 @@ async def test_served_documents_are_parsed_once_into_the_bounded_cache(http):
 
     assert query in STORE
     assert len(STORE) <= before + 1
+
+
+def test_the_limits_are_read_from_the_environment(monkeypatch):
+    from config import load_settings
+
+    monkeypatch.setenv("PEOPLEGRAPH_MAX_BODY_BYTES", "1000")
+    monkeypatch.setenv("PEOPLEGRAPH_BODY_TIMEOUT", "2.5")
+    monkeypatch.setenv("PEOPLEGRAPH_APQ_MAX_BYTES", "3000")
+    monkeypatch.setenv("PEOPLEGRAPH_APQ_CLIENT_MAX_BYTES", "2000")
+    monkeypatch.setenv("PEOPLEGRAPH_APQ_TTL", "60")
+
+    assert load_settings().http == HttpLimits(
+        max_body_bytes=1000, body_timeout=2.5, apq_max_bytes=3000, apq_client_max_bytes=2000, apq_ttl=60.0
+    )
