@@ -34,6 +34,28 @@ def _schedule(raw: str | None) -> tuple[int, ...]:
 
 
 @dataclass(frozen=True)
+class HttpLimits:
+    """What one unauthenticated client can make the HTTP layer hold (README, "Security")."""
+
+    max_body_bytes: int = 256 * 1024
+    body_timeout: float = 10.0
+    apq_max_bytes: int = 16 * 1024 * 1024
+    apq_client_max_bytes: int = 1024 * 1024
+    apq_ttl: float = 24 * 3600.0
+
+
+def _http_limits() -> HttpLimits:
+    default = HttpLimits()
+    return HttpLimits(
+        max_body_bytes=_int("PEOPLEGRAPH_MAX_BODY_BYTES", default.max_body_bytes),
+        body_timeout=_positive("PEOPLEGRAPH_BODY_TIMEOUT", default.body_timeout),
+        apq_max_bytes=_int("PEOPLEGRAPH_APQ_MAX_BYTES", default.apq_max_bytes),
+        apq_client_max_bytes=_int("PEOPLEGRAPH_APQ_CLIENT_MAX_BYTES", default.apq_client_max_bytes),
+        apq_ttl=_positive("PEOPLEGRAPH_APQ_TTL", default.apq_ttl),
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     database_url: str
@@ -49,6 +71,7 @@ class Settings:
     # Crash recovery (idempotency keys, webhook leases): see README "Retries and crashes".
     webhook_lease_seconds: float = 60.0
     idempotency_sweep_seconds: float = 3600.0
+    http: HttpLimits = field(default_factory=HttpLimits)
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -71,4 +94,5 @@ def load_settings() -> Settings:
         run_dispatcher=not _flag("PEOPLEGRAPH_NO_DISPATCHER"),
         webhook_lease_seconds=_positive("PEOPLEGRAPH_WEBHOOK_LEASE_SECONDS", 60.0),
         idempotency_sweep_seconds=_positive("PEOPLEGRAPH_IDEMPOTENCY_SWEEP_SECONDS", 3600.0),
+        http=_http_limits(),
     )

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import logging
 from collections.abc import AsyncIterator, Sequence
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
@@ -26,9 +27,14 @@ from resolvers import idempotency, revocation
 from schema import schema
 from schema.view import GraphQLEndpoint
 from schema.webhook_shaping import make_shaper
+from web.cors import CORS
+from web.errors import json_http_error, json_server_error
 from web.graphiql import static_mount
 from web.metrics import MetricsMiddleware, metrics
+from web.request_body import RequestBodyLimits
 from web.unavailable import DatabaseUnavailableMiddleware
+
+logger = logging.getLogger("peoplegraph.server")
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -39,8 +45,11 @@ async def readyz(request: Request) -> JSONResponse:
     try:
         conn = connections.get("default")
         await conn.execute_query("SELECT 1")
-    except Exception as exc:  # any failure means "not ready"; say why
-        return JSONResponse({"status": "unavailable", "error": str(exc)}, status_code=503)
+    except Exception:  # any failure means "not ready"; the reason goes to the log, not to anyone
+        logger.exception("readiness check: the database does not answer")
+        return JSONResponse(
+            {"status": "unavailable", "error": "the database does not answer"}, status_code=503
+        )
     return JSONResponse({"status": "ok"})
 
 
@@ -95,21 +104,19 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         *auth_routes.oauth_routes(settings),
         static_mount(),
     ]
-    middleware = [Middleware(MetricsMiddleware)]
-    if settings.cors_origins:
-        # Single-page apps on other origins call the API and the token endpoints directly.
-        middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=list(settings.cors_origins),
-                allow_methods=["GET", "POST", "OPTIONS"],
-                allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
-                expose_headers=["WWW-Authenticate", "Idempotent-Replayed", "Retry-After"],
-                max_age=600,
-            )
-        )
-    middleware.append(Middleware(DatabaseUnavailableMiddleware))  # innermost: its 503 gets CORS headers
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    middleware = [
+        Middleware(MetricsMiddleware, routes=routes),
+        # Always on: with no origins configured, every preflight is answered and none granted.
+        Middleware(CORS, origins=settings.cors_origins),
+        Middleware(RequestBodyLimits, limits=settings.http),
+        Middleware(DatabaseUnavailableMiddleware),  # innermost: its 503 gets CORS headers
+    ]
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=middleware,
+        exception_handlers={HTTPException: json_http_error, Exception: json_server_error},
+    )
     app.state.settings = settings
     return app
 

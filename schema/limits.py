@@ -1,8 +1,8 @@
 """Limits that keep one query from hurting the server, each refused with a stable code.
 
 Depth and aliases are checked by a validation rule (before anything runs); tokens by the
-parser; the request body size by the HTTP layer (server.py). Errors carry `extensions.code`:
-QUERY_TOO_DEEP, TOO_MANY_ALIASES, TOO_MANY_TOKENS.
+parser; the request body's size and time by the HTTP layer (web/request_body.py). Errors
+carry `extensions.code`: QUERY_TOO_DEEP, TOO_MANY_ALIASES, TOO_MANY_TOKENS.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from graphql import (
     ValidationContext,
 )
 from graphql.validation import ValidationRule
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter
+
+from schema.document_cache import DocumentCache
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
@@ -85,6 +87,5 @@ def schema_extensions() -> list[Any]:
     return [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: AddValidationRules([OperationLimits]),
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
+        DocumentCache,
     ]

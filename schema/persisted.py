@@ -2,50 +2,164 @@
 the SHA-256 of a query instead of its text; the first time, the server answers
 PERSISTED_QUERY_NOT_FOUND, the client sends text and hash once, and later requests are small.
 
-Queries are remembered per process (bounded, least recently used first out); with several
-workers a client may be asked for the text once per worker, which the protocol allows.
+Anyone may register, so the cache is built to stay small whatever is sent: only documents that
+parse and validate are kept (registration happens when execution starts), its size is bounded
+in bytes, each client (OAuth client, or address when anonymous) has its own byte quota and only
+ever evicts its own entries to stay within it, and entries unused for `apq_ttl` seconds expire.
+Queries are remembered per process; with several workers a client may be asked for the text
+once per worker, which the protocol allows.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+import time
 from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-MAX_ENTRIES = 10_000
-_store: OrderedDict[str, str] = OrderedDict()
+from config import HttpLimits
+
+# An entry's cost beyond its text: the digest key, the entry object and two dictionary slots.
+ENTRY_OVERHEAD = 512
+# Answers of the protocol itself: clients act on them, so they are HTTP 200 whatever the media type.
+PROTOCOL_CODES = frozenset(
+    {"PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_HASH_MISMATCH", "PERSISTED_QUERY_NOT_SUPPORTED"}
+)
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-def _remember(digest: str, query: str) -> None:
-    _store[digest] = query
-    _store.move_to_end(digest)
-    while len(_store) > MAX_ENTRIES:
-        _store.popitem(last=False)
+@dataclass
+class _Entry:
+    query: str
+    owner: str
+    size: int
+    expires_at: float
+
+
+class PersistedQueryCache:
+    def __init__(self, limits: HttpLimits, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_bytes = limits.apq_max_bytes
+        self.client_max_bytes = min(limits.apq_client_max_bytes, limits.apq_max_bytes)
+        self.ttl = limits.apq_ttl
+        self.clock = clock
+        self.total_bytes = 0
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()  # least recently used first
+        self._owned: dict[str, OrderedDict[str, None]] = {}
+        self._owner_bytes: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def owner_bytes(self, owner: str) -> int:
+        return self._owner_bytes.get(owner, 0)
+
+    def get(self, digest: str) -> str | None:
+        self._expire()
+        entry = self._entries.get(digest)
+        if entry is None:
+            return None
+        entry.expires_at = self.clock() + self.ttl
+        self._entries.move_to_end(digest)
+        self._owned[entry.owner].move_to_end(digest)
+        return entry.query
+
+    def put(self, digest: str, query: str, owner: str) -> bool:
+        """Remember a validated query; False when it alone is larger than a client's quota."""
+        if self.get(digest) is not None:
+            return True
+        size = len(query.encode()) + ENTRY_OVERHEAD
+        if size > self.client_max_bytes:
+            return False
+        while self.owner_bytes(owner) + size > self.client_max_bytes:
+            self._drop(next(iter(self._owned[owner])))
+        while self.total_bytes + size > self.max_bytes:
+            self._drop(next(iter(self._entries)))
+        self._entries[digest] = _Entry(query, owner, size, self.clock() + self.ttl)
+        self._owned.setdefault(owner, OrderedDict())[digest] = None
+        self._owner_bytes[owner] = self.owner_bytes(owner) + size
+        self.total_bytes += size
+        return True
+
+    def _expire(self) -> None:
+        # Entries are ordered by last use and share one TTL, so the expired ones come first.
+        now = self.clock()
+        while self._entries:
+            digest, entry = next(iter(self._entries.items()))
+            if entry.expires_at > now:
+                return
+            self._drop(digest)
+
+    def _drop(self, digest: str) -> None:
+        entry = self._entries.pop(digest)
+        owned = self._owned[entry.owner]
+        del owned[digest]
+        self._owner_bytes[entry.owner] -= entry.size
+        if not owned:
+            del self._owned[entry.owner], self._owner_bytes[entry.owner]
+        self.total_bytes -= entry.size
+
+
+def _protocol_error(message: str, code: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code})
+
+
+def _owner(context: Any) -> str:
+    principal = getattr(context, "principal", None)
+    if principal is not None and principal.client_id:
+        return f"client:{principal.client_id}"
+    client = getattr(getattr(context, "request", None), "client", None)
+    return f"address:{client.host}" if client is not None else "address:unknown"
+
+
+def _cache(context: Any) -> PersistedQueryCache | None:
+    state = getattr(getattr(context, "request", None), "state", None)
+    cache = getattr(state, "persisted_queries", None)
+    return cache if isinstance(cache, PersistedQueryCache) else None
 
 
 class PersistedQueries(SchemaExtension):
+    _pending: tuple[PersistedQueryCache, str, str] | None = None
+
     def on_operation(self) -> Any:
-        context = self.execution_context
-        persisted = (context.operation_extensions or {}).get("persistedQuery")
-        if isinstance(persisted, dict):
-            digest = str(persisted.get("sha256Hash", "")).lower()
-            if persisted.get("version", 1) != 1:
-                raise GraphQLError(
-                    "Only version 1 of persisted queries is supported.", extensions={"code": "BAD_USER_INPUT"}
-                )
-            if context.query:
-                if hashlib.sha256(context.query.encode()).hexdigest() != digest:
-                    raise GraphQLError(
-                        "provided sha does not match query",
-                        extensions={"code": "PERSISTED_QUERY_HASH_MISMATCH"},
-                    )
-                _remember(digest, context.query)
-            elif digest in _store:
-                context.query = _store[digest]
-                _store.move_to_end(digest)
-            else:
-                raise GraphQLError("PersistedQueryNotFound", extensions={"code": "PERSISTED_QUERY_NOT_FOUND"})
+        execution = self.execution_context
+        persisted = (execution.operation_extensions or {}).get("persistedQuery")
+        if persisted is not None:
+            self._resolve(persisted)
         yield
+
+    def on_execute(self) -> Any:
+        # Reached only by a document that parsed and validated: the one kind worth remembering.
+        if self._pending is not None:
+            cache, digest, query = self._pending
+            cache.put(digest, query, _owner(self.execution_context.context))
+        yield
+
+    def _resolve(self, persisted: Any) -> None:
+        execution = self.execution_context
+        if not isinstance(persisted, dict) or persisted.get("version", 1) != 1:
+            raise _protocol_error(
+                "`persistedQuery` must be {version: 1, sha256Hash}: only version 1 is supported.",
+                "BAD_USER_INPUT",
+            )
+        digest = persisted.get("sha256Hash")
+        if not isinstance(digest, str) or not _SHA256.fullmatch(digest.lower()):
+            raise _protocol_error("`sha256Hash` must be 64 hexadecimal digits.", "BAD_USER_INPUT")
+        digest = digest.lower()
+        cache = _cache(execution.context)
+        if cache is None:
+            raise _protocol_error("PersistedQueryNotSupported", "PERSISTED_QUERY_NOT_SUPPORTED")
+        if execution.query:
+            if hashlib.sha256(execution.query.encode()).hexdigest() != digest:
+                raise _protocol_error("provided sha does not match query", "PERSISTED_QUERY_HASH_MISMATCH")
+            self._pending = (cache, digest, execution.query)
+            return
+        stored = cache.get(digest)
+        if stored is None:
+            raise _protocol_error("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
+        execution.query = stored

@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from auth.principal import Principal
 from auth.tokens import InvalidToken, authenticate, authenticate_token, www_authenticate_header
 from config import Settings
+from schema import http_request as rq
 from schema.context import Context
 from schema.idempotent_http import is_mutation, read_body, replaying, serve_once
+from schema.persisted import PROTOCOL_CODES, PersistedQueryCache
+from web.errors import error_body
 
-MAX_BODY_BYTES = 256 * 1024
-
-
-def _error_body(message: str, code: str, **extensions: Any) -> dict[str, Any]:
-    return {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
+# Per method, the operations HTTP serves; subscriptions go over the WebSocket.
+_ALLOWED = {
+    "GET": frozenset({OperationType.QUERY}),
+    "POST": frozenset({OperationType.QUERY, OperationType.MUTATION}),
+}
 
 
 def _code_for(message: str, located: bool) -> str:
@@ -33,6 +40,17 @@ def _code_for(message: str, located: bool) -> str:
     if message.startswith("Syntax Error"):
         return "GRAPHQL_PARSE_FAILED"
     return "GRAPHQL_VALIDATION_FAILED" if not located else "INTERNAL_SERVER_ERROR"
+
+
+def _media_type(request: Request) -> str | None:
+    media: str | None = request.scope["state"].get("graphql_media_type")
+    return media
+
+
+def _is_request_error(result: ExecutionResult) -> bool:
+    """Nothing ran: the document did not parse or validate, or its variables did not coerce."""
+    errors = result.errors or []
+    return result.data is None and bool(errors) and all(not e.path for e in errors)
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
@@ -45,48 +63,117 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             allowed_origins=settings.cors_origins,
         )
         self.settings = settings
+        self.persisted_queries = PersistedQueryCache(settings.http)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            refusal = await self._authenticate_http(scope)
-            if refusal is not None:
-                await refusal(scope, receive, send)
-                return
-            try:
-                await self._serve_http(scope, _limited(receive, MAX_BODY_BYTES), send)
-            except BodyTooLarge:  # raised while reading the body, before any response was sent
-                await _too_large()(scope, receive, send)
+        state = scope.setdefault("state", {})
+        state["persisted_queries"] = self.persisted_queries
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
             return
-        await super().__call__(scope, receive, send)
+        state["graphql_media_type"] = rq.negotiate(Headers(scope=scope).get("accept"))
+        refusal = await self._authenticate_http(scope)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        await self._serve_http(scope, receive, send)
 
     async def _serve_http(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = Headers(scope=scope)
         key = headers.get("idempotency-key")
         principal = scope["state"]["principal"]
         if key is None or principal is None or scope["method"] != "POST":
-            await super().__call__(scope, receive, send)
+            await self._respond(scope, receive, send)
             return
         body = await read_body(receive)
         if not is_mutation(body):
-            await super().__call__(scope, replaying(body), send)
+            await self._respond(scope, replaying(body), send)
             return
-        await serve_once(super().__call__, scope, send, principal, key, body)
+        await serve_once(self._respond, scope, send, principal, key, body)
+
+    async def _respond(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry's HTTP handling, with every refusal a JSON error instead of plain text."""
+        request = Request(scope=scope, receive=receive)
+        response: Response
+        try:
+            if _media_type(request) is None and not self.should_render_graphql_ide(
+                self.request_adapter_class(request)
+            ):
+                raise rq.not_acceptable()
+            response = await self.run(request)
+        except rq.RequestRefused as refusal:
+            response = refusal.response(_media_type(request))
+        except HTTPException as exc:  # what Strawberry itself refuses: a method it does not serve
+            allow = {"Allow": "GET, POST"} if exc.status_code == 405 else {}
+            code = "METHOD_NOT_ALLOWED" if exc.status_code == 405 else "BAD_REQUEST"
+            response = rq.RequestRefused(exc.status_code, code, exc.reason, allow).response(
+                _media_type(request)
+            )
+        await response(scope, receive, send)
 
     async def _authenticate_http(self, scope: Scope) -> Response | None:
         headers = Headers(scope=scope)
-        length = headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            return _too_large()
         try:
             principal = await authenticate(headers.get("authorization"))
         except InvalidToken as exc:
             return JSONResponse(
-                _error_body(str(exc), "UNAUTHENTICATED"),
+                error_body(str(exc), "UNAUTHENTICATED"),
                 status_code=401,
                 headers={"WWW-Authenticate": www_authenticate_header(str(exc))},
+                media_type=scope["state"]["graphql_media_type"] or rq.JSON,
             )
-        scope.setdefault("state", {})["principal"] = principal
+        scope["state"]["principal"] = principal
         return None
+
+    def decode_json(self, data: str | bytes) -> object:
+        """WebSocket messages, parsed as strictly as bodies; Strawberry closes with 4400 on a
+        JSONDecodeError, so every refusal is reported as one."""
+        try:
+            return rq.decode_json(data, "message")
+        except rq.RequestRefused as refusal:
+            raise json.JSONDecodeError(refusal.message, "", 0) from None
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
+        if request.method == "GET":
+            payload = rq.query_params_payload(request.query_params)
+        else:
+            rq.check_content_type(request.content_type)
+            payload = rq.decode_json(await request.get_body(), "request body")
+        return rq.request_data(payload)
+
+    async def execute_single(  # noqa: PLR0917
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        method = request_adapter.method
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=_ALLOWED[method],
+                operation_extensions=request_data.extensions,
+            )
+        except MissingQueryError:
+            raise rq.bad_request("The request has no `query` (nor a known persisted query).") from None
+        except CannotGetOperationTypeError as exc:
+            raise rq.bad_request(exc.as_http_error_reason(), "UNKNOWN_OPERATION") from None
+        except InvalidOperationTypeError as exc:
+            if exc.operation_type == OperationType.SUBSCRIPTION:
+                raise rq.bad_request(
+                    "Subscriptions are served over the WebSocket at /graphql (graphql-transport-ws), not HTTP.",
+                    "SUBSCRIPTION_OVER_HTTP",
+                ) from None
+            raise rq.RequestRefused(
+                405, "METHOD_NOT_ALLOWED", "Mutations must be sent with POST.", {"Allow": "POST"}
+            ) from None
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         principal: Principal | None = request.scope.get("state", {}).get("principal")
@@ -126,6 +213,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         data: GraphQLHTTPResponse = {"data": result.data}
+        if _is_request_error(result) and _media_type(request) == rq.GRAPHQL_RESPONSE:
+            del data["data"]  # the spec's sign, for this media type, that nothing was executed
         if result.errors:
             formatted = []
             for error in result.errors:
@@ -139,29 +228,26 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             data["extensions"] = result.extensions
         return data
 
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = request.scope["state"].get("graphql_media_type")
+        return sub_response
 
-def _too_large() -> JSONResponse:
-    return JSONResponse(
-        _error_body(f"The request body is larger than {MAX_BODY_BYTES} bytes.", "REQUEST_TOO_LARGE"),
-        status_code=413,
-    )
-
-
-def _limited(receive: Receive, limit: int) -> Receive:
-    """Refuse bodies sent without a length that grow past the limit."""
-    seen = 0
-
-    async def wrapped() -> Message:
-        nonlocal seen
-        message = await receive()
-        if message["type"] == "http.request":
-            seen += len(message.get("body", b""))
-            if seen > limit:
-                raise BodyTooLarge()
-        return message
-
-    return wrapped
-
-
-class BodyTooLarge(Exception):
-    pass
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        """Per the GraphQL-over-HTTP spec: with `application/graphql-response+json`, a request
+        that was not executed is a 400; with `application/json` every GraphQL result is a 200.
+        The persisted-query protocol's answers stay 200, as Apollo and urql expect."""
+        media = sub_response.media_type or rq.JSON
+        response = super().create_response(response_data, sub_response)
+        response.headers["content-type"] = f"{media}; charset=utf-8"
+        if (
+            sub_response.status_code is None
+            and media == rq.GRAPHQL_RESPONSE
+            and isinstance(response_data, dict)
+        ):
+            codes = {e.get("extensions", {}).get("code") for e in response_data.get("errors", [])}
+            if "data" not in response_data and not codes <= PROTOCOL_CODES:
+                response.status_code = 400
+        return response

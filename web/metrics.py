@@ -7,6 +7,7 @@ port per worker behind the load balancer's service discovery).
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from prometheus_client import (
@@ -19,6 +20,7 @@ from prometheus_client import (
 )
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
@@ -41,21 +43,24 @@ GRAPHQL_ERRORS = Counter(
 )
 WEBSOCKETS = Gauge("peoplegraph_websocket_connections", "Open WebSocket connections.", registry=REGISTRY)
 
-_KNOWN_ROUTES = ("/graphql", "/oauth/", "/.well-known/", "/healthz", "/readyz", "/metrics", "/static/")
+UNMATCHED = "unmatched"
 
 
-def _route(path: str) -> str:
-    for prefix in _KNOWN_ROUTES:
-        if path.startswith(prefix):
-            return path if not prefix.endswith("/") else prefix.rstrip("/") + "/*"
-    return "other"
+def _route(scope: Scope, routes: Sequence[BaseRoute]) -> str:
+    """The template of the route that served the request, never the raw path: unknown paths
+    share one label, so no client can add series. The router records it; a request refused
+    before routing (a body too large or too slow) is matched against the routes here."""
+    route = scope.get("route") or next((r for r in routes if r.matches(scope)[0] != Match.NONE), None)
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else UNMATCHED
 
 
 class MetricsMiddleware:
     """Counts requests and their durations; tracks open WebSocket connections."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, routes: Sequence[BaseRoute] = ()) -> None:
         self.app = app
+        self.routes = routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -68,7 +73,7 @@ class MetricsMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        route, started, status = _route(scope["path"]), time.perf_counter(), 500
+        started, status = time.perf_counter(), 500
 
         async def record(message: Message) -> None:
             nonlocal status
@@ -79,6 +84,7 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, record)
         finally:
+            route = _route(scope, self.routes)
             HTTP_REQUESTS.labels(route, str(status)).inc()
             HTTP_SECONDS.labels(route).observe(time.perf_counter() - started)
 

@@ -1,0 +1,89 @@
+"""Every HTTP request body is read whole, within a size and a time bound, before any route runs.
+
+A client that announces or sends more than `max_body_bytes` gets 413, one that trickles its
+body slower than `body_timeout` allows gets 408; both as JSON errors, before any handler holds
+a byte of it. Routes then read the buffered body as usual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from config import HttpLimits
+from web.errors import error_body
+
+
+class BodyRefused(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+    def response(self) -> JSONResponse:
+        return JSONResponse(error_body(self.message, self.code), self.status, headers={"Connection": "close"})
+
+
+def _too_large(limit: int) -> BodyRefused:
+    return BodyRefused(413, "REQUEST_TOO_LARGE", f"The request body is larger than {limit} bytes.")
+
+
+async def _read(receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or None when the client went away while sending it."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """Hand the buffered body out once, then pass on what the server sends (a disconnect)."""
+    pending = True
+
+    async def replay() -> Message:
+        nonlocal pending
+        if pending:
+            pending = False
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+class RequestBodyLimits:
+    def __init__(self, app: ASGIApp, limits: HttpLimits) -> None:
+        self.app = app
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit, timeout = self.limits.max_body_bytes, self.limits.body_timeout
+        try:
+            length = Headers(scope=scope).get("content-length", "")
+            if length.isdigit() and int(length) > limit:
+                raise _too_large(limit)
+            try:
+                async with asyncio.timeout(timeout):
+                    body = await _read(receive, limit)
+            except TimeoutError:
+                raise BodyRefused(
+                    408, "REQUEST_TIMEOUT", f"The request body was not received within {timeout:g} seconds."
+                ) from None
+        except BodyRefused as refusal:
+            await refusal.response()(scope, receive, send)
+            return
+        if body is not None:
+            await self.app(scope, _replaying(body, receive), send)
