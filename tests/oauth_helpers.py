@@ -39,7 +39,7 @@ PASSWORD = "correct horse battery staple"
 async def oauth_app_fixture(app: Any, settings: Any) -> Any:
     """The app with its OAuth part started (the `http` fixture does not run the lifespan)."""
     await auth_routes.startup(settings)
-    auth_routes.LOGIN_THROTTLE.clear()
+    await auth_routes.THROTTLES.clear()
     return app
 
 
