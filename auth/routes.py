@@ -94,8 +94,10 @@ async def _answer(
     status, body, headers = await to_thread.run_sync(run, checked.oauth)
     if client_id:
         if status == 401 and isinstance(body, dict) and body.get("error") == "invalid_client":
-            if await store.get_client(client_id) is not None:  # unknown ids are not remembered
-                await throttle.record_failure(client_id)
+            # Unknown ids are not remembered: a flood of made-up ids costs no memory.
+            known = await store.get_client(client_id) is not None
+            if known and (wait := await throttle.record_failure(client_id)) > 0:
+                return _too_many_client_failures(wait)
         else:
             await throttle.record_success(client_id)
     return _json((status, body, headers))
@@ -200,5 +202,5 @@ async def startup(settings: Settings) -> None:
     """
     tokens.configure(settings)
     session_secret(settings.data_dir)
-    THROTTLES.configure(settings.redis_url, settings.database_url)
+    await THROTTLES.configure(settings.redis_url, settings.database_url)
     await ensure_graphiql_client(settings)

@@ -42,6 +42,8 @@ class Counter(Protocol):
 
     async def clear(self) -> None: ...
 
+    async def close(self) -> None: ...
+
 
 # Bounds the memory counter whatever an attacker sends (about 2 MB).
 MAX_MEMORY_KEYS = 10_000
@@ -82,6 +84,9 @@ class MemoryCounter:
 
     async def clear(self) -> None:
         self._entries.clear()
+
+    async def close(self) -> None:
+        return None
 
     def _forget_old(self, now: float, policy: Policy) -> None:
         if len(self._entries) < MAX_MEMORY_KEYS:
@@ -226,12 +231,10 @@ class Throttles:
         self.login = LoginThrottle(counter)
         self.client_secret = Throttle("client-secret", CLIENT_SECRET_POLICY, counter)
 
-    def configure(self, redis_url: str | None, database_url: str) -> None:
+    async def configure(self, redis_url: str | None, database_url: str) -> None:
         """Count in the deployment's Redis when there is one (every worker then agrees)."""
-        if redis_url:
-            self.use(RedisCounter(redis_url, redis_prefix(database_url)))
-        elif not isinstance(self.counter, MemoryCounter):
-            self.use(MemoryCounter())
+        await self.counter.close()
+        self.use(RedisCounter(redis_url, redis_prefix(database_url)) if redis_url else MemoryCounter())
 
     async def clear(self) -> None:
         await self.counter.clear()
