@@ -48,6 +48,7 @@ class ClientInfo(ClientMixin):
     scopes: tuple[str, ...]
     public: bool
     first_party: bool
+    resource_server: bool
 
     @classmethod
     def from_row(cls, row: OAuthClient) -> ClientInfo:
@@ -60,6 +61,7 @@ class ClientInfo(ClientMixin):
             scopes=tuple(scope_to_list(row.scopes) or ()),
             public=row.public,
             first_party=row.first_party,
+            resource_server=row.resource_server,
         )
 
     def get_client_id(self) -> str:

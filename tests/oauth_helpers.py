@@ -65,8 +65,12 @@ async def make_web_client(*, public: bool = False, first_party: bool = False, sc
     )
 
 
-async def make_service_client(scopes: str = "employees:read tasks:read") -> NewClient:
-    return await create_client(name="HRIS sync", grant="client_credentials", scopes=scopes)
+async def make_service_client(
+    scopes: str = "employees:read tasks:read", *, resource_server: bool = False
+) -> NewClient:
+    return await create_client(
+        name="HRIS sync", grant="client_credentials", scopes=scopes, resource_server=resource_server
+    )
 
 
 def oauth_client(app: Any, client: NewClient, **kwargs: Any) -> AsyncOAuth2Client:

@@ -113,14 +113,16 @@ async def test_token_request_must_repeat_the_redirect_uri_of_the_authorization(
     assert response.json()["error"] == "invalid_grant"
 
 
+async def _authorize_url(app: Any, client: Any) -> tuple[str, str]:
+    async with oauth_client(app, client, redirect_uri=REDIRECT_URI, code_challenge_method="S256") as session:
+        url, state = session.create_authorization_url(AUTHORIZE_URL, code_verifier=new_verifier())
+    return url, state
+
+
 async def test_authorization_responses_name_the_issuer(oauth_app: Any) -> None:
     # given an employee signing in to a first-party app
     employee = await make_employee()
-    client = await make_web_client(public=True, first_party=True)
-    async with oauth_client(
-        oauth_app, client, redirect_uri=REDIRECT_URI, code_challenge_method="S256"
-    ) as session:
-        url, state = session.create_authorization_url(AUTHORIZE_URL, code_verifier=new_verifier())
+    url, state = await _authorize_url(oauth_app, await make_web_client(public=True, first_party=True))
     async with browser(oauth_app) as web:
         success = await submit_login(web, url, employee.email, PASSWORD)
     # then the redirect carries iss (RFC 9207) beside code and state
@@ -132,11 +134,7 @@ async def test_authorization_responses_name_the_issuer(oauth_app: Any) -> None:
 
 async def test_denied_consent_redirect_names_the_issuer(oauth_app: Any) -> None:
     employee = await make_employee()
-    client = await make_web_client(public=True)
-    async with oauth_client(
-        oauth_app, client, redirect_uri=REDIRECT_URI, code_challenge_method="S256"
-    ) as session:
-        url, state = session.create_authorization_url(AUTHORIZE_URL, code_verifier=new_verifier())
+    url, state = await _authorize_url(oauth_app, await make_web_client(public=True))
     async with browser(oauth_app) as web:
         consent = await submit_login(web, url, employee.email, PASSWORD)
         denied = await web.post(
