@@ -1,0 +1,90 @@
+"""GraphiQL's bar: who is signed in, with which scopes, and switching between demo accounts."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
+
+import config
+from auth.clients import GRAPHIQL_CLIENT_ID
+from auth.passwords import hash_password
+from cli.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from models.employees import Employee, EmployeeRole
+from tests.oauth_helpers import AUTHORIZE_URL, browser, new_verifier, oauth_app_fixture  # noqa: F401
+from web.graphiql import render_graphiql_html
+
+SCRIPT = (config.ROOT / "static" / "graphiql.js").read_text()
+
+
+async def _seed(accounts: int, password: str = DEMO_PASSWORD) -> None:
+    password_hash = hash_password(password)
+    for account in DEMO_ACCOUNTS[:accounts]:
+        given, family = account.name.split(" ", 1)
+        await Employee.create(
+            email=account.email,
+            given_name=given,
+            family_name=family,
+            hire_date=date(2020, 1, 6),
+            role=EmployeeRole(account.role),
+            password_hash=password_hash,
+        )
+
+
+async def test_no_demo_accounts_are_offered_without_demo_data(oauth_app, http):
+    response = await http.get("/oauth/demo-accounts")
+    assert response.status_code == 200
+    assert response.json() == {"accounts": []}
+
+
+async def test_seeded_demo_accounts_are_offered(oauth_app, http):
+    # given two demo accounts seeded with the demo password
+    await _seed(2)
+    # when GraphiQL asks which accounts it may offer
+    response = await http.get("/oauth/demo-accounts")
+    # then it gets them, with what makes each one interesting
+    accounts = response.json()["accounts"]
+    assert [a["email"] for a in accounts] == [a.email for a in DEMO_ACCOUNTS[:2]]
+    assert accounts[0]["name"] == DEMO_ACCOUNTS[0].name
+    assert accounts[0]["role"] == "employee"
+    assert "password" not in response.text
+
+
+async def test_demo_emails_with_a_real_password_are_not_offered(oauth_app, http):
+    # a real deployment that happens to have an admin@example.com of its own
+    await _seed(2, password="a real secret password")
+    assert (await http.get("/oauth/demo-accounts")).json() == {"accounts": []}
+
+
+async def test_switching_account_opens_the_sign_in_with_the_email_filled_in(oauth_app):
+    params = {
+        "response_type": "code",
+        "client_id": GRAPHIQL_CLIENT_ID,
+        "redirect_uri": "http://testserver/graphql",
+        "scope": "employees:read",
+        "state": "s1",
+        "code_challenge": create_s256_code_challenge(new_verifier()),
+        "code_challenge_method": "S256",
+        "prompt": "login",
+        "login_hint": "grace.hopper@example.com",
+    }
+    async with browser(oauth_app) as web:
+        page = await web.get(f"{AUTHORIZE_URL}?{urlencode(params)}")
+    assert page.status_code == 200
+    assert 'value="grace.hopper@example.com"' in page.text
+
+
+def test_bar_has_room_for_the_scopes_and_the_account_switch(settings):
+    html = render_graphiql_html(settings)
+    assert 'id="pg-scopes"' in html
+    assert 'id="pg-switch"' in html
+
+
+def test_script_shows_who_and_which_scopes_and_switches_with_a_login_hint():
+    # who: the viewer's name and e-mail; scopes: those the token carries
+    assert "viewer { displayName email }" in SCRIPT
+    assert "tokenClaims(auth.access_token).scope" in SCRIPT
+    # switching signs out, then asks for the password of the chosen account
+    assert 'params.set("login_hint", loginHint)' in SCRIPT
+    assert "/oauth/demo-accounts" in SCRIPT
