@@ -200,7 +200,7 @@ def test_vendor_explains_a_missing_node_modules(tmp_path):
         vendor.install(node_modules, tmp_path / "vendor")
 
 
-def _graphiql_authorize_url(prompt: str | None = None) -> str:
+def graphiql_authorize_url(prompt: str | None = None, **extra: str) -> str:
     params = {
         "response_type": "code",
         "client_id": GRAPHIQL_CLIENT_ID,
@@ -212,7 +212,7 @@ def _graphiql_authorize_url(prompt: str | None = None) -> str:
     }
     if prompt:
         params["prompt"] = prompt
-    return f"{AUTHORIZE_URL}?{urlencode(params)}"
+    return f"{AUTHORIZE_URL}?{urlencode({**params, **extra})}"
 
 
 async def test_prompt_login_asks_again_despite_the_sign_in_session(oauth_app):
@@ -220,22 +220,22 @@ async def test_prompt_login_asks_again_despite_the_sign_in_session(oauth_app):
     ada = await make_employee("ada@example.com")
     hr = await make_employee("hr@example.com", role="hr")
     async with browser(oauth_app) as web:
-        first = await submit_login(web, _graphiql_authorize_url(), ada.email, PASSWORD)
+        first = await submit_login(web, graphiql_authorize_url(), ada.email, PASSWORD)
         assert first.status_code == 302
         # Without the prompt the sign-in session answers straight away (first-party client)...
-        assert (await web.get(_graphiql_authorize_url())).status_code == 302
+        assert (await web.get(graphiql_authorize_url())).status_code == 302
         # ...with it the form shows, and signing in there is a normal sign-in, as anyone.
-        again = await web.get(_graphiql_authorize_url("login"))
+        again = await web.get(graphiql_authorize_url("login"))
         assert again.status_code == 200
         assert 'name="password"' in again.text
-        switched = await submit_login(web, _graphiql_authorize_url("login"), hr.email, PASSWORD)
+        switched = await submit_login(web, graphiql_authorize_url("login"), hr.email, PASSWORD)
     assert switched.status_code == 302
     assert switched.headers["location"].startswith("http://testserver/graphql?code=")
 
 
 async def test_expired_form_links_back_to_the_sign_in(oauth_app):
     ada = await make_employee("ada@example.com")
-    url = _graphiql_authorize_url()
+    url = graphiql_authorize_url()
     async with browser(oauth_app) as web:
         page = await web.get(url)
         response = await web.post(

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlencode
-
-from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
 import config
-from auth.clients import GRAPHIQL_CLIENT_ID
 from auth.passwords import hash_password
 from cli.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from models.employees import Employee, EmployeeRole
-from tests.oauth_helpers import AUTHORIZE_URL, browser, new_verifier, oauth_app_fixture  # noqa: F401
+from tests.oauth_helpers import browser, oauth_app_fixture  # noqa: F401
+from tests.test_graphiql import graphiql_authorize_url
 from web.graphiql import render_graphiql_html
 
 SCRIPT = (config.ROOT / "static" / "graphiql.js").read_text()
@@ -58,19 +55,8 @@ async def test_demo_emails_with_a_real_password_are_not_offered(oauth_app, http)
 
 
 async def test_switching_account_opens_the_sign_in_with_the_email_filled_in(oauth_app):
-    params = {
-        "response_type": "code",
-        "client_id": GRAPHIQL_CLIENT_ID,
-        "redirect_uri": "http://testserver/graphql",
-        "scope": "employees:read",
-        "state": "s1",
-        "code_challenge": create_s256_code_challenge(new_verifier()),
-        "code_challenge_method": "S256",
-        "prompt": "login",
-        "login_hint": "grace.hopper@example.com",
-    }
     async with browser(oauth_app) as web:
-        page = await web.get(f"{AUTHORIZE_URL}?{urlencode(params)}")
+        page = await web.get(graphiql_authorize_url("login", login_hint="grace.hopper@example.com"))
     assert page.status_code == 200
     assert 'value="grace.hopper@example.com"' in page.text
 
