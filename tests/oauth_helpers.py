@@ -8,10 +8,11 @@ import secrets
 import warnings
 from datetime import date
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
 with warnings.catch_warnings():
     # Authlib 1.9 announces its move to "httpx2" on import; the httpx client still works.
@@ -19,7 +20,7 @@ with warnings.catch_warnings():
     from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from auth import routes as auth_routes
-from auth.clients import NewClient, create_client
+from auth.clients import GRAPHIQL_CLIENT_ID, NewClient, create_client
 from auth.passwords import hash_password
 from models.employees import Employee, EmployeeRole
 
@@ -135,3 +136,18 @@ async def authorize_code(
     location = response.headers["location"]
     assert location.startswith(REDIRECT_URI) or location.startswith(BASE), location
     return query_of(location)
+
+
+def graphiql_authorize_url(prompt: str | None = None, **extra: str) -> str:
+    params = {
+        "response_type": "code",
+        "client_id": GRAPHIQL_CLIENT_ID,
+        "redirect_uri": "http://testserver/graphql",
+        "scope": "employees:read",
+        "state": "s1",
+        "code_challenge": create_s256_code_challenge(new_verifier()),
+        "code_challenge_method": "S256",
+    }
+    if prompt:
+        params["prompt"] = prompt
+    return f"{AUTHORIZE_URL}?{urlencode({**params, **extra})}"

@@ -6,11 +6,9 @@ import re
 from collections.abc import AsyncIterator
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlencode
 
 import httpx
 import pytest
-from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Route
@@ -22,6 +20,7 @@ from tests.oauth_helpers import (  # noqa: F401  (oauth_app is a fixture)
     PASSWORD,
     browser,
     form_action,
+    graphiql_authorize_url,
     make_employee,
     new_verifier,
     oauth_app_fixture,
@@ -198,21 +197,6 @@ def test_vendor_explains_a_missing_node_modules(tmp_path):
     (node_modules / "react" / "umd" / "react.production.min.js").unlink()
     with pytest.raises(vendor.VendorError, match="react/umd/react.production.min.js"):
         vendor.install(node_modules, tmp_path / "vendor")
-
-
-def graphiql_authorize_url(prompt: str | None = None, **extra: str) -> str:
-    params = {
-        "response_type": "code",
-        "client_id": GRAPHIQL_CLIENT_ID,
-        "redirect_uri": "http://testserver/graphql",
-        "scope": "employees:read",
-        "state": "s1",
-        "code_challenge": create_s256_code_challenge(new_verifier()),
-        "code_challenge_method": "S256",
-    }
-    if prompt:
-        params["prompt"] = prompt
-    return f"{AUTHORIZE_URL}?{urlencode({**params, **extra})}"
 
 
 async def test_prompt_login_asks_again_despite_the_sign_in_session(oauth_app):

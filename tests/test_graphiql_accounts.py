@@ -8,8 +8,7 @@ import config
 from auth.passwords import hash_password
 from cli.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from models.employees import Employee, EmployeeRole
-from tests.oauth_helpers import browser, oauth_app_fixture  # noqa: F401
-from tests.test_graphiql import graphiql_authorize_url
+from tests.oauth_helpers import browser, graphiql_authorize_url, oauth_app_fixture  # noqa: F401
 from web.graphiql import render_graphiql_html
 
 SCRIPT = (config.ROOT / "static" / "graphiql.js").read_text()
