@@ -10,13 +10,18 @@ expire with the window, so parallel deployments on one Redis never share a count
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import redis.asyncio as redis
+from redis.exceptions import RedisError
+
+_log = logging.getLogger("peoplegraph.auth.throttle")
 
 
 @dataclass(frozen=True)
@@ -121,28 +126,43 @@ def redis_prefix(database_url: str) -> str:
 
 
 class RedisCounter:
-    """Counts shared by every worker of a deployment, in Redis hashes that expire."""
+    """Counts shared by every worker of a deployment, in Redis hashes that expire.
+
+    While Redis cannot be reached, this process counts on its own (in memory) rather than
+    failing the sign-in: throttling per worker beats an error page or no throttling at all.
+    """
 
     def __init__(self, url: str, prefix: str) -> None:
-        self._redis: Any = redis.from_url(url)
+        self._redis: Any = redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
         self._prefix = prefix
         self._fail = self._redis.register_script(_FAIL_SCRIPT)
+        self._fallback = MemoryCounter()
 
     def _key(self, key: str) -> str:
         # Hashed: keys hold e-mail addresses, which need not sit in Redis in the clear.
         return self._prefix + hashlib.sha256(key.encode()).hexdigest()
 
     async def locked_until(self, key: str) -> float:
-        value = await self._redis.hget(self._key(key), "locked_until")
-        return float(value) if value else 0.0
+        try:
+            value = await self._redis.hget(self._key(key), "locked_until")
+        except RedisError:
+            _log.warning("Redis unreachable: sign-in throttling counts in this process only")
+            return await self._fallback.locked_until(key)
+        return max(float(value) if value else 0.0, await self._fallback.locked_until(key))
 
     async def fail(self, key: str, policy: Policy, now: float) -> float:
         ttl = int(max(policy.forget_after, policy.max_lockout_seconds)) + 1
         args = [now, policy.max_failures, policy.lockout_seconds, policy.max_lockout_seconds, ttl]
-        return float(await self._fail(keys=[self._key(key)], args=args))
+        try:
+            return float(await self._fail(keys=[self._key(key)], args=args))
+        except RedisError:
+            _log.warning("Redis unreachable: sign-in throttling counts in this process only")
+            return await self._fallback.fail(key, policy, now)
 
     async def forget(self, key: str) -> None:
-        await self._redis.delete(self._key(key))
+        await self._fallback.forget(key)
+        with contextlib.suppress(RedisError):
+            await self._redis.delete(self._key(key))
 
     async def clear(self) -> None:
         async for name in self._redis.scan_iter(match=self._prefix + "*"):

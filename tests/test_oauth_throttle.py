@@ -129,24 +129,20 @@ async def test_memory_counter_stays_bounded_under_a_flood_of_made_up_accounts() 
     assert len(counter._entries) <= MAX_MEMORY_KEYS
 
 
-@pytest.fixture
-async def shared_redis(settings: Any) -> Any:
-    """Two workers' throttles on one Redis, namespaced for this test run; cleaned after."""
+@needs_redis
+async def test_a_lockout_on_one_worker_holds_on_another(settings: Any) -> None:
+    # given two workers counting in the same Redis, namespaced for this test run
     prefix = redis_prefix(settings.database_url) + uuid.uuid4().hex[:8] + ":"
     first, second = RedisCounter(REDIS_URL, prefix), RedisCounter(REDIS_URL, prefix)
     try:
-        yield prefix, first, second
+        await _lockout_is_shared(prefix, LoginThrottle(first), LoginThrottle(second))
     finally:
         await first.clear()
         await first.close()
         await second.close()
 
 
-@needs_redis
-async def test_a_lockout_on_one_worker_holds_on_another(shared_redis: Any) -> None:
-    # given two workers counting in the same Redis
-    prefix, first, second = shared_redis
-    worker_a, worker_b = LoginThrottle(first), LoginThrottle(second)
+async def _lockout_is_shared(prefix: str, worker_a: LoginThrottle, worker_b: LoginThrottle) -> None:
     # when five wrong passwords arrive, alternating between the workers
     for n in range(5):
         await (worker_a if n % 2 else worker_b).record_failure("ada@example.com", "10.0.0.1")
@@ -158,7 +154,8 @@ async def test_a_lockout_on_one_worker_holds_on_another(shared_redis: Any) -> No
     try:
         names = [name async for name in client.scan_iter(match=prefix + "*")]
         assert names
-        assert all(0 < await client.ttl(name) <= 3601 for name in names)
+        ttls = [await client.ttl(name) for name in names]
+        assert all(0 < ttl <= 3601 for ttl in ttls)
         assert all(b"ada" not in name for name in names), "e-mail addresses are not stored in the clear"
     finally:
         await client.aclose()
@@ -189,3 +186,16 @@ async def test_server_with_redis_url_counts_sign_in_failures_in_redis(oauth_app:
 def test_deployments_on_one_redis_do_not_share_counts() -> None:
     assert redis_prefix("postgres://db/a") != redis_prefix("postgres://db/b")
     assert redis_prefix("postgres://db/a?min_size=1") == redis_prefix("postgres://db/a")
+
+
+async def test_an_unreachable_redis_still_throttles_in_this_process() -> None:
+    # given a worker whose Redis is down (nothing listens on port 1)
+    counter = RedisCounter("redis://127.0.0.1:1/0", "peoplegraph:test:throttle:")
+    throttle = LoginThrottle(counter)
+    try:
+        # when five wrong passwords arrive, the sign-in neither fails nor stops counting
+        for _ in range(5):
+            await throttle.record_failure("ada@example.com", "10.0.0.1")
+        assert await throttle.retry_after("ada@example.com", "10.0.0.1") > 0
+    finally:
+        await counter.close()
