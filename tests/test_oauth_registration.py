@@ -170,3 +170,57 @@ async def test_a_second_server_adds_its_redirect_uri(oauth_app: Any, settings: A
     await ensure_graphiql_client(replace(settings, issuer="http://127.0.0.1:8001"))
     await ensure_graphiql_client(settings)
     assert await _graphiql_redirect_uris() == ["http://testserver/graphql", "http://127.0.0.1:8001/graphql"]
+
+
+async def _native_loopback_client(*, public: bool) -> Any:
+    return await create_client(
+        name="Tasks desktop",
+        grant="authorization_code",
+        scopes="tasks:read",
+        redirect_uris=["http://127.0.0.1/callback", "http://[::1]/callback"],
+        public=public,
+        first_party=True,
+    )
+
+
+@pytest.mark.parametrize("redirect_uri", ["http://127.0.0.1:51234/callback", "http://[::1]:8123/callback"])
+async def test_a_native_app_on_a_loopback_ip_may_use_any_port(oauth_app: Any, redirect_uri: str) -> None:
+    # given a desktop app registered with loopback redirect URIs (RFC 8252 7.3)
+    employee = await make_employee()
+    client = await _native_loopback_client(public=True)
+    verifier = new_verifier()
+    # when it listens on whatever port the system gave it this time
+    async with oauth_client(
+        oauth_app, client, redirect_uri=redirect_uri, scope="tasks:read", code_challenge_method="S256"
+    ) as session:
+        url, _ = session.create_authorization_url(AUTHORIZE_URL, code_verifier=verifier)
+        async with browser(oauth_app) as web:
+            response = await submit_login(web, url, employee.email, PASSWORD)
+        # then the code comes back to that port, and the exchange names the same URI
+        assert response.headers["location"].startswith(redirect_uri + "?")
+        code = query_of(response.headers["location"])["code"]
+        token = await session.fetch_token(TOKEN_URL, code=code, code_verifier=verifier)
+    assert token["scope"] == "tasks:read"
+
+
+@pytest.mark.parametrize(
+    ("public", "redirect_uri"),
+    [
+        (False, "http://127.0.0.1:51234/callback"),  # only native (public) apps
+        (True, "http://127.0.0.1:51234/other"),  # the path still matches exactly
+        (True, "http://localhost:51234/callback"),  # a name, not a loopback IP
+        (True, "http://user@127.0.0.1:51234/callback"),
+        (True, "http://127.0.0.1:notaport/callback"),
+    ],
+    ids=["confidential", "other-path", "localhost", "userinfo", "bad-port"],
+)
+async def test_other_loopback_variations_are_refused(oauth_app: Any, public: bool, redirect_uri: str) -> None:
+    client = await _native_loopback_client(public=public)
+    async with oauth_client(
+        oauth_app, client, redirect_uri=redirect_uri, code_challenge_method="S256"
+    ) as session:
+        url, _ = session.create_authorization_url(AUTHORIZE_URL, code_verifier=new_verifier())
+    async with browser(oauth_app) as web:
+        response = await web.get(url)
+    assert response.status_code == 400
+    assert "location" not in response.headers
