@@ -112,7 +112,7 @@ class AuthorizePages:
         return _error_page(status, str(text or "The sign-in request was refused."))
 
     def redirect_error(self, target: _Target, error: str, description: str) -> Response:
-        extra = [("error", error), ("error_description", description)]
+        extra = [("error", error)] + ([("error_description", description)] if description else [])
         if target.state is not None:
             extra.append(("state", target.state))
         return self.redirect(target.redirect_uri, extra)

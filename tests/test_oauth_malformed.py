@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
@@ -17,6 +17,9 @@ from tests.oauth_helpers import (  # noqa: F401  (oauth_app is a fixture)
     REVOKE_URL,
     TOKEN_URL,
     browser,
+    csrf_token,
+    form_action,
+    make_employee,
     make_web_client,
     new_verifier,
     oauth_app_fixture,
@@ -239,3 +242,35 @@ async def test_malformed_endpoint_request_gets_rfc_error_json(
     assert response.headers["cache-control"] == "no-store"
     if status == 401:
         assert response.headers["www-authenticate"].startswith("Basic")
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [
+        ("ada\x00@example.com", "x"),
+        ("\x07", "x"),
+        ("a" * 5000 + "@example.com", "x"),
+        ("ada@example.com", "p" * 5000),
+        ("ada@example.com\udcff", "x"),
+    ],
+    ids=["nul-email", "control-email", "huge-email", "huge-password", "lone-surrogate"],
+)
+async def test_malformed_sign_in_form_is_just_a_wrong_password(
+    oauth_app: Any, email: str, password: str
+) -> None:
+    await make_employee()
+    client = await make_web_client(public=True)
+    url = f"{AUTHORIZE_URL}?{_query(list(_params(client.client_id).items()))}"
+    async with browser(oauth_app) as web:
+        page = await web.get(url)
+        body = urlencode(
+            {"csrf_token": csrf_token(page.text), "action": "login", "email": email, "password": password},
+            errors="surrogateescape",
+        )
+        response = await web.post(
+            form_action(page.text),
+            content=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+    assert response.status_code == 400
+    assert "Incorrect e-mail or password." in response.text
