@@ -24,6 +24,7 @@ from models.events import Event
 from schema import schema
 from schema.view import GraphQLEndpoint
 from schema.webhook_shaping import make_shaper
+from web.demo_accounts import demo_accounts_route
 from web.graphiql import static_mount
 from web.metrics import MetricsMiddleware, metrics
 
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         Route("/metrics", metrics),
         *auth_routes.oauth_routes(settings),
         static_mount(),
+        demo_accounts_route(),
     ]
     middleware = [Middleware(MetricsMiddleware)]
     if settings.cors_origins:

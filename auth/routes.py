@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from auth import demo, params, store, tokens
+from auth import params, store, tokens
 from auth.clients import ensure_graphiql_client
 from auth.csrf import SESSION_COOKIE, CookieSigner
 from auth.keys import ALGORITHM, session_secret
@@ -176,10 +176,6 @@ def oauth_routes(settings: Settings) -> list[BaseRoute]:
     async def server_metadata(request: Request) -> Response:
         return JSONResponse(metadata(settings), headers={"Cache-Control": "public, max-age=300"})
 
-    async def demo_accounts(request: Request) -> Response:
-        # For GraphiQL's "Switch to" list; empty unless the demo data is seeded.
-        return JSONResponse({"accounts": await demo.demo_accounts()}, headers={"Cache-Control": "no-store"})
-
     async def jwks(request: Request) -> Response:
         keys = tokens.current_state().keys
         return JSONResponse(keys.public_jwks(), headers={"Cache-Control": "public, max-age=300"})
@@ -191,7 +187,6 @@ def oauth_routes(settings: Settings) -> list[BaseRoute]:
         Route("/oauth/introspect", introspect, methods=["POST"]),
         Route("/.well-known/oauth-authorization-server", server_metadata, methods=["GET"]),
         Route("/.well-known/jwks.json", jwks, methods=["GET"]),
-        Route("/oauth/demo-accounts", demo_accounts, methods=["GET"]),
     ]
 
 
@@ -208,5 +203,4 @@ async def startup(settings: Settings) -> None:
     tokens.configure(settings)
     session_secret(settings.data_dir)
     await THROTTLES.configure(settings.redis_url, settings.database_url)
-    demo.forget()
     await ensure_graphiql_client(settings)
