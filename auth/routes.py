@@ -93,7 +93,7 @@ async def _answer(
         return _too_many_client_failures(wait)
     status, body, headers = await to_thread.run_sync(run, checked.oauth)
     if client_id:
-        if status == 401 and isinstance(body, dict) and body.get("error") == "invalid_client":
+        if isinstance(body, dict) and body.get("error") == "invalid_client":
             # Unknown ids are not remembered: a flood of made-up ids costs no memory.
             known = await store.get_client(client_id) is not None
             if known and (wait := await throttle.record_failure(client_id)) > 0:

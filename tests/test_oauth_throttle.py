@@ -199,3 +199,13 @@ async def test_an_unreachable_redis_still_throttles_in_this_process() -> None:
         assert await throttle.retry_after("ada@example.com", "10.0.0.1") > 0
     finally:
         await counter.close()
+
+
+async def test_wrong_secrets_in_the_form_count_too(oauth_app: Any, http: Any) -> None:
+    client = await make_service_client()
+    form = {"grant_type": "client_credentials", "client_id": client.client_id}
+    answers = [
+        (await http.post(TOKEN_URL, data={**form, "client_secret": f"guess-{n}"})).status_code
+        for n in range(10)
+    ]
+    assert answers == [401] * 9 + [429]
