@@ -24,7 +24,7 @@ from models.events import Event
 from schema import schema
 from schema.view import GraphQLEndpoint
 from schema.webhook_shaping import make_shaper
-from web.demo_accounts import demo_accounts_route
+from web.demo_accounts import demo_accounts_route, demo_password_for
 from web.graphiql import static_mount
 from web.metrics import MetricsMiddleware, metrics
 
@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
-        *auth_routes.oauth_routes(settings),
+        *auth_routes.oauth_routes(settings, demo_password=demo_password_for),
         static_mount(),
         demo_accounts_route(),
     ]

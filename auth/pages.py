@@ -10,6 +10,7 @@ signed in: GraphiQL sends it after "Sign out", so the next sign-in can be someon
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ _NO_STORE = {
 }
 BAD_CREDENTIALS = "Incorrect e-mail or password."
 _MAX_EMAIL = 320
+DemoPassword = Callable[[str], Awaitable[str | None]]
 _MAX_PASSWORD = 1024
 
 
@@ -96,6 +98,9 @@ class AuthorizePages:
     cookies: CookieSigner
     throttles: Throttles
     issuer: str
+    # The demo password of a seeded demo account, given its e-mail (None otherwise); a hook, so
+    # that auth/ knows nothing of the demo data.
+    demo_password: DemoPassword | None = None
 
     def redirect(self, location: str, extra: list[tuple[str, str]]) -> Response:
         # RFC 9207: every authorization response names its issuer, so that a client talking
@@ -150,11 +155,11 @@ class AuthorizePages:
             if action == "login":
                 return await page.sign_in(form.get("email", ""), form.get("password", ""))
             if owner is None:
-                return page.login()
+                return await page.login()
             if action in {"approve", "deny"}:
                 return await page.finish(owner if action == "approve" else None)
         if owner is None or _prompts_for_login(request):
-            return page.login()
+            return await page.login()
         return await page.decide(owner)
 
 
@@ -201,11 +206,17 @@ class _Page:
         self.pages.cookies.set_csrf_cookie(response, self.csrf_value)
         return response
 
-    def login(self, *, error: str | None = None, email: str | None = None, status: int = 200) -> Response:
+    async def login(
+        self, *, error: str | None = None, email: str | None = None, status: int = 200
+    ) -> Response:
+        password = None
         if email is None:
-            # login_hint (OpenID Connect): GraphiQL's "switch account" fills the e-mail in.
+            # login_hint (OpenID Connect): GraphiQL's "switch account" fills the e-mail in, and
+            # for a seeded demo account the (published) demo password too.
             email = self.request.query_params.get("login_hint", "")
-        page = render("login.html", status, error=error, email=email, **self._context())
+            if email and self.pages.demo_password is not None:
+                password = await self.pages.demo_password(email)
+        page = render("login.html", status, error=error, email=email, password=password, **self._context())
         return self._with_csrf(page)
 
     def message(self, status: int, title: str, message: str, *, retry: bool = False) -> Response:
@@ -229,7 +240,7 @@ class _Page:
             if (wait := await throttle.record_failure(email, address)) > 0:
                 return self._too_many(wait)
             # Same words whether the e-mail is unknown or the password wrong.
-            return self.login(error=BAD_CREDENTIALS, email=email, status=400)
+            return await self.login(error=BAD_CREDENTIALS, email=email, status=400)
         await throttle.record_success(email, address)
         owner = await store.get_owner(employee.id)
         assert owner is not None

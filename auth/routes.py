@@ -20,7 +20,7 @@ from auth import params, store, tokens
 from auth.clients import ensure_graphiql_client
 from auth.csrf import SESSION_COOKIE, CookieSigner
 from auth.keys import ALGORITHM, session_secret
-from auth.pages import AuthorizePages
+from auth.pages import AuthorizePages, DemoPassword
 from auth.scopes import ALL_SCOPES
 from auth.server import PeopleGraphAuthorizationServer, PlainOAuth2Request, build_server
 from auth.server import Response as OAuthResult
@@ -138,7 +138,7 @@ def metadata(settings: Settings) -> dict[str, Any]:
     }
 
 
-def oauth_routes(settings: Settings) -> list[BaseRoute]:
+def oauth_routes(settings: Settings, *, demo_password: DemoPassword | None = None) -> list[BaseRoute]:
     # Built lazily: the signing keys and the cookie secret exist only after startup().
     state: dict[str, Any] = {}
 
@@ -153,7 +153,7 @@ def oauth_routes(settings: Settings) -> list[BaseRoute]:
             signer = CookieSigner(
                 session_secret(settings.data_dir), secure=settings.issuer.startswith("https:")
             )
-            state["pages"] = AuthorizePages(server(), signer, THROTTLES, settings.issuer)
+            state["pages"] = AuthorizePages(server(), signer, THROTTLES, settings.issuer, demo_password)
         return state["pages"]
 
     async def token(request: Request) -> Response:

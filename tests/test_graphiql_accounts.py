@@ -8,7 +8,7 @@ import config
 from auth.passwords import hash_password
 from cli.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from models.employees import Employee, EmployeeRole
-from tests.oauth_helpers import browser, graphiql_authorize_url, oauth_app_fixture  # noqa: F401
+from tests.oauth_helpers import browser, graphiql_authorize_url, oauth_app_fixture, submit_login  # noqa: F401
 from web.graphiql import render_graphiql_html
 
 SCRIPT = (config.ROOT / "static" / "graphiql.js").read_text()
@@ -58,6 +58,30 @@ async def test_switching_account_opens_the_sign_in_with_the_email_filled_in(oaut
         page = await web.get(graphiql_authorize_url("login", login_hint="grace.hopper@example.com"))
     assert page.status_code == 200
     assert 'value="grace.hopper@example.com"' in page.text
+    assert "demo password is filled in" not in page.text  # no demo data here
+
+
+async def test_switching_to_a_seeded_demo_account_needs_no_typing(oauth_app):
+    # given the demo data seeded
+    await _seed(2)
+    grace = DEMO_ACCOUNTS[1].email
+    # when GraphiQL switches to Grace
+    async with browser(oauth_app) as web:
+        page = await web.get(graphiql_authorize_url("login", login_hint=grace))
+        # then the form comes with her e-mail and the demo password: one click signs her in
+        assert f'value="{grace}"' in page.text
+        assert f'value="{DEMO_PASSWORD}"' in page.text
+        signed_in = await submit_login(
+            web, graphiql_authorize_url("login", login_hint=grace), grace, DEMO_PASSWORD
+        )
+    assert signed_in.status_code == 302
+
+
+async def test_a_demo_email_with_a_real_password_gets_no_password_filled_in(oauth_app):
+    await _seed(2, password="a real secret password")
+    async with browser(oauth_app) as web:
+        page = await web.get(graphiql_authorize_url("login", login_hint=DEMO_ACCOUNTS[1].email))
+    assert DEMO_PASSWORD not in page.text
 
 
 def test_bar_has_room_for_the_scopes_and_the_account_switch(settings):

@@ -46,6 +46,18 @@ async def demo_accounts() -> list[dict[str, str]]:
     return [account._asdict() for account in seeded]
 
 
+async def demo_password_for(email: str) -> str | None:
+    """The demo password, for the sign-in form, when `email` is a seeded demo account that
+    still has it; None for anyone else (nothing is revealed that the README does not say)."""
+    wanted = email.strip().lower()
+    if wanted not in {account.email for account in DEMO_ACCOUNTS}:
+        return None
+    row = await Employee.get_or_none(email=wanted)
+    if row is None or row.status == EmployeeStatus.TERMINATED:
+        return None
+    return DEMO_PASSWORD if await _is_demo_password(row.password_hash) else None
+
+
 async def _endpoint(request: Request) -> JSONResponse:
     return JSONResponse({"accounts": await demo_accounts()}, headers={"Cache-Control": "no-store"})
 
