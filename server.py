@@ -28,6 +28,7 @@ from schema import schema
 from schema.view import GraphQLEndpoint
 from schema.webhook_shaping import make_shaper
 from web.cors import CORS
+from web.demo_accounts import demo_accounts_route, demo_password_for
 from web.errors import json_http_error, json_server_error
 from web.graphiql import static_mount
 from web.metrics import MetricsMiddleware, metrics
@@ -101,8 +102,9 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
-        *auth_routes.oauth_routes(settings),
+        *auth_routes.oauth_routes(settings, demo_password=demo_password_for),
         static_mount(),
+        demo_accounts_route(),
     ]
     middleware = [
         Middleware(MetricsMiddleware, routes=routes),

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from tortoise.exceptions import IntegrityError
 
 from auth import store, tokens
+from auth.params import is_valid
 from auth.revocation import Revocation, announce
 from auth.scopes import ALL_SCOPES, parse_scopes
 from config import Settings
@@ -62,25 +63,36 @@ async def _upsert_builtin(client_id: str, **values: Any) -> None:
 
 
 async def ensure_graphiql_client(settings: Settings) -> None:
-    """Create or update the built-in clients (idempotent; safe with several workers)."""
-    everything = " ".join(ALL_SCOPES)
+    """Create or update the built-in clients (idempotent; safe with several workers).
+
+    Only a serving process calls this: it ADDS its own `/graphql` to GraphiQL's redirect URIs,
+    so servers on other ports or hosts sharing the database keep theirs.
+    """
+    uri = graphiql_redirect_uri(settings)
+    row = await OAuthClient.get_or_none(client_id=GRAPHIQL_CLIENT_ID)
+    uris = list(row.redirect_uris) if row is not None else []
     await _upsert_builtin(
         GRAPHIQL_CLIENT_ID,
         name="GraphiQL",
         client_secret_hash=None,
         grant_types=GRANTS["authorization_code"],
-        redirect_uris=[graphiql_redirect_uri(settings)],
-        scopes=everything,
+        redirect_uris=uris if uri in uris else [*uris, uri],
+        scopes=" ".join(ALL_SCOPES),
         public=True,
         first_party=True,
     )
+    await ensure_cli_client()
+
+
+async def ensure_cli_client() -> None:
+    """The client named in operator-minted tokens; touches no other registration."""
     await _upsert_builtin(
         CLI_CLIENT_ID,
         name="peoplegraph command line",
         client_secret_hash=None,
         grant_types=[],
         redirect_uris=[],
-        scopes=everything,
+        scopes=" ".join(ALL_SCOPES),
         public=False,
         first_party=True,
     )
@@ -88,13 +100,16 @@ async def ensure_graphiql_client(settings: Settings) -> None:
 
 def _check_redirect_uri(uri: str) -> None:
     parts = urlsplit(uri)
+    if "#" in uri or not is_valid("redirect_uri", uri):
+        raise ClientError(f"redirect URI {uri!r} must be an absolute URI without a fragment")
+    # A native app's private-use scheme (RFC 8252 7.1): a reversed domain name such as
+    # com.example.tasks:/oauth, which has no host. javascript:, data: and the like have no dot.
+    if parts.scheme not in {"http", "https"} and "." in parts.scheme and parts.path.startswith("/"):
+        return
     loopback = parts.hostname in {"localhost", "127.0.0.1", "::1"}
-    if parts.fragment or not parts.hostname:
+    if not parts.hostname:
         raise ClientError(f"redirect URI {uri!r} must be absolute and have no fragment")
     if parts.scheme == "https" or (parts.scheme == "http" and loopback):
-        return
-    # A native app's private-use scheme (RFC 8252 7.1), e.g. com.example.app:/callback.
-    if parts.scheme not in {"http", "https"} and "." in parts.scheme:
         return
     raise ClientError(f"redirect URI {uri!r} must use https (http only for localhost)")
 
@@ -107,6 +122,7 @@ async def create_client(
     redirect_uris: list[str] | None = None,
     public: bool = False,
     first_party: bool = False,
+    resource_server: bool = False,
 ) -> NewClient:
     if grant not in GRANTS:
         raise ClientError(f"grant must be one of {', '.join(GRANTS)}")
@@ -119,6 +135,8 @@ async def create_client(
         raise ClientError("an authorization_code client needs at least one --redirect-uri")
     if grant == "client_credentials" and public:
         raise ClientError("a client_credentials client must be confidential (it has a secret)")
+    if resource_server and public:
+        raise ClientError("a resource server must be confidential (it introspects with its secret)")
     for uri in uris:
         _check_redirect_uri(uri)
     client_id = "pgc_" + secrets.token_urlsafe(16)
@@ -132,6 +150,7 @@ async def create_client(
         scopes=" ".join(s for s in ALL_SCOPES if s in wanted),
         public=public,
         first_party=first_party,
+        resource_server=resource_server,
     )
     return NewClient(client_id=client_id, client_secret=secret)
 
@@ -147,6 +166,7 @@ async def list_clients() -> list[dict[str, Any]]:
             "scopes": row.scopes,
             "public": row.public,
             "first_party": row.first_party,
+            "resource_server": row.resource_server,
             "revoked": row.revoked_at is not None,
         }
         for row in rows
@@ -173,7 +193,9 @@ async def mint_token(
 
     if not tokens.is_configured():
         tokens.configure(settings)
-    await ensure_graphiql_client(settings)
+    # Never ensure_graphiql_client here: this command's environment (issuer, port) may not be
+    # the server's, and rewriting GraphiQL's redirect URI would break its sign-in.
+    await ensure_cli_client()
     owner = None
     if employee_email is not None:
         employee = await Employee.filter(email__iexact=employee_email.strip()).first()

@@ -102,8 +102,9 @@ class IntrospectionEndpoint(_IntrospectionEndpoint):
         return _find_token(token_string, token_type_hint)
 
     def check_permission(self, token: TokenRecord, client: Any, request: Any) -> bool:
-        # Any authenticated confidential client may learn about a token it holds.
-        return True
+        # A client learns about its own tokens only; a registered resource server about any
+        # (RFC 7662 section 4: a token scanner must get nothing). Others see {"active": false}.
+        return bool(token.check_client(client) or client.resource_server)
 
     def introspect_token(self, token: TokenRecord) -> dict[str, Any]:
         settings = tokens.current_state().settings

@@ -54,7 +54,9 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
                 code,
                 client_id=request.client.get_client_id(),
                 employee_id=request.user.get_user_id(),
-                redirect_uri=request.payload.redirect_uri or request.client.get_default_redirect_uri(),
+                # Empty when the request had none: the token request then need not repeat it
+                # (RFC 6749 4.1.3); when it had one, the token request must send it exactly.
+                redirect_uri=request.payload.redirect_uri or "",
                 scope=request.scope or "",
                 code_challenge=data.get("code_challenge"),
                 code_challenge_method=data.get("code_challenge_method"),
@@ -84,13 +86,21 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         value = self.request.form.get("refresh_token")
         if not value:
             raise InvalidRequestError("Missing 'refresh_token' in request.")
+        # Scope first, on the stored token without using it: asking for more than the grant is
+        # a client's mistake (invalid_scope), and the token must stay usable for its retry.
+        current = call_async(store.find_refresh_token, value)
+        asked = self.request.payload.scope
+        if (
+            current is not None
+            and current.check_client(client)
+            and asked
+            and not set(scope_to_list(asked)) <= set(scope_to_list(current.scope))
+        ):
+            raise InvalidScopeError("The refresh request asks for more scope than the sign-in granted.")
         # Claimed before anything else can fail, so two concurrent uses cannot both succeed.
         row = call_async(store.claim_refresh_token, value, client.get_client_id())
         if row is None:
             raise InvalidGrantError("The refresh token is invalid, expired or revoked.")
-        asked = self.request.payload.scope
-        if asked and not set(scope_to_list(asked)) <= set(scope_to_list(row.scope)):
-            raise InvalidScopeError()
         self.request.refresh_token = row
 
     def authenticate_user(self, refresh_token: Any) -> Any:

@@ -6,6 +6,9 @@ the app's lifespan calls it, and so do tests that skip the lifespan.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from anyio import to_thread
@@ -13,28 +16,59 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from auth import tokens
+from auth import params, store, tokens
 from auth.clients import ensure_graphiql_client
 from auth.csrf import SESSION_COOKIE, CookieSigner
 from auth.keys import ALGORITHM, session_secret
-from auth.pages import AuthorizePages
+from auth.pages import AuthorizePages, DemoPassword
 from auth.scopes import ALL_SCOPES
 from auth.server import PeopleGraphAuthorizationServer, PlainOAuth2Request, build_server
-from auth.throttle import LoginThrottle
+from auth.server import Response as OAuthResult
+from auth.throttle import Throttles
 from config import Settings
 
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
-async def _oauth_request(request: Request) -> PlainOAuth2Request:
-    form = await request.form()
-    return PlainOAuth2Request(
-        request.method,
-        str(request.url),
-        request.headers,
-        request.query_params.multi_items(),
-        [(k, v) for k, v in form.multi_items() if isinstance(v, str)],
-    )
+class _Refused(Exception):
+    """A request refused before Authlib sees it, with the RFC 6749 error JSON to answer."""
+
+    def __init__(self, status: int, error: str, description: str, headers: dict[str, str] | None = None):
+        super().__init__(description)
+        self.response = JSONResponse(
+            {"error": error, "error_description": description},
+            status_code=status,
+            headers={**_NO_STORE, **(headers or {})},
+        )
+
+
+@dataclass(frozen=True)
+class _EndpointRequest:
+    oauth: PlainOAuth2Request
+    # The client that authenticates with a secret (Basic or client_secret_post), if any: the
+    # one whose wrong secrets are counted.
+    secret_client_id: str | None
+
+
+async def _endpoint_request(request: Request, required: tuple[str, ...]) -> _EndpointRequest:
+    """Read and check a token/revoke/introspect request: malformed ones never reach Authlib."""
+    try:
+        form = await params.read_form(request)
+    except params.MalformedBody as exc:
+        raise _Refused(400, "invalid_request", str(exc)) from exc
+    query = request.query_params.multi_items()
+    credentials = params.basic_credentials(request.headers.get("authorization"))
+    if isinstance(credentials, params.Problem):
+        raise _Refused(401, credentials.error, credentials.description, {"WWW-Authenticate": "Basic"})
+    if problem := params.find_problem([*query, *form], required=required):
+        raise _Refused(400, problem.error, problem.description)
+    fields = dict(form)
+    if credentials is not None:
+        secret_client_id: str | None = credentials[0]
+    else:
+        secret_client_id = fields.get("client_id") if fields.get("client_secret") else None
+    oauth = PlainOAuth2Request(request.method, str(request.url), request.headers, query, form)
+    return _EndpointRequest(oauth, secret_client_id)
 
 
 def _json(result: tuple[int, Any, list[tuple[str, str]]]) -> Response:
@@ -42,6 +76,43 @@ def _json(result: tuple[int, Any, list[tuple[str, str]]]) -> Response:
     merged = {**dict(headers), **_NO_STORE}
     merged.pop("Content-Type", None)
     return JSONResponse(body, status_code=status, headers=merged)
+
+
+async def _answer(
+    request: Request, run: Callable[[PlainOAuth2Request], OAuthResult], required: str
+) -> Response:
+    """Check the request, refuse a client locked out for wrong secrets, run the endpoint in a
+    worker thread, and count the outcome of the client's secret."""
+    try:
+        checked = await _endpoint_request(request, (required,))
+    except _Refused as refused:
+        return refused.response
+    client_id = checked.secret_client_id
+    throttle = THROTTLES.client_secret
+    if client_id and (wait := await throttle.retry_after(client_id)) > 0:
+        return _too_many_client_failures(wait)
+    status, body, headers = await to_thread.run_sync(run, checked.oauth)
+    if client_id:
+        if isinstance(body, dict) and body.get("error") == "invalid_client":
+            # Unknown ids are not remembered: a flood of made-up ids costs no memory.
+            known = await store.get_client(client_id) is not None
+            if known and (wait := await throttle.record_failure(client_id)) > 0:
+                return _too_many_client_failures(wait)
+        else:
+            await throttle.record_success(client_id)
+    return _json((status, body, headers))
+
+
+def _too_many_client_failures(wait: float) -> Response:
+    seconds = int(wait) + 1
+    return JSONResponse(
+        {
+            "error": "invalid_client",
+            "error_description": f"Too many failed client authentications: retry in {seconds} s.",
+        },
+        status_code=429,
+        headers={**_NO_STORE, "Retry-After": str(seconds)},
+    )
 
 
 def metadata(settings: Settings) -> dict[str, Any]:
@@ -63,11 +134,11 @@ def metadata(settings: Settings) -> dict[str, Any]:
         "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "code_challenge_methods_supported": ["S256"],
         "token_endpoint_auth_signing_alg_values_supported": [ALGORITHM],
-        "authorization_response_iss_parameter_supported": False,
+        "authorization_response_iss_parameter_supported": True,
     }
 
 
-def oauth_routes(settings: Settings) -> list[BaseRoute]:
+def oauth_routes(settings: Settings, *, demo_password: DemoPassword | None = None) -> list[BaseRoute]:
     # Built lazily: the signing keys and the cookie secret exist only after startup().
     state: dict[str, Any] = {}
 
@@ -82,18 +153,14 @@ def oauth_routes(settings: Settings) -> list[BaseRoute]:
             signer = CookieSigner(
                 session_secret(settings.data_dir), secure=settings.issuer.startswith("https:")
             )
-            state["pages"] = AuthorizePages(server(), signer, LOGIN_THROTTLE)
+            state["pages"] = AuthorizePages(server(), signer, THROTTLES, settings.issuer, demo_password)
         return state["pages"]
 
     async def token(request: Request) -> Response:
-        oauth_request = await _oauth_request(request)
-        return _json(await to_thread.run_sync(server().create_token_response, oauth_request))
+        return await _answer(request, server().create_token_response, "grant_type")
 
     async def revoke(request: Request) -> Response:
-        oauth_request = await _oauth_request(request)
-        response = _json(
-            await to_thread.run_sync(server().create_endpoint_response, "revocation", oauth_request)
-        )
+        response = await _answer(request, partial(server().create_endpoint_response, "revocation"), "token")
         if SESSION_COOKIE in request.cookies:
             # A browser signing out (GraphiQL, a same-origin app) also ends its sign-in session,
             # so the next "Sign in" asks for the password instead of silently coming back.
@@ -101,10 +168,7 @@ def oauth_routes(settings: Settings) -> list[BaseRoute]:
         return response
 
     async def introspect(request: Request) -> Response:
-        oauth_request = await _oauth_request(request)
-        return _json(
-            await to_thread.run_sync(server().create_endpoint_response, "introspection", oauth_request)
-        )
+        return await _answer(request, partial(server().create_endpoint_response, "introspection"), "token")
 
     async def authorize(request: Request) -> Response:
         return await pages()(request)
@@ -126,12 +190,17 @@ def oauth_routes(settings: Settings) -> list[BaseRoute]:
     ]
 
 
-# One per process; tests clear it between cases.
-LOGIN_THROTTLE = LoginThrottle()
+# One per process, counting in Redis once startup() saw REDIS_URL; tests clear it between cases.
+THROTTLES = Throttles()
 
 
 async def startup(settings: Settings) -> None:
-    """Load or create signing keys and the cookie secret; register the GraphiQL client."""
+    """Load or create signing keys and the cookie secret; register the GraphiQL client.
+
+    Only a serving process calls this (the app's lifespan): the GraphiQL client's redirect URI
+    is this server's `/graphql`, which another command's environment knows nothing about.
+    """
     tokens.configure(settings)
     session_secret(settings.data_dir)
+    await THROTTLES.configure(settings.redis_url, settings.database_url)
     await ensure_graphiql_client(settings)

@@ -132,13 +132,16 @@ class PeopleGraphAuthorizationServer(AuthorizationServer):
         else:
             family_id = store.new_secret()
         claims = _unverified_claims(token["access_token"])
+        # A refresh that narrows the scope narrows that access token only: the new refresh
+        # token keeps the sign-in's scope (RFC 6749 section 6).
+        scope = request.refresh_token.scope if request.refresh_token is not None else token.get("scope", "")
         call_async(
             lambda: store.save_refresh_token(
                 refresh_token,
                 family_id=family_id,
                 client_id=request.client.get_client_id(),
                 employee_id=request.user.get_user_id() if request.user else None,
-                scope=token.get("scope", ""),
+                scope=scope,
                 access_token_jti=claims["jti"],
                 ttl=self.settings.refresh_token_ttl,
             )

@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from authlib.oauth2.rfc6749 import ClientMixin
 from authlib.oauth2.rfc6749.util import list_to_scope, scope_to_list
@@ -39,6 +40,24 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _is_loopback_ip(uri: str) -> bool:
+    parts = urlsplit(uri)
+    return parts.scheme == "http" and parts.hostname in {"127.0.0.1", "::1"} and parts.username is None
+
+
+def _without_loopback_port(uri: str) -> str | None:
+    """The URI with its port dropped, for an http://127.0.0.1 or http://[::1] URI; else None."""
+    if not _is_loopback_ip(uri):
+        return None
+    parts = urlsplit(uri)
+    try:
+        parts.port  # noqa: B018  (raises for a port that is not a number)
+    except ValueError:
+        return None
+    host = "[::1]" if parts.hostname == "::1" else "127.0.0.1"
+    return urlunsplit(parts._replace(netloc=host))
+
+
 @dataclass(frozen=True)
 class ClientInfo(ClientMixin):
     """A registered client as Authlib sees it (a plain snapshot: safe to use in a worker thread)."""
@@ -51,6 +70,7 @@ class ClientInfo(ClientMixin):
     scopes: tuple[str, ...]
     public: bool
     first_party: bool
+    resource_server: bool
 
     @classmethod
     def from_row(cls, row: OAuthClient) -> ClientInfo:
@@ -63,6 +83,7 @@ class ClientInfo(ClientMixin):
             scopes=tuple(scope_to_list(row.scopes) or ()),
             public=row.public,
             first_party=row.first_party,
+            resource_server=row.resource_server,
         )
 
     def get_client_id(self) -> str:
@@ -79,8 +100,14 @@ class ClientInfo(ClientMixin):
         return list_to_scope([s for s in scope_to_list(scope) if s in allowed])
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
-        # Exact string match, as RFC 9700 asks: no prefix or pattern matching.
-        return redirect_uri in self.redirect_uris
+        # Exact string match, as RFC 9700 asks: no prefix or pattern matching. The one
+        # exception is RFC 8252 7.3: a native app listening on a loopback IP gets a port from
+        # the system at each run, so for public clients the port of such a URI may vary.
+        if redirect_uri in self.redirect_uris:
+            return True
+        return self.public and _without_loopback_port(redirect_uri) in {
+            _without_loopback_port(uri) for uri in self.redirect_uris if _is_loopback_ip(uri)
+        }
 
     def check_client_secret(self, client_secret: str) -> bool:
         if self.secret_hash is None:

@@ -22,6 +22,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     create.add_argument("--redirect-uri", action="append", default=[], dest="redirect_uris", metavar="URI")
     create.add_argument("--public", action="store_true", help="No secret (mobile and single-page apps).")
     create.add_argument("--first-party", action="store_true", help="Skip the consent page.")
+    create.add_argument(
+        "--resource-server", action="store_true", help="May introspect every client's tokens (RFC 7662)."
+    )
     create.add_argument("--json", action="store_true")
     create.set_defaults(handler=_create)
 
@@ -65,6 +68,7 @@ def _create(args: argparse.Namespace) -> int:
             redirect_uris=args.redirect_uris,
             public=args.public,
             first_party=args.first_party,
+            resource_server=args.resource_server,
         )
 
     try:
@@ -92,7 +96,7 @@ def _list(args: argparse.Namespace) -> int:
         print(json.dumps(rows))
         return 0
     for row in rows:
-        flags = [f for f in ("public", "first_party", "revoked") if row[f]]
+        flags = [f for f in ("public", "first_party", "resource_server", "revoked") if row[f]]
         print(f"{row['client_id']}\t{row['name']}\t{','.join(row['grant_types'])}\t{' '.join(flags)}")
     return 0
 

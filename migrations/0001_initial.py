@@ -115,6 +115,7 @@ class Migration(migrations.Migration):
                 ('scopes', fields.TextField(default='', unique=False)),
                 ('public', fields.BooleanField(default=False)),
                 ('first_party', fields.BooleanField(default=False)),
+                ('resource_server', fields.BooleanField(default=False)),
                 ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],

@@ -18,6 +18,8 @@ class OAuthClient(Model):
     scopes = fields.TextField(default="")
     public = fields.BooleanField(default=False)
     first_party = fields.BooleanField(default=False)
+    # May introspect any client's tokens (RFC 7662 section 4); others only their own.
+    resource_server = fields.BooleanField(default=False)
     revoked_at = fields.DatetimeField(null=True)
     created_at = created_at()
 

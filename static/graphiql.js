@@ -9,6 +9,9 @@
   const statusEl = document.getElementById("pg-auth-status");
   const signInButton = document.getElementById("pg-sign-in");
   const signOutButton = document.getElementById("pg-sign-out");
+  const scopesEl = document.getElementById("pg-scopes");
+  const switchLabel = document.getElementById("pg-switch-label");
+  const switchSelect = document.getElementById("pg-switch");
 
   // Configuration comes from data-* attributes rendered by web/graphiql.py (the page has no
   // inline script so its Content-Security-Policy can forbid them).
@@ -103,13 +106,31 @@ query FirstEmployees {
     statusEl.classList.toggle("pg-error", Boolean(isError));
   }
 
+  // The token's own claims (we only read our own token; the server verifies it).
+  function tokenClaims(accessToken) {
+    try {
+      const part = accessToken.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      return JSON.parse(window.atob(part));
+    } catch (_error) {
+      return {};
+    }
+  }
+
   function showSignedIn(auth) {
     if (!auth) {
       signInButton.hidden = false;
       signOutButton.hidden = true;
+      scopesEl.hidden = true;
+      scopesEl.textContent = "";
       return;
     }
-    let text = "Signed in";
+    // Who, and with which scopes: the scopes are those the token really carries (HR-only
+    // scopes are dropped for other employees), not those GraphiQL asked for.
+    const granted = (tokenClaims(auth.access_token).scope || auth.scope || "").split(" ").filter(Boolean);
+    scopesEl.textContent = `Scopes: ${granted.join(" ")}`;
+    scopesEl.title = granted.join("\n");
+    scopesEl.hidden = false;
+    let text = auth.who ? `Signed in as ${auth.who}` : "Signed in";
     if (auth.expires_at) {
       const when = new Date(auth.expires_at).toLocaleTimeString([], {
         hour: "2-digit",
@@ -160,7 +181,8 @@ query FirstEmployees {
 
   // ---- OAuth ---------------------------------------------------------------------------
 
-  async function signIn() {
+  // loginHint: switch to that account (the sign-in form comes with the e-mail filled in).
+  async function signIn(loginHint) {
     // crypto.subtle only exists in secure contexts (https, or http on localhost/127.0.0.1).
     if (!window.isSecureContext || !window.crypto || !window.crypto.subtle) {
       setStatus("Sign-in needs https (or http://127.0.0.1 / localhost): the browser hides crypto.subtle here", true);
@@ -185,7 +207,8 @@ query FirstEmployees {
       code_challenge: await s256Challenge(verifier),
       code_challenge_method: "S256",
     });
-    if (signedOutHere()) params.set("prompt", "login");
+    if (signedOutHere() || loginHint) params.set("prompt", "login");
+    if (loginHint) params.set("login_hint", loginHint);
     window.location.assign(`${issuer}/oauth/authorize?${params}`);
   }
 
@@ -207,6 +230,24 @@ query FirstEmployees {
     return body;
   }
 
+  // "Ada Lovelace <ada.lovelace@example.com>", asked of the API once per sign-in.
+  async function describeViewer(auth) {
+    try {
+      const response = await fetch(graphqlPath, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${auth.access_token}` },
+        body: JSON.stringify({ query: "{ viewer { displayName email } }" }),
+      });
+      const viewer = ((await response.json()).data || {}).viewer;
+      if (viewer) auth.who = `${viewer.displayName} <${viewer.email}>`;
+    } catch (_error) {
+      // the bar then says "Signed in" without a name: nothing else depends on it
+    }
+    save(AUTH_KEY, auth);
+    showSignedIn(auth);
+    return auth;
+  }
+
   function storeTokens(body, previous) {
     const auth = {
       access_token: body.access_token,
@@ -214,6 +255,7 @@ query FirstEmployees {
       refresh_token: body.refresh_token || (previous && previous.refresh_token) || null,
       expires_at: body.expires_in ? Date.now() + Number(body.expires_in) * 1000 : null,
       scope: body.scope || (previous && previous.scope) || scopes,
+      who: (previous && previous.who) || null,
     };
     save(AUTH_KEY, auth);
     showSignedIn(auth);
@@ -250,7 +292,7 @@ query FirstEmployees {
         client_id: clientId,
         code_verifier: pending.verifier,
       });
-      storeTokens(body, null);
+      await describeViewer(storeTokens(body, null));
       rememberSignedOut(false);
     } catch (error) {
       setStatus(`Sign-in failed: ${error.message}`, true);
@@ -353,11 +395,38 @@ query FirstEmployees {
   }
 
   signInButton.addEventListener("click", () => {
-    signIn().catch((error) => setStatus(`Sign-in failed: ${error.message}`, true));
+    signIn(null).catch((error) => setStatus(`Sign-in failed: ${error.message}`, true));
   });
   signOutButton.addEventListener("click", () => {
     signOut();
   });
+
+  // Demo accounts, listed by the server only when the demo data is seeded: switching signs out
+  // (revoking this sign-in) and signs in as the chosen account, e-mail filled in.
+  async function offerDemoAccounts() {
+    let accounts = [];
+    try {
+      const response = await fetch(`${issuer}/oauth/demo-accounts`, { headers: { Accept: "application/json" } });
+      accounts = (await response.json()).accounts || [];
+    } catch (_error) {
+      return; // no list: the switch stays hidden
+    }
+    for (const account of accounts) {
+      const option = document.createElement("option");
+      option.value = account.email;
+      option.textContent = `${account.name} (${account.role})`;
+      switchSelect.appendChild(option);
+    }
+    switchLabel.hidden = accounts.length === 0;
+  }
+
+  switchSelect.addEventListener("change", () => {
+    const email = switchSelect.value;
+    if (!email) return;
+    signOut();
+    signIn(email).catch((error) => setStatus(`Sign-in failed: ${error.message}`, true));
+  });
+  offerDemoAccounts();
   // Keep "expires …" truthful while the page stays open.
   window.setInterval(() => {
     const auth = load(AUTH_KEY);

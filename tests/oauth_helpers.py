@@ -8,10 +8,11 @@ import secrets
 import warnings
 from datetime import date
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
 with warnings.catch_warnings():
     # Authlib 1.9 announces its move to "httpx2" on import; the httpx client still works.
@@ -19,7 +20,7 @@ with warnings.catch_warnings():
     from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from auth import routes as auth_routes
-from auth.clients import NewClient, create_client
+from auth.clients import GRAPHIQL_CLIENT_ID, NewClient, create_client
 from auth.passwords import hash_password
 from models.employees import Employee, EmployeeRole
 
@@ -39,7 +40,7 @@ PASSWORD = "correct horse battery staple"
 async def oauth_app_fixture(app: Any, settings: Any) -> Any:
     """The app with its OAuth part started (the `http` fixture does not run the lifespan)."""
     await auth_routes.startup(settings)
-    auth_routes.LOGIN_THROTTLE.clear()
+    await auth_routes.THROTTLES.clear()
     return app
 
 
@@ -65,8 +66,12 @@ async def make_web_client(*, public: bool = False, first_party: bool = False, sc
     )
 
 
-async def make_service_client(scopes: str = "employees:read tasks:read") -> NewClient:
-    return await create_client(name="HRIS sync", grant="client_credentials", scopes=scopes)
+async def make_service_client(
+    scopes: str = "employees:read tasks:read", *, resource_server: bool = False
+) -> NewClient:
+    return await create_client(
+        name="HRIS sync", grant="client_credentials", scopes=scopes, resource_server=resource_server
+    )
 
 
 def oauth_client(app: Any, client: NewClient, **kwargs: Any) -> AsyncOAuth2Client:
@@ -131,3 +136,18 @@ async def authorize_code(
     location = response.headers["location"]
     assert location.startswith(REDIRECT_URI) or location.startswith(BASE), location
     return query_of(location)
+
+
+def graphiql_authorize_url(prompt: str | None = None, **extra: str) -> str:
+    params = {
+        "response_type": "code",
+        "client_id": GRAPHIQL_CLIENT_ID,
+        "redirect_uri": "http://testserver/graphql",
+        "scope": "employees:read",
+        "state": "s1",
+        "code_challenge": create_s256_code_challenge(new_verifier()),
+        "code_challenge_method": "S256",
+    }
+    if prompt:
+        params["prompt"] = prompt
+    return f"{AUTHORIZE_URL}?{urlencode({**params, **extra})}"

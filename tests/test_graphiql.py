@@ -6,11 +6,9 @@ import re
 from collections.abc import AsyncIterator
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlencode
 
 import httpx
 import pytest
-from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Route
@@ -22,6 +20,7 @@ from tests.oauth_helpers import (  # noqa: F401  (oauth_app is a fixture)
     PASSWORD,
     browser,
     form_action,
+    graphiql_authorize_url,
     make_employee,
     new_verifier,
     oauth_app_fixture,
@@ -200,42 +199,27 @@ def test_vendor_explains_a_missing_node_modules(tmp_path):
         vendor.install(node_modules, tmp_path / "vendor")
 
 
-def _graphiql_authorize_url(prompt: str | None = None) -> str:
-    params = {
-        "response_type": "code",
-        "client_id": GRAPHIQL_CLIENT_ID,
-        "redirect_uri": "http://testserver/graphql",
-        "scope": "employees:read",
-        "state": "s1",
-        "code_challenge": create_s256_code_challenge(new_verifier()),
-        "code_challenge_method": "S256",
-    }
-    if prompt:
-        params["prompt"] = prompt
-    return f"{AUTHORIZE_URL}?{urlencode(params)}"
-
-
 async def test_prompt_login_asks_again_despite_the_sign_in_session(oauth_app):
     """GraphiQL's "Sign out" then "Sign in" can be someone else: prompt=login shows the form."""
     ada = await make_employee("ada@example.com")
     hr = await make_employee("hr@example.com", role="hr")
     async with browser(oauth_app) as web:
-        first = await submit_login(web, _graphiql_authorize_url(), ada.email, PASSWORD)
+        first = await submit_login(web, graphiql_authorize_url(), ada.email, PASSWORD)
         assert first.status_code == 302
         # Without the prompt the sign-in session answers straight away (first-party client)...
-        assert (await web.get(_graphiql_authorize_url())).status_code == 302
+        assert (await web.get(graphiql_authorize_url())).status_code == 302
         # ...with it the form shows, and signing in there is a normal sign-in, as anyone.
-        again = await web.get(_graphiql_authorize_url("login"))
+        again = await web.get(graphiql_authorize_url("login"))
         assert again.status_code == 200
         assert 'name="password"' in again.text
-        switched = await submit_login(web, _graphiql_authorize_url("login"), hr.email, PASSWORD)
+        switched = await submit_login(web, graphiql_authorize_url("login"), hr.email, PASSWORD)
     assert switched.status_code == 302
     assert switched.headers["location"].startswith("http://testserver/graphql?code=")
 
 
 async def test_expired_form_links_back_to_the_sign_in(oauth_app):
     ada = await make_employee("ada@example.com")
-    url = _graphiql_authorize_url()
+    url = graphiql_authorize_url()
     async with browser(oauth_app) as web:
         page = await web.get(url)
         response = await web.post(

@@ -144,7 +144,7 @@ async def test_introspection_tells_active_from_revoked(oauth_app: Any) -> None:
     employee = await make_employee()
     web = await make_web_client(first_party=True)
     token = await sign_in_with_pkce(oauth_app, web, email=employee.email, scope="tasks:read")
-    resource_server = await make_service_client()
+    resource_server = await make_service_client(resource_server=True)
     async with oauth_client(oauth_app, resource_server) as session:
         active = (await session.introspect_token(INTROSPECT_URL, token=token["access_token"])).json()
         assert active["active"] is True

@@ -153,3 +153,14 @@ async def test_revoking_from_the_browser_ends_the_sign_in_session(http, auth_sta
 
     assert response.status_code == 200
     assert 'pg_session=""' in response.headers.get("set-cookie", "")
+
+
+async def test_consent_page_shows_where_the_browser_will_be_sent(oauth_app: Any) -> None:
+    # given a third-party app asking for consent
+    employee = await make_employee()
+    client = await make_web_client(public=True)
+    async with browser(oauth_app) as web:
+        consent = await submit_login(web, authorize_url(client.client_id), employee.email, PASSWORD)
+    # then the page names the redirect URI's origin, so the employee can check it
+    assert consent.status_code == 200
+    assert "your browser then goes to <strong>https://app.example.com</strong>" in consent.text

@@ -110,6 +110,10 @@ def render_graphiql_html(settings: Settings) -> str:
     <header class="pg-bar">
       <span class="pg-title">peoplegraph</span>
       <span id="pg-auth-status" class="pg-auth-status" role="status">Not signed in</span>
+      <span id="pg-scopes" class="pg-scopes" hidden></span>
+      <label id="pg-switch-label" class="pg-switch" hidden>Switch to
+        <select id="pg-switch" class="pg-button"><option value="">demo account…</option></select>
+      </label>
       <button id="pg-sign-in" class="pg-button" type="button" hidden>Sign in</button>
       <button id="pg-sign-out" class="pg-button" type="button" hidden>Sign out</button>
     </header>
