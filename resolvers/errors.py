@@ -25,6 +25,8 @@ class ErrorCode(StrEnum):
     FULL = "full"
     CLOSED = "closed"
     PRIVATE_ADDRESS = "private_address"
+    INVALID_ID = "invalid_id"
+    INVALID_CHARACTERS = "invalid_characters"
 
 
 @dataclass(frozen=True)

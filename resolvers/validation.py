@@ -7,9 +7,8 @@ from datetime import date
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from ids import InvalidId, event_pk, from_global_id
 from resolvers.errors import ErrorCode, UserError, UserErrors
-from resolvers.ids import from_global_id
-from resolvers.problems import BadInput
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -96,9 +95,19 @@ class Checks:
         if value is None:
             return None
         try:
-            return from_global_id(str(value), expected=type_name)[1]
-        except BadInput:
-            self.add(ErrorCode.INVALID_FORMAT, f"{value!r} is not the ID of a {type_name}.", name)
+            return from_global_id(value, expected=type_name)[1]
+        except InvalidId as exc:
+            self.add(ErrorCode.INVALID_ID, f"{exc.message} Give the `id` of a {type_name}.", name)
+            return None
+
+    def event_id(self, value: str | None, name: str) -> int | None:
+        """The number behind an event position, or an error on that field."""
+        if value is None:
+            return None
+        try:
+            return event_pk(value)
+        except InvalidId as exc:
+            self.add(ErrorCode.INVALID_ID, exc.message, name)
             return None
 
     def raise_if_any(self) -> None:

@@ -8,13 +8,13 @@ from typing import Any
 
 from auth.policy import Policy
 from auth.scopes import Scope
+from ids import from_global_id
 from models import employees as em
 from models import mentorships as mm
 from models import tasks as tkm
 from models import teams as tm
 from models import training as trm
 from models import webhooks as whm
-from resolvers.ids import from_global_id
 from resolvers.problems import Forbidden
 from schema.context import Context
 from schema.employees import Employee

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import strawberry
 
+from ids import to_global_id
 from models import webhooks as m
-from resolvers.ids import to_global_id
 from resolvers.listing import child_listing
 from resolvers.loaders import ChildList
 from resolvers.pagination import PageArgs, SortKey

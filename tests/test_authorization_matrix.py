@@ -24,9 +24,9 @@ import pytest
 
 from auth.scopes import ALL_SCOPES, Scope
 from events.log import record_event
+from ids import to_global_id
 from models.events import Event
 from models.webhooks import Webhook, WebhookDelivery
-from resolvers.ids import to_global_id
 from schema import schema
 from tests import factories as f
 
