@@ -19,6 +19,7 @@ from schema.query import Query
 from schema.subscriptions import Subscription
 from schema.tasks import Task
 from schema.teams import Team
+from schema.text_guard import ReadInputText
 from schema.training import Enrollment, TrainingCourse, TrainingSession
 from schema.view_extensions import UnauthenticatedStatus
 from schema.webhooks import Webhook
@@ -58,6 +59,7 @@ schema = PeopleGraphSchema(
     types=[*NODE_TYPES, *LIVE_EVENT_TYPES],
     extensions=[
         PersistedQueries,
+        ReadInputText,
         *schema_extensions(),
         UnauthenticatedStatus,
         OperationMetrics,
