@@ -3,7 +3,8 @@
 - Mutations: every string of the `input` argument (nested inputs and lists included) passes
   `text_problem`; a refused one makes the payload's `errors` an `INVALID_CHARACTERS` user error
   at that field's path, and nothing runs, so nothing is written. Tabs and line breaks are kept
-  in the multi-line fields (`MULTILINE_FIELDS`).
+  in the multi-line fields (`MULTILINE_FIELDS`). A list of more than MAX_LIST_VALUES values is
+  a `TOO_LONG` user error the same way.
 - Queries: the variables and the document's string literals are checked the same way (tabs and
   line breaks allowed: no read stores text) and lists are bounded; a refusal is a GraphQL error
   (`INVALID_CHARACTERS`, `TOO_MANY_VALUES`) instead of a database error deep in a filter.
@@ -30,17 +31,21 @@ from resolvers.errors import UserError as UserErrorData
 from resolvers.validation import MULTILINE_FIELDS, text_problem
 from schema.payloads import to_user_errors
 
-# A read's list argument (statuses, types, IDs) longer than this is a mistake, not a filter.
+# A list argument (statuses, types, IDs, skills) longer than this is a mistake, not a filter.
 MAX_LIST_VALUES = 100
 
 
-def _input_problems(
-    value: Any, path: tuple[str, ...], multiline: bool
-) -> Iterator[tuple[tuple[str, ...], str]]:
+Problem = tuple[tuple[str, ...], ErrorCode, str]
+
+
+def _input_problems(value: Any, path: tuple[str, ...], multiline: bool) -> Iterator[Problem]:
     if isinstance(value, str):
         if problem := text_problem(value, multiline=multiline):
-            yield path, problem
+            yield path, ErrorCode.INVALID_CHARACTERS, problem
     elif isinstance(value, list):
+        if len(value) > MAX_LIST_VALUES:
+            yield path, ErrorCode.TOO_LONG, f"has {len(value)} values; at most {MAX_LIST_VALUES} are allowed"
+            return
         for index, item in enumerate(value):
             yield from _input_problems(item, (*path, str(index)), multiline)
     elif has_object_definition(value):
@@ -52,15 +57,14 @@ def _input_problems(
 
 
 def input_text_errors(input: Any) -> list[UserErrorData]:
-    """One user error per field of a mutation's input whose text cannot be stored."""
+    """One user error per field of a mutation's input whose text cannot be stored or whose list
+    is absurdly long."""
     errors, seen = [], set()
-    for path, problem in _input_problems(input, ("input",), False):
+    for path, code, problem in _input_problems(input, ("input",), False):
         field = path[:-1] if path[-1].isdigit() else path
         if field not in seen:
             seen.add(field)
-            errors.append(
-                UserErrorData(ErrorCode.INVALID_CHARACTERS, f"{'.'.join(path[1:])} {problem}.", field)
-            )
+            errors.append(UserErrorData(code, f"{'.'.join(path[1:])} {problem}.", field))
     return errors
 
 

@@ -129,3 +129,16 @@ async def test_a_filter_list_with_thousands_of_values_is_refused(ada):
     assert error_codes(by_variable) == ["TOO_MANY_VALUES"]
     assert error_codes(by_literal) == ["TOO_MANY_VALUES"]
     assert served["tasks"]["totalCount"] == 0
+
+
+async def test_a_mutation_list_with_thousands_of_values_is_a_user_error(graphql, tokens):
+    await f.employee(email="hr@example.com", role="hr")
+    hr = graphql(await tokens("hr@example.com"))
+    given = {"email": "new@example.com", "givenName": "New", "familyName": "Hire", "skills": ["go"] * 5000}
+
+    data = await hr.data(CREATE_EMPLOYEE, {"input": given})
+
+    assert [(e["field"], e["code"]) for e in data["createEmployee"]["errors"]] == [
+        (["input", "skills"], "TOO_LONG")
+    ]
+    assert await Employee.filter(email="new@example.com").count() == 0
