@@ -22,8 +22,9 @@ from typing import Any
 # Primary keys of every node are `IntField`s: PostgreSQL's `integer`. A bigger number can name
 # no row, and binding it would fail in the database, so it is refused here.
 MAX_PK = 2**31 - 1
-# Event ids are `BigIntField`s: PostgreSQL's `bigint`.
-MAX_EVENT_ID = 2**63 - 1
+# Event ids and the keys of these node types are `BigIntField`s: PostgreSQL's `bigint`.
+MAX_EVENT_ID = MAX_BIG_PK = 2**63 - 1
+BIGINT_TYPES = frozenset({"WebhookDelivery"})
 # "TrainingSession:2147483647" is 26 characters, 36 in base64; anything much longer is noise.
 MAX_ID_LENGTH = 100
 
@@ -68,7 +69,7 @@ def _decode(global_id: object) -> tuple[str, int] | None:
     if not colon or not _TYPE_NAME.fullmatch(type_name) or not _DECIMAL.fullmatch(raw_pk):
         return None
     pk = int(raw_pk)
-    if pk > MAX_PK or to_global_id(type_name, pk) != global_id:
+    if pk > (MAX_BIG_PK if type_name in BIGINT_TYPES else MAX_PK) or to_global_id(type_name, pk) != global_id:
         return None
     return type_name, pk
 

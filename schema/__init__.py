@@ -22,7 +22,7 @@ from schema.teams import Team
 from schema.text_guard import ReadInputText
 from schema.training import Enrollment, TrainingCourse, TrainingSession
 from schema.view_extensions import UnauthenticatedStatus
-from schema.webhooks import Webhook
+from schema.webhooks import Webhook, WebhookDelivery
 from web.metrics import OperationMetrics
 
 NODE_TYPES = [
@@ -35,6 +35,7 @@ NODE_TYPES = [
     TrainingSession,
     Enrollment,
     Webhook,
+    WebhookDelivery,
 ]
 
 

@@ -22,7 +22,7 @@ from schema.mentorships import Mentorship, MentorshipCheckIn
 from schema.tasks import Task
 from schema.teams import Team
 from schema.training import Enrollment, TrainingCourse, TrainingSession
-from schema.webhooks import Webhook
+from schema.webhooks import Webhook, WebhookDelivery
 
 Visible = Callable[[Context, Policy, Any], Awaitable[bool]]
 
@@ -61,6 +61,11 @@ async def _webhook_visible(ctx: Context, policy: Policy, row: whm.Webhook) -> bo
     return owner is None or row.owner_client_id == owner
 
 
+async def _delivery_visible(ctx: Context, policy: Policy, row: whm.WebhookDelivery) -> bool:
+    webhook = await ctx.loaders.by_id(whm.Webhook).load(row.webhook_id)
+    return webhook is not None and await _webhook_visible(ctx, policy, webhook)
+
+
 NODE_KINDS: dict[str, NodeKind] = {
     "Employee": NodeKind(em.Employee, Employee.from_row, Scope.EMPLOYEES_READ),
     "Team": NodeKind(tm.Team, Team.from_row, Scope.EMPLOYEES_READ),
@@ -73,6 +78,9 @@ NODE_KINDS: dict[str, NodeKind] = {
     "TrainingSession": NodeKind(trm.TrainingSession, TrainingSession.from_row, Scope.TRAINING_READ),
     "Enrollment": NodeKind(trm.Enrollment, Enrollment.from_row, Scope.TRAINING_READ, _enrollment_visible),
     "Webhook": NodeKind(whm.Webhook, Webhook.from_row, Scope.WEBHOOKS_MANAGE, _webhook_visible),
+    "WebhookDelivery": NodeKind(
+        whm.WebhookDelivery, WebhookDelivery.from_row, Scope.WEBHOOKS_MANAGE, _delivery_visible
+    ),
 }
 
 

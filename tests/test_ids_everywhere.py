@@ -10,7 +10,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from auth.clients import create_client
+from auth.clients import create_client, mint_token
 from events.log import EVENT_TYPES
 from events.webhooks.delivery import default_data
 from events.webhooks.store import disable_webhook
@@ -275,3 +275,29 @@ async def test_a_shaped_webhook_payload_carries_the_api_ids(graphql, tokens, set
     hr = graphql(await tokens())
     for value in ids:
         assert (await hr.data(NODE, {"id": value}))["node"] == {"id": value}
+
+
+TEST_WEBHOOK = """
+mutation($input: WebhookIdInput!) { testWebhook(input: $input) { delivery { id } errors { code } } }
+"""
+
+
+async def test_a_delivery_id_resolves_via_node_for_its_owner_only(graphql, tokens, settings):
+    # Given a webhook of one service, pinged through the API
+    owner = await create_client(name="hris", grant="client_credentials", scopes=EVERY_SCOPE)
+    created = await hooks.create_webhook(
+        replace(settings, webhook_allow_private=True), owner.client_id, url="http://127.0.0.1:9/hook",
+        event_types=["task.created"],
+    )  # fmt: skip
+    as_owner = graphql(
+        (await mint_token(settings, scopes=EVERY_SCOPE, client_id=owner.client_id))["access_token"]
+    )
+    ping = await as_owner.data(TEST_WEBHOOK, {"input": {"id": to_global_id("Webhook", created.webhook.id)}})
+    delivery_id = ping["testWebhook"]["delivery"]["id"]
+
+    # When its owner and another service follow the delivery's ID
+    mine = await as_owner.data(NODE, {"id": delivery_id})
+    theirs = await graphql(await tokens()).data(NODE, {"id": delivery_id})
+
+    # Then the owner gets the delivery and the other service nothing
+    assert mine["node"] == {"id": delivery_id} and theirs["node"] is None
