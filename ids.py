@@ -86,10 +86,6 @@ def from_global_id(global_id: object, *, expected: str | tuple[str, ...] | None 
     return type_name, pk
 
 
-def is_global_id(value: object) -> bool:
-    return _decode(value) is not None
-
-
 def event_pk(value: object) -> int:
     """The number of an event position (a decimal string as the API shows it), or `InvalidId`."""
     text = value if isinstance(value, str) else None
