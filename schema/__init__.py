@@ -16,6 +16,7 @@ from schema.mentorships import Mentorship, MentorshipCheckIn
 from schema.mutations import Mutation
 from schema.persisted import PersistedQueries
 from schema.query import Query
+from schema.scalars import SCALAR_OVERRIDES
 from schema.subscriptions import Subscription
 from schema.tasks import Task
 from schema.teams import Team
@@ -58,6 +59,7 @@ schema = PeopleGraphSchema(
     mutation=Mutation,
     subscription=Subscription,
     types=[*NODE_TYPES, *LIVE_EVENT_TYPES],
+    scalar_overrides=SCALAR_OVERRIDES,
     extensions=[
         PersistedQueries,
         ReadInputText,

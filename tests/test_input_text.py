@@ -142,3 +142,15 @@ async def test_a_mutation_list_with_thousands_of_values_is_a_user_error(graphql,
         (["input", "skills"], "TOO_LONG")
     ]
     assert await Employee.filter(email="new@example.com").count() == 0
+
+
+SESSIONS_AFTER = "query($d: DateTime) { trainingSessions(filter: {startsAfter: $d}) { totalCount } }"
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00", "9999-12-31T23:59:59", "2026-01-01T09:00:00"])
+async def test_a_time_without_an_offset_is_read_as_utc(ada, moment):
+    # Given a session, when sessions are filtered by a time without an offset (even at the ends
+    # of the calendar), then that time is read as UTC and the filter answers
+    await f.session(await f.course())
+    data = await ada.data(SESSIONS_AFTER, {"d": moment})
+    assert data["trainingSessions"]["totalCount"] == (1 if moment.startswith(("0001", "2026")) else 0)
