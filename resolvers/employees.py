@@ -8,6 +8,7 @@ from models.employees import Employee
 from models.teams import Team, TeamMembership
 from resolvers.loaders import ChildList
 from resolvers.pagination import PageArgs, SortKey
+from resolvers.validation import search_condition
 
 # GraphQL order field name → model field.
 EMPLOYEE_ORDER_FIELDS = {
@@ -30,8 +31,7 @@ def employee_filter(
     skill: str | None = None,
 ) -> Q:
     q = Q()
-    if search:
-        q &= Q(given_name__icontains=search) | Q(family_name__icontains=search) | Q(email__icontains=search)
+    q &= search_condition(search, "given_name", "family_name", "email")
     if statuses:
         q &= Q(status__in=statuses)
     if roles:

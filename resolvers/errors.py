@@ -26,6 +26,8 @@ class ErrorCode(StrEnum):
     CLOSED = "closed"
     NOT_STARTED = "not_started"
     PRIVATE_ADDRESS = "private_address"
+    INVALID_ID = "invalid_id"
+    INVALID_CHARACTERS = "invalid_characters"
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from auth.policy import Policy
 from auth.principal import Principal
 from auth.tokens import is_revoked
 from events.broker import Hub
+from ids import event_pk
 from models.events import Event
 from resolvers.revocation import REVOKED
 from resolvers.subscriptions import changes_visibility
@@ -198,10 +199,7 @@ def parse_event_id(raw: str | None) -> int | None:
     """An `after:` argument: an event id as a decimal string."""
     if raw is None:
         return None
-    text = str(raw).strip()
-    if not text.isdigit():
-        raise ValueError("`after` must be an event id as returned in an event's `id`.")
-    return int(text)
+    return event_pk(raw)  # InvalidId, a ValueError, for anything but a canonical position
 
 
 async def replay(types: frozenset[str], after: int) -> AsyncIterator[Event]:

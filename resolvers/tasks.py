@@ -9,6 +9,7 @@ from tortoise.expressions import Q
 from models.tasks import Task
 from resolvers.loaders import ChildList, freeze
 from resolvers.pagination import PageArgs, SortKey
+from resolvers.validation import search_condition
 
 TASK_ORDER_FIELDS = {
     "CREATED_AT": "created_at",
@@ -45,8 +46,7 @@ def task_filter(
         q &= Q(due_date__lt=due_before)
     if due_after is not None:
         q &= Q(due_date__gt=due_after)
-    if search:
-        q &= Q(title__icontains=search) | Q(description__icontains=search)
+    q &= search_condition(search, "title", "description")
     if overdue_on is not None:
         q &= Q(due_date__lt=overdue_on) & Q(status__in=["todo", "in_progress", "blocked"])
     return q

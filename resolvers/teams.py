@@ -8,6 +8,7 @@ from models.employees import Employee
 from models.teams import Team, TeamMembership
 from resolvers.loaders import ChildList
 from resolvers.pagination import PageArgs, SortKey
+from resolvers.validation import search_condition
 
 TEAM_ORDER_FIELDS = {"NAME": "name", "CREATED_AT": "created_at"}
 
@@ -20,8 +21,7 @@ def team_filter(
     lead_id: int | None = None,
 ) -> Q:
     q = Q()
-    if search:
-        q &= Q(name__icontains=search) | Q(slug__icontains=search)
+    q &= search_condition(search, "name", "slug")
     if parent_id is not None:
         q &= Q(parent_id=parent_id)
     if top_level is not None:

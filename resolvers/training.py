@@ -9,6 +9,7 @@ from tortoise.expressions import Q
 from models.training import Enrollment, EnrollmentStatus, TrainingSession
 from resolvers.loaders import ChildList, freeze
 from resolvers.pagination import PageArgs, SortKey
+from resolvers.validation import search_condition
 
 COURSE_ORDER_FIELDS = {"TITLE": "title", "CODE": "code", "CREATED_AT": "created_at"}
 SESSION_ORDER_FIELDS = {"STARTS_AT": "starts_at", "CREATED_AT": "created_at"}
@@ -19,8 +20,7 @@ def course_filter(
     *, search: str | None = None, category: str | None = None, mandatory: bool | None = None
 ) -> Q:
     q = Q()
-    if search:
-        q &= Q(title__icontains=search) | Q(code__icontains=search) | Q(description__icontains=search)
+    q &= search_condition(search, "title", "code", "description")
     if category:
         q &= Q(category__iexact=category)
     if mandatory is not None:

@@ -3,14 +3,63 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from tortoise.expressions import Q
+
+from ids import InvalidId, event_pk, from_global_id
 from resolvers.errors import ErrorCode, UserError, UserErrors, user_error
-from resolvers.ids import from_global_id
 from resolvers.problems import BadInput
+
+# Bidi embeddings, overrides and isolates: they reorder how text around them is displayed
+# ("Trojan source"), so a name could read differently from what it is.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_LINE_BREAKS = frozenset("\n\r\u2028\u2029")
+_MULTILINE_WHITESPACE = frozenset("\t\n\r")
+# Inputs whose text may span lines (tabs and line breaks kept); every other text is one line.
+MULTILINE_FIELDS = frozenset({"description", "bio", "notes", "goals", "comment", "query"})
+
+
+def text_problem(value: str, *, multiline: bool = False) -> str | None:
+    """Why `value` cannot be stored as text, or None. Refused: unpaired UTF-16 surrogates (no
+    encoding can store them), NUL and other control characters, bidi controls, and in a
+    single-line text any line break or tab. The reason names the character by code point."""
+    for ch in value:
+        category = unicodedata.category(ch)
+        if category == "Cs":
+            reason = "an unpaired surrogate"
+        elif ch in _BIDI_CONTROLS:
+            reason = "a bidirectional-text control"
+        elif multiline and ch in _MULTILINE_WHITESPACE:
+            continue
+        elif ch in _LINE_BREAKS or ch == "\t":
+            reason = "a line break or tab (this text is a single line)"
+        elif category == "Cc":
+            reason = "a control character"
+        else:
+            continue
+        return f"holds {reason} (U+{ord(ch):04X})"
+    return None
+
+
+MAX_SEARCH_LENGTH = 200
+
+
+def search_condition(search: str | None, *fields: str) -> Q:
+    """Rows where any of `fields` contains the search text (no condition without one)."""
+    if not search:
+        return Q()
+    if len(search) > MAX_SEARCH_LENGTH:
+        raise BadInput(
+            f"A search is at most {MAX_SEARCH_LENGTH} characters long (this one has {len(search)}).",
+            code="SEARCH_TOO_LONG",
+        )
+    return Q(*(Q(**{f"{field}__icontains": search}) for field in fields), join_type=Q.OR)
+
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -97,9 +146,19 @@ class Checks:
         if value is None:
             return None
         try:
-            return from_global_id(str(value), expected=type_name)[1]
-        except BadInput:
-            self.add(ErrorCode.INVALID_FORMAT, f"{value!r} is not the ID of a {type_name}.", name)
+            return from_global_id(value, expected=type_name)[1]
+        except InvalidId as exc:
+            self.add(ErrorCode.INVALID_ID, f"{exc.message} Give the `id` of a {type_name}.", name)
+            return None
+
+    def event_id(self, value: str | None, name: str) -> int | None:
+        """The number behind an event position, or an error on that field."""
+        if value is None:
+            return None
+        try:
+            return event_pk(value)
+        except InvalidId as exc:
+            self.add(ErrorCode.INVALID_ID, exc.message, name)
             return None
 
     def raise_if_any(self) -> None:

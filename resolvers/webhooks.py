@@ -26,10 +26,10 @@ from tortoise.transactions import in_transaction
 from auth.principal import Principal
 from config import Settings
 from events.log import EVENT_TYPES
-from events.webhooks.delivery import global_id
 from events.webhooks.outbox import message_id
 from events.webhooks.signing import generate_secret
 from events.webhooks.targets import TargetError, check_target
+from ids import to_global_id
 from models.events import Event
 from models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryAttempt
 from resolvers.errors import ErrorCode, UserError, UserErrors, user_error
@@ -271,7 +271,7 @@ async def test_webhook(settings: Settings, client_id: str | None, id: int) -> We
         kind="ping",
         event_type=PING_TYPE,
         msg_id=f"msg_ping_{random.token_hex(8)}",
-        payload={"id": global_id("Webhook", webhook.id), "webhookId": webhook.id},
+        payload={"id": to_global_id("Webhook", webhook.id), "webhookId": to_global_id("Webhook", webhook.id)},
     )
 
 

@@ -17,12 +17,14 @@ from schema.mutations import Mutation
 from schema.persisted import PersistedQueries
 from schema.query import Query
 from schema.read_scopes import gate_fields, let_mutations_fail_alone
+from schema.scalars import SCALAR_OVERRIDES
 from schema.subscriptions import Subscription
 from schema.tasks import Task
 from schema.teams import Team
+from schema.text_guard import ReadInputText
 from schema.training import Enrollment, TrainingCourse, TrainingSession
 from schema.view_extensions import UnauthenticatedStatus
-from schema.webhooks import Webhook
+from schema.webhooks import Webhook, WebhookDelivery
 from web.metrics import OperationMetrics
 from web.unavailable import DatabaseUnavailableStatus
 
@@ -36,6 +38,7 @@ NODE_TYPES = [
     TrainingSession,
     Enrollment,
     Webhook,
+    WebhookDelivery,
 ]
 
 
@@ -63,8 +66,10 @@ schema = PeopleGraphSchema(
     mutation=Mutation,
     subscription=Subscription,
     types=[*NODE_TYPES, *LIVE_EVENT_TYPES],
+    scalar_overrides=SCALAR_OVERRIDES,
     extensions=[
         PersistedQueries,
+        ReadInputText,
         *schema_extensions(),
         UnauthenticatedStatus,
         DatabaseUnavailableStatus,

@@ -10,10 +10,10 @@ import strawberry
 from strawberry.scalars import JSON
 
 from auth.scopes import Scope
+from ids import from_global_id, public_data, to_global_id
 from models import employees as em
 from models import events as m
 from resolvers.audit import AUDIT_ORDER_FIELDS, audit_filter
-from resolvers.ids import from_global_id, to_global_id
 from resolvers.listing import root_listing
 from resolvers.pagination import SortKey
 from resolvers.problems import Forbidden
@@ -34,7 +34,10 @@ class AuditEvent:
     subject_type: str = strawberry.field(description="The type of the changed object, such as `Task`.")
     subject_id: strawberry.ID = strawberry.field(description="The global ID of the changed object.")
     client_id: str | None = strawberry.field(description="The OAuth client the change came through.")
-    data: JSON = strawberry.field(description="Details of the change; `changed` lists the changed fields.")
+    data: JSON = strawberry.field(
+        description="Details of the change; `changed` lists the changed fields, and every reference "
+        "(`assigneeId`, `teamId`, ...) is a global ID that `node(id:)` resolves."
+    )
     occurred_at: datetime = strawberry.field(description="When the change was committed.")
     actor_pk: strawberry.Private[int | None]
 
@@ -46,7 +49,7 @@ class AuditEvent:
             subject_type=row.subject_type,
             subject_id=strawberry.ID(to_global_id(row.subject_type, row.subject_id)),
             client_id=row.client_id,
-            data=row.data,
+            data=public_data(row.data),
             occurred_at=row.occurred_at,
             actor_pk=row.actor_id,
         )
@@ -109,7 +112,7 @@ class AuditQuery:
         args = page_args(first, after, last, before)
         subject_type = subject_id = None
         if filter is not None and filter.subject_id is not None:
-            subject_type, subject_id = from_global_id(str(filter.subject_id))
+            subject_type, subject_id = from_global_id(filter.subject_id)
         q = audit_filter(
             types=filter.types if filter else None,
             subject_type=subject_type,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.ids import from_global_id
+from ids import from_global_id
 from resolvers.pagination import PageArgs
 
 First = Annotated[
@@ -30,4 +30,4 @@ def pk_of(global_id: strawberry.ID | None, type_name: str) -> int | None:
     """The primary key behind a global ID of the given type (None passes through)."""
     if global_id is None:
         return None
-    return from_global_id(str(global_id), expected=type_name)[1]
+    return from_global_id(global_id, expected=type_name)[1]

@@ -9,10 +9,10 @@ from typing import Annotated
 import strawberry
 
 from auth.scopes import Scope
+from ids import to_global_id
 from models import employees as m
 from resolvers import employees as r
 from resolvers.compliance import MAX_WINDOW_DAYS
-from resolvers.ids import to_global_id
 from resolvers.listing import child_listing
 from resolvers.pagination import SortKey
 from resolvers.problems import BadInput, Forbidden

@@ -20,6 +20,7 @@ import strawberry
 from tortoise.models import Model
 
 from events.broker import EventContext
+from ids import to_global_id
 from models import employees as em
 from models import mentorships as mm
 from models import tasks as tkm
@@ -27,7 +28,6 @@ from models import teams as tm
 from models import training as trm
 from models.events import Event as EventRow
 from resolvers import subscriptions as r
-from resolvers.ids import to_global_id
 from resolvers.loaders import Loaders, SharedById
 from schema.context import Context
 from schema.employees import Employee

@@ -7,10 +7,10 @@ from datetime import datetime
 import strawberry
 
 from auth.scopes import Scope
+from ids import to_global_id
 from models import employees as em
 from models import mentorships as m
 from resolvers import mentorships as r
-from resolvers.ids import to_global_id
 from resolvers.listing import child_listing
 from resolvers.pagination import PageArgs
 from resolvers.suggestions import Suggestion

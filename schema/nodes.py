@@ -8,13 +8,13 @@ from typing import Any
 
 from auth.policy import Policy
 from auth.scopes import Scope
+from ids import from_global_id
 from models import employees as em
 from models import mentorships as mm
 from models import tasks as tkm
 from models import teams as tm
 from models import training as trm
 from models import webhooks as whm
-from resolvers.ids import from_global_id
 from resolvers.problems import Forbidden
 from schema.context import Context
 from schema.employees import Employee
@@ -23,7 +23,7 @@ from schema.permissions import read_scope_of
 from schema.tasks import Task
 from schema.teams import Team
 from schema.training import Enrollment, TrainingCourse, TrainingSession
-from schema.webhooks import Webhook
+from schema.webhooks import Webhook, WebhookDelivery
 
 Visible = Callable[[Context, Policy, Any], Awaitable[bool]]
 
@@ -72,6 +72,11 @@ async def _webhook_visible(ctx: Context, policy: Policy, row: whm.Webhook) -> bo
     return owner is None or row.owner_client_id == owner
 
 
+async def _delivery_visible(ctx: Context, policy: Policy, row: whm.WebhookDelivery) -> bool:
+    webhook = await ctx.loaders.by_id(whm.Webhook).load(row.webhook_id)
+    return webhook is not None and await _webhook_visible(ctx, policy, webhook)
+
+
 NODE_KINDS: dict[str, NodeKind] = {
     "Employee": NodeKind(em.Employee, Employee),
     "Team": NodeKind(tm.Team, Team),
@@ -82,6 +87,7 @@ NODE_KINDS: dict[str, NodeKind] = {
     "TrainingSession": NodeKind(trm.TrainingSession, TrainingSession),
     "Enrollment": NodeKind(trm.Enrollment, Enrollment, _enrollment_visible),
     "Webhook": NodeKind(whm.Webhook, Webhook, _webhook_visible),
+    "WebhookDelivery": NodeKind(whm.WebhookDelivery, WebhookDelivery, _delivery_visible),
 }
 
 

@@ -56,6 +56,14 @@ class UserErrorCode(Enum):
     PRIVATE_ADDRESS = strawberry.enum_value(
         "private_address", description="The URL points to a private, loopback or link-local address."
     )
+    INVALID_ID = strawberry.enum_value(
+        "invalid_id", description="Not an ID this API gave out, or the ID of another type of object."
+    )
+    INVALID_CHARACTERS = strawberry.enum_value(
+        "invalid_characters",
+        description="The text holds characters it may not: control characters, NUL, bidi overrides, "
+        "unpaired surrogates, or line breaks in a single-line field.",
+    )
 
 
 @strawberry.type(description="A rule the input broke. Nothing was changed when a payload has errors.")

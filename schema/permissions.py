@@ -18,6 +18,7 @@ from strawberry.permission import BasePermission
 
 from auth.scopes import Scope
 from resolvers.problems import Forbidden, Unauthenticated
+from schema.text_guard import MutationInputText
 
 # Every scope a field or mutation of the schema requires, by its GraphQL coordinate; the
 # authorization matrix test reads this to prove each mutation has a row.
@@ -83,5 +84,8 @@ def scoped_field(description: str, scope: Scope | None = None, **kwargs: Any) ->
 def scoped_mutation(description: str, scope: Scope, resolver: Callable[..., Any]) -> Any:
     DECLARED_SCOPES[resolver.__name__] = scope
     return strawberry.mutation(
-        resolver=resolver, description=describe(description, scope), permission_classes=[requires(scope)]
+        resolver=resolver,
+        description=describe(description, scope),
+        permission_classes=[requires(scope)],
+        extensions=[MutationInputText()],  # every mutation's text is checked in this one place
     )

@@ -7,11 +7,11 @@ from datetime import date, datetime
 import strawberry
 
 from auth.scopes import Scope
+from ids import to_global_id
 from models import employees as em
 from models import tasks as m
 from models import teams as tm
 from resolvers import tasks as r
-from resolvers.ids import to_global_id
 from resolvers.listing import child_listing
 from resolvers.pagination import PageArgs
 from schema.context import Info

@@ -9,10 +9,10 @@ from typing import Annotated
 import strawberry
 
 from auth.scopes import Scope
+from ids import to_global_id
 from models import employees as em
 from models import teams as m
 from resolvers import teams as r
-from resolvers.ids import to_global_id
 from resolvers.listing import child_listing
 from resolvers.pagination import SortKey
 from schema.common import After, Before, First, Last, page_args, pk_of

@@ -8,11 +8,11 @@ from typing import Annotated
 import strawberry
 
 from auth.scopes import Scope
+from ids import to_global_id
 from models import employees as em
 from models import training as m
 from resolvers import training as r
 from resolvers.compliance import Compliance
-from resolvers.ids import to_global_id
 from resolvers.listing import child_listing
 from resolvers.pagination import PageArgs
 from resolvers.workflows.training_enrollment import is_open_for_enrollment

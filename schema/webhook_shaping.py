@@ -32,11 +32,11 @@ from graphql import (
 from auth.principal import Principal
 from auth.scopes import Scope, parse_scopes
 from config import Settings
+from ids import from_global_id
 from models.events import Event as EventRow
 from models.oauth import OAuthClient
 from models.webhooks import Webhook
 from resolvers.errors import ErrorCode, UserError
-from resolvers.ids import from_global_id
 from schema import live_presenters as presenters
 from schema.context import Context
 
@@ -45,7 +45,7 @@ Present = Callable[[Context, EventRow, dict[str, Any]], Awaitable[Any]]
 
 def _pk(arguments: dict[str, Any], name: str) -> int | None:
     value = arguments.get(name)
-    return from_global_id(str(value))[1] if value else None
+    return from_global_id(value)[1] if value else None
 
 
 async def _task(ctx: Context, row: EventRow, args: dict[str, Any]) -> Any:

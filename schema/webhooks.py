@@ -7,8 +7,8 @@ from datetime import datetime
 import strawberry
 
 from auth.scopes import Scope
+from ids import to_global_id
 from models import webhooks as m
-from resolvers.ids import to_global_id
 from resolvers.listing import child_listing
 from resolvers.loaders import ChildList
 from resolvers.pagination import PageArgs, SortKey
@@ -58,9 +58,8 @@ class WebhookDeliveryAttempt:
 
 @read_scope(Scope.WEBHOOKS_MANAGE)
 @strawberry.type(description="One message to one endpoint, retried until it succeeds or gives up.")
-class WebhookDelivery:
+class WebhookDelivery(Node):
     pk: strawberry.Private[int]
-    id: strawberry.ID = strawberry.field(description="The delivery's ID.")
     message_id: str = strawberry.field(
         description="The `webhook-id` header; the same for every try and redelivery of one event to one endpoint."
     )
@@ -79,7 +78,7 @@ class WebhookDelivery:
     def from_row(cls, row: m.WebhookDelivery) -> WebhookDelivery:
         return cls(
             pk=row.id,
-            id=strawberry.ID(str(row.id)),
+            id=strawberry.ID(to_global_id("WebhookDelivery", row.id)),
             message_id=row.message_id,
             event_id=strawberry.ID(str(row.event_id)) if row.event_id is not None else None,
             event_type=row.event_type,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,9 +24,10 @@ class GraphQLClient:
     ) -> httpx.Response:
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        return await self.http.post(
-            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-        )
+        # ASCII-escaped JSON, as browsers send it: a lone surrogate travels as `\ud800`.
+        body = json.dumps({"query": query, "variables": variables or {}})
+        headers.setdefault("Content-Type", "application/json")
+        return await self.http.post("/graphql", content=body, headers=headers)
 
     async def execute(
         self, query: str, variables: dict[str, Any] | None = None, **headers: str

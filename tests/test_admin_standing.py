@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from ids import to_global_id
 from models.employees import Employee
 from models.events import Event
-from resolvers.ids import to_global_id
 from tests import factories as f
 
 UPDATE_EMPLOYEE = """

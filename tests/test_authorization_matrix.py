@@ -29,10 +29,10 @@ import pytest
 
 from auth.scopes import ALL_SCOPES, Scope
 from events.log import record_event
+from ids import to_global_id
 from models.events import Event
 from models.mentorships import MentorshipCheckIn
 from models.webhooks import Webhook, WebhookDelivery
-from resolvers.ids import to_global_id
 from schema import schema
 from schema.read_scopes import GATED_FIELDS
 from tests import factories as f

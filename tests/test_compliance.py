@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from resolvers.ids import to_global_id
+from ids import to_global_id
 from tests import factories as f
 from tests.graphql_client import error_codes
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from ids import to_global_id
 from models.employees import Employee
 from models.training import Enrollment
 from models.webhooks import Webhook
-from resolvers.ids import to_global_id
 from resolvers.pagination import PageArgs, SortKey, paginate
 from tests import factories as f
 from tests.graphql_client import error_codes

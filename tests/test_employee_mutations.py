@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
+from ids import to_global_id
 from models.employees import Employee
 from models.events import Event
-from resolvers.ids import to_global_id
 from tests import factories as f
 from tests.graphql_client import error_codes
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from ids import to_global_id
 from models.events import Event
 from models.mentorships import Mentorship, MentorshipCheckIn
-from resolvers.ids import to_global_id
 from tests import factories as f
 from tests.graphql_client import error_codes
 
@@ -99,7 +99,7 @@ async def test_requests_to_oneself_unknown_or_departed_mentors_are_refused(graph
     )
 
     assert [codes(r["requestMentorship"]) for r in results] == [["INVALID"], ["NOT_FOUND"], ["INVALID"]]
-    assert codes(malformed["requestMentorship"]) == ["INVALID_FORMAT"]
+    assert codes(malformed["requestMentorship"]) == ["INVALID_ID"]
     assert too_long["requestMentorship"]["errors"][0]["field"] == ["input", "goals"]
     assert await Mentorship.all().count() == 0 and await Event.all().count() == 0
 

@@ -14,9 +14,9 @@ from graphql import GraphQLObjectType, get_named_type
 from tortoise import fields as tfields
 from tortoise.models import Model
 
+from ids import from_global_id, to_global_id
 from models.events import Event
 from models.webhooks import Webhook
-from resolvers.ids import from_global_id, to_global_id
 from schema import schema
 from schema.nodes import NODE_KINDS
 from tests import factories as f

@@ -12,7 +12,7 @@ import sys
 
 import httpx
 
-from resolvers.ids import to_global_id
+from ids import to_global_id
 from tests import factories as f
 from tests.revocation_helpers import client_of
 from tests.test_subscriptions import CREATE_TASK, TASK_EVENTS

@@ -16,7 +16,7 @@ from gql import Client, gql
 from gql.transport.websockets import WebsocketsTransport
 
 from events.broker import current_broker
-from resolvers.ids import to_global_id
+from ids import to_global_id
 from tests import factories as f
 from tests.ws_client import WAIT, Closed, WSClient, live_server, wait_until
 

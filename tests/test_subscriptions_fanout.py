@@ -7,9 +7,9 @@ subscriber sees the next event.
 
 from __future__ import annotations
 
+from ids import to_global_id
 from models.events import Event
 from resolvers.event_stream import PolicyCache, policy_cache
-from resolvers.ids import to_global_id
 from resolvers.subscriptions import changes_visibility
 from tests import factories as f
 from tests.graphql_client import count_statements

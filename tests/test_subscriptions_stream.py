@@ -15,9 +15,9 @@ from auth.policy import Policy
 from auth.principal import Principal
 from events.broker import Hub, LocalBroker, SubscriberTooSlow
 from events.log import record_event
+from ids import to_global_id
 from models.events import Event
 from resolvers.event_stream import TokenGuard, TokenNoLongerValid, follow
-from resolvers.ids import to_global_id
 from resolvers.subscriptions import TASK_EVENT_TYPES
 from resolvers.unit_of_work import Actor, mutate
 from tests import factories as f

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import date, timedelta
 
+from ids import to_global_id
 from models.events import Event
 from models.tasks import Task
-from resolvers.ids import to_global_id
 from tests import factories as f
 
 CREATE_TASK = """
@@ -89,7 +89,7 @@ async def test_unknown_assignee_and_malformed_ids_are_user_errors(graphql, token
 
     assert [e["code"] for e in missing["createTask"]["errors"]] == ["NOT_FOUND"]
     assert [(e["field"], e["code"]) for e in malformed["createTask"]["errors"]] == [
-        (["input", "teamId"], "INVALID_FORMAT")
+        (["input", "teamId"], "INVALID_ID")
     ]
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ids import to_global_id
 from models.events import Event
 from models.teams import Team, TeamMembership
-from resolvers.ids import to_global_id
 from tests import factories as f
 from tests.graphql_client import error_codes
 

@@ -9,10 +9,10 @@ import pytest
 from authlib.integrations.base_client import OAuthError
 
 from events.webhooks import WebhookDispatcher
+from ids import to_global_id
 from models.events import Event
 from models.oauth import OAuthToken
 from models.webhooks import Webhook
-from resolvers.ids import to_global_id
 from tests import factories as f
 from tests import oauth_helpers as oauth
 from tests import revocation_helpers as live

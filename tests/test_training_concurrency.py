@@ -12,9 +12,9 @@ import asyncio
 from auth.policy import Policy
 from auth.principal import Principal
 from auth.scopes import ALL_SCOPES
+from ids import to_global_id
 from models.events import Event
 from models.training import Enrollment
-from resolvers.ids import to_global_id
 from resolvers.unit_of_work import Actor, mutate
 from resolvers.workflows.training_enrollment import enroll
 from tests import factories as f

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from ids import to_global_id
 from models.events import Event
 from models.training import Enrollment
-from resolvers.ids import to_global_id
 from tests import factories as f
 from tests.graphql_client import error_codes
 

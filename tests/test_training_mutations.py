@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from ids import to_global_id
 from models.events import Event
 from models.training import Enrollment, TrainingCourse, TrainingSession
-from resolvers.ids import to_global_id
 from tests import factories as f
 from tests.graphql_client import error_codes
 

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from graphql import get_named_type
 
+from ids import to_global_id
 from models.employees import Employee
 from models.events import Event
 from models.tasks import Task
-from resolvers.ids import to_global_id
 from schema import schema
 from tests import factories as f
 

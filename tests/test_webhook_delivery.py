@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from events.webhooks import WebhookDispatcher
+from ids import to_global_id
 from models.events import Event
 from models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryAttempt
 from resolvers import webhooks as api
@@ -53,7 +54,7 @@ async def test_event_is_delivered_signed_and_verifies(hook_settings, receiver, d
     assert got.headers["webhook-id"] == f"msg_{event.id}_{webhook.id}"
     body = got.json
     assert body["type"] == "task.created"
-    assert body["data"]["subjectId"] == 7 and body["data"]["title"] == "Write docs"
+    assert body["data"]["subjectId"] == to_global_id("Task", 7) and body["data"]["title"] == "Write docs"
     assert body["data"]["eventId"] == str(event.id) and body["data"]["id"]
     delivery = await WebhookDelivery.get(webhook_id=webhook.id)
     assert delivery.status == "succeeded" and delivery.attempts == 1
@@ -200,7 +201,9 @@ async def test_ping_is_delivered(hook_settings, receiver, dispatcher):
     delivery = await api.test_webhook(hook_settings, "client-1", webhook.id)
     assert await dispatcher.run_once() == 1
     [got] = await receiver.wait_for(1)
-    assert got.json["type"] == "webhook.ping" and got.json["data"]["webhookId"] == webhook.id
+    assert got.json["type"] == "webhook.ping" and got.json["data"]["webhookId"] == to_global_id(
+        "Webhook", webhook.id
+    )
     assert got.headers["webhook-id"] == delivery.message_id and got.verified_with
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from events.webhooks import WebhookDispatcher
-from resolvers.ids import to_global_id
+from ids import to_global_id
 from tests import factories as f
 from tests.graphql_client import error_codes
 from tests.webhook_receiver import Receiver

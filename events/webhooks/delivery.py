@@ -2,15 +2,16 @@
 
 Body: `{"type", "timestamp", "data"}` where `timestamp` is when the event happened (ISO 8601,
 UTC) and `data` is, by default,
-`{"id": <global ID of the subject>, "subjectType", "subjectId", "actorId", "eventId", **event.data}`.
-The global ID is base64 of `"<subjectType>:<subjectId>"`, Strawberry's relay format, so a
-receiver can pass it to `Query.node(id:)`. `eventId` is a string, as everywhere in the API.
+`{**event.data, "id", "subjectType", "subjectId", "actorId", "eventId"}`. Every reference in it
+(`id` and `subjectId` name the subject, `actorId`, and the references in the event's data) is a
+global ID from ids.py, the same string the API shows, so a receiver can pass it to
+`Query.node(id:)`. `eventId` is the event's position in the log, a decimal string as everywhere
+in the API.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import time
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from typing import Any
 import httpx
 
 from events.webhooks.targets import Target
+from ids import public_data, to_global_id
 from models.events import Event
 
 SNIPPET_CHARS = 1024
@@ -41,18 +43,15 @@ class AttemptResult:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-def global_id(type_name: str, pk: int | str) -> str:
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
-
-
 def default_data(event: Event) -> dict[str, Any]:
+    subject = to_global_id(event.subject_type, event.subject_id)
     return {
-        "id": global_id(event.subject_type, event.subject_id),
+        **public_data(event.data),
+        "id": subject,
         "subjectType": event.subject_type,
-        "subjectId": event.subject_id,
-        "actorId": event.actor_id,
+        "subjectId": subject,
+        "actorId": to_global_id("Employee", event.actor_id) if event.actor_id is not None else None,
         "eventId": str(event.id),
-        **(event.data or {}),
     }
 
 

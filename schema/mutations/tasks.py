@@ -8,9 +8,9 @@ from typing import Annotated
 import strawberry
 
 from auth.scopes import Scope
+from ids import to_global_id
 from models.tasks import TaskPriority as TaskPriorityValue
 from models.tasks import TaskStatus as TaskStatusValue
-from resolvers.ids import to_global_id
 from resolvers.validation import Checks
 from resolvers.workflows import tasks as workflow
 from schema.context import Info

@@ -10,7 +10,7 @@ import strawberry
 from auth.policy import Policy
 from auth.scopes import Scope
 from resolvers import webhooks as r
-from resolvers.errors import ErrorCode, UserErrors
+from resolvers.errors import UserErrors
 from resolvers.listing import root_listing
 from resolvers.problems import Forbidden
 from resolvers.validation import Checks
@@ -235,11 +235,7 @@ async def redeliver_webhook_event(
 ) -> WebhookDeliveryPayload:
     owner, checks = await _owner(info), Checks()
     pk = _webhook_pk(checks, input.webhook_id, "webhookId")
-    event_id = int(input.event_id) if str(input.event_id).isdigit() else None
-    if event_id is None:
-        checks.add(
-            ErrorCode.INVALID_FORMAT, "Event IDs are the numbers listed in a webhook's deliveries.", "eventId"
-        )
+    event_id = checks.event_id(input.event_id, "eventId")
     if checks.errors:
         return WebhookDeliveryPayload(delivery=None, errors=to_user_errors(checks.errors))
     row, errors = await _attempt(
