@@ -9,7 +9,6 @@ import strawberry
 from strawberry.scalars import JSON
 
 from auth.scopes import Scope
-from models import employees as em
 from models import events as m
 from resolvers.audit import audit_filter
 from resolvers.ids import from_global_id, to_global_id
@@ -19,6 +18,7 @@ from resolvers.problems import Forbidden
 from schema.common import After, Before, First, Last, page_args, pk_of
 from schema.context import Info
 from schema.employees import Employee
+from schema.event_people import shown_person
 from schema.permissions import scoped_field
 from schema.relay import Connection, to_connection
 
@@ -47,12 +47,14 @@ class AuditEvent:
             actor_pk=row.actor_id,
         )
 
-    @strawberry.field(description="The employee who made the change; null for a service token.")
+    @strawberry.field(
+        description=(
+            "The employee who made the change; null for a service token or when your token lacks "
+            f"`{Scope.EMPLOYEES_READ.value}`."
+        )
+    )
     async def actor(self, info: Info) -> Employee | None:
-        if self.actor_pk is None:
-            return None
-        row = await info.context.loaders.by_id(em.Employee).load(self.actor_pk)
-        return Employee.from_row(row) if row else None
+        return await shown_person(info.context, self.actor_pk)
 
 
 @strawberry.input(description="Narrow the event log; all given conditions must hold.")
