@@ -19,6 +19,7 @@ from auth.tokens import InvalidToken, authenticate, authenticate_token, www_auth
 from config import Settings
 from schema.context import Context
 from schema.idempotent_http import is_mutation, read_body, replaying, serve_once
+from schema.ws_protocol import OperationErrorsHandler
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -36,6 +37,8 @@ def _code_for(message: str, located: bool) -> str:
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = OperationErrorsHandler
+
     def __init__(self, schema: Any, settings: Settings) -> None:
         super().__init__(
             schema,
