@@ -11,6 +11,7 @@ from models.events import Event as EventRow
 from schema.context import Info
 from schema.employees import Employee
 from schema.event_people import shown_person
+from schema.event_types import EventType
 from schema.mentorships import Mentorship, MentorshipCheckIn
 from schema.tasks import Task
 from schema.teams import Team
@@ -28,8 +29,8 @@ class Event:
     id: strawberry.ID = strawberry.field(
         description="The event's position in the log: pass the last one you received as `after` to resume."
     )
-    type: str = strawberry.field(
-        description="What happened, such as `task.status_changed` (the types webhooks and the audit log use)."
+    type: EventType = strawberry.field(
+        description="What happened, such as `TASK_STATUS_CHANGED` (the types webhooks and the audit log use)."
     )
     occurred_at: datetime = strawberry.field(description="When it was committed.")
     changed_fields: list[str] | None = strawberry.field(
@@ -54,7 +55,7 @@ def event_fields(row: EventRow, *, actor_shown: bool = True) -> dict[str, object
     changed = row.data.get("changed") if isinstance(row.data, dict) else None
     return {
         "id": strawberry.ID(str(row.id)),
-        "type": row.type,
+        "type": EventType(row.type),
         "occurred_at": row.occurred_at,
         "changed_fields": list(changed) if isinstance(changed, list) else None,
         "actor_pk": row.actor_id if actor_shown else None,

@@ -13,6 +13,7 @@ from resolvers.loaders import ChildList
 from resolvers.pagination import PageArgs, SortKey
 from schema.common import After, Before, First, Last, page_args
 from schema.context import Info
+from schema.event_types import EventType
 from schema.relay import Connection, Node, to_connection
 
 
@@ -106,7 +107,7 @@ class Webhook(Node):
     pk: strawberry.Private[int]
     url: str = strawberry.field(description="Where events are POSTed.")
     description: str = strawberry.field(description="What the endpoint is for.")
-    event_types: list[str] = strawberry.field(description="The event types it receives.")
+    event_types: list[EventType] = strawberry.field(description="The event types it receives.")
     enabled: bool = strawberry.field(
         description="False once disabled (by its owner, a 410, or repeated failures)."
     )
@@ -121,7 +122,7 @@ class Webhook(Node):
             pk=row.id,
             url=row.url,
             description=row.description,
-            event_types=list(row.event_types or []),
+            event_types=[EventType(t) for t in row.event_types or []],
             enabled=row.enabled,
             failure_count=row.failure_count,
             disabled_reason=row.disabled_reason,

@@ -166,7 +166,7 @@ MUTATIONS = [
     m("submitTrainingFeedback", Scope.TRAINING_ENROLL, frozenset({EMPLOYEE}), "SubmitTrainingFeedbackInput",
       "enrollment { feedbackRating }", lambda w: {"enrollmentId": w.id("Enrollment", "completed"), "rating": 5}),
     m("createWebhook", Scope.WEBHOOKS_MANAGE, ADMINS, "CreateWebhookInput", "secret",
-      lambda w: {"url": "https://93.184.216.34/in", "eventTypes": ["task.created"]}),
+      lambda w: {"url": "https://93.184.216.34/in", "eventTypes": ["TASK_CREATED"]}),
     m("updateWebhook", Scope.WEBHOOKS_MANAGE, ADMINS, "UpdateWebhookInput", "webhook { id }",
       lambda w: {"id": w.id("Webhook", "webhook"), "description": "renamed"}),
     m("rotateWebhookSecret", Scope.WEBHOOKS_MANAGE, ADMINS, "RotateWebhookSecretInput", "secret",

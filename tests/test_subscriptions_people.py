@@ -40,12 +40,12 @@ async def test_who_enrolled_is_hidden_from_a_follower_who_may_not_see_the_enroll
     await act("ada@example.com", ew.enroll, session_id=session.id, employee_id=ada.id)
 
     assert (await bob.next_data(bob_op))["trainingSessionEvents"] == {
-        "type": "training.enrolled",
+        "type": "TRAINING_ENROLLED",
         "actor": None,
         "enrollment": None,
     }
     assert (await ada_client.next_data(ada_op))["trainingSessionEvents"] == {
-        "type": "training.enrolled",
+        "type": "TRAINING_ENROLLED",
         "actor": {"email": "ada@example.com"},
         "enrollment": {"status": "ENROLLED"},
     }
@@ -64,7 +64,7 @@ async def test_a_deleted_task_names_no_one_to_a_token_that_cannot_read_people(se
     await act("ada@example.com", tw.delete_task, task_id=task.id)
 
     assert (await client.next_data(op))["taskEvents"] == {
-        "type": "task.deleted",
+        "type": "TASK_DELETED",
         "actor": None,
         "deletedTask": {"title": "Gone soon", "assigneeId": None, "creatorId": None, "teamId": None},
     }
@@ -81,8 +81,8 @@ async def test_the_audit_log_names_the_actor_only_to_a_reader_of_people(graphql,
     audit_only = await graphql(await tokens("hr@example.com", "audit:read")).data(AUDIT)
     with_people = await graphql(await tokens("hr@example.com", "audit:read employees:read")).data(AUDIT)
 
-    assert audit_only["auditEvents"]["edges"][0]["node"] == {"type": "training.enrolled", "actor": None}
+    assert audit_only["auditEvents"]["edges"][0]["node"] == {"type": "TRAINING_ENROLLED", "actor": None}
     assert with_people["auditEvents"]["edges"][0]["node"] == {
-        "type": "training.enrolled",
+        "type": "TRAINING_ENROLLED",
         "actor": {"email": "hr2@example.com"},
     }

@@ -47,39 +47,39 @@ subscription Seats($sessionId: ID!, $after: ID) {
 """
 MENTORSHIP_EVENTS = "subscription Mentoring($after: ID) { mentorshipEvents(after: $after) { type } }"
 
-TASK_HISTORY = ["task.created", "task.updated", "task.status_changed", "task.deleted"]
+TASK_HISTORY = ["TASK_CREATED", "TASK_UPDATED", "TASK_STATUS_CHANGED", "TASK_DELETED"]
 MENTORSHIP_HISTORY = [
-    "mentorship.requested",
-    "mentorship.accepted",
-    "mentorship.checked_in",
-    "mentorship.ended",
-    "mentorship.requested",
-    "mentorship.declined",
+    "MENTORSHIP_REQUESTED",
+    "MENTORSHIP_ACCEPTED",
+    "MENTORSHIP_CHECKED_IN",
+    "MENTORSHIP_ENDED",
+    "MENTORSHIP_REQUESTED",
+    "MENTORSHIP_DECLINED",
 ]
 SESSION_HISTORY = [
-    "training.session_scheduled",
-    "training.enrolled",  # ada
-    "training.waitlisted",  # bob
-    "training.enrollment_cancelled",  # ada
-    "training.promoted",  # bob
-    "training.waitlisted",  # ada again
-    "training.enrollment_cancelled",  # bob
-    "training.promoted",  # ada
-    "training.completed",
-    "training.feedback_submitted",
-    "training.session_cancelled",
+    "TRAINING_SESSION_SCHEDULED",
+    "TRAINING_ENROLLED",  # ada
+    "TRAINING_WAITLISTED",  # bob
+    "TRAINING_ENROLLMENT_CANCELLED",  # ada
+    "TRAINING_PROMOTED",  # bob
+    "TRAINING_WAITLISTED",  # ada again
+    "TRAINING_ENROLLMENT_CANCELLED",  # bob
+    "TRAINING_PROMOTED",  # ada
+    "TRAINING_COMPLETED",
+    "TRAINING_FEEDBACK_SUBMITTED",
+    "TRAINING_SESSION_CANCELLED",
 ]
 ADA_TRAINING = [
-    "training.enrolled",
-    "training.enrollment_cancelled",
-    "training.waitlisted",
-    "training.promoted",
-    "training.completed",
-    "training.feedback_submitted",
-    "training.session_scheduled",  # the session she teaches
-    "training.session_cancelled",
+    "TRAINING_ENROLLED",
+    "TRAINING_ENROLLMENT_CANCELLED",
+    "TRAINING_WAITLISTED",
+    "TRAINING_PROMOTED",
+    "TRAINING_COMPLETED",
+    "TRAINING_FEEDBACK_SUBMITTED",
+    "TRAINING_SESSION_SCHEDULED",  # the session she teaches
+    "TRAINING_SESSION_CANCELLED",
 ]
-ADA_PROFILE = ["employee.updated", "team.member_added", "team.member_removed"]
+ADA_PROFILE = ["EMPLOYEE_UPDATED", "TEAM_MEMBER_ADDED", "TEAM_MEMBER_REMOVED"]
 
 
 async def act(email: str, work: Callable[..., Awaitable[Any]], **kwargs: Any) -> Any:
@@ -258,5 +258,5 @@ async def test_after_the_replay_the_next_event_is_live_and_nothing_repeats(serve
     await create_task("ada@example.com", "Live one", ada.id)
 
     live = next(iter((await client.next_data(op)).values()))
-    assert live["type"] == "task.created"
+    assert live["type"] == "TASK_CREATED"
     await client.close()
