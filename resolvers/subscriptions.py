@@ -161,6 +161,9 @@ class Involved:
         return employee_id is not None and employee_id in self.people
 
 
+NOBODY = Involved(frozenset())
+
+
 def involved_in_task(task: Task, event: Event) -> Involved:
     """Its assignee — and whoever it was just taken from."""
     return Involved(frozenset(i for i in (task.assignee_id, _int(_data(event), "previousAssigneeId")) if i))
@@ -190,9 +193,14 @@ def involved_in_membership(event: Event) -> Involved:
     return Involved(frozenset({employee_id}) if employee_id else frozenset())
 
 
-async def involved_in_session(session: TrainingSession, viewer_id: int) -> Involved:
-    """Its instructor, and the viewer if enrolled or waitlisted (one query: is the viewer attending?)."""
+async def involved_in_session(session: TrainingSession, viewer_id: int, event: Event) -> Involved:
+    """Its instructor, those a cancellation took a seat or waitlist place from (their enrollments
+    are cancelled by the time the event is read), and the viewer if enrolled or waitlisted (one
+    query: is the viewer attending?)."""
     people = {session.instructor_id} if session.instructor_id else set()
+    affected = _data(event).get("affectedEmployeeIds")
+    if isinstance(affected, list):
+        people |= {i for i in affected if isinstance(i, int)}
     attending = await Enrollment.exists(
         session_id=session.id,
         employee_id=viewer_id,

@@ -194,12 +194,12 @@ async def viewer_event(ctx: Context, row: EventRow, live: EventContext) -> Any:
         session, enrollment = await training_parts(ctx, row)
         if session is None:
             return None
-        if enrollment is not None:
-            involved = r.involved_in_enrollment(enrollment)
+        if row.subject_type == "Enrollment":  # the enrolled employee's own news, not the class's
+            involved = r.involved_in_enrollment(enrollment) if enrollment is not None else r.NOBODY
         else:
             key = ("involved_in_session", session.id, viewer_id)  # the same for each connection of a viewer
             involved = await live.shared(
-                key, lambda: asyncio.ensure_future(r.involved_in_session(session, viewer_id))
+                key, lambda: asyncio.ensure_future(r.involved_in_session(session, viewer_id, row))
             )
         return training_event(row, session, enrollment) if involved.includes(viewer_id) else None
     return await profile_event(ctx, row, viewer_id)

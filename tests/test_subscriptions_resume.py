@@ -30,6 +30,7 @@ from resolvers.workflows import training as trw
 from resolvers.workflows import training_enrollment as ew
 from tests import factories as f
 from tests.test_subscriptions import server  # noqa: F401  (fixture)
+from tests.test_subscriptions_stream import _record
 from tests.ws_client import WSClient
 
 TASK_EVENTS = """
@@ -78,6 +79,8 @@ ADA_TRAINING = [
     "TRAINING_FEEDBACK_SUBMITTED",
     "TRAINING_SESSION_SCHEDULED",  # the session she teaches
     "TRAINING_SESSION_CANCELLED",
+    "TRAINING_ENROLLED",
+    "TRAINING_SESSION_CANCELLED",  # with her seat in it
 ]
 ADA_PROFILE = ["EMPLOYEE_UPDATED", "TEAM_MEMBER_ADDED", "TEAM_MEMBER_REMOVED"]
 
@@ -173,6 +176,10 @@ async def make_history() -> dict[str, int]:
     await act("hr@example.com", trw.cancel_session, session_id=session.id, reason=None)
     taught = await schedule(course.id, starts, capacity=5, instructor_id=ada.id)
     await act("hr@example.com", trw.cancel_session, session_id=taught.id, reason="No room")
+    called_off = await schedule(course.id, starts, capacity=5, instructor_id=None)
+    await act("ada@example.com", ew.enroll, session_id=called_off.id, employee_id=None)
+    await act("bob@example.com", ew.enroll, session_id=called_off.id, employee_id=None)  # not Ada's news
+    await act("hr@example.com", trw.cancel_session, session_id=called_off.id, reason=None)
 
     await act(
         "hr@example.com",
@@ -259,4 +266,19 @@ async def test_after_the_replay_the_next_event_is_live_and_nothing_repeats(serve
 
     live = next(iter((await client.next_data(op)).values()))
     assert live["type"] == "TASK_CREATED"
+    await client.close()
+
+
+async def test_a_resume_survives_a_deletion_recorded_without_its_people(server, tokens):  # noqa: F811
+    await _record("task.deleted", "Task", 998, {})  # an older writer kept nothing about it
+    await _record("task.created", "Task", 999, {})  # its task vanished and left no deletion
+    ada = await f.employee(email="ada@example.com")
+    await create_task("ada@example.com", "Still here", ada.id)
+    client = await WSClient.connect(server, await tokens())  # a service token sees every task
+
+    replayed = await resume(client, TASK_EVENTS, {}, 2)
+
+    assert replayed[0]["type"] == "TASK_DELETED"
+    assert replayed[0]["deletedTask"] == {"title": "", "assigneeId": None, "creatorId": None, "teamId": None}
+    assert replayed[1]["task"] == {"title": "Still here"}
     await client.close()
