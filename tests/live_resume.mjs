@@ -30,7 +30,7 @@ function follow() {
         lastEventId = event.id;
         process.stdout.write(JSON.stringify({ id: event.id, type: event.type, title: event.task?.title }) + "\n");
       },
-      error: () => setTimeout(follow, 100),
+      error: (err) => (Array.isArray(err) ? console.error(JSON.stringify(err)) : setTimeout(follow, 100)),
       complete: () => setTimeout(follow, 100),
     },
   );
