@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import strawberry
 
-from events.log import EVENT_DESCRIPTIONS, EventType
+from events.log import EVENT_DESCRIPTIONS, EVENT_TYPES, EventType
 
 strawberry.enum(
     EventType,
@@ -22,4 +22,10 @@ strawberry.enum(
 for _value in EventType.__strawberry_definition__.values:  # type: ignore[attr-defined]
     _value.description = EVENT_DESCRIPTIONS.get(EventType(_value.value))
 
-__all__ = ["EventType"]
+
+def known_event_type(value: str) -> EventType | None:
+    """The member for a stored type; None for a message that is no event (a webhook ping)."""
+    return EventType(value) if value in EVENT_TYPES else None
+
+
+__all__ = ["EventType", "known_event_type"]

@@ -13,7 +13,7 @@ from resolvers.loaders import ChildList
 from resolvers.pagination import PageArgs, SortKey
 from schema.common import After, Before, First, Last, page_args
 from schema.context import Info
-from schema.event_types import EventType
+from schema.event_types import EventType, known_event_type
 from schema.relay import Connection, Node, to_connection
 
 
@@ -62,7 +62,9 @@ class WebhookDelivery:
         description="The `webhook-id` header; the same for every try and redelivery of one event to one endpoint."
     )
     event_id: strawberry.ID | None = strawberry.field(description="The event delivered; null for a ping.")
-    event_type: str = strawberry.field(description="The event type, or `webhook.ping`.")
+    event_type: EventType | None = strawberry.field(
+        description="The type of the event delivered; null for a ping (its body's `type` is `webhook.ping`)."
+    )
     kind: str = strawberry.field(description="`event`, `redelivery` or `ping`.")
     status: str = strawberry.field(description="`pending`, `sending`, `succeeded` or `failed`.")
     attempt_count: int = strawberry.field(description="How many tries were made.")
@@ -79,7 +81,7 @@ class WebhookDelivery:
             id=strawberry.ID(str(row.id)),
             message_id=row.message_id,
             event_id=strawberry.ID(str(row.event_id)) if row.event_id is not None else None,
-            event_type=row.event_type,
+            event_type=known_event_type(row.event_type),
             kind=row.kind,
             status=row.status,
             attempt_count=row.attempts,

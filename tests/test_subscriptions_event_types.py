@@ -16,7 +16,12 @@ query Audit($types: [EventType!]) {
 """
 CREATE_WEBHOOK = """
 mutation Create($input: CreateWebhookInput!) {
-  createWebhook(input: $input) { webhook { eventTypes } errors { code } }
+  createWebhook(input: $input) { webhook { id eventTypes } errors { code } }
+}
+"""
+PING = """
+mutation Ping($input: WebhookIdInput!) {
+  testWebhook(input: $input) { delivery { eventType kind } errors { code } }
 }
 """
 
@@ -52,7 +57,16 @@ async def test_a_webhook_shows_its_event_types_as_the_enum(graphql, tokens):
         {"input": {"url": "https://93.184.216.34/in", "eventTypes": ["TASK_DELETED", "TASK_CREATED"]}},
     )
 
-    assert data["createWebhook"] == {
-        "webhook": {"eventTypes": ["TASK_DELETED", "TASK_CREATED"]},
-        "errors": [],
-    }
+    assert data["createWebhook"]["webhook"]["eventTypes"] == ["TASK_DELETED", "TASK_CREATED"]
+    assert data["createWebhook"]["errors"] == []
+
+
+async def test_a_ping_delivery_has_no_event_type(graphql, tokens):
+    service = graphql(await tokens())
+    created = await service.data(
+        CREATE_WEBHOOK, {"input": {"url": "https://93.184.216.34/in", "eventTypes": ["TASK_CREATED"]}}
+    )
+
+    ping = await service.data(PING, {"input": {"id": created["createWebhook"]["webhook"]["id"]}})
+
+    assert ping["testWebhook"] == {"delivery": {"eventType": None, "kind": "ping"}, "errors": []}

@@ -66,7 +66,7 @@ async def test_a_service_registers_a_webhook_and_receives_a_signed_event(setting
     assert delivery.json["type"] == "task.created"
     log = (await service.data(DELIVERIES))["webhooks"]["nodes"][0]["deliveries"]["nodes"]
     assert [(d["eventType"], d["status"], d["attemptCount"]) for d in log] == [
-        ("task.created", "succeeded", 1)
+        ("TASK_CREATED", "succeeded", 1)
     ]
     assert log[0]["attempts"]["nodes"] == [{"number": 1, "statusCode": 200}]
 
