@@ -3,42 +3,83 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.events import Event
 
-EVENT_TYPES: tuple[str, ...] = (
-    "employee.created",
-    "employee.updated",
-    "team.created",
-    "team.updated",
-    "team.member_added",
-    "team.member_removed",
-    "task.created",
-    "task.updated",
-    "task.status_changed",
-    "task.deleted",
-    "mentorship.requested",
-    "mentorship.accepted",
-    "mentorship.declined",
-    "mentorship.ended",
-    "mentorship.checked_in",
-    "training.session_scheduled",
-    "training.session_cancelled",
-    "training.enrolled",
-    "training.waitlisted",
-    "training.promoted",
-    "training.enrollment_cancelled",
-    "training.completed",
-    "training.feedback_submitted",
-    "webhook.disabled",
-)
+
+class EventType(StrEnum):
+    """Every kind of event the log records: one vocabulary for subscriptions, webhooks and the audit
+    log. The value is the stored string, which webhook bodies carry as `type` (Standard Webhooks);
+    GraphQL shows the member names (`TASK_CREATED`) as the `EventType` enum."""
+
+    EMPLOYEE_CREATED = "employee.created"
+    EMPLOYEE_UPDATED = "employee.updated"
+    TEAM_CREATED = "team.created"
+    TEAM_UPDATED = "team.updated"
+    TEAM_MEMBER_ADDED = "team.member_added"
+    TEAM_MEMBER_REMOVED = "team.member_removed"
+    TASK_CREATED = "task.created"
+    TASK_UPDATED = "task.updated"
+    TASK_STATUS_CHANGED = "task.status_changed"
+    TASK_DELETED = "task.deleted"
+    MENTORSHIP_REQUESTED = "mentorship.requested"
+    MENTORSHIP_ACCEPTED = "mentorship.accepted"
+    MENTORSHIP_DECLINED = "mentorship.declined"
+    MENTORSHIP_ENDED = "mentorship.ended"
+    MENTORSHIP_CHECKED_IN = "mentorship.checked_in"
+    TRAINING_SESSION_SCHEDULED = "training.session_scheduled"
+    TRAINING_SESSION_CANCELLED = "training.session_cancelled"
+    TRAINING_ENROLLED = "training.enrolled"
+    TRAINING_WAITLISTED = "training.waitlisted"
+    TRAINING_PROMOTED = "training.promoted"
+    TRAINING_ENROLLMENT_CANCELLED = "training.enrollment_cancelled"
+    TRAINING_COMPLETED = "training.completed"
+    TRAINING_FEEDBACK_SUBMITTED = "training.feedback_submitted"
+    WEBHOOK_DISABLED = "webhook.disabled"
+    ACCESS_REVOKED = "access.revoked"
+
+
+EVENT_DESCRIPTIONS: dict[EventType, str] = {
+    EventType.EMPLOYEE_CREATED: "An employee record was created.",
+    EventType.EMPLOYEE_UPDATED: "An employee's record changed; `changed` lists the fields.",
+    EventType.TEAM_CREATED: "A team was created.",
+    EventType.TEAM_UPDATED: "A team's name, parent, lead or description changed.",
+    EventType.TEAM_MEMBER_ADDED: "Someone joined a team (or became its lead).",
+    EventType.TEAM_MEMBER_REMOVED: "Someone left a team.",
+    EventType.TASK_CREATED: "A task was created.",
+    EventType.TASK_UPDATED: "A task's title, description, priority, due date, assignee or team changed.",
+    EventType.TASK_STATUS_CHANGED: "A task moved to another status.",
+    EventType.TASK_DELETED: "A task was deleted; the event keeps its title, assignee, creator and team.",
+    EventType.MENTORSHIP_REQUESTED: "A mentee asked a mentor for a mentorship.",
+    EventType.MENTORSHIP_ACCEPTED: "The mentor accepted a request: the mentorship is active.",
+    EventType.MENTORSHIP_DECLINED: "The mentor declined a request.",
+    EventType.MENTORSHIP_ENDED: "A mentorship was completed or cancelled (a withdrawn request included).",
+    EventType.MENTORSHIP_CHECKED_IN: "A check-in was logged on a mentorship.",
+    EventType.TRAINING_SESSION_SCHEDULED: "A training session was scheduled.",
+    EventType.TRAINING_SESSION_CANCELLED: "A training session was cancelled, with its seats and waitlist.",
+    EventType.TRAINING_ENROLLED: "Someone took a seat in a session.",
+    EventType.TRAINING_WAITLISTED: "Someone joined a full session's waitlist.",
+    EventType.TRAINING_PROMOTED: "A waitlisted enrollment got a seat that was freed.",
+    EventType.TRAINING_ENROLLMENT_CANCELLED: "An enrollment (seat or waitlist place) was cancelled.",
+    EventType.TRAINING_COMPLETED: "An outcome was recorded: completed (with any certificate) or no-show.",
+    EventType.TRAINING_FEEDBACK_SUBMITTED: "A trained employee rated their session.",
+    EventType.WEBHOOK_DISABLED: "A webhook endpoint was disabled (failures, `410 Gone` or a revoked client).",
+    EventType.ACCESS_REVOKED: (
+        "A sign-in ended at once: a token, a refresh-token family, a client or a terminated "
+        "employee's access was revoked. Audit only: never offered to webhooks or subscriptions."
+    ),
+}
+
 # Written to the log like the others, but never offered to webhooks or subscriptions as such:
 # `access.revoked` tells every process's live connections that a sign-in has ended
 # (resolvers/revocation.py writes it, resolvers/event_stream.py closes the connections).
-INTERNAL_EVENT_TYPES: tuple[str, ...] = ("access.revoked",)
+INTERNAL_EVENT_TYPES: tuple[str, ...] = (EventType.ACCESS_REVOKED.value,)
+# The types webhooks and subscriptions may ask for.
+EVENT_TYPES: tuple[str, ...] = tuple(t.value for t in EventType if t.value not in INTERNAL_EVENT_TYPES)
 
 
 # Held from the moment a transaction writes its events until it commits, so that on PostgreSQL
@@ -60,13 +101,12 @@ def new_event(
     changed: list[str] | None = None,
 ) -> Event:
     """An event not yet written; `append_events` writes it in the caller's transaction."""
-    if type not in EVENT_TYPES and type not in INTERNAL_EVENT_TYPES:
-        raise ValueError(f"unknown event type {type!r}")
+    known = EventType(type)  # ValueError for a type outside the vocabulary
     payload = dict(data or {})
     if changed is not None:
         payload["changed"] = changed
     return Event(
-        type=type,
+        type=known.value,
         subject_type=subject_type,
         subject_id=subject_id,
         actor_id=actor_id,

@@ -102,14 +102,29 @@ def task_matches(task: Task, event: Event, team_id: int | None, assignee_id: int
     return True
 
 
-def deleted_task(event: Event) -> Task:
-    """A stand-in for a deleted task, from its last event, for the policy to judge who saw it."""
-    data = _data(event)
-    return Task(
-        id=event.subject_id,
+def deleted_task(deletion: Event) -> Task:
+    """A stand-in for a deleted task, from its `task.deleted` event, for the policy to judge who
+    saw it. Built without validation: the log, not the table, is the source now, and an old or
+    partial event must not stop a replay."""
+    data = _data(deletion)
+    title = data.get("title")
+    return Task.construct(
+        id=deletion.subject_id,
+        title=title if isinstance(title, str) else "",
         assignee_id=_int(data, "assigneeId"),
         creator_id=_int(data, "creatorId"),
         team_id=_int(data, "teamId"),
+    )
+
+
+async def task_deletion(event: Event) -> Event | None:
+    """The `task.deleted` event of the task `event` is about (itself, if it is one); None if none."""
+    if event.type == "task.deleted":
+        return event
+    return (
+        await Event.filter(type="task.deleted", subject_type="Task", subject_id=event.subject_id)
+        .order_by("-id")
+        .first()
     )
 
 
@@ -146,6 +161,9 @@ class Involved:
         return employee_id is not None and employee_id in self.people
 
 
+NOBODY = Involved(frozenset())
+
+
 def involved_in_task(task: Task, event: Event) -> Involved:
     """Its assignee — and whoever it was just taken from."""
     return Involved(frozenset(i for i in (task.assignee_id, _int(_data(event), "previousAssigneeId")) if i))
@@ -165,14 +183,24 @@ def involved_in_employee(employee: Employee) -> Involved:
     return Involved(frozenset({employee.id}))
 
 
+def membership_employee(event: Event) -> int | None:
+    """Who joined or left a team, from a `team.member_*` event."""
+    return _int(_data(event), "employeeId")
+
+
 def involved_in_membership(event: Event) -> Involved:
-    employee_id = _int(_data(event), "employeeId")
+    employee_id = membership_employee(event)
     return Involved(frozenset({employee_id}) if employee_id else frozenset())
 
 
-async def involved_in_session(session: TrainingSession, viewer_id: int) -> Involved:
-    """Its instructor, and the viewer if enrolled or waitlisted (one query: is the viewer attending?)."""
+async def involved_in_session(session: TrainingSession, viewer_id: int, event: Event) -> Involved:
+    """Its instructor, those a cancellation took a seat or waitlist place from (their enrollments
+    are cancelled by the time the event is read), and the viewer if enrolled or waitlisted (one
+    query: is the viewer attending?)."""
     people = {session.instructor_id} if session.instructor_id else set()
+    affected = _data(event).get("affectedEmployeeIds")
+    if isinstance(affected, list):
+        people |= {i for i in affected if isinstance(i, int)}
     attending = await Enrollment.exists(
         session_id=session.id,
         employee_id=viewer_id,

@@ -11,7 +11,6 @@ from strawberry.scalars import JSON
 
 from auth.scopes import Scope
 from ids import from_global_id, public_data, to_global_id
-from models import employees as em
 from models import events as m
 from resolvers.audit import AUDIT_ORDER_FIELDS, audit_filter
 from resolvers.listing import root_listing
@@ -21,6 +20,8 @@ from schema.common import After, Before, First, Last, page_args, pk_of
 from schema.context import Info
 from schema.employees import Employee
 from schema.enums import OrderDirection
+from schema.event_people import shown_person
+from schema.event_types import EventType
 from schema.ordering import ORDER_ARGUMENT, sort_of
 from schema.permissions import read_scope, scoped_field
 from schema.relay import Connection, to_connection
@@ -30,7 +31,7 @@ from schema.relay import Connection, to_connection
 @strawberry.type(description="One entry of the event log: a change, who made it and what changed.")
 class AuditEvent:
     id: strawberry.ID = strawberry.field(description="The event's ID; increases with time.")
-    type: str = strawberry.field(description="The event type, such as `task.status_changed`.")
+    type: EventType = strawberry.field(description="The event type, such as `TASK_STATUS_CHANGED`.")
     subject_type: str = strawberry.field(description="The type of the changed object, such as `Task`.")
     subject_id: strawberry.ID = strawberry.field(description="The global ID of the changed object.")
     client_id: str | None = strawberry.field(description="The OAuth client the change came through.")
@@ -45,7 +46,7 @@ class AuditEvent:
     def from_row(cls, row: m.Event) -> AuditEvent:
         return cls(
             id=strawberry.ID(str(row.id)),
-            type=row.type,
+            type=EventType(row.type),
             subject_type=row.subject_type,
             subject_id=strawberry.ID(to_global_id(row.subject_type, row.subject_id)),
             client_id=row.client_id,
@@ -54,17 +55,19 @@ class AuditEvent:
             actor_pk=row.actor_id,
         )
 
-    @strawberry.field(description="The employee who made the change; null for a service token.")
+    @strawberry.field(
+        description=(
+            "The employee who made the change; null for a service token or when your token lacks "
+            f"`{Scope.EMPLOYEES_READ.value}`."
+        )
+    )
     async def actor(self, info: Info) -> Employee | None:
-        if self.actor_pk is None:
-            return None
-        row = await info.context.loaders.by_id(em.Employee).load(self.actor_pk)
-        return Employee.from_row(row) if row else None
+        return await shown_person(info.context, self.actor_pk)
 
 
 @strawberry.input(description="Narrow the event log; all given conditions must hold.")
 class AuditEventFilter:
-    types: list[str] | None = strawberry.field(default=None, description="Any of these event types.")
+    types: list[EventType] | None = strawberry.field(default=None, description="Any of these event types.")
     subject_id: strawberry.ID | None = strawberry.field(default=None, description="Changes to this object.")
     actor_id: strawberry.ID | None = strawberry.field(
         default=None, description="Changes made by this employee."
@@ -114,7 +117,7 @@ class AuditQuery:
         if filter is not None and filter.subject_id is not None:
             subject_type, subject_id = from_global_id(filter.subject_id)
         q = audit_filter(
-            types=filter.types if filter else None,
+            types=[t.value for t in filter.types] if filter and filter.types is not None else None,
             subject_type=subject_type,
             subject_id=subject_id,
             actor_id=pk_of(filter.actor_id, "Employee") if filter else None,

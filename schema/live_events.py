@@ -7,10 +7,11 @@ from datetime import datetime
 import strawberry
 
 from auth.scopes import Scope
-from models import employees as em
 from models.events import Event as EventRow
 from schema.context import Info
 from schema.employees import Employee
+from schema.event_people import shown_person
+from schema.event_types import EventType
 from schema.mentorships import Mentorship, MentorshipCheckIn
 from schema.tasks import Task
 from schema.teams import Team
@@ -28,8 +29,8 @@ class Event:
     id: strawberry.ID = strawberry.field(
         description="The event's position in the log: pass the last one you received as `after` to resume."
     )
-    type: str = strawberry.field(
-        description="What happened, such as `task.status_changed` (the types webhooks and the audit log use)."
+    type: EventType = strawberry.field(
+        description="What happened, such as `TASK_STATUS_CHANGED` (the types webhooks and the audit log use)."
     )
     occurred_at: datetime = strawberry.field(description="When it was committed.")
     changed_fields: list[str] | None = strawberry.field(
@@ -39,34 +40,55 @@ class Event:
 
     @strawberry.field(
         description=(
-            "Who did it; null for a service (client credentials) or when your token lacks "
-            f"`{Scope.EMPLOYEES_READ.value}`."
+            "Who did it; null for a service (client credentials), when your token lacks "
+            f"`{Scope.EMPLOYEES_READ.value}`, or when you may not see what the event is about "
+            "(someone else's enrollment in a session you follow)."
         )
     )
     async def actor(self, info: Info) -> Employee | None:
-        principal = info.context.principal
-        if self.actor_pk is None or principal is None or not principal.has_scope(Scope.EMPLOYEES_READ):
-            return None
-        row = await info.context.loaders.by_id(em.Employee).load(self.actor_pk)
-        return Employee.from_row(row) if row else None
+        return await shown_person(info.context, self.actor_pk)
 
 
-def event_fields(row: EventRow) -> dict[str, object]:
-    """The interface's fields for an event row."""
+def event_fields(row: EventRow, *, actor_shown: bool = True) -> dict[str, object]:
+    """The interface's fields for an event row; `actor_shown` is False when the subscriber may
+    not read the event's subject, so that it does not learn who acted on it."""
     changed = row.data.get("changed") if isinstance(row.data, dict) else None
     return {
         "id": strawberry.ID(str(row.id)),
-        "type": row.type,
+        "type": EventType(row.type),
         "occurred_at": row.occurred_at,
         "changed_fields": list(changed) if isinstance(changed, list) else None,
-        "actor_pk": row.actor_id,
+        "actor_pk": row.actor_id if actor_shown else None,
     }
+
+
+_PEOPLE_NOTE = f"null when your token lacks `{Scope.EMPLOYEES_READ.value}`"
+
+
+@strawberry.type(description="What a deleted task was when it was deleted: enough to drop it from a view.")
+class DeletedTask:
+    title: str = strawberry.field(description="Its title.")
+    assignee_id: strawberry.ID | None = strawberry.field(
+        description=f"The global ID of the employee it was assigned to; {_PEOPLE_NOTE}."
+    )
+    creator_id: strawberry.ID | None = strawberry.field(
+        description=f"The global ID of the employee who created it; {_PEOPLE_NOTE}."
+    )
+    team_id: strawberry.ID | None = strawberry.field(
+        description=f"The global ID of its team; null when it had none or {_PEOPLE_NOTE}."
+    )
 
 
 @strawberry.type(description="A task was created, changed, moved to another status or deleted.")
 class TaskEvent(Event):
     task_id: strawberry.ID = strawberry.field(description="The task's global ID (kept for deleted tasks).")
     task: Task | None = strawberry.field(description="The task as it is now; null once deleted.")
+    deleted_task: DeletedTask | None = strawberry.field(
+        description=(
+            "Once the task is deleted (on `task.deleted`, and on its earlier events replayed "
+            "after it): what it was. Null while it exists."
+        )
+    )
 
 
 @strawberry.type(description="A mentorship was requested, answered, ended, or had a check-in.")
@@ -101,6 +123,9 @@ class EmployeeEvent(Event):
 class TeamEvent(Event):
     team: Team | None = strawberry.field(description="The team as it is now.")
     member: Employee | None = strawberry.field(description="Who joined or left, when the event names them.")
+    member_id: strawberry.ID | None = strawberry.field(
+        description=f"The global ID of who joined or left, kept after they left; {_PEOPLE_NOTE}."
+    )
 
 
 EVENT_TYPES = [TaskEvent, MentorshipEvent, TrainingEvent, EmployeeEvent, TeamEvent]

@@ -31,7 +31,9 @@ from resolvers import subscriptions as r
 from resolvers.loaders import Loaders, SharedById
 from schema.context import Context
 from schema.employees import Employee
+from schema.event_people import shown_id
 from schema.live_events import (
+    DeletedTask,
     EmployeeEvent,
     MentorshipEvent,
     TaskEvent,
@@ -103,9 +105,14 @@ async def task_event(
     ctx: Context, row: EventRow, team_id: int | None = None, assignee_id: int | None = None
 ) -> Any:
     task = await visible(ctx, "Task", row.subject_id)
-    judged = task
+    judged, deleted = task, None
     if task is None and await ctx.loaders.by_id(tkm.Task).load(row.subject_id) is None:
-        judged = r.deleted_task(row)  # gone: who could see it is read from its last event
+        # Gone (this event is its deletion, or one replayed from before it): who could see the
+        # task, and what it was, is read from its deletion event.
+        deletion = await r.task_deletion(row)
+        if deletion is None:
+            return None
+        judged = deleted = r.deleted_task(deletion)
         if not (await ctx.policy()).can_see_task(judged):
             return None
     if judged is None or not r.task_matches(judged, row, team_id, assignee_id):
@@ -114,6 +121,16 @@ async def task_event(
         **event_fields(row),
         task_id=strawberry.ID(to_global_id("Task", row.subject_id)),
         task=Task.from_row(task) if task else None,
+        deleted_task=_deleted_task(ctx, deleted) if deleted is not None else None,
+    )
+
+
+def _deleted_task(ctx: Context, task: tkm.Task) -> DeletedTask:
+    return DeletedTask(
+        title=task.title,
+        assignee_id=shown_id(ctx, "Employee", task.assignee_id),
+        creator_id=shown_id(ctx, "Employee", task.creator_id),
+        team_id=shown_id(ctx, "Team", task.team_id),
     )
 
 
@@ -148,8 +165,10 @@ async def training_parts(ctx: Context, row: EventRow) -> tuple[Any, Any]:
 
 
 def training_event(row: EventRow, session: Any, enrollment: Any) -> TrainingEvent:
+    # Who enrolled, cancelled or was promoted is part of the enrollment: hidden with it.
+    hidden = row.subject_type == "Enrollment" and enrollment is None
     return TrainingEvent(
-        **event_fields(row),
+        **event_fields(row, actor_shown=not hidden),
         session=TrainingSession.from_row(session),
         enrollment=Enrollment.from_row(enrollment) if enrollment else None,
     )
@@ -175,12 +194,12 @@ async def viewer_event(ctx: Context, row: EventRow, live: EventContext) -> Any:
         session, enrollment = await training_parts(ctx, row)
         if session is None:
             return None
-        if enrollment is not None:
-            involved = r.involved_in_enrollment(enrollment)
+        if row.subject_type == "Enrollment":  # the enrolled employee's own news, not the class's
+            involved = r.involved_in_enrollment(enrollment) if enrollment is not None else r.NOBODY
         else:
             key = ("involved_in_session", session.id, viewer_id)  # the same for each connection of a viewer
             involved = await live.shared(
-                key, lambda: asyncio.ensure_future(r.involved_in_session(session, viewer_id))
+                key, lambda: asyncio.ensure_future(r.involved_in_session(session, viewer_id, row))
             )
         return training_event(row, session, enrollment) if involved.includes(viewer_id) else None
     return await profile_event(ctx, row, viewer_id)
@@ -197,5 +216,8 @@ async def profile_event(ctx: Context, row: EventRow, viewer_id: int) -> Any:
         return None
     member = await visible(ctx, "Employee", viewer_id)
     return TeamEvent(
-        **event_fields(row), team=Team.from_row(team), member=Employee.from_row(member) if member else None
+        **event_fields(row),
+        team=Team.from_row(team),
+        member=Employee.from_row(member) if member else None,
+        member_id=shown_id(ctx, "Employee", r.membership_employee(row)),
     )

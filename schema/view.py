@@ -25,6 +25,7 @@ from schema import http_request as rq
 from schema.context import Context
 from schema.idempotent_http import is_mutation, read_body, replaying, serve_once
 from schema.persisted import PROTOCOL_CODES, PersistedQueryCache
+from schema.ws_protocol import OperationErrorsHandler
 from web.errors import error_body
 
 # Per method, the operations HTTP serves; subscriptions go over the WebSocket.
@@ -54,6 +55,8 @@ def _is_request_error(result: ExecutionResult) -> bool:
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = OperationErrorsHandler
+
     def __init__(self, schema: Any, settings: Settings) -> None:
         super().__init__(
             schema,

@@ -14,6 +14,7 @@ from resolvers.loaders import ChildList
 from resolvers.pagination import PageArgs, SortKey
 from schema.common import After, Before, First, Last, page_args
 from schema.context import Info
+from schema.event_types import EventType, known_event_type
 from schema.permissions import read_scope
 from schema.relay import Connection, Node, to_connection
 
@@ -64,7 +65,9 @@ class WebhookDelivery(Node):
         description="The `webhook-id` header; the same for every try and redelivery of one event to one endpoint."
     )
     event_id: strawberry.ID | None = strawberry.field(description="The event delivered; null for a ping.")
-    event_type: str = strawberry.field(description="The event type, or `webhook.ping`.")
+    event_type: EventType | None = strawberry.field(
+        description="The type of the event delivered; null for a ping (its body's `type` is `webhook.ping`)."
+    )
     kind: str = strawberry.field(description="`event`, `redelivery` or `ping`.")
     status: str = strawberry.field(description="`pending`, `sending`, `succeeded` or `failed`.")
     attempt_count: int = strawberry.field(description="How many tries were made.")
@@ -81,7 +84,7 @@ class WebhookDelivery(Node):
             id=strawberry.ID(to_global_id("WebhookDelivery", row.id)),
             message_id=row.message_id,
             event_id=strawberry.ID(str(row.event_id)) if row.event_id is not None else None,
-            event_type=row.event_type,
+            event_type=known_event_type(row.event_type),
             kind=row.kind,
             status=row.status,
             attempt_count=row.attempts,
@@ -110,7 +113,7 @@ class Webhook(Node):
     pk: strawberry.Private[int]
     url: str = strawberry.field(description="Where events are POSTed.")
     description: str = strawberry.field(description="What the endpoint is for.")
-    event_types: list[str] = strawberry.field(description="The event types it receives.")
+    event_types: list[EventType] = strawberry.field(description="The event types it receives.")
     enabled: bool = strawberry.field(
         description="False once disabled (by its owner, a 410, or repeated failures)."
     )
@@ -125,7 +128,7 @@ class Webhook(Node):
             pk=row.id,
             url=row.url,
             description=row.description,
-            event_types=list(row.event_types or []),
+            event_types=[EventType(t) for t in row.event_types or []],
             enabled=row.enabled,
             failure_count=row.failure_count,
             disabled_reason=row.disabled_reason,

@@ -184,7 +184,7 @@ MUTATIONS = [
     m("submitTrainingFeedback", Scope.TRAINING_ENROLL, frozenset({EMPLOYEE}), "SubmitTrainingFeedbackInput",
       "enrollment { feedbackRating }", lambda w: {"enrollmentId": w.id("Enrollment", "completed"), "rating": 5}),
     m("createWebhook", Scope.WEBHOOKS_MANAGE, ADMINS, "CreateWebhookInput", "secret",
-      lambda w: {"url": "https://93.184.216.34/in", "eventTypes": ["task.created"]}),
+      lambda w: {"url": "https://93.184.216.34/in", "eventTypes": ["TASK_CREATED"]}),
     m("updateWebhook", Scope.WEBHOOKS_MANAGE, ADMINS, "UpdateWebhookInput", "webhook { id }",
       lambda w: {"id": w.id("Webhook", "webhook"), "description": "renamed"}),
     m("rotateWebhookSecret", Scope.WEBHOOKS_MANAGE, ADMINS, "RotateWebhookSecretInput", "secret",
@@ -591,7 +591,7 @@ async def test_a_refused_mutation_keeps_the_payloads_of_those_applied_before_it(
     without_webhooks = graphql(await token_for(SERVICE, Scope.WEBHOOKS_MANAGE, without=True))
     variables = {
         "task": {"title": "Ship it", "assigneeId": world.id("Employee", "ada")},
-        "hook": {"url": "https://93.184.216.34/in", "eventTypes": ["task.created"]},
+        "hook": {"url": "https://93.184.216.34/in", "eventTypes": ["TASK_CREATED"]},
     }
 
     body = await without_webhooks.execute(TWO_MUTATIONS, variables)
@@ -626,7 +626,7 @@ async def test_subscription_payloads_need_read_scopes(app, graphql, tokens):
 
     assert created["createTask"]["errors"] == []
     assert message["payload"]["data"] == {
-        "taskEvents": {"type": "task.created", "actor": None, "task": {"title": "Plan", "assignee": None}}
+        "taskEvents": {"type": "TASK_CREATED", "actor": None, "task": {"title": "Plan", "assignee": None}}
     }
     refusals = {(tuple(e["path"]), e["extensions"]["requiredScope"]) for e in message["payload"]["errors"]}
     assert refusals == {

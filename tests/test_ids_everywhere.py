@@ -11,6 +11,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from auth.clients import create_client, mint_token
+from auth.principal import Principal
 from events.log import EVENT_TYPES
 from events.webhooks.delivery import default_data
 from events.webhooks.store import disable_webhook
@@ -261,6 +262,7 @@ async def test_a_shaped_webhook_payload_carries_the_api_ids(graphql, tokens, set
         url="http://127.0.0.1:9/hook",
         event_types=["task.created"],
         query="subscription { taskEvents { taskId task { id assignee { id } team { id } } } }",
+        changed_by=Principal(scopes=frozenset(EVERY_SCOPE.split()), client_id=owner.client_id),
     )
 
     # When the payload is shaped for the event

@@ -32,7 +32,6 @@ REFUSED_IN_ONE_LINE = {
     "C1 control": "a\x85b",
     "right-to-left override": "invoice\u202egnp.exe",
     "first strong isolate": "a\u2068b",
-    "unpaired surrogate": "a\ud800b",
     "newline": "a\nb",
     "tab": "a\tb",
     "line separator": "a\u2028b",
@@ -58,11 +57,20 @@ async def test_a_title_with_characters_it_cannot_hold_is_refused(ada, text):
     assert await Task.all().count() == 0
 
 
+@pytest.mark.parametrize("field", ["title", "description"])
+async def test_half_a_surrogate_pair_is_refused_with_the_body_and_writes_nothing(ada, field):
+    # over HTTP the whole body is refused before GraphQL runs: it is not Unicode text
+    response = await ada.post(CREATE_TASK, {"input": {"title": "Plan", field: "one\udfffx"}})
+
+    assert (response.status_code, error_codes(response.json())) == (400, ["INVALID_ENCODING"])
+    assert await Task.all().count() == 0
+
+
 async def test_multi_line_fields_keep_line_breaks_and_tabs_but_not_controls(ada):
     kept = await ada.data(CREATE_TASK, {"input": {"title": "Plan", "description": "one\n\ttwo\r\nthree"}})
     assert kept["createTask"]["task"]["description"] == "one\n\ttwo\r\nthree"
 
-    for text in ["one\x00two", "one\u202etwo", "one\udfffx"]:
+    for text in ["one\x00two", "one\u202etwo"]:
         refused = await ada.data(CREATE_TASK, {"input": {"title": "Plan", "description": text}})
         assert [(e["field"], e["code"]) for e in refused["createTask"]["errors"]] == [
             (["input", "description"], "INVALID_CHARACTERS")
@@ -96,7 +104,7 @@ async def test_a_caller_without_a_token_is_refused_before_the_input_is_read(grap
     assert response.status_code == 401 and error_codes(response.json()) == ["UNAUTHENTICATED"]
 
 
-@pytest.mark.parametrize("text", ["x\ud800", "x\x00", "\x1b[31m"])
+@pytest.mark.parametrize("text", ["x\x00", "\x1b[31m"])
 async def test_search_text_that_no_row_can_hold_is_refused(ada, text):
     for query in (SEARCH_TASKS, SEARCH_EMPLOYEES):
         body = await ada.execute(query, {"s": text})

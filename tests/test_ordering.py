@@ -114,7 +114,15 @@ _POOLS: list[tuple[type[tfields.Field], list[Any]]] = [
 ]
 
 
+# Columns that hold one vocabulary take values from it (an event's type is an `EventType`).
+_VOCABULARIES: dict[str, list[Any]] = {
+    "type": ["task.deleted", "employee.created", "task.created", "employee.created", "team.updated"],
+}
+
+
 def _pool(field: tfields.Field) -> list[Any]:
+    if field.model is Event and field.model_field_name in _VOCABULARIES:
+        return _VOCABULARIES[field.model_field_name]
     pool = next(values for kind, values in _POOLS if isinstance(field, kind))
     return [None, *pool, None] if field.null else pool
 

@@ -95,7 +95,7 @@ async def test_a_revoked_clients_webhooks_are_disabled_and_receive_nothing(
     service, ada = await tokens(), graphql(await tokens("ada@example.com"))
     created = (
         await graphql(service).data(
-            CREATE_WEBHOOK, {"input": {"url": receiver.url, "eventTypes": ["task.created"]}}
+            CREATE_WEBHOOK, {"input": {"url": receiver.url, "eventTypes": ["TASK_CREATED"]}}
         )
     )["createWebhook"]
     receiver.secrets.append(created["secret"])

@@ -93,14 +93,14 @@ async def test_a_subscriber_receives_a_new_task_and_its_status_change(server, to
         change = (await asyncio.wait_for(anext(events), WAIT))["taskEvents"]
         await events.aclose()  # type: ignore[attr-defined]
 
-    assert event["type"] == "task.created"
+    assert event["type"] == "TASK_CREATED"
     assert event["actor"] == {"email": "ada@example.com"}
     assert event["task"] == {
         "title": "Write the report",
         "status": "TODO",
         "assignee": {"email": "ada@example.com"},
     }
-    assert change["type"] == "task.status_changed"
+    assert change["type"] == "TASK_STATUS_CHANGED"
     assert change["task"]["status"] == "IN_PROGRESS"
     assert change["changedFields"] == ["status", "completedAt"]
     assert int(change["id"]) > int(event["id"])

@@ -141,7 +141,7 @@ async def test_seats_left_are_live_and_enrollments_hidden_from_others(server, to
     )
 
     data = (await client.next_data(op))["trainingSessionEvents"]
-    assert data == {"type": "training.enrolled", "session": {"seatsLeft": 1}, "enrollment": None}
+    assert data == {"type": "TRAINING_ENROLLED", "session": {"seatsLeft": 1}, "enrollment": None}
     await client.close()
 
 
@@ -160,7 +160,7 @@ async def test_a_mentor_hears_a_request_and_outsiders_do_not(server, tokens):  #
 
     data = (await client.next_data(op))["mentorshipEvents"]
     assert data == {
-        "type": "mentorship.requested",
+        "type": "MENTORSHIP_REQUESTED",
         "mentorship": {"status": "PROPOSED", "mentee": {"email": "mentee@example.com"}},
     }
     await client.close()
@@ -181,7 +181,7 @@ async def test_viewer_events_tell_an_enrolled_employee_their_session_was_cancell
     data = (await client.next_data(op))["viewerEvents"]
     assert data == {
         "__typename": "TrainingEvent",
-        "type": "training.session_cancelled",
+        "type": "TRAINING_SESSION_CANCELLED",
         "session": {"seatsLeft": 9},
     }
     await client.close()
@@ -201,11 +201,11 @@ async def test_a_deleted_task_is_announced_to_those_who_could_see_it(server, tok
     await _commit("bob@example.com", "task.created", "Task", visible_to_bob.id, {})
 
     assert (await ada_client.next_data(ada_op))["taskEvents"] == {
-        "type": "task.deleted",
+        "type": "TASK_DELETED",
         "taskId": to_global_id("Task", 4242),
         "task": None,
     }
-    assert (await client.next_data(bob_op))["taskEvents"]["type"] == "task.created"
+    assert (await client.next_data(bob_op))["taskEvents"]["type"] == "TASK_CREATED"
     await client.close()
     await ada_client.close()
 

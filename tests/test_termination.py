@@ -73,7 +73,7 @@ async def test_the_webhooks_of_an_employee_who_left_are_disabled_and_receive_not
     try:
         created = (
             await graphql(await tokens("hr@example.com")).data(
-                live.CREATE_WEBHOOK, {"input": {"url": receiver.url, "eventTypes": ["task.created"]}}
+                live.CREATE_WEBHOOK, {"input": {"url": receiver.url, "eventTypes": ["TASK_CREATED"]}}
             )
         )["createWebhook"]
         receiver.secrets.append(created["secret"])

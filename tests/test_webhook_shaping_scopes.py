@@ -43,7 +43,7 @@ async def deliver(settings, graphql, tokens, receiver):
         created = (
             await graphql(token).data(
                 CREATE_WEBHOOK,
-                {"input": {"url": receiver.url, "eventTypes": ["task.created"], "query": SHAPING}},
+                {"input": {"url": receiver.url, "eventTypes": ["TASK_CREATED"], "query": SHAPING}},
             )
         )["createWebhook"]
         assert created["errors"] == []

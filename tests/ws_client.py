@@ -94,16 +94,20 @@ class WSClient:
         rcvd = self.ws.close_code
         await self._inbox["__closed__"].put({"type": "closed", "code": rcvd, "reason": self.ws.close_reason})
 
-    async def subscribe(self, query: str, variables: dict[str, Any] | None = None) -> str:
+    async def subscribe(
+        self, query: str, variables: dict[str, Any] | None = None, operation_name: str | None = None
+    ) -> str:
         self._ids += 1
         op_id = str(self._ids)
-        message = {
-            "id": op_id,
-            "type": "subscribe",
-            "payload": {"query": query, "variables": variables or {}},
-        }
-        await self.ws.send(json.dumps(message))
+        payload: dict[str, Any] = {"query": query, "variables": variables or {}}
+        if operation_name is not None:
+            payload["operationName"] = operation_name
+        await self.send({"id": op_id, "type": "subscribe", "payload": payload})
         return op_id
+
+    async def send(self, message: dict[str, Any]) -> None:
+        """Send any protocol message as it is, well-formed or not."""
+        await self.ws.send(json.dumps(message))
 
     async def receive(self, op_id: str, within: float = WAIT) -> dict[str, Any]:
         """The next message for an operation (`next`, `error` or `complete`)."""

@@ -16,6 +16,7 @@ from resolvers.problems import Forbidden
 from resolvers.validation import Checks
 from schema.common import After, Before, First, Last, page_args
 from schema.context import Info
+from schema.event_types import EventType
 from schema.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.payloads import UserError, to_user_errors
 from schema.permissions import scoped_field, scoped_mutation
@@ -53,8 +54,8 @@ def _wake(info: Info) -> None:
 @strawberry.input(description="A new webhook endpoint.")
 class CreateWebhookInput:
     url: str = strawberry.field(description="An http(s) URL on a public address.")
-    event_types: list[str] = strawberry.field(
-        description="Event types from the catalog, such as `task.created`."
+    event_types: list[EventType] = strawberry.field(
+        description="The event types to receive, such as `TASK_CREATED`."
     )
     description: str = strawberry.field(
         default="", description="What the endpoint is for (up to 500 characters)."
@@ -78,7 +79,7 @@ class CreateWebhookPayload:
 class UpdateWebhookInput:
     id: strawberry.ID = strawberry.field(description="The webhook.")
     url: str | None = strawberry.field(default=None, description="A new URL.")
-    event_types: list[str] | None = strawberry.field(default=None, description="The new event types.")
+    event_types: list[EventType] | None = strawberry.field(default=None, description="The new event types.")
     description: str | None = strawberry.field(default=None, description="A new description.")
     enabled: bool | None = strawberry.field(default=None, description="Enable (resets failures) or disable.")
     query: str | None = strawberry.field(
@@ -150,7 +151,7 @@ async def create_webhook(
             settings,
             client,
             url=input.url,
-            event_types=input.event_types,
+            event_types=[t.value for t in input.event_types],
             description=input.description,
             query=input.query,
             changed_by=info.context.principal,
@@ -177,7 +178,7 @@ async def update_webhook(
             owner,
             pk,
             enabled=input.enabled,
-            event_types=input.event_types,
+            event_types=None if input.event_types is None else [t.value for t in input.event_types],
             description=input.description,
             url=input.url,
             query=input.query,
