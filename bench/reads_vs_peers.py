@@ -237,7 +237,8 @@ def main() -> int:
     print()
     print(
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, wrk -t1 -c{args.connections} -d{args.duration:g}s "
-        f"after {args.warmup:g}s warm-up; servers on core {SERVER_CORE}, wrk on core {LOAD_CORE}"
+        f"after {args.warmup:g}s warm-up; servers on core {SERVER_CORE}, wrk on core {LOAD_CORE}; "
+        f"load average {' '.join(f'{n:.1f}' for n in os.getloadavg())} at the end"
     )
     print(table(columns, systems[0].name))
     return 0
