@@ -211,6 +211,15 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="peoplegraph-bench-"))
     sqlite_url = f"sqlite://{workdir / 'bench.db'}?busy_timeout=5000"
     print(f"seeding scale 1 into {pg_url} and {sqlite_url} (logs in {workdir})")
+    try:
+        compare(args, pg_url, sqlite_url, workdir)
+    finally:  # the logs stay; the SQLite copy of the data (about 17 MB) does not
+        for path in workdir.glob("bench.db*"):
+            path.unlink()
+    return 0
+
+
+def compare(args: argparse.Namespace, pg_url: str, sqlite_url: str, workdir: Path) -> None:
     recreate_postgres(pg_url)
     seed_both(pg_url, sqlite_url, workdir)
     probes = pick_probes(pg_url)
@@ -241,7 +250,6 @@ def main() -> int:
         f"load average {' '.join(f'{n:.1f}' for n in os.getloadavg())} at the end"
     )
     print(table(columns, systems[0].name))
-    return 0
 
 
 if __name__ == "__main__":
