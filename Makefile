@@ -61,3 +61,15 @@ migrations: $(STAMP)
 	rm -f migrations/0001_initial.py
 	$(BIN)/tortoise -c db.TORTOISE_ORM makemigrations
 	mv .migrations-keep/*.py migrations/ && rmdir .migrations-keep
+
+# Side-by-side reads against PostGraphile and a raw endpoint (bench/README.md); never part of `make test`.
+.PHONY: bench
+BENCH_PEERS := bench/peers/node_modules/.installed
+$(BENCH_PEERS): bench/peers/package.json bench/peers/package-lock.json
+	cd bench/peers && npm ci --no-audit --no-fund --silent
+	touch $@
+
+bench: $(STAMP) $(BENCH_PEERS)
+	command -v wrk >/dev/null || apt-get install -y wrk
+	$(BIN)/python -c "import orjson" 2>/dev/null || $(BIN)/pip install --quiet orjson
+	$(BIN)/python bench/reads_vs_peers.py $(BENCH_ARGS)
