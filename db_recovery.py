@@ -11,6 +11,7 @@ dropped, so the next request gets fresh ones instead of failing on the same dead
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import sqlite3
 from collections.abc import Awaitable, Callable
@@ -77,8 +78,9 @@ def _is_read(query: str) -> bool:
 class _Recovering(BaseDBAsyncClient):
     """Retry lost reads once, turn lost writes and transactions into `DatabaseUnavailable`."""
 
+    @abc.abstractmethod
     async def _drop_connections(self) -> None:
-        raise NotImplementedError
+        """Close the broken connections, so that the next call opens a fresh one."""
 
     async def _recover(self, read: bool, call: Callable[[], Awaitable[T]]) -> T:
         lost: Exception | None = None

@@ -128,7 +128,7 @@ class System:
 def peoplegraph(
     name: str, database_url: str, data_dir: Path, token: str, probes: Probes, log: Path
 ) -> System:
-    from resolvers.ids import to_global_id
+    from ids import to_global_id
 
     port = free_port()
     env = {
