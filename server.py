@@ -23,14 +23,14 @@ from events.broker import start_broker, stop_broker
 from events.bus import Listener, add_listener, remove_listener
 from events.webhooks import WebhookDispatcher
 from models.events import Event
-from resolvers import idempotency, revocation
+from resolvers.core import idempotency, revocation
 from schema import schema
-from schema.view import GraphQLEndpoint
-from schema.webhook_shaping import make_shaper
+from schema.webhooks.shaping import make_shaper
 from web.cors import CORS
 from web.demo_accounts import demo_accounts_route, demo_password_for
 from web.errors import json_http_error, json_server_error
 from web.graphiql import static_mount
+from web.graphql_view import GraphQLEndpoint
 from web.metrics import MetricsMiddleware, metrics
 from web.request_body import RequestBodyLimits
 from web.unavailable import DatabaseUnavailableMiddleware

@@ -7,7 +7,7 @@ the viewer's teams, and answers two kinds of questions with the same rules:
 - `visible_*()` returns a `Q` filter, so lists and counts are filtered in SQL;
 - `can_*()` answers for one loaded row (node lookups, capability fields, mutations).
 
-Scopes are checked where a field is declared (schema/permissions.py); this module checks the
+Scopes are checked where a field is declared (schema/core/permissions.py); this module checks the
 relationship. Both must allow an action.
 """
 

@@ -2,7 +2,7 @@
 
 The auth layer ends credentials (a client, a refresh-token family, one access token) in its own
 tables; it then calls `announce(Revocation(...))`. The announcer that the app installs at start-up
-(resolvers/revocation.py) writes an `access.revoked` event to the log and disables the webhooks
+(resolvers/core/revocation.py) writes an `access.revoked` event to the log and disables the webhooks
 the revoked credentials set up; the event reaches every process's live connections through the
 broker (with Redis, across processes), and those of the revoked sign-in are closed.
 
@@ -40,7 +40,7 @@ def install(announcer: Announcer | None) -> None:
 
 async def announce(revocation: Revocation) -> None:
     """Tell the installed announcer; the revocation itself is already committed, so its failure
-    only delays live connections until their periodic check (resolvers/event_stream.py)."""
+    only delays live connections until their periodic check (resolvers/live/stream.py)."""
     if _announcer is None:
         return
     try:

@@ -25,7 +25,7 @@ import db  # noqa: E402
 from config import load_settings  # noqa: E402
 from events.webhooks import WebhookDispatcher  # noqa: E402
 from models.webhooks import WebhookDelivery  # noqa: E402
-from resolvers import webhooks as api  # noqa: E402
+from resolvers.webhooks import workflows as api  # noqa: E402
 from tests.webhook_receiver import Receiver, emit  # noqa: E402
 
 

@@ -104,7 +104,7 @@ def _list(args: argparse.Namespace) -> int:
 def _revoke(args: argparse.Namespace) -> int:
     from auth.clients import revoke_client
     from events.broker import start_broker, stop_broker
-    from resolvers import revocation
+    from resolvers.core import revocation
 
     async def work(settings: Settings) -> bool:
         # With REDIS_URL the revocation is published like any event, so every server closes the

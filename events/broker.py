@@ -11,7 +11,7 @@ A slow subscriber never makes memory grow: when its queue is full its buffered e
 dropped and it ends with `SubscriberTooSlow`; the client resumes with `after:` from the log.
 
 Work shared by all subscriptions of the process: for each live event the hub makes one
-`EventContext` (rows read once for every subscriber, see schema/live_presenters.py), and it
+`EventContext` (rows read once for every subscriber, see schema/live/presenters.py), and it
 calls its watchers (`Hub.watch`) with every new event before fan-out, so caches that an event
 makes stale (the policies of live connections) are dropped before any subscriber sees it.
 """

@@ -76,7 +76,7 @@ EVENT_DESCRIPTIONS: dict[EventType, str] = {
 
 # Written to the log like the others, but never offered to webhooks or subscriptions as such:
 # `access.revoked` tells every process's live connections that a sign-in has ended
-# (resolvers/revocation.py writes it, resolvers/event_stream.py closes the connections).
+# (resolvers/core/revocation.py writes it, resolvers/live/stream.py closes the connections).
 INTERNAL_EVENT_TYPES: tuple[str, ...] = (EventType.ACCESS_REVOKED.value,)
 # The types webhooks and subscriptions may ask for.
 EVENT_TYPES: tuple[str, ...] = tuple(t.value for t in EventType if t.value not in INTERNAL_EVENT_TYPES)

@@ -8,23 +8,23 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from schema.cost import QueryCost
-from schema.employees import Employee
-from schema.limits import schema_extensions
-from schema.live_events import EVENT_TYPES as LIVE_EVENT_TYPES
-from schema.mentorships import Mentorship, MentorshipCheckIn
-from schema.mutations import Mutation
-from schema.persisted import PersistedQueries
+from schema.core.read_scopes import gate_fields, let_mutations_fail_alone
+from schema.core.scalars import SCALAR_OVERRIDES
+from schema.employees.types import Employee
+from schema.extensions.cost import QueryCost
+from schema.extensions.http_status import UnauthenticatedStatus
+from schema.extensions.limits import schema_extensions
+from schema.extensions.persisted import PersistedQueries
+from schema.extensions.text_guard import ReadInputText
+from schema.live.types import EVENT_TYPES as LIVE_EVENT_TYPES
+from schema.mentorships.types import Mentorship, MentorshipCheckIn
+from schema.mutation import Mutation
 from schema.query import Query
-from schema.read_scopes import gate_fields, let_mutations_fail_alone
-from schema.scalars import SCALAR_OVERRIDES
-from schema.subscriptions import Subscription
-from schema.tasks import Task
-from schema.teams import Team
-from schema.text_guard import ReadInputText
-from schema.training import Enrollment, TrainingCourse, TrainingSession
-from schema.view_extensions import UnauthenticatedStatus
-from schema.webhooks import Webhook, WebhookDelivery
+from schema.subscription import Subscription
+from schema.tasks.types import Task
+from schema.teams.types import Team
+from schema.training.types import Enrollment, TrainingCourse, TrainingSession
+from schema.webhooks.types import Webhook, WebhookDelivery
 from web.metrics import OperationMetrics
 from web.unavailable import DatabaseUnavailableStatus
 

@@ -12,41 +12,40 @@ from models import mentorships as mm
 from models import tasks as tkm
 from models import teams as tm
 from models import training as trm
-from resolvers import mentorships as mr
-from resolvers import tasks as tr
-from resolvers import training as trr
-from resolvers.listing import root_listing
-from resolvers.problems import BadInput, Unauthenticated
-from resolvers.suggestions import MAX_SUGGESTIONS, mentor_suggestions
-from schema.audit import AuditQuery
-from schema.common import After, Before, First, Last, page_args
-from schema.context import Info
-from schema.employees import Employee, EmployeeFilter, EmployeeOrder, employee_q, employee_sort
-from schema.mentorships import (
-    Mentorship,
+from resolvers.core.listing import root_listing
+from resolvers.core.problems import BadInput, Unauthenticated
+from resolvers.mentorships import reads as mr
+from resolvers.mentorships.suggestions import MAX_SUGGESTIONS, mentor_suggestions
+from resolvers.tasks import reads as tr
+from resolvers.training import reads as trr
+from schema.audit.types import AuditQuery
+from schema.core.nodes import resolve_node
+from schema.core.paging import After, Before, First, Last, page_args
+from schema.core.permissions import scoped_field
+from schema.core.relay import Connection, Node, to_connection
+from schema.employees.types import Employee, EmployeeFilter, EmployeeOrder, employee_q, employee_sort
+from schema.mentorships.filters import (
     MentorshipFilter,
     MentorshipOrder,
-    MentorSuggestion,
     mentorship_filter_kwargs,
     mentorship_sort,
 )
-from schema.mutations.webhooks import WebhookQuery
-from schema.nodes import resolve_node
-from schema.permissions import scoped_field
-from schema.relay import Connection, Node, to_connection
-from schema.tasks import Task, TaskFilter, TaskOrder, task_filter_kwargs, task_sort
-from schema.teams import Team, TeamFilter, TeamOrder, team_q, team_sort
-from schema.training import (
-    TrainingCourse,
+from schema.mentorships.types import Mentorship, MentorSuggestion
+from schema.tasks.filters import TaskFilter, TaskOrder, task_filter_kwargs, task_sort
+from schema.tasks.types import Task
+from schema.teams.types import Team, TeamFilter, TeamOrder, team_q, team_sort
+from schema.training.filters import (
     TrainingCourseFilter,
     TrainingCourseOrder,
-    TrainingSession,
     TrainingSessionFilter,
     TrainingSessionOrder,
     course_sort,
     session_filter_kwargs,
     session_sort,
 )
+from schema.training.types import TrainingCourse, TrainingSession
+from schema.webhooks.mutations import WebhookQuery
+from web.context import Info
 
 MAX_NODES = 100
 

@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from schema import crash_points
 from tests.test_subscriptions_scaleout import _free_port, _ready
 from tests.ws_client import WAIT
+from web import crash_points
 
 ROOT = Path(__file__).resolve().parent.parent
 

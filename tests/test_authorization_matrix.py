@@ -13,7 +13,7 @@ the others a FORBIDDEN error, or a NOT_ALLOWED / NOT_FOUND user error that chang
 A mutation of the schema without a row here fails `test_every_mutation_has_a_row`.
 
 Every field that reaches objects needing another scope than its parent (`Task.assignee`,
-`Employee.tasks`, `CreateTaskPayload.task`, ...; schema/read_scopes.py) has a row in PATHS, made
+`Employee.tasks`, `CreateTaskPayload.task`, ...; schema/core/read_scopes.py) has a row in PATHS, made
 from the schema: without that scope the field alone is refused at its own path and the rest of
 the response stays; a mutation still applies and returns what the token may read.
 """
@@ -34,7 +34,7 @@ from models.events import Event
 from models.mentorships import MentorshipCheckIn
 from models.webhooks import Webhook, WebhookDelivery
 from schema import schema
-from schema.read_scopes import GATED_FIELDS
+from schema.core.read_scopes import GATED_FIELDS
 from tests import factories as f
 
 EMPLOYEE, MANAGER, TEAMMATE, OUTSIDER, HR, SERVICE = (

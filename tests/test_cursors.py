@@ -14,7 +14,7 @@ from ids import to_global_id
 from models.employees import Employee
 from models.training import Enrollment
 from models.webhooks import Webhook
-from resolvers.pagination import PageArgs, SortKey, paginate
+from resolvers.core.pagination import PageArgs, SortKey, paginate
 from tests import factories as f
 from tests.graphql_client import error_codes
 

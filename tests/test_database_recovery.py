@@ -16,7 +16,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from db_recovery import DatabaseUnavailable, connection_lost
 from models.tasks import Task
-from resolvers import unit_of_work
+from resolvers.core import unit_of_work
 from tests import factories as f
 from tests.conftest import BACKEND, _pg_url
 from web.unavailable import DatabaseUnavailableMiddleware

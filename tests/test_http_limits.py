@@ -190,7 +190,7 @@ async def test_a_call_from_the_allowed_origin_is_granted(settings):
 
 
 def test_a_flood_of_large_distinct_documents_leaves_the_document_cache_within_its_bound():
-    from schema.document_cache import DocumentCacheStore
+    from schema.extensions.document_cache import DocumentCacheStore
 
     store = DocumentCacheStore(max_tokens=20_000)
     big = " ".join(["__typename"] * 4990)
@@ -203,7 +203,7 @@ def test_a_flood_of_large_distinct_documents_leaves_the_document_cache_within_it
 
 
 async def test_served_documents_are_parsed_once_into_the_bounded_cache(http):
-    from schema.document_cache import STORE
+    from schema.extensions.document_cache import STORE
 
     query = f"query Cached{uuid.uuid4().hex} {{ __typename }}"
     before = len(STORE)

@@ -11,7 +11,7 @@ from events.bus import add_listener, remove_listener
 from models.events import Event
 from models.idempotency import IdempotencyKey
 from models.tasks import Task
-from resolvers import idempotency
+from resolvers.core import idempotency
 from tests import factories as f
 
 CREATE_TASK = """

@@ -12,10 +12,10 @@ import pytest
 
 from models.idempotency import IdempotencyKey
 from models.tasks import Task
-from schema import crash_points
 from tests import factories as f
 from tests.conftest import BACKEND
 from tests.server_process import ServerProcess, server_process
+from web import crash_points
 
 CREATE_TASK = """
 mutation Create($input: CreateTaskInput!) {

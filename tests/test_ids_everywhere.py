@@ -19,9 +19,9 @@ from ids import REFERENCE_TYPES, to_global_id
 from models.events import Event
 from models.training import Enrollment
 from models.webhooks import Webhook, WebhookDelivery
-from resolvers import webhooks as hooks
+from resolvers.webhooks import workflows as hooks
 from schema import schema
-from schema.webhook_shaping import make_shaper
+from schema.webhooks.shaping import make_shaper
 from tests import factories as f
 from tests.graphql_client import EVERY_SCOPE
 

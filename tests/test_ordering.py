@@ -18,7 +18,7 @@ from ids import from_global_id, to_global_id
 from models.events import Event
 from models.webhooks import Webhook
 from schema import schema
-from schema.nodes import NODE_KINDS
+from schema.core.nodes import NODE_KINDS
 from tests import factories as f
 
 ROWS = 8  # rows per list: more than two pages of three, with ties and nulls

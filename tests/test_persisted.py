@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from config import HttpLimits
-from schema.persisted import ENTRY_OVERHEAD, PersistedQueryCache
+from schema.extensions.persisted import ENTRY_OVERHEAD, PersistedQueryCache
 from tests import factories as f
 from tests.graphql_client import error_codes
 

@@ -15,7 +15,7 @@ from events.webhooks import WebhookDispatcher
 from models.events import Event
 from models.oauth import OAuthToken
 from models.webhooks import Webhook
-from resolvers.event_stream import REVOCATION_CHECK_SECONDS
+from resolvers.live.stream import REVOCATION_CHECK_SECONDS
 from tests import factories as f
 from tests.oauth_helpers import (  # noqa: F401  (oauth_app is a fixture)
     INTROSPECT_URL,

@@ -8,7 +8,7 @@ import pytest
 
 from auth.principal import Principal
 from models.events import Event
-from resolvers.event_stream import TokenGuard
+from resolvers.live.stream import TokenGuard
 
 ADA_VIA_APP = Principal(scopes=frozenset(), client_id="pgc_app", employee_id=7, token_id="jti-ada")
 SERVICE = Principal(scopes=frozenset(), client_id="pgc_hris", token_id="jti-hris")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from events.log import EventType
-from resolvers.workflows import training_enrollment as ew
+from resolvers.training import enrollment as ew
 from tests import factories as f
 from tests.graphql_client import error_codes
 from tests.test_subscriptions_resume import act

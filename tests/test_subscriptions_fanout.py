@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from ids import to_global_id
 from models.events import Event
-from resolvers.event_stream import PolicyCache, policy_cache
-from resolvers.subscriptions import changes_visibility
+from resolvers.live.rules import changes_visibility
+from resolvers.live.stream import PolicyCache, policy_cache
 from tests import factories as f
 from tests.graphql_client import count_statements
 from tests.test_subscriptions import CREATE_TASK, call, listening, server  # noqa: F401  (fixture)

@@ -8,8 +8,8 @@ live or in the audit log.
 from __future__ import annotations
 
 from ids import to_global_id
-from resolvers.workflows import tasks as tw
-from resolvers.workflows import training_enrollment as ew
+from resolvers.tasks import workflows as tw
+from resolvers.training import enrollment as ew
 from tests import factories as f
 from tests.test_subscriptions import listening, server  # noqa: F401  (fixture)
 from tests.test_subscriptions_resume import act, create_task

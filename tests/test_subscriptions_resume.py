@@ -21,13 +21,13 @@ from models.mentorships import MentorshipStatus
 from models.tasks import TaskPriority, TaskStatus
 from models.teams import MembershipRole
 from models.training import EnrollmentStatus, TrainingSession
-from resolvers.unit_of_work import Actor, mutate
-from resolvers.workflows import employees as emw
-from resolvers.workflows import mentorships as mw
-from resolvers.workflows import tasks as tw
-from resolvers.workflows import teams as tmw
-from resolvers.workflows import training as trw
-from resolvers.workflows import training_enrollment as ew
+from resolvers.core.unit_of_work import Actor, mutate
+from resolvers.employees import workflows as emw
+from resolvers.mentorships import workflows as mw
+from resolvers.tasks import workflows as tw
+from resolvers.teams import workflows as tmw
+from resolvers.training import enrollment as ew
+from resolvers.training import workflows as trw
 from tests import factories as f
 from tests.test_subscriptions import server  # noqa: F401  (fixture)
 from tests.test_subscriptions_stream import _record

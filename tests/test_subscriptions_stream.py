@@ -17,9 +17,9 @@ from events.broker import Hub, LocalBroker, SubscriberTooSlow
 from events.log import record_event
 from ids import to_global_id
 from models.events import Event
-from resolvers.event_stream import TokenGuard, TokenNoLongerValid, follow
-from resolvers.subscriptions import TASK_EVENT_TYPES
-from resolvers.unit_of_work import Actor, mutate
+from resolvers.core.unit_of_work import Actor, mutate
+from resolvers.live.rules import TASK_EVENT_TYPES
+from resolvers.live.stream import TokenGuard, TokenNoLongerValid, follow
 from tests import factories as f
 from tests.test_subscriptions import listening, server  # noqa: F401  (fixture)
 from tests.ws_client import WSClient

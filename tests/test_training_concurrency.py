@@ -15,8 +15,8 @@ from auth.scopes import ALL_SCOPES
 from ids import to_global_id
 from models.events import Event
 from models.training import Enrollment
-from resolvers.unit_of_work import Actor, mutate
-from resolvers.workflows.training_enrollment import enroll
+from resolvers.core.unit_of_work import Actor, mutate
+from resolvers.training.enrollment import enroll
 from tests import factories as f
 
 ENROLL = """

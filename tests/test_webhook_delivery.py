@@ -12,7 +12,7 @@ from events.webhooks import WebhookDispatcher
 from ids import to_global_id
 from models.events import Event
 from models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryAttempt
-from resolvers import webhooks as api
+from resolvers.webhooks import workflows as api
 from tests.webhook_receiver import Receiver, Reply, drain, emit
 
 

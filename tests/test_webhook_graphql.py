@@ -128,7 +128,7 @@ async def test_another_clients_webhook_is_invisible(graphql, tokens):
 
 async def test_a_subscription_document_shapes_the_payload(app, settings, graphql, tokens, receiver):
     from schema import schema
-    from schema.webhook_shaping import make_shaper
+    from schema.webhooks.shaping import make_shaper
 
     await f.employee(email="ada@example.com")
     service, ada = graphql(await tokens()), graphql(await tokens("ada@example.com"))

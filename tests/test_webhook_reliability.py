@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 from events.webhooks import WebhookDispatcher, outbox
 from models.events import Event
 from models.webhooks import WebhookDelivery, WebhookDeliveryAttempt, WebhookOutboxCursor
-from resolvers import webhooks as api
+from resolvers.webhooks import workflows as api
 from tests.conftest import BACKEND
 from tests.webhook_receiver import Receiver, Reply, emit
 

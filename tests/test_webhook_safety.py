@@ -13,8 +13,8 @@ from events.webhooks.delivery import next_delay, parse_retry_after
 from events.webhooks.signing import generate_secret, secret_key, signature_headers, verify
 from events.webhooks.targets import TargetError, check_target, is_public, pin_url
 from models.webhooks import WebhookDelivery, WebhookDeliveryAttempt
-from resolvers import webhooks as api
-from resolvers.errors import ErrorCode, UserErrors
+from resolvers.core.errors import ErrorCode, UserErrors
+from resolvers.webhooks import workflows as api
 from tests.webhook_receiver import Receiver, emit
 
 

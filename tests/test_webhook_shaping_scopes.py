@@ -1,5 +1,5 @@
 """Payload shaping reads with no more than the token that set the webhook up could read itself:
-its scopes, cut down to its client's current registration (schema/webhook_shaping.py)."""
+its scopes, cut down to its client's current registration (schema/webhooks/shaping.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from events.webhooks import WebhookDispatcher
 from models.oauth import OAuthClient
 from schema import schema
-from schema.webhook_shaping import make_shaper
+from schema.webhooks.shaping import make_shaper
 from tests import factories as f
 from tests.revocation_helpers import (  # noqa: F401  (settings is a fixture)
     CREATE_TASK,

@@ -13,8 +13,8 @@ import pytest
 from events.webhooks import WebhookDispatcher
 from events.webhooks.targets import check_target, is_public
 from models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryAttempt
-from resolvers import webhooks as api
-from resolvers.errors import ErrorCode, UserErrors
+from resolvers.core.errors import ErrorCode, UserErrors
+from resolvers.webhooks import workflows as api
 from tests.webhook_receiver import emit
 
 # Each leads to an internal IPv4 address through a transition mechanism, or is non-public itself.

@@ -1,0 +1,171 @@
+"""Per-request dataloaders: the number of statements a query runs follows its shape.
+
+Every loader is made fresh for each request (or each subscription event), so nothing is cached
+across principals (but see the last paragraph). Three kinds:
+
+- `ByIdLoader`: rows of one model by primary key (`employee.manager`, `task.assignee`, ...).
+- `PageLoader`: one page of a nested connection for many parents in one windowed statement.
+- `CountLoader`: the `totalCount` of a nested connection for many parents in one GROUP BY.
+
+One exception to "fresh per request": a live event's context may pass `shared`, which hands out
+by-id loaders that the subscriptions of one process share for that one event. It is for models
+whose rows every reader of the type may see whole (directory data); the page and count loaders,
+which filter by the viewer's policy, are never shared.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from strawberry.dataloader import DataLoader
+from tortoise.expressions import Q
+from tortoise.models import Model
+
+from resolvers.core.pagination import Page, PageArgs, SortKey, count_partitions, paginate_partitions
+
+if TYPE_CHECKING:
+    from auth.policy import Policy
+
+MAX_BATCH = 500
+
+# For a model, a by-id loader shared beyond this request, or None to use the request's own.
+SharedById = Callable[[type[Model]], "DataLoader[int, Any] | None"]
+
+
+@dataclass(frozen=True)
+class ChildList:
+    """Which nested list to load: equal specs from sibling parents batch into one statement."""
+
+    name: str
+    model: type[Model]
+    partition: str
+    sort: SortKey
+    args: PageArgs
+    filters: tuple[tuple[str, Hashable], ...] = ()
+    visibility: str | None = None  # a `Policy.visible_*` method name
+    # Builds a Q from `filters` (as keyword arguments, tuples back to lists); plain lookups if None.
+    filter_fn: Callable[..., Q] | None = None
+    # For a list of link rows (team memberships): the row each one points to, loaded in the same
+    # batch and set as `row.target`, so every edge's node is ready at once and the next level
+    # batches as one (a node fetched through a shared cache would split it into waves).
+    attach: tuple[str, type[Model]] | None = None
+
+    def for_count(self) -> ChildList:
+        return ChildList(
+            self.name,
+            self.model,
+            self.partition,
+            self.sort,
+            PageArgs(),
+            self.filters,
+            self.visibility,
+            self.filter_fn,
+        )
+
+    def where(self) -> Q:
+        kwargs = {k: list(v) if isinstance(v, tuple) else v for k, v in self.filters}
+        return self.filter_fn(**kwargs) if self.filter_fn else Q(**kwargs)  # type: ignore[arg-type]
+
+
+def freeze(kwargs: dict[str, object]) -> tuple[tuple[str, Hashable], ...]:
+    """Filter arguments as a hashable, order-independent batch key (lists become tuples)."""
+    items = ((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items() if v is not None)
+    return tuple(sorted(items, key=lambda kv: kv[0]))  # type: ignore[arg-type]
+
+
+class Loaders:
+    def __init__(
+        self, policy: Callable[[], Awaitable[Policy]] | None = None, shared: SharedById | None = None
+    ) -> None:
+        self._policy = policy
+        self._shared = shared
+        self._by_id: dict[type[Model], DataLoader[int, Any]] = {}
+        self._computed: dict[Hashable, DataLoader[int, Any]] = {}
+        self._page: DataLoader[tuple[int, ChildList], Page[Any]] | None = None
+        self._count: DataLoader[tuple[int, ChildList], int] | None = None
+
+    @property
+    def page(self) -> DataLoader[tuple[int, ChildList], Page[Any]]:
+        if self._page is None:  # made on first use: a live event's context often needs none
+            self._page = DataLoader(self._load_pages, max_batch_size=MAX_BATCH)
+        return self._page
+
+    @property
+    def count(self) -> DataLoader[tuple[int, ChildList], int]:
+        if self._count is None:
+            self._count = DataLoader(self._load_counts, max_batch_size=MAX_BATCH)
+        return self._count
+
+    def compliance(self, within_days: int) -> DataLoader[int, Any]:
+        """Training compliance of many employees (one window) in two statements."""
+        key = ("compliance", within_days)
+        loader = self._computed.get(key)
+        if loader is None:
+            from resolvers.training.compliance import training_compliance_of
+
+            async def load(ids: list[int]) -> list[Any]:
+                found = await training_compliance_of(list(dict.fromkeys(ids)), within_days)
+                return [found[i] for i in ids]
+
+            loader = self._computed[key] = DataLoader(load, max_batch_size=MAX_BATCH)
+        return loader
+
+    def by_id(self, model: type[Model]) -> DataLoader[int, Any]:
+        loader = self._by_id.get(model)
+        if loader is None:
+            shared = self._shared(model) if self._shared is not None else None
+            loader = self._by_id[model] = shared if shared is not None else _by_id_loader(model)
+        return loader
+
+    async def _base_query(self, spec: ChildList) -> Any:
+        qs = spec.model.filter(spec.where())
+        if spec.visibility is not None:
+            if self._policy is None:
+                raise RuntimeError("a policy is needed to filter by visibility")
+            policy = await self._policy()
+            visible: Q = getattr(policy, spec.visibility)()
+            qs = qs.filter(visible)
+        return qs
+
+    async def _load_pages(self, keys: list[tuple[int, ChildList]]) -> list[Page[Any]]:
+        groups: dict[ChildList, list[int]] = defaultdict(list)
+        for parent_id, spec in keys:
+            groups[spec].append(parent_id)
+        results: dict[tuple[int, ChildList], Page[Any]] = {}
+        for spec, parent_ids in groups.items():
+            qs = await self._base_query(spec)
+            pages = await paginate_partitions(qs, spec.partition, parent_ids, spec.sort, spec.name, spec.args)
+            if spec.attach is not None:
+                await _attach_targets([row for page in pages.values() for row in page.rows], *spec.attach)
+            for parent_id, page in pages.items():
+                results[(parent_id, spec)] = page
+        return [results[key] for key in keys]
+
+    async def _load_counts(self, keys: list[tuple[int, ChildList]]) -> list[int]:
+        groups: dict[ChildList, list[int]] = defaultdict(list)
+        for parent_id, spec in keys:
+            groups[spec].append(parent_id)
+        results: dict[tuple[int, ChildList], int] = {}
+        for spec, parent_ids in groups.items():
+            qs = await self._base_query(spec)
+            for parent_id, n in (await count_partitions(qs, spec.partition, parent_ids)).items():
+                results[(parent_id, spec)] = n
+        return [results[key] for key in keys]
+
+
+def _by_id_loader(model: type[Model]) -> DataLoader[int, Any]:
+    async def load(ids: list[int]) -> list[Any]:
+        rows = {row.pk: row for row in await model.filter(id__in=ids)}
+        return [rows.get(i) for i in ids]
+
+    return DataLoader(load, max_batch_size=MAX_BATCH)
+
+
+async def _attach_targets(rows: list[Any], key: str, model: type[Model]) -> None:
+    ids = {getattr(row, key) for row in rows}
+    targets = {t.pk: t for t in await model.filter(id__in=list(ids))} if ids else {}
+    for row in rows:
+        row.target = targets[getattr(row, key)]

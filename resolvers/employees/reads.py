@@ -1,0 +1,63 @@
+"""Reading employees: filters, orders, and the org chart."""
+
+from __future__ import annotations
+
+from tortoise.expressions import Q, RawSQL, Subquery
+
+from models.employees import Employee
+from models.teams import Team, TeamMembership
+from resolvers.core.loaders import ChildList
+from resolvers.core.pagination import PageArgs, SortKey
+from resolvers.core.validation import search_condition
+
+# GraphQL order field name → model field.
+EMPLOYEE_ORDER_FIELDS = {
+    "FAMILY_NAME": "family_name",
+    "GIVEN_NAME": "given_name",
+    "EMAIL": "email",
+    "HIRE_DATE": "hire_date",
+    "CREATED_AT": "created_at",
+}
+
+
+def employee_filter(
+    *,
+    search: str | None = None,
+    statuses: list[str] | None = None,
+    roles: list[str] | None = None,
+    location: str | None = None,
+    manager_id: int | None = None,
+    team_id: int | None = None,
+    skill: str | None = None,
+) -> Q:
+    q = Q()
+    q &= search_condition(search, "given_name", "family_name", "email")
+    if statuses:
+        q &= Q(status__in=statuses)
+    if roles:
+        q &= Q(role__in=roles)
+    if location:
+        q &= Q(location__iexact=location)
+    if manager_id is not None:
+        q &= Q(manager_id=manager_id)
+    if team_id is not None:
+        q &= Q(id__in=Subquery(TeamMembership.filter(team_id=team_id).values("employee_id")))
+    if skill:
+        # Skills are a JSON list of strings; a quoted substring match works on both backends.
+        listed = Employee.annotate(skills_text=RawSQL("CAST(skills AS TEXT)"))
+        q &= Q(id__in=Subquery(listed.filter(skills_text__icontains=f'"{skill}"').values("id")))
+    return q
+
+
+def employees_query(q: Q):  # type: ignore[no-untyped-def]
+    return Employee.filter(q)
+
+
+def direct_reports(sort: SortKey, args: PageArgs) -> ChildList:
+    return ChildList("Employee.directReports", Employee, "manager_id", sort, args)
+
+
+def memberships_of_employee(args: PageArgs) -> ChildList:
+    return ChildList(
+        "Employee.teams", TeamMembership, "employee_id", SortKey("joined_at"), args, attach=("team_id", Team)
+    )

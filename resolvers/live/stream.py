@@ -1,0 +1,258 @@
+"""Following the event log live: replay what was missed, then go live with no gap, no duplicate.
+
+`follow()` yields the raw event rows one subscription should consider, in this order:
+
+1. it opens its inbox at the hub FIRST, so nothing committed from now on can be missed;
+2. with `after`, it replays the log (`id > after`, in id order, paged) — this may include events
+   that also reach the inbox, so the replayed ids are remembered;
+3. it then drains the inbox, skipping ids it replayed.
+
+The seam therefore has neither a gap (everything committed before step 1 is in the log, every
+later commit reaches the inbox) nor a duplicate (the replayed-id set).
+
+Ordering: event ids are commit order. Transactions write their events last, under a lock held
+until commit (events/log.py), so no event commits behind a higher id; a client resuming with
+`after: 11` cannot have missed a 10. Live delivery also follows commit order (each commit
+publishes its own ids after it committed).
+
+Which of these events a subscriber may see, and what it is shown, is decided per event by the
+caller (schema/subscription.py) with the connection's policy from a `PolicyCache`: one policy per
+principal in the process, reloaded after `POLICY_TTL` seconds and dropped at once when the hub
+delivers an event that can change visibility (resolvers/live/rules.py `changes_visibility`).
+Across processes (Redis) such an event may reach a hub a moment after a later event from another
+process; the time bound caps that window.
+
+Revocation is pushed, not polled: every revocation writes an `access.revoked` event
+(resolvers/core/revocation.py) that reaches every process's hub like any other event, and `follow()`
+ends at once the subscriptions of the sign-in it names (`TokenGuard.ended_by`). A subscription also
+checks its token when it starts, and every `REVOCATION_CHECK_SECONDS` as a safety net (a
+revocation committed by a process that could not publish it: no Redis, or Redis away).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+
+from auth.policy import Policy
+from auth.principal import Principal
+from auth.tokens import is_revoked
+from events.broker import Hub
+from ids import event_pk
+from models.events import Event
+from resolvers.core.revocation import REVOKED
+from resolvers.live.rules import changes_visibility
+
+REPLAY_PAGE = 200
+MAX_REPLAY = 10_000
+REVOCATION_CHECK_SECONDS = 30.0
+REVOCATION_SHARED_SECONDS = 2.0  # a revocation answer reused by the other connections of a token
+POLICY_TTL = 30.0
+_MAX_POLICIES = 10_000
+
+PolicyKey = tuple[int | None, frozenset[str], str | None]
+
+
+class PolicyCache:
+    """The policies of this process's live connections, one per principal (employee, scopes, client).
+
+    Concurrent requests for one principal share one load. `invalidate()` forgets them all; the
+    hub calls it (through `observe`) before it offers an event that can change visibility.
+    """
+
+    def __init__(self, ttl: float = POLICY_TTL, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self.clock = clock
+        self.loads = 0  # how many policies were read from the database (for tests and benchmarks)
+        self._entries: dict[PolicyKey, tuple[float, asyncio.Task[Policy]]] = {}
+
+    def invalidate(self) -> None:
+        self._entries.clear()
+
+    def observe(self, event: Event) -> None:
+        if changes_visibility(event):
+            self.invalidate()
+
+    async def get(self, principal: Principal | None) -> Policy:
+        if principal is None:
+            return await Policy.load(None)
+        key = (principal.employee_id, principal.scopes, principal.client_id)
+        now = self.clock()
+        entry = self._entries.get(key)
+        if entry is None or now - entry[0] > self.ttl or _failed(entry[1]):
+            if len(self._entries) >= _MAX_POLICIES:
+                self._entries.clear()
+            self.loads += 1
+            entry = self._entries[key] = (now, asyncio.ensure_future(Policy.load(principal)))
+        policy = await asyncio.shield(entry[1])  # one subscriber going away must not cancel the others' load
+        # Same relationships, this connection's own principal (its token id and expiry).
+        return policy if policy.principal is principal else dataclasses.replace(policy, principal=principal)
+
+
+def _failed(task: asyncio.Task[object]) -> bool:
+    """Done without a result, or started on another event loop: not to be awaited again."""
+    if task.get_loop() is not asyncio.get_running_loop():
+        return True
+    return task.done() and (task.cancelled() or task.exception() is not None)
+
+
+_policy_caches: weakref.WeakKeyDictionary[Hub, PolicyCache] = weakref.WeakKeyDictionary()
+
+
+def policy_cache(hub: Hub) -> PolicyCache:
+    """The policy cache of the subscriptions on `hub`, watching the hub's events."""
+    cache = _policy_caches.get(hub)
+    if cache is None:
+        cache = _policy_caches[hub] = PolicyCache()
+        hub.watch(cache.observe)
+    return cache
+
+
+_revocations: dict[str, tuple[float, asyncio.Task[bool]]] = {}
+_watched_hubs: weakref.WeakSet[Hub] = weakref.WeakSet()
+
+
+async def shared_is_revoked(principal: Principal) -> bool:
+    """`is_revoked`, with one query for all connections of a token checking within a moment."""
+    token_id = principal.token_id or ""
+    now = time.monotonic()
+    entry = _revocations.get(token_id)
+    if entry is None or now - entry[0] > REVOCATION_SHARED_SECONDS or _failed(entry[1]):
+        for jti in [j for j, (at, _) in _revocations.items() if now - at > REVOCATION_SHARED_SECONDS]:
+            del _revocations[jti]
+        entry = _revocations[token_id] = (now, asyncio.ensure_future(is_revoked(principal)))
+    return await asyncio.shield(entry[1])
+
+
+def _forget_revocation_answers(event: Event) -> None:
+    if event.type == REVOKED:  # a shared "not revoked" may be stale now
+        _revocations.clear()
+
+
+def watch_revocations(hub: Hub) -> None:
+    if hub not in _watched_hubs:
+        _watched_hubs.add(hub)
+        hub.watch(_forget_revocation_answers)
+
+
+class ResumeTooOld(Exception):
+    """`after` is so far behind that replaying would flood the client."""
+
+
+class TokenNoLongerValid(Exception):
+    """The connection's access token expired or was revoked: the client must reconnect."""
+
+
+@dataclass
+class TokenGuard:
+    """Ends a live connection when its token expires or is revoked.
+
+    Expiry is checked before every event and by a timer. Revocation: `ended_by` recognises the
+    `access.revoked` event of this sign-in as soon as the hub delivers it; the first `check()`
+    asks the database (one statement), and so does one every `interval` seconds after it.
+    """
+
+    principal: Principal | None
+    interval: float = REVOCATION_CHECK_SECONDS
+    now: Callable[[], float] = time.time
+    revoked: Callable[[Principal], Awaitable[bool]] = shared_is_revoked
+    _checked_at: float = float("-inf")
+
+    def seconds_until_check(self) -> float:
+        wait = self.interval - (time.monotonic() - self._checked_at)
+        if self.principal is not None and self.principal.expires_at is not None:
+            wait = min(wait, self.principal.expires_at - self.now())
+        return max(wait, 0.0)
+
+    def ended_by(self, event: Event) -> bool:
+        """Whether `event` revokes this connection's sign-in: its client, its employee or its token."""
+        principal = self.principal
+        if principal is None or event.type != REVOKED or not isinstance(event.data, dict):
+            return False
+        data = event.data
+        if principal.client_id is not None and data.get("clientId") == principal.client_id:
+            return True
+        if principal.employee_id is not None and data.get("employeeId") == principal.employee_id:
+            return True
+        return principal.token_id is not None and principal.token_id in (data.get("tokenIds") or ())
+
+    async def check(self) -> None:
+        principal = self.principal
+        if principal is None:
+            return
+        if principal.expires_at is not None and principal.expires_at <= self.now():
+            raise TokenNoLongerValid("The access token has expired; reconnect with a new one.")
+        if time.monotonic() - self._checked_at >= self.interval:
+            self._checked_at = time.monotonic()
+            if await self.revoked(principal):
+                raise TokenNoLongerValid(_REVOKED_MESSAGE)
+
+
+_REVOKED_MESSAGE = "The access token has been revoked; reconnect with a new one."
+
+
+def parse_event_id(raw: str | None) -> int | None:
+    """An `after:` argument: an event id as a decimal string."""
+    if raw is None:
+        return None
+    return event_pk(raw)  # InvalidId, a ValueError, for anything but a canonical position
+
+
+async def replay(types: frozenset[str], after: int) -> AsyncIterator[Event]:
+    """Events of `types` with ids above `after`, from the log, in id order."""
+    cursor, sent = after, 0
+    while True:
+        rows = await Event.filter(id__gt=cursor, type__in=list(types)).order_by("id").limit(REPLAY_PAGE)
+        if not rows:
+            return
+        for row in rows:
+            sent += 1
+            if sent > MAX_REPLAY:
+                raise ResumeTooOld(
+                    f"More than {MAX_REPLAY} events happened since `after`; reload and subscribe without it."
+                )
+            yield row
+        cursor = rows[-1].id
+
+
+async def follow(
+    hub: Hub,
+    types: frozenset[str],
+    wants: Callable[[Event], bool],
+    *,
+    after: int | None,
+    guard: TokenGuard,
+) -> AsyncIterator[Event]:
+    """Yield events of `types` that pass `wants`: the replay after `after`, then live ones."""
+
+    def accepts(event: Event) -> bool:
+        return event.type in types and wants(event)
+
+    watch_revocations(hub)
+    inbox = hub.open(lambda event: accepts(event) or guard.ended_by(event))  # before reading the log
+    try:
+        await guard.check()  # a revocation announced before the inbox opened is in the database
+        replayed: set[int] = set()
+        if after is not None:
+            async for event in replay(types, after):
+                if accepts(event):
+                    replayed.add(event.id)
+                    await guard.check()
+                    yield event
+        while True:
+            pushed = await inbox.get(within=guard.seconds_until_check())
+            await guard.check()
+            if pushed is None:
+                continue
+            if guard.ended_by(pushed):
+                raise TokenNoLongerValid(_REVOKED_MESSAGE)
+            if pushed.id in replayed:
+                replayed.discard(pushed.id)
+                continue
+            yield pushed
+    finally:
+        hub.close(inbox)

@@ -1,0 +1,58 @@
+"""Reading tasks: filters, orders and nested lists."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tortoise.expressions import Q
+
+from models.tasks import Task
+from resolvers.core.loaders import ChildList, freeze
+from resolvers.core.pagination import PageArgs, SortKey
+from resolvers.core.validation import search_condition
+
+TASK_ORDER_FIELDS = {
+    "CREATED_AT": "created_at",
+    "UPDATED_AT": "updated_at",
+    "DUE_DATE": "due_date",
+    "TITLE": "title",
+}
+
+
+def task_filter(
+    *,
+    statuses: list[str] | None = None,
+    priorities: list[str] | None = None,
+    assignee_id: int | None = None,
+    creator_id: int | None = None,
+    team_id: int | None = None,
+    due_before: date | None = None,
+    due_after: date | None = None,
+    search: str | None = None,
+    overdue_on: date | None = None,
+) -> Q:
+    q = Q()
+    if statuses:
+        q &= Q(status__in=statuses)
+    if priorities:
+        q &= Q(priority__in=priorities)
+    if assignee_id is not None:
+        q &= Q(assignee_id=assignee_id)
+    if creator_id is not None:
+        q &= Q(creator_id=creator_id)
+    if team_id is not None:
+        q &= Q(team_id=team_id)
+    if due_before is not None:
+        q &= Q(due_date__lt=due_before)
+    if due_after is not None:
+        q &= Q(due_date__gt=due_after)
+    q &= search_condition(search, "title", "description")
+    if overdue_on is not None:
+        q &= Q(due_date__lt=overdue_on) & Q(status__in=["todo", "in_progress", "blocked"])
+    return q
+
+
+def child_tasks(partition: str, sort: SortKey, args: PageArgs, filters: dict[str, object]) -> ChildList:
+    return ChildList(
+        f"Task.by.{partition}", Task, partition, sort, args, freeze(filters), "visible_tasks", task_filter
+    )

@@ -1,0 +1,52 @@
+"""Reading teams: filters, orders, hierarchy and members."""
+
+from __future__ import annotations
+
+from tortoise.expressions import Q
+
+from models.employees import Employee
+from models.teams import Team, TeamMembership
+from resolvers.core.loaders import ChildList
+from resolvers.core.pagination import PageArgs, SortKey
+from resolvers.core.validation import search_condition
+
+TEAM_ORDER_FIELDS = {"NAME": "name", "CREATED_AT": "created_at"}
+
+
+def team_filter(
+    *,
+    search: str | None = None,
+    parent_id: int | None = None,
+    top_level: bool | None = None,
+    lead_id: int | None = None,
+) -> Q:
+    q = Q()
+    q &= search_condition(search, "name", "slug")
+    if parent_id is not None:
+        q &= Q(parent_id=parent_id)
+    if top_level is not None:
+        q &= Q(parent_id__isnull=top_level)
+    if lead_id is not None:
+        q &= Q(lead_id=lead_id)
+    return q
+
+
+def subteams(sort: SortKey, args: PageArgs) -> ChildList:
+    return ChildList("Team.subteams", Team, "parent_id", sort, args)
+
+
+def led_by(sort: SortKey, args: PageArgs) -> ChildList:
+    return ChildList("Employee.ledTeams", Team, "lead_id", sort, args)
+
+
+def members(args: PageArgs, role: str | None) -> ChildList:
+    filters = (("role", role),) if role else ()
+    return ChildList(
+        "Team.members",
+        TeamMembership,
+        "team_id",
+        SortKey("joined_at"),
+        args,
+        filters,
+        attach=("employee_id", Employee),
+    )

@@ -1,0 +1,118 @@
+"""Reading training: courses, sessions, enrollments and seats."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tortoise.expressions import Q
+
+from models.training import Enrollment, EnrollmentStatus, TrainingSession
+from resolvers.core.loaders import ChildList, freeze
+from resolvers.core.pagination import PageArgs, SortKey
+from resolvers.core.validation import search_condition
+
+COURSE_ORDER_FIELDS = {"TITLE": "title", "CODE": "code", "CREATED_AT": "created_at"}
+SESSION_ORDER_FIELDS = {"STARTS_AT": "starts_at", "CREATED_AT": "created_at"}
+ENROLLMENT_ORDER_FIELDS = {"ENROLLED_AT": "enrolled_at", "UPDATED_AT": "updated_at"}
+
+
+def course_filter(
+    *, search: str | None = None, category: str | None = None, mandatory: bool | None = None
+) -> Q:
+    q = Q()
+    q &= search_condition(search, "title", "code", "description")
+    if category:
+        q &= Q(category__iexact=category)
+    if mandatory is not None:
+        q &= Q(mandatory=mandatory)
+    return q
+
+
+def session_filter(
+    *,
+    course_id: int | None = None,
+    statuses: list[str] | None = None,
+    starts_after: datetime | None = None,
+    starts_before: datetime | None = None,
+    instructor_id: int | None = None,
+) -> Q:
+    q = Q()
+    if course_id is not None:
+        q &= Q(course_id=course_id)
+    if statuses:
+        q &= Q(status__in=statuses)
+    if starts_after is not None:
+        q &= Q(starts_at__gt=starts_after)
+    if starts_before is not None:
+        q &= Q(starts_at__lt=starts_before)
+    if instructor_id is not None:
+        q &= Q(instructor_id=instructor_id)
+    return q
+
+
+def enrollment_filter(
+    *, statuses: list[str] | None = None, employee_id: int | None = None, session_id: int | None = None
+) -> Q:
+    q = Q()
+    if statuses:
+        q &= Q(status__in=statuses)
+    if employee_id is not None:
+        q &= Q(employee_id=employee_id)
+    if session_id is not None:
+        q &= Q(session_id=session_id)
+    return q
+
+
+def course_sessions(sort: SortKey, args: PageArgs, filters: dict[str, object]) -> ChildList:
+    return ChildList(
+        "Course.sessions", TrainingSession, "course_id", sort, args, freeze(filters), None, session_filter
+    )
+
+
+def taught_by(sort: SortKey, args: PageArgs, filters: dict[str, object]) -> ChildList:
+    return ChildList(
+        "Employee.instructedSessions",
+        TrainingSession,
+        "instructor_id",
+        sort,
+        args,
+        freeze(filters),
+        None,
+        session_filter,
+    )
+
+
+def child_enrollments(partition: str, args: PageArgs, filters: dict[str, object]) -> ChildList:
+    return ChildList(
+        f"Enrollment.by.{partition}",
+        Enrollment,
+        partition,
+        SortKey("enrolled_at"),
+        args,
+        freeze(filters),
+        "visible_enrollments",
+        enrollment_filter,
+    )
+
+
+def seats_taken() -> ChildList:
+    """Counted per session in one GROUP BY for a whole list of sessions."""
+    return ChildList(
+        "Session.seats",
+        Enrollment,
+        "session_id",
+        SortKey("enrolled_at"),
+        PageArgs(),
+        (("status", EnrollmentStatus.ENROLLED.value),),
+    )
+
+
+def waitlisted() -> ChildList:
+    return ChildList(
+        "Session.waitlist",
+        Enrollment,
+        "session_id",
+        SortKey("enrolled_at"),
+        PageArgs(),
+        (("status", EnrollmentStatus.WAITLISTED.value),),
+    )

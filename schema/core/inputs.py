@@ -1,0 +1,22 @@
+"""Reading mutation inputs: the fields a client sent, and their global IDs decoded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from resolvers.core.validation import Checks
+from resolvers.tasks.workflows import camel
+
+
+def given(input: object, *names: str) -> dict[str, Any]:
+    """The fields the client sent (null included), by name; an omitted field is left out."""
+    return {name: getattr(input, name) for name in names if getattr(input, name) is not strawberry.UNSET}
+
+
+def decode_ids(checks: Checks, values: dict[str, Any], types: dict[str, str]) -> None:
+    """Global IDs in `values` (name → type) to primary keys; null stays null (it clears)."""
+    for name, type_name in types.items():
+        if name in values:
+            values[name] = checks.global_id(values[name], type_name, camel(name))

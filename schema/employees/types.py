@@ -1,0 +1,295 @@
+"""The Employee type, its filters and orders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+
+from auth.scopes import Scope
+from ids import to_global_id
+from models import employees as m
+from resolvers.core.listing import child_listing
+from resolvers.core.pagination import SortKey
+from resolvers.core.problems import BadInput, Forbidden
+from resolvers.employees import reads as r
+from resolvers.training.compliance import MAX_WINDOW_DAYS
+from schema.core.enums import EmployeeRole, EmployeeStatus, OrderDirection
+from schema.core.ordering import sort_of
+from schema.core.paging import After, Before, First, Last, page_args
+from schema.core.permissions import read_scope, scoped_field
+from schema.core.relay import Connection, Node, build_edges, to_connection
+from schema.employees import links
+from schema.mentorships.filters import MentorshipFilter
+from schema.tasks.filters import TaskFilter, TaskOrder
+from schema.training.filters import EnrollmentFilter
+from web.context import Info
+
+
+@strawberry.enum(description="Fields employees can be ordered by.")
+class EmployeeOrderField(Enum):
+    FAMILY_NAME = strawberry.enum_value("FAMILY_NAME", description="Family name.")
+    GIVEN_NAME = strawberry.enum_value("GIVEN_NAME", description="Given name.")
+    EMAIL = strawberry.enum_value("EMAIL", description="E-mail address.")
+    HIRE_DATE = strawberry.enum_value("HIRE_DATE", description="Date of hire.")
+    CREATED_AT = strawberry.enum_value("CREATED_AT", description="When the record was created.")
+
+
+@strawberry.input(description="How to order employees; ties break on ID.")
+class EmployeeOrder:
+    field: EmployeeOrderField = strawberry.field(description="The field to order by.")
+    direction: OrderDirection = strawberry.field(default=OrderDirection.ASC, description="The direction.")
+
+
+def employee_sort(order: EmployeeOrder | None) -> SortKey:
+    return sort_of(order, r.EMPLOYEE_ORDER_FIELDS, SortKey("family_name"))
+
+
+@strawberry.input(description="Narrow a list of employees; all given conditions must hold.")
+class EmployeeFilter:
+    search: str | None = strawberry.field(default=None, description="Part of the name or e-mail.")
+    status: list[EmployeeStatus] | None = strawberry.field(default=None, description="Any of these statuses.")
+    role: list[EmployeeRole] | None = strawberry.field(default=None, description="Any of these roles.")
+    location: str | None = strawberry.field(default=None, description="Exactly this location (any case).")
+    manager_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Direct reports of this manager."
+    )
+    team_id: strawberry.ID | None = strawberry.field(default=None, description="Members of this team.")
+    skill: str | None = strawberry.field(default=None, description="Has this skill.")
+
+
+def employee_q(f: EmployeeFilter | None):  # type: ignore[no-untyped-def]
+    from schema.core.paging import pk_of
+
+    if f is None:
+        return r.employee_filter()
+    return r.employee_filter(
+        search=f.search,
+        statuses=[s.value for s in f.status] if f.status else None,
+        roles=[x.value for x in f.role] if f.role else None,
+        location=f.location,
+        manager_id=pk_of(f.manager_id, "Employee"),
+        team_id=pk_of(f.team_id, "Team"),
+        skill=f.skill,
+    )
+
+
+_SENSITIVE = "Sensitive: visible to the employee, and to HR and service tokens with `employees:sensitive`."
+
+
+@read_scope(Scope.EMPLOYEES_READ)
+@strawberry.type(description="A person who works here: profile, place in the org chart, work and training.")
+class Employee(Node):
+    pk: strawberry.Private[int]
+    manager_pk: strawberry.Private[int | None]
+    row: strawberry.Private[m.Employee]
+    email: str = strawberry.field(description="Work e-mail address; unique.")
+    given_name: str = strawberry.field(description="Given (first) name.")
+    family_name: str = strawberry.field(description="Family (last) name.")
+    display_name: str = strawberry.field(description="Given and family name, as shown in lists.")
+    job_title: str = strawberry.field(description="Job title.")
+    location: str = strawberry.field(description="Office or city.")
+    timezone: str = strawberry.field(description="IANA time zone, such as Europe/Berlin.")
+    pronouns: str = strawberry.field(description="Pronouns, as the employee wrote them.")
+    bio: str = strawberry.field(description="A short introduction written by the employee.")
+    skills: list[str] = strawberry.field(description="Skills the employee lists.")
+    hire_date: date = strawberry.field(description="First day of work.")
+    status: EmployeeStatus = strawberry.field(description="Whether the employee works here now.")
+    role: EmployeeRole = strawberry.field(description="What the employee may administer.")
+    created_at: datetime = strawberry.field(description="When the record was created.")
+    updated_at: datetime = strawberry.field(description="When the record last changed.")
+    version: int = strawberry.field(description="Increases with every change; pass as `expectedVersion`.")
+
+    @classmethod
+    def from_row(cls, row: m.Employee) -> Employee:
+        return cls(
+            id=strawberry.ID(to_global_id("Employee", row.id)),
+            pk=row.id,
+            manager_pk=row.manager_id,
+            row=row,
+            email=row.email,
+            given_name=row.given_name,
+            family_name=row.family_name,
+            display_name=row.display_name,
+            job_title=row.job_title,
+            location=row.location,
+            timezone=row.timezone,
+            pronouns=row.pronouns,
+            bio=row.bio,
+            skills=list(row.skills or []),
+            hire_date=row.hire_date,
+            status=EmployeeStatus(row.status),
+            role=EmployeeRole(row.role),
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            version=row.version,
+        )
+
+    async def _sensitive(self, info: Info, value: str | date | None) -> str | date | None:
+        if not (await info.context.policy()).can_read_sensitive(self.pk):
+            raise Forbidden(
+                "Only the employee, HR and service tokens with `employees:sensitive` see this field.",
+                requiredScope=Scope.EMPLOYEES_SENSITIVE.value,
+            )
+        return value
+
+    @strawberry.field(description=f"Phone number. {_SENSITIVE}")
+    async def phone(self, info: Info) -> str | None:
+        return await self._sensitive(info, self.row.phone)  # type: ignore[return-value]
+
+    @strawberry.field(description=f"Date of birth. {_SENSITIVE}")
+    async def birth_date(self, info: Info) -> date | None:
+        return await self._sensitive(info, self.row.birth_date)  # type: ignore[return-value]
+
+    @strawberry.field(description=f"Who to call in an emergency. {_SENSITIVE}")
+    async def emergency_contact(self, info: Info) -> str | None:
+        return await self._sensitive(info, self.row.emergency_contact)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="Whether you may change this employee with `updateEmployee` (HR and service tokens); "
+        "everyone changes their own profile with `updateMyProfile`."
+    )
+    async def viewer_can_update(self, info: Info) -> bool:
+        return (await info.context.policy()).can_manage_employees()
+
+    @strawberry.field(description="The employee's manager; null at the top of the org chart.")
+    async def manager(self, info: Info) -> Employee | None:
+        if self.manager_pk is None:
+            return None
+        row = await info.context.loaders.by_id(m.Employee).load(self.manager_pk)
+        return Employee.from_row(row) if row else None
+
+    @strawberry.field(description="Employees who report directly to this one.")
+    async def direct_reports(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[
+            EmployeeOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
+        ] = None,
+    ) -> Connection[Employee]:
+        spec = r.direct_reports(employee_sort(order_by), page_args(first, after, last, before))
+        listing = await child_listing(self.pk, spec, info.context.loaders)
+        return to_connection(listing.page, Employee.from_row, listing.count)
+
+    @strawberry.field(description="Teams the employee belongs to, with their role in each.")
+    async def teams(
+        self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+    ) -> EmployeeTeamConnection:
+        spec = r.memberships_of_employee(page_args(first, after, last, before))
+        listing = await child_listing(self.pk, spec, info.context.loaders)
+        edges, page_info = build_edges(listing.page, lambda row: row)
+        return EmployeeTeamConnection(
+            edges=[EmployeeTeamEdge(cursor=e.cursor, membership=e.node) for e in edges],
+            page_info=page_info,
+            count=listing.count,
+        )
+
+    led_teams: Connection[Team] = strawberry.field(
+        resolver=links.led_teams, description="Teams this employee leads, by name."
+    )
+    created_tasks: Connection[Task] | None = scoped_field(
+        "Tasks this employee created that you can see.", Scope.TASKS_READ, resolver=links.created_tasks
+    )
+    instructed_sessions: Connection[TrainingSession] | None = scoped_field(
+        "Training sessions this employee teaches.", Scope.TRAINING_READ, resolver=links.instructed_sessions
+    )
+
+    @scoped_field("Tasks assigned to this employee that you can see.", Scope.TASKS_READ)
+    async def tasks(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            TaskFilter | None, strawberry.argument(description="Only items meeting all these conditions.")
+        ] = None,
+        order_by: Annotated[
+            TaskOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
+        ] = None,
+    ) -> Connection[Task] | None:
+        return await tasks_of(
+            info, "assignee_id", self.pk, page_args(first, after, last, before), filter, order_by
+        )
+
+    @scoped_field(
+        "Mentorships in which this employee mentors someone, that you can see.", Scope.MENTORSHIPS_READ
+    )
+    async def mentorships_as_mentor(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            MentorshipFilter | None,
+            strawberry.argument(description="Only items meeting all these conditions."),
+        ] = None,
+    ) -> Connection[Mentorship] | None:
+        return await mentorships_of(info, "mentor_id", self.pk, page_args(first, after, last, before), filter)
+
+    @scoped_field("Mentorships in which this employee is mentored, that you can see.", Scope.MENTORSHIPS_READ)
+    async def mentorships_as_mentee(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            MentorshipFilter | None,
+            strawberry.argument(description="Only items meeting all these conditions."),
+        ] = None,
+    ) -> Connection[Mentorship] | None:
+        return await mentorships_of(info, "mentee_id", self.pk, page_args(first, after, last, before), filter)
+
+    @scoped_field("This employee's training enrollments that you can see.", Scope.TRAINING_READ)
+    async def enrollments(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            EnrollmentFilter | None,
+            strawberry.argument(description="Only items meeting all these conditions."),
+        ] = None,
+    ) -> Connection[Enrollment] | None:
+        return await enrollments_of(
+            info, "employee_id", self.pk, page_args(first, after, last, before), filter
+        )
+
+    @scoped_field(
+        "Mandatory courses this employee still lacks and certificates about to expire; null unless "
+        "you are the employee, their manager, HR or a service token.",
+        Scope.TRAINING_READ,
+    )
+    async def training_compliance(
+        self,
+        info: Info,
+        within_days: Annotated[
+            int,
+            strawberry.argument(description="Report certificates expiring within this many days (0-366)."),
+        ] = 30,
+    ) -> TrainingCompliance | None:
+        if not (await info.context.policy()).can_see_training_compliance(self.pk):
+            return None
+        if not 0 <= within_days <= MAX_WINDOW_DAYS:
+            raise BadInput(f"withinDays must be between 0 and {MAX_WINDOW_DAYS}.")
+        return TrainingCompliance(data=await info.context.loaders.compliance(within_days).load(self.pk))
+
+
+# Types that refer back to Employee; imported last so each module can name the other's types.
+from schema.mentorships.types import Mentorship, mentorships_of  # noqa: E402
+from schema.tasks.types import Task, tasks_of  # noqa: E402
+from schema.teams.types import EmployeeTeamConnection, EmployeeTeamEdge, Team  # noqa: E402
+from schema.training.types import Enrollment, TrainingCompliance, TrainingSession, enrollments_of  # noqa: E402

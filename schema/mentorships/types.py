@@ -1,0 +1,144 @@
+"""The Mentorship and MentorshipCheckIn types, filters and orders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from auth.scopes import Scope
+from ids import to_global_id
+from models import employees as em
+from models import mentorships as m
+from resolvers.core.listing import child_listing
+from resolvers.core.pagination import PageArgs
+from resolvers.mentorships import reads as r
+from resolvers.mentorships.suggestions import Suggestion
+from schema.core.enums import MentorshipStatus
+from schema.core.paging import After, Before, First, Last, page_args
+from schema.core.permissions import read_scope
+from schema.core.relay import Connection, Node, to_connection
+from schema.employees.types import Employee
+from schema.mentorships.filters import (
+    MentorshipFilter,
+    mentorship_filter_kwargs,
+)
+from web.context import Info
+
+
+@read_scope(Scope.MENTORSHIPS_READ)
+@strawberry.type(description="A note that a mentor and mentee met, and what they discussed.")
+class MentorshipCheckIn(Node):
+    pk: strawberry.Private[int]
+    row: strawberry.Private[m.MentorshipCheckIn]
+    happened_at: datetime = strawberry.field(description="When the meeting took place.")
+    notes: str = strawberry.field(description="What was discussed.")
+    created_at: datetime = strawberry.field(description="When the check-in was logged.")
+
+    @classmethod
+    def from_row(cls, row: m.MentorshipCheckIn) -> MentorshipCheckIn:
+        return cls(
+            id=strawberry.ID(to_global_id("MentorshipCheckIn", row.id)),
+            pk=row.id,
+            row=row,
+            happened_at=row.happened_at,
+            notes=row.notes,
+            created_at=row.created_at,
+        )
+
+    @strawberry.field(description="Who logged the check-in.")
+    async def author(self, info: Info) -> Employee | None:
+        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.author_id))
+
+    @strawberry.field(description="The mentorship this check-in belongs to.")
+    async def mentorship(self, info: Info) -> Mentorship:
+        return Mentorship.from_row(
+            await info.context.loaders.by_id(m.Mentorship).load(self.row.mentorship_id)
+        )
+
+
+@read_scope(Scope.MENTORSHIPS_READ)
+@strawberry.type(description="A mentor helping a mentee grow, from request to completion.")
+class Mentorship(Node):
+    pk: strawberry.Private[int]
+    row: strawberry.Private[m.Mentorship]
+    status: MentorshipStatus = strawberry.field(description="Where the mentorship stands.")
+    goals: str = strawberry.field(description="What the mentee wants to achieve.")
+    focus_skills: list[str] = strawberry.field(description="Skills to work on.")
+    started_at: datetime | None = strawberry.field(description="When the mentor accepted.")
+    ended_at: datetime | None = strawberry.field(description="When it was declined, completed or cancelled.")
+    created_at: datetime = strawberry.field(description="When it was requested.")
+
+    @classmethod
+    def from_row(cls, row: m.Mentorship) -> Mentorship:
+        return cls(
+            id=strawberry.ID(to_global_id("Mentorship", row.id)),
+            pk=row.id,
+            row=row,
+            status=MentorshipStatus(row.status),
+            goals=row.goals,
+            focus_skills=list(row.focus_skills or []),
+            started_at=row.started_at,
+            ended_at=row.ended_at,
+            created_at=row.created_at,
+        )
+
+    @strawberry.field(description="The mentor.")
+    async def mentor(self, info: Info) -> Employee | None:
+        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.mentor_id))
+
+    @strawberry.field(description="The mentee.")
+    async def mentee(self, info: Info) -> Employee | None:
+        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.mentee_id))
+
+    @strawberry.field(description="Check-ins logged for this mentorship, latest first.")
+    async def check_ins(
+        self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+    ) -> Connection[MentorshipCheckIn]:
+        listing = await child_listing(
+            self.pk, r.check_ins(page_args(first, after, last, before)), info.context.loaders
+        )
+        return to_connection(listing.page, MentorshipCheckIn.from_row, listing.count)
+
+    @strawberry.field(
+        description="Whether you may accept or decline this request (the mentor, while proposed)."
+    )
+    async def viewer_can_respond(self, info: Info) -> bool:
+        return (await info.context.policy()).can_respond_to_mentorship(self.row)
+
+    @strawberry.field(
+        description="Whether you may end this mentorship (mentor or mentee, while active) or withdraw "
+        "your request (the mentee, while proposed)."
+    )
+    async def viewer_can_end(self, info: Info) -> bool:
+        return (await info.context.policy()).can_end_mentorship(self.row)
+
+    @strawberry.field(description="Whether you may log a check-in (mentor or mentee, while active).")
+    async def viewer_can_log_check_in(self, info: Info) -> bool:
+        return (await info.context.policy()).can_log_mentorship_check_in(self.row)
+
+
+@read_scope(Scope.EMPLOYEES_READ)
+@strawberry.type(description="A colleague who could mentor you, and the skills you asked for that they have.")
+class MentorSuggestion:
+    suggestion: strawberry.Private[Suggestion]
+
+    @strawberry.field(description="The suggested mentor.")
+    def employee(self) -> Employee:
+        return Employee.from_row(self.suggestion.employee)
+
+    @strawberry.field(description="The asked-for skills the employee lists, as they wrote them.")
+    def matching_skills(self) -> list[str]:
+        return self.suggestion.matching_skills
+
+    @strawberry.field(description="How many of the asked-for skills match; suggestions are ranked by it.")
+    def score(self) -> int:
+        return self.suggestion.score
+
+
+async def mentorships_of(
+    info: Info, partition: str, parent_id: int, args: PageArgs, f: MentorshipFilter | None
+) -> Connection[Mentorship]:
+    spec = r.child_mentorships(partition, args, mentorship_filter_kwargs(f))
+    listing = await child_listing(parent_id, spec, info.context.loaders)
+    return to_connection(listing.page, Mentorship.from_row, listing.count)

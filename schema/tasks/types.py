@@ -1,0 +1,91 @@
+"""The Task type, its filters and orders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from auth.scopes import Scope
+from ids import to_global_id
+from models import employees as em
+from models import tasks as m
+from models import teams as tm
+from resolvers.core.listing import child_listing
+from resolvers.core.pagination import PageArgs
+from resolvers.tasks import reads as r
+from schema.core.enums import TaskPriority, TaskStatus
+from schema.core.permissions import read_scope
+from schema.core.relay import Connection, Node, to_connection
+from schema.employees.types import Employee
+from schema.tasks.filters import TaskFilter, TaskOrder, TaskOrderField, task_filter_kwargs, task_sort  # noqa: F401
+from web.context import Info
+
+
+@read_scope(Scope.TASKS_READ)
+@strawberry.type(description="A piece of work assigned to an employee, optionally within a team.")
+class Task(Node):
+    pk: strawberry.Private[int]
+    row: strawberry.Private[m.Task]
+    title: str = strawberry.field(description="What is to be done.")
+    description: str = strawberry.field(description="Details.")
+    status: TaskStatus = strawberry.field(description="Where the task stands.")
+    priority: TaskPriority = strawberry.field(description="How urgent it is.")
+    due_date: date | None = strawberry.field(description="When it is due, if set.")
+    completed_at: datetime | None = strawberry.field(description="When it was marked done.")
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
+    version: int = strawberry.field(description="Increases with every change; pass as `expectedVersion`.")
+
+    @classmethod
+    def from_row(cls, row: m.Task) -> Task:
+        return cls(
+            id=strawberry.ID(to_global_id("Task", row.id)),
+            pk=row.id,
+            row=row,
+            title=row.title,
+            description=row.description,
+            status=TaskStatus(row.status),
+            priority=TaskPriority(row.priority),
+            due_date=row.due_date,
+            completed_at=row.completed_at,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            version=row.version,
+        )
+
+    @strawberry.field(description="Who does the task.")
+    async def assignee(self, info: Info) -> Employee | None:
+        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.assignee_id))
+
+    @strawberry.field(description="Who created the task.")
+    async def creator(self, info: Info) -> Employee | None:
+        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.creator_id))
+
+    @strawberry.field(description="The team the task belongs to, if any.")
+    async def team(self, info: Info) -> Team | None:
+        if self.row.team_id is None:
+            return None
+        row = await info.context.loaders.by_id(tm.Team).load(self.row.team_id)
+        return Team.from_row(row) if row else None
+
+    @strawberry.field(description="Whether you may change this task (title, status, assignee, ...).")
+    async def viewer_can_update(self, info: Info) -> bool:
+        return (await info.context.policy()).can_update_task(self.row)
+
+    @strawberry.field(
+        description="Whether you may delete this task (its creator, managers above the assignee, team leads, HR)."
+    )
+    async def viewer_can_delete(self, info: Info) -> bool:
+        return (await info.context.policy()).can_delete_task(self.row)
+
+
+async def tasks_of(
+    info: Info, partition: str, parent_id: int, args: PageArgs, f: TaskFilter | None, order: TaskOrder | None
+) -> Connection[Task]:
+    spec = r.child_tasks(partition, task_sort(order), args, task_filter_kwargs(f))
+    listing = await child_listing(parent_id, spec, info.context.loaders)
+    return to_connection(listing.page, Task.from_row, listing.count)
+
+
+from schema.teams.types import Team  # noqa: E402  (Team refers back to Task)

@@ -1,0 +1,226 @@
+"""The Team type, its members (with their role on the edge), filters and orders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+
+from auth.scopes import Scope
+from ids import to_global_id
+from models import employees as em
+from models import teams as m
+from resolvers.core.listing import child_listing
+from resolvers.core.pagination import SortKey
+from resolvers.teams import reads as r
+from schema.core.enums import OrderDirection, TeamRole
+from schema.core.ordering import sort_of
+from schema.core.paging import After, Before, First, Last, page_args, pk_of
+from schema.core.permissions import read_scope, scoped_field
+from schema.core.relay import Connection, Node, PageInfo, build_edges, to_connection
+from schema.employees.types import Employee
+from schema.tasks.filters import TaskFilter, TaskOrder
+from web.context import Info
+
+
+@strawberry.enum(description="Fields teams can be ordered by.")
+class TeamOrderField(Enum):
+    NAME = strawberry.enum_value("NAME", description="Team name.")
+    CREATED_AT = strawberry.enum_value("CREATED_AT", description="When the team was created.")
+
+
+@strawberry.input(description="How to order teams; ties break on ID.")
+class TeamOrder:
+    field: TeamOrderField = strawberry.field(description="The field to order by.")
+    direction: OrderDirection = strawberry.field(default=OrderDirection.ASC, description="The direction.")
+
+
+def team_sort(order: TeamOrder | None) -> SortKey:
+    return sort_of(order, r.TEAM_ORDER_FIELDS, SortKey("name"))
+
+
+@strawberry.input(description="Narrow a list of teams; all given conditions must hold.")
+class TeamFilter:
+    search: str | None = strawberry.field(default=None, description="Part of the name or slug.")
+    parent_id: strawberry.ID | None = strawberry.field(default=None, description="Subteams of this team.")
+    top_level: bool | None = strawberry.field(
+        default=None, description="Only teams without (true) or with a parent."
+    )
+    lead_id: strawberry.ID | None = strawberry.field(default=None, description="Teams led by this employee.")
+
+
+def team_q(f: TeamFilter | None):  # type: ignore[no-untyped-def]
+    if f is None:
+        return r.team_filter()
+    return r.team_filter(
+        search=f.search,
+        parent_id=pk_of(f.parent_id, "Team"),
+        top_level=f.top_level,
+        lead_id=pk_of(f.lead_id, "Employee"),
+    )
+
+
+@read_scope(Scope.EMPLOYEES_READ)
+@strawberry.type(description="A group of employees with a lead; teams nest under parent teams.")
+class Team(Node):
+    pk: strawberry.Private[int]
+    parent_pk: strawberry.Private[int | None]
+    lead_pk: strawberry.Private[int | None]
+    row: strawberry.Private[m.Team]
+    name: str = strawberry.field(description="Team name; unique.")
+    slug: str = strawberry.field(description="URL-friendly name; unique.")
+    description: str = strawberry.field(description="What the team does.")
+    created_at: datetime = strawberry.field(description="When the team was created.")
+
+    @classmethod
+    def from_row(cls, row: m.Team) -> Team:
+        return cls(
+            id=strawberry.ID(to_global_id("Team", row.id)),
+            pk=row.id,
+            parent_pk=row.parent_id,
+            lead_pk=row.lead_id,
+            row=row,
+            name=row.name,
+            slug=row.slug,
+            description=row.description,
+            created_at=row.created_at,
+        )
+
+    @strawberry.field(description="The team this one is part of; null for a top-level team.")
+    async def parent(self, info: Info) -> Team | None:
+        if self.parent_pk is None:
+            return None
+        row = await info.context.loaders.by_id(m.Team).load(self.parent_pk)
+        return Team.from_row(row) if row else None
+
+    @strawberry.field(description="The employee who leads the team.")
+    async def lead(self, info: Info) -> Employee | None:
+        if self.lead_pk is None:
+            return None
+        row = await info.context.loaders.by_id(em.Employee).load(self.lead_pk)
+        return Employee.from_row(row) if row else None
+
+    @strawberry.field(
+        description="Whether you may change this team and its members (HR, service tokens and the team's lead)."
+    )
+    async def viewer_can_manage(self, info: Info) -> bool:
+        return (await info.context.policy()).can_manage_team(self.row)
+
+    @strawberry.field(description="Teams directly under this one.")
+    async def subteams(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: Annotated[
+            TeamOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
+        ] = None,
+    ) -> Connection[Team]:
+        spec = r.subteams(team_sort(order_by), page_args(first, after, last, before))
+        listing = await child_listing(self.pk, spec, info.context.loaders)
+        return to_connection(listing.page, Team.from_row, listing.count)
+
+    @strawberry.field(description="The team's members, with each one's role on the edge.")
+    async def members(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        role: Annotated[
+            TeamRole | None, strawberry.argument(description="Only members with this role.")
+        ] = None,
+    ) -> TeamMemberConnection:
+        spec = r.members(page_args(first, after, last, before), role.value if role else None)
+        listing = await child_listing(self.pk, spec, info.context.loaders)
+        edges, page_info = build_edges(listing.page, lambda row: row)
+        return TeamMemberConnection(
+            edges=[TeamMemberEdge(cursor=e.cursor, membership=e.node) for e in edges],
+            page_info=page_info,
+            count=listing.count,
+        )
+
+    @scoped_field("Tasks of this team that you can see.", Scope.TASKS_READ)
+    async def tasks(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            TaskFilter | None, strawberry.argument(description="Only items meeting all these conditions.")
+        ] = None,
+        order_by: Annotated[
+            TaskOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
+        ] = None,
+    ) -> Connection[Task] | None:
+        return await tasks_of(
+            info, "team_id", self.pk, page_args(first, after, last, before), filter, order_by
+        )
+
+
+@strawberry.type(description="A member of a team, with their role in it.")
+class TeamMemberEdge:
+    cursor: str = strawberry.field(description="Pass as `after` (or `before`) to page from this item.")
+    membership: strawberry.Private[m.TeamMembership]
+
+    @strawberry.field(description="The member's role in the team.")
+    def role(self) -> TeamRole:
+        return TeamRole(self.membership.role)
+
+    @strawberry.field(description="When the member joined the team.")
+    def joined_at(self) -> datetime:
+        return self.membership.joined_at
+
+    @strawberry.field(description="The member.")
+    def node(self) -> Employee:
+        return Employee.from_row(self.membership.target)  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="The members of a team.")
+class TeamMemberConnection:
+    edges: list[TeamMemberEdge] = strawberry.field(description="The members of this page with their role.")
+    page_info: PageInfo = strawberry.field(description="Paging information for this page.")
+    count: strawberry.Private[object]
+
+    @strawberry.field(description="How many members the team has (with the role asked for, if any).")
+    async def total_count(self) -> int:
+        return await self.count()  # type: ignore[operator,no-any-return]
+
+
+@strawberry.type(description="A team the employee belongs to, with the employee's role in it.")
+class EmployeeTeamEdge:
+    cursor: str = strawberry.field(description="Pass as `after` (or `before`) to page from this item.")
+    membership: strawberry.Private[object]
+
+    @strawberry.field(description="The employee's role in the team.")
+    def role(self) -> TeamRole:
+        return TeamRole(self.membership.role)  # type: ignore[attr-defined]
+
+    @strawberry.field(description="When the employee joined the team.")
+    def joined_at(self) -> datetime:
+        return self.membership.joined_at  # type: ignore[attr-defined,no-any-return]
+
+    @strawberry.field(description="The team.")
+    def node(self) -> Team:
+        return Team.from_row(self.membership.target)  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="The teams an employee belongs to.")
+class EmployeeTeamConnection:
+    edges: list[EmployeeTeamEdge] = strawberry.field(description="The teams of this page with the role held.")
+    page_info: PageInfo = strawberry.field(description="Paging information for this page.")
+    count: strawberry.Private[object]
+
+    @strawberry.field(description="How many teams the employee belongs to.")
+    async def total_count(self) -> int:
+        return await self.count()  # type: ignore[operator,no-any-return]
+
+
+from schema.tasks.types import Task, tasks_of  # noqa: E402

@@ -1,0 +1,256 @@
+"""The GraphQL endpoint: authentication, limits and error shapes around Strawberry's ASGI view."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+
+from auth.principal import Principal
+from auth.tokens import InvalidToken, authenticate, authenticate_token, www_authenticate_header
+from config import Settings
+from schema.extensions.persisted import PROTOCOL_CODES, PersistedQueryCache
+from web import graphql_request as rq
+from web.context import Context
+from web.errors import error_body
+from web.idempotency import is_mutation, read_body, replaying, serve_once
+from web.ws_protocol import OperationErrorsHandler
+
+# Per method, the operations HTTP serves; subscriptions go over the WebSocket.
+_ALLOWED = {
+    "GET": frozenset({OperationType.QUERY}),
+    "POST": frozenset({OperationType.QUERY, OperationType.MUTATION}),
+}
+
+
+def _code_for(message: str, located: bool) -> str:
+    if "tokens" in message and "Parsing aborted" in message:
+        return "TOO_MANY_TOKENS"
+    if message.startswith("Syntax Error"):
+        return "GRAPHQL_PARSE_FAILED"
+    return "GRAPHQL_VALIDATION_FAILED" if not located else "INTERNAL_SERVER_ERROR"
+
+
+def _media_type(request: Request) -> str | None:
+    media: str | None = request.scope["state"].get("graphql_media_type")
+    return media
+
+
+def _is_request_error(result: ExecutionResult) -> bool:
+    """Nothing ran: the document did not parse or validate, or its variables did not coerce."""
+    errors = result.errors or []
+    return result.data is None and bool(errors) and all(not e.path for e in errors)
+
+
+class GraphQLEndpoint(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = OperationErrorsHandler
+
+    def __init__(self, schema: Any, settings: Settings) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql",
+            keep_alive=True,
+            keep_alive_interval=15,
+            allowed_origins=settings.cors_origins,
+        )
+        self.settings = settings
+        self.persisted_queries = PersistedQueryCache(settings.http)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        state = scope.setdefault("state", {})
+        state["persisted_queries"] = self.persisted_queries
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        state["graphql_media_type"] = rq.negotiate(Headers(scope=scope).get("accept"))
+        refusal = await self._authenticate_http(scope)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        await self._serve_http(scope, receive, send)
+
+    async def _serve_http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = Headers(scope=scope)
+        key = headers.get("idempotency-key")
+        principal = scope["state"]["principal"]
+        if key is None or principal is None or scope["method"] != "POST":
+            await self._respond(scope, receive, send)
+            return
+        body = await read_body(receive)
+        if not is_mutation(body):
+            await self._respond(scope, replaying(body), send)
+            return
+        await serve_once(self._respond, scope, send, principal, key, body)
+
+    async def _respond(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry's HTTP handling, with every refusal a JSON error instead of plain text."""
+        request = Request(scope=scope, receive=receive)
+        response: Response
+        try:
+            if _media_type(request) is None and not self.should_render_graphql_ide(
+                self.request_adapter_class(request)
+            ):
+                raise rq.not_acceptable()
+            response = await self.run(request)
+        except rq.RequestRefused as refusal:
+            response = refusal.response(_media_type(request))
+        except HTTPException as exc:  # what Strawberry itself refuses: a method it does not serve
+            allow = {"Allow": "GET, POST"} if exc.status_code == 405 else {}
+            code = "METHOD_NOT_ALLOWED" if exc.status_code == 405 else "BAD_REQUEST"
+            response = rq.RequestRefused(exc.status_code, code, exc.reason, allow).response(
+                _media_type(request)
+            )
+        await response(scope, receive, send)
+
+    async def _authenticate_http(self, scope: Scope) -> Response | None:
+        headers = Headers(scope=scope)
+        try:
+            principal = await authenticate(headers.get("authorization"))
+        except InvalidToken as exc:
+            return JSONResponse(
+                error_body(str(exc), "UNAUTHENTICATED"),
+                status_code=401,
+                headers={"WWW-Authenticate": www_authenticate_header(str(exc))},
+                media_type=scope["state"]["graphql_media_type"] or rq.JSON,
+            )
+        scope["state"]["principal"] = principal
+        return None
+
+    def decode_json(self, data: str | bytes) -> object:
+        """WebSocket messages, parsed as strictly as bodies; Strawberry closes with 4400 on a
+        JSONDecodeError, so every refusal is reported as one."""
+        try:
+            return rq.decode_json(data, "message")
+        except rq.RequestRefused as refusal:
+            raise json.JSONDecodeError(refusal.message, "", 0) from None
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
+        if request.method == "GET":
+            payload = rq.query_params_payload(request.query_params)
+        else:
+            rq.check_content_type(request.content_type)
+            payload = rq.decode_json(await request.get_body(), "request body")
+        return rq.request_data(payload)
+
+    async def execute_single(  # noqa: PLR0917
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        method = request_adapter.method
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=_ALLOWED[method],
+                operation_extensions=request_data.extensions,
+            )
+        except MissingQueryError:
+            raise rq.bad_request("The request has no `query` (nor a known persisted query).") from None
+        except CannotGetOperationTypeError as exc:
+            raise rq.bad_request(exc.as_http_error_reason(), "UNKNOWN_OPERATION") from None
+        except InvalidOperationTypeError as exc:
+            if exc.operation_type == OperationType.SUBSCRIPTION:
+                raise rq.bad_request(
+                    "Subscriptions are served over the WebSocket at /graphql (graphql-transport-ws), not HTTP.",
+                    "SUBSCRIPTION_OVER_HTTP",
+                ) from None
+            raise rq.RequestRefused(
+                405, "METHOD_NOT_ALLOWED", "Mutations must be sent with POST.", {"Allow": "POST"}
+            ) from None
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        principal: Principal | None = request.scope.get("state", {}).get("principal")
+        return Context(
+            settings=self.settings,
+            principal=principal,
+            request=request,
+            response=response,
+            idempotency_key=request.headers.get("idempotency-key"),
+        )
+
+    async def on_ws_connect(self, context: Context) -> None:
+        """Authenticate a WebSocket from its `connection_init` payload; refuse with 4403 otherwise.
+
+        The payload carries `{"Authorization": "Bearer <access token>"}` (any case of the key).
+        The context lives as long as the connection; subscriptions renew its caches per event.
+        """
+        params = context.connection_params or {}
+        header = next(
+            (v for k, v in params.items() if k.lower() == "authorization" and isinstance(v, str)), None
+        )
+        scheme, _, token = (header or "").strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ConnectionRejectionError(
+                {"message": "Send `Authorization: Bearer <token>` in connection_init."}
+            )
+        try:
+            context.principal = await authenticate_token(token)
+        except InvalidToken as exc:
+            raise ConnectionRejectionError({"message": exc.description}) from None
+        context.renew()
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        from web.graphiql import graphiql_page
+
+        return graphiql_page(request, self.settings)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        data: GraphQLHTTPResponse = {"data": result.data}
+        if _is_request_error(result) and _media_type(request) == rq.GRAPHQL_RESPONSE:
+            del data["data"]  # the spec's sign, for this media type, that nothing was executed
+        if result.errors:
+            formatted = []
+            for error in result.errors:
+                item = error.formatted
+                extensions = dict(item.get("extensions") or {})
+                extensions.setdefault("code", _code_for(error.message, bool(error.path)))
+                item["extensions"] = extensions
+                formatted.append(item)
+            data["errors"] = formatted  # type: ignore[typeddict-item]
+        if result.extensions:
+            data["extensions"] = result.extensions
+        return data
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = request.scope["state"].get("graphql_media_type")
+        return sub_response
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        """Per the GraphQL-over-HTTP spec: with `application/graphql-response+json`, a request
+        that was not executed is a 400; with `application/json` every GraphQL result is a 200.
+        The persisted-query protocol's answers stay 200, as Apollo and urql expect."""
+        media = sub_response.media_type or rq.JSON
+        response = super().create_response(response_data, sub_response)
+        response.headers["content-type"] = f"{media}; charset=utf-8"
+        if (
+            sub_response.status_code is None
+            and media == rq.GRAPHQL_RESPONSE
+            and isinstance(response_data, dict)
+        ):
+            codes = {e.get("extensions", {}).get("code") for e in response_data.get("errors", [])}
+            if "data" not in response_data and not codes <= PROTOCOL_CODES:
+                response.status_code = 400
+        return response
