@@ -30,7 +30,7 @@ from web.cors import CORS
 from web.demo_accounts import demo_accounts_route, demo_password_for
 from web.errors import json_http_error, json_server_error
 from web.graphiql import static_mount
-from web.graphql_view import GraphQLEndpoint
+from web.graphql_view import GraphQLApp
 from web.metrics import MetricsMiddleware, metrics
 from web.request_body import RequestBodyLimits
 from web.unavailable import DatabaseUnavailableMiddleware
@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             if manage_db:
                 await db.close_db()
 
-    graphql = GraphQLEndpoint(schema, settings)
+    graphql = GraphQLApp(schema, settings)
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
