@@ -27,11 +27,10 @@ def error_response(
     message: str,
     headers: Mapping[str, str] | None = None,
     media_type: str | None = None,
-    **extensions: object,
+    extensions: Mapping[str, object] | None = None,
 ) -> JSONResponse:
-    return JSONResponse(
-        error_body(message, code, **extensions), status, headers=headers, media_type=media_type or JSON
-    )
+    body = error_body(message, code, **(extensions or {}))
+    return JSONResponse(body, status, headers=headers, media_type=media_type or JSON)
 
 
 class RequestRefused(Exception):
