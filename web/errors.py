@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from http import HTTPStatus
 
+from graphql import GraphQLError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -31,6 +32,16 @@ def error_response(
 ) -> JSONResponse:
     body = error_body(message, code, **(extensions or {}))
     return JSONResponse(body, status, headers=headers, media_type=media_type or JSON)
+
+
+def graphql_error_code(error: GraphQLError) -> str:
+    """The code of a GraphQL error that carries none, over HTTP and WebSocket alike: why the
+    document could not run, or (an error raised while it ran, which has a path) a bug."""
+    if "tokens" in error.message and "Parsing aborted" in error.message:
+        return "TOO_MANY_TOKENS"
+    if error.message.startswith("Syntax Error"):
+        return "GRAPHQL_PARSE_FAILED"
+    return "INTERNAL_SERVER_ERROR" if error.path else "GRAPHQL_VALIDATION_FAILED"
 
 
 class RequestRefused(Exception):

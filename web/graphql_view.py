@@ -35,7 +35,7 @@ from schema.extensions.persisted import PROTOCOL_CODES, PersistedQueryCache
 from web import graphql_request as rq
 from web.authentication import BearerTokens, principal_from_connection_params, principal_of, refuse_token
 from web.context import Context
-from web.errors import JSON, RequestRefused
+from web.errors import JSON, RequestRefused, graphql_error_code
 from web.idempotency import IdempotentMutations
 from web.ws_protocol import OperationErrorsHandler
 
@@ -44,14 +44,6 @@ _ALLOWED = {
     "GET": frozenset({OperationType.QUERY}),
     "POST": frozenset({OperationType.QUERY, OperationType.MUTATION}),
 }
-
-
-def _code_for(message: str, located: bool) -> str:
-    if "tokens" in message and "Parsing aborted" in message:
-        return "TOO_MANY_TOKENS"
-    if message.startswith("Syntax Error"):
-        return "GRAPHQL_PARSE_FAILED"
-    return "GRAPHQL_VALIDATION_FAILED" if not located else "INTERNAL_SERVER_ERROR"
 
 
 def _media_type(request: Request) -> str | None:
@@ -187,7 +179,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             for error in result.errors:
                 item = error.formatted
                 extensions = dict(item.get("extensions") or {})
-                extensions.setdefault("code", _code_for(error.message, bool(error.path)))
+                extensions.setdefault("code", graphql_error_code(error))
                 item["extensions"] = extensions
                 formatted.append(item)
             data["errors"] = formatted  # type: ignore[typeddict-item]
