@@ -1,7 +1,7 @@
 """The GraphQL endpoint at /graphql, HTTP and WebSocket: `GraphQLApp` builds it.
 
-From the outside in (the app-wide middleware of server.py comes first: metrics, CORS, the body
-limit, DATABASE_UNAVAILABLE):
+From the outside in (the app-wide middleware of web/middleware.py comes first: metrics, CORS,
+the body limit, DATABASE_UNAVAILABLE):
 
 1. `AuthenticationMiddleware` with `BearerTokens` (web/authentication.py): `request.user`;
    a bad token is answered 401 here;
@@ -36,6 +36,7 @@ from web import graphql_request as rq
 from web.authentication import BearerTokens, principal_from_connection_params, principal_of, refuse_token
 from web.context import Context
 from web.errors import JSON, RequestRefused, graphql_error_code
+from web.graphiql import graphiql_page
 from web.idempotency import IdempotentMutations
 from web.ws_protocol import OperationErrorsHandler
 
@@ -166,8 +167,6 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         context.renew()
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        from web.graphiql import graphiql_page
-
         return graphiql_page(request, self.settings)
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:

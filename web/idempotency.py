@@ -41,13 +41,13 @@ class IdempotentMutations:
             await self.app(scope, receive, send)
             return
         body = await read_body(receive) or b""
-        if not is_mutation(body):
+        if not _is_mutation(body):
             await self.app(scope, replaying(body), send)
             return
-        await serve_once(self.app, scope, send, principal, key, body)
+        await _serve_once(self.app, scope, send, principal, key, body)
 
 
-def is_mutation(body: bytes) -> bool:
+def _is_mutation(body: bytes) -> bool:
     try:
         payload = json.loads(body)
         document = parse(payload["query"])
@@ -85,7 +85,7 @@ async def _earlier_answer(principal: Principal, key: str, body: bytes) -> Respon
     return None
 
 
-async def serve_once(
+async def _serve_once(
     app: ASGIApp, scope: Scope, send: Send, principal: Principal, key: str, body: bytes
 ) -> None:
     refusal = idempotency.invalid_key(key)
