@@ -1,20 +1,16 @@
-"""The Starlette app: routes, middleware and lifespan. `python server.py` serves."""
+"""The Starlette app: its routes and its lifespan; the HTTP work itself is in web/ (the
+GraphQL endpoint's stack in web/graphql_view.py, the app-wide middleware in web/middleware.py).
+`python server.py` serves."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import gc
-import logging
 from collections.abc import AsyncIterator, Sequence
 
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
-from tortoise import connections
 
 import db
 from auth import routes as auth_routes
@@ -26,32 +22,12 @@ from models.events import Event
 from resolvers.core import idempotency, revocation
 from schema import schema
 from schema.webhooks.shaping import make_shaper
-from web.cors import CORS
 from web.demo_accounts import demo_accounts_route, demo_password_for
-from web.errors import json_http_error, json_server_error
 from web.graphiql import static_mount
-from web.graphql_view import GraphQLEndpoint
-from web.metrics import MetricsMiddleware, metrics
-from web.request_body import RequestBodyLimits
-from web.unavailable import DatabaseUnavailableMiddleware
-
-logger = logging.getLogger("peoplegraph.server")
-
-
-async def healthz(request: Request) -> JSONResponse:
-    return JSONResponse({"status": "ok"})
-
-
-async def readyz(request: Request) -> JSONResponse:
-    try:
-        conn = connections.get("default")
-        await conn.execute_query("SELECT 1")
-    except Exception:  # any failure means "not ready"; the reason goes to the log, not to anyone
-        logger.exception("readiness check: the database does not answer")
-        return JSONResponse(
-            {"status": "unavailable", "error": "the database does not answer"}, status_code=503
-        )
-    return JSONResponse({"status": "ok"})
+from web.graphql_view import GraphQLApp
+from web.health import healthz, readyz
+from web.metrics import metrics
+from web.middleware import EXCEPTION_HANDLERS, app_middleware
 
 
 def _wake_on_commit(dispatcher: WebhookDispatcher) -> Listener:
@@ -95,7 +71,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             if manage_db:
                 await db.close_db()
 
-    graphql = GraphQLEndpoint(schema, settings)
+    graphql = GraphQLApp(schema, settings)
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
@@ -106,18 +82,11 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         static_mount(),
         demo_accounts_route(),
     ]
-    middleware = [
-        Middleware(MetricsMiddleware, routes=routes),
-        # Always on: with no origins configured, every preflight is answered and none granted.
-        Middleware(CORS, origins=settings.cors_origins),
-        Middleware(RequestBodyLimits, limits=settings.http),
-        Middleware(DatabaseUnavailableMiddleware),  # innermost: its 503 gets CORS headers
-    ]
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=middleware,
-        exception_handlers={HTTPException: json_http_error, Exception: json_server_error},
+        middleware=app_middleware(settings, routes),
+        exception_handlers=EXCEPTION_HANDLERS,
     )
     app.state.settings = settings
     return app

@@ -12,7 +12,6 @@ from schema.core.read_scopes import gate_fields, let_mutations_fail_alone
 from schema.core.scalars import SCALAR_OVERRIDES
 from schema.employees.types import Employee
 from schema.extensions.cost import QueryCost
-from schema.extensions.http_status import UnauthenticatedStatus
 from schema.extensions.limits import schema_extensions
 from schema.extensions.persisted import PersistedQueries
 from schema.extensions.text_guard import ReadInputText
@@ -25,8 +24,8 @@ from schema.tasks.types import Task
 from schema.teams.types import Team
 from schema.training.types import Enrollment, TrainingCourse, TrainingSession
 from schema.webhooks.types import Webhook, WebhookDelivery
+from web.http_status import DatabaseUnavailableStatus, UnauthenticatedStatus
 from web.metrics import OperationMetrics
-from web.unavailable import DatabaseUnavailableStatus
 
 NODE_TYPES = [
     Employee,

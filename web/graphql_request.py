@@ -12,29 +12,12 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from starlette.responses import JSONResponse
 from strawberry.http import GraphQLRequestData
 
-from web.errors import error_body
+from web.errors import JSON, RequestRefused
 
-JSON = "application/json"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 MAX_JSON_DEPTH = 64
-
-
-class RequestRefused(Exception):
-    """A request that is not a well-formed GraphQL-over-HTTP request: answered with a 4xx."""
-
-    def __init__(
-        self, status: int, code: str, message: str, headers: Mapping[str, str] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-        self.headers = dict(headers or {})
-
-    def response(self, media_type: str | None) -> JSONResponse:
-        body = error_body(self.message, self.code)
-        return JSONResponse(body, self.status, headers=self.headers, media_type=media_type or JSON)
 
 
 def bad_request(message: str, code: str = "BAD_REQUEST") -> RequestRefused:

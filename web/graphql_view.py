@@ -1,4 +1,15 @@
-"""The GraphQL endpoint: authentication, limits and error shapes around Strawberry's ASGI view."""
+"""The GraphQL endpoint at /graphql, HTTP and WebSocket: `GraphQLApp` builds it.
+
+From the outside in (the app-wide middleware of web/middleware.py comes first: metrics, CORS,
+the body limit, DATABASE_UNAVAILABLE):
+
+1. `AuthenticationMiddleware` with `BearerTokens` (web/authentication.py): `request.user`;
+   a bad token is answered 401 here;
+2. `IdempotentMutations` (web/idempotency.py): a mutation with an `Idempotency-Key` runs once;
+3. `GraphQLEndpoint`, Strawberry's ASGI view: media types, the shape of the request
+   (web/graphql_request.py), the context (web/context.py), the WebSocket's `connection_init`
+   token, and a JSON error with a stable code for every refusal.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +18,26 @@ from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.datastructures import Headers
+from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
+from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from auth.principal import Principal
-from auth.tokens import InvalidToken, authenticate, authenticate_token, www_authenticate_header
 from config import Settings
 from schema.extensions.persisted import PROTOCOL_CODES, PersistedQueryCache
 from web import graphql_request as rq
+from web.authentication import BearerTokens, principal_from_connection_params, principal_of, refuse_token
 from web.context import Context
-from web.errors import error_body
-from web.idempotency import is_mutation, read_body, replaying, serve_once
+from web.errors import JSON, RequestRefused, graphql_error_code
+from web.graphiql import graphiql_page
+from web.idempotency import IdempotentMutations
 from web.ws_protocol import OperationErrorsHandler
 
 # Per method, the operations HTTP serves; subscriptions go over the WebSocket.
@@ -33,14 +45,6 @@ _ALLOWED = {
     "GET": frozenset({OperationType.QUERY}),
     "POST": frozenset({OperationType.QUERY, OperationType.MUTATION}),
 }
-
-
-def _code_for(message: str, located: bool) -> str:
-    if "tokens" in message and "Parsing aborted" in message:
-        return "TOO_MANY_TOKENS"
-    if message.startswith("Syntax Error"):
-        return "GRAPHQL_PARSE_FAILED"
-    return "GRAPHQL_VALIDATION_FAILED" if not located else "INTERNAL_SERVER_ERROR"
 
 
 def _media_type(request: Request) -> str | None:
@@ -71,28 +75,11 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = scope.setdefault("state", {})
         state["persisted_queries"] = self.persisted_queries
-        if scope["type"] != "http":
-            await super().__call__(scope, receive, send)
-            return
-        state["graphql_media_type"] = rq.negotiate(Headers(scope=scope).get("accept"))
-        refusal = await self._authenticate_http(scope)
-        if refusal is not None:
-            await refusal(scope, receive, send)
-            return
-        await self._serve_http(scope, receive, send)
-
-    async def _serve_http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = Headers(scope=scope)
-        key = headers.get("idempotency-key")
-        principal = scope["state"]["principal"]
-        if key is None or principal is None or scope["method"] != "POST":
+        if scope["type"] == "http":
+            state["graphql_media_type"] = rq.negotiate(Headers(scope=scope).get("accept"))
             await self._respond(scope, receive, send)
-            return
-        body = await read_body(receive)
-        if not is_mutation(body):
-            await self._respond(scope, replaying(body), send)
-            return
-        await serve_once(self._respond, scope, send, principal, key, body)
+        else:
+            await super().__call__(scope, receive, send)
 
     async def _respond(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Strawberry's HTTP handling, with every refusal a JSON error instead of plain text."""
@@ -104,36 +91,20 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             ):
                 raise rq.not_acceptable()
             response = await self.run(request)
-        except rq.RequestRefused as refusal:
+        except RequestRefused as refusal:
             response = refusal.response(_media_type(request))
         except HTTPException as exc:  # what Strawberry itself refuses: a method it does not serve
             allow = {"Allow": "GET, POST"} if exc.status_code == 405 else {}
             code = "METHOD_NOT_ALLOWED" if exc.status_code == 405 else "BAD_REQUEST"
-            response = rq.RequestRefused(exc.status_code, code, exc.reason, allow).response(
-                _media_type(request)
-            )
+            response = RequestRefused(exc.status_code, code, exc.reason, allow).response(_media_type(request))
         await response(scope, receive, send)
-
-    async def _authenticate_http(self, scope: Scope) -> Response | None:
-        headers = Headers(scope=scope)
-        try:
-            principal = await authenticate(headers.get("authorization"))
-        except InvalidToken as exc:
-            return JSONResponse(
-                error_body(str(exc), "UNAUTHENTICATED"),
-                status_code=401,
-                headers={"WWW-Authenticate": www_authenticate_header(str(exc))},
-                media_type=scope["state"]["graphql_media_type"] or rq.JSON,
-            )
-        scope["state"]["principal"] = principal
-        return None
 
     def decode_json(self, data: str | bytes) -> object:
         """WebSocket messages, parsed as strictly as bodies; Strawberry closes with 4400 on a
         JSONDecodeError, so every refusal is reported as one."""
         try:
             return rq.decode_json(data, "message")
-        except rq.RequestRefused as refusal:
+        except RequestRefused as refusal:
             raise json.JSONDecodeError(refusal.message, "", 0) from None
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
@@ -174,15 +145,14 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                     "Subscriptions are served over the WebSocket at /graphql (graphql-transport-ws), not HTTP.",
                     "SUBSCRIPTION_OVER_HTTP",
                 ) from None
-            raise rq.RequestRefused(
+            raise RequestRefused(
                 405, "METHOD_NOT_ALLOWED", "Mutations must be sent with POST.", {"Allow": "POST"}
             ) from None
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        principal: Principal | None = request.scope.get("state", {}).get("principal")
         return Context(
             settings=self.settings,
-            principal=principal,
+            principal=principal_of(request.scope),
             request=request,
             response=response,
             idempotency_key=request.headers.get("idempotency-key"),
@@ -191,27 +161,12 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     async def on_ws_connect(self, context: Context) -> None:
         """Authenticate a WebSocket from its `connection_init` payload; refuse with 4403 otherwise.
 
-        The payload carries `{"Authorization": "Bearer <access token>"}` (any case of the key).
         The context lives as long as the connection; subscriptions renew its caches per event.
         """
-        params = context.connection_params or {}
-        header = next(
-            (v for k, v in params.items() if k.lower() == "authorization" and isinstance(v, str)), None
-        )
-        scheme, _, token = (header or "").strip().partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise ConnectionRejectionError(
-                {"message": "Send `Authorization: Bearer <token>` in connection_init."}
-            )
-        try:
-            context.principal = await authenticate_token(token)
-        except InvalidToken as exc:
-            raise ConnectionRejectionError({"message": exc.description}) from None
+        context.principal = await principal_from_connection_params(context.connection_params)
         context.renew()
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        from web.graphiql import graphiql_page
-
         return graphiql_page(request, self.settings)
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
@@ -223,7 +178,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             for error in result.errors:
                 item = error.formatted
                 extensions = dict(item.get("extensions") or {})
-                extensions.setdefault("code", _code_for(error.message, bool(error.path)))
+                extensions.setdefault("code", graphql_error_code(error))
                 item["extensions"] = extensions
                 formatted.append(item)
             data["errors"] = formatted  # type: ignore[typeddict-item]
@@ -242,7 +197,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         """Per the GraphQL-over-HTTP spec: with `application/graphql-response+json`, a request
         that was not executed is a 400; with `application/json` every GraphQL result is a 200.
         The persisted-query protocol's answers stay 200, as Apollo and urql expect."""
-        media = sub_response.media_type or rq.JSON
+        media = sub_response.media_type or JSON
         response = super().create_response(response_data, sub_response)
         response.headers["content-type"] = f"{media}; charset=utf-8"
         if (
@@ -254,3 +209,20 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             if "data" not in response_data and not codes <= PROTOCOL_CODES:
                 response.status_code = 400
         return response
+
+
+class GraphQLApp:
+    """/graphql, over HTTP and WebSocket: the stack of the module docstring."""
+
+    def __init__(self, schema: Any, settings: Settings) -> None:
+        self.endpoint = GraphQLEndpoint(schema, settings)
+        self._stack = AuthenticationMiddleware(
+            IdempotentMutations(self.endpoint), BearerTokens(), on_error=refuse_token
+        )
+
+    @property
+    def persisted_queries(self) -> PersistedQueryCache:
+        return self.endpoint.persisted_queries
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._stack(scope, receive, send)

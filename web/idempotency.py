@@ -1,30 +1,53 @@
 """`Idempotency-Key` on HTTP mutations: run once, replay the committed response to retries.
 
-The key, the mutation's effects and the response commit in one transaction, and the response
-is sent only after that commit. A crash before it leaves nothing (a retry runs the mutation
-once); a crash after it leaves the answer (a retry replays it). A concurrent duplicate waits
-for the first transaction (PostgreSQL) or for the process's connection (SQLite), then replays.
+`IdempotentMutations` wraps the GraphQL endpoint (web/graphql_view.py `GraphQLApp`), inside
+the authentication middleware: a key is one principal's. The key, the mutation's effects and
+the response commit in one transaction, and the response is sent only after that commit. A
+crash before it leaves nothing (a retry runs the mutation once); a crash after it leaves the
+answer (a retry replays it). A concurrent duplicate waits for the first transaction
+(PostgreSQL) or for the process's connection (SQLite), then replays.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
-from starlette.responses import JSONResponse, Response
-from starlette.types import Message, Receive, Scope, Send
+from starlette.datastructures import Headers
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tortoise.exceptions import OperationalError
 
 from auth.principal import Principal
 from resolvers.core import idempotency
 from resolvers.core.unit_of_work import request_transaction
 from web import crash_points
+from web.authentication import principal_of
+from web.errors import error_response
+from web.request_body import read_body, replaying
 
-App = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+class IdempotentMutations:
+    """An authenticated POST with an `Idempotency-Key` that carries a mutation runs once;
+    every other request passes through."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = Headers(scope=scope).get("idempotency-key") if scope["type"] == "http" else None
+        principal = principal_of(scope)
+        if key is None or principal is None or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        body = await read_body(receive) or b""
+        if not _is_mutation(body):
+            await self.app(scope, replaying(body), send)
+            return
+        await _serve_once(self.app, scope, send, principal, key, body)
 
 
-def is_mutation(body: bytes) -> bool:
+def _is_mutation(body: bytes) -> bool:
     try:
         payload = json.loads(body)
         document = parse(payload["query"])
@@ -39,28 +62,6 @@ def is_mutation(body: bytes) -> bool:
     return False
 
 
-async def read_body(receive: Receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            return b"".join(chunks)
-
-
-def replaying(body: bytes) -> Receive:
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return receive
-
-
 class _Taken(Exception):
     """Another request committed this key while we waited to claim it."""
 
@@ -70,8 +71,7 @@ class _Failed(Exception):
 
 
 def _refusal_response(refusal: idempotency.Refusal) -> Response:
-    body = {"errors": [{"message": refusal.message, "extensions": {"code": refusal.code}}]}
-    return JSONResponse(body, refusal.status)
+    return error_response(refusal.status, refusal.code, refusal.message)
 
 
 async def _earlier_answer(principal: Principal, key: str, body: bytes) -> Response | None:
@@ -85,7 +85,9 @@ async def _earlier_answer(principal: Principal, key: str, body: bytes) -> Respon
     return None
 
 
-async def serve_once(app: App, scope: Scope, send: Send, principal: Principal, key: str, body: bytes) -> None:
+async def _serve_once(
+    app: ASGIApp, scope: Scope, send: Send, principal: Principal, key: str, body: bytes
+) -> None:
     refusal = idempotency.invalid_key(key)
     earlier = _refusal_response(refusal) if refusal else await _earlier_answer(principal, key, body)
     if earlier is None:
@@ -117,7 +119,7 @@ async def serve_once(app: App, scope: Scope, send: Send, principal: Principal, k
 
 
 async def _run_and_commit(
-    app: App, scope: Scope, principal: Principal, key: str, body: bytes
+    app: ASGIApp, scope: Scope, principal: Principal, key: str, body: bytes
 ) -> list[Message]:
     """Run the request in one transaction with its key and response; return what to send."""
     messages: list[Message] = []

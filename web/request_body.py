@@ -2,7 +2,8 @@
 
 A client that announces or sends more than `max_body_bytes` gets 413, one that trickles its
 body slower than `body_timeout` allows gets 408; both as JSON errors, before any handler holds
-a byte of it. Routes then read the buffered body as usual.
+a byte of it. Routes then read the buffered body as usual. `read_body` and `replaying` are the
+ASGI plumbing for that, shared with the idempotency layer (web/idempotency.py).
 """
 
 from __future__ import annotations
@@ -10,27 +11,19 @@ from __future__ import annotations
 import asyncio
 
 from starlette.datastructures import Headers
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from config import HttpLimits
-from web.errors import error_body
+from web.errors import RequestRefused
+
+_CLOSE = {"Connection": "close"}
 
 
-class BodyRefused(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-    def response(self) -> JSONResponse:
-        return JSONResponse(error_body(self.message, self.code), self.status, headers={"Connection": "close"})
+def _too_large(limit: int) -> RequestRefused:
+    return RequestRefused(413, "REQUEST_TOO_LARGE", f"The request body is larger than {limit} bytes.", _CLOSE)
 
 
-def _too_large(limit: int) -> BodyRefused:
-    return BodyRefused(413, "REQUEST_TOO_LARGE", f"The request body is larger than {limit} bytes.")
-
-
-async def _read(receive: Receive, limit: int) -> bytes | None:
+async def read_body(receive: Receive, limit: int | None = None) -> bytes | None:
     """The whole body, or None when the client went away while sending it."""
     chunks: list[bytes] = []
     size = 0
@@ -40,15 +33,16 @@ async def _read(receive: Receive, limit: int) -> bytes | None:
             return None
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > limit:
+        if limit is not None and size > limit:
             raise _too_large(limit)
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
 
 
-def _replaying(body: bytes, receive: Receive) -> Receive:
-    """Hand the buffered body out once, then pass on what the server sends (a disconnect)."""
+def replaying(body: bytes, then: Receive | None = None) -> Receive:
+    """Hand the buffered body out once, then pass on what `then` receives (a disconnect), or
+    report a disconnect without one."""
     pending = True
 
     async def replay() -> Message:
@@ -56,7 +50,9 @@ def _replaying(body: bytes, receive: Receive) -> Receive:
         if pending:
             pending = False
             return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
+        if then is None:
+            return {"type": "http.disconnect"}
+        return await then()
 
     return replay
 
@@ -77,13 +73,16 @@ class RequestBodyLimits:
                 raise _too_large(limit)
             try:
                 async with asyncio.timeout(timeout):
-                    body = await _read(receive, limit)
+                    body = await read_body(receive, limit)
             except TimeoutError:
-                raise BodyRefused(
-                    408, "REQUEST_TIMEOUT", f"The request body was not received within {timeout:g} seconds."
+                raise RequestRefused(
+                    408,
+                    "REQUEST_TIMEOUT",
+                    f"The request body was not received within {timeout:g} seconds.",
+                    _CLOSE,
                 ) from None
-        except BodyRefused as refusal:
+        except RequestRefused as refusal:
             await refusal.response()(scope, receive, send)
             return
         if body is not None:
-            await self.app(scope, _replaying(body, receive), send)
+            await self.app(scope, replaying(body, receive), send)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphql import GraphQLError, GraphQLSyntaxError
+from graphql import GraphQLError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
@@ -20,20 +20,20 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.types.execution import PreExecutionError
 
 from web.context import Context
+from web.errors import graphql_error_code
 
 
 def _with_code(error: GraphQLError) -> GraphQLError:
-    """The error with a stable `extensions.code`, as the HTTP endpoint gives one."""
+    """The error with a stable `extensions.code`, the one the HTTP endpoint gives it."""
     if (error.extensions or {}).get("code"):
         return error
-    code = "GRAPHQL_PARSE_FAILED" if isinstance(error, GraphQLSyntaxError) else "GRAPHQL_VALIDATION_FAILED"
     return GraphQLError(
         error.message,
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
         path=error.path,
-        extensions={**(error.extensions or {}), "code": code},
+        extensions={**(error.extensions or {}), "code": graphql_error_code(error)},
     )
 
 
