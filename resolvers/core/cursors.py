@@ -38,7 +38,7 @@ def encode_cursor(list_key: str, value: Any, pk: int) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, list_key: str, field: tfields.Field) -> tuple[Any, int]:
+def decode_cursor(cursor: str, list_key: str, field: tfields.Field[Any]) -> tuple[Any, int]:
     """The sort value (as the column's Python type, or None) and the id a cursor points at."""
     try:
         key, raw_value, pk = _parse(cursor)
@@ -71,7 +71,7 @@ def _parse(cursor: str) -> tuple[Any, Any, int]:
     return key, value, pk
 
 
-def _typed(field: tfields.Field, value: Any) -> Any:
+def _typed(field: tfields.Field[Any], value: Any) -> Any:
     """The cursor's JSON value as the column's type; raises on anything that does not fit."""
     if value is None:
         if not field.null:

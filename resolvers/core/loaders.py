@@ -73,7 +73,7 @@ class ChildList:
 def freeze(kwargs: dict[str, object]) -> tuple[tuple[str, Hashable], ...]:
     """Filter arguments as a hashable, order-independent batch key (lists become tuples)."""
     items = ((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items() if v is not None)
-    return tuple(sorted(items, key=lambda kv: kv[0]))  # type: ignore[arg-type]
+    return tuple(sorted(items, key=lambda kv: kv[0]))
 
 
 class Loaders:

@@ -84,7 +84,7 @@ class Page(Generic[M]):
 _NULLS = "_nulls"  # the annotation that orders a nullable column's nulls after its values
 
 
-def _field(model: type[Model], name: str) -> tfields.Field:
+def _field(model: type[Model], name: str) -> tfields.Field[Any]:
     return model._meta.fields_map[name]
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from tortoise.expressions import Q, RawSQL, Subquery
 
-from models.employees import Employee
+from models.employees import Employee, EmployeeRole, EmployeeStatus
 from models.teams import Team, TeamMembership
 from resolvers.core.loaders import ChildList
 from resolvers.core.pagination import PageArgs, SortKey
@@ -23,8 +25,8 @@ EMPLOYEE_ORDER_FIELDS = {
 def employee_filter(
     *,
     search: str | None = None,
-    statuses: list[str] | None = None,
-    roles: list[str] | None = None,
+    statuses: Sequence[EmployeeStatus] | None = None,
+    roles: Sequence[EmployeeRole] | None = None,
     location: str | None = None,
     manager_id: int | None = None,
     team_id: int | None = None,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from tortoise.expressions import Q
 
-from models.mentorships import Mentorship, MentorshipCheckIn
+from models.mentorships import Mentorship, MentorshipCheckIn, MentorshipStatus
 from resolvers.core.loaders import ChildList, freeze
 from resolvers.core.pagination import PageArgs, SortKey
 
@@ -13,7 +15,7 @@ MENTORSHIP_ORDER_FIELDS = {"CREATED_AT": "created_at", "UPDATED_AT": "updated_at
 
 def mentorship_filter(
     *,
-    statuses: list[str] | None = None,
+    statuses: Sequence[MentorshipStatus] | None = None,
     mentor_id: int | None = None,
     mentee_id: int | None = None,
     participant_id: int | None = None,

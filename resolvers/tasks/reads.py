@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from tortoise.expressions import Q
 
-from models.tasks import Task
+from models.tasks import OPEN_TASK_STATUSES, Task, TaskPriority, TaskStatus
 from resolvers.core.loaders import ChildList, freeze
 from resolvers.core.pagination import PageArgs, SortKey
 from resolvers.core.validation import search_condition
@@ -21,8 +22,8 @@ TASK_ORDER_FIELDS = {
 
 def task_filter(
     *,
-    statuses: list[str] | None = None,
-    priorities: list[str] | None = None,
+    statuses: Sequence[TaskStatus] | None = None,
+    priorities: Sequence[TaskPriority] | None = None,
     assignee_id: int | None = None,
     creator_id: int | None = None,
     team_id: int | None = None,
@@ -48,7 +49,7 @@ def task_filter(
         q &= Q(due_date__gt=due_after)
     q &= search_condition(search, "title", "description")
     if overdue_on is not None:
-        q &= Q(due_date__lt=overdue_on) & Q(status__in=["todo", "in_progress", "blocked"])
+        q &= Q(due_date__lt=overdue_on) & Q(status__in=OPEN_TASK_STATUSES)
     return q
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tortoise.expressions import Q
 
 from models.employees import Employee
-from models.teams import Team, TeamMembership
+from models.teams import MembershipRole, Team, TeamMembership
 from resolvers.core.loaders import ChildList
 from resolvers.core.pagination import PageArgs, SortKey
 from resolvers.core.validation import search_condition
@@ -39,7 +39,7 @@ def led_by(sort: SortKey, args: PageArgs) -> ChildList:
     return ChildList("Employee.ledTeams", Team, "lead_id", sort, args)
 
 
-def members(args: PageArgs, role: str | None) -> ChildList:
+def members(args: PageArgs, role: MembershipRole | None) -> ChildList:
     filters = (("role", role),) if role else ()
     return ChildList(
         "Team.members",

@@ -61,7 +61,9 @@ async def _check_person(uow: UnitOfWork, checks: Checks, employee_id: int, field
 async def _free_slug(uow: UnitOfWork, name: str) -> str:
     """The slug of the name, numbered (`-2`, `-3`, ...) when another team has it already."""
     base = slugify(name)[:110]
-    taken = set(await Team.filter(slug__startswith=base).using_db(uow.conn).values_list("slug", flat=True))
+    taken: set[Any] = set(
+        await Team.filter(slug__startswith=base).using_db(uow.conn).values_list("slug", flat=True)
+    )
     return next(s for s in (base, *(f"{base}-{n}" for n in range(2, len(taken) + 3))) if s not in taken)
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from tortoise.expressions import Q
 
-from models.training import Enrollment, EnrollmentStatus, TrainingSession
+from models.training import Enrollment, EnrollmentStatus, SessionStatus, TrainingSession
 from resolvers.core.loaders import ChildList, freeze
 from resolvers.core.pagination import PageArgs, SortKey
 from resolvers.core.validation import search_condition
@@ -31,7 +32,7 @@ def course_filter(
 def session_filter(
     *,
     course_id: int | None = None,
-    statuses: list[str] | None = None,
+    statuses: Sequence[SessionStatus] | None = None,
     starts_after: datetime | None = None,
     starts_before: datetime | None = None,
     instructor_id: int | None = None,
@@ -51,7 +52,10 @@ def session_filter(
 
 
 def enrollment_filter(
-    *, statuses: list[str] | None = None, employee_id: int | None = None, session_id: int | None = None
+    *,
+    statuses: Sequence[EnrollmentStatus] | None = None,
+    employee_id: int | None = None,
+    session_id: int | None = None,
 ) -> Q:
     q = Q()
     if statuses:
@@ -103,7 +107,7 @@ def seats_taken() -> ChildList:
         "session_id",
         SortKey("enrolled_at"),
         PageArgs(),
-        (("status", EnrollmentStatus.ENROLLED.value),),
+        (("status", EnrollmentStatus.ENROLLED),),
     )
 
 
@@ -114,5 +118,5 @@ def waitlisted() -> ChildList:
         "session_id",
         SortKey("enrolled_at"),
         PageArgs(),
-        (("status", EnrollmentStatus.WAITLISTED.value),),
+        (("status", EnrollmentStatus.WAITLISTED),),
     )

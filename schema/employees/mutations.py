@@ -9,8 +9,6 @@ import strawberry
 
 from auth.scopes import Scope
 from models.employees import Employee as EmployeeRow
-from models.employees import EmployeeRole as EmployeeRoleValue
-from models.employees import EmployeeStatus as EmployeeStatusValue
 from resolvers.core.validation import Checks
 from resolvers.employees import workflows as workflow
 from schema.core.enums import EmployeeRole, EmployeeStatus
@@ -119,10 +117,6 @@ class EmployeePayload:
 def _hr_changes(input: CreateEmployeeInput | UpdateEmployeeInput, checks: Checks) -> dict[str, Any]:
     changes = given(input, *_HR, "role", "status")
     decode_ids(checks, changes, {"manager_id": "Employee"})
-    if changes.get("role") is not None:
-        changes["role"] = EmployeeRoleValue(changes["role"].value)
-    if changes.get("status") is not None:
-        changes["status"] = EmployeeStatusValue(changes["status"].value)
     return changes
 
 

@@ -67,8 +67,8 @@ def employee_q(f: EmployeeFilter | None):  # type: ignore[no-untyped-def]
         return r.employee_filter()
     return r.employee_filter(
         search=f.search,
-        statuses=[s.value for s in f.status] if f.status else None,
-        roles=[x.value for x in f.role] if f.role else None,
+        statuses=f.status or None,
+        roles=f.role or None,
         location=f.location,
         manager_id=pk_of(f.manager_id, "Employee"),
         team_id=pk_of(f.team_id, "Team"),

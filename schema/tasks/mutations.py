@@ -9,8 +9,6 @@ import strawberry
 
 from auth.scopes import Scope
 from ids import to_global_id
-from models.tasks import TaskPriority as TaskPriorityValue
-from models.tasks import TaskStatus as TaskStatusValue
 from resolvers.core.validation import Checks
 from resolvers.tasks import workflows as workflow
 from schema.core.enums import TaskPriority, TaskStatus
@@ -72,7 +70,7 @@ async def create_task(
             description=input.description,
             assignee_id=assignee_id,
             team_id=team_id,
-            priority=TaskPriorityValue(input.priority.value),
+            priority=input.priority,
             due_date=input.due_date,
         ),
         lambda row, errors: CreateTaskPayload(task=Task.from_row(row) if row else None, errors=errors),
@@ -91,7 +89,7 @@ async def set_task_status(
         lambda uow: workflow.set_task_status(
             uow,
             task_id=task_id,
-            status=TaskStatusValue(input.status.value),
+            status=input.status,
             expected_version=input.expected_version,
         ),
         lambda row, errors: SetTaskStatusPayload(task=Task.from_row(row) if row else None, errors=errors),
@@ -155,8 +153,6 @@ async def update_task(
     task_id = checks.global_id(input.id, "Task", "id")
     changes = given(input, "title", "description", "priority", "due_date", "assignee_id", "team_id")
     decode_ids(checks, changes, {"assignee_id": "Employee", "team_id": "Team"})
-    if changes.get("priority") is not None:
-        changes["priority"] = TaskPriorityValue(changes["priority"].value)
     return await run_mutation(
         info,
         checks,
