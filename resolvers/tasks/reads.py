@@ -7,8 +7,9 @@ from datetime import date
 
 from tortoise.expressions import Q
 
+from auth.policy import Policy
 from models.tasks import OPEN_TASK_STATUSES, Task, TaskPriority, TaskStatus
-from resolvers.core.loaders import ChildList, freeze
+from resolvers.core.loaders import ChildList, NestedList, by_partition
 from resolvers.core.pagination import PageArgs, SortKey
 from resolvers.core.validation import search_condition
 
@@ -53,7 +54,15 @@ def task_filter(
     return q
 
 
+# The template of the lists below (`on` names and partitions each).
+_TASKS_BY = NestedList(
+    name="Task.by", model=Task, partition="id", visibility=Policy.visible_tasks, filter_fn=task_filter
+)
+TASKS_BY_ASSIGNEE = _TASKS_BY.on("assignee_id")
+TASKS_BY_CREATOR = _TASKS_BY.on("creator_id")
+TASKS_BY_TEAM = _TASKS_BY.on("team_id")
+TASKS_BY = by_partition(TASKS_BY_ASSIGNEE, TASKS_BY_CREATOR, TASKS_BY_TEAM)
+
+
 def child_tasks(partition: str, sort: SortKey, args: PageArgs, filters: dict[str, object]) -> ChildList:
-    return ChildList(
-        f"Task.by.{partition}", Task, partition, sort, args, freeze(filters), "visible_tasks", task_filter
-    )
+    return TASKS_BY[partition].spec(args, sort=sort, filters=filters)
