@@ -10,11 +10,12 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
 from models.employees import Employee, EmployeeRole, EmployeeStatus
+from resolvers.core.clock import today
 from resolvers.core.errors import ErrorCode, user_error
 from resolvers.core.revocation import end_employee
 from resolvers.core.unit_of_work import UnitOfWork
-from resolvers.core.validation import Checks, check_version
-from resolvers.tasks.workflows import Changes, camel, diff, save_versioned, today
+from resolvers.core.validation import Checks
+from resolvers.core.versioning import Changes, camel, check_version, diff, save_versioned
 
 # What an employee may change about themselves; names, job, manager, status and role are HR's.
 SELF_SERVICE_FIELDS = frozenset(

@@ -8,12 +8,13 @@ gives the common case a friendlier message.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
 
 from models.employees import Employee, EmployeeStatus
 from models.mentorships import OPEN_MENTORSHIP_STATUSES, Mentorship, MentorshipCheckIn, MentorshipStatus
+from resolvers.core.clock import aware, now
 from resolvers.core.errors import ErrorCode, user_error
 from resolvers.core.unit_of_work import UnitOfWork
 from resolvers.core.validation import Checks
@@ -40,15 +41,6 @@ _MOVE_EVENTS = {
 MAX_GOALS = 2_000
 MAX_NOTES = 5_000
 MAX_FOCUS_SKILLS = 10
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(value: datetime) -> datetime:
-    """Clients may omit the offset; such a time is taken as UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _data(m: Mentorship, **extra: object) -> dict[str, object]:
@@ -177,7 +169,7 @@ async def log_check_in(
         )
     checks = Checks()
     notes = checks.text(notes, "notes", max_length=MAX_NOTES) or ""
-    moment = _aware(happened_at) if happened_at else now()
+    moment = aware(happened_at) if happened_at else now()
     if moment > now():
         checks.add(ErrorCode.INVALID, "A check-in cannot happen in the future.", "happenedAt")
     elif mentorship.started_at and moment < mentorship.started_at:

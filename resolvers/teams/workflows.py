@@ -6,18 +6,18 @@ memberships, so every change of `teams.lead_id` changes the memberships in the s
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
 from models.employees import Employee, EmployeeStatus
 from models.teams import MembershipRole, Team, TeamMembership
+from resolvers.core.clock import now
 from resolvers.core.errors import ErrorCode, user_error
 from resolvers.core.unit_of_work import UnitOfWork
 from resolvers.core.validation import Checks, slugify
+from resolvers.core.versioning import Changes, camel, diff
 from resolvers.employees.workflows import locked_chain
-from resolvers.tasks.workflows import Changes, camel, diff
 
 
 def _validated(changes: Changes, checks: Checks) -> dict[str, Any]:
@@ -145,7 +145,7 @@ async def update_team(uow: UnitOfWork, *, team_id: int | None, changes: Changes)
         return team
     old_lead = team.lead_id
     try:
-        await Team.filter(id=team.id).using_db(uow.conn).update(updated_at=datetime.now(UTC), **changed)
+        await Team.filter(id=team.id).using_db(uow.conn).update(updated_at=now(), **changed)
     except IntegrityError:
         raise _duplicate() from None
     await team.refresh_from_db(using_db=uow.conn)
@@ -181,11 +181,7 @@ async def add_team_member(
         raise already from None
     await uow.record("team.member_added", "Team", team.id, {"employeeId": employee_id, "role": role.value})
     if role == MembershipRole.LEAD and team.lead_id is None:
-        await (
-            Team.filter(id=team.id)
-            .using_db(uow.conn)
-            .update(lead_id=employee_id, updated_at=datetime.now(UTC))
-        )
+        await Team.filter(id=team.id).using_db(uow.conn).update(lead_id=employee_id, updated_at=now())
         await team.refresh_from_db(using_db=uow.conn)
         await uow.record("team.updated", "Team", team.id, {"leadId": employee_id}, ["leadId"])
     return team, await Employee.filter(id=employee_id).using_db(uow.conn).get()
@@ -205,7 +201,7 @@ async def remove_team_member(
         )
     await uow.record("team.member_removed", "Team", team.id, {"employeeId": employee_id})
     if team.lead_id == employee_id:
-        await Team.filter(id=team.id).using_db(uow.conn).update(lead_id=None, updated_at=datetime.now(UTC))
+        await Team.filter(id=team.id).using_db(uow.conn).update(lead_id=None, updated_at=now())
         await team.refresh_from_db(using_db=uow.conn)
         await uow.record("team.updated", "Team", team.id, {"leadId": None}, ["leadId"])
     return team, await Employee.filter(id=employee_id).using_db(uow.conn).get()

@@ -7,10 +7,11 @@ through the same session lock, so nobody enrolls into a session while it is bein
 from __future__ import annotations
 
 import calendar
-from datetime import UTC, datetime
+from datetime import datetime
 
 from models.employees import Employee, EmployeeStatus
 from models.training import Enrollment, EnrollmentStatus, SessionStatus, TrainingCourse, TrainingSession
+from resolvers.core.clock import aware, now
 from resolvers.core.errors import ErrorCode, user_error
 from resolvers.core.unit_of_work import UnitOfWork
 from resolvers.core.validation import Checks
@@ -19,15 +20,6 @@ from resolvers.training.enrollment import ACTIVE_STATUSES, load_enrollment, lock
 
 MAX_CAPACITY = 1_000
 MAX_COMMENT = 2_000
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def aware(value: datetime) -> datetime:
-    """Clients may omit the offset; such a time is taken as UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def add_months(moment: datetime, months: int) -> datetime:

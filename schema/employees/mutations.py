@@ -12,14 +12,13 @@ from models.employees import Employee as EmployeeRow
 from resolvers.core.validation import Checks
 from resolvers.employees import workflows as workflow
 from schema.core.enums import EmployeeRole, EmployeeStatus
-from schema.core.inputs import decode_ids, given
+from schema.core.inputs import decode_ids, expected_version_field, given
 from schema.core.payloads import UserError, run_mutation
 from schema.core.permissions import scoped_mutation
 from schema.employees.types import Employee
 from web.context import Info
 
 UNSET: Any = strawberry.UNSET
-_VERSION = "The version you last read; a stale one gets a CONFLICT error and changes nothing."
 _SELF_SERVICE = ("pronouns", "bio", "skills", "location", "timezone", "phone", "emergency_contact")
 _HR = (
     *_SELF_SERVICE,
@@ -50,7 +49,7 @@ class UpdateMyProfileInput:
     emergency_contact: str | None = strawberry.field(
         default=UNSET, description="Who to call in an emergency (sensitive)."
     )
-    expected_version: int | None = strawberry.field(default=None, description=_VERSION)
+    expected_version: int | None = expected_version_field()
 
 
 @strawberry.input(description="A new employee. E-mail and names are required; the rest has defaults.")
@@ -103,7 +102,7 @@ class UpdateEmployeeInput:
     emergency_contact: str | None = strawberry.field(
         default=UNSET, description="Emergency contact (sensitive)."
     )
-    expected_version: int | None = strawberry.field(default=None, description=_VERSION)
+    expected_version: int | None = expected_version_field()
 
 
 @strawberry.type(description="The result of an employee mutation.")

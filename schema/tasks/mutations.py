@@ -12,7 +12,7 @@ from ids import to_global_id
 from resolvers.core.validation import Checks
 from resolvers.tasks import workflows as workflow
 from schema.core.enums import TaskPriority, TaskStatus
-from schema.core.inputs import decode_ids, given
+from schema.core.inputs import decode_ids, expected_version_field, given
 from schema.core.payloads import UserError, run_mutation
 from schema.core.permissions import scoped_mutation
 from schema.tasks.types import Task
@@ -43,10 +43,7 @@ class CreateTaskPayload:
 class SetTaskStatusInput:
     id: strawberry.ID = strawberry.field(description="The task.")
     status: TaskStatus = strawberry.field(description="The new status.")
-    expected_version: int | None = strawberry.field(
-        default=None,
-        description="The version you last read; a stale one gets a CONFLICT error and changes nothing.",
-    )
+    expected_version: int | None = expected_version_field()
 
 
 @strawberry.type(description="The result of `setTaskStatus`.")
@@ -120,10 +117,7 @@ class UpdateTaskInput:
     team_id: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description="Move to another team."
     )
-    expected_version: int | None = strawberry.field(
-        default=None,
-        description="The version you last read; a stale one gets a CONFLICT error and changes nothing.",
-    )
+    expected_version: int | None = expected_version_field()
 
 
 @strawberry.type(description="The result of `updateTask`.")
