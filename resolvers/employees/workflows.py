@@ -9,6 +9,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
+from events.log import EventType
 from models.employees import Employee, EmployeeRole, EmployeeStatus
 from resolvers.core.clock import today
 from resolvers.core.errors import ErrorCode, user_error
@@ -128,7 +129,9 @@ async def _write(
             ErrorCode.DUPLICATE, "This e-mail already belongs to another employee.", "input", "email"
         ) from None
     if changed:
-        await uow.record("employee.updated", "Employee", employee.id, {}, [camel(name) for name in changed])
+        await uow.record(
+            EventType.EMPLOYEE_UPDATED, "Employee", employee.id, {}, [camel(name) for name in changed]
+        )
 
 
 async def update_my_profile(uow: UnitOfWork, *, expected_version: int | None, changes: Changes) -> Employee:
@@ -153,7 +156,7 @@ async def create_employee(uow: UnitOfWork, *, fields: Changes) -> Employee:
         raise user_error(
             ErrorCode.DUPLICATE, "This e-mail already belongs to another employee.", "input", "email"
         ) from None
-    await uow.record("employee.created", "Employee", employee.id, {"managerId": employee.manager_id})
+    await uow.record(EventType.EMPLOYEE_CREATED, "Employee", employee.id, {"managerId": employee.manager_id})
     return employee
 
 

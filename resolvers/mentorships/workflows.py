@@ -12,6 +12,7 @@ from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
 
+from events.log import EventType
 from models.employees import Employee, EmployeeStatus
 from models.mentorships import OPEN_MENTORSHIP_STATUSES, Mentorship, MentorshipCheckIn, MentorshipStatus
 from resolvers.core.clock import aware, now
@@ -32,10 +33,10 @@ TRANSITIONS: dict[MentorshipStatus, frozenset[MentorshipStatus]] = {
 
 # The event each move writes.
 _MOVE_EVENTS = {
-    MentorshipStatus.ACTIVE: "mentorship.accepted",
-    MentorshipStatus.DECLINED: "mentorship.declined",
-    MentorshipStatus.COMPLETED: "mentorship.ended",
-    MentorshipStatus.CANCELLED: "mentorship.ended",
+    MentorshipStatus.ACTIVE: EventType.MENTORSHIP_ACCEPTED,
+    MentorshipStatus.DECLINED: EventType.MENTORSHIP_DECLINED,
+    MentorshipStatus.COMPLETED: EventType.MENTORSHIP_ENDED,
+    MentorshipStatus.CANCELLED: EventType.MENTORSHIP_ENDED,
 }
 
 MAX_GOALS = 2_000
@@ -87,7 +88,7 @@ async def request_mentorship(
     except IntegrityError:  # a concurrent request for the same pair won the unique index
         raise already from None
     await uow.record(
-        "mentorship.requested", "Mentorship", mentorship.id, _data(mentorship, focusSkills=skills)
+        EventType.MENTORSHIP_REQUESTED, "Mentorship", mentorship.id, _data(mentorship, focusSkills=skills)
     )
     return mentorship
 
@@ -182,7 +183,7 @@ async def log_check_in(
     )
     await Mentorship.filter(id=mentorship.id).using_db(uow.conn).update(updated_at=now())
     await uow.record(
-        "mentorship.checked_in",
+        EventType.MENTORSHIP_CHECKED_IN,
         "Mentorship",
         mentorship.id,
         _data(mentorship, checkInId=check_in.id, happenedAt=moment.isoformat()),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from events.log import EventType
 from models.employees import Employee, EmployeeStatus
 from models.tasks import Task, TaskPriority, TaskStatus
 from models.teams import Team, TeamMembership
@@ -97,7 +98,7 @@ async def create_task(
         due_date=due_date,
         using_db=uow.conn,
     )
-    await uow.record("task.created", "Task", task.id, {"assigneeId": assignee_id, "teamId": team_id})
+    await uow.record(EventType.TASK_CREATED, "Task", task.id, {"assigneeId": assignee_id, "teamId": team_id})
     return task
 
 
@@ -120,7 +121,7 @@ async def set_task_status(
     completed_at = now() if status == TaskStatus.DONE else None
     await save_versioned(uow, task, expected_version, {"status": status, "completed_at": completed_at})
     await uow.record(
-        "task.status_changed",
+        EventType.TASK_STATUS_CHANGED,
         "Task",
         task.id,
         {"from": current.value, "to": status.value, "assigneeId": task.assignee_id, "teamId": task.team_id},
@@ -161,7 +162,7 @@ async def update_task(
     await save_versioned(uow, task, expected_version, changed)
     if changed:
         await uow.record(
-            "task.updated",
+            EventType.TASK_UPDATED,
             "Task",
             task.id,
             {"assigneeId": task.assignee_id, "teamId": task.team_id},
@@ -175,7 +176,7 @@ async def delete_task(uow: UnitOfWork, *, task_id: int | None) -> int:
     task = await _visible_task(uow, task_id, deleting=True)
     await Task.filter(id=task.id).using_db(uow.conn).delete()
     await uow.record(
-        "task.deleted",
+        EventType.TASK_DELETED,
         "Task",
         task.id,
         {

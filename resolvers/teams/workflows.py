@@ -10,6 +10,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from events.log import EventType
 from models.employees import Employee, EmployeeStatus
 from models.teams import MembershipRole, Team, TeamMembership
 from resolvers.core.clock import now
@@ -86,7 +87,12 @@ async def _set_lead(uow: UnitOfWork, team: Team, old_lead: int | None, new_lead:
         await TeamMembership.create(
             team_id=team.id, employee_id=new_lead, role=MembershipRole.LEAD, using_db=uow.conn
         )
-        await uow.record("team.member_added", "Team", team.id, {"employeeId": new_lead, "role": "lead"})
+        await uow.record(
+            EventType.TEAM_MEMBER_ADDED,
+            "Team",
+            team.id,
+            {"employeeId": new_lead, "role": MembershipRole.LEAD.value},
+        )
 
 
 def _duplicate() -> Exception:
@@ -106,7 +112,9 @@ async def create_team(uow: UnitOfWork, *, fields: Changes) -> Team:
         team = await Team.create(using_db=uow.conn, **values)
     except IntegrityError:
         raise _duplicate() from None
-    await uow.record("team.created", "Team", team.id, {"parentId": team.parent_id, "leadId": team.lead_id})
+    await uow.record(
+        EventType.TEAM_CREATED, "Team", team.id, {"parentId": team.parent_id, "leadId": team.lead_id}
+    )
     await _set_lead(uow, team, None, team.lead_id)
     return team
 
@@ -150,7 +158,7 @@ async def update_team(uow: UnitOfWork, *, team_id: int | None, changes: Changes)
         raise _duplicate() from None
     await team.refresh_from_db(using_db=uow.conn)
     await uow.record(
-        "team.updated",
+        EventType.TEAM_UPDATED,
         "Team",
         team.id,
         {"parentId": team.parent_id, "leadId": team.lead_id},
@@ -179,11 +187,13 @@ async def add_team_member(
         await TeamMembership.create(team_id=team.id, employee_id=employee_id, role=role, using_db=uow.conn)
     except IntegrityError:  # a concurrent request added them first
         raise already from None
-    await uow.record("team.member_added", "Team", team.id, {"employeeId": employee_id, "role": role.value})
+    await uow.record(
+        EventType.TEAM_MEMBER_ADDED, "Team", team.id, {"employeeId": employee_id, "role": role.value}
+    )
     if role == MembershipRole.LEAD and team.lead_id is None:
         await Team.filter(id=team.id).using_db(uow.conn).update(lead_id=employee_id, updated_at=now())
         await team.refresh_from_db(using_db=uow.conn)
-        await uow.record("team.updated", "Team", team.id, {"leadId": employee_id}, ["leadId"])
+        await uow.record(EventType.TEAM_UPDATED, "Team", team.id, {"leadId": employee_id}, ["leadId"])
     return team, await Employee.filter(id=employee_id).using_db(uow.conn).get()
 
 
@@ -199,9 +209,9 @@ async def remove_team_member(
         raise user_error(
             ErrorCode.NOT_FOUND, "This employee is not a member of the team.", "input", "employeeId"
         )
-    await uow.record("team.member_removed", "Team", team.id, {"employeeId": employee_id})
+    await uow.record(EventType.TEAM_MEMBER_REMOVED, "Team", team.id, {"employeeId": employee_id})
     if team.lead_id == employee_id:
         await Team.filter(id=team.id).using_db(uow.conn).update(lead_id=None, updated_at=now())
         await team.refresh_from_db(using_db=uow.conn)
-        await uow.record("team.updated", "Team", team.id, {"leadId": None}, ["leadId"])
+        await uow.record(EventType.TEAM_UPDATED, "Team", team.id, {"leadId": None}, ["leadId"])
     return team, await Employee.filter(id=employee_id).using_db(uow.conn).get()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 from datetime import datetime
 
+from events.log import EventType
 from models.employees import Employee, EmployeeStatus
 from models.training import Enrollment, EnrollmentStatus, SessionStatus, TrainingCourse, TrainingSession
 from resolvers.core.clock import aware, now
@@ -68,7 +69,7 @@ async def schedule_session(
         using_db=uow.conn,
     )
     await uow.record(
-        "training.session_scheduled",
+        EventType.TRAINING_SESSION_SCHEDULED,
         "TrainingSession",
         session.id,
         {"courseId": course_id, "instructorId": instructor_id, "startsAt": starts_at.isoformat()},
@@ -104,7 +105,7 @@ async def cancel_session(uow: UnitOfWork, *, session_id: int | None, reason: str
     )
     await session.refresh_from_db(using_db=uow.conn)
     await uow.record(
-        "training.session_cancelled",
+        EventType.TRAINING_SESSION_CANCELLED,
         "TrainingSession",
         session.id,
         {"courseId": session.course_id, "reason": reason, "affectedEmployeeIds": employee_ids},
@@ -168,7 +169,7 @@ async def record_outcome(
     expires = enrollment.certificate_expires_at
     # One event type for both outcomes (the contract names no `training.no_show`): `outcome` tells.
     await uow.record(
-        "training.completed",
+        EventType.TRAINING_COMPLETED,
         "Enrollment",
         enrollment.id,
         {
@@ -213,7 +214,7 @@ async def submit_feedback(
     )
     await enrollment.refresh_from_db(using_db=uow.conn)
     await uow.record(
-        "training.feedback_submitted",
+        EventType.TRAINING_FEEDBACK_SUBMITTED,
         "Enrollment",
         enrollment.id,
         {
