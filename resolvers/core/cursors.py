@@ -18,7 +18,7 @@ from typing import Any
 
 from tortoise import fields as tfields
 
-from resolvers.core.problems import BadInput
+from resolvers.core.problems import BadInput, ProblemCode
 
 # Far longer than any cursor this module writes (a list key, a 255-character value, an id).
 MAX_CURSOR_LENGTH = 2048
@@ -43,18 +43,18 @@ def decode_cursor(cursor: str, list_key: str, field: tfields.Field[Any]) -> tupl
     try:
         key, raw_value, pk = _parse(cursor)
     except (_Malformed, binascii.Error, ValueError, TypeError, UnicodeDecodeError, RecursionError):
-        raise BadInput(f"{cursor[:100]!r} is not a valid cursor.", code="INVALID_CURSOR") from None
+        raise BadInput(f"{cursor[:100]!r} is not a valid cursor.", code=ProblemCode.INVALID_CURSOR) from None
     if key != list_key:
         raise BadInput(
             "This cursor belongs to another list or another order; use a cursor from this connection.",
-            code="INVALID_CURSOR",
+            code=ProblemCode.INVALID_CURSOR,
         )
     try:
         return _typed(field, raw_value), pk
     except (_Malformed, ValueError, TypeError, InvalidOperation, UnicodeEncodeError):
         raise BadInput(
             "This cursor does not fit this list's order; use a cursor from this connection.",
-            code="INVALID_CURSOR",
+            code=ProblemCode.INVALID_CURSOR,
         ) from None
 
 

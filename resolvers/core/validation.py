@@ -12,7 +12,7 @@ from tortoise.expressions import Q
 
 from ids import InvalidId, event_pk, from_global_id
 from resolvers.core.errors import ErrorCode, UserError, UserErrors
-from resolvers.core.problems import BadInput
+from resolvers.core.problems import BadInput, ProblemCode
 
 # Bidi embeddings, overrides and isolates: they reorder how text around them is displayed
 # ("Trojan source"), so a name could read differently from what it is.
@@ -55,7 +55,7 @@ def search_condition(search: str | None, *fields: str) -> Q:
     if len(search) > MAX_SEARCH_LENGTH:
         raise BadInput(
             f"A search is at most {MAX_SEARCH_LENGTH} characters long (this one has {len(search)}).",
-            code="SEARCH_TOO_LONG",
+            code=ProblemCode.SEARCH_TOO_LONG,
         )
     return Q(*(Q(**{f"{field}__icontains": search}) for field in fields), join_type=Q.OR)
 

@@ -7,6 +7,7 @@ from typing import Any
 from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 
+from resolvers.core.problems import ProblemCode
 from web.context import Context
 
 
@@ -20,8 +21,8 @@ class UnauthenticatedStatus(SchemaExtension):
         if not isinstance(context, Context) or context.principal is not None or result is None:
             return
         errors = getattr(result, "errors", None) or []
-        if any((e.extensions or {}).get("code") == "UNAUTHENTICATED" for e in errors) and isinstance(
-            context.response, Response
-        ):
+        if any(
+            (e.extensions or {}).get("code") == ProblemCode.UNAUTHENTICATED for e in errors
+        ) and isinstance(context.response, Response):
             context.response.status_code = 401
             context.response.headers["WWW-Authenticate"] = 'Bearer realm="peoplegraph"'
