@@ -15,7 +15,6 @@ from resolvers.core.validation import search_condition
 
 COURSE_ORDER_FIELDS = {"TITLE": "title", "CODE": "code", "CREATED_AT": "created_at"}
 SESSION_ORDER_FIELDS = {"STARTS_AT": "starts_at", "CREATED_AT": "created_at"}
-ENROLLMENT_ORDER_FIELDS = {"ENROLLED_AT": "enrolled_at", "UPDATED_AT": "updated_at"}
 
 
 def course_filter(
