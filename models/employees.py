@@ -32,7 +32,7 @@ class Employee(Model):
     timezone = fields.CharField(max_length=64, default="UTC")
     pronouns = fields.CharField(max_length=40, default="")
     bio = fields.TextField(default="")
-    skills: list[str] = fields.JSONField(default=list)  # type: ignore[assignment]
+    skills: list[str] = fields.JSONField(default=list)
     hire_date = fields.DateField(db_index=True)
     status = fields.CharEnumField(EmployeeStatus, max_length=16, default=EmployeeStatus.ACTIVE, db_index=True)
     role = fields.CharEnumField(EmployeeRole, max_length=16, default=EmployeeRole.EMPLOYEE, db_index=True)

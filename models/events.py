@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -15,7 +17,7 @@ class Event(Model):
     subject_id = fields.IntField()
     actor_id = fields.IntField(null=True, db_index=True)
     client_id = fields.CharField(max_length=64, null=True)
-    data: dict = fields.JSONField(default=dict)  # type: ignore[assignment]
+    data: dict[str, Any] = fields.JSONField(default=dict)
     occurred_at = fields.DatetimeField(db_index=True)
 
     class Meta:

@@ -39,7 +39,7 @@ class Mentorship(Model):
         MentorshipStatus, max_length=16, default=MentorshipStatus.PROPOSED, db_index=True
     )
     goals = fields.TextField(default="")
-    focus_skills: list[str] = fields.JSONField(default=list)  # type: ignore[assignment]
+    focus_skills: list[str] = fields.JSONField(default=list)
     started_at = fields.DatetimeField(null=True)
     ended_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)

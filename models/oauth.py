@@ -13,8 +13,8 @@ class OAuthClient(Model):
     client_id = fields.CharField(max_length=64, unique=True)
     client_secret_hash = fields.CharField(max_length=255, null=True)  # null for public clients
     name = fields.CharField(max_length=120)
-    grant_types: list[str] = fields.JSONField(default=list)  # type: ignore[assignment]
-    redirect_uris: list[str] = fields.JSONField(default=list)  # type: ignore[assignment]
+    grant_types: list[str] = fields.JSONField(default=list)
+    redirect_uris: list[str] = fields.JSONField(default=list)
     scopes = fields.TextField(default="")
     public = fields.BooleanField(default=False)
     first_party = fields.BooleanField(default=False)

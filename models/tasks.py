@@ -30,6 +30,10 @@ class TaskPriority(StrEnum):
     URGENT = "urgent"
 
 
+# Not finished: what an overdue task still is.
+OPEN_TASK_STATUSES = (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
+
+
 class Task(Model):
     id = fields.IntField(primary_key=True)
     title = fields.CharField(max_length=200, db_index=True)

@@ -36,7 +36,7 @@ class TrainingCourse(Model):
     category = fields.CharField(max_length=80, default="", db_index=True)
     duration_hours = fields.DecimalField(max_digits=6, decimal_places=2, default=1)
     mandatory = fields.BooleanField(default=False, db_index=True)
-    skills: list[str] = fields.JSONField(default=list)  # type: ignore[assignment]
+    skills: list[str] = fields.JSONField(default=list)
     certification_valid_months = fields.IntField(null=True)
     created_at = created_at()
     updated_at = updated_at()

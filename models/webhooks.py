@@ -7,6 +7,8 @@ row, so the delivery log shows every attempt without rewriting history.
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -17,7 +19,7 @@ class Webhook(Model):
     id = fields.IntField(primary_key=True)
     url = fields.TextField()
     description = fields.TextField(default="")
-    event_types: list[str] = fields.JSONField(default=list)  # type: ignore[assignment]
+    event_types: list[str] = fields.JSONField(default=list)
     # Secrets must be usable for HMAC, so they are stored, not hashed; they are shown once.
     secret = fields.CharField(max_length=128)
     previous_secret = fields.CharField(max_length=128, null=True)
@@ -54,7 +56,7 @@ class WebhookDelivery(Model):
     # Null for pings, which have no event; `payload` then holds the body's data.
     event_id = fields.BigIntField(null=True, db_index=True)
     event_type = fields.CharField(max_length=64)
-    payload: dict | None = fields.JSONField(null=True)  # type: ignore[assignment]
+    payload: dict[str, Any] | None = fields.JSONField(null=True)
     # The `webhook-id` header: stable per (event, endpoint), reused by redeliveries.
     message_id = fields.CharField(max_length=64, db_index=True)
     # Set (to message_id) only on fan-out rows: a unique key that makes fan-out idempotent,
@@ -110,7 +112,7 @@ class WebhookOutboxCursor(Model):
 
     id = fields.IntField(primary_key=True)
     last_event_id = fields.BigIntField(default=0)
-    gaps: list = fields.JSONField(default=list)  # type: ignore[assignment]
+    gaps: list[Any] = fields.JSONField(default=list)
     updated_at = updated_at()
 
     class Meta:

@@ -88,7 +88,7 @@ class Query(AuditQuery, WebhookQuery):
             raise BadInput(f"At most {MAX_NODES} IDs can be fetched at once (got {len(ids)}).")
         # Each ID resolves on its own (and in one batch): one refused or malformed ID is an error at
         # its own index, null there, and the other objects are still returned.
-        return [resolve_node(info.context, str(i)) for i in ids]
+        return [resolve_node(info.context, str(i)) for i in ids]  # type: ignore[misc]  # each awaited by Strawberry
 
     @scoped_field("The employee directory.", Scope.EMPLOYEES_READ)
     async def employees(

@@ -32,7 +32,7 @@ from resolvers.live.stream import (
     policy_cache,
 )
 from schema.core.paging import pk_of
-from schema.core.permissions import describe, requires
+from schema.core.permissions import scoped
 from schema.live import presenters
 from schema.live.types import Event, MentorshipEvent, TaskEvent, TrainingEvent
 from web.context import Context, Info
@@ -165,9 +165,7 @@ async def mentorship_events(info: Info, after: After = None) -> AsyncGenerator[M
 
 
 def _scoped(resolver: Any, description: str, scope: Scope) -> Any:
-    return strawberry.subscription(
-        resolver=resolver, description=describe(description, scope), permission_classes=[requires(scope)]
-    )
+    return scoped(description, scope, resolver, on="subscription")
 
 
 @strawberry.type(

@@ -18,7 +18,7 @@ from typing import Any
 
 from tortoise import fields as tfields
 
-from resolvers.core.problems import BadInput
+from resolvers.core.problems import BadInput, ProblemCode
 
 # Far longer than any cursor this module writes (a list key, a 255-character value, an id).
 MAX_CURSOR_LENGTH = 2048
@@ -38,23 +38,23 @@ def encode_cursor(list_key: str, value: Any, pk: int) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, list_key: str, field: tfields.Field) -> tuple[Any, int]:
+def decode_cursor(cursor: str, list_key: str, field: tfields.Field[Any]) -> tuple[Any, int]:
     """The sort value (as the column's Python type, or None) and the id a cursor points at."""
     try:
         key, raw_value, pk = _parse(cursor)
     except (_Malformed, binascii.Error, ValueError, TypeError, UnicodeDecodeError, RecursionError):
-        raise BadInput(f"{cursor[:100]!r} is not a valid cursor.", code="INVALID_CURSOR") from None
+        raise BadInput(f"{cursor[:100]!r} is not a valid cursor.", code=ProblemCode.INVALID_CURSOR) from None
     if key != list_key:
         raise BadInput(
             "This cursor belongs to another list or another order; use a cursor from this connection.",
-            code="INVALID_CURSOR",
+            code=ProblemCode.INVALID_CURSOR,
         )
     try:
         return _typed(field, raw_value), pk
     except (_Malformed, ValueError, TypeError, InvalidOperation, UnicodeEncodeError):
         raise BadInput(
             "This cursor does not fit this list's order; use a cursor from this connection.",
-            code="INVALID_CURSOR",
+            code=ProblemCode.INVALID_CURSOR,
         ) from None
 
 
@@ -71,7 +71,7 @@ def _parse(cursor: str) -> tuple[Any, Any, int]:
     return key, value, pk
 
 
-def _typed(field: tfields.Field, value: Any) -> Any:
+def _typed(field: tfields.Field[Any], value: Any) -> Any:
     """The cursor's JSON value as the column's type; raises on anything that does not fit."""
     if value is None:
         if not field.null:

@@ -16,8 +16,8 @@ which filter by the viewer's policy, are never shared.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Hashable, Mapping
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from strawberry.dataloader import DataLoader
@@ -34,6 +34,9 @@ MAX_BATCH = 500
 # For a model, a by-id loader shared beyond this request, or None to use the request's own.
 SharedById = Callable[[type[Model]], "DataLoader[int, Any] | None"]
 
+# A policy rule that narrows a list to what the viewer may see: `Policy.visible_tasks`, ...
+Visibility = Callable[["Policy"], Q]
+
 
 @dataclass(frozen=True)
 class ChildList:
@@ -45,7 +48,7 @@ class ChildList:
     sort: SortKey
     args: PageArgs
     filters: tuple[tuple[str, Hashable], ...] = ()
-    visibility: str | None = None  # a `Policy.visible_*` method name
+    visibility: Visibility | None = None
     # Builds a Q from `filters` (as keyword arguments, tuples back to lists); plain lookups if None.
     filter_fn: Callable[..., Q] | None = None
     # For a list of link rows (team memberships): the row each one points to, loaded in the same
@@ -54,26 +57,63 @@ class ChildList:
     attach: tuple[str, type[Model]] | None = None
 
     def for_count(self) -> ChildList:
-        return ChildList(
-            self.name,
-            self.model,
-            self.partition,
-            self.sort,
-            PageArgs(),
-            self.filters,
-            self.visibility,
-            self.filter_fn,
-        )
+        return replace(self, args=PageArgs(), attach=None)
 
     def where(self) -> Q:
         kwargs = {k: list(v) if isinstance(v, tuple) else v for k, v in self.filters}
         return self.filter_fn(**kwargs) if self.filter_fn else Q(**kwargs)  # type: ignore[arg-type]
 
 
-def freeze(kwargs: dict[str, object]) -> tuple[tuple[str, Hashable], ...]:
+@dataclass(frozen=True, kw_only=True)
+class NestedList:
+    """A named nested list (`TASKS_BY_ASSIGNEE`, ...): all of a `ChildList` but what a request asks.
+
+    Each list is one constant in its domain's `reads.py`, so a search for its name or for the
+    policy rule it filters by (`visibility=Policy.visible_tasks`) finds every use. `spec` adds the
+    page, and the sort and filters where the field takes `orderBy:` and `filter:`.
+    """
+
+    name: str  # also the cursors' list key: renaming it invalidates the cursors handed out
+    model: type[Model]
+    partition: str
+    sort: SortKey | None = None  # the fixed order of a list without `orderBy:`
+    visibility: Visibility | None = None
+    filter_fn: Callable[..., Q] | None = None
+    filters: Mapping[str, object] | None = None  # fixed ones (`status: ENROLLED` for seats)
+    attach: tuple[str, type[Model]] | None = None
+
+    def on(self, partition: str) -> NestedList:
+        """The same list partitioned by another column, named `<name>.<partition>` (`Task.by.team_id`)."""
+        return replace(self, name=f"{self.name}.{partition}", partition=partition)
+
+    def spec(
+        self, args: PageArgs, *, sort: SortKey | None = None, filters: Mapping[str, object] | None = None
+    ) -> ChildList:
+        order = sort if sort is not None else self.sort
+        if order is None:
+            raise ValueError(f"{self.name} has no fixed order: pass the sort asked for")
+        return ChildList(
+            name=self.name,
+            model=self.model,
+            partition=self.partition,
+            sort=order,
+            args=args,
+            filters=freeze({**(self.filters or {}), **(filters or {})}),
+            visibility=self.visibility,
+            filter_fn=self.filter_fn,
+            attach=self.attach,
+        )
+
+
+def by_partition(*lists: NestedList) -> dict[str, NestedList]:
+    """The lists of one model keyed by the column they partition on (for `tasks_of(partition)`)."""
+    return {nested.partition: nested for nested in lists}
+
+
+def freeze(kwargs: Mapping[str, object]) -> tuple[tuple[str, Hashable], ...]:
     """Filter arguments as a hashable, order-independent batch key (lists become tuples)."""
     items = ((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items() if v is not None)
-    return tuple(sorted(items, key=lambda kv: kv[0]))  # type: ignore[arg-type]
+    return tuple(sorted(items, key=lambda kv: kv[0]))
 
 
 class Loaders:
@@ -126,7 +166,7 @@ class Loaders:
             if self._policy is None:
                 raise RuntimeError("a policy is needed to filter by visibility")
             policy = await self._policy()
-            visible: Q = getattr(policy, spec.visibility)()
+            visible = spec.visibility(policy)
             qs = qs.filter(visible)
         return qs
 

@@ -26,7 +26,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from resolvers.core.cursors import decode_cursor, encode_cursor
-from resolvers.core.problems import BadInput
+from resolvers.core.problems import BadInput, ProblemCode
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -43,16 +43,18 @@ class PageArgs:
     def limit(self) -> int:
         for name, value in (("first", self.first), ("last", self.last)):
             if value is not None and value < 0:
-                raise BadInput(f"`{name}` must not be negative (got {value}).", code="BAD_USER_INPUT")
+                raise BadInput(
+                    f"`{name}` must not be negative (got {value}).", code=ProblemCode.BAD_USER_INPUT
+                )
             if value is not None and value > MAX_PAGE_SIZE:
                 raise BadInput(
                     f"`{name}` is {value}; at most {MAX_PAGE_SIZE} items can be asked for at once. "
                     "Page through the rest with `after`.",
-                    code="PAGE_SIZE_EXCEEDED",
+                    code=ProblemCode.PAGE_SIZE_EXCEEDED,
                     maximum=MAX_PAGE_SIZE,
                 )
         if self.first is not None and self.last is not None:
-            raise BadInput("Pass `first` or `last`, not both.", code="BAD_USER_INPUT")
+            raise BadInput("Pass `first` or `last`, not both.", code=ProblemCode.BAD_USER_INPUT)
         if self.last is not None:
             return self.last
         return self.first if self.first is not None else DEFAULT_PAGE_SIZE
@@ -84,7 +86,7 @@ class Page(Generic[M]):
 _NULLS = "_nulls"  # the annotation that orders a nullable column's nulls after its values
 
 
-def _field(model: type[Model], name: str) -> tfields.Field:
+def _field(model: type[Model], name: str) -> tfields.Field[Any]:
     return model._meta.fields_map[name]
 
 

@@ -6,11 +6,33 @@ rules broken by a mutation's input are user errors returned as data (resolvers/c
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 
+class ProblemCode(StrEnum):
+    """The `extensions.code` of a request refused as a whole (an error, not a payload's user
+    error); clients branch on these. The value is the name, as it goes over the wire."""
+
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    INVALID_CURSOR = "INVALID_CURSOR"
+    PAGE_SIZE_EXCEEDED = "PAGE_SIZE_EXCEEDED"
+    SEARCH_TOO_LONG = "SEARCH_TOO_LONG"
+    INVALID_CHARACTERS = "INVALID_CHARACTERS"
+    TOO_MANY_VALUES = "TOO_MANY_VALUES"
+    QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
+    TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
+    QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
+    PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+    PERSISTED_QUERY_HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
+    PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
+
+
 class Problem(Exception):
-    code = "INTERNAL_SERVER_ERROR"
+    code: str = ProblemCode.INTERNAL_SERVER_ERROR
 
     def __init__(self, message: str, *, code: str | None = None, **extensions: Any) -> None:
         super().__init__(message)
@@ -21,12 +43,12 @@ class Problem(Exception):
 
 
 class BadInput(Problem):
-    code = "BAD_USER_INPUT"
+    code = ProblemCode.BAD_USER_INPUT
 
 
 class Unauthenticated(Problem):
-    code = "UNAUTHENTICATED"
+    code = ProblemCode.UNAUTHENTICATED
 
 
 class Forbidden(Problem):
-    code = "FORBIDDEN"
+    code = ProblemCode.FORBIDDEN

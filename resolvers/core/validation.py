@@ -6,14 +6,13 @@ import re
 import unicodedata
 from datetime import date
 from functools import cache
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from tortoise.expressions import Q
 
 from ids import InvalidId, event_pk, from_global_id
-from resolvers.core.errors import ErrorCode, UserError, UserErrors, user_error
-from resolvers.core.problems import BadInput
+from resolvers.core.errors import ErrorCode, UserError, UserErrors
+from resolvers.core.problems import BadInput, ProblemCode
 
 # Bidi embeddings, overrides and isolates: they reorder how text around them is displayed
 # ("Trojan source"), so a name could read differently from what it is.
@@ -56,7 +55,7 @@ def search_condition(search: str | None, *fields: str) -> Q:
     if len(search) > MAX_SEARCH_LENGTH:
         raise BadInput(
             f"A search is at most {MAX_SEARCH_LENGTH} characters long (this one has {len(search)}).",
-            code="SEARCH_TOO_LONG",
+            code=ProblemCode.SEARCH_TOO_LONG,
         )
     return Q(*(Q(**{f"{field}__icontains": search}) for field in fields), join_type=Q.OR)
 
@@ -164,23 +163,6 @@ class Checks:
     def raise_if_any(self) -> None:
         if self.errors:
             raise UserErrors(*self.errors)
-
-
-def check_version(row: Any, expected_version: int | None) -> None:
-    """A stale `expectedVersion` is a CONFLICT, whether or not the mutation would change anything.
-
-    Every mutation that takes a version asks this first, right after loading (and locking) the
-    row, so a client never believes its view is current when it is not, and of many identical
-    requests made from one stale view at most one can win.
-    """
-    if expected_version is not None and row.version != expected_version:
-        noun = type(row).__name__.lower()
-        raise user_error(
-            ErrorCode.CONFLICT,
-            f"The {noun} is at version {row.version}, not {expected_version}; read it again and retry.",
-            "input",
-            "expectedVersion",
-        )
 
 
 def slugify(name: str) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from tortoise.expressions import Q, RawSQL, Subquery
 
-from models.employees import Employee
+from models.employees import Employee, EmployeeRole, EmployeeStatus
 from models.teams import Team, TeamMembership
-from resolvers.core.loaders import ChildList
+from resolvers.core.loaders import ChildList, NestedList
 from resolvers.core.pagination import PageArgs, SortKey
 from resolvers.core.validation import search_condition
 
@@ -23,8 +25,8 @@ EMPLOYEE_ORDER_FIELDS = {
 def employee_filter(
     *,
     search: str | None = None,
-    statuses: list[str] | None = None,
-    roles: list[str] | None = None,
+    statuses: Sequence[EmployeeStatus] | None = None,
+    roles: Sequence[EmployeeRole] | None = None,
     location: str | None = None,
     manager_id: int | None = None,
     team_id: int | None = None,
@@ -53,11 +55,19 @@ def employees_query(q: Q):  # type: ignore[no-untyped-def]
     return Employee.filter(q)
 
 
+DIRECT_REPORTS = NestedList(name="Employee.directReports", model=Employee, partition="manager_id")
+MEMBERSHIPS_OF_EMPLOYEE = NestedList(
+    name="Employee.teams",
+    model=TeamMembership,
+    partition="employee_id",
+    sort=SortKey("joined_at"),
+    attach=("team_id", Team),
+)
+
+
 def direct_reports(sort: SortKey, args: PageArgs) -> ChildList:
-    return ChildList("Employee.directReports", Employee, "manager_id", sort, args)
+    return DIRECT_REPORTS.spec(args, sort=sort)
 
 
 def memberships_of_employee(args: PageArgs) -> ChildList:
-    return ChildList(
-        "Employee.teams", TeamMembership, "employee_id", SortKey("joined_at"), args, attach=("team_id", Team)
-    )
+    return MEMBERSHIPS_OF_EMPLOYEE.spec(args)

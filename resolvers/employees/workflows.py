@@ -9,12 +9,14 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
+from events.log import EventType
 from models.employees import Employee, EmployeeRole, EmployeeStatus
+from resolvers.core.clock import today
 from resolvers.core.errors import ErrorCode, user_error
 from resolvers.core.revocation import end_employee
 from resolvers.core.unit_of_work import UnitOfWork
-from resolvers.core.validation import Checks, check_version
-from resolvers.tasks.workflows import Changes, camel, diff, save_versioned, today
+from resolvers.core.validation import Checks
+from resolvers.core.versioning import Changes, camel, check_version, diff, save_versioned
 
 # What an employee may change about themselves; names, job, manager, status and role are HR's.
 SELF_SERVICE_FIELDS = frozenset(
@@ -127,7 +129,9 @@ async def _write(
             ErrorCode.DUPLICATE, "This e-mail already belongs to another employee.", "input", "email"
         ) from None
     if changed:
-        await uow.record("employee.updated", "Employee", employee.id, {}, [camel(name) for name in changed])
+        await uow.record(
+            EventType.EMPLOYEE_UPDATED, "Employee", employee.id, {}, [camel(name) for name in changed]
+        )
 
 
 async def update_my_profile(uow: UnitOfWork, *, expected_version: int | None, changes: Changes) -> Employee:
@@ -152,7 +156,7 @@ async def create_employee(uow: UnitOfWork, *, fields: Changes) -> Employee:
         raise user_error(
             ErrorCode.DUPLICATE, "This e-mail already belongs to another employee.", "input", "email"
         ) from None
-    await uow.record("employee.created", "Employee", employee.id, {"managerId": employee.manager_id})
+    await uow.record(EventType.EMPLOYEE_CREATED, "Employee", employee.id, {"managerId": employee.manager_id})
     return employee
 
 

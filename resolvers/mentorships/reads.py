@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from tortoise.expressions import Q
 
-from models.mentorships import Mentorship, MentorshipCheckIn
-from resolvers.core.loaders import ChildList, freeze
+from auth.policy import Policy
+from models.mentorships import Mentorship, MentorshipCheckIn, MentorshipStatus
+from resolvers.core.loaders import ChildList, NestedList, by_partition
 from resolvers.core.pagination import PageArgs, SortKey
 
 MENTORSHIP_ORDER_FIELDS = {"CREATED_AT": "created_at", "UPDATED_AT": "updated_at"}
@@ -13,7 +16,7 @@ MENTORSHIP_ORDER_FIELDS = {"CREATED_AT": "created_at", "UPDATED_AT": "updated_at
 
 def mentorship_filter(
     *,
-    statuses: list[str] | None = None,
+    statuses: Sequence[MentorshipStatus] | None = None,
     mentor_id: int | None = None,
     mentee_id: int | None = None,
     participant_id: int | None = None,
@@ -30,20 +33,29 @@ def mentorship_filter(
     return q
 
 
+# The template of the lists below (`on` names and partitions each).
+_MENTORSHIPS_BY = NestedList(
+    name="Mentorship.by",
+    model=Mentorship,
+    partition="id",
+    sort=SortKey("created_at", descending=True),
+    visibility=Policy.visible_mentorships,
+    filter_fn=mentorship_filter,
+)
+MENTORSHIPS_BY_MENTOR = _MENTORSHIPS_BY.on("mentor_id")
+MENTORSHIPS_BY_MENTEE = _MENTORSHIPS_BY.on("mentee_id")
+MENTORSHIPS_BY = by_partition(MENTORSHIPS_BY_MENTOR, MENTORSHIPS_BY_MENTEE)
+CHECK_INS = NestedList(
+    name="Mentorship.checkIns",
+    model=MentorshipCheckIn,
+    partition="mentorship_id",
+    sort=SortKey("happened_at", descending=True),
+)
+
+
 def child_mentorships(partition: str, args: PageArgs, filters: dict[str, object]) -> ChildList:
-    return ChildList(
-        f"Mentorship.by.{partition}",
-        Mentorship,
-        partition,
-        SortKey("created_at", descending=True),
-        args,
-        freeze(filters),
-        "visible_mentorships",
-        mentorship_filter,
-    )
+    return MENTORSHIPS_BY[partition].spec(args, filters=filters)
 
 
 def check_ins(args: PageArgs) -> ChildList:
-    return ChildList(
-        "Mentorship.checkIns", MentorshipCheckIn, "mentorship_id", SortKey("happened_at", True), args
-    )
+    return CHECK_INS.spec(args)

@@ -8,12 +8,14 @@ gives the common case a friendlier message.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
 
+from events.log import EventType
 from models.employees import Employee, EmployeeStatus
 from models.mentorships import OPEN_MENTORSHIP_STATUSES, Mentorship, MentorshipCheckIn, MentorshipStatus
+from resolvers.core.clock import aware, now
 from resolvers.core.errors import ErrorCode, user_error
 from resolvers.core.unit_of_work import UnitOfWork
 from resolvers.core.validation import Checks
@@ -31,24 +33,15 @@ TRANSITIONS: dict[MentorshipStatus, frozenset[MentorshipStatus]] = {
 
 # The event each move writes.
 _MOVE_EVENTS = {
-    MentorshipStatus.ACTIVE: "mentorship.accepted",
-    MentorshipStatus.DECLINED: "mentorship.declined",
-    MentorshipStatus.COMPLETED: "mentorship.ended",
-    MentorshipStatus.CANCELLED: "mentorship.ended",
+    MentorshipStatus.ACTIVE: EventType.MENTORSHIP_ACCEPTED,
+    MentorshipStatus.DECLINED: EventType.MENTORSHIP_DECLINED,
+    MentorshipStatus.COMPLETED: EventType.MENTORSHIP_ENDED,
+    MentorshipStatus.CANCELLED: EventType.MENTORSHIP_ENDED,
 }
 
 MAX_GOALS = 2_000
 MAX_NOTES = 5_000
 MAX_FOCUS_SKILLS = 10
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(value: datetime) -> datetime:
-    """Clients may omit the offset; such a time is taken as UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _data(m: Mentorship, **extra: object) -> dict[str, object]:
@@ -95,7 +88,7 @@ async def request_mentorship(
     except IntegrityError:  # a concurrent request for the same pair won the unique index
         raise already from None
     await uow.record(
-        "mentorship.requested", "Mentorship", mentorship.id, _data(mentorship, focusSkills=skills)
+        EventType.MENTORSHIP_REQUESTED, "Mentorship", mentorship.id, _data(mentorship, focusSkills=skills)
     )
     return mentorship
 
@@ -177,7 +170,7 @@ async def log_check_in(
         )
     checks = Checks()
     notes = checks.text(notes, "notes", max_length=MAX_NOTES) or ""
-    moment = _aware(happened_at) if happened_at else now()
+    moment = aware(happened_at) if happened_at else now()
     if moment > now():
         checks.add(ErrorCode.INVALID, "A check-in cannot happen in the future.", "happenedAt")
     elif mentorship.started_at and moment < mentorship.started_at:
@@ -190,7 +183,7 @@ async def log_check_in(
     )
     await Mentorship.filter(id=mentorship.id).using_db(uow.conn).update(updated_at=now())
     await uow.record(
-        "mentorship.checked_in",
+        EventType.MENTORSHIP_CHECKED_IN,
         "Mentorship",
         mentorship.id,
         _data(mentorship, checkInId=check_in.id, happenedAt=moment.isoformat()),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from tortoise.expressions import Q
 
-from models.tasks import Task
-from resolvers.core.loaders import ChildList, freeze
+from auth.policy import Policy
+from models.tasks import OPEN_TASK_STATUSES, Task, TaskPriority, TaskStatus
+from resolvers.core.loaders import ChildList, NestedList, by_partition
 from resolvers.core.pagination import PageArgs, SortKey
 from resolvers.core.validation import search_condition
 
@@ -21,8 +23,8 @@ TASK_ORDER_FIELDS = {
 
 def task_filter(
     *,
-    statuses: list[str] | None = None,
-    priorities: list[str] | None = None,
+    statuses: Sequence[TaskStatus] | None = None,
+    priorities: Sequence[TaskPriority] | None = None,
     assignee_id: int | None = None,
     creator_id: int | None = None,
     team_id: int | None = None,
@@ -48,11 +50,19 @@ def task_filter(
         q &= Q(due_date__gt=due_after)
     q &= search_condition(search, "title", "description")
     if overdue_on is not None:
-        q &= Q(due_date__lt=overdue_on) & Q(status__in=["todo", "in_progress", "blocked"])
+        q &= Q(due_date__lt=overdue_on) & Q(status__in=OPEN_TASK_STATUSES)
     return q
 
 
+# The template of the lists below (`on` names and partitions each).
+_TASKS_BY = NestedList(
+    name="Task.by", model=Task, partition="id", visibility=Policy.visible_tasks, filter_fn=task_filter
+)
+TASKS_BY_ASSIGNEE = _TASKS_BY.on("assignee_id")
+TASKS_BY_CREATOR = _TASKS_BY.on("creator_id")
+TASKS_BY_TEAM = _TASKS_BY.on("team_id")
+TASKS_BY = by_partition(TASKS_BY_ASSIGNEE, TASKS_BY_CREATOR, TASKS_BY_TEAM)
+
+
 def child_tasks(partition: str, sort: SortKey, args: PageArgs, filters: dict[str, object]) -> ChildList:
-    return ChildList(
-        f"Task.by.{partition}", Task, partition, sort, args, freeze(filters), "visible_tasks", task_filter
-    )
+    return TASKS_BY[partition].spec(args, sort=sort, filters=filters)

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date
 
-from tortoise.expressions import F
-from tortoise.models import Model
-
+from events.log import EventType
 from models.employees import Employee, EmployeeStatus
 from models.tasks import Task, TaskPriority, TaskStatus
 from models.teams import Team, TeamMembership
+from resolvers.core.clock import now, today
 from resolvers.core.errors import ErrorCode, user_error
 from resolvers.core.unit_of_work import UnitOfWork
-from resolvers.core.validation import Checks, check_version
-
-OPEN = {TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED}
+from resolvers.core.validation import Checks
+from resolvers.core.versioning import Changes, camel, check_version, diff, save_versioned
 
 # Allowed moves. A finished task may be reopened; a cancelled one only back to the start.
 TRANSITIONS: dict[TaskStatus, set[TaskStatus]] = {
@@ -25,10 +22,6 @@ TRANSITIONS: dict[TaskStatus, set[TaskStatus]] = {
     TaskStatus.DONE: {TaskStatus.TODO, TaskStatus.IN_PROGRESS},
     TaskStatus.CANCELLED: {TaskStatus.TODO},
 }
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
 
 
 async def _visible_task(
@@ -105,7 +98,7 @@ async def create_task(
         due_date=due_date,
         using_db=uow.conn,
     )
-    await uow.record("task.created", "Task", task.id, {"assigneeId": assignee_id, "teamId": team_id})
+    await uow.record(EventType.TASK_CREATED, "Task", task.id, {"assigneeId": assignee_id, "teamId": team_id})
     return task
 
 
@@ -125,10 +118,10 @@ async def set_task_status(
             "input",
             "status",
         )
-    completed_at = datetime.now(UTC) if status == TaskStatus.DONE else None
+    completed_at = now() if status == TaskStatus.DONE else None
     await save_versioned(uow, task, expected_version, {"status": status, "completed_at": completed_at})
     await uow.record(
-        "task.status_changed",
+        EventType.TASK_STATUS_CHANGED,
         "Task",
         task.id,
         {"from": current.value, "to": status.value, "assigneeId": task.assignee_id, "teamId": task.team_id},
@@ -169,7 +162,7 @@ async def update_task(
     await save_versioned(uow, task, expected_version, changed)
     if changed:
         await uow.record(
-            "task.updated",
+            EventType.TASK_UPDATED,
             "Task",
             task.id,
             {"assigneeId": task.assignee_id, "teamId": task.team_id},
@@ -183,7 +176,7 @@ async def delete_task(uow: UnitOfWork, *, task_id: int | None) -> int:
     task = await _visible_task(uow, task_id, deleting=True)
     await Task.filter(id=task.id).using_db(uow.conn).delete()
     await uow.record(
-        "task.deleted",
+        EventType.TASK_DELETED,
         "Task",
         task.id,
         {
@@ -194,47 +187,3 @@ async def delete_task(uow: UnitOfWork, *, task_id: int | None) -> int:
         },
     )
     return task.id
-
-
-# --- shared by the workflows of every domain ---------------------------------------------------
-
-Changes = Mapping[str, object]
-"""The fields an input gave (model field names); a field left out of the input is not a key."""
-
-
-def camel(name: str) -> str:
-    """A model field's GraphQL name, as events list it in `changed`."""
-    head, *rest = name.split("_")
-    return head + "".join(part.capitalize() for part in rest)
-
-
-def diff(row: Model, values: Mapping[str, object]) -> dict[str, object]:
-    """Only the values that differ from the row's: an unchanged field is neither written nor announced."""
-    return {name: value for name, value in values.items() if getattr(row, name) != value}
-
-
-async def save_versioned(
-    uow: UnitOfWork, row: Model, expected_version: int | None, changes: Mapping[str, object]
-) -> None:
-    """Write changes if the version still matches (optimistic concurrency); bump the version.
-
-    The row was read (and locked) in this transaction; a stale version is refused before
-    anything else, and the version condition on the write guards any caller that did not lock.
-    """
-    check_version(row, expected_version)
-    if not changes:
-        return
-    query = type(row).filter(id=row.pk)
-    if expected_version is not None:
-        query = query.filter(version=expected_version)
-    updated = await query.using_db(uow.conn).update(
-        version=F("version") + 1, updated_at=datetime.now(UTC), **changes
-    )
-    if not updated:
-        raise user_error(
-            ErrorCode.CONFLICT,
-            f"The {type(row).__name__.lower()} changed meanwhile; read it again and retry.",
-            "input",
-            "expectedVersion",
-        )
-    await row.refresh_from_db(using_db=uow.conn)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from tortoise.expressions import Q
 
 from models.employees import Employee
-from models.teams import Team, TeamMembership
-from resolvers.core.loaders import ChildList
+from models.teams import MembershipRole, Team, TeamMembership
+from resolvers.core.loaders import ChildList, NestedList
 from resolvers.core.pagination import PageArgs, SortKey
 from resolvers.core.validation import search_condition
 
@@ -31,22 +31,24 @@ def team_filter(
     return q
 
 
+SUBTEAMS = NestedList(name="Team.subteams", model=Team, partition="parent_id")
+TEAMS_LED_BY = NestedList(name="Employee.ledTeams", model=Team, partition="lead_id")
+MEMBERS_OF_TEAM = NestedList(
+    name="Team.members",
+    model=TeamMembership,
+    partition="team_id",
+    sort=SortKey("joined_at"),
+    attach=("employee_id", Employee),
+)
+
+
 def subteams(sort: SortKey, args: PageArgs) -> ChildList:
-    return ChildList("Team.subteams", Team, "parent_id", sort, args)
+    return SUBTEAMS.spec(args, sort=sort)
 
 
 def led_by(sort: SortKey, args: PageArgs) -> ChildList:
-    return ChildList("Employee.ledTeams", Team, "lead_id", sort, args)
+    return TEAMS_LED_BY.spec(args, sort=sort)
 
 
-def members(args: PageArgs, role: str | None) -> ChildList:
-    filters = (("role", role),) if role else ()
-    return ChildList(
-        "Team.members",
-        TeamMembership,
-        "team_id",
-        SortKey("joined_at"),
-        args,
-        filters,
-        attach=("employee_id", Employee),
-    )
+def members(args: PageArgs, role: MembershipRole | None) -> ChildList:
+    return MEMBERS_OF_TEAM.spec(args, filters={"role": role})

@@ -6,18 +6,19 @@ memberships, so every change of `teams.lead_id` changes the memberships in the s
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from events.log import EventType
 from models.employees import Employee, EmployeeStatus
 from models.teams import MembershipRole, Team, TeamMembership
+from resolvers.core.clock import now
 from resolvers.core.errors import ErrorCode, user_error
 from resolvers.core.unit_of_work import UnitOfWork
 from resolvers.core.validation import Checks, slugify
+from resolvers.core.versioning import Changes, camel, diff
 from resolvers.employees.workflows import locked_chain
-from resolvers.tasks.workflows import Changes, camel, diff
 
 
 def _validated(changes: Changes, checks: Checks) -> dict[str, Any]:
@@ -61,7 +62,9 @@ async def _check_person(uow: UnitOfWork, checks: Checks, employee_id: int, field
 async def _free_slug(uow: UnitOfWork, name: str) -> str:
     """The slug of the name, numbered (`-2`, `-3`, ...) when another team has it already."""
     base = slugify(name)[:110]
-    taken = set(await Team.filter(slug__startswith=base).using_db(uow.conn).values_list("slug", flat=True))
+    taken: set[Any] = set(
+        await Team.filter(slug__startswith=base).using_db(uow.conn).values_list("slug", flat=True)
+    )
     return next(s for s in (base, *(f"{base}-{n}" for n in range(2, len(taken) + 3))) if s not in taken)
 
 
@@ -84,7 +87,12 @@ async def _set_lead(uow: UnitOfWork, team: Team, old_lead: int | None, new_lead:
         await TeamMembership.create(
             team_id=team.id, employee_id=new_lead, role=MembershipRole.LEAD, using_db=uow.conn
         )
-        await uow.record("team.member_added", "Team", team.id, {"employeeId": new_lead, "role": "lead"})
+        await uow.record(
+            EventType.TEAM_MEMBER_ADDED,
+            "Team",
+            team.id,
+            {"employeeId": new_lead, "role": MembershipRole.LEAD.value},
+        )
 
 
 def _duplicate() -> Exception:
@@ -104,7 +112,9 @@ async def create_team(uow: UnitOfWork, *, fields: Changes) -> Team:
         team = await Team.create(using_db=uow.conn, **values)
     except IntegrityError:
         raise _duplicate() from None
-    await uow.record("team.created", "Team", team.id, {"parentId": team.parent_id, "leadId": team.lead_id})
+    await uow.record(
+        EventType.TEAM_CREATED, "Team", team.id, {"parentId": team.parent_id, "leadId": team.lead_id}
+    )
     await _set_lead(uow, team, None, team.lead_id)
     return team
 
@@ -143,12 +153,12 @@ async def update_team(uow: UnitOfWork, *, team_id: int | None, changes: Changes)
         return team
     old_lead = team.lead_id
     try:
-        await Team.filter(id=team.id).using_db(uow.conn).update(updated_at=datetime.now(UTC), **changed)
+        await Team.filter(id=team.id).using_db(uow.conn).update(updated_at=now(), **changed)
     except IntegrityError:
         raise _duplicate() from None
     await team.refresh_from_db(using_db=uow.conn)
     await uow.record(
-        "team.updated",
+        EventType.TEAM_UPDATED,
         "Team",
         team.id,
         {"parentId": team.parent_id, "leadId": team.lead_id},
@@ -177,15 +187,13 @@ async def add_team_member(
         await TeamMembership.create(team_id=team.id, employee_id=employee_id, role=role, using_db=uow.conn)
     except IntegrityError:  # a concurrent request added them first
         raise already from None
-    await uow.record("team.member_added", "Team", team.id, {"employeeId": employee_id, "role": role.value})
+    await uow.record(
+        EventType.TEAM_MEMBER_ADDED, "Team", team.id, {"employeeId": employee_id, "role": role.value}
+    )
     if role == MembershipRole.LEAD and team.lead_id is None:
-        await (
-            Team.filter(id=team.id)
-            .using_db(uow.conn)
-            .update(lead_id=employee_id, updated_at=datetime.now(UTC))
-        )
+        await Team.filter(id=team.id).using_db(uow.conn).update(lead_id=employee_id, updated_at=now())
         await team.refresh_from_db(using_db=uow.conn)
-        await uow.record("team.updated", "Team", team.id, {"leadId": employee_id}, ["leadId"])
+        await uow.record(EventType.TEAM_UPDATED, "Team", team.id, {"leadId": employee_id}, ["leadId"])
     return team, await Employee.filter(id=employee_id).using_db(uow.conn).get()
 
 
@@ -201,9 +209,9 @@ async def remove_team_member(
         raise user_error(
             ErrorCode.NOT_FOUND, "This employee is not a member of the team.", "input", "employeeId"
         )
-    await uow.record("team.member_removed", "Team", team.id, {"employeeId": employee_id})
+    await uow.record(EventType.TEAM_MEMBER_REMOVED, "Team", team.id, {"employeeId": employee_id})
     if team.lead_id == employee_id:
-        await Team.filter(id=team.id).using_db(uow.conn).update(lead_id=None, updated_at=datetime.now(UTC))
+        await Team.filter(id=team.id).using_db(uow.conn).update(lead_id=None, updated_at=now())
         await team.refresh_from_db(using_db=uow.conn)
-        await uow.record("team.updated", "Team", team.id, {"leadId": None}, ["leadId"])
+        await uow.record(EventType.TEAM_UPDATED, "Team", team.id, {"leadId": None}, ["leadId"])
     return team, await Employee.filter(id=employee_id).using_db(uow.conn).get()

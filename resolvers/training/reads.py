@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from tortoise.expressions import Q
 
-from models.training import Enrollment, EnrollmentStatus, TrainingSession
-from resolvers.core.loaders import ChildList, freeze
+from auth.policy import Policy
+from models.training import Enrollment, EnrollmentStatus, SessionStatus, TrainingSession
+from resolvers.core.loaders import ChildList, NestedList, by_partition
 from resolvers.core.pagination import PageArgs, SortKey
 from resolvers.core.validation import search_condition
 
 COURSE_ORDER_FIELDS = {"TITLE": "title", "CODE": "code", "CREATED_AT": "created_at"}
 SESSION_ORDER_FIELDS = {"STARTS_AT": "starts_at", "CREATED_AT": "created_at"}
-ENROLLMENT_ORDER_FIELDS = {"ENROLLED_AT": "enrolled_at", "UPDATED_AT": "updated_at"}
 
 
 def course_filter(
@@ -31,7 +32,7 @@ def course_filter(
 def session_filter(
     *,
     course_id: int | None = None,
-    statuses: list[str] | None = None,
+    statuses: Sequence[SessionStatus] | None = None,
     starts_after: datetime | None = None,
     starts_before: datetime | None = None,
     instructor_id: int | None = None,
@@ -51,7 +52,10 @@ def session_filter(
 
 
 def enrollment_filter(
-    *, statuses: list[str] | None = None, employee_id: int | None = None, session_id: int | None = None
+    *,
+    statuses: Sequence[EnrollmentStatus] | None = None,
+    employee_id: int | None = None,
+    session_id: int | None = None,
 ) -> Q:
     q = Q()
     if statuses:
@@ -63,56 +67,64 @@ def enrollment_filter(
     return q
 
 
+SESSIONS_OF_COURSE = NestedList(
+    name="Course.sessions",
+    model=TrainingSession,
+    partition="course_id",
+    filter_fn=session_filter,
+)
+SESSIONS_TAUGHT_BY = NestedList(
+    name="Employee.instructedSessions",
+    model=TrainingSession,
+    partition="instructor_id",
+    filter_fn=session_filter,
+)
+
+
+# The template of the lists below (`on` names and partitions each).
+_ENROLLMENTS_BY = NestedList(
+    name="Enrollment.by",
+    model=Enrollment,
+    partition="id",
+    sort=SortKey("enrolled_at"),
+    visibility=Policy.visible_enrollments,
+    filter_fn=enrollment_filter,
+)
+ENROLLMENTS_BY_EMPLOYEE = _ENROLLMENTS_BY.on("employee_id")
+ENROLLMENTS_BY_SESSION = _ENROLLMENTS_BY.on("session_id")
+ENROLLMENTS_BY = by_partition(ENROLLMENTS_BY_EMPLOYEE, ENROLLMENTS_BY_SESSION)
+# Counted per session in one GROUP BY for a whole list of sessions.
+SEATS_TAKEN = NestedList(
+    name="Session.seats",
+    model=Enrollment,
+    partition="session_id",
+    sort=SortKey("enrolled_at"),
+    filters={"status": EnrollmentStatus.ENROLLED},
+)
+WAITLISTED = NestedList(
+    name="Session.waitlist",
+    model=Enrollment,
+    partition="session_id",
+    sort=SortKey("enrolled_at"),
+    filters={"status": EnrollmentStatus.WAITLISTED},
+)
+
+
 def course_sessions(sort: SortKey, args: PageArgs, filters: dict[str, object]) -> ChildList:
-    return ChildList(
-        "Course.sessions", TrainingSession, "course_id", sort, args, freeze(filters), None, session_filter
-    )
+    return SESSIONS_OF_COURSE.spec(args, sort=sort, filters=filters)
 
 
 def taught_by(sort: SortKey, args: PageArgs, filters: dict[str, object]) -> ChildList:
-    return ChildList(
-        "Employee.instructedSessions",
-        TrainingSession,
-        "instructor_id",
-        sort,
-        args,
-        freeze(filters),
-        None,
-        session_filter,
-    )
+    return SESSIONS_TAUGHT_BY.spec(args, sort=sort, filters=filters)
 
 
 def child_enrollments(partition: str, args: PageArgs, filters: dict[str, object]) -> ChildList:
-    return ChildList(
-        f"Enrollment.by.{partition}",
-        Enrollment,
-        partition,
-        SortKey("enrolled_at"),
-        args,
-        freeze(filters),
-        "visible_enrollments",
-        enrollment_filter,
-    )
+    return ENROLLMENTS_BY[partition].spec(args, filters=filters)
 
 
 def seats_taken() -> ChildList:
-    """Counted per session in one GROUP BY for a whole list of sessions."""
-    return ChildList(
-        "Session.seats",
-        Enrollment,
-        "session_id",
-        SortKey("enrolled_at"),
-        PageArgs(),
-        (("status", EnrollmentStatus.ENROLLED.value),),
-    )
+    return SEATS_TAKEN.spec(PageArgs())
 
 
 def waitlisted() -> ChildList:
-    return ChildList(
-        "Session.waitlist",
-        Enrollment,
-        "session_id",
-        SortKey("enrolled_at"),
-        PageArgs(),
-        (("status", EnrollmentStatus.WAITLISTED.value),),
-    )
+    return WAITLISTED.spec(PageArgs())

@@ -7,10 +7,12 @@ through the same session lock, so nobody enrolls into a session while it is bein
 from __future__ import annotations
 
 import calendar
-from datetime import UTC, datetime
+from datetime import datetime
 
+from events.log import EventType
 from models.employees import Employee, EmployeeStatus
 from models.training import Enrollment, EnrollmentStatus, SessionStatus, TrainingCourse, TrainingSession
+from resolvers.core.clock import aware, now
 from resolvers.core.errors import ErrorCode, user_error
 from resolvers.core.unit_of_work import UnitOfWork
 from resolvers.core.validation import Checks
@@ -19,15 +21,6 @@ from resolvers.training.enrollment import ACTIVE_STATUSES, load_enrollment, lock
 
 MAX_CAPACITY = 1_000
 MAX_COMMENT = 2_000
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def aware(value: datetime) -> datetime:
-    """Clients may omit the offset; such a time is taken as UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -76,7 +69,7 @@ async def schedule_session(
         using_db=uow.conn,
     )
     await uow.record(
-        "training.session_scheduled",
+        EventType.TRAINING_SESSION_SCHEDULED,
         "TrainingSession",
         session.id,
         {"courseId": course_id, "instructorId": instructor_id, "startsAt": starts_at.isoformat()},
@@ -112,7 +105,7 @@ async def cancel_session(uow: UnitOfWork, *, session_id: int | None, reason: str
     )
     await session.refresh_from_db(using_db=uow.conn)
     await uow.record(
-        "training.session_cancelled",
+        EventType.TRAINING_SESSION_CANCELLED,
         "TrainingSession",
         session.id,
         {"courseId": session.course_id, "reason": reason, "affectedEmployeeIds": employee_ids},
@@ -176,7 +169,7 @@ async def record_outcome(
     expires = enrollment.certificate_expires_at
     # One event type for both outcomes (the contract names no `training.no_show`): `outcome` tells.
     await uow.record(
-        "training.completed",
+        EventType.TRAINING_COMPLETED,
         "Enrollment",
         enrollment.id,
         {
@@ -221,7 +214,7 @@ async def submit_feedback(
     )
     await enrollment.refresh_from_db(using_db=uow.conn)
     await uow.record(
-        "training.feedback_submitted",
+        EventType.TRAINING_FEEDBACK_SUBMITTED,
         "Enrollment",
         enrollment.id,
         {

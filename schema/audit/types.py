@@ -50,7 +50,7 @@ class AuditEvent:
             subject_type=row.subject_type,
             subject_id=strawberry.ID(to_global_id(row.subject_type, row.subject_id)),
             client_id=row.client_id,
-            data=public_data(row.data),
+            data=JSON(public_data(row.data)),
             occurred_at=row.occurred_at,
             actor_pk=row.actor_id,
         )

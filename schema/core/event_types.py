@@ -6,21 +6,19 @@ stored strings (`task.created`), which are the members' values, so no mapping is
 
 from __future__ import annotations
 
-import strawberry
-
 from events.log import EVENT_DESCRIPTIONS, EventType
+from schema.core.enums import graphql_enum
 
-strawberry.enum(
+# A type added without a description still serves; tests/test_subscriptions_event_types.py fails on it.
+graphql_enum(
     EventType,
-    name="EventType",
     description=(
         "What happened: one kind of event, as subscriptions, the audit log and webhooks name it. "
         "Webhook bodies carry the dotted form (`TASK_CREATED` is `task.created`)."
     ),
+    values=EVENT_DESCRIPTIONS,
+    every=False,
 )
-# A type added without a description still serves; tests/test_subscriptions_event_types.py fails on it.
-for _value in EventType.__strawberry_definition__.values:  # type: ignore[attr-defined]
-    _value.description = EVENT_DESCRIPTIONS.get(EventType(_value.value))
 
 
 def known_event_type(value: str) -> EventType | None:

@@ -1,4 +1,5 @@
-"""Reading mutation inputs: the fields a client sent, and their global IDs decoded."""
+"""Reading mutation inputs: the fields a client sent, their global IDs decoded, and the version
+fields of optimistic concurrency (checked in resolvers/core/versioning.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 import strawberry
 
 from resolvers.core.validation import Checks
-from resolvers.tasks.workflows import camel
+from resolvers.core.versioning import camel
 
 
 def given(input: object, *names: str) -> dict[str, Any]:
@@ -20,3 +21,16 @@ def decode_ids(checks: Checks, values: dict[str, Any], types: dict[str, str]) ->
     for name, type_name in types.items():
         if name in values:
             values[name] = checks.global_id(values[name], type_name, camel(name))
+
+
+def version_field() -> Any:
+    """An object's `version`, as every versioned type shows it."""
+    return strawberry.field(description="Increases with every change; pass as `expectedVersion`.")
+
+
+def expected_version_field() -> Any:
+    """The optional `expectedVersion` of every mutation that changes a versioned object."""
+    return strawberry.field(
+        default=None,
+        description="The version you last read; a stale one gets a CONFLICT error and changes nothing.",
+    )

@@ -14,10 +14,10 @@ from schema.core.enums import OrderDirection
 def sort_of(order: Any, fields: Mapping[str, str], default: SortKey) -> SortKey:
     """The sort an order input (`field` and `direction`) asks for, or the list's default.
 
-    `fields` maps the input's order-field enum values to model columns."""
+    `fields` maps the names of the input's order-field enum members to model columns."""
     if order is None:
         return default
-    return SortKey(fields[order.field.value], order.direction == OrderDirection.DESC)
+    return SortKey(fields[order.field.name], order.direction == OrderDirection.DESC)
 
 
 # Every list field's `filter:` and `orderBy:` arguments read the same in GraphiQL.

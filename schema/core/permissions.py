@@ -1,8 +1,8 @@
 """Scope requirements, declared where a field, mutation or type is declared.
 
-`scoped(...)` wraps `strawberry.field`/`strawberry.mutation`: it attaches a permission class for
-the scope and appends the requirement to the description, so an analyst in GraphiQL sees what
-a field needs. `read_scope(...)` marks a type with the scope that reads its objects; every field
+`scoped(...)` declares a field, a mutation (`on="mutation"`) or a subscription
+(`on="subscription"`): it attaches a permission class for the scope and appends the requirement
+to the description, so an analyst in GraphiQL sees what each needs. `read_scope(...)` marks a type with the scope that reads its objects; every field
 that reaches such objects requires it (schema/core/read_scopes.py). Object-level rules are the
 policy's (auth/policy.py).
 """
@@ -10,8 +10,8 @@ policy's (auth/policy.py).
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
-from typing import Any, TypeVar
+from functools import cache, partial
+from typing import Any, Literal, TypeVar
 
 import strawberry
 from strawberry.permission import BasePermission
@@ -19,10 +19,6 @@ from strawberry.permission import BasePermission
 from auth.scopes import Scope
 from resolvers.core.problems import Forbidden, Unauthenticated
 from schema.extensions.text_guard import MutationInputText
-
-# Every scope a field or mutation of the schema requires, by its GraphQL coordinate; the
-# authorization matrix test reads this to prove each mutation has a row.
-DECLARED_SCOPES: dict[str, Scope] = {}
 
 # The class attribute `read_scope` sets; read from the class itself, never inherited.
 READ_SCOPE_ATTRIBUTE = "__read_scope__"
@@ -74,18 +70,31 @@ def describe(description: str, scope: Scope | None) -> str:
     return f"{description}\n\nRequires scope `{scope.value}`." if scope else description
 
 
-def scoped_field(description: str, scope: Scope | None = None, **kwargs: Any) -> Any:
-    permissions = [requires(scope)] if scope else []
-    return strawberry.field(
-        description=describe(description, scope), permission_classes=permissions, **kwargs
-    )
+def scoped(
+    description: str,
+    scope: Scope | None = None,
+    resolver: Callable[..., Any] | None = None,
+    *,
+    on: Literal["field", "mutation", "subscription"] = "field",
+    **kwargs: Any,
+) -> Any:
+    """A field, mutation or subscription that needs `scope` (a field may need none).
+
+    Without `resolver` the result decorates a method (`@scoped("...", Scope.TASKS_READ)`). Every
+    mutation's input text is checked here, in this one place (MutationInputText)."""
+    if on != "field" and scope is None:
+        raise ValueError(f"a {on} needs a scope")
+    if on == "mutation":
+        kwargs["extensions"] = [*kwargs.get("extensions", ()), MutationInputText()]
+    options: dict[str, Any] = {
+        "description": describe(description, scope),
+        "permission_classes": [requires(scope)] if scope else [],
+        "is_subscription": on == "subscription",
+        **kwargs,
+    }
+    return strawberry.field(**options) if resolver is None else strawberry.field(resolver, **options)
 
 
-def scoped_mutation(description: str, scope: Scope, resolver: Callable[..., Any]) -> Any:
-    DECLARED_SCOPES[resolver.__name__] = scope
-    return strawberry.mutation(
-        resolver=resolver,
-        description=describe(description, scope),
-        permission_classes=[requires(scope)],
-        extensions=[MutationInputText()],  # every mutation's text is checked in this one place
-    )
+# The older names, kept until every caller says `scoped(...)`.
+scoped_field = scoped
+scoped_mutation = partial(scoped, on="mutation")

@@ -12,7 +12,7 @@ from strawberry.schema.types.base_scalars import DateTimeDefinition, wrap_parser
 def _aware(value: str) -> datetime:
     # A time without an offset is read as UTC, in one place: the database keeps aware times,
     # and a naive one would be shifted by the server's zone or refused deep in a query.
-    moment = dateutil.parser.isoparse(value)
+    moment: datetime = dateutil.parser.isoparse(value)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

@@ -9,19 +9,16 @@ import strawberry
 
 from auth.scopes import Scope
 from models.employees import Employee as EmployeeRow
-from models.employees import EmployeeRole as EmployeeRoleValue
-from models.employees import EmployeeStatus as EmployeeStatusValue
 from resolvers.core.validation import Checks
 from resolvers.employees import workflows as workflow
 from schema.core.enums import EmployeeRole, EmployeeStatus
-from schema.core.inputs import decode_ids, given
+from schema.core.inputs import decode_ids, expected_version_field, given
 from schema.core.payloads import UserError, run_mutation
 from schema.core.permissions import scoped_mutation
 from schema.employees.types import Employee
 from web.context import Info
 
 UNSET: Any = strawberry.UNSET
-_VERSION = "The version you last read; a stale one gets a CONFLICT error and changes nothing."
 _SELF_SERVICE = ("pronouns", "bio", "skills", "location", "timezone", "phone", "emergency_contact")
 _HR = (
     *_SELF_SERVICE,
@@ -52,7 +49,7 @@ class UpdateMyProfileInput:
     emergency_contact: str | None = strawberry.field(
         default=UNSET, description="Who to call in an emergency (sensitive)."
     )
-    expected_version: int | None = strawberry.field(default=None, description=_VERSION)
+    expected_version: int | None = expected_version_field()
 
 
 @strawberry.input(description="A new employee. E-mail and names are required; the rest has defaults.")
@@ -105,7 +102,7 @@ class UpdateEmployeeInput:
     emergency_contact: str | None = strawberry.field(
         default=UNSET, description="Emergency contact (sensitive)."
     )
-    expected_version: int | None = strawberry.field(default=None, description=_VERSION)
+    expected_version: int | None = expected_version_field()
 
 
 @strawberry.type(description="The result of an employee mutation.")
@@ -119,10 +116,6 @@ class EmployeePayload:
 def _hr_changes(input: CreateEmployeeInput | UpdateEmployeeInput, checks: Checks) -> dict[str, Any]:
     changes = given(input, *_HR, "role", "status")
     decode_ids(checks, changes, {"manager_id": "Employee"})
-    if changes.get("role") is not None:
-        changes["role"] = EmployeeRoleValue(changes["role"].value)
-    if changes.get("status") is not None:
-        changes["status"] = EmployeeStatusValue(changes["status"].value)
     return changes
 
 

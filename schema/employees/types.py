@@ -17,6 +17,7 @@ from resolvers.core.problems import BadInput, Forbidden
 from resolvers.employees import reads as r
 from resolvers.training.compliance import MAX_WINDOW_DAYS
 from schema.core.enums import EmployeeRole, EmployeeStatus, OrderDirection
+from schema.core.inputs import version_field
 from schema.core.ordering import sort_of
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import read_scope, scoped_field
@@ -67,8 +68,8 @@ def employee_q(f: EmployeeFilter | None):  # type: ignore[no-untyped-def]
         return r.employee_filter()
     return r.employee_filter(
         search=f.search,
-        statuses=[s.value for s in f.status] if f.status else None,
-        roles=[x.value for x in f.role] if f.role else None,
+        statuses=f.status or None,
+        roles=f.role or None,
         location=f.location,
         manager_id=pk_of(f.manager_id, "Employee"),
         team_id=pk_of(f.team_id, "Team"),
@@ -100,7 +101,7 @@ class Employee(Node):
     role: EmployeeRole = strawberry.field(description="What the employee may administer.")
     created_at: datetime = strawberry.field(description="When the record was created.")
     updated_at: datetime = strawberry.field(description="When the record last changed.")
-    version: int = strawberry.field(description="Increases with every change; pass as `expectedVersion`.")
+    version: int = version_field()
 
     @classmethod
     def from_row(cls, row: m.Employee) -> Employee:

@@ -34,6 +34,7 @@ from graphql.execution.values import VariableValues, get_argument_values, get_va
 from strawberry.extensions import SchemaExtension
 
 from resolvers.core.pagination import DEFAULT_PAGE_SIZE
+from resolvers.core.problems import ProblemCode
 
 MAX_COST = 1_000_000
 
@@ -136,7 +137,11 @@ class QueryCost(SchemaExtension):
                         GraphQLError(
                             f"This operation could return about {self.cost:,} objects; at most {MAX_COST:,} are "
                             "allowed. Ask for smaller pages (`first`) or fewer nested lists.",
-                            extensions={"code": "QUERY_TOO_COSTLY", "cost": self.cost, "maximum": MAX_COST},
+                            extensions={
+                                "code": ProblemCode.QUERY_TOO_COSTLY,
+                                "cost": self.cost,
+                                "maximum": MAX_COST,
+                            },
                         )
                     ],
                 )

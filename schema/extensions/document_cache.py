@@ -10,7 +10,7 @@ they belong to, so evicting one frees both.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,7 +50,7 @@ class DocumentCacheStore:
     def __contains__(self, query: object) -> bool:
         return query in self._entries
 
-    def parsed(self, query: str, parse_options: dict[str, Any]) -> _Parsed:
+    def parsed(self, query: str, parse_options: Mapping[str, Any]) -> _Parsed:
         entry = self._entries.get(query)
         if entry is not None:
             self._entries.move_to_end(query)

@@ -22,6 +22,7 @@ from graphql import (
 from graphql.validation import ValidationRule
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter
 
+from resolvers.core.problems import ProblemCode
 from schema.extensions.document_cache import DocumentCache
 
 MAX_DEPTH = 12
@@ -70,7 +71,7 @@ class OperationLimits(ValidationRule):
                 GraphQLError(
                     f"Operation '{name}' nests {counts['depth']} levels deep; at most {MAX_DEPTH} are allowed.",
                     node,
-                    extensions={"code": "QUERY_TOO_DEEP", "maximum": MAX_DEPTH},
+                    extensions={"code": ProblemCode.QUERY_TOO_DEEP, "maximum": MAX_DEPTH},
                 )
             )
         if counts["aliases"] > MAX_ALIASES:
@@ -78,7 +79,7 @@ class OperationLimits(ValidationRule):
                 GraphQLError(
                     f"Operation '{name}' uses {counts['aliases']} aliases; at most {MAX_ALIASES} are allowed.",
                     node,
-                    extensions={"code": "TOO_MANY_ALIASES", "maximum": MAX_ALIASES},
+                    extensions={"code": ProblemCode.TOO_MANY_ALIASES, "maximum": MAX_ALIASES},
                 )
             )
 

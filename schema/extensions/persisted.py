@@ -24,12 +24,17 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from config import HttpLimits
+from resolvers.core.problems import ProblemCode
 
 # An entry's cost beyond its text: the digest key, the entry object and two dictionary slots.
 ENTRY_OVERHEAD = 512
 # Answers of the protocol itself: clients act on them, so they are HTTP 200 whatever the media type.
 PROTOCOL_CODES = frozenset(
-    {"PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_HASH_MISMATCH", "PERSISTED_QUERY_NOT_SUPPORTED"}
+    {
+        ProblemCode.PERSISTED_QUERY_NOT_FOUND,
+        ProblemCode.PERSISTED_QUERY_HASH_MISMATCH,
+        ProblemCode.PERSISTED_QUERY_NOT_SUPPORTED,
+    }
 )
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -145,21 +150,23 @@ class PersistedQueries(SchemaExtension):
         if not isinstance(persisted, dict) or persisted.get("version", 1) != 1:
             raise _protocol_error(
                 "`persistedQuery` must be {version: 1, sha256Hash}: only version 1 is supported.",
-                "BAD_USER_INPUT",
+                ProblemCode.BAD_USER_INPUT,
             )
         digest = persisted.get("sha256Hash")
         if not isinstance(digest, str) or not _SHA256.fullmatch(digest.lower()):
-            raise _protocol_error("`sha256Hash` must be 64 hexadecimal digits.", "BAD_USER_INPUT")
+            raise _protocol_error("`sha256Hash` must be 64 hexadecimal digits.", ProblemCode.BAD_USER_INPUT)
         digest = digest.lower()
         cache = _cache(execution.context)
         if cache is None:
-            raise _protocol_error("PersistedQueryNotSupported", "PERSISTED_QUERY_NOT_SUPPORTED")
+            raise _protocol_error("PersistedQueryNotSupported", ProblemCode.PERSISTED_QUERY_NOT_SUPPORTED)
         if execution.query:
             if hashlib.sha256(execution.query.encode()).hexdigest() != digest:
-                raise _protocol_error("provided sha does not match query", "PERSISTED_QUERY_HASH_MISMATCH")
+                raise _protocol_error(
+                    "provided sha does not match query", ProblemCode.PERSISTED_QUERY_HASH_MISMATCH
+                )
             self._pending = (cache, digest, execution.query)
             return
         stored = cache.get(digest)
         if stored is None:
-            raise _protocol_error("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
+            raise _protocol_error("PersistedQueryNotFound", ProblemCode.PERSISTED_QUERY_NOT_FOUND)
         execution.query = stored

@@ -28,6 +28,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from resolvers.core.errors import ErrorCode
 from resolvers.core.errors import UserError as UserErrorData
+from resolvers.core.problems import ProblemCode
 from resolvers.core.validation import MULTILINE_FIELDS, text_problem
 from schema.core.payloads import to_user_errors
 
@@ -87,11 +88,11 @@ class MutationInputText(FieldExtension):
 def _request_problems(value: Any, where: str) -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         if problem := text_problem(value, multiline=True):
-            yield "INVALID_CHARACTERS", f"{where} {problem}."
+            yield ProblemCode.INVALID_CHARACTERS, f"{where} {problem}."
     elif isinstance(value, list):
         if len(value) > MAX_LIST_VALUES:
             yield (
-                "TOO_MANY_VALUES",
+                ProblemCode.TOO_MANY_VALUES,
                 f"{where} has {len(value)} values; at most {MAX_LIST_VALUES} are allowed.",
             )
         for index, item in enumerate(value):
@@ -112,7 +113,7 @@ class _Literals(Visitor):
     def enter_list_value(self, node: ListValueNode, *_: Any) -> None:
         if len(node.values) > MAX_LIST_VALUES:
             self.problems.append(
-                ("TOO_MANY_VALUES", f"The list at line {_line(node)} has {len(node.values)} values; "
+                (ProblemCode.TOO_MANY_VALUES, f"The list at line {_line(node)} has {len(node.values)} values; "
                  f"at most {MAX_LIST_VALUES} are allowed.")
             )  # fmt: skip
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
@@ -49,7 +50,7 @@ class Event:
         return await shown_person(info.context, self.actor_pk)
 
 
-def event_fields(row: EventRow, *, actor_shown: bool = True) -> dict[str, object]:
+def event_fields(row: EventRow, *, actor_shown: bool = True) -> dict[str, Any]:
     """The interface's fields for an event row; `actor_shown` is False when the subscriber may
     not read the event's subject, so that it does not learn who acted on it."""
     changed = row.data.get("changed") if isinstance(row.data, dict) else None

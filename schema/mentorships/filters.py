@@ -50,7 +50,7 @@ def mentorship_filter_kwargs(f: MentorshipFilter | None) -> dict[str, Any]:
     if f is None:
         return {}
     kwargs = {
-        "statuses": [s.value for s in f.status] if f.status else None,
+        "statuses": f.status or None,
         "mentor_id": pk_of(f.mentor_id, "Employee"),
         "mentee_id": pk_of(f.mentee_id, "Employee"),
         "participant_id": pk_of(f.participant_id, "Employee"),

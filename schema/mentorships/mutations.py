@@ -129,7 +129,7 @@ async def end_mentorship(
 ) -> MentorshipPayload:
     checks = Checks()
     mentorship_id = checks.global_id(input.id, "Mentorship", "id")
-    status = MentorshipStatusValue(input.outcome.value)
+    status = MentorshipStatusValue[input.outcome.name]
     return await run_mutation(
         info,
         checks,

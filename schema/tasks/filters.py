@@ -59,8 +59,8 @@ def task_filter_kwargs(f: TaskFilter | None) -> dict[str, Any]:
     if f is None:
         return {}
     kwargs: dict[str, Any] = {
-        "statuses": [s.value for s in f.status] if f.status else None,
-        "priorities": [p.value for p in f.priority] if f.priority else None,
+        "statuses": f.status or None,
+        "priorities": f.priority or None,
         "assignee_id": pk_of(f.assignee_id, "Employee"),
         "creator_id": pk_of(f.creator_id, "Employee"),
         "team_id": pk_of(f.team_id, "Team"),

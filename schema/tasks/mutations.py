@@ -9,12 +9,10 @@ import strawberry
 
 from auth.scopes import Scope
 from ids import to_global_id
-from models.tasks import TaskPriority as TaskPriorityValue
-from models.tasks import TaskStatus as TaskStatusValue
 from resolvers.core.validation import Checks
 from resolvers.tasks import workflows as workflow
 from schema.core.enums import TaskPriority, TaskStatus
-from schema.core.inputs import decode_ids, given
+from schema.core.inputs import decode_ids, expected_version_field, given
 from schema.core.payloads import UserError, run_mutation
 from schema.core.permissions import scoped_mutation
 from schema.tasks.types import Task
@@ -45,10 +43,7 @@ class CreateTaskPayload:
 class SetTaskStatusInput:
     id: strawberry.ID = strawberry.field(description="The task.")
     status: TaskStatus = strawberry.field(description="The new status.")
-    expected_version: int | None = strawberry.field(
-        default=None,
-        description="The version you last read; a stale one gets a CONFLICT error and changes nothing.",
-    )
+    expected_version: int | None = expected_version_field()
 
 
 @strawberry.type(description="The result of `setTaskStatus`.")
@@ -72,7 +67,7 @@ async def create_task(
             description=input.description,
             assignee_id=assignee_id,
             team_id=team_id,
-            priority=TaskPriorityValue(input.priority.value),
+            priority=input.priority,
             due_date=input.due_date,
         ),
         lambda row, errors: CreateTaskPayload(task=Task.from_row(row) if row else None, errors=errors),
@@ -91,7 +86,7 @@ async def set_task_status(
         lambda uow: workflow.set_task_status(
             uow,
             task_id=task_id,
-            status=TaskStatusValue(input.status.value),
+            status=input.status,
             expected_version=input.expected_version,
         ),
         lambda row, errors: SetTaskStatusPayload(task=Task.from_row(row) if row else None, errors=errors),
@@ -122,10 +117,7 @@ class UpdateTaskInput:
     team_id: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description="Move to another team."
     )
-    expected_version: int | None = strawberry.field(
-        default=None,
-        description="The version you last read; a stale one gets a CONFLICT error and changes nothing.",
-    )
+    expected_version: int | None = expected_version_field()
 
 
 @strawberry.type(description="The result of `updateTask`.")
@@ -155,8 +147,6 @@ async def update_task(
     task_id = checks.global_id(input.id, "Task", "id")
     changes = given(input, "title", "description", "priority", "due_date", "assignee_id", "team_id")
     decode_ids(checks, changes, {"assignee_id": "Employee", "team_id": "Team"})
-    if changes.get("priority") is not None:
-        changes["priority"] = TaskPriorityValue(changes["priority"].value)
     return await run_mutation(
         info,
         checks,

@@ -15,6 +15,7 @@ from resolvers.core.listing import child_listing
 from resolvers.core.pagination import PageArgs
 from resolvers.tasks import reads as r
 from schema.core.enums import TaskPriority, TaskStatus
+from schema.core.inputs import version_field
 from schema.core.permissions import read_scope
 from schema.core.relay import Connection, Node, to_connection
 from schema.employees.types import Employee
@@ -35,7 +36,7 @@ class Task(Node):
     completed_at: datetime | None = strawberry.field(description="When it was marked done.")
     created_at: datetime = strawberry.field(description="When it was created.")
     updated_at: datetime = strawberry.field(description="When it last changed.")
-    version: int = strawberry.field(description="Increases with every change; pass as `expectedVersion`.")
+    version: int = version_field()
 
     @classmethod
     def from_row(cls, row: m.Task) -> Task:

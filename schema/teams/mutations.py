@@ -8,7 +8,6 @@ import strawberry
 
 from auth.scopes import Scope
 from models.employees import Employee as EmployeeRow
-from models.teams import MembershipRole
 from models.teams import Team as TeamRow
 from resolvers.core.validation import Checks
 from resolvers.teams import workflows as workflow
@@ -127,7 +126,7 @@ async def add_team_member(
     checks = Checks()
     team_id = checks.global_id(input.team_id, "Team", "teamId")
     employee_id = checks.global_id(input.employee_id, "Employee", "employeeId")
-    role = MembershipRole(input.role.value)
+    role = input.role
     return await run_mutation(
         info,
         checks,

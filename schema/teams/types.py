@@ -136,7 +136,7 @@ class Team(Node):
             TeamRole | None, strawberry.argument(description="Only members with this role.")
         ] = None,
     ) -> TeamMemberConnection:
-        spec = r.members(page_args(first, after, last, before), role.value if role else None)
+        spec = r.members(page_args(first, after, last, before), role)
         listing = await child_listing(self.pk, spec, info.context.loaders)
         edges, page_info = build_edges(listing.page, lambda row: row)
         return TeamMemberConnection(

@@ -30,7 +30,7 @@ class EnrollmentFilter:
 def enrollment_filter_kwargs(f: EnrollmentFilter | None) -> dict[str, Any]:
     if f is None or not f.status:
         return {}
-    return {"statuses": [s.value for s in f.status]}
+    return {"statuses": f.status}
 
 
 @strawberry.enum(description="Fields courses can be ordered by.")
@@ -93,7 +93,7 @@ def session_filter_kwargs(f: TrainingSessionFilter | None) -> dict[str, Any]:
         return {}
     kwargs = {
         "course_id": pk_of(f.course_id, "TrainingCourse"),
-        "statuses": [s.value for s in f.status] if f.status else None,
+        "statuses": f.status or None,
         "starts_after": f.starts_after,
         "starts_before": f.starts_before,
         "instructor_id": pk_of(f.instructor_id, "Employee"),

@@ -160,7 +160,7 @@ async def record_training_outcome(
 ) -> EnrollmentPayload:
     checks = Checks()
     enrollment_id = checks.global_id(input.enrollment_id, "Enrollment", "enrollmentId")
-    status = rows.EnrollmentStatus(input.outcome.value)
+    status = rows.EnrollmentStatus[input.outcome.name]
     return await run_mutation(
         info,
         checks,
