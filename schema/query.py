@@ -23,7 +23,8 @@ from schema.core.nodes import resolve_node
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import scoped_field
 from schema.core.relay import Connection, Node, to_connection
-from schema.employees.types import Employee, EmployeeFilter, EmployeeOrder, employee_q, employee_sort
+from schema.employees.filters import EmployeeFilter, EmployeeOrder, employee_q, employee_sort
+from schema.employees.types import Employee
 from schema.mentorships.filters import (
     MentorshipFilter,
     MentorshipOrder,
@@ -33,7 +34,8 @@ from schema.mentorships.filters import (
 from schema.mentorships.types import Mentorship, MentorSuggestion
 from schema.tasks.filters import TaskFilter, TaskOrder, task_filter_kwargs, task_sort
 from schema.tasks.types import Task
-from schema.teams.types import Team, TeamFilter, TeamOrder, team_q, team_sort
+from schema.teams.filters import TeamFilter, TeamOrder, team_q, team_sort
+from schema.teams.types import Team
 from schema.training.filters import (
     TrainingCourseFilter,
     TrainingCourseOrder,

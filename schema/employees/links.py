@@ -31,7 +31,8 @@ Ordered = "The order of the items; ties break on ID."
 async def led_teams(
     root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
 ) -> Any:
-    from schema.teams.types import Team, team_sort
+    from schema.teams.filters import team_sort
+    from schema.teams.types import Team
 
     spec = team_reads.led_by(team_sort(None), page_args(first, after, last, before))
     listing = await child_listing(root.pk, spec, info.context.loaders)

@@ -1,9 +1,8 @@
-"""The Employee type, its filters and orders."""
+"""The Employee type; its filters and orders are in filters.py."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -12,69 +11,19 @@ from auth.scopes import Scope
 from ids import to_global_id
 from models import employees as m
 from resolvers.core.listing import child_listing
-from resolvers.core.pagination import SortKey
 from resolvers.core.problems import BadInput, Forbidden
 from resolvers.employees import reads as r
 from resolvers.training.compliance import MAX_WINDOW_DAYS
-from schema.core.enums import EmployeeRole, EmployeeStatus, OrderDirection
-from schema.core.ordering import sort_of
+from schema.core.enums import EmployeeRole, EmployeeStatus
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import read_scope, scoped_field
 from schema.core.relay import Connection, Node, build_edges, to_connection
 from schema.employees import links
+from schema.employees.filters import EmployeeOrder, employee_sort
 from schema.mentorships.filters import MentorshipFilter
 from schema.tasks.filters import TaskFilter, TaskOrder
 from schema.training.filters import EnrollmentFilter
 from web.context import Info
-
-
-@strawberry.enum(description="Fields employees can be ordered by.")
-class EmployeeOrderField(Enum):
-    FAMILY_NAME = strawberry.enum_value("FAMILY_NAME", description="Family name.")
-    GIVEN_NAME = strawberry.enum_value("GIVEN_NAME", description="Given name.")
-    EMAIL = strawberry.enum_value("EMAIL", description="E-mail address.")
-    HIRE_DATE = strawberry.enum_value("HIRE_DATE", description="Date of hire.")
-    CREATED_AT = strawberry.enum_value("CREATED_AT", description="When the record was created.")
-
-
-@strawberry.input(description="How to order employees; ties break on ID.")
-class EmployeeOrder:
-    field: EmployeeOrderField = strawberry.field(description="The field to order by.")
-    direction: OrderDirection = strawberry.field(default=OrderDirection.ASC, description="The direction.")
-
-
-def employee_sort(order: EmployeeOrder | None) -> SortKey:
-    return sort_of(order, r.EMPLOYEE_ORDER_FIELDS, SortKey("family_name"))
-
-
-@strawberry.input(description="Narrow a list of employees; all given conditions must hold.")
-class EmployeeFilter:
-    search: str | None = strawberry.field(default=None, description="Part of the name or e-mail.")
-    status: list[EmployeeStatus] | None = strawberry.field(default=None, description="Any of these statuses.")
-    role: list[EmployeeRole] | None = strawberry.field(default=None, description="Any of these roles.")
-    location: str | None = strawberry.field(default=None, description="Exactly this location (any case).")
-    manager_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Direct reports of this manager."
-    )
-    team_id: strawberry.ID | None = strawberry.field(default=None, description="Members of this team.")
-    skill: str | None = strawberry.field(default=None, description="Has this skill.")
-
-
-def employee_q(f: EmployeeFilter | None):  # type: ignore[no-untyped-def]
-    from schema.core.paging import pk_of
-
-    if f is None:
-        return r.employee_filter()
-    return r.employee_filter(
-        search=f.search,
-        statuses=[s.value for s in f.status] if f.status else None,
-        roles=[x.value for x in f.role] if f.role else None,
-        location=f.location,
-        manager_id=pk_of(f.manager_id, "Employee"),
-        team_id=pk_of(f.team_id, "Team"),
-        skill=f.skill,
-    )
-
 
 _SENSITIVE = "Sensitive: visible to the employee, and to HR and service tokens with `employees:sensitive`."
 

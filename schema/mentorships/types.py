@@ -1,4 +1,4 @@
-"""The Mentorship and MentorshipCheckIn types, filters and orders."""
+"""The Mentorship, MentorshipCheckIn and MentorSuggestion types; filters and orders are in filters.py."""
 
 from __future__ import annotations
 

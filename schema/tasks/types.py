@@ -1,4 +1,4 @@
-"""The Task type, its filters and orders."""
+"""The Task type; its filters and orders are in filters.py."""
 
 from __future__ import annotations
 

@@ -1,9 +1,8 @@
-"""The Team type, its members (with their role on the edge), filters and orders."""
+"""The Team type and its members (with their role on the edge); filters and orders are in filters.py."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -13,53 +12,15 @@ from ids import to_global_id
 from models import employees as em
 from models import teams as m
 from resolvers.core.listing import child_listing
-from resolvers.core.pagination import SortKey
 from resolvers.teams import reads as r
-from schema.core.enums import OrderDirection, TeamRole
-from schema.core.ordering import sort_of
-from schema.core.paging import After, Before, First, Last, page_args, pk_of
+from schema.core.enums import TeamRole
+from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import read_scope, scoped_field
 from schema.core.relay import Connection, Node, PageInfo, build_edges, to_connection
 from schema.employees.types import Employee
 from schema.tasks.filters import TaskFilter, TaskOrder
+from schema.teams.filters import TeamOrder, team_sort
 from web.context import Info
-
-
-@strawberry.enum(description="Fields teams can be ordered by.")
-class TeamOrderField(Enum):
-    NAME = strawberry.enum_value("NAME", description="Team name.")
-    CREATED_AT = strawberry.enum_value("CREATED_AT", description="When the team was created.")
-
-
-@strawberry.input(description="How to order teams; ties break on ID.")
-class TeamOrder:
-    field: TeamOrderField = strawberry.field(description="The field to order by.")
-    direction: OrderDirection = strawberry.field(default=OrderDirection.ASC, description="The direction.")
-
-
-def team_sort(order: TeamOrder | None) -> SortKey:
-    return sort_of(order, r.TEAM_ORDER_FIELDS, SortKey("name"))
-
-
-@strawberry.input(description="Narrow a list of teams; all given conditions must hold.")
-class TeamFilter:
-    search: str | None = strawberry.field(default=None, description="Part of the name or slug.")
-    parent_id: strawberry.ID | None = strawberry.field(default=None, description="Subteams of this team.")
-    top_level: bool | None = strawberry.field(
-        default=None, description="Only teams without (true) or with a parent."
-    )
-    lead_id: strawberry.ID | None = strawberry.field(default=None, description="Teams led by this employee.")
-
-
-def team_q(f: TeamFilter | None):  # type: ignore[no-untyped-def]
-    if f is None:
-        return r.team_filter()
-    return r.team_filter(
-        search=f.search,
-        parent_id=pk_of(f.parent_id, "Team"),
-        top_level=f.top_level,
-        lead_id=pk_of(f.lead_id, "Employee"),
-    )
 
 
 @read_scope(Scope.EMPLOYEES_READ)
