@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 
@@ -13,21 +13,44 @@ from models import employees as m
 from resolvers.core.listing import child_listing
 from resolvers.core.problems import BadInput, Forbidden
 from resolvers.employees import reads as r
+from resolvers.mentorships import reads as mentorship_reads
+from resolvers.tasks import reads as task_reads
+from resolvers.training import reads as training_reads
 from resolvers.training.compliance import MAX_WINDOW_DAYS
 from schema.core.enums import EmployeeRole, EmployeeStatus
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import read_scope, scoped_field
-from schema.core.relay import Connection, Node, build_edges, to_connection
+from schema.core.relay import (
+    Connection,
+    Node,
+    child_connection,
+    present,
+    presents,
+    to_connection,
+)
 from schema.employees import links
 from schema.employees.filters import EmployeeOrder, employee_sort
-from schema.mentorships.filters import MentorshipFilter
-from schema.tasks.filters import TaskFilter, TaskOrder
-from schema.training.filters import EnrollmentFilter
+from schema.employees.links import (
+    EmployeeTeamConnection,
+    EnrollmentRef,
+    MentorshipRef,
+    TaskRef,
+    TeamRef,
+    TrainingComplianceRef,
+    TrainingSessionRef,
+)
+from schema.mentorships.filters import MentorshipFilter, mentorship_filter_kwargs
+from schema.tasks.filters import TaskFilter, TaskOrder, task_filter_kwargs, task_sort
+from schema.training.filters import EnrollmentFilter, enrollment_filter_kwargs
 from web.context import Info
+
+if TYPE_CHECKING:
+    from schema.training.types import TrainingCompliance
 
 _SENSITIVE = "Sensitive: visible to the employee, and to HR and service tokens with `employees:sensitive`."
 
 
+@presents(m.Employee)
 @read_scope(Scope.EMPLOYEES_READ)
 @strawberry.type(description="A person who works here: profile, place in the org chart, work and training.")
 class Employee(Node):
@@ -132,20 +155,15 @@ class Employee(Node):
     ) -> EmployeeTeamConnection:
         spec = r.memberships_of_employee(page_args(first, after, last, before))
         listing = await child_listing(self.pk, spec, info.context.loaders)
-        edges, page_info = build_edges(listing.page, lambda row: row)
-        return EmployeeTeamConnection(
-            edges=[EmployeeTeamEdge(cursor=e.cursor, membership=e.node) for e in edges],
-            page_info=page_info,
-            count=listing.count,
-        )
+        return links.present_memberships(listing)
 
-    led_teams: Connection[Team] = strawberry.field(
+    led_teams: Connection[TeamRef] = strawberry.field(
         resolver=links.led_teams, description="Teams this employee leads, by name."
     )
-    created_tasks: Connection[Task] | None = scoped_field(
+    created_tasks: Connection[TaskRef] | None = scoped_field(
         "Tasks this employee created that you can see.", Scope.TASKS_READ, resolver=links.created_tasks
     )
-    instructed_sessions: Connection[TrainingSession] | None = scoped_field(
+    instructed_sessions: Connection[TrainingSessionRef] | None = scoped_field(
         "Training sessions this employee teaches.", Scope.TRAINING_READ, resolver=links.instructed_sessions
     )
 
@@ -163,10 +181,10 @@ class Employee(Node):
         order_by: Annotated[
             TaskOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
         ] = None,
-    ) -> Connection[Task] | None:
-        return await tasks_of(
-            info, "assignee_id", self.pk, page_args(first, after, last, before), filter, order_by
-        )
+    ) -> Connection[TaskRef] | None:
+        args = page_args(first, after, last, before)
+        spec = task_reads.child_tasks("assignee_id", task_sort(order_by), args, task_filter_kwargs(filter))
+        return await child_connection(self.pk, spec, info.context.loaders)
 
     @scoped_field(
         "Mentorships in which this employee mentors someone, that you can see.", Scope.MENTORSHIPS_READ
@@ -182,8 +200,10 @@ class Employee(Node):
             MentorshipFilter | None,
             strawberry.argument(description="Only items meeting all these conditions."),
         ] = None,
-    ) -> Connection[Mentorship] | None:
-        return await mentorships_of(info, "mentor_id", self.pk, page_args(first, after, last, before), filter)
+    ) -> Connection[MentorshipRef] | None:
+        args = page_args(first, after, last, before)
+        spec = mentorship_reads.child_mentorships("mentor_id", args, mentorship_filter_kwargs(filter))
+        return await child_connection(self.pk, spec, info.context.loaders)
 
     @scoped_field("Mentorships in which this employee is mentored, that you can see.", Scope.MENTORSHIPS_READ)
     async def mentorships_as_mentee(
@@ -197,8 +217,10 @@ class Employee(Node):
             MentorshipFilter | None,
             strawberry.argument(description="Only items meeting all these conditions."),
         ] = None,
-    ) -> Connection[Mentorship] | None:
-        return await mentorships_of(info, "mentee_id", self.pk, page_args(first, after, last, before), filter)
+    ) -> Connection[MentorshipRef] | None:
+        args = page_args(first, after, last, before)
+        spec = mentorship_reads.child_mentorships("mentee_id", args, mentorship_filter_kwargs(filter))
+        return await child_connection(self.pk, spec, info.context.loaders)
 
     @scoped_field("This employee's training enrollments that you can see.", Scope.TRAINING_READ)
     async def enrollments(
@@ -212,10 +234,10 @@ class Employee(Node):
             EnrollmentFilter | None,
             strawberry.argument(description="Only items meeting all these conditions."),
         ] = None,
-    ) -> Connection[Enrollment] | None:
-        return await enrollments_of(
-            info, "employee_id", self.pk, page_args(first, after, last, before), filter
-        )
+    ) -> Connection[EnrollmentRef] | None:
+        args = page_args(first, after, last, before)
+        spec = training_reads.child_enrollments("employee_id", args, enrollment_filter_kwargs(filter))
+        return await child_connection(self.pk, spec, info.context.loaders)
 
     @scoped_field(
         "Mandatory courses this employee still lacks and certificates about to expire; null unless "
@@ -229,16 +251,10 @@ class Employee(Node):
             int,
             strawberry.argument(description="Report certificates expiring within this many days (0-366)."),
         ] = 30,
-    ) -> TrainingCompliance | None:
+    ) -> TrainingComplianceRef | None:
         if not (await info.context.policy()).can_see_training_compliance(self.pk):
             return None
         if not 0 <= within_days <= MAX_WINDOW_DAYS:
             raise BadInput(f"withinDays must be between 0 and {MAX_WINDOW_DAYS}.")
-        return TrainingCompliance(data=await info.context.loaders.compliance(within_days).load(self.pk))
-
-
-# Types that refer back to Employee; imported last so each module can name the other's types.
-from schema.mentorships.types import Mentorship, mentorships_of  # noqa: E402
-from schema.tasks.types import Task, tasks_of  # noqa: E402
-from schema.teams.types import EmployeeTeamConnection, EmployeeTeamEdge, Team  # noqa: E402
-from schema.training.types import Enrollment, TrainingCompliance, TrainingSession, enrollments_of  # noqa: E402
+        report = await info.context.loaders.compliance(within_days).load(self.pk)
+        return cast("TrainingCompliance", present(report))

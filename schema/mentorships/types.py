@@ -11,21 +11,17 @@ from ids import to_global_id
 from models import employees as em
 from models import mentorships as m
 from resolvers.core.listing import child_listing
-from resolvers.core.pagination import PageArgs
 from resolvers.mentorships import reads as r
 from resolvers.mentorships.suggestions import Suggestion
 from schema.core.enums import MentorshipStatus
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import read_scope
-from schema.core.relay import Connection, Node, to_connection
+from schema.core.relay import Connection, Node, presents, to_connection
 from schema.employees.types import Employee
-from schema.mentorships.filters import (
-    MentorshipFilter,
-    mentorship_filter_kwargs,
-)
 from web.context import Info
 
 
+@presents(m.MentorshipCheckIn)
 @read_scope(Scope.MENTORSHIPS_READ)
 @strawberry.type(description="A note that a mentor and mentee met, and what they discussed.")
 class MentorshipCheckIn(Node):
@@ -57,6 +53,7 @@ class MentorshipCheckIn(Node):
         )
 
 
+@presents(m.Mentorship)
 @read_scope(Scope.MENTORSHIPS_READ)
 @strawberry.type(description="A mentor helping a mentee grow, from request to completion.")
 class Mentorship(Node):
@@ -134,11 +131,3 @@ class MentorSuggestion:
     @strawberry.field(description="How many of the asked-for skills match; suggestions are ranked by it.")
     def score(self) -> int:
         return self.suggestion.score
-
-
-async def mentorships_of(
-    info: Info, partition: str, parent_id: int, args: PageArgs, f: MentorshipFilter | None
-) -> Connection[Mentorship]:
-    spec = r.child_mentorships(partition, args, mentorship_filter_kwargs(f))
-    listing = await child_listing(parent_id, spec, info.context.loaders)
-    return to_connection(listing.page, Mentorship.from_row, listing.count)

@@ -11,17 +11,15 @@ from ids import to_global_id
 from models import employees as em
 from models import tasks as m
 from models import teams as tm
-from resolvers.core.listing import child_listing
-from resolvers.core.pagination import PageArgs
-from resolvers.tasks import reads as r
 from schema.core.enums import TaskPriority, TaskStatus
 from schema.core.permissions import read_scope
-from schema.core.relay import Connection, Node, to_connection
+from schema.core.relay import Node, presents
 from schema.employees.types import Employee
-from schema.tasks.filters import TaskFilter, TaskOrder, TaskOrderField, task_filter_kwargs, task_sort  # noqa: F401
+from schema.teams.types import Team
 from web.context import Info
 
 
+@presents(m.Task)
 @read_scope(Scope.TASKS_READ)
 @strawberry.type(description="A piece of work assigned to an employee, optionally within a team.")
 class Task(Node):
@@ -78,14 +76,3 @@ class Task(Node):
     )
     async def viewer_can_delete(self, info: Info) -> bool:
         return (await info.context.policy()).can_delete_task(self.row)
-
-
-async def tasks_of(
-    info: Info, partition: str, parent_id: int, args: PageArgs, f: TaskFilter | None, order: TaskOrder | None
-) -> Connection[Task]:
-    spec = r.child_tasks(partition, task_sort(order), args, task_filter_kwargs(f))
-    listing = await child_listing(parent_id, spec, info.context.loaders)
-    return to_connection(listing.page, Task.from_row, listing.count)
-
-
-from schema.teams.types import Team  # noqa: E402  (Team refers back to Task)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -12,17 +12,31 @@ from ids import to_global_id
 from models import employees as em
 from models import teams as m
 from resolvers.core.listing import child_listing
+from resolvers.tasks import reads as task_reads
 from resolvers.teams import reads as r
 from schema.core.enums import TeamRole
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import read_scope, scoped_field
-from schema.core.relay import Connection, Node, PageInfo, build_edges, to_connection
+from schema.core.relay import (
+    Connection,
+    Node,
+    PageInfo,
+    build_edges,
+    child_connection,
+    presents,
+    to_connection,
+)
+from schema.employees.links import TaskRef
 from schema.employees.types import Employee
-from schema.tasks.filters import TaskFilter, TaskOrder
+from schema.tasks.filters import TaskFilter, TaskOrder, task_filter_kwargs, task_sort
 from schema.teams.filters import TeamOrder, team_sort
 from web.context import Info
 
+if TYPE_CHECKING:
+    from schema.tasks.types import Task  # noqa: F401  (named lazily by TaskRef)
 
+
+@presents(m.Team)
 @read_scope(Scope.EMPLOYEES_READ)
 @strawberry.type(description="A group of employees with a lead; teams nest under parent teams.")
 class Team(Node):
@@ -120,10 +134,10 @@ class Team(Node):
         order_by: Annotated[
             TaskOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
         ] = None,
-    ) -> Connection[Task] | None:
-        return await tasks_of(
-            info, "team_id", self.pk, page_args(first, after, last, before), filter, order_by
-        )
+    ) -> Connection[TaskRef] | None:
+        args = page_args(first, after, last, before)
+        spec = task_reads.child_tasks("team_id", task_sort(order_by), args, task_filter_kwargs(filter))
+        return await child_connection(self.pk, spec, info.context.loaders)
 
 
 @strawberry.type(description="A member of a team, with their role in it.")
@@ -153,35 +167,3 @@ class TeamMemberConnection:
     @strawberry.field(description="How many members the team has (with the role asked for, if any).")
     async def total_count(self) -> int:
         return await self.count()  # type: ignore[operator,no-any-return]
-
-
-@strawberry.type(description="A team the employee belongs to, with the employee's role in it.")
-class EmployeeTeamEdge:
-    cursor: str = strawberry.field(description="Pass as `after` (or `before`) to page from this item.")
-    membership: strawberry.Private[object]
-
-    @strawberry.field(description="The employee's role in the team.")
-    def role(self) -> TeamRole:
-        return TeamRole(self.membership.role)  # type: ignore[attr-defined]
-
-    @strawberry.field(description="When the employee joined the team.")
-    def joined_at(self) -> datetime:
-        return self.membership.joined_at  # type: ignore[attr-defined,no-any-return]
-
-    @strawberry.field(description="The team.")
-    def node(self) -> Team:
-        return Team.from_row(self.membership.target)  # type: ignore[attr-defined]
-
-
-@strawberry.type(description="The teams an employee belongs to.")
-class EmployeeTeamConnection:
-    edges: list[EmployeeTeamEdge] = strawberry.field(description="The teams of this page with the role held.")
-    page_info: PageInfo = strawberry.field(description="Paging information for this page.")
-    count: strawberry.Private[object]
-
-    @strawberry.field(description="How many teams the employee belongs to.")
-    async def total_count(self) -> int:
-        return await self.count()  # type: ignore[operator,no-any-return]
-
-
-from schema.tasks.types import Task, tasks_of  # noqa: E402

@@ -12,14 +12,13 @@ from ids import to_global_id
 from models import employees as em
 from models import training as m
 from resolvers.core.listing import child_listing
-from resolvers.core.pagination import PageArgs
 from resolvers.training import reads as r
 from resolvers.training.compliance import Compliance
 from resolvers.training.enrollment import is_open_for_enrollment
 from schema.core.enums import EnrollmentStatus, TrainingSessionStatus
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import read_scope, scoped_field
-from schema.core.relay import Connection, Node, to_connection
+from schema.core.relay import Connection, Node, child_connection, presents, to_connection
 from schema.employees.types import Employee
 from schema.training.filters import (
     EnrollmentFilter,
@@ -32,6 +31,7 @@ from schema.training.filters import (
 from web.context import Info
 
 
+@presents(m.TrainingCourse)
 @read_scope(Scope.TRAINING_READ)
 @strawberry.type(description="A course employees can take; it runs as scheduled sessions.")
 class TrainingCourse(Node):
@@ -86,6 +86,7 @@ class TrainingCourse(Node):
         return to_connection(listing.page, TrainingSession.from_row, listing.count)
 
 
+@presents(m.TrainingSession)
 @read_scope(Scope.TRAINING_READ)
 @strawberry.type(description="One scheduled run of a course, with a capacity and a waitlist.")
 class TrainingSession(Node):
@@ -158,11 +159,12 @@ class TrainingSession(Node):
             strawberry.argument(description="Only items meeting all these conditions."),
         ] = None,
     ) -> Connection[Enrollment]:
-        return await enrollments_of(
-            info, "session_id", self.pk, page_args(first, after, last, before), filter
-        )
+        args = page_args(first, after, last, before)
+        spec = r.child_enrollments("session_id", args, enrollment_filter_kwargs(filter))
+        return await child_connection(self.pk, spec, info.context.loaders)
 
 
+@presents(m.Enrollment)
 @read_scope(Scope.TRAINING_READ)
 @strawberry.type(
     description="An employee's place in a training session: a seat, a waitlist spot, or an outcome."
@@ -214,10 +216,15 @@ class Enrollment(Node):
         return active and (await info.context.policy()).can_cancel_enrollment(self.row)
 
 
+@presents(Compliance)
 @read_scope(Scope.TRAINING_READ)
 @strawberry.type(description="Where an employee stands with mandatory training and expiring certificates.")
 class TrainingCompliance:
     data: strawberry.Private[Compliance]
+
+    @classmethod
+    def from_row(cls, data: Compliance) -> TrainingCompliance:
+        return cls(data=data)
 
     @strawberry.field(description="True when no mandatory course is missing.")
     def compliant(self) -> bool:
@@ -239,11 +246,3 @@ class TrainingCompliance:
     )
     def expiring_certificates(self) -> list[Enrollment]:
         return [Enrollment.from_row(e) for e in self.data.expiring]
-
-
-async def enrollments_of(
-    info: Info, partition: str, parent_id: int, args: PageArgs, f: EnrollmentFilter | None
-) -> Connection[Enrollment]:
-    spec = r.child_enrollments(partition, args, enrollment_filter_kwargs(f))
-    listing = await child_listing(parent_id, spec, info.context.loaders)
-    return to_connection(listing.page, Enrollment.from_row, listing.count)
