@@ -6,7 +6,8 @@ from tortoise.expressions import Q, RawSQL, Subquery
 
 from models.employees import Employee
 from models.teams import Team, TeamMembership
-from resolvers.core.loaders import ChildList
+from resolvers.core.listing import Listing, root_listing
+from resolvers.core.loaders import ChildList, Loaders
 from resolvers.core.pagination import PageArgs, SortKey
 from resolvers.core.validation import search_condition
 
@@ -61,3 +62,8 @@ def memberships_of_employee(args: PageArgs) -> ChildList:
     return ChildList(
         "Employee.teams", TeamMembership, "employee_id", SortKey("joined_at"), args, attach=("team_id", Team)
     )
+
+
+async def employee_listing(q: Q, sort: SortKey, args: PageArgs, loaders: Loaders) -> Listing:
+    """The `employees` root list: the whole directory, narrowed by `q`."""
+    return await root_listing(Employee.filter(q), sort, "employees", args, loaders)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise.expressions import Q
 
+from auth.policy import Policy
 from models.mentorships import Mentorship, MentorshipCheckIn
-from resolvers.core.loaders import ChildList, freeze
+from resolvers.core.listing import Listing, root_listing
+from resolvers.core.loaders import ChildList, Loaders, freeze
 from resolvers.core.pagination import PageArgs, SortKey
 
 MENTORSHIP_ORDER_FIELDS = {"CREATED_AT": "created_at", "UPDATED_AT": "updated_at"}
@@ -47,3 +51,11 @@ def check_ins(args: PageArgs) -> ChildList:
     return ChildList(
         "Mentorship.checkIns", MentorshipCheckIn, "mentorship_id", SortKey("happened_at", True), args
     )
+
+
+async def mentorship_listing(
+    filters: dict[str, Any], policy: Policy, sort: SortKey, args: PageArgs, loaders: Loaders
+) -> Listing:
+    """The `mentorships` root list: those the policy lets the viewer see, narrowed by `filters`."""
+    qs = Mentorship.filter(mentorship_filter(**filters)).filter(policy.visible_mentorships())
+    return await root_listing(qs, sort, "mentorships", args, loaders)

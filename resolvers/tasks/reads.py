@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from tortoise.expressions import Q
 
+from auth.policy import Policy
 from models.tasks import Task
-from resolvers.core.loaders import ChildList, freeze
+from resolvers.core.listing import Listing, root_listing
+from resolvers.core.loaders import ChildList, Loaders, freeze
 from resolvers.core.pagination import PageArgs, SortKey
 from resolvers.core.validation import search_condition
 
@@ -56,3 +59,11 @@ def child_tasks(partition: str, sort: SortKey, args: PageArgs, filters: dict[str
     return ChildList(
         f"Task.by.{partition}", Task, partition, sort, args, freeze(filters), "visible_tasks", task_filter
     )
+
+
+async def task_listing(
+    filters: dict[str, Any], policy: Policy, sort: SortKey, args: PageArgs, loaders: Loaders
+) -> Listing:
+    """The `tasks` root list: the tasks the policy lets the viewer see, narrowed by `filters`."""
+    qs = Task.filter(task_filter(**filters)).filter(policy.visible_tasks())
+    return await root_listing(qs, sort, "tasks", args, loaders)

@@ -6,7 +6,8 @@ from tortoise.expressions import Q
 
 from models.employees import Employee
 from models.teams import Team, TeamMembership
-from resolvers.core.loaders import ChildList
+from resolvers.core.listing import Listing, root_listing
+from resolvers.core.loaders import ChildList, Loaders
 from resolvers.core.pagination import PageArgs, SortKey
 from resolvers.core.validation import search_condition
 
@@ -50,3 +51,8 @@ def members(args: PageArgs, role: str | None) -> ChildList:
         filters,
         attach=("employee_id", Employee),
     )
+
+
+async def team_listing(q: Q, sort: SortKey, args: PageArgs, loaders: Loaders) -> Listing:
+    """The `teams` root list: every team, narrowed by `q`."""
+    return await root_listing(Team.filter(q), sort, "teams", args, loaders)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from tortoise.expressions import Q
 
-from models.training import Enrollment, EnrollmentStatus, TrainingSession
-from resolvers.core.loaders import ChildList, freeze
+from models.training import Enrollment, EnrollmentStatus, TrainingCourse, TrainingSession
+from resolvers.core.listing import Listing, root_listing
+from resolvers.core.loaders import ChildList, Loaders, freeze
 from resolvers.core.pagination import PageArgs, SortKey
 from resolvers.core.validation import search_condition
 
@@ -116,3 +118,17 @@ def waitlisted() -> ChildList:
         PageArgs(),
         (("status", EnrollmentStatus.WAITLISTED.value),),
     )
+
+
+async def course_listing(filters: dict[str, Any], sort: SortKey, args: PageArgs, loaders: Loaders) -> Listing:
+    """The `trainingCourses` root list: the catalog, narrowed by `filters`."""
+    qs = TrainingCourse.filter(course_filter(**filters))
+    return await root_listing(qs, sort, "trainingCourses", args, loaders)
+
+
+async def session_listing(
+    filters: dict[str, Any], sort: SortKey, args: PageArgs, loaders: Loaders
+) -> Listing:
+    """The `trainingSessions` root list: sessions of every course, narrowed by `filters`."""
+    qs = TrainingSession.filter(session_filter(**filters))
+    return await root_listing(qs, sort, "trainingSessions", args, loaders)

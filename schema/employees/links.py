@@ -19,6 +19,7 @@ from resolvers.tasks import reads as task_reads
 from resolvers.teams import reads as team_reads
 from resolvers.training import reads as training_reads
 from schema.core.enums import TeamRole
+from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.relay import PageInfo, build_edges, child_connection, present
 from schema.tasks.filters import TaskFilter, TaskOrder, task_filter_kwargs, task_sort
@@ -45,9 +46,6 @@ EnrollmentRef = Annotated["Enrollment", strawberry.lazy("schema.training.types")
 TrainingComplianceRef = Annotated["TrainingCompliance", strawberry.lazy("schema.training.types")]
 TrainingSessionRef = Annotated["TrainingSession", strawberry.lazy("schema.training.types")]
 
-Filtered = "Only items meeting all these conditions."
-Ordered = "The order of the items; ties break on ID."
-
 
 async def led_teams(
     root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
@@ -63,8 +61,8 @@ async def created_tasks(
     after: After = None,
     last: Last = None,
     before: Before = None,
-    filter: Annotated[TaskFilter | None, strawberry.argument(description=Filtered)] = None,
-    order_by: Annotated[TaskOrder | None, strawberry.argument(description=Ordered)] = None,
+    filter: Annotated[TaskFilter | None, FILTER_ARGUMENT] = None,
+    order_by: Annotated[TaskOrder | None, ORDER_ARGUMENT] = None,
 ) -> Any:
     args = page_args(first, after, last, before)
     spec = task_reads.child_tasks("creator_id", task_sort(order_by), args, task_filter_kwargs(filter))
@@ -78,8 +76,8 @@ async def instructed_sessions(
     after: After = None,
     last: Last = None,
     before: Before = None,
-    filter: Annotated[TrainingSessionFilter | None, strawberry.argument(description=Filtered)] = None,
-    order_by: Annotated[TrainingSessionOrder | None, strawberry.argument(description=Ordered)] = None,
+    filter: Annotated[TrainingSessionFilter | None, FILTER_ARGUMENT] = None,
+    order_by: Annotated[TrainingSessionOrder | None, ORDER_ARGUMENT] = None,
 ) -> Any:
     spec = training_reads.taught_by(
         session_sort(order_by), page_args(first, after, last, before), session_filter_kwargs(filter)

@@ -18,6 +18,7 @@ from resolvers.tasks import reads as task_reads
 from resolvers.training import reads as training_reads
 from resolvers.training.compliance import MAX_WINDOW_DAYS
 from schema.core.enums import EmployeeRole, EmployeeStatus
+from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import read_scope, scoped_field
 from schema.core.relay import (
@@ -141,9 +142,7 @@ class Employee(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        order_by: Annotated[
-            EmployeeOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
-        ] = None,
+        order_by: Annotated[EmployeeOrder | None, ORDER_ARGUMENT] = None,
     ) -> Connection[Employee]:
         spec = r.direct_reports(employee_sort(order_by), page_args(first, after, last, before))
         listing = await child_listing(self.pk, spec, info.context.loaders)
@@ -175,12 +174,8 @@ class Employee(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            TaskFilter | None, strawberry.argument(description="Only items meeting all these conditions.")
-        ] = None,
-        order_by: Annotated[
-            TaskOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
-        ] = None,
+        filter: Annotated[TaskFilter | None, FILTER_ARGUMENT] = None,
+        order_by: Annotated[TaskOrder | None, ORDER_ARGUMENT] = None,
     ) -> Connection[TaskRef] | None:
         args = page_args(first, after, last, before)
         spec = task_reads.child_tasks("assignee_id", task_sort(order_by), args, task_filter_kwargs(filter))
@@ -196,10 +191,7 @@ class Employee(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            MentorshipFilter | None,
-            strawberry.argument(description="Only items meeting all these conditions."),
-        ] = None,
+        filter: Annotated[MentorshipFilter | None, FILTER_ARGUMENT] = None,
     ) -> Connection[MentorshipRef] | None:
         args = page_args(first, after, last, before)
         spec = mentorship_reads.child_mentorships("mentor_id", args, mentorship_filter_kwargs(filter))
@@ -213,10 +205,7 @@ class Employee(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            MentorshipFilter | None,
-            strawberry.argument(description="Only items meeting all these conditions."),
-        ] = None,
+        filter: Annotated[MentorshipFilter | None, FILTER_ARGUMENT] = None,
     ) -> Connection[MentorshipRef] | None:
         args = page_args(first, after, last, before)
         spec = mentorship_reads.child_mentorships("mentee_id", args, mentorship_filter_kwargs(filter))
@@ -230,10 +219,7 @@ class Employee(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            EnrollmentFilter | None,
-            strawberry.argument(description="Only items meeting all these conditions."),
-        ] = None,
+        filter: Annotated[EnrollmentFilter | None, FILTER_ARGUMENT] = None,
     ) -> Connection[EnrollmentRef] | None:
         args = page_args(first, after, last, before)
         spec = training_reads.child_enrollments("employee_id", args, enrollment_filter_kwargs(filter))

@@ -15,6 +15,7 @@ from resolvers.core.listing import child_listing
 from resolvers.tasks import reads as task_reads
 from resolvers.teams import reads as r
 from schema.core.enums import TeamRole
+from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import read_scope, scoped_field
 from schema.core.relay import (
@@ -91,9 +92,7 @@ class Team(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        order_by: Annotated[
-            TeamOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
-        ] = None,
+        order_by: Annotated[TeamOrder | None, ORDER_ARGUMENT] = None,
     ) -> Connection[Team]:
         spec = r.subteams(team_sort(order_by), page_args(first, after, last, before))
         listing = await child_listing(self.pk, spec, info.context.loaders)
@@ -128,12 +127,8 @@ class Team(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            TaskFilter | None, strawberry.argument(description="Only items meeting all these conditions.")
-        ] = None,
-        order_by: Annotated[
-            TaskOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
-        ] = None,
+        filter: Annotated[TaskFilter | None, FILTER_ARGUMENT] = None,
+        order_by: Annotated[TaskOrder | None, ORDER_ARGUMENT] = None,
     ) -> Connection[TaskRef] | None:
         args = page_args(first, after, last, before)
         spec = task_reads.child_tasks("team_id", task_sort(order_by), args, task_filter_kwargs(filter))

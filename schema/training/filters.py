@@ -82,6 +82,12 @@ class TrainingSessionFilter:
     )
 
 
+def course_filter_kwargs(f: TrainingCourseFilter | None) -> dict[str, Any]:
+    if f is None:
+        return {}
+    return {"search": f.search, "category": f.category, "mandatory": f.mandatory}
+
+
 def course_sort(order: TrainingCourseOrder | None) -> SortKey:
     return sort_of(order, trr.COURSE_ORDER_FIELDS, SortKey("title"))
 

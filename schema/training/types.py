@@ -16,6 +16,7 @@ from resolvers.training import reads as r
 from resolvers.training.compliance import Compliance
 from resolvers.training.enrollment import is_open_for_enrollment
 from schema.core.enums import EnrollmentStatus, TrainingSessionStatus
+from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import read_scope, scoped_field
 from schema.core.relay import Connection, Node, child_connection, presents, to_connection
@@ -70,14 +71,8 @@ class TrainingCourse(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            TrainingSessionFilter | None,
-            strawberry.argument(description="Only items meeting all these conditions."),
-        ] = None,
-        order_by: Annotated[
-            TrainingSessionOrder | None,
-            strawberry.argument(description="The order of the items; ties break on ID."),
-        ] = None,
+        filter: Annotated[TrainingSessionFilter | None, FILTER_ARGUMENT] = None,
+        order_by: Annotated[TrainingSessionOrder | None, ORDER_ARGUMENT] = None,
     ) -> Connection[TrainingSession]:
         spec = r.course_sessions(
             session_sort(order_by), page_args(first, after, last, before), session_filter_kwargs(filter)
@@ -154,10 +149,7 @@ class TrainingSession(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            EnrollmentFilter | None,
-            strawberry.argument(description="Only items meeting all these conditions."),
-        ] = None,
+        filter: Annotated[EnrollmentFilter | None, FILTER_ARGUMENT] = None,
     ) -> Connection[Enrollment]:
         args = page_args(first, after, last, before)
         spec = r.child_enrollments("session_id", args, enrollment_filter_kwargs(filter))
