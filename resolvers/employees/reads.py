@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from tortoise.expressions import Q, RawSQL, Subquery
 
 from models.employees import Employee
@@ -67,3 +69,8 @@ def memberships_of_employee(args: PageArgs) -> ChildList:
 async def employee_listing(q: Q, sort: SortKey, args: PageArgs, loaders: Loaders) -> Listing:
     """The `employees` root list: the whole directory, narrowed by `q`."""
     return await root_listing(Employee.filter(q), sort, "employees", args, loaders)
+
+
+async def employee_by_id(loaders: Loaders, pk: int | None) -> Employee | None:
+    """The employee with this ID (None for no ID or no such row), batched with those asked for at once."""
+    return None if pk is None else cast("Employee | None", await loaders.by_id(Employee).load(pk))

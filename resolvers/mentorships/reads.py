@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from tortoise.expressions import Q
 
@@ -59,3 +59,8 @@ async def mentorship_listing(
     """The `mentorships` root list: those the policy lets the viewer see, narrowed by `filters`."""
     qs = Mentorship.filter(mentorship_filter(**filters)).filter(policy.visible_mentorships())
     return await root_listing(qs, sort, "mentorships", args, loaders)
+
+
+async def mentorship_by_id(loaders: Loaders, pk: int | None) -> Mentorship | None:
+    """The mentorship with this ID (None for no ID or no such row), batched with those asked for at once."""
+    return None if pk is None else cast("Mentorship | None", await loaders.by_id(Mentorship).load(pk))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from tortoise.expressions import Q
 
 from models.employees import Employee
@@ -56,3 +58,8 @@ def members(args: PageArgs, role: str | None) -> ChildList:
 async def team_listing(q: Q, sort: SortKey, args: PageArgs, loaders: Loaders) -> Listing:
     """The `teams` root list: every team, narrowed by `q`."""
     return await root_listing(Team.filter(q), sort, "teams", args, loaders)
+
+
+async def team_by_id(loaders: Loaders, pk: int | None) -> Team | None:
+    """The team with this ID (None for no ID or no such row), batched with those asked for at once."""
+    return None if pk is None else cast("Team | None", await loaders.by_id(Team).load(pk))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from tortoise.expressions import Q
 
@@ -132,3 +132,25 @@ async def session_listing(
     """The `trainingSessions` root list: sessions of every course, narrowed by `filters`."""
     qs = TrainingSession.filter(session_filter(**filters))
     return await root_listing(qs, sort, "trainingSessions", args, loaders)
+
+
+async def course_by_id(loaders: Loaders, pk: int | None) -> TrainingCourse | None:
+    """The course with this ID (None for no ID or no such row), batched with those asked for at once."""
+    return None if pk is None else cast("TrainingCourse | None", await loaders.by_id(TrainingCourse).load(pk))
+
+
+async def session_by_id(loaders: Loaders, pk: int | None) -> TrainingSession | None:
+    """The session with this ID (None for no ID or no such row), batched with those asked for at once."""
+    return (
+        None if pk is None else cast("TrainingSession | None", await loaders.by_id(TrainingSession).load(pk))
+    )
+
+
+async def seats_taken_of(loaders: Loaders, session_id: int) -> int:
+    """Seats held in a session (batched: one GROUP BY for a whole list of sessions)."""
+    return await loaders.count.load((session_id, seats_taken()))
+
+
+async def waitlisted_of(loaders: Loaders, session_id: int) -> int:
+    """How many wait for a seat in a session (batched like `seats_taken_of`)."""
+    return await loaders.count.load((session_id, waitlisted()))

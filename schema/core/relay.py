@@ -19,6 +19,7 @@ from resolvers.core.pagination import Page
 
 NodeT = TypeVar("NodeT")
 TypeT = TypeVar("TypeT", bound=type)
+RowT = TypeVar("RowT")
 
 # Model (or other row) class -> the `from_row` of the GraphQL type that shows its rows.
 _PRESENTERS: dict[type, Callable[[Any], Any]] = {}
@@ -110,3 +111,10 @@ async def child_connection(parent_id: int, spec: ChildList, loaders: Loaders) ->
     """A nested list as a connection of the GraphQL type that presents `spec.model`."""
     listing = await child_listing(parent_id, spec, loaders)
     return to_connection(listing.page, presenter(spec.model), listing.count)
+
+
+def required(row: RowT | None) -> RowT:
+    """The row a required relation points to; its absence is a bug, reported as an internal error."""
+    if row is None:
+        raise LookupError("A required related row is missing.")
+    return row

@@ -129,9 +129,7 @@ class Employee(Node):
 
     @strawberry.field(description="The employee's manager; null at the top of the org chart.")
     async def manager(self, info: Info) -> Employee | None:
-        if self.manager_pk is None:
-            return None
-        row = await info.context.loaders.by_id(m.Employee).load(self.manager_pk)
+        row = await r.employee_by_id(info.context.loaders, self.manager_pk)
         return Employee.from_row(row) if row else None
 
     @strawberry.field(description="Employees who report directly to this one.")

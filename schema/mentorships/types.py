@@ -8,15 +8,15 @@ import strawberry
 
 from auth.scopes import Scope
 from ids import to_global_id
-from models import employees as em
 from models import mentorships as m
 from resolvers.core.listing import child_listing
+from resolvers.employees import reads as employee_reads
 from resolvers.mentorships import reads as r
 from resolvers.mentorships.suggestions import Suggestion
 from schema.core.enums import MentorshipStatus
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import read_scope
-from schema.core.relay import Connection, Node, presents, to_connection
+from schema.core.relay import Connection, Node, presents, required, to_connection
 from schema.employees.types import Employee
 from web.context import Info
 
@@ -44,13 +44,14 @@ class MentorshipCheckIn(Node):
 
     @strawberry.field(description="Who logged the check-in.")
     async def author(self, info: Info) -> Employee | None:
-        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.author_id))
+        return Employee.from_row(
+            required(await employee_reads.employee_by_id(info.context.loaders, self.row.author_id))
+        )
 
     @strawberry.field(description="The mentorship this check-in belongs to.")
     async def mentorship(self, info: Info) -> Mentorship:
-        return Mentorship.from_row(
-            await info.context.loaders.by_id(m.Mentorship).load(self.row.mentorship_id)
-        )
+        row = await r.mentorship_by_id(info.context.loaders, self.row.mentorship_id)
+        return Mentorship.from_row(required(row))
 
 
 @presents(m.Mentorship)
@@ -82,11 +83,15 @@ class Mentorship(Node):
 
     @strawberry.field(description="The mentor.")
     async def mentor(self, info: Info) -> Employee | None:
-        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.mentor_id))
+        return Employee.from_row(
+            required(await employee_reads.employee_by_id(info.context.loaders, self.row.mentor_id))
+        )
 
     @strawberry.field(description="The mentee.")
     async def mentee(self, info: Info) -> Employee | None:
-        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.mentee_id))
+        return Employee.from_row(
+            required(await employee_reads.employee_by_id(info.context.loaders, self.row.mentee_id))
+        )
 
     @strawberry.field(description="Check-ins logged for this mentorship, latest first.")
     async def check_ins(

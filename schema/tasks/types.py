@@ -8,12 +8,12 @@ import strawberry
 
 from auth.scopes import Scope
 from ids import to_global_id
-from models import employees as em
 from models import tasks as m
-from models import teams as tm
+from resolvers.employees import reads as employee_reads
+from resolvers.teams import reads as team_reads
 from schema.core.enums import TaskPriority, TaskStatus
 from schema.core.permissions import read_scope
-from schema.core.relay import Node, presents
+from schema.core.relay import Node, presents, required
 from schema.employees.types import Employee
 from schema.teams.types import Team
 from web.context import Info
@@ -54,17 +54,19 @@ class Task(Node):
 
     @strawberry.field(description="Who does the task.")
     async def assignee(self, info: Info) -> Employee | None:
-        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.assignee_id))
+        return Employee.from_row(
+            required(await employee_reads.employee_by_id(info.context.loaders, self.row.assignee_id))
+        )
 
     @strawberry.field(description="Who created the task.")
     async def creator(self, info: Info) -> Employee | None:
-        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.creator_id))
+        return Employee.from_row(
+            required(await employee_reads.employee_by_id(info.context.loaders, self.row.creator_id))
+        )
 
     @strawberry.field(description="The team the task belongs to, if any.")
     async def team(self, info: Info) -> Team | None:
-        if self.row.team_id is None:
-            return None
-        row = await info.context.loaders.by_id(tm.Team).load(self.row.team_id)
+        row = await team_reads.team_by_id(info.context.loaders, self.row.team_id)
         return Team.from_row(row) if row else None
 
     @strawberry.field(description="Whether you may change this task (title, status, assignee, ...).")

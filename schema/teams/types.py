@@ -9,9 +9,9 @@ import strawberry
 
 from auth.scopes import Scope
 from ids import to_global_id
-from models import employees as em
 from models import teams as m
 from resolvers.core.listing import child_listing
+from resolvers.employees import reads as employee_reads
 from resolvers.tasks import reads as task_reads
 from resolvers.teams import reads as r
 from schema.core.enums import TeamRole
@@ -66,16 +66,12 @@ class Team(Node):
 
     @strawberry.field(description="The team this one is part of; null for a top-level team.")
     async def parent(self, info: Info) -> Team | None:
-        if self.parent_pk is None:
-            return None
-        row = await info.context.loaders.by_id(m.Team).load(self.parent_pk)
+        row = await r.team_by_id(info.context.loaders, self.parent_pk)
         return Team.from_row(row) if row else None
 
     @strawberry.field(description="The employee who leads the team.")
     async def lead(self, info: Info) -> Employee | None:
-        if self.lead_pk is None:
-            return None
-        row = await info.context.loaders.by_id(em.Employee).load(self.lead_pk)
+        row = await employee_reads.employee_by_id(info.context.loaders, self.lead_pk)
         return Employee.from_row(row) if row else None
 
     @strawberry.field(

@@ -9,9 +9,9 @@ import strawberry
 
 from auth.scopes import Scope
 from ids import to_global_id
-from models import employees as em
 from models import training as m
 from resolvers.core.listing import child_listing
+from resolvers.employees import reads as employee_reads
 from resolvers.training import reads as r
 from resolvers.training.compliance import Compliance
 from resolvers.training.enrollment import is_open_for_enrollment
@@ -19,7 +19,7 @@ from schema.core.enums import EnrollmentStatus, TrainingSessionStatus
 from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import read_scope, scoped_field
-from schema.core.relay import Connection, Node, child_connection, presents, to_connection
+from schema.core.relay import Connection, Node, child_connection, presents, required, to_connection
 from schema.employees.types import Employee
 from schema.training.filters import (
     EnrollmentFilter,
@@ -109,26 +109,28 @@ class TrainingSession(Node):
     @strawberry.field(description="The course this session runs.")
     async def course(self, info: Info) -> TrainingCourse:
         return TrainingCourse.from_row(
-            await info.context.loaders.by_id(m.TrainingCourse).load(self.row.course_id)
+            required(await r.course_by_id(info.context.loaders, self.row.course_id))
         )
 
     @strawberry.field(description="Who teaches the session, if assigned.")
     async def instructor(self, info: Info) -> Employee | None:
         if self.row.instructor_id is None:
             return None
-        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.instructor_id))
+        return Employee.from_row(
+            required(await employee_reads.employee_by_id(info.context.loaders, self.row.instructor_id))
+        )
 
     @strawberry.field(description="Seats held by enrolled employees.")
     async def seats_taken(self, info: Info) -> int:
-        return await info.context.loaders.count.load((self.pk, r.seats_taken()))
+        return await r.seats_taken_of(info.context.loaders, self.pk)
 
     @strawberry.field(description="Seats still free; enrolling when none are left puts you on the waitlist.")
     async def seats_left(self, info: Info) -> int:
-        return max(0, self.capacity - await info.context.loaders.count.load((self.pk, r.seats_taken())))
+        return max(0, self.capacity - await r.seats_taken_of(info.context.loaders, self.pk))
 
     @strawberry.field(description="How many employees wait for a seat.")
     async def waitlist_count(self, info: Info) -> int:
-        return await info.context.loaders.count.load((self.pk, r.waitlisted()))
+        return await r.waitlisted_of(info.context.loaders, self.pk)
 
     @strawberry.field(
         description="Whether you may enroll yourself now: the session is open (scheduled, not started) "
@@ -192,12 +194,14 @@ class Enrollment(Node):
     @strawberry.field(description="The session.")
     async def session(self, info: Info) -> TrainingSession:
         return TrainingSession.from_row(
-            await info.context.loaders.by_id(m.TrainingSession).load(self.row.session_id)
+            required(await r.session_by_id(info.context.loaders, self.row.session_id))
         )
 
     @strawberry.field(description="The enrolled employee.")
     async def employee(self, info: Info) -> Employee | None:
-        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.employee_id))
+        return Employee.from_row(
+            required(await employee_reads.employee_by_id(info.context.loaders, self.row.employee_id))
+        )
 
     @strawberry.field(
         description="Whether you may cancel this enrollment: it is ENROLLED or WAITLISTED and it is "
