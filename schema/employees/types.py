@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated, TypeVar, cast
 
 import strawberry
 
@@ -47,6 +47,8 @@ from web.context import Info
 
 if TYPE_CHECKING:
     from schema.training.types import TrainingCompliance
+
+ValueT = TypeVar("ValueT")
 
 _SENSITIVE = "Sensitive: visible to the employee, and to HR and service tokens with `employees:sensitive`."
 
@@ -100,7 +102,7 @@ class Employee(Node):
             version=row.version,
         )
 
-    async def _sensitive(self, info: Info, value: str | date | None) -> str | date | None:
+    async def _sensitive(self, info: Info, value: ValueT) -> ValueT:
         if not (await info.context.policy()).can_read_sensitive(self.pk):
             raise Forbidden(
                 "Only the employee, HR and service tokens with `employees:sensitive` see this field.",
@@ -110,15 +112,15 @@ class Employee(Node):
 
     @strawberry.field(description=f"Phone number. {_SENSITIVE}")
     async def phone(self, info: Info) -> str | None:
-        return await self._sensitive(info, self.row.phone)  # type: ignore[return-value]
+        return await self._sensitive(info, self.row.phone)
 
     @strawberry.field(description=f"Date of birth. {_SENSITIVE}")
     async def birth_date(self, info: Info) -> date | None:
-        return await self._sensitive(info, self.row.birth_date)  # type: ignore[return-value]
+        return await self._sensitive(info, self.row.birth_date)
 
     @strawberry.field(description=f"Who to call in an emergency. {_SENSITIVE}")
     async def emergency_contact(self, info: Info) -> str | None:
-        return await self._sensitive(info, self.row.emergency_contact)  # type: ignore[return-value]
+        return await self._sensitive(info, self.row.emergency_contact)
 
     @strawberry.field(
         description="Whether you may change this employee with `updateEmployee` (HR and service tokens); "
