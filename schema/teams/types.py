@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
@@ -33,9 +33,6 @@ from schema.employees.types import Employee
 from schema.tasks.filters import TaskFilter, TaskOrder, task_filter_kwargs, task_sort
 from schema.teams.filters import TeamOrder, team_sort
 from web.context import Info
-
-if TYPE_CHECKING:
-    from schema.tasks.types import Task  # noqa: F401  (named lazily by TaskRef)
 
 
 @presents(m.Team)
