@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 from tortoise.expressions import Q, RawSQL, Subquery
 
 from models.employees import Employee, EmployeeRole, EmployeeStatus
 from models.teams import Team, TeamMembership
-from resolvers.core.loaders import ChildList, NestedList
+from resolvers.core.listing import Listing, root_listing
+from resolvers.core.loaders import ChildList, Loaders, NestedList
 from resolvers.core.pagination import PageArgs, SortKey
 from resolvers.core.validation import search_condition
 
@@ -71,3 +73,13 @@ def direct_reports(sort: SortKey, args: PageArgs) -> ChildList:
 
 def memberships_of_employee(args: PageArgs) -> ChildList:
     return MEMBERSHIPS_OF_EMPLOYEE.spec(args)
+
+
+async def employee_listing(q: Q, sort: SortKey, args: PageArgs, loaders: Loaders) -> Listing:
+    """The `employees` root list: the whole directory, narrowed by `q`."""
+    return await root_listing(Employee.filter(q), sort, "employees", args, loaders)
+
+
+async def employee_by_id(loaders: Loaders, pk: int | None) -> Employee | None:
+    """The employee with this ID (None for no ID or no such row), batched with those asked for at once."""
+    return None if pk is None else cast("Employee | None", await loaders.by_id(Employee).load(pk))

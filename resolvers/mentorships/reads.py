@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
 from tortoise.expressions import Q
 
 from auth.policy import Policy
 from models.mentorships import Mentorship, MentorshipCheckIn, MentorshipStatus
-from resolvers.core.loaders import ChildList, NestedList, by_partition
+from resolvers.core.listing import Listing, root_listing
+from resolvers.core.loaders import ChildList, Loaders, NestedList, by_partition
 from resolvers.core.pagination import PageArgs, SortKey
 
 MENTORSHIP_ORDER_FIELDS = {"CREATED_AT": "created_at", "UPDATED_AT": "updated_at"}
@@ -59,3 +61,16 @@ def child_mentorships(partition: str, args: PageArgs, filters: dict[str, object]
 
 def check_ins(args: PageArgs) -> ChildList:
     return CHECK_INS.spec(args)
+
+
+async def mentorship_listing(
+    filters: dict[str, Any], policy: Policy, sort: SortKey, args: PageArgs, loaders: Loaders
+) -> Listing:
+    """The `mentorships` root list: those the policy lets the viewer see, narrowed by `filters`."""
+    qs = Mentorship.filter(mentorship_filter(**filters)).filter(policy.visible_mentorships())
+    return await root_listing(qs, sort, "mentorships", args, loaders)
+
+
+async def mentorship_by_id(loaders: Loaders, pk: int | None) -> Mentorship | None:
+    """The mentorship with this ID (None for no ID or no such row), batched with those asked for at once."""
+    return None if pk is None else cast("Mentorship | None", await loaders.by_id(Mentorship).load(pk))

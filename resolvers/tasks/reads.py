@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from tortoise.expressions import Q
 
 from auth.policy import Policy
 from models.tasks import OPEN_TASK_STATUSES, Task, TaskPriority, TaskStatus
-from resolvers.core.loaders import ChildList, NestedList, by_partition
+from resolvers.core.listing import Listing, root_listing
+from resolvers.core.loaders import ChildList, Loaders, NestedList, by_partition
 from resolvers.core.pagination import PageArgs, SortKey
 from resolvers.core.validation import search_condition
 
@@ -66,3 +68,11 @@ TASKS_BY = by_partition(TASKS_BY_ASSIGNEE, TASKS_BY_CREATOR, TASKS_BY_TEAM)
 
 def child_tasks(partition: str, sort: SortKey, args: PageArgs, filters: dict[str, object]) -> ChildList:
     return TASKS_BY[partition].spec(args, sort=sort, filters=filters)
+
+
+async def task_listing(
+    filters: dict[str, Any], policy: Policy, sort: SortKey, args: PageArgs, loaders: Loaders
+) -> Listing:
+    """The `tasks` root list: the tasks the policy lets the viewer see, narrowed by `filters`."""
+    qs = Task.filter(task_filter(**filters)).filter(policy.visible_tasks())
+    return await root_listing(qs, sort, "tasks", args, loaders)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from tortoise.expressions import Q
 
 from models.employees import Employee
 from models.teams import MembershipRole, Team, TeamMembership
-from resolvers.core.loaders import ChildList, NestedList
+from resolvers.core.listing import Listing, root_listing
+from resolvers.core.loaders import ChildList, Loaders, NestedList
 from resolvers.core.pagination import PageArgs, SortKey
 from resolvers.core.validation import search_condition
 
@@ -52,3 +55,13 @@ def led_by(sort: SortKey, args: PageArgs) -> ChildList:
 
 def members(args: PageArgs, role: MembershipRole | None) -> ChildList:
     return MEMBERS_OF_TEAM.spec(args, filters={"role": role})
+
+
+async def team_listing(q: Q, sort: SortKey, args: PageArgs, loaders: Loaders) -> Listing:
+    """The `teams` root list: every team, narrowed by `q`."""
+    return await root_listing(Team.filter(q), sort, "teams", args, loaders)
+
+
+async def team_by_id(loaders: Loaders, pk: int | None) -> Team | None:
+    """The team with this ID (None for no ID or no such row), batched with those asked for at once."""
+    return None if pk is None else cast("Team | None", await loaders.by_id(Team).load(pk))

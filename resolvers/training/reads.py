@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, cast
 
 from tortoise.expressions import Q
 
 from auth.policy import Policy
-from models.training import Enrollment, EnrollmentStatus, SessionStatus, TrainingSession
-from resolvers.core.loaders import ChildList, NestedList, by_partition
+from models.training import Enrollment, EnrollmentStatus, SessionStatus, TrainingCourse, TrainingSession
+from resolvers.core.listing import Listing, root_listing
+from resolvers.core.loaders import ChildList, Loaders, NestedList, by_partition
 from resolvers.core.pagination import PageArgs, SortKey
 from resolvers.core.validation import search_condition
 
@@ -128,3 +130,39 @@ def seats_taken() -> ChildList:
 
 def waitlisted() -> ChildList:
     return WAITLISTED.spec(PageArgs())
+
+
+async def course_listing(filters: dict[str, Any], sort: SortKey, args: PageArgs, loaders: Loaders) -> Listing:
+    """The `trainingCourses` root list: the catalog, narrowed by `filters`."""
+    qs = TrainingCourse.filter(course_filter(**filters))
+    return await root_listing(qs, sort, "trainingCourses", args, loaders)
+
+
+async def session_listing(
+    filters: dict[str, Any], sort: SortKey, args: PageArgs, loaders: Loaders
+) -> Listing:
+    """The `trainingSessions` root list: sessions of every course, narrowed by `filters`."""
+    qs = TrainingSession.filter(session_filter(**filters))
+    return await root_listing(qs, sort, "trainingSessions", args, loaders)
+
+
+async def course_by_id(loaders: Loaders, pk: int | None) -> TrainingCourse | None:
+    """The course with this ID (None for no ID or no such row), batched with those asked for at once."""
+    return None if pk is None else cast("TrainingCourse | None", await loaders.by_id(TrainingCourse).load(pk))
+
+
+async def session_by_id(loaders: Loaders, pk: int | None) -> TrainingSession | None:
+    """The session with this ID (None for no ID or no such row), batched with those asked for at once."""
+    return (
+        None if pk is None else cast("TrainingSession | None", await loaders.by_id(TrainingSession).load(pk))
+    )
+
+
+async def seats_taken_of(loaders: Loaders, session_id: int) -> int:
+    """Seats held in a session (batched: one GROUP BY for a whole list of sessions)."""
+    return await loaders.count.load((session_id, seats_taken()))
+
+
+async def waitlisted_of(loaders: Loaders, session_id: int) -> int:
+    """How many wait for a seat in a session (batched like `seats_taken_of`)."""
+    return await loaders.count.load((session_id, waitlisted()))

@@ -1,38 +1,59 @@
-"""Resolving any object by its global ID, with the same scope and visibility as its lists."""
+"""Any object by its global ID: the `node` and `nodes` root fields, with the same scope as its lists.
+
+Here only the type name -> GraphQL type mapping and the read-scope check; which rows exist and
+which the viewer may see is resolvers/core/nodes.py.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
+
+import strawberry
+from tortoise.models import Model
 
 from auth.policy import Policy
 from auth.scopes import Scope
 from ids import from_global_id
-from models import employees as em
-from models import mentorships as mm
-from models import tasks as tkm
-from models import teams as tm
-from models import training as trm
-from models import webhooks as whm
-from resolvers.core.problems import Forbidden
+from resolvers.core.nodes import NODE_MODELS, load_node
+from resolvers.core.problems import BadInput, Forbidden, Unauthenticated
 from schema.core.permissions import read_scope_of
+from schema.core.relay import Node
 from schema.employees.types import Employee
 from schema.mentorships.types import Mentorship, MentorshipCheckIn
 from schema.tasks.types import Task
 from schema.teams.types import Team
 from schema.training.types import Enrollment, TrainingCourse, TrainingSession
 from schema.webhooks.types import Webhook, WebhookDelivery
-from web.context import Context
+from web.context import Context, Info
 
-Visible = Callable[[Context, Policy, Any], Awaitable[bool]]
+MAX_NODES = 100
+
+# A visibility rule as the live presenters call it (schema/live/presenters.py), with a context.
+ContextVisible = Callable[[Context, Policy, Any], Awaitable[bool]]
 
 
 @dataclass(frozen=True)
 class NodeKind:
-    model: Any
+    name: str
     type: Any
-    visible: Visible | None = None
+
+    @property
+    def model(self) -> type[Model]:
+        return NODE_MODELS[self.name].model
+
+    @property
+    def visible(self) -> ContextVisible | None:
+        """The rule that hides some rows (resolvers/core/nodes.py), called with a context."""
+        rule = NODE_MODELS[self.name].visible
+        if rule is None:
+            return None
+
+        async def check(ctx: Context, policy: Policy, row: Any) -> bool:
+            return await rule(ctx.loaders, policy, row)
+
+        return check
 
     @property
     def convert(self) -> Callable[[Any], Any]:
@@ -46,49 +67,22 @@ class NodeKind:
         return scope
 
 
-async def _task_visible(ctx: Context, policy: Policy, row: tkm.Task) -> bool:
-    return policy.can_see_task(row)
-
-
-async def _mentorship_visible(ctx: Context, policy: Policy, row: mm.Mentorship) -> bool:
-    return policy.can_see_mentorship(row)
-
-
-async def _check_in_visible(ctx: Context, policy: Policy, row: mm.MentorshipCheckIn) -> bool:
-    return policy.can_see_mentorship(await ctx.loaders.by_id(mm.Mentorship).load(row.mentorship_id))
-
-
-async def _enrollment_visible(ctx: Context, policy: Policy, row: trm.Enrollment) -> bool:
-    if policy.can_see_enrollment(row):
-        return True
-    # An instructor sees the enrollments of their sessions.
-    return policy.can_see_enrollment(row, await ctx.loaders.by_id(trm.TrainingSession).load(row.session_id))
-
-
-async def _webhook_visible(ctx: Context, policy: Policy, row: whm.Webhook) -> bool:
-    if not policy.can_manage_webhooks():
-        return False
-    owner = policy.webhook_owner_scope()
-    return owner is None or row.owner_client_id == owner
-
-
-async def _delivery_visible(ctx: Context, policy: Policy, row: whm.WebhookDelivery) -> bool:
-    webhook = await ctx.loaders.by_id(whm.Webhook).load(row.webhook_id)
-    return webhook is not None and await _webhook_visible(ctx, policy, webhook)
-
-
 NODE_KINDS: dict[str, NodeKind] = {
-    "Employee": NodeKind(em.Employee, Employee),
-    "Team": NodeKind(tm.Team, Team),
-    "Task": NodeKind(tkm.Task, Task, _task_visible),
-    "Mentorship": NodeKind(mm.Mentorship, Mentorship, _mentorship_visible),
-    "MentorshipCheckIn": NodeKind(mm.MentorshipCheckIn, MentorshipCheckIn, _check_in_visible),
-    "TrainingCourse": NodeKind(trm.TrainingCourse, TrainingCourse),
-    "TrainingSession": NodeKind(trm.TrainingSession, TrainingSession),
-    "Enrollment": NodeKind(trm.Enrollment, Enrollment, _enrollment_visible),
-    "Webhook": NodeKind(whm.Webhook, Webhook, _webhook_visible),
-    "WebhookDelivery": NodeKind(whm.WebhookDelivery, WebhookDelivery, _delivery_visible),
+    kind.name: kind
+    for kind in (
+        NodeKind("Employee", Employee),
+        NodeKind("Team", Team),
+        NodeKind("Task", Task),
+        NodeKind("Mentorship", Mentorship),
+        NodeKind("MentorshipCheckIn", MentorshipCheckIn),
+        NodeKind("TrainingCourse", TrainingCourse),
+        NodeKind("TrainingSession", TrainingSession),
+        NodeKind("Enrollment", Enrollment),
+        NodeKind("Webhook", Webhook),
+        NodeKind("WebhookDelivery", WebhookDelivery),
+    )
 }
+assert NODE_KINDS.keys() == NODE_MODELS.keys(), "every node type needs its model and the other way"
 
 
 async def resolve_node(context: Context, global_id: str) -> Any:
@@ -100,9 +94,38 @@ async def resolve_node(context: Context, global_id: str) -> Any:
         raise Forbidden(
             f"Reading a {type_name} needs the `{kind.scope.value}` scope.", requiredScope=kind.scope.value
         )
-    row = await context.loaders.by_id(kind.model).load(pk)
-    if row is None:
-        return None
-    if kind.visible is not None and not await kind.visible(context, await context.policy(), row):
-        return None
-    return kind.convert(row)
+    row = await load_node(context.loaders, context.policy, type_name, pk)
+    return None if row is None else kind.convert(row)
+
+
+def _require_principal(info: Info) -> None:
+    if info.context.principal is None:
+        raise Unauthenticated("Sign in: send an OAuth 2 bearer token in the Authorization header.")
+
+
+@strawberry.field(
+    description="Any object by its global ID; null if it does not exist or you may not see it. "
+    "Needs the read scope of the object's type (`tasks:read` for a Task, ...)."
+)
+async def node(
+    info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="A global ID.")]
+) -> Node | None:
+    _require_principal(info)
+    return await resolve_node(info.context, str(id))  # type: ignore[no-any-return]
+
+
+@strawberry.field(
+    description="Objects by their global IDs, in the same order; null where absent or hidden, "
+    "and null with an error at its index where your token lacks the object's read scope."
+)
+async def nodes(
+    info: Info,
+    ids: Annotated[list[strawberry.ID], strawberry.argument(description=f"Up to {MAX_NODES} global IDs.")],
+) -> list[Node | None] | None:
+    _require_principal(info)
+    if len(ids) > MAX_NODES:
+        raise BadInput(f"At most {MAX_NODES} IDs can be fetched at once (got {len(ids)}).")
+    # Each ID resolves on its own (and in one batch): one refused or malformed ID is an error at
+    # its own index, null there, and the other objects are still returned. graphql-core awaits
+    # each item of a list it is given, which the declared return type cannot say.
+    return [resolve_node(info.context, str(i)) for i in ids]  # type: ignore[misc]

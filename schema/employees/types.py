@@ -1,10 +1,9 @@
-"""The Employee type, its filters and orders."""
+"""The Employee type; its filters and orders are in filters.py."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar, cast
 
 import strawberry
 
@@ -12,74 +11,50 @@ from auth.scopes import Scope
 from ids import to_global_id
 from models import employees as m
 from resolvers.core.listing import child_listing
-from resolvers.core.pagination import SortKey
 from resolvers.core.problems import BadInput, Forbidden
 from resolvers.employees import reads as r
+from resolvers.mentorships import reads as mentorship_reads
+from resolvers.tasks import reads as task_reads
+from resolvers.training import reads as training_reads
 from resolvers.training.compliance import MAX_WINDOW_DAYS
-from schema.core.enums import EmployeeRole, EmployeeStatus, OrderDirection
+from schema.core.enums import EmployeeRole, EmployeeStatus
 from schema.core.inputs import version_field
-from schema.core.ordering import sort_of
+from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import read_scope, scoped_field
-from schema.core.relay import Connection, Node, build_edges, to_connection
+from schema.core.relay import (
+    Connection,
+    Node,
+    child_connection,
+    present,
+    presents,
+    to_connection,
+)
 from schema.employees import links
-from schema.mentorships.filters import MentorshipFilter
-from schema.tasks.filters import TaskFilter, TaskOrder
-from schema.training.filters import EnrollmentFilter
+from schema.employees.filters import EmployeeOrder, employee_sort
+from schema.employees.links import (
+    EmployeeTeamConnection,
+    EnrollmentRef,
+    MentorshipRef,
+    TaskRef,
+    TeamRef,
+    TrainingComplianceRef,
+    TrainingSessionRef,
+)
+from schema.mentorships.filters import MentorshipFilter, mentorship_filter_kwargs
+from schema.tasks.filters import TaskFilter, TaskOrder, task_filter_kwargs, task_sort
+from schema.training.filters import EnrollmentFilter, enrollment_filter_kwargs
 from web.context import Info
 
+if TYPE_CHECKING:
+    from schema.training.types import TrainingCompliance
 
-@strawberry.enum(description="Fields employees can be ordered by.")
-class EmployeeOrderField(Enum):
-    FAMILY_NAME = strawberry.enum_value("FAMILY_NAME", description="Family name.")
-    GIVEN_NAME = strawberry.enum_value("GIVEN_NAME", description="Given name.")
-    EMAIL = strawberry.enum_value("EMAIL", description="E-mail address.")
-    HIRE_DATE = strawberry.enum_value("HIRE_DATE", description="Date of hire.")
-    CREATED_AT = strawberry.enum_value("CREATED_AT", description="When the record was created.")
-
-
-@strawberry.input(description="How to order employees; ties break on ID.")
-class EmployeeOrder:
-    field: EmployeeOrderField = strawberry.field(description="The field to order by.")
-    direction: OrderDirection = strawberry.field(default=OrderDirection.ASC, description="The direction.")
-
-
-def employee_sort(order: EmployeeOrder | None) -> SortKey:
-    return sort_of(order, r.EMPLOYEE_ORDER_FIELDS, SortKey("family_name"))
-
-
-@strawberry.input(description="Narrow a list of employees; all given conditions must hold.")
-class EmployeeFilter:
-    search: str | None = strawberry.field(default=None, description="Part of the name or e-mail.")
-    status: list[EmployeeStatus] | None = strawberry.field(default=None, description="Any of these statuses.")
-    role: list[EmployeeRole] | None = strawberry.field(default=None, description="Any of these roles.")
-    location: str | None = strawberry.field(default=None, description="Exactly this location (any case).")
-    manager_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Direct reports of this manager."
-    )
-    team_id: strawberry.ID | None = strawberry.field(default=None, description="Members of this team.")
-    skill: str | None = strawberry.field(default=None, description="Has this skill.")
-
-
-def employee_q(f: EmployeeFilter | None):  # type: ignore[no-untyped-def]
-    from schema.core.paging import pk_of
-
-    if f is None:
-        return r.employee_filter()
-    return r.employee_filter(
-        search=f.search,
-        statuses=f.status or None,
-        roles=f.role or None,
-        location=f.location,
-        manager_id=pk_of(f.manager_id, "Employee"),
-        team_id=pk_of(f.team_id, "Team"),
-        skill=f.skill,
-    )
-
+ValueT = TypeVar("ValueT")
 
 _SENSITIVE = "Sensitive: visible to the employee, and to HR and service tokens with `employees:sensitive`."
 
 
+@presents(m.Employee)
 @read_scope(Scope.EMPLOYEES_READ)
 @strawberry.type(description="A person who works here: profile, place in the org chart, work and training.")
 class Employee(Node):
@@ -128,7 +103,7 @@ class Employee(Node):
             version=row.version,
         )
 
-    async def _sensitive(self, info: Info, value: str | date | None) -> str | date | None:
+    async def _sensitive(self, info: Info, value: ValueT) -> ValueT:
         if not (await info.context.policy()).can_read_sensitive(self.pk):
             raise Forbidden(
                 "Only the employee, HR and service tokens with `employees:sensitive` see this field.",
@@ -138,15 +113,15 @@ class Employee(Node):
 
     @strawberry.field(description=f"Phone number. {_SENSITIVE}")
     async def phone(self, info: Info) -> str | None:
-        return await self._sensitive(info, self.row.phone)  # type: ignore[return-value]
+        return await self._sensitive(info, self.row.phone)
 
     @strawberry.field(description=f"Date of birth. {_SENSITIVE}")
     async def birth_date(self, info: Info) -> date | None:
-        return await self._sensitive(info, self.row.birth_date)  # type: ignore[return-value]
+        return await self._sensitive(info, self.row.birth_date)
 
     @strawberry.field(description=f"Who to call in an emergency. {_SENSITIVE}")
     async def emergency_contact(self, info: Info) -> str | None:
-        return await self._sensitive(info, self.row.emergency_contact)  # type: ignore[return-value]
+        return await self._sensitive(info, self.row.emergency_contact)
 
     @strawberry.field(
         description="Whether you may change this employee with `updateEmployee` (HR and service tokens); "
@@ -157,9 +132,7 @@ class Employee(Node):
 
     @strawberry.field(description="The employee's manager; null at the top of the org chart.")
     async def manager(self, info: Info) -> Employee | None:
-        if self.manager_pk is None:
-            return None
-        row = await info.context.loaders.by_id(m.Employee).load(self.manager_pk)
+        row = await r.employee_by_id(info.context.loaders, self.manager_pk)
         return Employee.from_row(row) if row else None
 
     @strawberry.field(description="Employees who report directly to this one.")
@@ -170,9 +143,7 @@ class Employee(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        order_by: Annotated[
-            EmployeeOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
-        ] = None,
+        order_by: Annotated[EmployeeOrder | None, ORDER_ARGUMENT] = None,
     ) -> Connection[Employee]:
         spec = r.direct_reports(employee_sort(order_by), page_args(first, after, last, before))
         listing = await child_listing(self.pk, spec, info.context.loaders)
@@ -184,20 +155,15 @@ class Employee(Node):
     ) -> EmployeeTeamConnection:
         spec = r.memberships_of_employee(page_args(first, after, last, before))
         listing = await child_listing(self.pk, spec, info.context.loaders)
-        edges, page_info = build_edges(listing.page, lambda row: row)
-        return EmployeeTeamConnection(
-            edges=[EmployeeTeamEdge(cursor=e.cursor, membership=e.node) for e in edges],
-            page_info=page_info,
-            count=listing.count,
-        )
+        return links.present_memberships(listing)
 
-    led_teams: Connection[Team] = strawberry.field(
+    led_teams: Connection[TeamRef] = strawberry.field(
         resolver=links.led_teams, description="Teams this employee leads, by name."
     )
-    created_tasks: Connection[Task] | None = scoped_field(
+    created_tasks: Connection[TaskRef] | None = scoped_field(
         "Tasks this employee created that you can see.", Scope.TASKS_READ, resolver=links.created_tasks
     )
-    instructed_sessions: Connection[TrainingSession] | None = scoped_field(
+    instructed_sessions: Connection[TrainingSessionRef] | None = scoped_field(
         "Training sessions this employee teaches.", Scope.TRAINING_READ, resolver=links.instructed_sessions
     )
 
@@ -209,16 +175,12 @@ class Employee(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            TaskFilter | None, strawberry.argument(description="Only items meeting all these conditions.")
-        ] = None,
-        order_by: Annotated[
-            TaskOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
-        ] = None,
-    ) -> Connection[Task] | None:
-        return await tasks_of(
-            info, "assignee_id", self.pk, page_args(first, after, last, before), filter, order_by
-        )
+        filter: Annotated[TaskFilter | None, FILTER_ARGUMENT] = None,
+        order_by: Annotated[TaskOrder | None, ORDER_ARGUMENT] = None,
+    ) -> Connection[TaskRef] | None:
+        args = page_args(first, after, last, before)
+        spec = task_reads.child_tasks("assignee_id", task_sort(order_by), args, task_filter_kwargs(filter))
+        return await child_connection(self.pk, spec, info.context.loaders)
 
     @scoped_field(
         "Mentorships in which this employee mentors someone, that you can see.", Scope.MENTORSHIPS_READ
@@ -230,12 +192,11 @@ class Employee(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            MentorshipFilter | None,
-            strawberry.argument(description="Only items meeting all these conditions."),
-        ] = None,
-    ) -> Connection[Mentorship] | None:
-        return await mentorships_of(info, "mentor_id", self.pk, page_args(first, after, last, before), filter)
+        filter: Annotated[MentorshipFilter | None, FILTER_ARGUMENT] = None,
+    ) -> Connection[MentorshipRef] | None:
+        args = page_args(first, after, last, before)
+        spec = mentorship_reads.child_mentorships("mentor_id", args, mentorship_filter_kwargs(filter))
+        return await child_connection(self.pk, spec, info.context.loaders)
 
     @scoped_field("Mentorships in which this employee is mentored, that you can see.", Scope.MENTORSHIPS_READ)
     async def mentorships_as_mentee(
@@ -245,12 +206,11 @@ class Employee(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            MentorshipFilter | None,
-            strawberry.argument(description="Only items meeting all these conditions."),
-        ] = None,
-    ) -> Connection[Mentorship] | None:
-        return await mentorships_of(info, "mentee_id", self.pk, page_args(first, after, last, before), filter)
+        filter: Annotated[MentorshipFilter | None, FILTER_ARGUMENT] = None,
+    ) -> Connection[MentorshipRef] | None:
+        args = page_args(first, after, last, before)
+        spec = mentorship_reads.child_mentorships("mentee_id", args, mentorship_filter_kwargs(filter))
+        return await child_connection(self.pk, spec, info.context.loaders)
 
     @scoped_field("This employee's training enrollments that you can see.", Scope.TRAINING_READ)
     async def enrollments(
@@ -260,14 +220,11 @@ class Employee(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            EnrollmentFilter | None,
-            strawberry.argument(description="Only items meeting all these conditions."),
-        ] = None,
-    ) -> Connection[Enrollment] | None:
-        return await enrollments_of(
-            info, "employee_id", self.pk, page_args(first, after, last, before), filter
-        )
+        filter: Annotated[EnrollmentFilter | None, FILTER_ARGUMENT] = None,
+    ) -> Connection[EnrollmentRef] | None:
+        args = page_args(first, after, last, before)
+        spec = training_reads.child_enrollments("employee_id", args, enrollment_filter_kwargs(filter))
+        return await child_connection(self.pk, spec, info.context.loaders)
 
     @scoped_field(
         "Mandatory courses this employee still lacks and certificates about to expire; null unless "
@@ -281,16 +238,10 @@ class Employee(Node):
             int,
             strawberry.argument(description="Report certificates expiring within this many days (0-366)."),
         ] = 30,
-    ) -> TrainingCompliance | None:
+    ) -> TrainingComplianceRef | None:
         if not (await info.context.policy()).can_see_training_compliance(self.pk):
             return None
         if not 0 <= within_days <= MAX_WINDOW_DAYS:
             raise BadInput(f"withinDays must be between 0 and {MAX_WINDOW_DAYS}.")
-        return TrainingCompliance(data=await info.context.loaders.compliance(within_days).load(self.pk))
-
-
-# Types that refer back to Employee; imported last so each module can name the other's types.
-from schema.mentorships.types import Mentorship, mentorships_of  # noqa: E402
-from schema.tasks.types import Task, tasks_of  # noqa: E402
-from schema.teams.types import EmployeeTeamConnection, EmployeeTeamEdge, Team  # noqa: E402
-from schema.training.types import Enrollment, TrainingCompliance, TrainingSession, enrollments_of  # noqa: E402
+        report = await info.context.loaders.compliance(within_days).load(self.pk)
+        return cast("TrainingCompliance", present(report))

@@ -1,7 +1,7 @@
 """Presenting one event to one subscriber: the subject as it is now, if the policy allows.
 
 Called with a context whose caches were renewed for this event (schema/subscription.py). The
-subject is read through the same table and visibility rules as `node(id:)` (schema/core/nodes.py);
+subject is read through the same table and visibility rules as `node(id:)` (resolvers/core/nodes.py);
 which events concern the viewer is decided in resolvers/live/rules.py.
 
 Reading is shared, deciding is not. For each live event the process reads the subject row(s)

@@ -1,5 +1,7 @@
-"""Filter and order inputs that several types' fields share (imported before the types,
-so that argument descriptions survive: Strawberry drops them on forward references)."""
+"""Mentorship filter and order inputs: the `mentorships` root list and an employee's mentorships.
+
+Kept apart from the types (like every domain's filters.py), so the fields of other domains can
+take them as arguments without importing the types."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Mentorship and MentorshipCheckIn types, filters and orders."""
+"""The Mentorship, MentorshipCheckIn and MentorSuggestion types; filters and orders are in filters.py."""
 
 from __future__ import annotations
 
@@ -8,24 +8,20 @@ import strawberry
 
 from auth.scopes import Scope
 from ids import to_global_id
-from models import employees as em
 from models import mentorships as m
 from resolvers.core.listing import child_listing
-from resolvers.core.pagination import PageArgs
+from resolvers.employees import reads as employee_reads
 from resolvers.mentorships import reads as r
 from resolvers.mentorships.suggestions import Suggestion
 from schema.core.enums import MentorshipStatus
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import read_scope
-from schema.core.relay import Connection, Node, to_connection
+from schema.core.relay import Connection, Node, presents, required, to_connection
 from schema.employees.types import Employee
-from schema.mentorships.filters import (
-    MentorshipFilter,
-    mentorship_filter_kwargs,
-)
 from web.context import Info
 
 
+@presents(m.MentorshipCheckIn)
 @read_scope(Scope.MENTORSHIPS_READ)
 @strawberry.type(description="A note that a mentor and mentee met, and what they discussed.")
 class MentorshipCheckIn(Node):
@@ -48,15 +44,17 @@ class MentorshipCheckIn(Node):
 
     @strawberry.field(description="Who logged the check-in.")
     async def author(self, info: Info) -> Employee | None:
-        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.author_id))
+        return Employee.from_row(
+            required(await employee_reads.employee_by_id(info.context.loaders, self.row.author_id))
+        )
 
     @strawberry.field(description="The mentorship this check-in belongs to.")
     async def mentorship(self, info: Info) -> Mentorship:
-        return Mentorship.from_row(
-            await info.context.loaders.by_id(m.Mentorship).load(self.row.mentorship_id)
-        )
+        row = await r.mentorship_by_id(info.context.loaders, self.row.mentorship_id)
+        return Mentorship.from_row(required(row))
 
 
+@presents(m.Mentorship)
 @read_scope(Scope.MENTORSHIPS_READ)
 @strawberry.type(description="A mentor helping a mentee grow, from request to completion.")
 class Mentorship(Node):
@@ -85,11 +83,15 @@ class Mentorship(Node):
 
     @strawberry.field(description="The mentor.")
     async def mentor(self, info: Info) -> Employee | None:
-        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.mentor_id))
+        return Employee.from_row(
+            required(await employee_reads.employee_by_id(info.context.loaders, self.row.mentor_id))
+        )
 
     @strawberry.field(description="The mentee.")
     async def mentee(self, info: Info) -> Employee | None:
-        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.mentee_id))
+        return Employee.from_row(
+            required(await employee_reads.employee_by_id(info.context.loaders, self.row.mentee_id))
+        )
 
     @strawberry.field(description="Check-ins logged for this mentorship, latest first.")
     async def check_ins(
@@ -134,11 +136,3 @@ class MentorSuggestion:
     @strawberry.field(description="How many of the asked-for skills match; suggestions are ranked by it.")
     def score(self) -> int:
         return self.suggestion.score
-
-
-async def mentorships_of(
-    info: Info, partition: str, parent_id: int, args: PageArgs, f: MentorshipFilter | None
-) -> Connection[Mentorship]:
-    spec = r.child_mentorships(partition, args, mentorship_filter_kwargs(f))
-    listing = await child_listing(parent_id, spec, info.context.loaders)
-    return to_connection(listing.page, Mentorship.from_row, listing.count)

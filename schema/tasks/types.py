@@ -1,4 +1,4 @@
-"""The Task type, its filters and orders."""
+"""The Task type; its filters and orders are in filters.py."""
 
 from __future__ import annotations
 
@@ -8,21 +8,19 @@ import strawberry
 
 from auth.scopes import Scope
 from ids import to_global_id
-from models import employees as em
 from models import tasks as m
-from models import teams as tm
-from resolvers.core.listing import child_listing
-from resolvers.core.pagination import PageArgs
-from resolvers.tasks import reads as r
+from resolvers.employees import reads as employee_reads
+from resolvers.teams import reads as team_reads
 from schema.core.enums import TaskPriority, TaskStatus
 from schema.core.inputs import version_field
 from schema.core.permissions import read_scope
-from schema.core.relay import Connection, Node, to_connection
+from schema.core.relay import Node, presents, required
 from schema.employees.types import Employee
-from schema.tasks.filters import TaskFilter, TaskOrder, TaskOrderField, task_filter_kwargs, task_sort  # noqa: F401
+from schema.teams.types import Team
 from web.context import Info
 
 
+@presents(m.Task)
 @read_scope(Scope.TASKS_READ)
 @strawberry.type(description="A piece of work assigned to an employee, optionally within a team.")
 class Task(Node):
@@ -57,17 +55,19 @@ class Task(Node):
 
     @strawberry.field(description="Who does the task.")
     async def assignee(self, info: Info) -> Employee | None:
-        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.assignee_id))
+        return Employee.from_row(
+            required(await employee_reads.employee_by_id(info.context.loaders, self.row.assignee_id))
+        )
 
     @strawberry.field(description="Who created the task.")
     async def creator(self, info: Info) -> Employee | None:
-        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.creator_id))
+        return Employee.from_row(
+            required(await employee_reads.employee_by_id(info.context.loaders, self.row.creator_id))
+        )
 
     @strawberry.field(description="The team the task belongs to, if any.")
     async def team(self, info: Info) -> Team | None:
-        if self.row.team_id is None:
-            return None
-        row = await info.context.loaders.by_id(tm.Team).load(self.row.team_id)
+        row = await team_reads.team_by_id(info.context.loaders, self.row.team_id)
         return Team.from_row(row) if row else None
 
     @strawberry.field(description="Whether you may change this task (title, status, assignee, ...).")
@@ -79,14 +79,3 @@ class Task(Node):
     )
     async def viewer_can_delete(self, info: Info) -> bool:
         return (await info.context.policy()).can_delete_task(self.row)
-
-
-async def tasks_of(
-    info: Info, partition: str, parent_id: int, args: PageArgs, f: TaskFilter | None, order: TaskOrder | None
-) -> Connection[Task]:
-    spec = r.child_tasks(partition, task_sort(order), args, task_filter_kwargs(f))
-    listing = await child_listing(parent_id, spec, info.context.loaders)
-    return to_connection(listing.page, Task.from_row, listing.count)
-
-
-from schema.teams.types import Team  # noqa: E402  (Team refers back to Task)

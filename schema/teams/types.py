@@ -1,67 +1,41 @@
-"""The Team type, its members (with their role on the edge), filters and orders."""
+"""The Team type and its members (with their role on the edge); filters and orders are in filters.py."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from enum import Enum
 from typing import Annotated
 
 import strawberry
 
 from auth.scopes import Scope
 from ids import to_global_id
-from models import employees as em
 from models import teams as m
 from resolvers.core.listing import child_listing
-from resolvers.core.pagination import SortKey
+from resolvers.employees import reads as employee_reads
+from resolvers.tasks import reads as task_reads
 from resolvers.teams import reads as r
-from schema.core.enums import OrderDirection, TeamRole
-from schema.core.ordering import sort_of
-from schema.core.paging import After, Before, First, Last, page_args, pk_of
+from schema.core.enums import TeamRole
+from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
+from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import read_scope, scoped_field
-from schema.core.relay import Connection, Node, PageInfo, build_edges, to_connection
+from schema.core.relay import (
+    Connection,
+    Node,
+    PageInfo,
+    build_edges,
+    child_connection,
+    presents,
+    to_connection,
+)
+from schema.employees.links import TaskRef
 from schema.employees.types import Employee
-from schema.tasks.filters import TaskFilter, TaskOrder
+from schema.tasks.filters import TaskFilter, TaskOrder, task_filter_kwargs, task_sort
+from schema.teams.filters import TeamOrder, team_sort
 from web.context import Info
 
 
-@strawberry.enum(description="Fields teams can be ordered by.")
-class TeamOrderField(Enum):
-    NAME = strawberry.enum_value("NAME", description="Team name.")
-    CREATED_AT = strawberry.enum_value("CREATED_AT", description="When the team was created.")
-
-
-@strawberry.input(description="How to order teams; ties break on ID.")
-class TeamOrder:
-    field: TeamOrderField = strawberry.field(description="The field to order by.")
-    direction: OrderDirection = strawberry.field(default=OrderDirection.ASC, description="The direction.")
-
-
-def team_sort(order: TeamOrder | None) -> SortKey:
-    return sort_of(order, r.TEAM_ORDER_FIELDS, SortKey("name"))
-
-
-@strawberry.input(description="Narrow a list of teams; all given conditions must hold.")
-class TeamFilter:
-    search: str | None = strawberry.field(default=None, description="Part of the name or slug.")
-    parent_id: strawberry.ID | None = strawberry.field(default=None, description="Subteams of this team.")
-    top_level: bool | None = strawberry.field(
-        default=None, description="Only teams without (true) or with a parent."
-    )
-    lead_id: strawberry.ID | None = strawberry.field(default=None, description="Teams led by this employee.")
-
-
-def team_q(f: TeamFilter | None):  # type: ignore[no-untyped-def]
-    if f is None:
-        return r.team_filter()
-    return r.team_filter(
-        search=f.search,
-        parent_id=pk_of(f.parent_id, "Team"),
-        top_level=f.top_level,
-        lead_id=pk_of(f.lead_id, "Employee"),
-    )
-
-
+@presents(m.Team)
 @read_scope(Scope.EMPLOYEES_READ)
 @strawberry.type(description="A group of employees with a lead; teams nest under parent teams.")
 class Team(Node):
@@ -90,16 +64,12 @@ class Team(Node):
 
     @strawberry.field(description="The team this one is part of; null for a top-level team.")
     async def parent(self, info: Info) -> Team | None:
-        if self.parent_pk is None:
-            return None
-        row = await info.context.loaders.by_id(m.Team).load(self.parent_pk)
+        row = await r.team_by_id(info.context.loaders, self.parent_pk)
         return Team.from_row(row) if row else None
 
     @strawberry.field(description="The employee who leads the team.")
     async def lead(self, info: Info) -> Employee | None:
-        if self.lead_pk is None:
-            return None
-        row = await info.context.loaders.by_id(em.Employee).load(self.lead_pk)
+        row = await employee_reads.employee_by_id(info.context.loaders, self.lead_pk)
         return Employee.from_row(row) if row else None
 
     @strawberry.field(
@@ -116,9 +86,7 @@ class Team(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        order_by: Annotated[
-            TeamOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
-        ] = None,
+        order_by: Annotated[TeamOrder | None, ORDER_ARGUMENT] = None,
     ) -> Connection[Team]:
         spec = r.subteams(team_sort(order_by), page_args(first, after, last, before))
         listing = await child_listing(self.pk, spec, info.context.loaders)
@@ -153,16 +121,12 @@ class Team(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            TaskFilter | None, strawberry.argument(description="Only items meeting all these conditions.")
-        ] = None,
-        order_by: Annotated[
-            TaskOrder | None, strawberry.argument(description="The order of the items; ties break on ID.")
-        ] = None,
-    ) -> Connection[Task] | None:
-        return await tasks_of(
-            info, "team_id", self.pk, page_args(first, after, last, before), filter, order_by
-        )
+        filter: Annotated[TaskFilter | None, FILTER_ARGUMENT] = None,
+        order_by: Annotated[TaskOrder | None, ORDER_ARGUMENT] = None,
+    ) -> Connection[TaskRef] | None:
+        args = page_args(first, after, last, before)
+        spec = task_reads.child_tasks("team_id", task_sort(order_by), args, task_filter_kwargs(filter))
+        return await child_connection(self.pk, spec, info.context.loaders)
 
 
 @strawberry.type(description="A member of a team, with their role in it.")
@@ -187,40 +151,8 @@ class TeamMemberEdge:
 class TeamMemberConnection:
     edges: list[TeamMemberEdge] = strawberry.field(description="The members of this page with their role.")
     page_info: PageInfo = strawberry.field(description="Paging information for this page.")
-    count: strawberry.Private[object]
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="How many members the team has (with the role asked for, if any).")
     async def total_count(self) -> int:
-        return await self.count()  # type: ignore[operator,no-any-return]
-
-
-@strawberry.type(description="A team the employee belongs to, with the employee's role in it.")
-class EmployeeTeamEdge:
-    cursor: str = strawberry.field(description="Pass as `after` (or `before`) to page from this item.")
-    membership: strawberry.Private[object]
-
-    @strawberry.field(description="The employee's role in the team.")
-    def role(self) -> TeamRole:
-        return TeamRole(self.membership.role)  # type: ignore[attr-defined]
-
-    @strawberry.field(description="When the employee joined the team.")
-    def joined_at(self) -> datetime:
-        return self.membership.joined_at  # type: ignore[attr-defined,no-any-return]
-
-    @strawberry.field(description="The team.")
-    def node(self) -> Team:
-        return Team.from_row(self.membership.target)  # type: ignore[attr-defined]
-
-
-@strawberry.type(description="The teams an employee belongs to.")
-class EmployeeTeamConnection:
-    edges: list[EmployeeTeamEdge] = strawberry.field(description="The teams of this page with the role held.")
-    page_info: PageInfo = strawberry.field(description="Paging information for this page.")
-    count: strawberry.Private[object]
-
-    @strawberry.field(description="How many teams the employee belongs to.")
-    async def total_count(self) -> int:
-        return await self.count()  # type: ignore[operator,no-any-return]
-
-
-from schema.tasks.types import Task, tasks_of  # noqa: E402
+        return await self.count()

@@ -1,5 +1,7 @@
-"""Filter and order inputs that several types' fields share (imported before the types,
-so that argument descriptions survive: Strawberry drops them on forward references)."""
+"""Training filter and order inputs: courses, sessions (also an employee's) and enrollments.
+
+Kept apart from the types (like every domain's filters.py), so the fields of other domains can
+take them as arguments without importing the types."""
 
 from __future__ import annotations
 
@@ -78,6 +80,12 @@ class TrainingSessionFilter:
     instructor_id: strawberry.ID | None = strawberry.field(
         default=None, description="Taught by this employee."
     )
+
+
+def course_filter_kwargs(f: TrainingCourseFilter | None) -> dict[str, Any]:
+    if f is None:
+        return {}
+    return {"search": f.search, "category": f.category, "mandatory": f.mandatory}
 
 
 def course_sort(order: TrainingCourseOrder | None) -> SortKey:

@@ -9,17 +9,17 @@ import strawberry
 
 from auth.scopes import Scope
 from ids import to_global_id
-from models import employees as em
 from models import training as m
 from resolvers.core.listing import child_listing
-from resolvers.core.pagination import PageArgs
+from resolvers.employees import reads as employee_reads
 from resolvers.training import reads as r
 from resolvers.training.compliance import Compliance
 from resolvers.training.enrollment import is_open_for_enrollment
 from schema.core.enums import EnrollmentStatus, TrainingSessionStatus
+from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import read_scope, scoped_field
-from schema.core.relay import Connection, Node, to_connection
+from schema.core.relay import Connection, Node, child_connection, presents, required, to_connection
 from schema.employees.types import Employee
 from schema.training.filters import (
     EnrollmentFilter,
@@ -32,6 +32,7 @@ from schema.training.filters import (
 from web.context import Info
 
 
+@presents(m.TrainingCourse)
 @read_scope(Scope.TRAINING_READ)
 @strawberry.type(description="A course employees can take; it runs as scheduled sessions.")
 class TrainingCourse(Node):
@@ -70,14 +71,8 @@ class TrainingCourse(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            TrainingSessionFilter | None,
-            strawberry.argument(description="Only items meeting all these conditions."),
-        ] = None,
-        order_by: Annotated[
-            TrainingSessionOrder | None,
-            strawberry.argument(description="The order of the items; ties break on ID."),
-        ] = None,
+        filter: Annotated[TrainingSessionFilter | None, FILTER_ARGUMENT] = None,
+        order_by: Annotated[TrainingSessionOrder | None, ORDER_ARGUMENT] = None,
     ) -> Connection[TrainingSession]:
         spec = r.course_sessions(
             session_sort(order_by), page_args(first, after, last, before), session_filter_kwargs(filter)
@@ -86,6 +81,7 @@ class TrainingCourse(Node):
         return to_connection(listing.page, TrainingSession.from_row, listing.count)
 
 
+@presents(m.TrainingSession)
 @read_scope(Scope.TRAINING_READ)
 @strawberry.type(description="One scheduled run of a course, with a capacity and a waitlist.")
 class TrainingSession(Node):
@@ -113,26 +109,28 @@ class TrainingSession(Node):
     @strawberry.field(description="The course this session runs.")
     async def course(self, info: Info) -> TrainingCourse:
         return TrainingCourse.from_row(
-            await info.context.loaders.by_id(m.TrainingCourse).load(self.row.course_id)
+            required(await r.course_by_id(info.context.loaders, self.row.course_id))
         )
 
     @strawberry.field(description="Who teaches the session, if assigned.")
     async def instructor(self, info: Info) -> Employee | None:
         if self.row.instructor_id is None:
             return None
-        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.instructor_id))
+        return Employee.from_row(
+            required(await employee_reads.employee_by_id(info.context.loaders, self.row.instructor_id))
+        )
 
     @strawberry.field(description="Seats held by enrolled employees.")
     async def seats_taken(self, info: Info) -> int:
-        return await info.context.loaders.count.load((self.pk, r.seats_taken()))
+        return await r.seats_taken_of(info.context.loaders, self.pk)
 
     @strawberry.field(description="Seats still free; enrolling when none are left puts you on the waitlist.")
     async def seats_left(self, info: Info) -> int:
-        return max(0, self.capacity - await info.context.loaders.count.load((self.pk, r.seats_taken())))
+        return max(0, self.capacity - await r.seats_taken_of(info.context.loaders, self.pk))
 
     @strawberry.field(description="How many employees wait for a seat.")
     async def waitlist_count(self, info: Info) -> int:
-        return await info.context.loaders.count.load((self.pk, r.waitlisted()))
+        return await r.waitlisted_of(info.context.loaders, self.pk)
 
     @strawberry.field(
         description="Whether you may enroll yourself now: the session is open (scheduled, not started) "
@@ -153,16 +151,14 @@ class TrainingSession(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            EnrollmentFilter | None,
-            strawberry.argument(description="Only items meeting all these conditions."),
-        ] = None,
+        filter: Annotated[EnrollmentFilter | None, FILTER_ARGUMENT] = None,
     ) -> Connection[Enrollment]:
-        return await enrollments_of(
-            info, "session_id", self.pk, page_args(first, after, last, before), filter
-        )
+        args = page_args(first, after, last, before)
+        spec = r.child_enrollments("session_id", args, enrollment_filter_kwargs(filter))
+        return await child_connection(self.pk, spec, info.context.loaders)
 
 
+@presents(m.Enrollment)
 @read_scope(Scope.TRAINING_READ)
 @strawberry.type(
     description="An employee's place in a training session: a seat, a waitlist spot, or an outcome."
@@ -198,12 +194,14 @@ class Enrollment(Node):
     @strawberry.field(description="The session.")
     async def session(self, info: Info) -> TrainingSession:
         return TrainingSession.from_row(
-            await info.context.loaders.by_id(m.TrainingSession).load(self.row.session_id)
+            required(await r.session_by_id(info.context.loaders, self.row.session_id))
         )
 
     @strawberry.field(description="The enrolled employee.")
     async def employee(self, info: Info) -> Employee | None:
-        return Employee.from_row(await info.context.loaders.by_id(em.Employee).load(self.row.employee_id))
+        return Employee.from_row(
+            required(await employee_reads.employee_by_id(info.context.loaders, self.row.employee_id))
+        )
 
     @strawberry.field(
         description="Whether you may cancel this enrollment: it is ENROLLED or WAITLISTED and it is "
@@ -214,10 +212,15 @@ class Enrollment(Node):
         return active and (await info.context.policy()).can_cancel_enrollment(self.row)
 
 
+@presents(Compliance)
 @read_scope(Scope.TRAINING_READ)
 @strawberry.type(description="Where an employee stands with mandatory training and expiring certificates.")
 class TrainingCompliance:
     data: strawberry.Private[Compliance]
+
+    @classmethod
+    def from_row(cls, data: Compliance) -> TrainingCompliance:
+        return cls(data=data)
 
     @strawberry.field(description="True when no mandatory course is missing.")
     def compliant(self) -> bool:
@@ -239,11 +242,3 @@ class TrainingCompliance:
     )
     def expiring_certificates(self) -> list[Enrollment]:
         return [Enrollment.from_row(e) for e in self.data.expiring]
-
-
-async def enrollments_of(
-    info: Info, partition: str, parent_id: int, args: PageArgs, f: EnrollmentFilter | None
-) -> Connection[Enrollment]:
-    spec = r.child_enrollments(partition, args, enrollment_filter_kwargs(f))
-    listing = await child_listing(parent_id, spec, info.context.loaders)
-    return to_connection(listing.page, Enrollment.from_row, listing.count)

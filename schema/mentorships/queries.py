@@ -1,0 +1,62 @@
+"""The mentorship root fields: `mentorships` you can see, and `mentorSuggestions`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from auth.scopes import Scope
+from resolvers.core.problems import BadInput
+from resolvers.mentorships import reads as r
+from resolvers.mentorships import suggestions
+from resolvers.mentorships.suggestions import MAX_SUGGESTIONS
+from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
+from schema.core.paging import After, Before, First, Last, page_args
+from schema.core.permissions import scoped_field
+from schema.core.relay import Connection, to_connection
+from schema.mentorships.filters import (
+    MentorshipFilter,
+    MentorshipOrder,
+    mentorship_filter_kwargs,
+    mentorship_sort,
+)
+from schema.mentorships.types import Mentorship, MentorSuggestion
+from web.context import Info
+
+
+@scoped_field("Mentorships you can see.", Scope.MENTORSHIPS_READ)
+async def mentorships(
+    info: Info,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
+    filter: Annotated[MentorshipFilter | None, FILTER_ARGUMENT] = None,
+    order_by: Annotated[MentorshipOrder | None, ORDER_ARGUMENT] = None,
+) -> Connection[Mentorship] | None:
+    args = page_args(first, after, last, before)
+    policy = await info.context.policy()
+    listing = await r.mentorship_listing(
+        mentorship_filter_kwargs(filter), policy, mentorship_sort(order_by), args, info.context.loaders
+    )
+    return to_connection(listing.page, Mentorship.from_row, listing.count)
+
+
+@scoped_field(
+    "Colleagues who could mentor you in these skills: active employees ranked by how many of the "
+    "skills they list (any case), then by name; never you or your reports. A ranked list, not "
+    "a connection: it is computed, not paged.",
+    Scope.EMPLOYEES_READ,
+)
+async def mentor_suggestions(
+    info: Info,
+    skills: Annotated[list[str], strawberry.argument(description="The skills you want to grow.")],
+    first: Annotated[
+        int, strawberry.argument(description=f"How many suggestions (1-{MAX_SUGGESTIONS}).")
+    ] = 10,
+) -> list[MentorSuggestion] | None:
+    if not 1 <= first <= MAX_SUGGESTIONS:
+        raise BadInput(f"first must be between 1 and {MAX_SUGGESTIONS}.")
+    found = await suggestions.mentor_suggestions(await info.context.policy(), skills, first)
+    return [MentorSuggestion(suggestion=s) for s in found]

@@ -1,0 +1,58 @@
+"""The training root fields: the `trainingCourses` catalog and `trainingSessions`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from auth.scopes import Scope
+from resolvers.training import reads as r
+from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
+from schema.core.paging import After, Before, First, Last, page_args
+from schema.core.permissions import scoped_field
+from schema.core.relay import Connection, to_connection
+from schema.training.filters import (
+    TrainingCourseFilter,
+    TrainingCourseOrder,
+    TrainingSessionFilter,
+    TrainingSessionOrder,
+    course_filter_kwargs,
+    course_sort,
+    session_filter_kwargs,
+    session_sort,
+)
+from schema.training.types import TrainingCourse, TrainingSession
+from web.context import Info
+
+
+@scoped_field("The training catalog.", Scope.TRAINING_READ)
+async def training_courses(
+    info: Info,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
+    filter: Annotated[TrainingCourseFilter | None, FILTER_ARGUMENT] = None,
+    order_by: Annotated[TrainingCourseOrder | None, ORDER_ARGUMENT] = None,
+) -> Connection[TrainingCourse] | None:
+    args = page_args(first, after, last, before)
+    listing = await r.course_listing(
+        course_filter_kwargs(filter), course_sort(order_by), args, info.context.loaders
+    )
+    return to_connection(listing.page, TrainingCourse.from_row, listing.count)
+
+
+@scoped_field("Training sessions of every course.", Scope.TRAINING_READ)
+async def training_sessions(
+    info: Info,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
+    filter: Annotated[TrainingSessionFilter | None, FILTER_ARGUMENT] = None,
+    order_by: Annotated[TrainingSessionOrder | None, ORDER_ARGUMENT] = None,
+) -> Connection[TrainingSession] | None:
+    args = page_args(first, after, last, before)
+    listing = await r.session_listing(
+        session_filter_kwargs(filter), session_sort(order_by), args, info.context.loaders
+    )
+    return to_connection(listing.page, TrainingSession.from_row, listing.count)
