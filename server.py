@@ -17,7 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 from tortoise import connections
 
 import db
-from auth import routes as auth_routes
+from auth.oauth import routes as auth_routes
 from config import Settings, load_settings
 from events.broker import start_broker, stop_broker
 from events.bus import Listener, add_listener, remove_listener

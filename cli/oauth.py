@@ -58,7 +58,7 @@ def _fail(message: str) -> int:
 
 
 def _create(args: argparse.Namespace) -> int:
-    from auth.clients import ClientError, create_client
+    from auth.oauth.clients import ClientError, create_client
 
     async def work(settings: Settings) -> Any:
         return await create_client(
@@ -86,7 +86,7 @@ def _create(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from auth.clients import list_clients
+    from auth.oauth.clients import list_clients
 
     async def work(settings: Settings) -> Any:
         return await list_clients()
@@ -102,7 +102,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _revoke(args: argparse.Namespace) -> int:
-    from auth.clients import revoke_client
+    from auth.oauth.clients import revoke_client
     from events.broker import start_broker, stop_broker
     from resolvers.core import revocation
 
@@ -125,7 +125,7 @@ def _revoke(args: argparse.Namespace) -> int:
 def _token(args: argparse.Namespace) -> int:
     from authlib.oauth2 import OAuth2Error
 
-    from auth.clients import ClientError, mint_token
+    from auth.oauth.clients import ClientError, mint_token
 
     async def work(settings: Settings) -> Any:
         return await mint_token(

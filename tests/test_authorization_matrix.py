@@ -330,7 +330,7 @@ async def build_world(service_client: str) -> World:
 
 @pytest.fixture
 async def world_and_tokens(tokens, auth_started):
-    from auth.clients import create_client, mint_token
+    from auth.oauth.clients import create_client, mint_token
 
     service = await create_client(
         name="matrix service", grant="client_credentials", scopes=" ".join(ALL_SCOPES)

@@ -18,8 +18,8 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from auth import revocation as hook
+from auth.oauth.store import revoke_refresh_tokens
 from auth.revocation import Revocation
-from auth.store import revoke_refresh_tokens
 from events.bus import notify_committed
 from events.log import append_events, new_event
 from events.webhooks.store import disabling

@@ -13,8 +13,9 @@ from typing import Any
 from authlib.oauth2.rfc7009 import RevocationEndpoint as _RevocationEndpoint
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint as _IntrospectionEndpoint
 
-from auth import store, tokens
-from auth.bridge import call_async
+from auth import tokens
+from auth.oauth import store
+from auth.oauth.bridge import call_async
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from auth import params, store
-from auth.csrf import CSRF_COOKIE, SESSION_COOKIE, CookieSigner
+from auth.oauth import params, store
+from auth.oauth.csrf import CSRF_COOKIE, SESSION_COOKIE, CookieSigner
+from auth.oauth.server import PeopleGraphAuthorizationServer, PlainOAuth2Request
+from auth.oauth.throttle import Throttles
 from auth.passwords import verify_password
 from auth.scopes import SCOPE_DESCRIPTIONS, Scope
-from auth.server import PeopleGraphAuthorizationServer, PlainOAuth2Request
-from auth.throttle import Throttles
 from models.employees import Employee, EmployeeStatus
 
 _templates = Environment(

@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 
 from tortoise.exceptions import IntegrityError
 
-from auth import store, tokens
-from auth.params import is_valid
+from auth import tokens
+from auth.oauth import store
+from auth.oauth.params import is_valid
 from auth.revocation import Revocation, announce
 from auth.scopes import ALL_SCOPES, parse_scopes
 from config import Settings
@@ -189,7 +190,7 @@ async def mint_token(
     settings: Settings, *, scopes: str, employee_email: str | None = None, client_id: str | None = None
 ) -> dict[str, Any]:
     """An access token for an employee (client `peoplegraph-cli`) or a service client, by hand."""
-    from auth.server import build_server
+    from auth.oauth.server import build_server
 
     if not tokens.is_configured():
         tokens.configure(settings)

@@ -1,7 +1,7 @@
 """The Authlib authorization server, adapted to Starlette and to our storage.
 
 Everything here is synchronous and runs in a worker thread (`anyio.to_thread.run_sync`); storage
-is reached with `auth.bridge.call_async`. Requests are read (`await request.form()`) on the event
+is reached with `auth.oauth.bridge.call_async`. Requests are read (`await request.form()`) on the event
 loop first and handed over as a `PlainOAuth2Request`.
 """
 
@@ -19,16 +19,17 @@ from authlib.oauth2.rfc6749.util import list_to_scope, scope_to_list
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
 from joserfc.jwk import KeySet
 
-from auth import store, tokens
-from auth.bridge import call_async
-from auth.endpoints import IntrospectionEndpoint, RevocationEndpoint
-from auth.grants import (
+from auth import tokens
+from auth.keys import ALGORITHM
+from auth.oauth import store
+from auth.oauth.bridge import call_async
+from auth.oauth.endpoints import IntrospectionEndpoint, RevocationEndpoint
+from auth.oauth.grants import (
     AuthorizationCodeGrant,
     ClientCredentialsGrant,
     RefreshTokenGrant,
     S256CodeChallenge,
 )
-from auth.keys import ALGORITHM
 from auth.scopes import ALL_SCOPES
 from config import Settings
 
