@@ -20,6 +20,7 @@ from tortoise.exceptions import IntegrityError
 from auth import tokens
 from auth.oauth import store
 from auth.oauth.params import is_valid
+from auth.oauth.records import digest
 from auth.revocation import Revocation, announce
 from auth.scopes import ALL_SCOPES, parse_scopes
 from config import Settings
@@ -144,7 +145,7 @@ async def create_client(
     secret = None if public else store.new_secret("pgs_")
     await OAuthClient.create(
         client_id=client_id,
-        client_secret_hash=store.digest(secret) if secret else None,
+        client_secret_hash=digest(secret) if secret else None,
         name=name,
         grant_types=GRANTS[grant],
         redirect_uris=uris,

@@ -26,6 +26,7 @@ from starlette.responses import HTMLResponse, Response
 
 from auth.oauth import params, store
 from auth.oauth.csrf import CSRF_COOKIE, SESSION_COOKIE, CookieSigner
+from auth.oauth.records import ClientInfo, Owner
 from auth.oauth.server import PeopleGraphAuthorizationServer, PlainOAuth2Request
 from auth.oauth.throttle import Throttles
 from auth.passwords import verify_password
@@ -68,7 +69,7 @@ def _origin(uri: str) -> str:
 class _Target:
     """A client and a redirect URI registered for it: errors may be sent there from now on."""
 
-    client: store.ClientInfo
+    client: ClientInfo
     redirect_uri: str
     state: str | None
 
@@ -191,7 +192,7 @@ class _Page:
     target: _Target
 
     @property
-    def client(self) -> store.ClientInfo:
+    def client(self) -> ClientInfo:
         return self.grant.request.client
 
     def _context(self) -> dict[str, Any]:
@@ -259,7 +260,7 @@ class _Page:
         response.headers["Retry-After"] = str(int(wait) + 1)
         return response
 
-    async def decide(self, owner: store.Owner) -> Response:
+    async def decide(self, owner: Owner) -> Response:
         if self.client.first_party:
             return await self.finish(owner)
         scopes = owner.allowed_scopes(scope_to_list(self.oauth_request.scope) or [])
@@ -274,7 +275,7 @@ class _Page:
         )
         return self._with_csrf(page)
 
-    async def finish(self, owner: store.Owner | None) -> Response:
+    async def finish(self, owner: Owner | None) -> Response:
         result = await to_thread.run_sync(
             self.pages.server.create_authorization_response, self.oauth_request, owner, self.grant
         )

@@ -30,6 +30,7 @@ from auth.oauth.grants import (
     RefreshTokenGrant,
     S256CodeChallenge,
 )
+from auth.oauth.records import ClientInfo
 from auth.scopes import ALL_SCOPES
 from config import Settings
 
@@ -119,7 +120,7 @@ class PeopleGraphAuthorizationServer(AuthorizationServer):
         super().__init__(scopes_supported=list(ALL_SCOPES))
         self.settings = settings
 
-    def query_client(self, client_id: str) -> store.ClientInfo | None:
+    def query_client(self, client_id: str) -> ClientInfo | None:
         return call_async(store.get_client, client_id)
 
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
