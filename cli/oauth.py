@@ -103,7 +103,7 @@ def _list(args: argparse.Namespace) -> int:
 
 def _revoke(args: argparse.Namespace) -> int:
     from auth.oauth.clients import revoke_client
-    from events.broker import start_broker, stop_broker
+    from events.brokers import start_broker, stop_broker
     from resolvers.core import revocation
 
     async def work(settings: Settings) -> bool:

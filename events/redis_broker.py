@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import redis.asyncio as redis
 
-from events.broker import Hub
+from events.hub import Hub
 from models.events import Event
 
 CHANNEL = "peoplegraph:events"

@@ -609,7 +609,7 @@ CREATE_TASK = (
 
 
 async def test_subscription_payloads_need_read_scopes(app, graphql, tokens):
-    from events.broker import current_broker
+    from events.brokers import current_broker
     from tests.ws_client import WSClient, live_server, wait_until
 
     await f.employee(email="ada@example.com")

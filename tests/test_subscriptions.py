@@ -15,7 +15,7 @@ import pytest
 from gql import Client, gql
 from gql.transport.websockets import WebsocketsTransport
 
-from events.broker import current_broker
+from events.brokers import current_broker
 from ids import to_global_id
 from tests import factories as f
 from tests.ws_client import WAIT, Closed, WSClient, live_server, wait_until

@@ -20,7 +20,7 @@ from tortoise.transactions import in_transaction
 from auth import revocation as hook
 from auth.oauth.store import revoke_refresh_tokens
 from auth.revocation import Revocation
-from events.bus import notify_committed
+from events.after_commit import notify_committed
 from events.log import append_events, new_event
 from events.webhooks.store import disabling
 from models.events import Event
