@@ -13,7 +13,7 @@ import contextlib
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 import redis.asyncio as redis
 
@@ -91,8 +91,10 @@ class RedisBroker:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, _MAX_BACKOFF)
             finally:
+                # redis-py leaves PubSub.aclose unannotated; its type is this.
+                close: Callable[[], Awaitable[None]] = pubsub.aclose
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()
+                    await close()
 
     async def _receive(self, data: bytes | str) -> None:
         try:

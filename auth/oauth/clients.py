@@ -210,6 +210,7 @@ async def mint_token(
     if not parse_scopes(scopes) and scopes.strip():
         raise ClientError(f"unknown scopes: {scopes}")
     server = build_server(settings)
-    return server.generate_token(
+    token: dict[str, Any] = server.generate_token(
         grant_type="operator", client=client, user=owner, scope=scopes or None, include_refresh_token=False
     )
+    return token

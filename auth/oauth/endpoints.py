@@ -33,7 +33,8 @@ class TokenRecord:
     revoked: bool = False
 
     def check_client(self, client: Any) -> bool:
-        return self.client_id == client.get_client_id()
+        client_id: str = client.get_client_id()
+        return self.client_id == client_id
 
     def is_expired(self) -> bool:
         return self.expires_at <= int(datetime.now(UTC).timestamp())

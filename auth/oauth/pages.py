@@ -193,7 +193,8 @@ class _Page:
 
     @property
     def client(self) -> ClientInfo:
-        return self.grant.request.client
+        client: ClientInfo = self.grant.request.client
+        return client
 
     def _context(self) -> dict[str, Any]:
         url = self.request.url

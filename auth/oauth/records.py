@@ -79,9 +79,11 @@ class ClientInfo(ClientMixin):
     def get_allowed_scope(self, scope: str | None) -> str:
         # No scope asked: everything the client is registered for (RFC 6749 section 3.3 default).
         if not scope:
-            return list_to_scope(list(self.scopes))
+            everything: str = list_to_scope(list(self.scopes))
+            return everything
         allowed = set(self.scopes)
-        return list_to_scope([s for s in scope_to_list(scope) if s in allowed])
+        granted: str = list_to_scope([s for s in scope_to_list(scope) if s in allowed])
+        return granted
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
         # Exact string match, as RFC 9700 asks: no prefix or pattern matching. The one
@@ -192,4 +194,5 @@ class RefreshRecord:
         return self.scope
 
     def check_client(self, client: ClientMixin) -> bool:
-        return self.client_id == client.get_client_id()
+        client_id: str = client.get_client_id()
+        return self.client_id == client_id

@@ -147,7 +147,8 @@ def oauth_routes(settings: Settings, *, demo_password: DemoPassword | None = Non
         if "server" not in state:
             tokens.current_state()  # fails clearly when startup() was not called
             state["server"] = build_server(settings)
-        return state["server"]
+        built: PeopleGraphAuthorizationServer = state["server"]
+        return built
 
     def pages() -> AuthorizePages:
         if "pages" not in state:
@@ -155,7 +156,8 @@ def oauth_routes(settings: Settings, *, demo_password: DemoPassword | None = Non
                 session_secret(settings.data_dir), secure=settings.issuer.startswith("https:")
             )
             state["pages"] = AuthorizePages(server(), signer, THROTTLES, settings.issuer, demo_password)
-        return state["pages"]
+        built: AuthorizePages = state["pages"]
+        return built
 
     async def token(request: Request) -> Response:
         return await _answer(request, server().create_token_response, "grant_type")

@@ -82,7 +82,8 @@ class PlainOAuth2Request(OAuth2Request):
 def _unverified_claims(access_token: str) -> dict[str, Any]:
     """Read the claims of a token we just signed (no need to verify our own signature)."""
     part = access_token.split(".")[1]
-    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    return claims
 
 
 class AccessTokenGenerator(JWTBearerTokenGenerator):
@@ -110,9 +111,10 @@ class AccessTokenGenerator(JWTBearerTokenGenerator):
             granted = user.allowed_scopes(granted)
         if not granted:
             raise InvalidScopeError("None of the requested scopes may be granted to this client.")
-        return super().generate(
+        token: dict[str, Any] = super().generate(
             grant_type, client, user, list_to_scope(granted), expires_in, include_refresh_token
         )
+        return token
 
 
 class PeopleGraphAuthorizationServer(AuthorizationServer):

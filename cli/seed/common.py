@@ -53,7 +53,8 @@ class Plan:
         rows = self.rows[table]
         values["id"] = len(rows) + 1
         rows.append(values)
-        return values["id"]
+        new_id: int = values["id"]
+        return new_id
 
     def counts(self) -> dict[str, int]:
         return {table: len(rows) for table, rows in self.rows.items()}

@@ -86,11 +86,13 @@ def _participants(rng: random.Random, pool: list[Person], k: int, first: Person 
 
 
 def _capacity(plan: Plan, session_id: int) -> int:
-    return plan.rows["training_sessions"][session_id - 1]["capacity"]
+    capacity: int = plan.rows["training_sessions"][session_id - 1]["capacity"]
+    return capacity
 
 
 def _instructor(plan: Plan, session_id: int) -> int | None:
-    return plan.rows["training_sessions"][session_id - 1]["instructor_id"]
+    instructor_id: int | None = plan.rows["training_sessions"][session_id - 1]["instructor_id"]
+    return instructor_id
 
 
 def _past_enrollments(
