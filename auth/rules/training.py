@@ -43,6 +43,10 @@ class TrainingRules(PolicyBase):
         """The enrolled employee and their managers; HR and service tokens."""
         return self.can_enroll(enrollment.employee_id)
 
+    def may_record_outcome_of(self, enrollment: Enrollment) -> bool:
+        """Nobody records their own training outcome: HR or another instructor records it."""
+        return enrollment.employee_id != self.viewer_id
+
     def can_submit_training_feedback(self, enrollment: Enrollment) -> bool:
         """Feedback is the enrolled employee's own opinion: nobody gives it for them."""
         return self.viewer is not None and enrollment.employee_id == self.viewer.id
