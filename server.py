@@ -13,10 +13,10 @@ from starlette.applications import Starlette
 from starlette.routing import Route, WebSocketRoute
 
 import db
-from auth import routes as auth_routes
+from auth.oauth import routes as auth_routes
 from config import Settings, load_settings
-from events.broker import start_broker, stop_broker
-from events.bus import Listener, add_listener, remove_listener
+from events.after_commit import Listener, add_listener, remove_listener
+from events.brokers import start_broker, stop_broker
 from events.webhooks import WebhookDispatcher
 from models.events import Event
 from resolvers.core import idempotency, revocation

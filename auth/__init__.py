@@ -1,1 +1,2 @@
-"""Authentication and authorization: OAuth 2 server, tokens, scopes, principal and policy."""
+"""Authentication and authorization: the principal, scopes, tokens and their keys, revocations, and
+the policy (auth/policy.py, its rules by domain in auth/rules/); the OAuth 2 server in auth/oauth/."""

@@ -53,7 +53,7 @@ _state: _State | None = None
 
 
 def configure(settings: Settings) -> KeyRing:
-    """Load (or create) the signing keys; called by `auth.routes.startup`."""
+    """Load (or create) the signing keys; called by `auth.oauth.routes.startup`."""
     global _state
     keys = load_keys(settings.data_dir)
     _state = _State(settings=settings, keys=keys, loaded_at=time.monotonic())
@@ -66,7 +66,7 @@ def is_configured() -> bool:
 
 def current_state() -> _State:
     if _state is None:
-        raise RuntimeError("auth is not started: call auth.routes.startup(settings) first")
+        raise RuntimeError("auth is not started: call auth.oauth.routes.startup(settings) first")
     return _state
 
 

@@ -57,8 +57,8 @@ async def prepare(url: str, data_dir: Path) -> str:
     """Migrate, add one employee, mint their token with the server's keys."""
     from dataclasses import replace
 
-    from auth import routes
-    from auth.clients import mint_token
+    from auth.oauth import routes
+    from auth.oauth.clients import mint_token
     from models.employees import Employee
 
     await db.migrate(url)

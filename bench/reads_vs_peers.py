@@ -94,7 +94,7 @@ def _env(database_url: str, data_dir: Path) -> dict[str, str]:
 
 def _seed_here(now: str) -> None:
     from cli._run import run_with_db
-    from cli.seed_scale import seed_scale
+    from cli.seed.scale import seed_scale
 
     run_with_db(lambda settings: seed_scale(1, now=datetime.fromisoformat(now)))
 

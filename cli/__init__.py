@@ -1,19 +1,23 @@
-"""The `peoplegraph` command line: one sub-command module per concern."""
+"""The `peoplegraph` command line: one module per command group, wired here in `--help` order."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from cli import admin, oauth, seed, webhooks
+from cli import clients, export_schema, keys, migrate, seed, serve, tokens, webhooks
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="peoplegraph", description="Employee self-service GraphQL API.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    admin.register(commands)
+    serve.register(commands)
+    migrate.register(commands)
+    export_schema.register(commands)
     seed.register(commands)
-    oauth.register(commands)
+    clients.register(commands)
+    tokens.register(commands)
+    keys.register(commands)
     webhooks.register(commands)
     return parser
 

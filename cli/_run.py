@@ -1,15 +1,22 @@
-"""Run a coroutine against the configured database, for command-line handlers."""
+"""What the command modules share: the sub-command registry type, running a coroutine against
+the configured database, and reporting a failure."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import sys
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
 import db
 from config import Settings, load_settings
 
 T = TypeVar("T")
+
+# What `cli.build_parser` hands every module's `register` (a string: argparse's class is generic
+# only to type checkers).
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def run_with_db(work: Callable[[Settings], Awaitable[T]], *, migrate_first: bool = True) -> T:
@@ -25,3 +32,9 @@ def run_with_db(work: Callable[[Settings], Awaitable[T]], *, migrate_first: bool
             await db.close_db()
 
     return asyncio.run(_main())
+
+
+def fail(message: str) -> int:
+    """Print an error for the operator; the exit status of a refused command."""
+    print(f"error: {message}", file=sys.stderr)
+    return 2

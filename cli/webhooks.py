@@ -11,11 +11,11 @@ import asyncio
 import logging
 import signal
 
-from cli._run import run_with_db
+from cli._run import Commands, run_with_db
 from config import Settings
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: Commands) -> None:
     parser = commands.add_parser("webhooks", help="Webhook delivery.")
     sub = parser.add_subparsers(dest="webhooks_command", required=True, metavar="COMMAND")
     dispatch = sub.add_parser("dispatch", help="Deliver webhooks until interrupted (SIGINT/SIGTERM).")

@@ -13,11 +13,11 @@ import contextlib
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 import redis.asyncio as redis
 
-from events.broker import Hub
+from events.hub import Hub
 from models.events import Event
 
 CHANNEL = "peoplegraph:events"
@@ -91,8 +91,10 @@ class RedisBroker:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, _MAX_BACKOFF)
             finally:
+                # redis-py leaves PubSub.aclose unannotated; its type is this.
+                close: Callable[[], Awaitable[None]] = pubsub.aclose
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()
+                    await close()
 
     async def _receive(self, data: bytes | str) -> None:
         try:

@@ -19,7 +19,8 @@ import strawberry
 from strawberry.permission import BasePermission
 
 from auth.scopes import Scope
-from events.broker import BrokerNotRunning, EventContext, SubscriberTooSlow, current_broker
+from events.brokers import BrokerNotRunning, current_broker
+from events.hub import EventContext, SubscriberTooSlow
 from models.events import Event as EventRow
 from resolvers.core.problems import BadInput, Problem, Unauthenticated
 from resolvers.live import rules as r

@@ -112,7 +112,7 @@ async def http(app) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 async def auth_started(settings):
     """Signing keys and built-in clients, as the app's lifespan would set them up."""
-    from auth import routes
+    from auth.oauth import routes
 
     await routes.startup(settings)
     return settings
@@ -121,7 +121,7 @@ async def auth_started(settings):
 @pytest.fixture
 def tokens(auth_started):
     """Mint access tokens: `await tokens(employee_email, scopes)`; no e-mail mints a service token."""
-    from auth.clients import create_client, mint_token
+    from auth.oauth.clients import create_client, mint_token
     from tests.graphql_client import EVERY_SCOPE
 
     async def make(email: str | None = None, scopes: str = EVERY_SCOPE) -> str:

@@ -19,8 +19,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from authlib.integrations.httpx_client import AsyncOAuth2Client
 
-from auth import routes as auth_routes
-from auth.clients import GRAPHIQL_CLIENT_ID, NewClient, create_client
+from auth.oauth import routes as auth_routes
+from auth.oauth.clients import GRAPHIQL_CLIENT_ID, NewClient, create_client
 from auth.passwords import hash_password
 from models.employees import Employee, EmployeeRole
 

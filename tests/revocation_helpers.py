@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from auth.tokens import decode_access_token
-from events.broker import current_broker
+from events.brokers import current_broker
 from tests.ws_client import WSClient, live_server, wait_until
 
 TASK_EVENTS = "subscription { taskEvents { id type task { title } } }"

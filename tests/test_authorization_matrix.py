@@ -330,7 +330,7 @@ async def build_world(service_client: str) -> World:
 
 @pytest.fixture
 async def world_and_tokens(tokens, auth_started):
-    from auth.clients import create_client, mint_token
+    from auth.oauth.clients import create_client, mint_token
 
     service = await create_client(
         name="matrix service", grant="client_credentials", scopes=" ".join(ALL_SCOPES)
@@ -609,7 +609,7 @@ CREATE_TASK = (
 
 
 async def test_subscription_payloads_need_read_scopes(app, graphql, tokens):
-    from events.broker import current_broker
+    from events.brokers import current_broker
     from tests.ws_client import WSClient, live_server, wait_until
 
     await f.employee(email="ada@example.com")

@@ -6,7 +6,7 @@ from datetime import date
 
 import config
 from auth.passwords import hash_password
-from cli.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from cli.seed.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from models.employees import Employee, EmployeeRole
 from tests.oauth_helpers import browser, graphiql_authorize_url, oauth_app_fixture, submit_login  # noqa: F401
 from web.graphiql import render_graphiql_html

@@ -7,7 +7,7 @@ import contextvars
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from events.bus import add_listener, remove_listener
+from events.after_commit import add_listener, remove_listener
 from models.events import Event
 from models.idempotency import IdempotencyKey
 from models.tasks import Task

@@ -10,7 +10,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from auth.clients import create_client, mint_token
+from auth.oauth.clients import create_client, mint_token
 from auth.principal import Principal
 from events.log import EVENT_TYPES
 from events.webhooks.delivery import default_data

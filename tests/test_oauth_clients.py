@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from auth.clients import (
+from auth.oauth.clients import (
     GRAPHIQL_CLIENT_ID,
     ClientError,
     create_client,

@@ -13,7 +13,7 @@ import pytest
 
 import config
 
-TEMPLATES = config.ROOT / "auth" / "templates"
+TEMPLATES = config.ROOT / "auth" / "oauth" / "templates"
 AA_TEXT = 4.5
 _DARK = re.compile(r"@media\s*\(\s*prefers-color-scheme:\s*dark\s*\)\s*\{((?:[^{}]*\{[^{}]*\})*)\s*\}")
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")

@@ -6,7 +6,7 @@ from typing import Any
 
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
-from auth.clients import GRAPHIQL_CLIENT_ID
+from auth.oauth.clients import GRAPHIQL_CLIENT_ID
 from tests.oauth_helpers import (  # noqa: F401  (oauth_app is a fixture)
     AUTHORIZE_URL,
     PASSWORD,

@@ -11,8 +11,15 @@ import httpx
 import pytest
 import redis.asyncio as redis
 
-from auth import routes as auth_routes
-from auth.throttle import MAX_MEMORY_KEYS, LoginThrottle, MemoryCounter, Policy, RedisCounter, redis_prefix
+from auth.oauth import routes as auth_routes
+from auth.oauth.throttle import (
+    MAX_MEMORY_KEYS,
+    LoginThrottle,
+    MemoryCounter,
+    Policy,
+    RedisCounter,
+    redis_prefix,
+)
 from tests.oauth_helpers import (  # noqa: F401  (oauth_app is a fixture)
     BASE,
     INTROSPECT_URL,

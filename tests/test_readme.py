@@ -13,7 +13,7 @@ import pytest
 from graphql import OperationDefinitionNode, parse, validate
 
 from auth.passwords import hash_password
-from cli.seed_demo import DEMO_PASSWORD, seed_demo
+from cli.seed.demo import DEMO_PASSWORD, seed_demo
 from config import ROOT
 from schema import schema
 

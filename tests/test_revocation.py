@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from authlib.integrations.base_client import OAuthError
 
-from auth.clients import revoke_client
+from auth.oauth.clients import revoke_client
 from events.webhooks import WebhookDispatcher
 from models.events import Event
 from models.oauth import OAuthToken

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from auth.passwords import hash_password, verify_password
-from cli.seed_common import SeedRefused, add_months, fingerprint
-from cli.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD, plan_demo, seed_demo
-from cli.seed_scale import plan_scale, scale_counts, seed_scale
+from cli.seed.common import SeedRefused, add_months, fingerprint
+from cli.seed.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, plan_demo, seed_demo
+from cli.seed.scale import plan_scale, scale_counts, seed_scale
 from models.employees import Employee
 from models.mentorships import Mentorship, MentorshipCheckIn
 from models.tasks import Task, TaskPriority, TaskStatus

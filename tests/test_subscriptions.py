@@ -15,7 +15,7 @@ import pytest
 from gql import Client, gql
 from gql.transport.websockets import WebsocketsTransport
 
-from events.broker import current_broker
+from events.brokers import current_broker
 from ids import to_global_id
 from tests import factories as f
 from tests.ws_client import WAIT, Closed, WSClient, live_server, wait_until
@@ -227,8 +227,8 @@ async def test_viewer_events_bring_a_task_a_manager_assigns_to_you(server, token
 async def test_a_connection_is_closed_when_its_token_expires(app, settings, database_url):
     from dataclasses import replace
 
-    from auth import routes
-    from auth.clients import mint_token
+    from auth.oauth import routes
+    from auth.oauth.clients import mint_token
 
     short = replace(settings, access_token_ttl=2)
     await routes.startup(short)

@@ -30,7 +30,7 @@ mutation Remove($input: RemoveTeamMemberInput!) {
 
 
 def _hub_policies() -> PolicyCache:
-    from events.broker import current_broker
+    from events.brokers import current_broker
 
     return policy_cache(current_broker().hub)
 

@@ -13,7 +13,8 @@ import pytest
 
 from auth.policy import Policy
 from auth.principal import Principal
-from events.broker import Hub, LocalBroker, SubscriberTooSlow
+from events.brokers import LocalBroker
+from events.hub import Hub, SubscriberTooSlow
 from events.log import record_event
 from ids import to_global_id
 from models.events import Event

@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from auth.passwords import verify_password
-from cli.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from cli.seed.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from models.employees import Employee, EmployeeStatus
 
 PATH = "/oauth/demo-accounts"

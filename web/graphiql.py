@@ -17,13 +17,13 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 import config
-from auth.clients import GRAPHIQL_CLIENT_ID
+from auth.oauth.clients import GRAPHIQL_CLIENT_ID
 from auth.scopes import ALL_SCOPES
 from config import Settings
 from web.vendor import SCRIPTS, STYLESHEETS
 
 # GRAPHIQL_CLIENT_ID is the first-party public client the OAuth server registers for this page
-# (auth/clients.py); its redirect URI is `{issuer}/graphql`, i.e. this page, which finishes the
+# (auth/oauth/clients.py); its redirect URI is `{issuer}/graphql`, i.e. this page, which finishes the
 # sign-in when it comes back with `?code=&state=`.
 STATIC_PREFIX = "/static"
 VENDOR_PREFIX = f"{STATIC_PREFIX}/vendor"

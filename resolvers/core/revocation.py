@@ -18,15 +18,15 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from auth import revocation as hook
+from auth.oauth.store import revoke_refresh_tokens
 from auth.revocation import Revocation
-from auth.store import revoke_refresh_tokens
-from events.bus import notify_committed
-from events.log import append_events, new_event
+from events.after_commit import notify_committed
+from events.log import EventType, append_events, new_event
 from events.webhooks.store import disabling
 from models.events import Event
 from models.webhooks import Webhook
 
-REVOKED = "access.revoked"
+REVOKED = EventType.ACCESS_REVOKED.value
 
 
 def revoked_event(

@@ -18,7 +18,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from auth.policy import Policy
-from events.bus import notify_committed
+from events.after_commit import notify_committed
 from events.log import append_events, new_event
 from models.events import Event
 from resolvers.core.errors import UserError, UserErrors

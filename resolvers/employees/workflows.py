@@ -9,6 +9,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
+from auth.rules.employees import HR_FIELDS, SELF_SERVICE_FIELDS, STANDING_FIELDS
 from events.log import EventType
 from models.employees import Employee, EmployeeRole, EmployeeStatus
 from resolvers.core.clock import today
@@ -17,25 +18,6 @@ from resolvers.core.revocation import end_employee
 from resolvers.core.unit_of_work import UnitOfWork
 from resolvers.core.validation import Checks
 from resolvers.core.versioning import Changes, camel, check_version, diff, save_versioned
-
-# What an employee may change about themselves; names, job, manager, status and role are HR's.
-SELF_SERVICE_FIELDS = frozenset(
-    {"pronouns", "bio", "skills", "location", "timezone", "phone", "emergency_contact"}
-)
-HR_FIELDS = SELF_SERVICE_FIELDS | {
-    "email",
-    "given_name",
-    "family_name",
-    "job_title",
-    "hire_date",
-    "birth_date",
-    "status",
-    "role",
-    "manager_id",
-}
-
-# What only an admin changes about an admin (auth/policy.py `can_change_standing`).
-STANDING_FIELDS = frozenset({"email", "status", "role", "manager_id"})
 
 _EARLIEST_HIRE = date(1950, 1, 1)
 _PHONE_CHARACTERS = frozenset("+0123456789 ()-./")

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from auth.policy import Policy
 from auth.principal import Principal
 from auth.tokens import is_revoked
-from events.broker import Hub
+from events.hub import Hub
 from ids import event_pk
 from models.events import Event
 from resolvers.core.revocation import REVOKED

@@ -127,7 +127,7 @@ async def record_outcome(
             "input",
             "enrollmentId",
         )
-    if enrollment.employee_id == uow.actor.employee_id:
+    if not uow.actor.policy.may_record_outcome_of(enrollment):
         raise user_error(
             ErrorCode.NOT_ALLOWED,
             "Nobody records their own training outcome; HR or another instructor records it.",

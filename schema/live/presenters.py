@@ -19,7 +19,7 @@ from typing import Any
 import strawberry
 from tortoise.models import Model
 
-from events.broker import EventContext
+from events.hub import EventContext
 from ids import to_global_id
 from models import employees as em
 from models import mentorships as mm

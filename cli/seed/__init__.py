@@ -1,15 +1,20 @@
-"""`seed --demo` and `seed --scale N`: deterministic demo or benchmark data."""
+"""`seed --demo` and `seed --scale N`: deterministic demo or benchmark data.
+
+The command is here; the package plans and writes the rows: common.py (the plan and the bulk
+writer), names.py (word lists), demo.py with demo_context.py, demo_activity.py and
+demo_training.py (the demo), scale.py (the benchmark data).
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from cli._run import run_with_db
+from cli._run import Commands, run_with_db
 from config import Settings
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: Commands) -> None:
     seed = commands.add_parser("seed", help="Load deterministic demo or benchmark data.")
     group = seed.add_mutually_exclusive_group(required=True)
     group.add_argument("--demo", action="store_true", help="About 120 employees and everything around them.")
@@ -19,7 +24,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _seed(args: argparse.Namespace) -> int:
-    from cli.seed_common import SeedRefused
+    from cli.seed.common import SeedRefused
 
     if args.scale is not None and args.scale < 1:
         print("seed: --scale takes a whole number >= 1", file=sys.stderr)
@@ -33,9 +38,9 @@ def _seed(args: argparse.Namespace) -> int:
 
 async def _work(args: argparse.Namespace, settings: Settings) -> int:
     from auth.passwords import hash_password
-    from cli.seed_common import check_empty, format_counts
-    from cli.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
-    from cli.seed_scale import seed_scale
+    from cli.seed.common import check_empty, format_counts
+    from cli.seed.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+    from cli.seed.scale import seed_scale
 
     if args.if_empty and not await check_empty(if_empty=True):
         print("seed: employees already exist; nothing to do (--if-empty)")

@@ -1,7 +1,7 @@
 """The Authlib authorization server, adapted to Starlette and to our storage.
 
 Everything here is synchronous and runs in a worker thread (`anyio.to_thread.run_sync`); storage
-is reached with `auth.bridge.call_async`. Requests are read (`await request.form()`) on the event
+is reached with `auth.oauth.bridge.call_async`. Requests are read (`await request.form()`) on the event
 loop first and handed over as a `PlainOAuth2Request`.
 """
 
@@ -19,16 +19,18 @@ from authlib.oauth2.rfc6749.util import list_to_scope, scope_to_list
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
 from joserfc.jwk import KeySet
 
-from auth import store, tokens
-from auth.bridge import call_async
-from auth.endpoints import IntrospectionEndpoint, RevocationEndpoint
-from auth.grants import (
+from auth import tokens
+from auth.keys import ALGORITHM
+from auth.oauth import store
+from auth.oauth.bridge import call_async
+from auth.oauth.endpoints import IntrospectionEndpoint, RevocationEndpoint
+from auth.oauth.grants import (
     AuthorizationCodeGrant,
     ClientCredentialsGrant,
     RefreshTokenGrant,
     S256CodeChallenge,
 )
-from auth.keys import ALGORITHM
+from auth.oauth.records import ClientInfo
 from auth.scopes import ALL_SCOPES
 from config import Settings
 
@@ -80,7 +82,8 @@ class PlainOAuth2Request(OAuth2Request):
 def _unverified_claims(access_token: str) -> dict[str, Any]:
     """Read the claims of a token we just signed (no need to verify our own signature)."""
     part = access_token.split(".")[1]
-    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    return claims
 
 
 class AccessTokenGenerator(JWTBearerTokenGenerator):
@@ -108,9 +111,10 @@ class AccessTokenGenerator(JWTBearerTokenGenerator):
             granted = user.allowed_scopes(granted)
         if not granted:
             raise InvalidScopeError("None of the requested scopes may be granted to this client.")
-        return super().generate(
+        token: dict[str, Any] = super().generate(
             grant_type, client, user, list_to_scope(granted), expires_in, include_refresh_token
         )
+        return token
 
 
 class PeopleGraphAuthorizationServer(AuthorizationServer):
@@ -118,7 +122,7 @@ class PeopleGraphAuthorizationServer(AuthorizationServer):
         super().__init__(scopes_supported=list(ALL_SCOPES))
         self.settings = settings
 
-    def query_client(self, client_id: str) -> store.ClientInfo | None:
+    def query_client(self, client_id: str) -> ClientInfo | None:
         return call_async(store.get_client, client_id)
 
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:

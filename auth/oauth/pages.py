@@ -24,12 +24,13 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from auth import params, store
-from auth.csrf import CSRF_COOKIE, SESSION_COOKIE, CookieSigner
+from auth.oauth import params, store
+from auth.oauth.csrf import CSRF_COOKIE, SESSION_COOKIE, CookieSigner
+from auth.oauth.records import ClientInfo, Owner
+from auth.oauth.server import PeopleGraphAuthorizationServer, PlainOAuth2Request
+from auth.oauth.throttle import Throttles
 from auth.passwords import verify_password
 from auth.scopes import SCOPE_DESCRIPTIONS, Scope
-from auth.server import PeopleGraphAuthorizationServer, PlainOAuth2Request
-from auth.throttle import Throttles
 from models.employees import Employee, EmployeeStatus
 
 _templates = Environment(
@@ -68,7 +69,7 @@ def _origin(uri: str) -> str:
 class _Target:
     """A client and a redirect URI registered for it: errors may be sent there from now on."""
 
-    client: store.ClientInfo
+    client: ClientInfo
     redirect_uri: str
     state: str | None
 
@@ -191,8 +192,9 @@ class _Page:
     target: _Target
 
     @property
-    def client(self) -> store.ClientInfo:
-        return self.grant.request.client
+    def client(self) -> ClientInfo:
+        client: ClientInfo = self.grant.request.client
+        return client
 
     def _context(self) -> dict[str, Any]:
         url = self.request.url
@@ -259,7 +261,7 @@ class _Page:
         response.headers["Retry-After"] = str(int(wait) + 1)
         return response
 
-    async def decide(self, owner: store.Owner) -> Response:
+    async def decide(self, owner: Owner) -> Response:
         if self.client.first_party:
             return await self.finish(owner)
         scopes = owner.allowed_scopes(scope_to_list(self.oauth_request.scope) or [])
@@ -274,7 +276,7 @@ class _Page:
         )
         return self._with_csrf(page)
 
-    async def finish(self, owner: store.Owner | None) -> Response:
+    async def finish(self, owner: Owner | None) -> Response:
         result = await to_thread.run_sync(
             self.pages.server.create_authorization_response, self.oauth_request, owner, self.grant
         )

@@ -16,10 +16,15 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from models.employees import Employee
-from models.mentorships import Mentorship, MentorshipCheckIn
-from models.tasks import Task
+from models.mentorships import Mentorship, MentorshipCheckIn, MentorshipStatus
+from models.tasks import Task, TaskPriority, TaskStatus
 from models.teams import Team, TeamMembership
 from models.training import Enrollment, TrainingCourse, TrainingSession
+
+# The models' vocabularies, in their declared order (the seeds draw from them by position).
+TASK_STATUSES: tuple[str, ...] = tuple(status.value for status in TaskStatus)
+TASK_PRIORITIES: tuple[str, ...] = tuple(priority.value for priority in TaskPriority)
+MENTORSHIP_STATUSES: tuple[str, ...] = tuple(status.value for status in MentorshipStatus)
 
 # Insertion order: every foreign key points at a table written earlier (or at a lower id of
 # the same table: managers before their reports, parent teams before their subteams).
@@ -48,7 +53,8 @@ class Plan:
         rows = self.rows[table]
         values["id"] = len(rows) + 1
         rows.append(values)
-        return values["id"]
+        new_id: int = values["id"]
+        return new_id
 
     def counts(self) -> dict[str, int]:
         return {table: len(rows) for table, rows in self.rows.items()}

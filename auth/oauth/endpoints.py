@@ -13,8 +13,9 @@ from typing import Any
 from authlib.oauth2.rfc7009 import RevocationEndpoint as _RevocationEndpoint
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint as _IntrospectionEndpoint
 
-from auth import store, tokens
-from auth.bridge import call_async
+from auth import tokens
+from auth.oauth import store
+from auth.oauth.bridge import call_async
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,8 @@ class TokenRecord:
     revoked: bool = False
 
     def check_client(self, client: Any) -> bool:
-        return self.client_id == client.get_client_id()
+        client_id: str = client.get_client_id()
+        return self.client_id == client_id
 
     def is_expired(self) -> bool:
         return self.expires_at <= int(datetime.now(UTC).timestamp())

@@ -17,8 +17,10 @@ from urllib.parse import urlsplit
 
 from tortoise.exceptions import IntegrityError
 
-from auth import store, tokens
-from auth.params import is_valid
+from auth import tokens
+from auth.oauth import store
+from auth.oauth.params import is_valid
+from auth.oauth.records import digest
 from auth.revocation import Revocation, announce
 from auth.scopes import ALL_SCOPES, parse_scopes
 from config import Settings
@@ -143,7 +145,7 @@ async def create_client(
     secret = None if public else store.new_secret("pgs_")
     await OAuthClient.create(
         client_id=client_id,
-        client_secret_hash=store.digest(secret) if secret else None,
+        client_secret_hash=digest(secret) if secret else None,
         name=name,
         grant_types=GRANTS[grant],
         redirect_uris=uris,
@@ -189,7 +191,7 @@ async def mint_token(
     settings: Settings, *, scopes: str, employee_email: str | None = None, client_id: str | None = None
 ) -> dict[str, Any]:
     """An access token for an employee (client `peoplegraph-cli`) or a service client, by hand."""
-    from auth.server import build_server
+    from auth.oauth.server import build_server
 
     if not tokens.is_configured():
         tokens.configure(settings)
@@ -208,6 +210,7 @@ async def mint_token(
     if not parse_scopes(scopes) and scopes.strip():
         raise ClientError(f"unknown scopes: {scopes}")
     server = build_server(settings)
-    return server.generate_token(
+    token: dict[str, Any] = server.generate_token(
         grant_type="operator", client=client, user=owner, scope=scopes or None, include_refresh_token=False
     )
+    return token

@@ -1,7 +1,7 @@
 """The grants peoplegraph allows: client credentials, authorization code + PKCE, refresh.
 
 Authlib's server is synchronous and runs in a worker thread; these hooks reach the async ORM
-through `auth.bridge.call_async` (anyio.from_thread.run, keeping the ORM context).
+through `auth.oauth.bridge.call_async` (anyio.from_thread.run, keeping the ORM context).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from authlib.oauth2.rfc6749.errors import (
 from authlib.oauth2.rfc6749.util import scope_to_list
 from authlib.oauth2.rfc7636 import CodeChallenge
 
-from auth import store
-from auth.bridge import call_async
+from auth.oauth import store
+from auth.oauth.bridge import call_async
 
 _CLIENT_AUTH = ["client_secret_basic", "client_secret_post", "none"]
 

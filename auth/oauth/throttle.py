@@ -33,7 +33,8 @@ class Policy:
     forget_after: float = 3600.0
 
     def delay(self, lockouts: int) -> float:
-        return min(self.lockout_seconds * 2**lockouts, self.max_lockout_seconds)
+        factor: float = 2**lockouts
+        return min(self.lockout_seconds * factor, self.max_lockout_seconds)
 
 
 class Counter(Protocol):

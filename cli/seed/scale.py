@@ -14,8 +14,17 @@ import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from cli import seed_names as names
-from cli.seed_common import Plan, add_months, at, check_empty, write_plan
+from cli.seed import names
+from cli.seed.common import (
+    MENTORSHIP_STATUSES,
+    TASK_PRIORITIES,
+    TASK_STATUSES,
+    Plan,
+    add_months,
+    at,
+    check_empty,
+    write_plan,
+)
 
 SCALE_SEED = 20260502
 PER_UNIT = {
@@ -30,9 +39,6 @@ PER_UNIT = {
 MANAGER_FANOUT = 7  # reports per manager: about five levels for 2,000 people
 TEAM_FANOUT = 5  # subteams per team
 CHECK_INS_PER_MENTORSHIP = 2  # for active and completed mentorships
-_TASK_STATUSES = ("todo", "in_progress", "blocked", "done", "cancelled")
-_PRIORITIES = ("low", "medium", "high", "urgent")
-_MENTORSHIP_STATUSES = ("proposed", "active", "declined", "completed", "cancelled")
 
 
 def scale_counts(scale: float) -> dict[str, int]:
@@ -89,11 +95,11 @@ def _tasks(plan: Plan, rng: random.Random, now: datetime, counts: dict[str, int]
     for n in range(counts["tasks"]):
         assignee = rng.randint(1, n_emp)
         manager = (assignee - 2) // MANAGER_FANOUT + 1 if assignee > 1 else assignee
-        status = _TASK_STATUSES[n % 5] if n < 5 else rng.choices(_TASK_STATUSES, (30, 25, 8, 30, 7))[0]
+        status = TASK_STATUSES[n % 5] if n < 5 else rng.choices(TASK_STATUSES, (30, 25, 8, 30, 7))[0]
         created = now - timedelta(days=rng.uniform(1, 365))
         plan.add(
             "tasks", title=f"{rng.choice(names.TASK_VERBS)} {rng.choice(names.TASK_OBJECTS)}",
-            status=status, priority=rng.choice(_PRIORITIES), assignee_id=assignee,
+            status=status, priority=rng.choice(TASK_PRIORITIES), assignee_id=assignee,
             creator_id=manager if rng.random() < 0.5 else assignee,
             team_id=_team_of(assignee, n_teams) if rng.random() < 0.5 else None,
             due_date=(created + timedelta(days=rng.randint(3, 60))).date() if rng.random() < 0.8 else None,
@@ -113,9 +119,7 @@ def _mentorships(plan: Plan, rng: random.Random, now: datetime, counts: dict[str
         if mentor != mentee:
             pairs.add((mentor, mentee))
     for n, (mentor, mentee) in enumerate(sorted(pairs)):
-        status = (
-            _MENTORSHIP_STATUSES[n % 5] if n < 5 else rng.choices(_MENTORSHIP_STATUSES, (2, 4, 1, 2, 1))[0]
-        )
+        status = MENTORSHIP_STATUSES[n % 5] if n < 5 else rng.choices(MENTORSHIP_STATUSES, (2, 4, 1, 2, 1))[0]
         created = now - timedelta(days=rng.uniform(1, 600))
         started = (
             created + timedelta(days=rng.uniform(1, 5))

@@ -1,17 +1,16 @@
-"""`client create|list|revoke`, `token` and `keys rotate`: the operator's OAuth tools."""
+"""`client create|list|revoke`: the operator registers, lists and ends OAuth clients."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
-from cli._run import run_with_db
-from config import Settings, load_settings
+from cli._run import Commands, fail, run_with_db
+from config import Settings
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: Commands) -> None:
     client = commands.add_parser("client", help="Register, list and revoke OAuth clients.")
     actions = client.add_subparsers(dest="client_command", required=True, metavar="ACTION")
 
@@ -38,27 +37,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     revoke.add_argument("client_id")
     revoke.set_defaults(handler=_revoke)
 
-    token = commands.add_parser("token", help="Mint an access token by hand (an operator's tool).")
-    who = token.add_mutually_exclusive_group(required=True)
-    who.add_argument("--employee", metavar="EMAIL", help="A user token acting for this employee.")
-    who.add_argument("--client-id", help="A service token for this registered client.")
-    token.add_argument("--scopes", default="", help="Space-separated; default: all the client may have.")
-    token.add_argument("--json", action="store_true")
-    token.set_defaults(handler=_token)
-
-    keys = commands.add_parser("keys", help="Token signing keys.")
-    key_actions = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
-    rotate = key_actions.add_parser("rotate", help="Sign with a new key; old keys keep verifying.")
-    rotate.set_defaults(handler=_rotate)
-
-
-def _fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return 2
-
 
 def _create(args: argparse.Namespace) -> int:
-    from auth.clients import ClientError, create_client
+    from auth.oauth.clients import ClientError, create_client
 
     async def work(settings: Settings) -> Any:
         return await create_client(
@@ -74,7 +55,7 @@ def _create(args: argparse.Namespace) -> int:
     try:
         client = run_with_db(work)
     except ClientError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     if args.json:
         print(json.dumps(client.as_dict()))
         return 0
@@ -86,7 +67,7 @@ def _create(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from auth.clients import list_clients
+    from auth.oauth.clients import list_clients
 
     async def work(settings: Settings) -> Any:
         return await list_clients()
@@ -102,8 +83,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _revoke(args: argparse.Namespace) -> int:
-    from auth.clients import revoke_client
-    from events.broker import start_broker, stop_broker
+    from auth.oauth.clients import revoke_client
+    from events.brokers import start_broker, stop_broker
     from resolvers.core import revocation
 
     async def work(settings: Settings) -> bool:
@@ -117,36 +98,6 @@ def _revoke(args: argparse.Namespace) -> int:
             await stop_broker()
 
     if not run_with_db(work):
-        return _fail(f"no active client {args.client_id}")
+        return fail(f"no active client {args.client_id}")
     print(f"revoked {args.client_id}")
-    return 0
-
-
-def _token(args: argparse.Namespace) -> int:
-    from authlib.oauth2 import OAuth2Error
-
-    from auth.clients import ClientError, mint_token
-
-    async def work(settings: Settings) -> Any:
-        return await mint_token(
-            settings, scopes=args.scopes, employee_email=args.employee, client_id=args.client_id
-        )
-
-    try:
-        token = run_with_db(work)
-    except (ClientError, OAuth2Error) as exc:
-        return _fail(getattr(exc, "description", None) or str(exc))
-    if args.json:
-        print(json.dumps(token))
-    else:
-        print(token["access_token"])
-    return 0
-
-
-def _rotate(args: argparse.Namespace) -> int:
-    from auth.keys import rotate_keys
-
-    ring = rotate_keys(load_settings().data_dir)
-    print(f"signing with {ring.current_kid}; {len(ring.keys.keys)} key(s) published")
-    print("Running servers pick the new key up on restart; they already accept its tokens.")
     return 0

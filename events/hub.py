@@ -1,10 +1,10 @@
 """Live fan-out: committed events reach the subscriptions of this process (and, with Redis, of all).
 
 Every process has one `Hub`. Each open subscription holds a `Listener` there: a bounded queue
-and a cheap filter on the event row. The hub is fed by the broker:
+and a cheap filter on the event row. The hub is fed by the broker (events/brokers.py):
 
-- `LocalBroker` (default): the after-commit bus hands its events straight to the hub;
-- `RedisBroker` (`REDIS_URL` set, events/redis_broker.py): the bus publishes the event ids to a
+- `LocalBroker` (default): the after-commit hook hands its events straight to the hub;
+- `RedisBroker` (`REDIS_URL` set, events/redis_broker.py): the hook publishes the event ids to a
   Redis channel; one listener task per process reads them, loads the rows once and feeds the hub.
 
 A slow subscriber never makes memory grow: when its queue is full its buffered events are
@@ -21,10 +21,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Sequence
-from typing import Any, Protocol, TypeVar
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, TypeVar
 
-from events import bus
 from models.events import Event
 
 QUEUE_SIZE = 1000
@@ -38,10 +37,6 @@ log = logging.getLogger("peoplegraph.broker")
 
 class SubscriberTooSlow(Exception):
     """The subscriber's queue overflowed: it missed events and must resume from the log."""
-
-
-class BrokerNotRunning(RuntimeError):
-    """Subscriptions need the broker the app's lifespan starts."""
 
 
 _OVERFLOW = object()
@@ -159,66 +154,3 @@ class Hub:
                     log.exception("hub watcher %r failed", watcher)
             for listener in list(self._listeners):
                 listener.offer(event)
-
-
-class Broker(Protocol):
-    hub: Hub
-
-    async def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
-
-    async def publish(self, events: Sequence[Event]) -> None: ...
-
-
-class LocalBroker:
-    """One process: committed events go straight to this process's hub."""
-
-    def __init__(self, hub: Hub | None = None) -> None:
-        self.hub = hub or Hub()
-
-    async def start(self) -> None:
-        return None
-
-    async def stop(self) -> None:
-        return None
-
-    async def publish(self, events: Sequence[Event]) -> None:
-        self.hub.deliver(events)
-
-
-_current: Broker | None = None
-
-
-def make_broker(redis_url: str | None, database_url: str = "") -> Broker:
-    if redis_url:
-        from events.redis_broker import RedisBroker, channel_for
-
-        return RedisBroker(redis_url, channel_for(database_url))
-    return LocalBroker()
-
-
-async def start_broker(redis_url: str | None, database_url: str = "") -> Broker:
-    """Start the process's broker and hear every commit; the app's lifespan calls this."""
-    global _current
-    if _current is not None:
-        await stop_broker()
-    broker = make_broker(redis_url, database_url)
-    await broker.start()
-    bus.add_listener(broker.publish)
-    _current = broker
-    return broker
-
-
-async def stop_broker() -> None:
-    global _current
-    broker, _current = _current, None
-    if broker is not None:
-        bus.remove_listener(broker.publish)
-        await broker.stop()
-
-
-def current_broker() -> Broker:
-    if _current is None:
-        raise BrokerNotRunning("The live-update broker is not running.")
-    return _current

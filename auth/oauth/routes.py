@@ -16,15 +16,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from auth import params, store, tokens
-from auth.clients import ensure_graphiql_client
-from auth.csrf import SESSION_COOKIE, CookieSigner
+from auth import tokens
 from auth.keys import ALGORITHM, session_secret
-from auth.pages import AuthorizePages, DemoPassword
+from auth.oauth import params, store
+from auth.oauth.clients import ensure_graphiql_client
+from auth.oauth.csrf import SESSION_COOKIE, CookieSigner
+from auth.oauth.pages import AuthorizePages, DemoPassword
+from auth.oauth.server import PeopleGraphAuthorizationServer, PlainOAuth2Request, build_server
+from auth.oauth.server import Response as OAuthResult
+from auth.oauth.throttle import Throttles
 from auth.scopes import ALL_SCOPES
-from auth.server import PeopleGraphAuthorizationServer, PlainOAuth2Request, build_server
-from auth.server import Response as OAuthResult
-from auth.throttle import Throttles
 from config import Settings
 
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -146,7 +147,8 @@ def oauth_routes(settings: Settings, *, demo_password: DemoPassword | None = Non
         if "server" not in state:
             tokens.current_state()  # fails clearly when startup() was not called
             state["server"] = build_server(settings)
-        return state["server"]
+        built: PeopleGraphAuthorizationServer = state["server"]
+        return built
 
     def pages() -> AuthorizePages:
         if "pages" not in state:
@@ -154,7 +156,8 @@ def oauth_routes(settings: Settings, *, demo_password: DemoPassword | None = Non
                 session_secret(settings.data_dir), secure=settings.issuer.startswith("https:")
             )
             state["pages"] = AuthorizePages(server(), signer, THROTTLES, settings.issuer, demo_password)
-        return state["pages"]
+        built: AuthorizePages = state["pages"]
+        return built
 
     async def token(request: Request) -> Response:
         return await _answer(request, server().create_token_response, "grant_type")

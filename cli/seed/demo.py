@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from cli import seed_names as names
-from cli.seed_common import Plan, at, check_empty, write_plan
+from cli.seed import names
+from cli.seed.common import Plan, at, check_empty, write_plan
+from cli.seed.demo_activity import plan_activity
+from cli.seed.demo_context import DemoContext, Person
 
 DEMO_SEED = 20260501
 DEMO_PASSWORD = "peoplegraph-demo"
@@ -138,30 +140,6 @@ ORG = _u(
 )  # fmt: skip
 
 
-@dataclass
-class Person:
-    id: int
-    key: str | None
-    dept: str
-    level: int
-    manager_id: int | None
-    team_id: int | None
-    title: str
-    status: str
-    role: str
-    skills: list[str]
-
-
-@dataclass
-class DemoContext:
-    """The planned people and teams, for the activity planner and for tests."""
-
-    people: list[Person] = field(default_factory=list)
-    by_key: dict[str, Person] = field(default_factory=dict)
-    team_ids: dict[str, int] = field(default_factory=dict)
-    team_members: dict[int, list[int]] = field(default_factory=dict)
-
-
 def _ascii(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return "".join(ch for ch in folded.lower() if ch.isalnum())
@@ -219,8 +197,6 @@ class _People:
 
 def plan_demo(now: datetime, password_hash: str) -> tuple[Plan, DemoContext]:
     """Every demo row, planned from a fixed seed; `now` only moves the dates."""
-    from cli.seed_demo_activity import plan_activity
-
     rng = random.Random(DEMO_SEED)
     plan, ctx = Plan(), DemoContext()
     drawer = _People(rng, now.date(), password_hash)

@@ -1,32 +1,26 @@
-"""`serve`, `migrate` and `export-schema`."""
+"""`serve`: the API (HTTP and WebSocket) with uvicorn, after migrating; prints how to sign in."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import os
-import sys
-from pathlib import Path
 
 import db
 from auth.scopes import ALL_SCOPES, EMPLOYEE_SCOPES
+from cli._run import Commands
+from cli.seed.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from config import ROOT, Settings, load_settings
+from models.employees import EmployeeRole
 from web.logs import log_config
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: Commands) -> None:
     serve = commands.add_parser("serve", help="Serve the API (HTTP and WebSocket) with uvicorn.")
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve.add_argument("--workers", type=int, default=1, help="Worker processes (use with PostgreSQL).")
     serve.set_defaults(handler=_serve)
-
-    migrate = commands.add_parser("migrate", help="Apply database migrations not yet applied.")
-    migrate.set_defaults(handler=_migrate)
-
-    export = commands.add_parser("export-schema", help="Print the GraphQL schema (SDL).")
-    export.add_argument("--output", "-o", help="Write to this file instead of standard output.")
-    export.set_defaults(handler=_export_schema)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -48,31 +42,11 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _migrate(args: argparse.Namespace) -> int:
-    settings = load_settings()
-    asyncio.run(db.migrate(settings.database_url))
-    print("migrations applied")
-    return 0
-
-
-def _export_schema(args: argparse.Namespace) -> int:
-    from schema import schema
-
-    sdl = schema.as_str() + "\n"
-    if args.output:
-        Path(args.output).write_text(sdl)
-    else:
-        sys.stdout.write(sdl)
-    return 0
-
-
 def _welcome(settings: Settings, host: str, port: int) -> str:
     """What a newcomer needs first: where to go and how to sign in."""
-    from cli.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-
     base = f"http://{host}:{port}"
-    employee = next(a for a in DEMO_ACCOUNTS if a.role == "employee")
-    hr = next(a for a in DEMO_ACCOUNTS if a.role == "hr")
+    employee = next(a for a in DEMO_ACCOUNTS if a.role == EmployeeRole.EMPLOYEE)
+    hr = next(a for a in DEMO_ACCOUNTS if a.role == EmployeeRole.HR)
     lines = [
         "",
         f"peoplegraph is serving on {base}",
