@@ -25,6 +25,7 @@ from models.mentorships import Mentorship, MentorshipStatus
 from models.tasks import Task
 from models.teams import MembershipRole, Team, TeamMembership
 from models.training import Enrollment, TrainingSession
+from models.webhooks import Webhook
 
 _PRIVILEGED_ROLES = (EmployeeRole.HR, EmployeeRole.ADMIN)
 
@@ -301,3 +302,23 @@ class Policy:
         if self.is_service and self.principal is not None:
             return self.principal.client_id
         return None
+
+    def visible_webhooks(self) -> Q:
+        """The endpoints this principal manages: its client's, or all for HR; none for others."""
+        if not self.can_manage_webhooks():
+            return Q(id__in=[])
+        owner = self.webhook_owner_scope()
+        return Q() if owner is None else Q(owner_client_id=owner)
+
+    def can_see_webhook(self, webhook: Webhook) -> bool:
+        """The one-row form of `visible_webhooks` (node lookups, deliveries)."""
+        if not self.can_manage_webhooks():
+            return False
+        owner = self.webhook_owner_scope()
+        return owner is None or webhook.owner_client_id == owner
+
+    def webhook_owner_for_new(self, client_id: str | None) -> str | None:
+        """Who owns an endpoint this principal registers through `client_id`: a service token's
+        own client; for HR the client the request came through (None without one)."""
+        owner = self.webhook_owner_scope()
+        return client_id if owner is None else owner

@@ -44,7 +44,7 @@ from schema.training.filters import (
     session_sort,
 )
 from schema.training.types import TrainingCourse, TrainingSession
-from schema.webhooks.mutations import WebhookQuery
+from schema.webhooks.queries import WebhookQuery
 from web.context import Info
 
 MAX_NODES = 100

@@ -29,14 +29,13 @@ from graphql import (
     value_from_ast_untyped,
 )
 
-from auth.principal import Principal
-from auth.scopes import Scope, parse_scopes
+from auth.scopes import Scope
 from config import Settings
 from ids import from_global_id
 from models.events import Event as EventRow
-from models.oauth import OAuthClient
 from models.webhooks import Webhook
 from resolvers.core.errors import ErrorCode, UserError
+from resolvers.webhooks.reads import shaping_principal
 from schema.live import presenters
 from web.context import Context
 
@@ -74,21 +73,6 @@ ROOT_SCOPES: dict[str, Scope] = {
     "mentorshipEvents": Scope.MENTORSHIPS_READ,
     "trainingSessionEvents": Scope.TRAINING_READ,
 }
-
-
-async def shaping_principal(webhook: Webhook) -> Principal:
-    """Who a document reads as: the token that created or last changed the webhook, cut down to
-    its client's current registration."""
-    client_id = webhook.changed_by_client_id
-    client = (
-        await OAuthClient.get_or_none(client_id=client_id, revoked_at__isnull=True) if client_id else None
-    )
-    registered = parse_scopes(client.scopes) if client else frozenset()
-    return Principal(
-        scopes=parse_scopes(webhook.changed_by_scopes) & registered,
-        client_id=client_id,
-        employee_id=webhook.changed_by_employee_id,
-    )
 
 
 def _root_field(document: DocumentNode) -> tuple[FieldNode, dict[str, Any]]:
