@@ -18,7 +18,7 @@ from resolvers.mentorships import reads as mr
 from resolvers.mentorships.suggestions import MAX_SUGGESTIONS, mentor_suggestions
 from resolvers.tasks import reads as tr
 from resolvers.training import reads as trr
-from schema.audit.types import AuditQuery
+from schema.audit.queries import AuditQuery
 from schema.core.nodes import resolve_node
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import scoped_field

@@ -1,10 +1,16 @@
-"""Reading the event log for audit."""
+"""Reading the event log for audit (HR and service tokens: `Policy.can_read_audit`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+
+from auth.policy import Policy
+from auth.scopes import Scope
+from models.events import Event
+from resolvers.core.problems import Forbidden
 
 AUDIT_ORDER_FIELDS = {"OCCURRED_AT": "occurred_at", "TYPE": "type"}
 
@@ -32,3 +38,16 @@ def audit_filter(
     if occurred_before is not None:
         q &= Q(occurred_at__lt=occurred_before)
     return q
+
+
+def audit_events_queryset(q: Q) -> QuerySet[Event]:
+    """The event log narrowed by `audit_filter(...)`; ordered by the caller's sort key."""
+    return Event.filter(q)
+
+
+def require_audit_reader(policy: Policy) -> None:
+    """Only HR and service tokens read the event log: anyone else gets a `Forbidden` error."""
+    if not policy.can_read_audit():
+        raise Forbidden(
+            "Only HR and service tokens may read the event log.", requiredScope=Scope.AUDIT_READ.value
+        )
