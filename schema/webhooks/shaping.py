@@ -56,10 +56,7 @@ async def _mentorship(ctx: Context, row: EventRow, args: dict[str, Any]) -> Any:
 
 
 async def _training(ctx: Context, row: EventRow, args: dict[str, Any]) -> Any:
-    session, enrollment = await presenters.training_parts(ctx, row)
-    if session is None or session.id != _pk(args, "sessionId"):
-        return None
-    return presenters.training_event(row, session, enrollment)
+    return await presenters.session_event(ctx, row, _pk(args, "sessionId"))
 
 
 PRESENTERS: dict[str, Present] = {
