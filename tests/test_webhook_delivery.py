@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from events.bus import add_listener, remove_listener
 from events.webhooks import WebhookDispatcher
 from ids import to_global_id
 from models.events import Event
 from models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryAttempt
+from resolvers.core.unit_of_work import mutate
 from resolvers.webhooks import reads
 from resolvers.webhooks import workflows as api
-from tests.webhook_actors import manage
+from tests.webhook_actors import actor_for, manage
 from tests.webhook_receiver import Receiver, Reply, drain, emit
 
 
@@ -231,10 +233,34 @@ async def test_payload_shaper_shapes_data_for_endpoints_with_a_query(hook_settin
     assert got.json["data"] == {"shaped": created.webhook.query, "event": str(event.id)}
 
 
-async def test_background_loop_delivers_after_wake(hook_settings, receiver, dispatcher):
-    dispatcher.poll_interval = 60  # only wake() can make it look in time
-    await register(hook_settings, receiver)
+async def test_a_commit_wakes_the_background_loop_and_the_event_is_delivered_at_once(
+    hook_settings, receiver, dispatcher
+):
+    # Given a running dispatcher that would look only once a minute, woken after each commit
+    dispatcher.poll_interval = 60
+    webhook = await register(hook_settings, receiver)
     await dispatcher.start()
-    await emit()
-    dispatcher.wake()
-    await receiver.wait_for(1)
+
+    async def wake(events: Sequence[Event]) -> None:
+        dispatcher.wake()
+
+    add_listener(wake)
+    try:
+        # When a mutation commits an event
+        outcome = await mutate(
+            actor_for("client-1"),
+            lambda uow: uow.record("task.created", "Task", 7, {"title": "Ship it"}),
+        )
+        assert outcome.value is not None
+        event = outcome.value
+
+        # Then the endpoint receives it signed, long before the next poll, and the log says so
+        [got] = await receiver.wait_for(1, within=5)
+        assert got.verified_with == receiver.secrets
+        assert got.headers["webhook-id"] == f"msg_{event.id}_{webhook.id}"
+        assert got.json["type"] == "task.created" and got.json["data"]["title"] == "Ship it"
+        await dispatcher.stop()  # lets the send in flight finish and record its result
+        delivery = await WebhookDelivery.get(webhook_id=webhook.id)
+        assert delivery.status == "succeeded" and delivery.attempts == 1
+    finally:
+        remove_listener(wake)
