@@ -38,4 +38,5 @@ class AuditQuery:
         args = page_args(first, after, last, before)
         qs = audit_events_queryset(audit_q(filter))
         listing = await root_listing(qs, audit_sort(order_by), "auditEvents", args, info.context.loaders)
-        return to_connection(listing.page, AuditEvent.from_row, listing.count)
+        connection: Connection[AuditEvent] = to_connection(listing.page, AuditEvent.from_row, listing.count)
+        return connection

@@ -37,4 +37,5 @@ class WebhookQuery:
         args = page_args(first, after, last, before)
         qs = webhooks_queryset(policy).filter(webhook_q(filter)).order_by()
         listing = await root_listing(qs, webhook_sort(order_by), "webhooks", args, info.context.loaders)
-        return to_connection(listing.page, Webhook.from_row, listing.count)
+        connection: Connection[Webhook] = to_connection(listing.page, Webhook.from_row, listing.count)
+        return connection

@@ -19,6 +19,7 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
+    ExecutionResult,
     FieldNode,
     GraphQLError,
     OperationDefinitionNode,
@@ -31,6 +32,7 @@ from graphql import (
 
 from auth.scopes import Scope
 from config import Settings
+from events.webhooks.dispatcher import PayloadShaper
 from ids import from_global_id
 from models.events import Event as EventRow
 from models.webhooks import Webhook
@@ -103,9 +105,7 @@ def check_document(graphql_schema: Any, query: str) -> list[UserError]:
     return []
 
 
-def make_shaper(
-    graphql_schema: Any, settings: Settings
-) -> Callable[[Webhook, EventRow], Awaitable[dict | None]]:
+def make_shaper(graphql_schema: Any, settings: Settings) -> PayloadShaper:
     async def shape(webhook: Webhook, event: EventRow) -> dict[str, Any] | None:
         if not webhook.query:
             return None
@@ -119,9 +119,8 @@ def make_shaper(
         item = await PRESENTERS[field.name.value](context, event, arguments)
         if item is None:  # the document's arguments leave this event out, or it is not readable
             return empty
-        result = execute(graphql_schema, document, root_value=item, context_value=context)
-        if hasattr(result, "__await__"):
-            result = await result  # type: ignore[misc]
-        return result.data  # type: ignore[union-attr]
+        outcome = execute(graphql_schema, document, root_value=item, context_value=context)
+        result: ExecutionResult = await outcome if isinstance(outcome, Awaitable) else outcome
+        return result.data
 
     return shape

@@ -91,7 +91,10 @@ class WebhookDelivery(Node):
         listing = await child_listing(
             self.pk, attempts_of(page_args(first, after, last, before)), info.context.loaders
         )
-        return to_connection(listing.page, WebhookDeliveryAttempt.from_row, listing.count)
+        connection: Connection[WebhookDeliveryAttempt] = to_connection(
+            listing.page, WebhookDeliveryAttempt.from_row, listing.count
+        )
+        return connection
 
 
 @read_scope(Scope.WEBHOOKS_MANAGE)
@@ -130,4 +133,7 @@ class Webhook(Node):
     ) -> Connection[WebhookDelivery]:
         spec = deliveries_of(page_args(first, after, last, before))
         listing = await child_listing(self.pk, spec, info.context.loaders)
-        return to_connection(listing.page, WebhookDelivery.from_row, listing.count)
+        connection: Connection[WebhookDelivery] = to_connection(
+            listing.page, WebhookDelivery.from_row, listing.count
+        )
+        return connection
