@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from tortoise.expressions import Q
-from tortoise.queryset import QuerySet
 
 from auth.policy import Policy
 from auth.scopes import Scope
 from models.events import Event
+from resolvers.core.listing import Listing, root_listing
+from resolvers.core.loaders import Loaders
+from resolvers.core.pagination import PageArgs, SortKey
 from resolvers.core.problems import Forbidden
 
 AUDIT_ORDER_FIELDS = {"OCCURRED_AT": "occurred_at", "TYPE": "type"}
@@ -40,9 +42,9 @@ def audit_filter(
     return q
 
 
-def audit_events_queryset(q: Q) -> QuerySet[Event]:
-    """The event log narrowed by `audit_filter(...)`; ordered by the caller's sort key."""
-    return Event.filter(q)
+async def audit_listing(where: Q, sort: SortKey, args: PageArgs, loaders: Loaders) -> Listing:
+    """`Query.auditEvents`: a page of the event log entries that meet `where` (`audit_filter`)."""
+    return await root_listing(Event.filter(where), sort, "auditEvents", args, loaders)
 
 
 def require_audit_reader(policy: Policy) -> None:

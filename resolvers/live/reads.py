@@ -24,6 +24,7 @@ from tortoise.models import Model
 
 from auth.policy import Policy
 from auth.principal import Principal
+from auth.scopes import Scope
 from events.broker import EventContext
 from models import employees as em
 from models import mentorships as mm
@@ -42,6 +43,22 @@ class Reader(Protocol):
     loaders: Loaders
 
     async def policy(self) -> Policy: ...
+
+
+def reads_people(reader: Reader) -> bool:
+    """People an event names (its actor, a deleted task's assignee...) are shown only to a token
+    that reads the directory; otherwise they are null."""
+    principal = reader.principal
+    return principal is not None and principal.has_scope(Scope.EMPLOYEES_READ)
+
+
+async def person(reader: Reader, pk: int | None) -> em.Employee | None:
+    """The employee `pk` an event names, or None when there is none or this reader may not read
+    the directory."""
+    if pk is None or not reads_people(reader):
+        return None
+    row: em.Employee | None = await reader.loaders.by_id(em.Employee).load(pk)
+    return row
 
 
 # The subject row of `type_name` with id `pk` if this subscriber may read it, else None.

@@ -17,7 +17,8 @@ from auth.scopes import parse_scopes
 from models.oauth import OAuthClient
 from models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryAttempt
 from resolvers.core.errors import ErrorCode, user_error
-from resolvers.core.loaders import ChildList
+from resolvers.core.listing import Listing, root_listing
+from resolvers.core.loaders import ChildList, Loaders
 from resolvers.core.pagination import PageArgs, SortKey
 
 WEBHOOK_ORDER_FIELDS = {
@@ -40,8 +41,16 @@ def webhook_filter(*, enabled: bool | None = None, search: str | None = None) ->
 
 
 def webhooks_queryset(policy: Policy) -> QuerySet[Webhook]:
-    """The endpoints the principal may see, newest first (for `Query.webhooks`)."""
+    """The endpoints the principal may see, newest first."""
     return Webhook.filter(policy.visible_webhooks()).order_by("-created_at", "-id")
+
+
+async def webhook_listing(
+    policy: Policy, where: Q, sort: SortKey, args: PageArgs, loaders: Loaders
+) -> Listing:
+    """`Query.webhooks`: a page of the endpoints the principal may see that meet `where`."""
+    qs = webhooks_queryset(policy).filter(where).order_by()
+    return await root_listing(qs, sort, "webhooks", args, loaders)
 
 
 async def get_webhook(

@@ -8,8 +8,9 @@ Creating or changing an endpoint records the token that did it: payload shaping 
 more than that token could (schema/webhooks/shaping.py). `require_webhook_manager` is checked
 before decoding the input. Input errors raise `UserErrors` with fields under
 `("input", <camelCase field>)`. Ids are database ids: the schema decodes global IDs first.
-A delivery queued here is sent by the dispatcher; it is woken after the commit by the
-after-commit listener (server.py), never by the workflow.
+Nothing here wakes the dispatcher: a commit that wrote events wakes it through the after-commit
+listener (server.py); a delivery queued without an event (a ping, a redelivery, one held while the
+endpoint was disabled) is sent by its next pass, at most `poll_interval` (1 s) later.
 """
 
 from __future__ import annotations

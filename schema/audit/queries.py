@@ -7,8 +7,7 @@ from typing import Annotated
 import strawberry
 
 from auth.scopes import Scope
-from resolvers.audit.reads import audit_events_queryset, require_audit_reader
-from resolvers.core.listing import root_listing
+from resolvers.audit.reads import audit_listing, require_audit_reader
 from schema.audit.filters import AuditEventFilter, AuditEventOrder, audit_q, audit_sort
 from schema.audit.types import AuditEvent
 from schema.core.ordering import ORDER_ARGUMENT
@@ -36,7 +35,6 @@ class AuditQuery:
     ) -> Connection[AuditEvent] | None:
         require_audit_reader(await info.context.policy())
         args = page_args(first, after, last, before)
-        qs = audit_events_queryset(audit_q(filter))
-        listing = await root_listing(qs, audit_sort(order_by), "auditEvents", args, info.context.loaders)
+        listing = await audit_listing(audit_q(filter), audit_sort(order_by), args, info.context.loaders)
         connection: Connection[AuditEvent] = to_connection(listing.page, AuditEvent.from_row, listing.count)
         return connection

@@ -7,8 +7,7 @@ from typing import Annotated
 import strawberry
 
 from auth.scopes import Scope
-from resolvers.core.listing import root_listing
-from resolvers.webhooks.reads import webhooks_queryset
+from resolvers.webhooks.reads import webhook_listing
 from resolvers.webhooks.workflows import require_webhook_manager
 from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
@@ -35,7 +34,8 @@ class WebhookQuery:
         policy = await info.context.policy()
         require_webhook_manager(policy)
         args = page_args(first, after, last, before)
-        qs = webhooks_queryset(policy).filter(webhook_q(filter)).order_by()
-        listing = await root_listing(qs, webhook_sort(order_by), "webhooks", args, info.context.loaders)
+        listing = await webhook_listing(
+            policy, webhook_q(filter), webhook_sort(order_by), args, info.context.loaders
+        )
         connection: Connection[Webhook] = to_connection(listing.page, Webhook.from_row, listing.count)
         return connection
