@@ -290,8 +290,9 @@ mutation($input: WebhookIdInput!) { testWebhook(input: $input) { delivery { id }
 async def test_a_delivery_id_resolves_via_node_for_its_owner_only(graphql, tokens, settings):
     # Given a webhook of one service, pinged through the API
     owner = await create_client(name="hris", grant="client_credentials", scopes=EVERY_SCOPE)
-    created = await manage(owner.client_id, hooks.create_webhook, replace(settings, webhook_allow_private=True), url="http://127.0.0.1:9/hook",
-        event_types=["task.created"],
+    created = await manage(
+        owner.client_id, hooks.create_webhook, replace(settings, webhook_allow_private=True),
+        url="http://127.0.0.1:9/hook", event_types=["task.created"],
     )  # fmt: skip
     as_owner = graphql(
         (await mint_token(settings, scopes=EVERY_SCOPE, client_id=owner.client_id))["access_token"]
