@@ -8,8 +8,7 @@ the viewer's teams, and answers two kinds of questions with the same rules:
 - `can_*()` answers for one loaded row (node lookups, capability fields, mutations).
 
 The rules of each domain live in auth/rules/ (employees.py, teams.py, tasks.py, mentorships.py,
-training.py, on the facts of auth/rules/base.py); `Policy` combines them, and keeps the rules of
-audit and webhooks here.
+training.py, webhooks.py, on the facts of auth/rules/base.py); `Policy` combines them.
 
 Scopes are checked where a field is declared (schema/core/permissions.py); this module checks the
 relationship. Both must allow an action.
@@ -24,11 +23,12 @@ from auth.rules.mentorships import MentorshipRules
 from auth.rules.tasks import TaskRules
 from auth.rules.teams import TeamRules
 from auth.rules.training import TrainingRules
+from auth.rules.webhooks import AuditAndWebhookRules
 from models.employees import Employee
 from models.teams import MembershipRole, TeamMembership
 
 
-class Policy(EmployeeRules, TeamRules, TaskRules, MentorshipRules, TrainingRules):
+class Policy(EmployeeRules, TeamRules, TaskRules, MentorshipRules, TrainingRules, AuditAndWebhookRules):
     @classmethod
     async def load(cls, principal: Principal | None) -> Policy:
         """Two or three small queries, once per request."""
@@ -46,16 +46,3 @@ class Policy(EmployeeRules, TeamRules, TaskRules, MentorshipRules, TrainingRules
             led_teams=frozenset(team for team, role in memberships if role == MembershipRole.LEAD),
             _everyone=is_privileged(viewer.role),
         )
-
-    # --- audit and webhooks --------------------------------------------------------------
-    def can_read_audit(self) -> bool:
-        return self.sees_everything
-
-    def can_manage_webhooks(self) -> bool:
-        return self.sees_everything
-
-    def webhook_owner_scope(self) -> str | None:
-        """Service tokens manage the endpoints their client registered; HR manages all (None)."""
-        if self.is_service and self.principal is not None:
-            return self.principal.client_id
-        return None

@@ -26,6 +26,7 @@ from config import load_settings  # noqa: E402
 from events.webhooks import WebhookDispatcher  # noqa: E402
 from models.webhooks import WebhookDelivery  # noqa: E402
 from resolvers.webhooks import workflows as api  # noqa: E402
+from tests.webhook_actors import manage  # noqa: E402
 from tests.webhook_receiver import Receiver, emit  # noqa: E402
 
 
@@ -87,7 +88,9 @@ async def main() -> None:
     await prepare(url)
     receiver = await Receiver().start()
     try:
-        created = await api.create_webhook(settings, None, url=receiver.url, event_types=["task.created"])
+        created = await manage(
+            None, api.create_webhook, settings, url=receiver.url, event_types=["task.created"]
+        )
         receiver.secrets.append(created.secret)
         rate, verified = await throughput(settings, receiver, args.events)
         print(f"backend: {url.split(':', 1)[0]}")

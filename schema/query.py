@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.audit.types import AuditQuery
+from schema.audit.queries import AuditQuery
 from schema.core import nodes as node_queries
 from schema.employees import queries as employee_queries
 from schema.mentorships import queries as mentorship_queries
 from schema.tasks import queries as task_queries
 from schema.teams import queries as team_queries
 from schema.training import queries as training_queries
-from schema.webhooks.mutations import WebhookQuery
+from schema.webhooks.queries import WebhookQuery
 
 
 @strawberry.type(description="Everything readable in peoplegraph starts here.")

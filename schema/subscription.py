@@ -5,7 +5,7 @@ caches (a WebSocket's context lives as long as the connection), reads the subjec
 lets it through only if the policy lets this subscriber read it.
 
 What is the same for every subscriber is done once per event in the process: the subject rows are
-read once and directory rows shared (schema/live/presenters.py), and the policy comes from a cache
+read once and directory rows shared (resolvers/live/reads.py), and the policy comes from a cache
 with one entry per principal, dropped when an event changes visibility (resolvers/live/stream.py).
 So the statements per event follow the number of principals, not of subscriptions.
 """
@@ -142,10 +142,7 @@ async def training_session_events(
     assert session_pk is not None
 
     async def present(ctx: Context, row: EventRow, live: EventContext) -> Any:
-        session, enrollment = await presenters.training_parts(ctx, row)
-        if session is None or session.id != session_pk:
-            return None
-        return presenters.training_event(row, session, enrollment)
+        return await presenters.session_event(ctx, row, session_pk)
 
     async for item in _stream(
         info,

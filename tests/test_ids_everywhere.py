@@ -24,6 +24,7 @@ from schema import schema
 from schema.webhooks.shaping import make_shaper
 from tests import factories as f
 from tests.graphql_client import EVERY_SCOPE
+from tests.webhook_actors import manage
 
 AUDIT = """
 query($after: String) {
@@ -195,9 +196,10 @@ async def run_every_workflow(graphql: Any, tokens: Any, settings: Any) -> None:
     feedback = {"enrollmentId": gid("Enrollment", attended.id), "rating": 5, "comment": "Useful"}
     await act(as_ada, "submitTrainingFeedback", "SubmitTrainingFeedbackInput", "enrollment { id }", feedback)
 
-    created = await hooks.create_webhook(
-        replace(settings, webhook_allow_private=True),
+    created = await manage(
         None,
+        hooks.create_webhook,
+        replace(settings, webhook_allow_private=True),
         url="http://127.0.0.1:9/hook",
         event_types=["task.created"],
     )
@@ -220,7 +222,7 @@ async def test_every_id_in_webhook_bodies_and_the_audit_log_resolves_via_node(gr
         for value in references(default_data(event)):
             handed_out.setdefault(value, f"webhook body of {event.type}")
     pinged = await Webhook.create(url="http://127.0.0.1:9/ping", event_types=[], secret="whsec_x")
-    ping = await hooks.test_webhook(settings, None, pinged.id)
+    ping = await manage(None, hooks.test_webhook, pinged.id)
     for value in references(dict((await WebhookDelivery.get(id=ping.id)).payload or {})):
         handed_out.setdefault(value, "webhook ping")
     after = None
@@ -256,13 +258,14 @@ async def test_a_shaped_webhook_payload_carries_the_api_ids(graphql, tokens, set
         {"title": "Ship", "teamId": to_global_id("Team", team.id)},
     )
     owner = await create_client(name="hris", grant="client_credentials", scopes=EVERY_SCOPE)
-    created = await hooks.create_webhook(
-        replace(settings, webhook_allow_private=True),
+    created = await manage(
         owner.client_id,
+        hooks.create_webhook,
+        replace(settings, webhook_allow_private=True),
         url="http://127.0.0.1:9/hook",
         event_types=["task.created"],
         query="subscription { taskEvents { taskId task { id assignee { id } team { id } } } }",
-        changed_by=Principal(scopes=frozenset(EVERY_SCOPE.split()), client_id=owner.client_id),
+        principal=Principal(scopes=frozenset(EVERY_SCOPE.split()), client_id=owner.client_id),
     )
 
     # When the payload is shaped for the event
@@ -287,9 +290,9 @@ mutation($input: WebhookIdInput!) { testWebhook(input: $input) { delivery { id }
 async def test_a_delivery_id_resolves_via_node_for_its_owner_only(graphql, tokens, settings):
     # Given a webhook of one service, pinged through the API
     owner = await create_client(name="hris", grant="client_credentials", scopes=EVERY_SCOPE)
-    created = await hooks.create_webhook(
-        replace(settings, webhook_allow_private=True), owner.client_id, url="http://127.0.0.1:9/hook",
-        event_types=["task.created"],
+    created = await manage(
+        owner.client_id, hooks.create_webhook, replace(settings, webhook_allow_private=True),
+        url="http://127.0.0.1:9/hook", event_types=["task.created"],
     )  # fmt: skip
     as_owner = graphql(
         (await mint_token(settings, scopes=EVERY_SCOPE, client_id=owner.client_id))["access_token"]

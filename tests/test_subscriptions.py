@@ -155,7 +155,17 @@ async def test_a_connection_without_a_valid_token_is_refused_with_4403(server, t
 
 async def test_the_authorization_key_is_accepted_in_any_case(server, tokens):
     await f.employee(email="ada@example.com")
-    client = await WSClient.connect(server, await tokens("ada@example.com"), key="authorization")
+    token = await tokens("ada@example.com")
+    client = await WSClient.connect(server, token, key="authorization")
+    op = await client.subscribe(TASK_EVENTS)
+    await listening(1)
+
+    await call(server, token, CREATE_TASK, {"input": {"title": "Lower-case key"}})
+
+    data = await client.next_data(op)  # signed in as Ada: her new task reaches her
+    assert data["taskEvents"]["type"] == "TASK_CREATED"
+    assert data["taskEvents"]["actor"] == {"email": "ada@example.com"}
+    assert data["taskEvents"]["task"]["title"] == "Lower-case key"
     await client.close()
 
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from events.after_commit import add_listener, remove_listener
 from events.webhooks import WebhookDispatcher
 from ids import to_global_id
 from models.events import Event
 from models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryAttempt
+from resolvers.core.unit_of_work import mutate
+from resolvers.webhooks import reads
 from resolvers.webhooks import workflows as api
+from tests.webhook_actors import actor_for, manage
 from tests.webhook_receiver import Receiver, Reply, drain, emit
 
 
@@ -38,7 +42,9 @@ async def dispatcher(hook_settings) -> AsyncIterator[WebhookDispatcher]:
 
 
 async def register(hook_settings, receiver: Receiver, types=("task.created",)) -> Webhook:
-    created = await api.create_webhook(hook_settings, "client-1", url=receiver.url, event_types=list(types))
+    created = await manage(
+        "client-1", api.create_webhook, hook_settings, url=receiver.url, event_types=list(types)
+    )
     receiver.secrets.append(created.secret)
     return created.webhook
 
@@ -58,7 +64,7 @@ async def test_event_is_delivered_signed_and_verifies(hook_settings, receiver, d
     assert body["data"]["eventId"] == str(event.id) and body["data"]["id"]
     delivery = await WebhookDelivery.get(webhook_id=webhook.id)
     assert delivery.status == "succeeded" and delivery.attempts == 1
-    [attempt] = await api.attempts_queryset(delivery)
+    [attempt] = await reads.attempts_queryset(delivery)
     assert attempt.status_code == 200 and attempt.duration_ms is not None and attempt.response_snippet == "ok"
     assert await dispatcher.run_once() == 0
     assert len(receiver.received) == 1
@@ -141,7 +147,7 @@ async def test_response_body_is_read_up_to_the_limit(hook_settings, receiver):
     finally:
         await dispatcher.stop()
     delivery = await WebhookDelivery.get(webhook_id=webhook.id)
-    [attempt] = await api.attempts_queryset(delivery)
+    [attempt] = await reads.attempts_queryset(delivery)
     assert delivery.status == "succeeded"
     assert attempt.response_snippet is not None and len(attempt.response_snippet) == 1024
     assert attempt.duration_ms is not None and attempt.duration_ms < 5000
@@ -154,7 +160,7 @@ async def test_redirects_are_not_followed(hook_settings, receiver, dispatcher):
     await dispatcher.run_once()
     assert [r.path for r in receiver.received] == ["/hook"]
     delivery = await WebhookDelivery.get(webhook_id=webhook.id)
-    [attempt] = await api.attempts_queryset(delivery)
+    [attempt] = await reads.attempts_queryset(delivery)
     assert attempt.status_code == 307 and "redirects are not followed" in (attempt.error or "")
     assert delivery.status == "pending"  # retried at the schedule, like any failure
 
@@ -162,7 +168,7 @@ async def test_redirects_are_not_followed(hook_settings, receiver, dispatcher):
 async def test_rotated_secret_signs_with_old_and_new(hook_settings, receiver, dispatcher):
     webhook = await register(hook_settings, receiver)
     old = receiver.secrets[0]
-    rotated = await api.rotate_webhook_secret(hook_settings, "client-1", webhook.id, overlap_seconds=3600)
+    rotated = await manage("client-1", api.rotate_webhook_secret, webhook.id, overlap_seconds=3600)
     receiver.secrets.append(rotated.secret)
     assert rotated.secret != old and rotated.secret.startswith("whsec_")
     await emit()
@@ -185,20 +191,20 @@ async def test_redelivery_sends_again_with_the_same_webhook_id(hook_settings, re
     webhook = await register(hook_settings, receiver)
     event = await emit()
     await dispatcher.run_once()
-    again = await api.redeliver_webhook_event(hook_settings, "client-1", webhook.id, event.id)
+    again = await manage("client-1", api.redeliver_webhook_event, webhook.id, event.id)
     assert again.kind == "redelivery"
     await dispatcher.run_once()
     first, second = await receiver.wait_for(2)
     assert first.headers["webhook-id"] == second.headers["webhook-id"] == f"msg_{event.id}_{webhook.id}"
     assert first.body == second.body and second.verified_with
-    deliveries = await api.deliveries_queryset(webhook)
+    deliveries = await reads.deliveries_queryset(webhook)
     assert [d.kind for d in deliveries] == ["redelivery", "event"]  # newest first
     assert all(d.status == "succeeded" for d in deliveries)
 
 
 async def test_ping_is_delivered(hook_settings, receiver, dispatcher):
     webhook = await register(hook_settings, receiver)
-    delivery = await api.test_webhook(hook_settings, "client-1", webhook.id)
+    delivery = await manage("client-1", api.test_webhook, webhook.id)
     assert await dispatcher.run_once() == 1
     [got] = await receiver.wait_for(1)
     assert got.json["type"] == "webhook.ping" and got.json["data"]["webhookId"] == to_global_id(
@@ -208,8 +214,13 @@ async def test_ping_is_delivered(hook_settings, receiver, dispatcher):
 
 
 async def test_payload_shaper_shapes_data_for_endpoints_with_a_query(hook_settings, receiver, dispatcher):
-    created = await api.create_webhook(
-        hook_settings, None, url=receiver.url, event_types=["task.created"], query="subscription { x }"
+    created = await manage(
+        None,
+        api.create_webhook,
+        hook_settings,
+        url=receiver.url,
+        event_types=["task.created"],
+        query="subscription { x }",
     )
 
     async def shaper(webhook: Webhook, event: Event) -> dict:
@@ -222,10 +233,34 @@ async def test_payload_shaper_shapes_data_for_endpoints_with_a_query(hook_settin
     assert got.json["data"] == {"shaped": created.webhook.query, "event": str(event.id)}
 
 
-async def test_background_loop_delivers_after_wake(hook_settings, receiver, dispatcher):
-    dispatcher.poll_interval = 60  # only wake() can make it look in time
-    await register(hook_settings, receiver)
+async def test_a_commit_wakes_the_background_loop_and_the_event_is_delivered_at_once(
+    hook_settings, receiver, dispatcher
+):
+    # Given a running dispatcher that would look only once a minute, woken after each commit
+    dispatcher.poll_interval = 60
+    webhook = await register(hook_settings, receiver)
     await dispatcher.start()
-    await emit()
-    dispatcher.wake()
-    await receiver.wait_for(1)
+
+    async def wake(events: Sequence[Event]) -> None:
+        dispatcher.wake()
+
+    add_listener(wake)
+    try:
+        # When a mutation commits an event
+        outcome = await mutate(
+            actor_for("client-1"),
+            lambda uow: uow.record("task.created", "Task", 7, {"title": "Ship it"}),
+        )
+        assert outcome.value is not None
+        event = outcome.value
+
+        # Then the endpoint receives it signed, long before the next poll, and the log says so
+        [got] = await receiver.wait_for(1, within=5)
+        assert got.verified_with == receiver.secrets
+        assert got.headers["webhook-id"] == f"msg_{event.id}_{webhook.id}"
+        assert got.json["type"] == "task.created" and got.json["data"]["title"] == "Ship it"
+        await dispatcher.stop()  # lets the send in flight finish and record its result
+        delivery = await WebhookDelivery.get(webhook_id=webhook.id)
+        assert delivery.status == "succeeded" and delivery.attempts == 1
+    finally:
+        remove_listener(wake)

@@ -16,6 +16,7 @@ from models.events import Event
 from models.webhooks import WebhookDelivery, WebhookDeliveryAttempt, WebhookOutboxCursor
 from resolvers.webhooks import workflows as api
 from tests.conftest import BACKEND
+from tests.webhook_actors import manage
 from tests.webhook_receiver import Receiver, Reply, emit
 
 
@@ -32,7 +33,7 @@ async def receiver():
 
 
 async def register(settings, receiver: Receiver):
-    created = await api.create_webhook(settings, None, url=receiver.url, event_types=["task.created"])
+    created = await manage(None, api.create_webhook, settings, url=receiver.url, event_types=["task.created"])
     receiver.secrets.append(created.secret)
     return created.webhook
 

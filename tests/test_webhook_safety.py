@@ -14,7 +14,9 @@ from events.webhooks.signing import generate_secret, secret_key, signature_heade
 from events.webhooks.targets import TargetError, check_target, is_public, pin_url
 from models.webhooks import WebhookDelivery, WebhookDeliveryAttempt
 from resolvers.core.errors import ErrorCode, UserErrors
+from resolvers.webhooks import reads
 from resolvers.webhooks import workflows as api
+from tests.webhook_actors import actor_for, manage
 from tests.webhook_receiver import Receiver, emit
 
 
@@ -51,13 +53,20 @@ async def test_target_checks():
 
 async def test_create_refuses_private_and_bad_input(settings):
     with pytest.raises(UserErrors) as caught:
-        await api.create_webhook(settings, "c", url="http://127.0.0.1:9/hook", event_types=["task.created"])
+        await manage(
+            "c", api.create_webhook, settings, url="http://127.0.0.1:9/hook", event_types=["task.created"]
+        )
     [error] = caught.value.errors
     assert error.code == ErrorCode.PRIVATE_ADDRESS and error.field == ("input", "url")
 
     with pytest.raises(UserErrors) as caught:
-        await api.create_webhook(
-            settings, "c", url="gopher://x", event_types=["task.created", "nope.nope"], description="d" * 501
+        await manage(
+            "c",
+            api.create_webhook,
+            settings,
+            url="gopher://x",
+            event_types=["task.created", "nope.nope"],
+            description="d" * 501,
         )
     assert {(e.code, e.field) for e in caught.value.errors} == {
         (ErrorCode.INVALID_FORMAT, ("input", "url")),
@@ -72,7 +81,9 @@ async def test_private_target_is_refused_at_delivery(settings):
     dispatcher = WebhookDispatcher(replace(allowed, webhook_allow_private=False))
     try:
         # Registered while private targets were allowed (or DNS changed since): still refused.
-        created = await api.create_webhook(allowed, "c", url=receiver.url, event_types=["task.created"])
+        created = await manage(
+            "c", api.create_webhook, allowed, url=receiver.url, event_types=["task.created"]
+        )
         await emit()
         await dispatcher.run_once()
     finally:
@@ -87,24 +98,26 @@ async def test_private_target_is_refused_at_delivery(settings):
 
 async def test_update_rotate_delete_and_ownership(settings):
     allowed = replace(settings, webhook_allow_private=True)
-    created = await api.create_webhook(
-        allowed, "owner", url="http://127.0.0.1:1/", event_types=["task.created"]
+    created = await manage(
+        "owner", api.create_webhook, allowed, url="http://127.0.0.1:1/", event_types=["task.created"]
     )
     hook = created.webhook
     with pytest.raises(UserErrors) as caught:
-        await api.update_webhook(allowed, "someone-else", hook.id, enabled=False)
+        await manage("someone-else", api.update_webhook, allowed, hook.id, enabled=False)
     assert caught.value.errors[0].code == ErrorCode.NOT_FOUND
-    assert await api.webhooks_queryset("someone-else").count() == 0
-    assert await api.webhooks_queryset(None).count() == 1
-    updated = await api.update_webhook(allowed, "owner", hook.id, enabled=False, event_types=["task.deleted"])
+    assert await reads.webhooks_queryset(actor_for("someone-else").policy).count() == 0
+    assert await reads.webhooks_queryset(actor_for(None).policy).count() == 1
+    updated = await manage(
+        "owner", api.update_webhook, allowed, hook.id, enabled=False, event_types=["task.deleted"]
+    )
     assert not updated.enabled and updated.event_types == ["task.deleted"]
     with pytest.raises(UserErrors) as caught:
-        await api.test_webhook(allowed, "owner", hook.id)
+        await manage("owner", api.test_webhook, hook.id)
     assert caught.value.errors[0].code == ErrorCode.CLOSED
     with pytest.raises(UserErrors):
-        await api.rotate_webhook_secret(allowed, "owner", hook.id, overlap_seconds=-1)
-    assert await api.delete_webhook(allowed, "owner", hook.id) == hook.id
-    assert await api.webhooks_queryset(None).count() == 0
+        await manage("owner", api.rotate_webhook_secret, hook.id, overlap_seconds=-1)
+    assert await manage("owner", api.delete_webhook, hook.id) == hook.id
+    assert await reads.webhooks_queryset(actor_for(None).policy).count() == 0
 
 
 def test_signature_matches_the_standard_webhooks_library():

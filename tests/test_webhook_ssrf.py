@@ -15,6 +15,7 @@ from events.webhooks.targets import check_target, is_public
 from models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryAttempt
 from resolvers.core.errors import ErrorCode, UserErrors
 from resolvers.webhooks import workflows as api
+from tests.webhook_actors import manage
 from tests.webhook_receiver import emit
 
 # Each leads to an internal IPv4 address through a transition mechanism, or is non-public itself.
@@ -54,8 +55,12 @@ def test_an_address_carrying_a_public_ipv4_is_public(address):
 @pytest.mark.parametrize("address", CARRYING_PRIVATE.values(), ids=CARRYING_PRIVATE.keys())
 async def test_creating_a_webhook_to_such_an_address_is_refused(settings, address):
     with pytest.raises(UserErrors) as caught:
-        await api.create_webhook(
-            settings, "c", url=f"http://[{address}]:8080/hook", event_types=["task.created"]
+        await manage(
+            "c",
+            api.create_webhook,
+            settings,
+            url=f"http://[{address}]:8080/hook",
+            event_types=["task.created"],
         )
 
     [error] = caught.value.errors
@@ -64,10 +69,12 @@ async def test_creating_a_webhook_to_such_an_address_is_refused(settings, addres
 
 @pytest.mark.parametrize("address", CARRYING_PRIVATE.values(), ids=CARRYING_PRIVATE.keys())
 async def test_moving_a_webhook_to_such_an_address_is_refused(settings, address):
-    created = await api.create_webhook(settings, "c", url="http://8.8.8.8/hook", event_types=["task.created"])
+    created = await manage(
+        "c", api.create_webhook, settings, url="http://8.8.8.8/hook", event_types=["task.created"]
+    )
 
     with pytest.raises(UserErrors) as caught:
-        await api.update_webhook(settings, "c", created.webhook.id, url=f"http://[{address}]/hook")
+        await manage("c", api.update_webhook, settings, created.webhook.id, url=f"http://[{address}]/hook")
 
     [error] = caught.value.errors
     assert (error.code, error.field) == (ErrorCode.PRIVATE_ADDRESS, ("input", "url"))
@@ -89,8 +96,8 @@ async def attempts_of_one_event(settings, webhook_id: int) -> list[WebhookDelive
 @pytest.mark.parametrize("address", CARRYING_PRIVATE.values(), ids=CARRYING_PRIVATE.keys())
 async def test_a_delivery_to_such_an_address_is_refused_before_connecting(settings, address):
     allowed = replace(settings, webhook_allow_private=True)  # registered while it was allowed
-    created = await api.create_webhook(
-        allowed, "c", url=f"http://[{address}]:9/hook", event_types=["task.created"]
+    created = await manage(
+        "c", api.create_webhook, allowed, url=f"http://[{address}]:9/hook", event_types=["task.created"]
     )
 
     [attempt] = await attempts_of_one_event(settings, created.webhook.id)
@@ -116,8 +123,8 @@ async def dns(monkeypatch):  # type: ignore[no-untyped-def]
 
 async def test_a_name_that_rebinds_to_a_private_address_after_creation_is_refused_at_delivery(settings, dns):
     dns["hooks.example.com"] = "8.8.8.8"
-    created = await api.create_webhook(
-        settings, "c", url="http://hooks.example.com:9/hook", event_types=["task.created"]
+    created = await manage(
+        "c", api.create_webhook, settings, url="http://hooks.example.com:9/hook", event_types=["task.created"]
     )
     dns["hooks.example.com"] = "2002:a00:1::1"  # 6to4 of 10.0.0.1
 

@@ -1,10 +1,18 @@
-"""Reading the event log for audit."""
+"""Reading the event log for audit (HR and service tokens: `Policy.can_read_audit`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from tortoise.expressions import Q
+
+from auth.policy import Policy
+from auth.scopes import Scope
+from models.events import Event
+from resolvers.core.listing import Listing, root_listing
+from resolvers.core.loaders import Loaders
+from resolvers.core.pagination import PageArgs, SortKey
+from resolvers.core.problems import Forbidden
 
 AUDIT_ORDER_FIELDS = {"OCCURRED_AT": "occurred_at", "TYPE": "type"}
 
@@ -32,3 +40,16 @@ def audit_filter(
     if occurred_before is not None:
         q &= Q(occurred_at__lt=occurred_before)
     return q
+
+
+async def audit_listing(where: Q, sort: SortKey, args: PageArgs, loaders: Loaders) -> Listing:
+    """`Query.auditEvents`: a page of the event log entries that meet `where` (`audit_filter`)."""
+    return await root_listing(Event.filter(where), sort, "auditEvents", args, loaders)
+
+
+def require_audit_reader(policy: Policy) -> None:
+    """Only HR and service tokens read the event log: anyone else gets a `Forbidden` error."""
+    if not policy.can_read_audit():
+        raise Forbidden(
+            "Only HR and service tokens may read the event log.", requiredScope=Scope.AUDIT_READ.value
+        )

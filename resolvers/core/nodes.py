@@ -45,10 +45,7 @@ async def _enrollment_visible(loaders: Loaders, policy: Policy, row: trm.Enrollm
 
 
 async def _webhook_visible(loaders: Loaders, policy: Policy, row: whm.Webhook) -> bool:
-    if not policy.can_manage_webhooks():
-        return False
-    owner = policy.webhook_owner_scope()
-    return owner is None or row.owner_client_id == owner
+    return policy.can_see_webhook(row)
 
 
 async def _delivery_visible(loaders: Loaders, policy: Policy, row: whm.WebhookDelivery) -> bool:

@@ -1,29 +1,29 @@
-"""Webhook management: register endpoints, rotate secrets, ping, redeliver, read the log.
+"""Webhook management: register endpoints, change them, rotate secrets, ping, redeliver.
 
-Plain async functions for the GraphQL layer (no Strawberry here). Every function takes the
-settings and the principal's `client_id`: endpoints belong to the OAuth client that created
-them and other clients see none of them (NOT_FOUND, never "forbidden", so ids do not leak);
-`client_id=None` (an operator tool, a user token without a client) sees every endpoint.
-Creating or changing an endpoint records the token that did it (`changed_by`): payload shaping
-reads with no more than that token could (schema/webhooks/shaping.py). The
-scope check (`webhooks:manage`) is the policy's job, done before calling these. Input errors
-raise `UserErrors` with fields under `("input", <camelCase field>)`. Ids are database ids: the
-schema decodes global IDs first. After a mutation that queues a delivery (`test_webhook`,
-`redeliver_webhook_event`) commits, call `dispatcher.wake()` to send it at once.
+Workflows of the mutation pipeline (no Strawberry here): each runs in the caller's unit of work
+(`mutate`, resolvers/core/unit_of_work.py) and acts as its actor. Endpoints belong to the OAuth
+client that created them and other clients see none of them (NOT_FOUND, never "forbidden", so
+ids do not leak): the rule is the policy's (`Policy.visible_webhooks`); HR sees every endpoint.
+Creating or changing an endpoint records the token that did it: payload shaping reads with no
+more than that token could (schema/webhooks/shaping.py). `require_webhook_manager` is checked
+before decoding the input. Input errors raise `UserErrors` with fields under
+`("input", <camelCase field>)`. Ids are database ids: the schema decodes global IDs first.
+Nothing here wakes the dispatcher: a commit that wrote events wakes it through the after-commit
+listener (server.py); a delivery queued without an event (a ping, a redelivery, one held while the
+endpoint was disabled) is sent by its next pass, at most `poll_interval` (1 s) later.
 """
 
 from __future__ import annotations
 
 import secrets as random
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tortoise.expressions import Q
-from tortoise.queryset import QuerySet
-from tortoise.transactions import in_transaction
-
+from auth.policy import Policy
 from auth.principal import Principal
+from auth.scopes import Scope
 from config import Settings
 from events.log import EVENT_TYPES
 from events.webhooks.outbox import message_id
@@ -31,8 +31,11 @@ from events.webhooks.signing import generate_secret
 from events.webhooks.targets import TargetError, check_target
 from ids import to_global_id
 from models.events import Event
-from models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryAttempt
+from models.webhooks import Webhook, WebhookDelivery
 from resolvers.core.errors import ErrorCode, UserError, UserErrors, user_error
+from resolvers.core.problems import Forbidden
+from resolvers.core.unit_of_work import UnitOfWork
+from resolvers.webhooks.reads import get_webhook
 
 MAX_DESCRIPTION = 500
 MAX_QUERY = 10_000
@@ -46,52 +49,6 @@ class WebhookWithSecret:
 
     webhook: Webhook
     secret: str
-
-
-# -- reading ----------------------------------------------------------------------------------
-
-
-WEBHOOK_ORDER_FIELDS = {
-    "CREATED_AT": "created_at",
-    "UPDATED_AT": "updated_at",
-    "URL": "url",
-    "FAILURE_COUNT": "failure_count",
-    "DISABLED_AT": "disabled_at",
-}
-
-
-def webhook_filter(*, enabled: bool | None = None, search: str | None = None) -> Q:
-    """The `webhooks(filter:)` conditions; all given ones must hold."""
-    q = Q()
-    if enabled is not None:
-        q &= Q(enabled=enabled)
-    if search:
-        q &= Q(url__icontains=search) | Q(description__icontains=search)
-    return q
-
-
-def webhooks_queryset(client_id: str | None) -> QuerySet[Webhook]:
-    """The endpoints the principal may see, newest first (for `Query.webhooks`)."""
-    qs = Webhook.all() if client_id is None else Webhook.filter(owner_client_id=client_id)
-    return qs.order_by("-created_at", "-id")
-
-
-async def get_webhook(client_id: str | None, id: int, field: str = "id") -> Webhook:
-    webhook = await webhooks_queryset(client_id).filter(id=id).first()
-    if webhook is None:
-        raise user_error(ErrorCode.NOT_FOUND, "No such webhook.", "input", field)
-    return webhook
-
-
-def deliveries_queryset(webhook: Webhook) -> QuerySet[WebhookDelivery]:
-    """A webhook's deliveries, newest first (for `Webhook.deliveries`; fetch the webhook with
-    `get_webhook` or from `webhooks_queryset` first, which applies the ownership rule)."""
-    return WebhookDelivery.filter(webhook_id=webhook.id).order_by("-created_at", "-id")
-
-
-def attempts_queryset(delivery: WebhookDelivery) -> QuerySet[WebhookDeliveryAttempt]:
-    """A delivery's attempts, newest first (status code, duration, error, snippet, next try)."""
-    return WebhookDeliveryAttempt.filter(delivery_id=delivery.id).order_by("-number", "-id")
 
 
 # -- validation -------------------------------------------------------------------------------
@@ -136,15 +93,26 @@ def _changed_by(principal: Principal | None) -> dict[str, Any]:
 # -- mutations --------------------------------------------------------------------------------
 
 
+def require_webhook_manager(policy: Policy) -> None:
+    """Only HR and service tokens manage webhooks: anyone else gets a `Forbidden` error."""
+    if not policy.can_manage_webhooks():
+        raise Forbidden(
+            "Only HR and service tokens manage webhooks.", requiredScope=Scope.WEBHOOKS_MANAGE.value
+        )
+
+
+def _visible(uow: UnitOfWork, id: int, field: str = "id", *, lock: bool = False) -> Awaitable[Webhook]:
+    return get_webhook(uow.actor.policy, id, field, conn=uow.conn, lock=lock)
+
+
 async def create_webhook(
+    uow: UnitOfWork,
     settings: Settings,
-    client_id: str | None,
     *,
     url: str,
     event_types: list[str],
     description: str = "",
     query: str | None = None,
-    changed_by: Principal | None = None,
 ) -> WebhookWithSecret:
     """Register an endpoint; returns it with its new secret (`whsec_…`, shown once)."""
     # Report every bad field at once, not only the first.
@@ -171,15 +139,16 @@ async def create_webhook(
         description=description,
         query=query or None,
         secret=secret,
-        owner_client_id=client_id,
-        **_changed_by(changed_by),
+        owner_client_id=uow.actor.policy.webhook_owner_for_new(uow.actor.client_id),
+        using_db=uow.conn,
+        **_changed_by(uow.actor.policy.principal),
     )
     return WebhookWithSecret(webhook, secret)
 
 
 async def update_webhook(
+    uow: UnitOfWork,
     settings: Settings,
-    client_id: str | None,
     id: int,
     *,
     enabled: bool | None = None,
@@ -187,11 +156,10 @@ async def update_webhook(
     description: str | None = None,
     url: str | None = None,
     query: str | None = None,
-    changed_by: Principal | None = None,
 ) -> Webhook:
     """Change the given fields (None: unchanged). Re-enabling clears the failure count;
     deliveries queued while disabled are then sent."""
-    webhook = await get_webhook(client_id, id)
+    webhook = await _visible(uow, id)
     if url is not None:
         webhook.url = await _check_url(settings, url)
     if event_types is not None:
@@ -206,48 +174,45 @@ async def update_webhook(
     elif enabled is False and webhook.enabled:
         webhook.enabled, webhook.disabled_reason = False, "disabled by its owner"
         webhook.disabled_at = datetime.now(UTC)
-    for name, value in _changed_by(changed_by).items():
+    for name, value in _changed_by(uow.actor.policy.principal).items():
         setattr(webhook, name, value)
-    await webhook.save()
+    await webhook.save(using_db=uow.conn)
     return webhook
 
 
-async def rotate_webhook_secret(
-    settings: Settings, client_id: str | None, id: int, overlap_seconds: int = 86400
-) -> WebhookWithSecret:
+async def rotate_webhook_secret(uow: UnitOfWork, id: int, overlap_seconds: int = 86400) -> WebhookWithSecret:
     """A new secret; for `overlap_seconds` the old one signs too, so receivers can switch."""
     if not 0 <= overlap_seconds <= MAX_OVERLAP:
         raise user_error(
             ErrorCode.INVALID, f"Overlap must be 0 to {MAX_OVERLAP} seconds.", "input", "overlapSeconds"
         )
-    async with in_transaction() as conn:
-        webhook = await get_webhook(client_id, id)
-        webhook = await Webhook.filter(id=webhook.id).select_for_update().using_db(conn).get()
-        secret = generate_secret()
-        webhook.previous_secret = webhook.secret if overlap_seconds else None
-        webhook.previous_secret_expires_at = (
-            datetime.now(UTC) + timedelta(seconds=overlap_seconds) if overlap_seconds else None
-        )
-        webhook.secret = secret
-        await webhook.save(using_db=conn)
+    webhook = await _visible(uow, id, lock=True)
+    secret = generate_secret()
+    webhook.previous_secret = webhook.secret if overlap_seconds else None
+    webhook.previous_secret_expires_at = (
+        datetime.now(UTC) + timedelta(seconds=overlap_seconds) if overlap_seconds else None
+    )
+    webhook.secret = secret
+    await webhook.save(using_db=uow.conn)
     return WebhookWithSecret(webhook, secret)
 
 
-async def delete_webhook(settings: Settings, client_id: str | None, id: int) -> int:
+async def delete_webhook(uow: UnitOfWork, id: int) -> int:
     """Delete an endpoint with its delivery log; returns the deleted id."""
-    webhook = await get_webhook(client_id, id)
-    await webhook.delete()
+    webhook = await _visible(uow, id)
+    await webhook.delete(using_db=uow.conn)
     return id
 
 
 async def _queue(
+    uow: UnitOfWork,
     webhook: Webhook,
     *,
     kind: str,
     event_type: str,
     msg_id: str,
     event_id: int | None = None,
-    payload: dict | None = None,
+    payload: dict[str, Any] | None = None,
 ) -> WebhookDelivery:
     if not webhook.enabled:
         raise user_error(ErrorCode.CLOSED, "The webhook is disabled; enable it first.", "input", "webhookId")
@@ -260,13 +225,15 @@ async def _queue(
         payload=payload,
         status="pending",
         next_attempt_at=datetime.now(UTC),
+        using_db=uow.conn,
     )
 
 
-async def test_webhook(settings: Settings, client_id: str | None, id: int) -> WebhookDelivery:
+async def test_webhook(uow: UnitOfWork, id: int) -> WebhookDelivery:
     """Queue a `webhook.ping` delivery, due now."""
-    webhook = await get_webhook(client_id, id)
+    webhook = await _visible(uow, id)
     return await _queue(
+        uow,
         webhook,
         kind="ping",
         event_type=PING_TYPE,
@@ -275,20 +242,19 @@ async def test_webhook(settings: Settings, client_id: str | None, id: int) -> We
     )
 
 
-async def redeliver_webhook_event(
-    settings: Settings, client_id: str | None, webhook_id: int, event_id: int
-) -> WebhookDelivery:
+async def redeliver_webhook_event(uow: UnitOfWork, webhook_id: int, event_id: int) -> WebhookDelivery:
     """Send an event to an endpoint again, as a new delivery with the same `webhook-id` (so
     the receiver can tell it is the same message). The event must have been fanned out to
     that endpoint before."""
-    webhook = await get_webhook(client_id, webhook_id, "webhookId")
+    webhook = await _visible(uow, webhook_id, "webhookId")
     msg = message_id(event_id, webhook.id)
-    event = await Event.get_or_none(id=event_id)
-    if event is None or not await WebhookDelivery.filter(webhook_id=webhook.id, message_id=msg).exists():
+    event = await Event.filter(id=event_id).using_db(uow.conn).first()
+    sent = WebhookDelivery.filter(webhook_id=webhook.id, message_id=msg).using_db(uow.conn)
+    if event is None or not await sent.exists():
         raise user_error(
             ErrorCode.NOT_FOUND, "This event was never sent to this webhook.", "input", "eventId"
         )
-    return await _queue(webhook, kind="redelivery", event_id=event.id, event_type=event.type, msg_id=msg)
+    return await _queue(uow, webhook, kind="redelivery", event_id=event.id, event_type=event.type, msg_id=msg)
 
 
 # Named by the API ("testWebhook"), not a test: keep pytest from collecting it when imported.

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
-from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
 
 from auth.scopes import Scope
-from ids import from_global_id, public_data, to_global_id
+from ids import public_data, to_global_id
 from models import events as m
-from resolvers.audit.reads import AUDIT_ORDER_FIELDS, audit_filter
-from resolvers.core.listing import root_listing
-from resolvers.core.pagination import SortKey
-from resolvers.core.problems import Forbidden
-from schema.core.enums import OrderDirection
 from schema.core.event_types import EventType
-from schema.core.ordering import ORDER_ARGUMENT, sort_of
-from schema.core.paging import After, Before, First, Last, page_args, pk_of
-from schema.core.permissions import read_scope, scoped_field
-from schema.core.relay import Connection, to_connection
+from schema.core.permissions import read_scope
 from schema.employees.types import Employee
 from schema.live.people import shown_person
 from web.context import Info
@@ -63,68 +53,3 @@ class AuditEvent:
     )
     async def actor(self, info: Info) -> Employee | None:
         return await shown_person(info.context, self.actor_pk)
-
-
-@strawberry.input(description="Narrow the event log; all given conditions must hold.")
-class AuditEventFilter:
-    types: list[EventType] | None = strawberry.field(default=None, description="Any of these event types.")
-    subject_id: strawberry.ID | None = strawberry.field(default=None, description="Changes to this object.")
-    actor_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Changes made by this employee."
-    )
-    occurred_after: datetime | None = strawberry.field(default=None, description="Changes after this time.")
-    occurred_before: datetime | None = strawberry.field(default=None, description="Changes before this time.")
-
-
-@strawberry.enum(description="Fields the event log can be ordered by.")
-class AuditEventOrderField(Enum):
-    OCCURRED_AT = strawberry.enum_value("OCCURRED_AT", description="When the change was committed.")
-    TYPE = strawberry.enum_value("TYPE", description="The event type, alphabetically.")
-
-
-@strawberry.input(description="How to order the event log; ties break on ID (the order of commits).")
-class AuditEventOrder:
-    field: AuditEventOrderField = strawberry.field(description="The field to order by.")
-    direction: OrderDirection = strawberry.field(default=OrderDirection.DESC, description="The direction.")
-
-
-def audit_sort(order: AuditEventOrder | None) -> SortKey:
-    return sort_of(order, AUDIT_ORDER_FIELDS, SortKey("id", descending=True))
-
-
-@strawberry.type
-class AuditQuery:
-    @scoped_field("The event log, newest first unless ordered (HR and service tokens).", Scope.AUDIT_READ)
-    async def audit_events(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[
-            AuditEventFilter | None,
-            strawberry.argument(description="Only events meeting all these conditions."),
-        ] = None,
-        order_by: Annotated[AuditEventOrder | None, ORDER_ARGUMENT] = None,
-    ) -> Connection[AuditEvent] | None:
-        if not (await info.context.policy()).can_read_audit():
-            raise Forbidden(
-                "Only HR and service tokens may read the event log.", requiredScope=Scope.AUDIT_READ.value
-            )
-        args = page_args(first, after, last, before)
-        subject_type = subject_id = None
-        if filter is not None and filter.subject_id is not None:
-            subject_type, subject_id = from_global_id(filter.subject_id)
-        q = audit_filter(
-            types=[t.value for t in filter.types] if filter and filter.types is not None else None,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            actor_id=pk_of(filter.actor_id, "Employee") if filter else None,
-            occurred_after=filter.occurred_after if filter else None,
-            occurred_before=filter.occurred_before if filter else None,
-        )
-        listing = await root_listing(
-            m.Event.filter(q), audit_sort(order_by), "auditEvents", args, info.context.loaders
-        )
-        return to_connection(listing.page, AuditEvent.from_row, listing.count)

@@ -8,7 +8,7 @@ import strawberry
 from tortoise.expressions import Q
 
 from resolvers.core.pagination import SortKey
-from resolvers.webhooks import workflows as r
+from resolvers.webhooks import reads as r
 from schema.core.enums import OrderDirection
 from schema.core.ordering import sort_of
 

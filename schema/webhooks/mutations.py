@@ -1,54 +1,23 @@
-"""Webhook mutations and the `webhooks` root list (scope `webhooks:manage`)."""
+"""Webhook mutations (scope `webhooks:manage`): inputs, payloads and their wiring to the webhook
+workflows, through the same pipeline (`run_mutation`, one unit of work) as every mutation."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import strawberry
 
-from auth.policy import Policy
 from auth.scopes import Scope
-from resolvers.core.errors import UserErrors
-from resolvers.core.listing import root_listing
-from resolvers.core.problems import Forbidden
+from models.webhooks import WebhookDelivery as WebhookDeliveryRow
 from resolvers.core.validation import Checks
-from resolvers.webhooks import workflows as r
+from resolvers.webhooks import workflows as workflow
+from resolvers.webhooks.workflows import require_webhook_manager
 from schema.core.event_types import EventType
-from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
-from schema.core.paging import After, Before, First, Last, page_args
-from schema.core.payloads import UserError, to_user_errors
-from schema.core.permissions import scoped_field, scoped_mutation
-from schema.core.relay import Connection, to_connection
-from schema.webhooks.filters import WebhookFilter, WebhookOrder, webhook_q, webhook_sort
+from schema.core.payloads import UserError, run_mutation
+from schema.core.permissions import scoped_mutation
 from schema.webhooks.shaping import check_document
 from schema.webhooks.types import Webhook, WebhookDelivery
 from web.context import Info
-
-T = TypeVar("T")
-
-
-async def _owner(info: Info) -> str | None:
-    policy: Policy = await info.context.policy()
-    if not policy.can_manage_webhooks():
-        raise Forbidden(
-            "Only HR and service tokens manage webhooks.", requiredScope=Scope.WEBHOOKS_MANAGE.value
-        )
-    return policy.webhook_owner_scope()
-
-
-async def _attempt(work: Callable[[], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
-    try:
-        return await work(), []
-    except UserErrors as exc:
-        return None, to_user_errors(exc.errors)
-
-
-def _wake(info: Info) -> None:
-    request = info.context.request
-    dispatcher = getattr(getattr(getattr(request, "app", None), "state", None), "webhook_dispatcher", None)
-    if dispatcher is not None:
-        dispatcher.wake()
 
 
 @strawberry.input(description="A new webhook endpoint.")
@@ -137,133 +106,125 @@ def _webhook_pk(checks: Checks, value: strawberry.ID, field: str = "id") -> int:
     return checks.global_id(str(value), "Webhook", field) or 0
 
 
+async def _checks(info: Info, query: str | None = None) -> Checks:
+    """Refuse anyone but HR and service tokens first, then check a payload-shaping document."""
+    require_webhook_manager(await info.context.policy())
+    checks = Checks()
+    if query:
+        checks.errors += check_document(info.schema._schema, query)
+    return checks
+
+
+def _event_types(types: list[EventType] | None) -> list[str] | None:
+    return None if types is None else [t.value for t in types]
+
+
 async def create_webhook(
     info: Info,
     input: Annotated[CreateWebhookInput, strawberry.argument(description="The endpoint to register.")],
 ) -> CreateWebhookPayload:
-    owner = await _owner(info)
     settings = info.context.settings
-    client = info.context.client_id if owner is None else owner
-    if input.query and (problems := check_document(info.schema._schema, input.query)):
-        return CreateWebhookPayload(webhook=None, secret=None, errors=to_user_errors(problems))
-    result, errors = await _attempt(
-        lambda: r.create_webhook(
+    return await run_mutation(
+        info,
+        await _checks(info, input.query),
+        lambda uow: workflow.create_webhook(
+            uow,
             settings,
-            client,
             url=input.url,
-            event_types=[t.value for t in input.event_types],
+            event_types=_event_types(input.event_types) or [],
             description=input.description,
             query=input.query,
-            changed_by=info.context.principal,
-        )
+        ),
+        lambda made, errors: CreateWebhookPayload(
+            webhook=Webhook.from_row(made.webhook) if made else None,
+            secret=made.secret if made else None,
+            errors=errors,
+        ),
     )
-    if result is None:
-        return CreateWebhookPayload(webhook=None, secret=None, errors=errors)
-    return CreateWebhookPayload(webhook=Webhook.from_row(result.webhook), secret=result.secret, errors=[])
 
 
 async def update_webhook(
     info: Info, input: Annotated[UpdateWebhookInput, strawberry.argument(description="The changes.")]
 ) -> UpdateWebhookPayload:
-    owner, checks = await _owner(info), Checks()
+    checks = await _checks(info)
     pk = _webhook_pk(checks, input.id)
     if input.query:
         checks.errors += check_document(info.schema._schema, input.query)
-    if checks.errors:
-        return UpdateWebhookPayload(webhook=None, errors=to_user_errors(checks.errors))
     settings = info.context.settings
-    row, errors = await _attempt(
-        lambda: r.update_webhook(
+    return await run_mutation(
+        info,
+        checks,
+        lambda uow: workflow.update_webhook(
+            uow,
             settings,
-            owner,
             pk,
             enabled=input.enabled,
-            event_types=None if input.event_types is None else [t.value for t in input.event_types],
+            event_types=_event_types(input.event_types),
             description=input.description,
             url=input.url,
             query=input.query,
-            changed_by=info.context.principal,
-        )
+        ),
+        lambda row, errors: UpdateWebhookPayload(
+            webhook=Webhook.from_row(row) if row else None, errors=errors
+        ),
     )
-    _wake(info)
-    return UpdateWebhookPayload(webhook=Webhook.from_row(row) if row else None, errors=errors)
 
 
 async def rotate_webhook_secret(
     info: Info, input: Annotated[RotateWebhookSecretInput, strawberry.argument(description="The rotation.")]
 ) -> RotateWebhookSecretPayload:
-    owner, checks = await _owner(info), Checks()
+    checks = await _checks(info)
     pk = _webhook_pk(checks, input.id)
-    if checks.errors:
-        return RotateWebhookSecretPayload(webhook=None, secret=None, errors=to_user_errors(checks.errors))
-    settings = info.context.settings
-    result, errors = await _attempt(
-        lambda: r.rotate_webhook_secret(settings, owner, pk, input.overlap_seconds)
-    )
-    if result is None:
-        return RotateWebhookSecretPayload(webhook=None, secret=None, errors=errors)
-    return RotateWebhookSecretPayload(
-        webhook=Webhook.from_row(result.webhook), secret=result.secret, errors=[]
+    return await run_mutation(
+        info,
+        checks,
+        lambda uow: workflow.rotate_webhook_secret(uow, pk, input.overlap_seconds),
+        lambda made, errors: RotateWebhookSecretPayload(
+            webhook=Webhook.from_row(made.webhook) if made else None,
+            secret=made.secret if made else None,
+            errors=errors,
+        ),
     )
 
 
 async def delete_webhook(
     info: Info, input: Annotated[WebhookIdInput, strawberry.argument(description="The webhook to delete.")]
 ) -> DeleteWebhookPayload:
-    owner, checks = await _owner(info), Checks()
+    checks = await _checks(info)
     pk = _webhook_pk(checks, input.id)
-    if checks.errors:
-        return DeleteWebhookPayload(deleted_id=None, errors=to_user_errors(checks.errors))
-    deleted, errors = await _attempt(lambda: r.delete_webhook(info.context.settings, owner, pk))
-    return DeleteWebhookPayload(deleted_id=input.id if deleted else None, errors=errors)
+    return await run_mutation(
+        info,
+        checks,
+        lambda uow: workflow.delete_webhook(uow, pk),
+        lambda deleted, errors: DeleteWebhookPayload(deleted_id=input.id if deleted else None, errors=errors),
+    )
+
+
+def _delivery_payload(row: WebhookDeliveryRow | None, errors: list[UserError]) -> WebhookDeliveryPayload:
+    return WebhookDeliveryPayload(delivery=WebhookDelivery.from_row(row) if row else None, errors=errors)
 
 
 async def test_webhook(
     info: Info, input: Annotated[WebhookIdInput, strawberry.argument(description="The webhook to ping.")]
 ) -> WebhookDeliveryPayload:
-    owner, checks = await _owner(info), Checks()
+    checks = await _checks(info)
     pk = _webhook_pk(checks, input.id)
-    if checks.errors:
-        return WebhookDeliveryPayload(delivery=None, errors=to_user_errors(checks.errors))
-    row, errors = await _attempt(lambda: r.test_webhook(info.context.settings, owner, pk))
-    _wake(info)
-    return WebhookDeliveryPayload(delivery=WebhookDelivery.from_row(row) if row else None, errors=errors)
+    return await run_mutation(info, checks, lambda uow: workflow.test_webhook(uow, pk), _delivery_payload)
 
 
 async def redeliver_webhook_event(
     info: Info,
     input: Annotated[RedeliverWebhookEventInput, strawberry.argument(description="What to resend.")],
 ) -> WebhookDeliveryPayload:
-    owner, checks = await _owner(info), Checks()
+    checks = await _checks(info)
     pk = _webhook_pk(checks, input.webhook_id, "webhookId")
     event_id = checks.event_id(input.event_id, "eventId")
-    if checks.errors:
-        return WebhookDeliveryPayload(delivery=None, errors=to_user_errors(checks.errors))
-    row, errors = await _attempt(
-        lambda: r.redeliver_webhook_event(info.context.settings, owner, pk, event_id or 0)
+    return await run_mutation(
+        info,
+        checks,
+        lambda uow: workflow.redeliver_webhook_event(uow, pk, event_id or 0),
+        _delivery_payload,
     )
-    _wake(info)
-    return WebhookDeliveryPayload(delivery=WebhookDelivery.from_row(row) if row else None, errors=errors)
-
-
-@strawberry.type
-class WebhookQuery:
-    @scoped_field("Webhook endpoints you manage, newest first unless ordered.", Scope.WEBHOOKS_MANAGE)
-    async def webhooks(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: Annotated[WebhookFilter | None, FILTER_ARGUMENT] = None,
-        order_by: Annotated[WebhookOrder | None, ORDER_ARGUMENT] = None,
-    ) -> Connection[Webhook] | None:
-        owner = await _owner(info)
-        args = page_args(first, after, last, before)
-        qs = r.webhooks_queryset(owner).filter(webhook_q(filter)).order_by()
-        listing = await root_listing(qs, webhook_sort(order_by), "webhooks", args, info.context.loaders)
-        return to_connection(listing.page, Webhook.from_row, listing.count)
 
 
 _MANAGE = Scope.WEBHOOKS_MANAGE

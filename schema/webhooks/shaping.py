@@ -19,6 +19,7 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
+    ExecutionResult,
     FieldNode,
     GraphQLError,
     OperationDefinitionNode,
@@ -29,14 +30,14 @@ from graphql import (
     value_from_ast_untyped,
 )
 
-from auth.principal import Principal
-from auth.scopes import Scope, parse_scopes
+from auth.scopes import Scope
 from config import Settings
+from events.webhooks.dispatcher import PayloadShaper
 from ids import from_global_id
 from models.events import Event as EventRow
-from models.oauth import OAuthClient
 from models.webhooks import Webhook
 from resolvers.core.errors import ErrorCode, UserError
+from resolvers.webhooks.reads import shaping_principal
 from schema.live import presenters
 from web.context import Context
 
@@ -57,10 +58,7 @@ async def _mentorship(ctx: Context, row: EventRow, args: dict[str, Any]) -> Any:
 
 
 async def _training(ctx: Context, row: EventRow, args: dict[str, Any]) -> Any:
-    session, enrollment = await presenters.training_parts(ctx, row)
-    if session is None or session.id != _pk(args, "sessionId"):
-        return None
-    return presenters.training_event(row, session, enrollment)
+    return await presenters.session_event(ctx, row, _pk(args, "sessionId"))
 
 
 PRESENTERS: dict[str, Present] = {
@@ -74,21 +72,6 @@ ROOT_SCOPES: dict[str, Scope] = {
     "mentorshipEvents": Scope.MENTORSHIPS_READ,
     "trainingSessionEvents": Scope.TRAINING_READ,
 }
-
-
-async def shaping_principal(webhook: Webhook) -> Principal:
-    """Who a document reads as: the token that created or last changed the webhook, cut down to
-    its client's current registration."""
-    client_id = webhook.changed_by_client_id
-    client = (
-        await OAuthClient.get_or_none(client_id=client_id, revoked_at__isnull=True) if client_id else None
-    )
-    registered = parse_scopes(client.scopes) if client else frozenset()
-    return Principal(
-        scopes=parse_scopes(webhook.changed_by_scopes) & registered,
-        client_id=client_id,
-        employee_id=webhook.changed_by_employee_id,
-    )
 
 
 def _root_field(document: DocumentNode) -> tuple[FieldNode, dict[str, Any]]:
@@ -122,9 +105,7 @@ def check_document(graphql_schema: Any, query: str) -> list[UserError]:
     return []
 
 
-def make_shaper(
-    graphql_schema: Any, settings: Settings
-) -> Callable[[Webhook, EventRow], Awaitable[dict | None]]:
+def make_shaper(graphql_schema: Any, settings: Settings) -> PayloadShaper:
     async def shape(webhook: Webhook, event: EventRow) -> dict[str, Any] | None:
         if not webhook.query:
             return None
@@ -138,9 +119,8 @@ def make_shaper(
         item = await PRESENTERS[field.name.value](context, event, arguments)
         if item is None:  # the document's arguments leave this event out, or it is not readable
             return empty
-        result = execute(graphql_schema, document, root_value=item, context_value=context)
-        if hasattr(result, "__await__"):
-            result = await result  # type: ignore[misc]
-        return result.data  # type: ignore[union-attr]
+        outcome = execute(graphql_schema, document, root_value=item, context_value=context)
+        result: ExecutionResult = await outcome if isinstance(outcome, Awaitable) else outcome
+        return result.data
 
     return shape

@@ -10,23 +10,12 @@ from auth.scopes import Scope
 from ids import to_global_id
 from models import webhooks as m
 from resolvers.core.listing import child_listing
-from resolvers.core.loaders import ChildList
-from resolvers.core.pagination import PageArgs, SortKey
+from resolvers.webhooks.reads import attempts_of, deliveries_of
 from schema.core.event_types import EventType, known_event_type
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import read_scope
 from schema.core.relay import Connection, Node, to_connection
 from web.context import Info
-
-
-def deliveries_of(args: PageArgs) -> ChildList:
-    return ChildList("Webhook.deliveries", m.WebhookDelivery, "webhook_id", SortKey("created_at", True), args)
-
-
-def attempts_of(args: PageArgs) -> ChildList:
-    return ChildList(
-        "WebhookDelivery.attempts", m.WebhookDeliveryAttempt, "delivery_id", SortKey("number", True), args
-    )
 
 
 @read_scope(Scope.WEBHOOKS_MANAGE)
@@ -102,7 +91,10 @@ class WebhookDelivery(Node):
         listing = await child_listing(
             self.pk, attempts_of(page_args(first, after, last, before)), info.context.loaders
         )
-        return to_connection(listing.page, WebhookDeliveryAttempt.from_row, listing.count)
+        connection: Connection[WebhookDeliveryAttempt] = to_connection(
+            listing.page, WebhookDeliveryAttempt.from_row, listing.count
+        )
+        return connection
 
 
 @read_scope(Scope.WEBHOOKS_MANAGE)
@@ -141,4 +133,7 @@ class Webhook(Node):
     ) -> Connection[WebhookDelivery]:
         spec = deliveries_of(page_args(first, after, last, before))
         listing = await child_listing(self.pk, spec, info.context.loaders)
-        return to_connection(listing.page, WebhookDelivery.from_row, listing.count)
+        connection: Connection[WebhookDelivery] = to_connection(
+            listing.page, WebhookDelivery.from_row, listing.count
+        )
+        return connection
