@@ -2,7 +2,9 @@
 
 Mutations call `notify_committed(events)` once their transaction has committed (never before,
 so nothing is announced for a rolled-back change). Listeners are the live-update broker and the
-webhook dispatcher; each registers itself at start-up. A listener's failure never fails the
+webhook dispatcher; each registers itself at start-up. A commit that wrote no event but queued
+webhook deliveries (a ping, a redelivery, an endpoint enabled again with deliveries held) still
+notifies, with no events, so the dispatcher sends them at once. A listener's failure never fails the
 mutation: the events are in the log and listeners can catch up from it.
 """
 
@@ -29,8 +31,8 @@ def remove_listener(listener: Listener) -> None:
         _listeners.remove(listener)
 
 
-async def notify_committed(events: Sequence[Event]) -> None:
-    if not events:
+async def notify_committed(events: Sequence[Event], *, deliveries_queued: bool = False) -> None:
+    if not events and not deliveries_queued:
         return
     for listener in list(_listeners):
         try:

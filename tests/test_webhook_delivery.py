@@ -264,3 +264,30 @@ async def test_a_commit_wakes_the_background_loop_and_the_event_is_delivered_at_
         assert delivery.status == "succeeded" and delivery.attempts == 1
     finally:
         remove_listener(wake)
+
+
+async def test_a_ping_commits_no_event_and_is_still_sent_at_once(hook_settings, receiver, dispatcher):
+    # Given a running dispatcher that would look only once a minute, woken after each commit
+    dispatcher.poll_interval = 60
+    webhook = await register(hook_settings, receiver)
+    await dispatcher.start()
+    woken_with: list[int] = []
+
+    async def wake(events: Sequence[Event]) -> None:
+        woken_with.append(len(events))
+        dispatcher.wake()
+
+    add_listener(wake)
+    try:
+        # When its owner pings the endpoint (a delivery with no event in the log)
+        delivery = await manage("client-1", api.test_webhook, webhook.id)
+
+        # Then the commit woke the dispatcher with no events, and the ping arrives long before
+        # the next poll, signed
+        assert woken_with == [0]
+        [got] = await receiver.wait_for(1, within=5)
+        assert got.verified_with == receiver.secrets
+        assert got.json["type"] == "webhook.ping"
+        assert got.headers["webhook-id"] == delivery.message_id
+    finally:
+        remove_listener(wake)

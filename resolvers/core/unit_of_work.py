@@ -25,9 +25,25 @@ from resolvers.core.errors import UserError, UserErrors
 
 T = TypeVar("T")
 
-# Events of mutations that committed a savepoint of an enclosing request transaction: announced
-# only when that transaction commits, since nothing is visible to listeners before.
-_deferred: ContextVar[list[Event] | None] = ContextVar("deferred_events", default=None)
+
+@dataclass
+class Committed:
+    """What a transaction leaves for the after-commit listeners."""
+
+    events: list[Event] = field(default_factory=list)
+    deliveries_queued: bool = False  # webhook deliveries written without an event (a ping, ...)
+
+    def add(self, other: Committed) -> None:
+        self.events.extend(other.events)
+        self.deliveries_queued = self.deliveries_queued or other.deliveries_queued
+
+    async def announce(self) -> None:
+        await notify_committed(self.events, deliveries_queued=self.deliveries_queued)
+
+
+# What mutations committed in savepoints of an enclosing request transaction: announced only
+# when that transaction commits, since nothing is visible to listeners before.
+_deferred: ContextVar[Committed | None] = ContextVar("deferred_commits", default=None)
 
 
 @dataclass
@@ -47,6 +63,7 @@ class UnitOfWork:
     actor: Actor
     conn: BaseDBAsyncClient
     events: list[Event] = field(default_factory=list)
+    deliveries_queued: bool = False  # set when webhook deliveries are written without an event
 
     async def record(
         self,
@@ -84,11 +101,12 @@ async def mutate(actor: Actor, work: Callable[[UnitOfWork], Awaitable[T]]) -> Ou
             await append_events(conn, uow.events)
     except UserErrors as exc:
         return Outcome(None, exc.errors)
+    committed = Committed(uow.events, uow.deliveries_queued)
     deferred = _deferred.get()
     if deferred is not None:
-        deferred.extend(uow.events)
+        deferred.add(committed)
     else:
-        await notify_committed(uow.events)
+        await committed.announce()
     return Outcome(value, [])
 
 
@@ -96,11 +114,11 @@ async def mutate(actor: Actor, work: Callable[[UnitOfWork], Awaitable[T]]) -> Ou
 async def request_transaction() -> AsyncIterator[BaseDBAsyncClient]:
     """One transaction around a whole request: its mutations, their reads and whatever the
     caller writes with the returned connection commit together or not at all."""
-    pending: list[Event] = []
+    pending = Committed()
     token = _deferred.set(pending)
     try:
         async with in_transaction() as conn:
             yield conn
     finally:
         _deferred.reset(token)
-    await notify_committed(pending)
+    await pending.announce()

@@ -8,9 +8,9 @@ Creating or changing an endpoint records the token that did it: payload shaping 
 more than that token could (schema/webhooks/shaping.py). `require_webhook_manager` is checked
 before decoding the input. Input errors raise `UserErrors` with fields under
 `("input", <camelCase field>)`. Ids are database ids: the schema decodes global IDs first.
-Nothing here wakes the dispatcher: a commit that wrote events wakes it through the after-commit
-listener (server.py); a delivery queued without an event (a ping, a redelivery, one held while the
-endpoint was disabled) is sent by its next pass, at most `poll_interval` (1 s) later.
+Nothing here wakes the dispatcher: the after-commit listener (server.py) does, after a commit that
+wrote events or queued deliveries without one (a ping, a redelivery, an endpoint enabled again
+with deliveries held: those mark `uow.deliveries_queued`).
 """
 
 from __future__ import annotations
@@ -170,6 +170,7 @@ async def update_webhook(
         webhook.query = _check_text(query, MAX_QUERY, "query") or None  # type: ignore[assignment]
     if enabled is True and not webhook.enabled:
         webhook.enabled, webhook.failure_count = True, 0
+        uow.deliveries_queued = True  # deliveries held while it was disabled go out now
         webhook.disabled_reason, webhook.disabled_at = None, None  # type: ignore[assignment]
     elif enabled is False and webhook.enabled:
         webhook.enabled, webhook.disabled_reason = False, "disabled by its owner"
@@ -216,6 +217,7 @@ async def _queue(
 ) -> WebhookDelivery:
     if not webhook.enabled:
         raise user_error(ErrorCode.CLOSED, "The webhook is disabled; enable it first.", "input", "webhookId")
+    uow.deliveries_queued = True  # the after-commit hook wakes the dispatcher: sent at once
     return await WebhookDelivery.create(
         webhook_id=webhook.id,
         kind=kind,
