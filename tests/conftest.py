@@ -122,7 +122,7 @@ async def auth_started(settings):
 def tokens(auth_started):
     """Mint access tokens: `await tokens(employee_email, scopes)`; no e-mail mints a service token."""
     from auth.clients import create_client, mint_token
-    from tests.graphql_client import EVERY_SCOPE
+    from tests.support.graphql_client import EVERY_SCOPE
 
     async def make(email: str | None = None, scopes: str = EVERY_SCOPE) -> str:
         if email is None:
@@ -137,6 +137,25 @@ def tokens(auth_started):
 @pytest.fixture
 def graphql(http):
     """A GraphQL client factory: `graphql(token)` (no token: anonymous)."""
-    from tests.graphql_client import GraphQLClient
+    from tests.support.graphql_client import GraphQLClient
 
     return lambda token=None: GraphQLClient(http, token)
+
+
+@pytest.fixture
+async def oauth_app(app, settings):
+    """The app with its OAuth part started (the `http` fixture does not run the lifespan)."""
+    from auth import routes
+
+    await routes.startup(settings)
+    await routes.THROTTLES.clear()
+    return app
+
+
+@pytest.fixture
+async def server(app) -> AsyncIterator[str]:
+    """A real uvicorn server on a loopback port, in this process and event loop; yields its URL."""
+    from tests.support.ws_client import live_server
+
+    async with live_server(app) as url:
+        yield url

@@ -18,7 +18,7 @@ strawberry.enum(
         "Webhook bodies carry the dotted form (`TASK_CREATED` is `task.created`)."
     ),
 )
-# A type added without a description still serves; tests/test_subscriptions_event_types.py fails on it.
+# A type added without a description still serves; tests/api/live/test_subscriptions_event_types.py fails on it.
 for _value in EventType.__strawberry_definition__.values:  # type: ignore[attr-defined]
     _value.description = EVENT_DESCRIPTIONS.get(EventType(_value.value))
 
