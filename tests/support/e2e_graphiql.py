@@ -252,7 +252,8 @@ async def run_query(browser: Browser, query: str) -> dict[str, Any]:
         f"(() => {{ const t = {RESPONSE}; return t.trim() ? t : null; }})()", "a result"
     )
     try:
-        return json.loads(text)
+        result: dict[str, Any] = json.loads(text)
+        return result
     except json.JSONDecodeError as exc:
         raise StepFailed(f"the result pane does not hold JSON: {text[:300]}") from exc
 
@@ -260,19 +261,23 @@ async def run_query(browser: Browser, query: str) -> dict[str, Any]:
 async def open_docs(browser: Browser) -> str:
     """Open the documentation explorer; return its text once the schema has loaded."""
     await browser.click("button[aria-label='Show Documentation Explorer']")
-    return await browser.wait_for(
-        "(() => { const d = document.querySelector('.graphiql-doc-explorer');"
-        " return d && /Query/.test(d.textContent) ? d.textContent : null; })()",
-        "the docs explorer to show the root types",
+    return str(
+        await browser.wait_for(
+            "(() => { const d = document.querySelector('.graphiql-doc-explorer');"
+            " return d && /Query/.test(d.textContent) ? d.textContent : null; })()",
+            "the docs explorer to show the root types",
+        )
     )
 
 
 async def visible_errors(browser: Browser) -> str:
     """Text GraphiQL shows when something went wrong (e.g. the schema fetch failed)."""
-    return await browser.eval(
-        "Array.from(document.querySelectorAll('.graphiql-doc-explorer-error, .graphiql-dialog .error,"
-        " [class*=\"error\"]')).filter(e => e.offsetParent !== null && e.id !== 'pg-auth-status')"
-        ".map(e => e.textContent.trim()).filter(Boolean).join(' | ')"
+    return str(
+        await browser.eval(
+            "Array.from(document.querySelectorAll('.graphiql-doc-explorer-error, .graphiql-dialog .error,"
+            " [class*=\"error\"]')).filter(e => e.offsetParent !== null && e.id !== 'pg-auth-status')"
+            ".map(e => e.textContent.trim()).filter(Boolean).join(' | ')"
+        )
     )
 
 

@@ -1,4 +1,5 @@
-"""Test helpers: tokens per role, a GraphQL client on the app, and a SQL statement counter."""
+"""Test helpers: a GraphQL client on the app (and a caller: the client of one role), and a SQL
+statement counter."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
 from auth.scopes import ALL_SCOPES
+from models.employees import Employee
 
 
 @dataclass
@@ -35,7 +37,7 @@ class GraphQLClient:
         """The JSON body of a request expected to be served (HTTP 200)."""
         response = await self.post(query, variables, **headers)
         assert response.status_code == 200, response.text
-        return response.json()  # type: ignore[no-any-return]
+        return response.json()  # type: ignore[no-any-return]  # JSON
 
     async def data(
         self, query: str, variables: dict[str, Any] | None = None, **headers: str
@@ -43,7 +45,33 @@ class GraphQLClient:
         """The `data` of a request expected to succeed without errors."""
         body = await self.execute(query, variables, **headers)
         assert "errors" not in body, body["errors"]
-        return body["data"]  # type: ignore[no-any-return]
+        return body["data"]  # type: ignore[no-any-return]  # JSON
+
+
+@dataclass
+class Caller(GraphQLClient):
+    """Someone to query as (the role fixtures of tests/conftest.py): a client with their token,
+    and their row; `employee` is None for the anonymous caller and a service."""
+
+    employee: Employee | None = None
+
+    @property
+    def row(self) -> Employee:
+        """The caller's employee row, for a test that needs its id or e-mail."""
+        assert self.employee is not None, "an anonymous caller or a service has no employee row"
+        return self.employee
+
+
+class TokenMaker(Protocol):
+    """The `tokens` fixture: `await tokens(email, scopes)`; no e-mail mints a service token."""
+
+    async def __call__(self, email: str | None = None, scopes: str = ...) -> str: ...
+
+
+class ClientMaker(Protocol):
+    """The `graphql` fixture: `graphql(token)` is a client on the app; no token is anonymous."""
+
+    def __call__(self, token: str | None = None) -> GraphQLClient: ...
 
 
 def error_codes(body: dict[str, Any]) -> list[str]:

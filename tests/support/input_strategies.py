@@ -86,11 +86,14 @@ def values(type_: GraphQLInputType, known_ids: list[str], depth: int = 0) -> st.
     nullable = not isinstance(type_, GraphQLNonNull)
     inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
     if isinstance(inner, GraphQLList):
-        made = st.lists(values(inner.of_type, known_ids, depth + 1), max_size=4 if depth else 6)
+        made: st.SearchStrategy[Any] = st.lists(
+            values(inner.of_type, known_ids, depth + 1), max_size=4 if depth else 6
+        )
     elif isinstance(inner, GraphQLEnumType):
         made = mostly(st.sampled_from(list(inner.values)), TEXT)
     elif isinstance(inner, GraphQLInputObjectType):
-        required, optional = {}, {}
+        required: dict[str, st.SearchStrategy[Any]] = {}
+        optional: dict[str, st.SearchStrategy[Any]] = {}
         for field_name, field in inner.fields.items():
             always = isinstance(field.type, GraphQLNonNull) and field.default_value is Undefined
             (required if always else optional)[field_name] = values(field.type, known_ids, depth + 1)
@@ -116,7 +119,7 @@ async def seed_world() -> list[str]:
                            ends_at=datetime.now(UTC) - timedelta(days=2))  # fmt: skip
     enrollment = await f.enrollment(session, ada)
     attended = await f.enrollment(past, ada)
-    rows = [("Employee", boss), ("Employee", hr), ("Employee", ada), ("Team", team), ("Task", task),
+    rows: list[tuple[str, Any]] = [("Employee", boss), ("Employee", hr), ("Employee", ada), ("Team", team), ("Task", task),
             ("Mentorship", mentorship), ("TrainingCourse", course), ("TrainingSession", session),
             ("TrainingSession", past), ("Enrollment", enrollment), ("Enrollment", attended)]  # fmt: skip
     return [to_global_id(type_name, row.id) for type_name, row in rows]

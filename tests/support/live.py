@@ -39,7 +39,7 @@ mutation Create($input: CreateTaskInput!) {
 """
 
 
-async def call(url: str, token: str, query: str, variables: dict) -> dict:
+async def call(url: str, token: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
     async with httpx.AsyncClient(base_url=url) as http:
         response = await http.post(
             "/graphql",
@@ -48,7 +48,7 @@ async def call(url: str, token: str, query: str, variables: dict) -> dict:
         )
     body = response.json()
     assert "errors" not in body, body
-    return body["data"]  # type: ignore[no-any-return]
+    return body["data"]  # type: ignore[no-any-return]  # JSON
 
 
 async def listening(n: int) -> None:
@@ -78,7 +78,7 @@ async def create_task(email: str, title: str, assignee_id: int, team_id: int | N
     )
 
 
-async def record(type: str, subject_type: str, subject_id: int, data: dict | None = None) -> Event:
+async def record(type: str, subject_type: str, subject_id: int, data: dict[str, Any] | None = None) -> Event:
     """Write one event to the log in its own transaction, as a workflow would."""
     async with in_transaction() as conn:
         return await record_event(

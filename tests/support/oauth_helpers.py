@@ -170,4 +170,7 @@ async def sign_in_with_pkce(app: Any, client: Any, *, email: str, scope: str) ->
         async with browser(app) as web:
             params = await authorize_code(web, url, email)
         assert params["state"] == state
-        return await session.fetch_token(TOKEN_URL, code=params["code"], code_verifier=verifier)
+        token: dict[str, Any] = await session.fetch_token(
+            TOKEN_URL, code=params["code"], code_verifier=verifier
+        )
+        return token

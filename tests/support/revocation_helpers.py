@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from auth.tokens import decode_access_token
+from config import Settings
 from events.broker import current_broker
 from tests.support.ws_client import WSClient, wait_until
 
@@ -26,7 +27,7 @@ EMPLOYEES = "{ employees(first: 1) { totalCount } }"
 
 
 @pytest.fixture(name="settings")
-def settings_fixture(settings):
+def settings_fixture(settings: Settings) -> Settings:
     """Loopback webhook receivers are allowed here; production refuses them unless configured."""
     return replace(settings, webhook_allow_private=True, webhook_retry_schedule=(0, 0, 0))
 

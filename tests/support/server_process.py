@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from config import Settings
 from tests.support.ws_client import WAIT
 from web import crash_points
 
@@ -65,7 +66,7 @@ class ServerProcess:
 
 
 @contextlib.asynccontextmanager
-async def server_process(settings, crash_point: str | None = None) -> AsyncIterator[ServerProcess]:  # type: ignore[no-untyped-def]
+async def server_process(settings: Settings, crash_point: str | None = None) -> AsyncIterator[ServerProcess]:
     port = free_port()
     env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", crash_points.VARIABLE}}
     env |= {
@@ -92,7 +93,7 @@ async def server_process(settings, crash_point: str | None = None) -> AsyncItera
 
 
 @contextlib.asynccontextmanager
-async def worker(settings) -> AsyncIterator[str]:  # type: ignore[no-untyped-def]
+async def worker(settings: Settings) -> AsyncIterator[str]:
     """A server process on the test's database and Redis (scale-out: one of several); yields its URL."""
     port = free_port()
     env = {

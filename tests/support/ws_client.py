@@ -117,7 +117,7 @@ class WSClient:
         message = await self.receive(op_id, within)
         assert message["type"] == "next", message
         assert "errors" not in message["payload"], message["payload"]
-        return message["payload"]["data"]  # type: ignore[no-any-return]
+        return message["payload"]["data"]  # type: ignore[no-any-return]  # JSON
 
     async def closed(self, within: float = WAIT) -> dict[str, Any]:
         """Wait for the server to close the connection; its code and reason."""

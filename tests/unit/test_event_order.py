@@ -25,7 +25,7 @@ async def _waiting_for_the_order_lock() -> int:
     return int(rows[0]["n"])
 
 
-async def test_a_later_writer_gets_a_later_id_and_waits_for_the_earlier_commit(database_url):
+async def test_a_later_writer_gets_a_later_id_and_waits_for_the_earlier_commit(database_url: str) -> None:
     if not database_url.startswith("postgres"):
         pytest.skip("SQLite serialises writers: ids are commit order by construction")
     first, second = _event(1), _event(2)

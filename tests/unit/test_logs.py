@@ -4,7 +4,7 @@ import logging
 from web.logs import JsonFormatter
 
 
-def test_access_log_lines_are_json_with_request_fields():
+def test_access_log_lines_are_json_with_request_fields() -> None:
     record = logging.LogRecord(
         "uvicorn.access",
         logging.INFO,

@@ -34,5 +34,5 @@ def revoked(type: str = "access.revoked", **data: Any) -> Event:
         (None, revoked(clientId="pgc_app"), False),
     ],
 )
-def test_a_revocation_ends_only_the_sign_in_it_names(principal, event, ends):
+def test_a_revocation_ends_only_the_sign_in_it_names(principal: Principal, event: Event, ends: bool) -> None:
     assert TokenGuard(principal).ended_by(event) is ends

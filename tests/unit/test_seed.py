@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -130,7 +131,7 @@ async def test_demo_seed_writes_a_realistic_consistent_org(database_url: str) ->
     assert extra.id > max(managers)
 
 
-async def _assert_training(today) -> None:
+async def _assert_training(today: date) -> None:
     now = datetime.now(UTC)
     courses = await TrainingCourse.all().values("id", "mandatory", "certification_valid_months")
     assert 12 <= len(courses) <= 18
@@ -144,7 +145,7 @@ async def _assert_training(today) -> None:
     assert any(s["status"] == "cancelled" for s in sessions)
     await _assert_sessions_within_capacity()
 
-    by_session: dict[int, list[dict]] = defaultdict(list)
+    by_session: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in await Enrollment.all().order_by("enrolled_at").values():
         by_session[row["session_id"]].append(row)
     capacity = {s["id"]: s["capacity"] for s in sessions}
@@ -205,9 +206,9 @@ async def test_scale_seed_small_fraction(database_url: str) -> None:
     managers = await _managers()
     assert all(m is None or m < e for e, m in managers.items())  # a tree by construction
     assert max(_depth(managers, e) for e in managers) >= 2
-    emails = await Employee.all().values_list("email", flat=True)
+    emails: list[str] = await Employee.all().values_list("email", flat=True)  # type: ignore[assignment]  # flat: strings, not tuples
     assert len(set(emails)) == len(emails) and all(e.endswith("@scale.example.com") for e in emails)
-    assert set(await Task.all().values_list("status", flat=True)) == set(TaskStatus)
+    assert set(await Task.all().values_list("status", flat=True)) == set(TaskStatus)  # type: ignore[comparison-overlap]  # tortoise types a flat values_list as tuples
     assert len(set(await Mentorship.all().values_list("status", flat=True))) == 5
     await _assert_mentorship_pairs()
     await _assert_sessions_within_capacity()

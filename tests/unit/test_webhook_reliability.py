@@ -5,39 +5,43 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from tortoise.transactions import in_transaction
 
+from config import Settings
 from events.webhooks import WebhookDispatcher, outbox
 from models.events import Event
-from models.webhooks import WebhookDelivery, WebhookDeliveryAttempt, WebhookOutboxCursor
+from models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryAttempt, WebhookOutboxCursor
 from resolvers.webhooks import workflows as api
 from tests.conftest import BACKEND
 from tests.support.webhook_receiver import Receiver, Reply, emit
 
 
 @pytest.fixture
-def hook_settings(settings):
+def hook_settings(settings: Settings) -> Settings:
     return replace(settings, webhook_allow_private=True, webhook_retry_schedule=(0, 0, 0))
 
 
 @pytest.fixture
-async def receiver():
+async def receiver() -> AsyncIterator[Receiver]:
     rx = await Receiver().start()
     yield rx
     await rx.close()
 
 
-async def register(settings, receiver: Receiver):
+async def register(settings: Settings, receiver: Receiver) -> Webhook:
     created = await api.create_webhook(settings, None, url=receiver.url, event_types=["task.created"])
     receiver.secrets.append(created.secret)
     return created.webhook
 
 
-async def test_killed_dispatcher_loses_nothing_and_logs_the_cut_off_attempt(hook_settings, receiver):
+async def test_killed_dispatcher_loses_nothing_and_logs_the_cut_off_attempt(
+    hook_settings: Settings, receiver: Receiver
+) -> None:
     hook_settings = replace(hook_settings, webhook_lease_seconds=30)  # PEOPLEGRAPH_WEBHOOK_LEASE_SECONDS
     webhook = await register(hook_settings, receiver)
     hold = asyncio.Event()
@@ -76,12 +80,14 @@ async def test_killed_dispatcher_loses_nothing_and_logs_the_cut_off_attempt(hook
     ]
 
 
-def test_a_lease_shorter_than_the_longest_send_is_refused(settings):
+def test_a_lease_shorter_than_the_longest_send_is_refused(settings: Settings) -> None:
     with pytest.raises(ValueError, match="must exceed the longest send"):
         WebhookDispatcher(replace(settings, webhook_lease_seconds=15), timeout=10)
 
 
-async def test_stale_lease_holder_cannot_overwrite_the_new_owner(hook_settings, receiver):
+async def test_stale_lease_holder_cannot_overwrite_the_new_owner(
+    hook_settings: Settings, receiver: Receiver
+) -> None:
     from events.webhooks import store
     from events.webhooks.delivery import AttemptResult
 
@@ -97,7 +103,9 @@ async def test_stale_lease_holder_cannot_overwrite_the_new_owner(hook_settings, 
     assert (await WebhookDelivery.get(webhook_id=webhook.id)).status == "succeeded"
 
 
-async def test_fan_out_is_idempotent_and_resumes_from_its_cursor(hook_settings, receiver):
+async def test_fan_out_is_idempotent_and_resumes_from_its_cursor(
+    hook_settings: Settings, receiver: Receiver
+) -> None:
     webhook = await register(hook_settings, receiver)
     events = [await emit() for _ in range(5)]
     assert await outbox.fan_out(batch=2) == (2, True)
@@ -110,7 +118,9 @@ async def test_fan_out_is_idempotent_and_resumes_from_its_cursor(hook_settings, 
     assert sorted(ids) == [e.id for e in events]
 
 
-async def test_event_committed_out_of_order_is_not_skipped(hook_settings, receiver):
+async def test_event_committed_out_of_order_is_not_skipped(
+    hook_settings: Settings, receiver: Receiver
+) -> None:
     """On PostgreSQL an event with a lower id can commit after a higher one was read."""
     webhook = await register(hook_settings, receiver)
     early, late, last = await emit(), await emit(), await emit()
@@ -130,7 +140,7 @@ async def test_event_committed_out_of_order_is_not_skipped(hook_settings, receiv
     assert (await WebhookOutboxCursor.get(id=outbox.CURSOR_ID)).gaps == []
 
 
-async def test_gaps_are_forgotten_after_their_ttl(hook_settings, receiver):
+async def test_gaps_are_forgotten_after_their_ttl(hook_settings: Settings, receiver: Receiver) -> None:
     await register(hook_settings, receiver)
     _, rolled_back, _ = await emit(), await emit(), await emit()
     await Event.filter(id=rolled_back.id).delete()
@@ -141,7 +151,9 @@ async def test_gaps_are_forgotten_after_their_ttl(hook_settings, receiver):
     assert (await WebhookOutboxCursor.get(id=outbox.CURSOR_ID)).gaps == []
 
 
-async def test_endpoint_gets_only_events_after_it_was_registered(hook_settings, receiver):
+async def test_endpoint_gets_only_events_after_it_was_registered(
+    hook_settings: Settings, receiver: Receiver
+) -> None:
     await emit()
     webhook = await register(hook_settings, receiver)
     later = await emit()
@@ -152,7 +164,9 @@ async def test_endpoint_gets_only_events_after_it_was_registered(hook_settings, 
 
 
 @pytest.mark.skipif(BACKEND != "postgres", reason="row locks need PostgreSQL (SQLite runs one dispatcher)")
-async def test_two_dispatchers_send_each_delivery_exactly_once(hook_settings, receiver):
+async def test_two_dispatchers_send_each_delivery_exactly_once(
+    hook_settings: Settings, receiver: Receiver
+) -> None:
     await register(hook_settings, receiver)
     count = 60
     for _ in range(count):
@@ -183,7 +197,7 @@ async def test_two_dispatchers_send_each_delivery_exactly_once(hook_settings, re
     assert await WebhookDelivery.filter(status="succeeded").count() == count
 
 
-def test_the_lease_is_read_from_the_environment(monkeypatch):
+def test_the_lease_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     from config import load_settings
 
     monkeypatch.setenv("PEOPLEGRAPH_WEBHOOK_LEASE_SECONDS", "45")

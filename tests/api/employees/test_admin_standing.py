@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from ids import to_global_id
 from models.employees import Employee
 from models.events import Event
 from tests.support import factories as f
+from tests.support.graphql_client import ClientMaker, TokenMaker
 
 UPDATE_EMPLOYEE = """
 mutation($input: UpdateEmployeeInput!) {
@@ -17,7 +20,7 @@ mutation($input: UpdateEmployeeInput!) {
 
 
 @pytest.fixture
-async def people():
+async def people() -> dict[str, str]:
     boss = await f.employee(email="boss@example.com")
     await f.employee(email="hr@example.com", role="hr")
     await f.employee(email="other.admin@example.com", role="admin")
@@ -25,7 +28,7 @@ async def people():
     return {"root": to_global_id("Employee", root.id), "boss": to_global_id("Employee", boss.id)}
 
 
-async def snapshot() -> tuple[list[dict], int]:
+async def snapshot() -> tuple[list[dict[str, Any]], int]:
     return await Employee.all().order_by("id").values(), await Event.all().count()
 
 
@@ -34,7 +37,9 @@ async def snapshot() -> tuple[list[dict], int]:
     [{"role": "EMPLOYEE"}, {"status": "TERMINATED"}, {"managerId": "boss"}, {"email": "hr.owns@example.com"}],
     ids=["role", "status", "manager", "email"],
 )
-async def test_hr_may_not_change_an_admins_standing(graphql, tokens, people, change):
+async def test_hr_may_not_change_an_admins_standing(
+    graphql: ClientMaker, tokens: TokenMaker, people: dict[str, str], change: dict[str, str]
+) -> None:
     # given HR and an admin
     hr = graphql(await tokens("hr@example.com"))
     change = {k: people.get(v, v) for k, v in change.items()}
@@ -50,7 +55,9 @@ async def test_hr_may_not_change_an_admins_standing(graphql, tokens, people, cha
     assert await snapshot() == before
 
 
-async def test_hr_may_still_change_an_admins_other_fields(graphql, tokens, people):
+async def test_hr_may_still_change_an_admins_other_fields(
+    graphql: ClientMaker, tokens: TokenMaker, people: dict[str, str]
+) -> None:
     hr = graphql(await tokens("hr@example.com"))
 
     data = await hr.data(UPDATE_EMPLOYEE, {"input": {"id": people["root"], "jobTitle": "CTO"}})
@@ -62,7 +69,9 @@ async def test_hr_may_still_change_an_admins_other_fields(graphql, tokens, peopl
 
 
 @pytest.mark.parametrize("who", ["other.admin@example.com", None], ids=["admin", "service"])
-async def test_an_admin_or_a_service_may_change_an_admin(graphql, tokens, people, who):
+async def test_an_admin_or_a_service_may_change_an_admin(
+    graphql: ClientMaker, tokens: TokenMaker, people: dict[str, str], who: str | None
+) -> None:
     actor = graphql(await tokens(who))
 
     data = await actor.data(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
+from typing import Any
 
 from ids import to_global_id
 from models.employees import Employee
 from models.events import Event
 from tests.support import factories as f
-from tests.support.graphql_client import error_codes
+from tests.support.graphql_client import Caller, ClientMaker, TokenMaker, error_codes
 
 UPDATE_MY_PROFILE = """
 mutation Update($input: UpdateMyProfileInput!) {
@@ -39,15 +40,15 @@ mutation Update($input: UpdateEmployeeInput!) {
 """
 
 
-def gid(row) -> str:
+def gid(row: Any) -> str:
     return to_global_id(type(row).__name__, row.id)
 
 
-def codes(payload: dict) -> set[tuple[tuple[str, ...], str]]:
+def codes(payload: dict[str, Any]) -> set[tuple[tuple[str, ...], str]]:
     return {(tuple(e["field"] or ()), e["code"]) for e in payload["errors"]}
 
 
-async def snapshot() -> tuple[list[dict], int]:
+async def snapshot() -> tuple[list[dict[str, Any]], int]:
     """Every employee row and the number of events: what a refused mutation must leave alone."""
     return await Employee.all().order_by("id").values(), await Event.all().count()
 
@@ -55,7 +56,7 @@ async def snapshot() -> tuple[list[dict], int]:
 # --- updateMyProfile ----------------------------------------------------------------------------
 
 
-async def test_an_employee_updates_their_own_profile(graphql, tokens):
+async def test_an_employee_updates_their_own_profile(graphql: ClientMaker, tokens: TokenMaker) -> None:
     await f.employee(email="ada@example.com")
     client = graphql(await tokens("ada@example.com"))
 
@@ -83,7 +84,9 @@ async def test_an_employee_updates_their_own_profile(graphql, tokens):
     assert sorted(event.data["changed"]) == ["bio", "phone", "pronouns", "skills", "timezone"]
 
 
-async def test_profile_input_errors_are_reported_together_and_nothing_is_written(graphql, tokens):
+async def test_profile_input_errors_are_reported_together_and_nothing_is_written(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     client = graphql(await tokens("ada@example.com"))
     before = await snapshot()
@@ -102,7 +105,7 @@ async def test_profile_input_errors_are_reported_together_and_nothing_is_written
     assert await snapshot() == before
 
 
-async def test_a_stale_profile_version_is_a_conflict(graphql, tokens):
+async def test_a_stale_profile_version_is_a_conflict(graphql: ClientMaker, tokens: TokenMaker) -> None:
     await f.employee(email="ada@example.com", version=3)
     client = graphql(await tokens("ada@example.com"))
     before = await snapshot()
@@ -113,28 +116,27 @@ async def test_a_stale_profile_version_is_a_conflict(graphql, tokens):
     assert await snapshot() == before
 
 
-async def test_names_are_not_self_service(graphql, tokens):
-    await f.employee(email="ada@example.com")
-    client = graphql(await tokens("ada@example.com"))
+async def test_names_are_not_self_service(employee: Caller) -> None:
 
     before = await snapshot()
 
-    body = await client.execute(UPDATE_MY_PROFILE, {"input": {"givenName": "Countess"}})
+    body = await employee.execute(UPDATE_MY_PROFILE, {"input": {"givenName": "Countess"}})
 
     assert error_codes(body) == ["GRAPHQL_VALIDATION_FAILED"]  # the input has no such field
     assert await snapshot() == before
 
 
-async def test_a_service_token_has_no_profile_to_update(graphql, tokens):
-    client = graphql(await tokens(None))
+async def test_a_service_token_has_no_profile_to_update(service: Caller) -> None:
 
-    data = await client.data(UPDATE_MY_PROFILE, {"input": {"pronouns": "it"}})
+    data = await service.data(UPDATE_MY_PROFILE, {"input": {"pronouns": "it"}})
 
     assert codes(data["updateMyProfile"]) == {(("input",), "NOT_ALLOWED")}
     assert await Event.all().count() == 0
 
 
-async def test_update_my_profile_needs_the_profile_write_scope(graphql, tokens):
+async def test_update_my_profile_needs_the_profile_write_scope(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     client = graphql(await tokens("ada@example.com", scopes="employees:read"))
     before = await snapshot()
@@ -149,12 +151,10 @@ async def test_update_my_profile_needs_the_profile_write_scope(graphql, tokens):
 # --- createEmployee -----------------------------------------------------------------------------
 
 
-async def test_hr_creates_an_employee(graphql, tokens):
-    await f.employee(email="hr@example.com", role="hr")
+async def test_hr_creates_an_employee(hr: Caller) -> None:
     boss = await f.employee(email="boss@example.com")
-    client = graphql(await tokens("hr@example.com"))
 
-    data = await client.data(
+    data = await hr.data(
         CREATE_EMPLOYEE,
         {
             "input": {
@@ -177,10 +177,9 @@ async def test_hr_creates_an_employee(graphql, tokens):
     assert await Event.filter(type="employee.created").count() == 1
 
 
-async def test_a_service_token_creates_an_employee_hired_today(graphql, tokens):
-    client = graphql(await tokens(None))
+async def test_a_service_token_creates_an_employee_hired_today(service: Caller) -> None:
 
-    data = await client.data(
+    data = await service.data(
         CREATE_EMPLOYEE, {"input": {"email": "new@example.com", "givenName": "N", "familyName": "E"}}
     )
 
@@ -188,12 +187,10 @@ async def test_a_service_token_creates_an_employee_hired_today(graphql, tokens):
     assert data["createEmployee"]["employee"]["hireDate"] == date.today().isoformat()
 
 
-async def test_create_employee_reports_every_input_error_and_writes_nothing(graphql, tokens):
-    await f.employee(email="hr@example.com", role="hr")
-    client = graphql(await tokens("hr@example.com"))
+async def test_create_employee_reports_every_input_error_and_writes_nothing(hr: Caller) -> None:
     before = await snapshot()
 
-    bad = await client.data(
+    bad = await hr.data(
         CREATE_EMPLOYEE,
         {
             "input": {
@@ -205,7 +202,7 @@ async def test_create_employee_reports_every_input_error_and_writes_nothing(grap
             }
         },
     )
-    missing = await client.data(
+    missing = await hr.data(
         CREATE_EMPLOYEE,
         {
             "input": {
@@ -216,7 +213,7 @@ async def test_create_employee_reports_every_input_error_and_writes_nothing(grap
             }
         },
     )
-    duplicate = await client.data(
+    duplicate = await hr.data(
         CREATE_EMPLOYEE, {"input": {"email": "HR@example.com", "givenName": "A", "familyName": "B"}}
     )
 
@@ -232,7 +229,9 @@ async def test_create_employee_reports_every_input_error_and_writes_nothing(grap
     assert await snapshot() == before
 
 
-async def test_an_employee_without_hr_role_cannot_create_employees(graphql, tokens):
+async def test_an_employee_without_hr_role_cannot_create_employees(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     client = graphql(await tokens("ada@example.com"))  # asks for every scope; HR-only ones are withheld
     before = await snapshot()
@@ -246,7 +245,7 @@ async def test_an_employee_without_hr_role_cannot_create_employees(graphql, toke
     assert await snapshot() == before
 
 
-async def test_only_an_admin_grants_the_admin_role(graphql, tokens):
+async def test_only_an_admin_grants_the_admin_role(graphql: ClientMaker, tokens: TokenMaker) -> None:
     await f.employee(email="hr@example.com", role="hr")
     await f.employee(email="root@example.com", role="admin")
     new = {"email": "x@example.com", "givenName": "X", "familyName": "Y", "role": "ADMIN"}
@@ -261,13 +260,11 @@ async def test_only_an_admin_grants_the_admin_role(graphql, tokens):
 # --- updateEmployee -----------------------------------------------------------------------------
 
 
-async def test_hr_changes_job_manager_and_status(graphql, tokens):
-    await f.employee(email="hr@example.com", role="hr")
+async def test_hr_changes_job_manager_and_status(hr: Caller) -> None:
     boss = await f.employee(email="boss@example.com")
     ada = await f.employee(email="ada@example.com")
-    client = graphql(await tokens("hr@example.com"))
 
-    data = await client.data(
+    data = await hr.data(
         UPDATE_EMPLOYEE,
         {
             "input": {
@@ -289,32 +286,28 @@ async def test_hr_changes_job_manager_and_status(graphql, tokens):
     assert sorted(event.data["changed"]) == ["jobTitle", "managerId", "status"]  # the e-mail did not change
 
 
-async def test_a_manager_cycle_is_refused(graphql, tokens):
-    await f.employee(email="hr@example.com", role="hr")
+async def test_a_manager_cycle_is_refused(hr: Caller) -> None:
     top = await f.employee(email="top@example.com")
     middle = await f.employee(email="middle@example.com", manager=top)
     bottom = await f.employee(email="bottom@example.com", manager=middle)
-    client = graphql(await tokens("hr@example.com"))
     before = await snapshot()
 
-    indirect = await client.data(UPDATE_EMPLOYEE, {"input": {"id": gid(top), "managerId": gid(bottom)}})
-    direct = await client.data(UPDATE_EMPLOYEE, {"input": {"id": gid(middle), "managerId": gid(bottom)}})
-    itself = await client.data(UPDATE_EMPLOYEE, {"input": {"id": gid(top), "managerId": gid(top)}})
+    indirect = await hr.data(UPDATE_EMPLOYEE, {"input": {"id": gid(top), "managerId": gid(bottom)}})
+    direct = await hr.data(UPDATE_EMPLOYEE, {"input": {"id": gid(middle), "managerId": gid(bottom)}})
+    itself = await hr.data(UPDATE_EMPLOYEE, {"input": {"id": gid(top), "managerId": gid(top)}})
 
     for data in (indirect, direct, itself):
         assert codes(data["updateEmployee"]) == {(("input", "managerId"), "CYCLE")}
     assert await snapshot() == before
 
 
-async def test_two_opposite_manager_changes_at_once_cannot_make_a_cycle(graphql, tokens):
-    await f.employee(email="hr@example.com", role="hr")
+async def test_two_opposite_manager_changes_at_once_cannot_make_a_cycle(hr: Caller) -> None:
     a = await f.employee(email="a@example.com")
     b = await f.employee(email="b@example.com")
-    client = graphql(await tokens("hr@example.com"))
 
     results = await asyncio.gather(
-        client.data(UPDATE_EMPLOYEE, {"input": {"id": gid(a), "managerId": gid(b)}}),
-        client.data(UPDATE_EMPLOYEE, {"input": {"id": gid(b), "managerId": gid(a)}}),
+        hr.data(UPDATE_EMPLOYEE, {"input": {"id": gid(a), "managerId": gid(b)}}),
+        hr.data(UPDATE_EMPLOYEE, {"input": {"id": gid(b), "managerId": gid(a)}}),
     )
 
     assert sorted(tuple(e["code"] for e in r["updateEmployee"]["errors"]) for r in results) == [
@@ -325,14 +318,12 @@ async def test_two_opposite_manager_changes_at_once_cannot_make_a_cycle(graphql,
     assert None in managers.values()
 
 
-async def test_two_concurrent_updates_with_the_same_version_leave_one_winner(graphql, tokens):
-    await f.employee(email="hr@example.com", role="hr")
+async def test_two_concurrent_updates_with_the_same_version_leave_one_winner(hr: Caller) -> None:
     ada = await f.employee(email="ada@example.com")
-    client = graphql(await tokens("hr@example.com"))
 
     results = await asyncio.gather(
-        client.data(UPDATE_EMPLOYEE, {"input": {"id": gid(ada), "jobTitle": "One", "expectedVersion": 1}}),
-        client.data(UPDATE_EMPLOYEE, {"input": {"id": gid(ada), "jobTitle": "Two", "expectedVersion": 1}}),
+        hr.data(UPDATE_EMPLOYEE, {"input": {"id": gid(ada), "jobTitle": "One", "expectedVersion": 1}}),
+        hr.data(UPDATE_EMPLOYEE, {"input": {"id": gid(ada), "jobTitle": "Two", "expectedVersion": 1}}),
     )
 
     assert sorted(tuple(e["code"] for e in r["updateEmployee"]["errors"]) for r in results) == [
@@ -343,19 +334,17 @@ async def test_two_concurrent_updates_with_the_same_version_leave_one_winner(gra
     assert await Event.filter(type="employee.updated").count() == 1
 
 
-async def test_update_employee_user_errors_write_nothing(graphql, tokens):
-    await f.employee(email="hr@example.com", role="hr")
+async def test_update_employee_user_errors_write_nothing(hr: Caller) -> None:
     ada = await f.employee(email="ada@example.com")
     gone = await f.employee(email="gone@example.com", status="terminated")
-    client = graphql(await tokens("hr@example.com"))
     before = await snapshot()
 
-    unknown = await client.data(
+    unknown = await hr.data(
         UPDATE_EMPLOYEE, {"input": {"id": to_global_id("Employee", 999), "jobTitle": "X"}}
     )
-    taken = await client.data(UPDATE_EMPLOYEE, {"input": {"id": gid(ada), "email": "HR@example.com"}})
-    left = await client.data(UPDATE_EMPLOYEE, {"input": {"id": gid(ada), "managerId": gid(gone)}})
-    nulls = await client.data(UPDATE_EMPLOYEE, {"input": {"id": gid(ada), "status": None, "givenName": None}})
+    taken = await hr.data(UPDATE_EMPLOYEE, {"input": {"id": gid(ada), "email": "HR@example.com"}})
+    left = await hr.data(UPDATE_EMPLOYEE, {"input": {"id": gid(ada), "managerId": gid(gone)}})
+    nulls = await hr.data(UPDATE_EMPLOYEE, {"input": {"id": gid(ada), "status": None, "givenName": None}})
 
     assert codes(unknown["updateEmployee"]) == {(("input", "id"), "NOT_FOUND")}
     assert codes(taken["updateEmployee"]) == {(("input", "email"), "DUPLICATE")}
@@ -367,7 +356,9 @@ async def test_update_employee_user_errors_write_nothing(graphql, tokens):
     assert await snapshot() == before
 
 
-async def test_an_employee_cannot_update_others_and_a_token_needs_the_scope(graphql, tokens):
+async def test_an_employee_cannot_update_others_and_a_token_needs_the_scope(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="hr@example.com", role="hr")
     ada = await f.employee(email="ada@example.com")
     as_employee = graphql(await tokens("ada@example.com"))

@@ -20,14 +20,16 @@ the response stays; a mutation still applies and returns what the token may read
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from starlette.applications import Starlette
 
 from auth.scopes import ALL_SCOPES, Scope
+from config import Settings
 from events.log import record_event
 from ids import to_global_id
 from models.events import Event
@@ -36,6 +38,7 @@ from models.webhooks import Webhook, WebhookDelivery
 from schema import schema
 from schema.core.read_scopes import GATED_FIELDS
 from tests.support import factories as f
+from tests.support.graphql_client import ClientMaker, TokenMaker
 
 EMPLOYEE, MANAGER, TEAMMATE, OUTSIDER, HR, SERVICE = (
     "employee",
@@ -55,6 +58,10 @@ REFUSAL_CODES = {"UNAUTHENTICATED", "FORBIDDEN", "NOT_ALLOWED", "NOT_FOUND"}
 
 def gid(type_name: str, pk: int) -> str:
     return to_global_id(type_name, pk)
+
+
+# `token_for(role, scope, without=False)` of the `world_and_tokens` fixture; None is anonymous.
+TokenFor = Callable[..., Awaitable[str | None]]
 
 
 @dataclass
@@ -83,7 +90,12 @@ class Op:
 
 
 def m(
-    name: str, scope: Scope, allowed: frozenset[str], input_type: str, fields: str, variables: Callable
+    name: str,
+    scope: Scope,
+    allowed: frozenset[str],
+    input_type: str,
+    fields: str,
+    variables: Callable[..., dict[str, Any]],
 ) -> Op:
     doc = f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ {fields} errors {{ code message }} }} }}"
     return Op(name, scope, allowed, doc, lambda w: {"input": variables(w)}, payload=name)
@@ -227,7 +239,7 @@ EVENT_TYPES = {"Event"} | {
 
 
 def _mutation_returning(type_name: str) -> Op:
-    fields = schema._schema.mutation_type.fields
+    fields = schema._schema.mutation_type.fields  # type: ignore[union-attr]  # the schema has all three roots
     return next(op for op in MUTATIONS if str(fields[op.name].type).rstrip("!") == type_name)
 
 
@@ -248,7 +260,7 @@ def path_row(coordinate: str, scope: Scope) -> Path:
         document = f"{{ {root}(first: 1) {{ nodes {{ id {reach} }} }} }}"
         return Path(coordinate, scope, SERVICE, document, lambda w: {}, (root, "nodes", 0, field))
     op = _mutation_returning(type_name)
-    input_type = schema._schema.mutation_type.fields[op.name].args["input"].type
+    input_type = schema._schema.mutation_type.fields[op.name].args["input"].type  # type: ignore[union-attr]  # the schema has all three roots
     document = (
         f"mutation($input: {input_type}) {{ {op.name}(input: $input) {{ {reach} errors {{ code }} }} }}"
     )
@@ -329,7 +341,7 @@ async def build_world(service_client: str) -> World:
 
 
 @pytest.fixture
-async def world_and_tokens(tokens, auth_started):
+async def world_and_tokens(tokens: TokenMaker, auth_started: Settings) -> tuple[World, TokenFor]:
     from auth.clients import create_client, mint_token
 
     service = await create_client(
@@ -346,9 +358,8 @@ async def world_and_tokens(tokens, auth_started):
             role, without = SERVICE, True
         scopes = " ".join(s for s in ALL_SCOPES if not (without and s == scope.value))
         if role == SERVICE:
-            return (await mint_token(auth_started, scopes=scopes, client_id=service.client_id))[
-                "access_token"
-            ]
+            minted = await mint_token(auth_started, scopes=scopes, client_id=service.client_id)
+            return str(minted["access_token"])
         return await tokens(world.emails[role], scopes=scopes)
 
     return world, token_for
@@ -361,7 +372,7 @@ def refusal_codes(body: dict[str, Any], payload: str | None) -> set[str]:
     return codes
 
 
-async def run(graphql, token: str | None, op: Op, world: World) -> tuple[int, dict[str, Any]]:
+async def run(graphql: ClientMaker, token: str | None, op: Op, world: World) -> tuple[int, dict[str, Any]]:
     response = await graphql(token).post(op.document, op.variables(world))
     return response.status_code, response.json()
 
@@ -384,7 +395,9 @@ CASES = [(op, role) for op in [*QUERIES, SENSITIVE, *MUTATIONS] for role in [*RO
 
 
 @pytest.mark.parametrize(("op", "role"), CASES, ids=[f"{op.case}-{role}" for op, role in CASES])
-async def test_matrix(graphql, world_and_tokens, op: Op, role: str):
+async def test_matrix(
+    graphql: ClientMaker, world_and_tokens: tuple[World, TokenFor], op: Op, role: str
+) -> None:
     world, token_for = world_and_tokens
     status, body = await run(graphql, await token_for(role, op.scope), op, world)
     assert_outcome(op, role, status, body)
@@ -396,7 +409,15 @@ NODE_CASES = [(label, scope, allowed, pick, role) for label, scope, allowed, pic
 @pytest.mark.parametrize(
     ("label", "scope", "allowed", "pick", "role"), NODE_CASES, ids=[f"{c[0]}-{c[4]}" for c in NODE_CASES]
 )
-async def test_hidden_objects_are_absent(graphql, world_and_tokens, label, scope, allowed, pick, role):
+async def test_hidden_objects_are_absent(
+    graphql: ClientMaker,
+    world_and_tokens: tuple[World, TokenFor],
+    label: str,
+    scope: Scope,
+    allowed: frozenset[str],
+    pick: Callable[[World], str],
+    role: str,
+) -> None:
     world, token_for = world_and_tokens
     object_id = pick(world)
     body = await graphql(await token_for(role, scope)).data(
@@ -405,7 +426,9 @@ async def test_hidden_objects_are_absent(graphql, world_and_tokens, label, scope
     assert (body["node"] is not None) == (role in allowed), f"{label} as {role}"
 
 
-async def test_counts_do_not_reveal_hidden_objects(graphql, world_and_tokens):
+async def test_counts_do_not_reveal_hidden_objects(
+    graphql: ClientMaker, world_and_tokens: tuple[World, TokenFor]
+) -> None:
     world, token_for = world_and_tokens
     outsider = graphql(await token_for(OUTSIDER, Scope.TASKS_READ))
     teammate = graphql(await token_for(TEAMMATE, Scope.TASKS_READ))
@@ -417,14 +440,15 @@ async def test_counts_do_not_reveal_hidden_objects(graphql, world_and_tokens):
     assert seen_by_teammate["tasks"]["totalCount"] == 1
 
 
-def test_every_mutation_has_a_row():
-    declared = set(schema._schema.mutation_type.fields)
+def test_every_mutation_has_a_row() -> None:
+    declared = set(schema._schema.mutation_type.fields)  # type: ignore[union-attr]  # the schema has all three roots
     assert declared == {op.name for op in MUTATIONS}
 
 
-def test_every_query_root_has_a_row():
+def test_every_query_root_has_a_row() -> None:
     reachable_by_id = {"node", "nodes"}
-    assert set(schema._schema.query_type.fields) - reachable_by_id == {op.name for op in QUERIES}
+    queries = schema._schema.query_type.fields  # type: ignore[union-attr]  # the schema has all three roots
+    assert set(queries) - reachable_by_id == {op.name for op in QUERIES}
 
 
 def dig(data: Any, path: tuple[str | int, ...]) -> Any:
@@ -445,8 +469,8 @@ PATH_CASES = [(row, granted) for row in PATHS for granted in (True, False)]
     ],
 )
 async def test_a_field_reaching_objects_needs_their_read_scope(
-    graphql, world_and_tokens, row: Path, granted: bool
-):
+    graphql: ClientMaker, world_and_tokens: tuple[World, TokenFor], row: Path, granted: bool
+) -> None:
     world, token_for = world_and_tokens
     token = await token_for(row.role, row.scope, without=not granted)
 
@@ -490,12 +514,16 @@ def _domain(type_: Any) -> Scope | None:
     return TYPE_SCOPES.get(type_.name)
 
 
-def test_every_node_type_has_a_read_scope():
-    node_types = {t.name for t in schema._schema.get_possible_types(schema._schema.get_type("Node"))}
+def test_every_node_type_has_a_read_scope() -> None:
+    from graphql import GraphQLInterfaceType
+
+    node = schema._schema.get_type("Node")
+    assert isinstance(node, GraphQLInterfaceType)
+    node_types = {t.name for t in schema._schema.get_possible_types(node)}
     assert node_types <= set(TYPE_SCOPES)
 
 
-def test_every_field_reaching_another_scope_requires_it_is_nullable_and_says_so():
+def test_every_field_reaching_another_scope_requires_it_is_nullable_and_says_so() -> None:
     from graphql import GraphQLInterfaceType, GraphQLObjectType, get_named_type, is_non_null_type
 
     expected = {}
@@ -513,7 +541,7 @@ def test_every_field_reaching_another_scope_requires_it_is_nullable_and_says_so(
     assert expected == GATED_FIELDS
 
 
-def test_every_gated_field_has_a_row():
+def test_every_gated_field_has_a_row() -> None:
     covered = {row.coordinate for row in PATHS}
     by_websocket = {c for c in GATED_FIELDS if c.split(".")[0] in EVENT_TYPES}
     assert covered | by_websocket == set(GATED_FIELDS)
@@ -525,7 +553,9 @@ VIEWER_AND_TASKS = "{ viewer { displayName } tasks(first: 1) { totalCount } }"
 TWO_NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }"
 
 
-async def test_a_denied_nested_field_keeps_its_parent(graphql, tokens, world_and_tokens):
+async def test_a_denied_nested_field_keeps_its_parent(
+    graphql: ClientMaker, tokens: TokenMaker, world_and_tokens: tuple[World, TokenFor]
+) -> None:
     world, _ = world_and_tokens
     directory_only = graphql(await tokens(world.emails[EMPLOYEE], scopes="employees:read"))
     name = (await directory_only.data("{ viewer { displayName } }"))["viewer"]["displayName"]
@@ -538,7 +568,9 @@ async def test_a_denied_nested_field_keeps_its_parent(graphql, tokens, world_and
     ] == [(["viewer", "tasks"], "FORBIDDEN", "tasks:read")]
 
 
-async def test_a_denied_root_field_keeps_the_other_roots(graphql, tokens, world_and_tokens):
+async def test_a_denied_root_field_keeps_the_other_roots(
+    graphql: ClientMaker, tokens: TokenMaker, world_and_tokens: tuple[World, TokenFor]
+) -> None:
     world, _ = world_and_tokens
     directory_only = graphql(await tokens(world.emails[EMPLOYEE], scopes="employees:read"))
 
@@ -550,7 +582,9 @@ async def test_a_denied_root_field_keeps_the_other_roots(graphql, tokens, world_
     ]
 
 
-async def test_nodes_refuses_each_object_at_its_own_index(graphql, tokens, world_and_tokens):
+async def test_nodes_refuses_each_object_at_its_own_index(
+    graphql: ClientMaker, tokens: TokenMaker, world_and_tokens: tuple[World, TokenFor]
+) -> None:
     world, _ = world_and_tokens
     directory_only = graphql(await tokens(world.emails[EMPLOYEE], scopes="employees:read"))
     task, ada = world.id("Task", "task"), world.id("Employee", "ada")
@@ -563,7 +597,9 @@ async def test_nodes_refuses_each_object_at_its_own_index(graphql, tokens, world
     ] == [(["nodes", 0], "FORBIDDEN", "tasks:read")]
 
 
-async def test_a_task_reader_does_not_read_the_directory_through_tasks(graphql, tokens, world_and_tokens):
+async def test_a_task_reader_does_not_read_the_directory_through_tasks(
+    graphql: ClientMaker, tokens: TokenMaker, world_and_tokens: tuple[World, TokenFor]
+) -> None:
     world, _ = world_and_tokens
     tasks_only = graphql(await tokens(world.emails[EMPLOYEE], scopes="tasks:read"))
 
@@ -586,7 +622,9 @@ mutation($task: CreateTaskInput!, $hook: CreateWebhookInput!) {
 }"""
 
 
-async def test_a_refused_mutation_keeps_the_payloads_of_those_applied_before_it(graphql, world_and_tokens):
+async def test_a_refused_mutation_keeps_the_payloads_of_those_applied_before_it(
+    graphql: ClientMaker, world_and_tokens: tuple[World, TokenFor]
+) -> None:
     world, token_for = world_and_tokens
     without_webhooks = graphql(await token_for(SERVICE, Scope.WEBHOOKS_MANAGE, without=True))
     variables = {
@@ -608,7 +646,9 @@ CREATE_TASK = (
 )
 
 
-async def test_subscription_payloads_need_read_scopes(app, graphql, tokens):
+async def test_subscription_payloads_need_read_scopes(
+    app: Starlette, graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     from events.broker import current_broker
     from tests.support.ws_client import WSClient, live_server, wait_until
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.support import factories as f
-from tests.support.graphql_client import count_statements
+from tests.support.graphql_client import ClientMaker, GraphQLClient, TokenMaker, count_statements
 
 # An employee → their teams → each team's members → each member's tasks (and who they are).
 NESTED = """
@@ -56,13 +56,15 @@ async def build_org(people: int) -> None:
             await f.enrollment(session, await f.employee(), status="enrolled" if i < 3 else "waitlisted")
 
 
-async def statements_for(client, query: str, n: int) -> int:
+async def statements_for(client: GraphQLClient, query: str, n: int) -> int:
     with count_statements() as statements:
         await client.data(query, {"n": n})
     return len(statements)
 
 
-async def test_nested_query_runs_the_same_statements_for_5_and_50_items(graphql, tokens):
+async def test_nested_query_runs_the_same_statements_for_5_and_50_items(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await build_org(people=24)
     client = graphql(await tokens("boss@example.com"))
     await client.data(NESTED, {"n": 1})  # warm up parser and validation caches
@@ -80,7 +82,9 @@ async def test_nested_query_runs_the_same_statements_for_5_and_50_items(graphql,
     assert all(len(e["node"]["tasks"]["nodes"]) == e["node"]["tasks"]["totalCount"] for e in members["edges"])
 
 
-async def test_session_seats_are_counted_in_one_statement_per_list(graphql, tokens):
+async def test_session_seats_are_counted_in_one_statement_per_list(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await build_org(people=3)
     client = graphql(await tokens())
 
@@ -93,7 +97,9 @@ async def test_session_seats_are_counted_in_one_statement_per_list(graphql, toke
     assert seats == [(3, 0, 2)] * 4
 
 
-async def test_capability_fields_load_the_policy_once_per_request(graphql, tokens):
+async def test_capability_fields_load_the_policy_once_per_request(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await build_org(people=6)
     client = graphql(await tokens("boss@example.com"))
     query = "query($n: Int!) { tasks(first: $n) { nodes { viewerCanUpdate } } }"

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
 import pytest
+from tortoise.models import Model
 
 from ids import to_global_id
 from models.employees import Employee
@@ -16,7 +18,7 @@ from models.training import Enrollment
 from models.webhooks import Webhook
 from resolvers.core.pagination import PageArgs, SortKey, paginate
 from tests.support import factories as f
-from tests.support.graphql_client import error_codes
+from tests.support.graphql_client import ClientMaker, TokenMaker, error_codes
 
 TASKS = """
 query($after: String, $before: String, $last: Int, $order: TaskOrder) {
@@ -70,7 +72,9 @@ MALFORMED = {
 
 @pytest.mark.parametrize("cursor", MALFORMED.values(), ids=MALFORMED.keys())
 @pytest.mark.parametrize("argument", ["after", "before"])
-async def test_a_malformed_cursor_is_refused_with_invalid_cursor(cursor, argument, graphql, tokens):
+async def test_a_malformed_cursor_is_refused_with_invalid_cursor(
+    cursor: str, argument: str, graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     # given
     ada = await f.employee(email="ada@example.com")
     await f.task(ada, due_date=date(2026, 1, 1))
@@ -97,7 +101,9 @@ async def test_a_malformed_cursor_is_refused_with_invalid_cursor(cursor, argumen
     ],
     ids=["lone surrogate", "time without zone", "NUL character", "null in a column never null"],
 )
-async def test_a_cursor_value_the_column_cannot_hold_is_refused(cursor, order, graphql, tokens):
+async def test_a_cursor_value_the_column_cannot_hold_is_refused(
+    cursor: str, order: dict[str, str], graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     # given
     ada = await f.employee(email="ada@example.com")
     await f.task(ada)
@@ -109,7 +115,7 @@ async def test_a_cursor_value_the_column_cannot_hold_is_refused(cursor, order, g
     assert error_codes(body) == ["INVALID_CURSOR"]
 
 
-async def test_a_nested_list_refuses_a_malformed_cursor(graphql, tokens):
+async def test_a_nested_list_refuses_a_malformed_cursor(graphql: ClientMaker, tokens: TokenMaker) -> None:
     # given
     ada = await f.employee(email="ada@example.com")
     await f.task(ada)
@@ -123,7 +129,9 @@ async def test_a_nested_list_refuses_a_malformed_cursor(graphql, tokens):
     assert error_codes(body) == ["INVALID_CURSOR"]
 
 
-async def test_a_cursor_after_a_task_without_due_date_pages_on(graphql, tokens):
+async def test_a_cursor_after_a_task_without_due_date_pages_on(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     # given two dated tasks and three without a due date
     ada = await f.employee(email="ada@example.com")
     dated = [await f.task(ada, due_date=date(2026, 2, d)) for d in (2, 1)]
@@ -175,8 +183,8 @@ NULLABLE_COLUMNS = [
 )
 @pytest.mark.parametrize("descending", [False, True], ids=["asc", "desc"])
 async def test_any_nullable_column_pages_in_sql_through_every_row_once(
-    model, column, given, descending, database_url
-):
+    model: type[Model], column: str, given: Callable[[], Awaitable[None]], descending: bool, database_url: str
+) -> None:
     # given rows with ties and nulls in a nullable number, text or date column
     await given()
     key = SortKey(column, descending)
@@ -190,7 +198,8 @@ async def test_any_nullable_column_pages_in_sql_through_every_row_once(
     while (page := await paginate(model.all(), key, "x", PageArgs(first=1, after=after))).rows:
         forward += [row.pk for row in page.rows]
         after = page.cursors[-1]
-    backward, before = [], None
+    backward: list[Any] = []
+    before = None
     while (page := await paginate(model.all(), key, "x", PageArgs(last=1, before=before))).rows:
         backward = [row.pk for row in page.rows] + backward
         before = page.cursors[0]

@@ -4,13 +4,14 @@ argument and input that takes an ID refuses anything else with INVALID_ID, never
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import pytest
 
 from ids import MAX_PK, InvalidId, event_pk, from_global_id, public_data, to_global_id
 from models.tasks import Task
 from tests.support import factories as f
-from tests.support.graphql_client import error_codes
+from tests.support.graphql_client import ClientMaker, TokenMaker, error_codes
 
 
 def b64(text: str, *, alphabet: str = "urlsafe", pad: bool = False) -> str:
@@ -47,33 +48,33 @@ NON_CANONICAL = {
 }
 
 
-def test_an_id_round_trips_through_the_codec():
+def test_an_id_round_trips_through_the_codec() -> None:
     assert to_global_id("Task", 317) == CANONICAL_TASK_317
     assert from_global_id(CANONICAL_TASK_317, expected="Task") == ("Task", 317)
     assert from_global_id(to_global_id("Enrollment", MAX_PK)) == ("Enrollment", MAX_PK)
 
 
 @pytest.mark.parametrize("raw", NON_CANONICAL.values(), ids=NON_CANONICAL.keys())
-def test_only_the_canonical_form_decodes(raw):
+def test_only_the_canonical_form_decodes(raw: str) -> None:
     with pytest.raises(InvalidId) as refused:
         from_global_id(raw)
     assert refused.value.extensions == {"code": "INVALID_ID"}
     assert "\ud800" not in refused.value.message and "\x00" not in refused.value.message
 
 
-def test_an_id_of_another_type_is_refused():
+def test_an_id_of_another_type_is_refused() -> None:
     with pytest.raises(InvalidId, match="is a Task, expected Employee"):
         from_global_id(CANONICAL_TASK_317, expected="Employee")
 
 
 @pytest.mark.parametrize("raw", ["01", "-1", "+1", "1.0", "١٢", " 1", str(2**63), "9" * 5000, ""])
-def test_event_positions_are_canonical_decimals_within_bigint(raw):
+def test_event_positions_are_canonical_decimals_within_bigint(raw: str) -> None:
     with pytest.raises(InvalidId):
         event_pk(raw)
     assert event_pk("0") == 0 and event_pk(str(2**63 - 1)) == 2**63 - 1
 
 
-def test_event_data_shows_references_as_global_ids():
+def test_event_data_shows_references_as_global_ids() -> None:
     shown = public_data({"assigneeId": 4, "teamId": None, "affectedEmployeeIds": [1, 2], "title": "x"})
     assert shown == {
         "assigneeId": to_global_id("Employee", 4),
@@ -99,7 +100,7 @@ mutation($input: RedeliverWebhookEventInput!) {
 """
 
 
-async def test_node_refuses_every_non_canonical_id(graphql, tokens):
+async def test_node_refuses_every_non_canonical_id(graphql: ClientMaker, tokens: TokenMaker) -> None:
     # Given a task whose canonical ID works
     ada = await f.employee(email="ada@example.com")
     task = await f.task(ada)
@@ -120,23 +121,28 @@ async def test_node_refuses_every_non_canonical_id(graphql, tokens):
         assert "\ud800" not in body["errors"][0]["message"], name
 
 
-async def test_out_of_range_ids_are_invalid_in_every_kind_of_argument(graphql, tokens):
+async def test_out_of_range_ids_are_invalid_in_every_kind_of_argument(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="hr@example.com", role="hr")
     client = graphql(await tokens("hr@example.com"))
     huge = NON_CANONICAL["beyond 64 bits"]
     big = b64(f"Employee:{MAX_PK + 1}")
 
-    for query, variables in [
+    cases: list[tuple[str, dict[str, Any]]] = [
         (NODE, {"id": huge}),
         (NODES, {"ids": [huge]}),
         (TASKS_BY_ASSIGNEE, {"id": big}),
         (AUDIT_BY_SUBJECT, {"id": big}),
-    ]:
+    ]
+    for query, variables in cases:
         body = await client.execute(query, variables)
         assert error_codes(body) == ["INVALID_ID"], (query, body)
 
 
-async def test_an_out_of_range_id_in_a_mutation_input_is_a_user_error_and_writes_nothing(graphql, tokens):
+async def test_an_out_of_range_id_in_a_mutation_input_is_a_user_error_and_writes_nothing(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     client = graphql(await tokens("ada@example.com"))
 
@@ -151,7 +157,7 @@ async def test_an_out_of_range_id_in_a_mutation_input_is_a_user_error_and_writes
     assert await Task.all().count() == 0
 
 
-async def test_an_out_of_range_event_id_is_a_user_error(graphql, tokens):
+async def test_an_out_of_range_event_id_is_a_user_error(graphql: ClientMaker, tokens: TokenMaker) -> None:
     client = graphql(await tokens())
     webhook_id = to_global_id("Webhook", 1)
 

@@ -12,6 +12,7 @@ from tortoise.transactions import in_transaction
 
 from auth.clients import create_client, mint_token
 from auth.principal import Principal
+from config import Settings
 from events.log import EVENT_TYPES
 from events.webhooks.delivery import default_data
 from events.webhooks.store import disable_webhook
@@ -23,7 +24,7 @@ from resolvers.webhooks import workflows as hooks
 from schema import schema
 from schema.webhooks.shaping import make_shaper
 from tests.support import factories as f
-from tests.support.graphql_client import EVERY_SCOPE
+from tests.support.graphql_client import EVERY_SCOPE, ClientMaker, TokenMaker
 
 AUDIT = """
 query($after: String) {
@@ -40,8 +41,12 @@ def mutation(name: str, input_type: str, selection: str) -> str:
     return f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ {selection} errors {{ code message }} }} }}"
 
 
-async def act(client: Any, name: str, input_type: str, selection: str, input: dict[str, Any]) -> dict:
-    payload = (await client.data(mutation(name, input_type, selection), {"input": input}))[name]
+async def act(
+    client: Any, name: str, input_type: str, selection: str, input: dict[str, Any]
+) -> dict[str, Any]:
+    payload: dict[str, Any] = (await client.data(mutation(name, input_type, selection), {"input": input}))[
+        name
+    ]
     assert payload["errors"] == [], (name, payload["errors"])
     return payload
 
@@ -205,7 +210,9 @@ async def run_every_workflow(graphql: Any, tokens: Any, settings: Any) -> None:
         await disable_webhook(conn, created.webhook, "test")
 
 
-async def test_every_id_in_webhook_bodies_and_the_audit_log_resolves_via_node(graphql, tokens, settings):
+async def test_every_id_in_webhook_bodies_and_the_audit_log_resolves_via_node(
+    graphql: ClientMaker, tokens: TokenMaker, settings: Settings
+) -> None:
     # Given every workflow ran once
     await run_every_workflow(graphql, tokens, settings)
     events = await Event.all().order_by("id")
@@ -242,7 +249,9 @@ async def test_every_id_in_webhook_bodies_and_the_audit_log_resolves_via_node(gr
         assert found == ({"id": value} if value not in deleted else None), where
 
 
-async def test_a_shaped_webhook_payload_carries_the_api_ids(graphql, tokens, settings):
+async def test_a_shaped_webhook_payload_carries_the_api_ids(
+    graphql: ClientMaker, tokens: TokenMaker, settings: Settings
+) -> None:
     # Given a task created in a team, and a webhook whose document shapes its payload
     ada = await f.employee(email="ada@example.com")
     team = await f.team()
@@ -271,7 +280,7 @@ async def test_a_shaped_webhook_payload_carries_the_api_ids(graphql, tokens, set
     )
 
     # Then its IDs are the API's and resolve
-    event = shaped["taskEvents"]  # type: ignore[index]
+    event = shaped["taskEvents"]  # type: ignore[index]  # a shaped payload is JSON
     ids = [event["taskId"], event["task"]["id"], event["task"]["assignee"]["id"], event["task"]["team"]["id"]]
     assert ids[1:] == [event["taskId"], to_global_id("Employee", ada.id), to_global_id("Team", team.id)]
     hr = graphql(await tokens())
@@ -284,7 +293,9 @@ mutation($input: WebhookIdInput!) { testWebhook(input: $input) { delivery { id }
 """
 
 
-async def test_a_delivery_id_resolves_via_node_for_its_owner_only(graphql, tokens, settings):
+async def test_a_delivery_id_resolves_via_node_for_its_owner_only(
+    graphql: ClientMaker, tokens: TokenMaker, settings: Settings
+) -> None:
     # Given a webhook of one service, pinged through the API
     owner = await create_client(name="hris", grant="client_credentials", scopes=EVERY_SCOPE)
     created = await hooks.create_webhook(

@@ -9,7 +9,7 @@ import pytest
 from models.employees import Employee
 from models.tasks import Task
 from tests.support import factories as f
-from tests.support.graphql_client import error_codes
+from tests.support.graphql_client import ClientMaker, GraphQLClient, TokenMaker, error_codes
 
 CREATE_TASK = """
 mutation($input: CreateTaskInput!) {
@@ -39,13 +39,13 @@ REFUSED_IN_ONE_LINE = {
 
 
 @pytest.fixture
-async def ada(graphql, tokens):
+async def ada(graphql: ClientMaker, tokens: TokenMaker) -> GraphQLClient:
     await f.employee(email="ada@example.com")
     return graphql(await tokens("ada@example.com"))
 
 
 @pytest.mark.parametrize("text", REFUSED_IN_ONE_LINE.values(), ids=REFUSED_IN_ONE_LINE.keys())
-async def test_a_title_with_characters_it_cannot_hold_is_refused(ada, text):
+async def test_a_title_with_characters_it_cannot_hold_is_refused(ada: GraphQLClient, text: str) -> None:
     # When a task is created with such a title
     data = await ada.data(CREATE_TASK, {"input": {"title": text}})
 
@@ -58,7 +58,9 @@ async def test_a_title_with_characters_it_cannot_hold_is_refused(ada, text):
 
 
 @pytest.mark.parametrize("field", ["title", "description"])
-async def test_half_a_surrogate_pair_is_refused_with_the_body_and_writes_nothing(ada, field):
+async def test_half_a_surrogate_pair_is_refused_with_the_body_and_writes_nothing(
+    ada: GraphQLClient, field: str
+) -> None:
     # over HTTP the whole body is refused before GraphQL runs: it is not Unicode text
     response = await ada.post(CREATE_TASK, {"input": {"title": "Plan", field: "one\udfffx"}})
 
@@ -66,7 +68,7 @@ async def test_half_a_surrogate_pair_is_refused_with_the_body_and_writes_nothing
     assert await Task.all().count() == 0
 
 
-async def test_multi_line_fields_keep_line_breaks_and_tabs_but_not_controls(ada):
+async def test_multi_line_fields_keep_line_breaks_and_tabs_but_not_controls(ada: GraphQLClient) -> None:
     kept = await ada.data(CREATE_TASK, {"input": {"title": "Plan", "description": "one\n\ttwo\r\nthree"}})
     assert kept["createTask"]["task"]["description"] == "one\n\ttwo\r\nthree"
 
@@ -78,7 +80,9 @@ async def test_multi_line_fields_keep_line_breaks_and_tabs_but_not_controls(ada)
     assert await Task.all().count() == 1
 
 
-async def test_every_field_at_fault_is_reported_with_its_path(graphql, tokens):
+async def test_every_field_at_fault_is_reported_with_its_path(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="hr@example.com", role="hr")
     hr = graphql(await tokens("hr@example.com"))
     given = {
@@ -99,20 +103,20 @@ async def test_every_field_at_fault_is_reported_with_its_path(graphql, tokens):
     assert await Employee.filter(family_name="Lovelace").count() == 0
 
 
-async def test_a_caller_without_a_token_is_refused_before_the_input_is_read(graphql):
+async def test_a_caller_without_a_token_is_refused_before_the_input_is_read(graphql: ClientMaker) -> None:
     response = await graphql().post(CREATE_TASK, {"input": {"title": "\x00"}})
     assert response.status_code == 401 and error_codes(response.json()) == ["UNAUTHENTICATED"]
 
 
 @pytest.mark.parametrize("text", ["x\x00", "\x1b[31m"])
-async def test_search_text_that_no_row_can_hold_is_refused(ada, text):
+async def test_search_text_that_no_row_can_hold_is_refused(ada: GraphQLClient, text: str) -> None:
     for query in (SEARCH_TASKS, SEARCH_EMPLOYEES):
         body = await ada.execute(query, {"s": text})
         assert error_codes(body) == ["INVALID_CHARACTERS"], query
         assert text not in body["errors"][0]["message"]
 
 
-async def test_string_literals_are_checked_like_variables(ada):
+async def test_string_literals_are_checked_like_variables(ada: GraphQLClient) -> None:
     nul = await ada.execute('{ tasks(filter: {search: "x\\u0000"}) { totalCount } }')
     surrogate = await ada.execute('{ tasks(filter: {search: "x\\ud800"}) { totalCount } }')
 
@@ -120,7 +124,7 @@ async def test_string_literals_are_checked_like_variables(ada):
     assert error_codes(surrogate) == ["GRAPHQL_PARSE_FAILED"]
 
 
-async def test_an_overlong_search_is_refused_and_a_long_one_works(ada):
+async def test_an_overlong_search_is_refused_and_a_long_one_works(ada: GraphQLClient) -> None:
     refused = await ada.execute(SEARCH_TASKS, {"s": "x" * 201})
     served = await ada.data(SEARCH_TASKS, {"s": "x" * 200})
 
@@ -128,7 +132,7 @@ async def test_an_overlong_search_is_refused_and_a_long_one_works(ada):
     assert served["tasks"]["totalCount"] == 0
 
 
-async def test_a_filter_list_with_thousands_of_values_is_refused(ada):
+async def test_a_filter_list_with_thousands_of_values_is_refused(ada: GraphQLClient) -> None:
     by_variable = await ada.execute(TASKS_BY_STATUS, {"s": ["TODO"] * 5000})
     literal = "{ tasks(filter: {status: [" + ", ".join(["TODO"] * 101) + "]}) { totalCount } }"
     by_literal = await ada.execute(literal)
@@ -139,7 +143,9 @@ async def test_a_filter_list_with_thousands_of_values_is_refused(ada):
     assert served["tasks"]["totalCount"] == 0
 
 
-async def test_a_mutation_list_with_thousands_of_values_is_a_user_error(graphql, tokens):
+async def test_a_mutation_list_with_thousands_of_values_is_a_user_error(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="hr@example.com", role="hr")
     hr = graphql(await tokens("hr@example.com"))
     given = {"email": "new@example.com", "givenName": "New", "familyName": "Hire", "skills": ["go"] * 5000}
@@ -156,7 +162,7 @@ SESSIONS_AFTER = "query($d: DateTime) { trainingSessions(filter: {startsAfter: $
 
 
 @pytest.mark.parametrize("moment", ["0001-01-01T00:00:00", "9999-12-31T23:59:59", "2026-01-01T09:00:00"])
-async def test_a_time_without_an_offset_is_read_as_utc(ada, moment):
+async def test_a_time_without_an_offset_is_read_as_utc(ada: GraphQLClient, moment: str) -> None:
     # Given a session, when sessions are filtered by a time without an offset (even at the ends
     # of the calendar), then that time is read as UTC and the filter answers
     await f.session(await f.course())

@@ -18,9 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from schema import schema
+from tests.support.graphql_client import ClientMaker, TokenMaker
 from tests.support.input_strategies import PROPERTY_SETTINGS, assert_no_server_error, values, world_of
 
-MUTATIONS = schema._schema.mutation_type.fields  # type: ignore[union-attr]
+MUTATIONS = schema._schema.mutation_type.fields  # type: ignore[union-attr]  # the schema has a mutation root
 
 
 def operation(name: str) -> str:
@@ -41,8 +42,8 @@ def world() -> dict[str, Any]:
 @PROPERTY_SETTINGS
 @given(data=st.data())
 async def test_no_generated_input_makes_a_mutation_fail_with_a_server_error(
-    name, graphql, tokens, world, data
-):
+    name: str, graphql: ClientMaker, tokens: TokenMaker, world: dict[str, Any], data: st.DataObject
+) -> None:
     # Given a small world, and an HR and an employee signed in
     known_ids, clients = await world_of(world, graphql, tokens)
     input = data.draw(values(MUTATIONS[name].args["input"].type, known_ids), label="input")

@@ -20,6 +20,7 @@ from models.webhooks import Webhook
 from schema import schema
 from schema.core.nodes import NODE_KINDS
 from tests.support import factories as f
+from tests.support.graphql_client import ClientMaker, TokenMaker
 
 ROWS = 8  # rows per list: more than two pages of three, with ties and nulls
 
@@ -55,9 +56,9 @@ def _ordered_lists() -> list[OrderedList]:
             if "orderBy" not in field.args:
                 continue
             order = get_named_type(field.args["orderBy"].type)
-            edge = get_named_type(get_named_type(field.type).fields["edges"].type)  # type: ignore[union-attr]
-            node = get_named_type(edge.fields["node"].type).name  # type: ignore[union-attr]
-            for value in get_named_type(order.fields["field"].type).values:  # type: ignore[union-attr]
+            edge = get_named_type(get_named_type(field.type).fields["edges"].type)
+            node = get_named_type(edge.fields["node"].type).name
+            for value in get_named_type(order.fields["field"].type).values:
                 found.append(OrderedList(type_.name, name, order.name, node, value))
     return found
 
@@ -65,7 +66,7 @@ def _ordered_lists() -> list[OrderedList]:
 ORDERED_LISTS = _ordered_lists()
 
 
-def test_every_root_list_takes_an_order():
+def test_every_root_list_takes_an_order() -> None:
     roots = {"employees", "teams", "tasks", "mentorships", "trainingCourses", "trainingSessions"}
     assert roots | {"webhooks", "auditEvents"} <= {o.field for o in ORDERED_LISTS if o.parent == "Query"}
 
@@ -105,7 +106,7 @@ async def _dataset() -> dict[str, str]:
 
 
 _BASE = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
-_POOLS: list[tuple[type[tfields.Field], list[Any]]] = [
+_POOLS: list[tuple[type[tfields.Field[Any]], list[Any]]] = [
     (tfields.DatetimeField, [_BASE, _BASE + timedelta(seconds=0.5), _BASE - timedelta(days=400), _BASE]),
     (tfields.DateField, [date(2026, 1, 2), date(2025, 12, 31), date(2026, 1, 2), date(2027, 6, 1)]),
     (tfields.IntField, [3, 0, 7, 3, 12]),
@@ -120,7 +121,7 @@ _VOCABULARIES: dict[str, list[Any]] = {
 }
 
 
-def _pool(field: tfields.Field) -> list[Any]:
+def _pool(field: tfields.Field[Any]) -> list[Any]:
     if field.model is Event and field.model_field_name in _VOCABULARIES:
         return _VOCABULARIES[field.model_field_name]
     pool = next(values for kind, values in _POOLS if isinstance(field, kind))
@@ -152,7 +153,9 @@ def _pk(case: OrderedList, node_id: str) -> int:
 
 
 @pytest.mark.parametrize("case", ORDERED_LISTS, ids=str)
-async def test_every_order_pages_through_every_row_once_in_sorted_order(case, graphql, tokens):
+async def test_every_order_pages_through_every_row_once_in_sorted_order(
+    case: OrderedList, graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     # given rows whose sort values tie, are null where they may be, and are out of id order
     parents = await _dataset()
     client = graphql(await tokens("hr@example.com"))
@@ -164,7 +167,8 @@ async def test_every_order_pages_through_every_row_once_in_sorted_order(case, gr
         if case.parent != "Query":
             variables["parent"] = parents[case.parent]
         data = await client.data(query, variables)
-        return data["list"] if case.parent == "Query" else data["node"]["list"]
+        listed: dict[str, Any] = data["list"] if case.parent == "Query" else data["node"]["list"]
+        return listed
 
     for direction in ("ASC", "DESC"):
         # when the whole list is read in one page
@@ -183,7 +187,8 @@ async def test_every_order_pages_through_every_row_once_in_sorted_order(case, gr
             if not got["pageInfo"]["hasNextPage"]:
                 break
             after = got["edges"][-1]["cursor"]
-        backward, before = [], None
+        backward: list[str] = []
+        before = None
         while True:
             got = await page(direction, last=2, before=before)
             backward = [e["node"]["id"] for e in got["edges"]] + backward

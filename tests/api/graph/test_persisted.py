@@ -10,10 +10,10 @@ from typing import Any
 import httpx
 import pytest
 
-from config import HttpLimits
+from config import HttpLimits, Settings
 from schema.extensions.persisted import ENTRY_OVERHEAD, PersistedQueryCache
 from tests.support import factories as f
-from tests.support.graphql_client import error_codes
+from tests.support.graphql_client import TokenMaker, error_codes
 
 VIEWER = "{ viewer { email } }"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -27,7 +27,9 @@ def persisted(query: str) -> dict[str, Any]:
     return {"persistedQuery": {"version": 1, "sha256Hash": sha(query)}}
 
 
-async def send(http: httpx.AsyncClient, method: str, query: str | None, digest_of: str, **headers: str):
+async def send(
+    http: httpx.AsyncClient, method: str, query: str | None, digest_of: str, **headers: str
+) -> httpx.Response:
     extensions = persisted(digest_of)
     if method == "GET":
         params = {"extensions": json.dumps(extensions), **({"query": query} if query else {})}
@@ -38,7 +40,9 @@ async def send(http: httpx.AsyncClient, method: str, query: str | None, digest_o
 
 @pytest.mark.parametrize("accept", ["application/json", GRAPHQL_RESPONSE])
 @pytest.mark.parametrize("method", ["GET", "POST"])
-async def test_the_protocol_runs_as_apollo_and_urql_expect(http, tokens, method, accept):
+async def test_the_protocol_runs_as_apollo_and_urql_expect(
+    http: httpx.AsyncClient, tokens: TokenMaker, method: str, accept: str
+) -> None:
     await f.employee(email="ada@example.com")
     headers = {"Authorization": f"Bearer {await tokens('ada@example.com')}", "Accept": accept}
 
@@ -55,7 +59,9 @@ async def test_the_protocol_runs_as_apollo_and_urql_expect(http, tokens, method,
 
 @pytest.mark.parametrize("accept", ["application/json", GRAPHQL_RESPONSE])
 @pytest.mark.parametrize("method", ["GET", "POST"])
-async def test_a_hash_that_does_not_match_the_query_is_200_with_its_code(http, method, accept):
+async def test_a_hash_that_does_not_match_the_query_is_200_with_its_code(
+    http: httpx.AsyncClient, method: str, accept: str
+) -> None:
     response = await send(http, method, "{ __typename }", "{ other }", Accept=accept)
 
     assert response.status_code == 200
@@ -71,14 +77,16 @@ async def test_a_hash_that_does_not_match_the_query_is_200_with_its_code(http, m
         {"version": 1, "sha256Hash": "abc"},
     ],
 )
-async def test_a_malformed_persisted_query_is_refused_with_a_code(http, value):
+async def test_a_malformed_persisted_query_is_refused_with_a_code(
+    http: httpx.AsyncClient, value: Any
+) -> None:
     response = await http.post("/graphql", json={"extensions": {"persistedQuery": value}})
 
     assert response.status_code == 200
     assert error_codes(response.json()) == ["BAD_USER_INPUT"]
 
 
-async def test_a_document_that_does_not_validate_is_not_remembered(http):
+async def test_a_document_that_does_not_validate_is_not_remembered(http: httpx.AsyncClient) -> None:
     invalid = "{ noSuchField }"
 
     first = await send(http, "POST", invalid, invalid)
@@ -88,12 +96,12 @@ async def test_a_document_that_does_not_validate_is_not_remembered(http):
     assert error_codes(again.json()) == ["PERSISTED_QUERY_NOT_FOUND"]
 
 
-async def test_a_flood_of_registrations_leaves_the_cache_within_its_bounds(settings):
+async def test_a_flood_of_registrations_leaves_the_cache_within_its_bounds(settings: Settings) -> None:
     from server import create_app
 
     limits = HttpLimits(apq_max_bytes=16 * 1024, apq_client_max_bytes=8 * 1024)
     app = create_app(replace(settings, http=limits), manage_db=False)
-    cache = next(r.endpoint for r in app.routes if getattr(r, "path", "") == "/graphql").persisted_queries
+    cache = next(r.endpoint for r in app.routes if getattr(r, "path", "") == "/graphql").persisted_queries  # type: ignore[attr-defined]  # a Route
 
     def client(address: str) -> httpx.AsyncClient:
         transport = httpx.ASGITransport(app=app, client=(address, 40000))
@@ -127,7 +135,7 @@ def _query(i: int, size: int = 1000 - ENTRY_OVERHEAD) -> str:
     return f"query Q{i} {{ __typename }}".ljust(size)
 
 
-def test_one_client_over_its_quota_evicts_only_its_own_entries():
+def test_one_client_over_its_quota_evicts_only_its_own_entries() -> None:
     cache = PersistedQueryCache(_limits())
     cache.put("a" * 64, _query(0), owner="client:app")
 
@@ -139,7 +147,7 @@ def test_one_client_over_its_quota_evicts_only_its_own_entries():
     assert cache.total_bytes <= 10_000
 
 
-def test_many_clients_together_stay_within_the_total_bound():
+def test_many_clients_together_stay_within_the_total_bound() -> None:
     cache = PersistedQueryCache(_limits())
 
     for i in range(5000):
@@ -150,7 +158,7 @@ def test_many_clients_together_stay_within_the_total_bound():
     assert cache.get(f"{4999:064x}") == _query(4999)
 
 
-def test_an_entry_unused_for_its_ttl_expires_and_a_used_one_stays():
+def test_an_entry_unused_for_its_ttl_expires_and_a_used_one_stays() -> None:
     now = [0.0]
     cache = PersistedQueryCache(_limits(apq_ttl=60), clock=lambda: now[0])
     cache.put("a" * 64, _query(0), owner="client:app")
@@ -165,7 +173,7 @@ def test_an_entry_unused_for_its_ttl_expires_and_a_used_one_stays():
     assert cache.total_bytes == 1000
 
 
-def test_a_document_larger_than_a_client_quota_is_not_kept():
+def test_a_document_larger_than_a_client_quota_is_not_kept() -> None:
     cache = PersistedQueryCache(_limits())
 
     assert cache.put("a" * 64, _query(0, size=5000), owner="client:app") is False

@@ -15,9 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from schema import schema
+from tests.support.graphql_client import ClientMaker, TokenMaker
 from tests.support.input_strategies import PROPERTY_SETTINGS, assert_no_server_error, mostly, values, world_of
 
-ROOT_FIELDS = schema._schema.query_type.fields  # type: ignore[union-attr]
+ROOT_FIELDS = schema._schema.query_type.fields  # type: ignore[union-attr]  # the schema has a query root
 LEFT_TO_PAGING = frozenset({"orderBy", "after", "before", "last"})
 WITH_ARGUMENTS = sorted(name for name, field in ROOT_FIELDS.items() if set(field.args) - LEFT_TO_PAGING)
 
@@ -56,8 +57,8 @@ def world() -> dict[str, Any]:
 @PROPERTY_SETTINGS
 @given(data=st.data())
 async def test_no_generated_argument_makes_a_query_fail_with_a_server_error(
-    name, graphql, tokens, world, data
-):
+    name: str, graphql: ClientMaker, tokens: TokenMaker, world: dict[str, Any], data: st.DataObject
+) -> None:
     # Given a small world, and an HR and an employee signed in
     known_ids, clients = await world_of(world, graphql, tokens)
     variables = data.draw(generated(name, known_ids), label="variables")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ids import to_global_id
+from models.employees import Employee
 from tests.support import factories as f
-from tests.support.graphql_client import error_codes
+from tests.support.graphql_client import ClientMaker, GraphQLClient, TokenMaker, error_codes
 
 THREE_LEVELS_WITH_DEFAULT = """
 query($n: Int = 100) { employees(first: $n) { nodes { directReports(first: $n) { nodes {
@@ -26,16 +29,18 @@ query($ids: [ID!]!) { nodes(ids: $ids) { ... on Employee {
 SUGGESTIONS = '{ mentorSuggestions(skills: ["python"]) { employee { id } } }'
 
 
-async def client_for(graphql, tokens):
+async def client_for(graphql: ClientMaker, tokens: TokenMaker) -> tuple[Employee, GraphQLClient]:
     ada = await f.employee(email="ada@example.com")
     return ada, graphql(await tokens("ada@example.com"))
 
 
-def estimated(body: dict) -> int:
-    return body["extensions"]["cost"]["estimated"]  # type: ignore[no-any-return]
+def estimated(body: dict[str, Any]) -> int:
+    return body["extensions"]["cost"]["estimated"]  # type: ignore[no-any-return]  # JSON
 
 
-async def test_a_variable_default_is_costed_as_the_executor_uses_it(graphql, tokens):
+async def test_a_variable_default_is_costed_as_the_executor_uses_it(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     _, client = await client_for(graphql, tokens)
 
     body = await client.execute(THREE_LEVELS_WITH_DEFAULT)
@@ -46,7 +51,7 @@ async def test_a_variable_default_is_costed_as_the_executor_uses_it(graphql, tok
     assert body["errors"][0]["extensions"]["cost"] == 100 * (2 + 100 * (2 + 100 * 2))
 
 
-async def test_a_given_variable_wins_over_its_default(graphql, tokens):
+async def test_a_given_variable_wins_over_its_default(graphql: ClientMaker, tokens: TokenMaker) -> None:
     _, client = await client_for(graphql, tokens)
 
     body = await client.execute(THREE_LEVELS_WITH_DEFAULT, {"n": 2})
@@ -55,7 +60,9 @@ async def test_a_given_variable_wins_over_its_default(graphql, tokens):
     assert estimated(body) == 2 * (2 + 2 * (2 + 2 * 2))
 
 
-async def test_a_page_size_sent_as_a_float_is_costed_as_the_int_it_becomes(graphql, tokens):
+async def test_a_page_size_sent_as_a_float_is_costed_as_the_int_it_becomes(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     _, client = await client_for(graphql, tokens)
 
     body = await client.execute(THREE_LEVELS_WITH_DEFAULT, {"n": 100.0})
@@ -63,7 +70,7 @@ async def test_a_page_size_sent_as_a_float_is_costed_as_the_int_it_becomes(graph
     assert error_codes(body) == ["QUERY_TOO_COSTLY"]
 
 
-async def test_last_is_costed_like_first(graphql, tokens):
+async def test_last_is_costed_like_first(graphql: ClientMaker, tokens: TokenMaker) -> None:
     _, client = await client_for(graphql, tokens)
 
     too_big = await client.execute(THREE_LEVELS_BACKWARDS, {"n": 100})
@@ -73,7 +80,9 @@ async def test_last_is_costed_like_first(graphql, tokens):
     assert "errors" not in small and estimated(small) == 3 * (2 + 3 * (2 + 3 * 2))
 
 
-async def test_an_argument_default_is_costed_when_the_argument_is_left_out(graphql, tokens):
+async def test_an_argument_default_is_costed_when_the_argument_is_left_out(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     _, client = await client_for(graphql, tokens)
 
     body = await client.execute(SUGGESTIONS)
@@ -83,7 +92,7 @@ async def test_an_argument_default_is_costed_when_the_argument_is_left_out(graph
     assert estimated(body) == 10 * (1 + 1)
 
 
-async def test_lists_reached_through_fragments_are_costed(graphql, tokens):
+async def test_lists_reached_through_fragments_are_costed(graphql: ClientMaker, tokens: TokenMaker) -> None:
     ada, client = await client_for(graphql, tokens)
 
     body = await client.execute(THROUGH_FRAGMENTS, {"id": to_global_id("Employee", ada.id)})
@@ -92,7 +101,7 @@ async def test_lists_reached_through_fragments_are_costed(graphql, tokens):
     assert body["errors"][0]["extensions"]["cost"] == 1 + 100 * (2 + 100 * (2 + 100))
 
 
-async def test_every_id_of_nodes_is_costed(graphql, tokens):
+async def test_every_id_of_nodes_is_costed(graphql: ClientMaker, tokens: TokenMaker) -> None:
     ada, client = await client_for(graphql, tokens)
     one_id = to_global_id("Employee", ada.id)
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import httpx
+
+from models.employees import Employee
 from tests.support import factories as f
-from tests.support.graphql_client import error_codes
+from tests.support.graphql_client import ClientMaker, TokenMaker, error_codes
 
 VIEWER = """
 query {
@@ -25,14 +28,16 @@ query Page($first: Int, $after: String, $last: Int, $before: String) {
 NODE = "query($id: ID!) { node(id: $id) { id __typename ... on Task { title } ... on Employee { email } } }"
 
 
-async def make_org():
+async def make_org() -> tuple[Employee, Employee, Employee]:
     boss = await f.employee(email="boss@example.com", family_name="Aaron")
     ada = await f.employee(email="ada@example.com", family_name="Byron", manager=boss)
     bob = await f.employee(email="bob@example.com", family_name="Cole", manager=boss)
     return boss, ada, bob
 
 
-async def test_viewer_shows_the_signed_in_employee_and_their_org(graphql, tokens):
+async def test_viewer_shows_the_signed_in_employee_and_their_org(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     boss, ada, bob = await make_org()
     client = graphql(await tokens("boss@example.com"))
 
@@ -47,7 +52,9 @@ async def test_viewer_shows_the_signed_in_employee_and_their_org(graphql, tokens
     }
 
 
-async def test_paging_forward_and_backward_visits_every_employee_once(graphql, tokens):
+async def test_paging_forward_and_backward_visits_every_employee_once(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await make_org()
     for i in range(7):
         await f.employee(family_name=f"Zed{i}")
@@ -71,7 +78,9 @@ async def test_paging_forward_and_backward_visits_every_employee_once(graphql, t
     assert [e["node"]["familyName"] for e in before["edges"]] == seen[-5:-2]
 
 
-async def test_page_size_over_100_is_refused_with_a_clear_error(graphql, tokens):
+async def test_page_size_over_100_is_refused_with_a_clear_error(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await make_org()
     client = graphql(await tokens("boss@example.com"))
 
@@ -81,13 +90,13 @@ async def test_page_size_over_100_is_refused_with_a_clear_error(graphql, tokens)
     assert "at most 100" in body["errors"][0]["message"]
 
 
-async def test_negative_first_is_refused(graphql, tokens):
+async def test_negative_first_is_refused(graphql: ClientMaker, tokens: TokenMaker) -> None:
     await make_org()
     body = await graphql(await tokens("boss@example.com")).execute(EMPLOYEES_PAGE, {"first": -1})
     assert error_codes(body) == ["BAD_USER_INPUT"]
 
 
-async def test_a_cursor_from_another_list_is_refused(graphql, tokens):
+async def test_a_cursor_from_another_list_is_refused(graphql: ClientMaker, tokens: TokenMaker) -> None:
     await make_org()
     client = graphql(await tokens("boss@example.com"))
     teams = await client.data("{ teams(first: 1) { pageInfo { endCursor } } }")
@@ -103,7 +112,7 @@ async def test_a_cursor_from_another_list_is_refused(graphql, tokens):
     assert "another list" in body["errors"][0]["message"]
 
 
-async def test_a_malformed_cursor_is_refused(graphql, tokens):
+async def test_a_malformed_cursor_is_refused(graphql: ClientMaker, tokens: TokenMaker) -> None:
     await make_org()
     body = await graphql(await tokens("boss@example.com")).execute(
         EMPLOYEES_PAGE, {"first": 2, "after": "%%%"}
@@ -111,7 +120,9 @@ async def test_a_malformed_cursor_is_refused(graphql, tokens):
     assert error_codes(body) == ["INVALID_CURSOR"]
 
 
-async def test_node_resolves_by_global_id_and_refuses_malformed_ids(graphql, tokens):
+async def test_node_resolves_by_global_id_and_refuses_malformed_ids(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     boss, ada, _ = await make_org()
     task = await f.task(ada, title="Write report")
     client = graphql(await tokens("ada@example.com"))
@@ -125,7 +136,9 @@ async def test_node_resolves_by_global_id_and_refuses_malformed_ids(graphql, tok
         assert error_codes(body) == ["INVALID_ID"], bad
 
 
-async def test_unknown_enum_values_are_refused_before_anything_runs(graphql, tokens):
+async def test_unknown_enum_values_are_refused_before_anything_runs(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await make_org()
     body = await graphql(await tokens("boss@example.com")).execute(
         "{ employees(orderBy: {field: SHOE_SIZE}) { totalCount } }"
@@ -134,7 +147,7 @@ async def test_unknown_enum_values_are_refused_before_anything_runs(graphql, tok
     assert "SHOE_SIZE" in body["errors"][0]["message"]
 
 
-async def test_filters_narrow_lists(graphql, tokens):
+async def test_filters_narrow_lists(graphql: ClientMaker, tokens: TokenMaker) -> None:
     boss, ada, bob = await make_org()
     team = await f.team(name="Platform")
     await f.member(team, ada, "lead")
@@ -153,7 +166,9 @@ async def test_filters_narrow_lists(graphql, tokens):
     ]
 
 
-async def test_an_employee_reads_their_enrollments_through_the_instructor_rule(graphql, tokens):
+async def test_an_employee_reads_their_enrollments_through_the_instructor_rule(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     boss, ada, bob = await make_org()
     course = await f.course(title="Security basics")
     session = await f.session(course, instructor=bob)
@@ -176,7 +191,9 @@ async def test_an_employee_reads_their_enrollments_through_the_instructor_rule(g
     assert emails == {"ada@example.com", "boss@example.com"}
 
 
-async def test_persisted_queries_save_sending_the_query_text(http, tokens):
+async def test_persisted_queries_save_sending_the_query_text(
+    http: httpx.AsyncClient, tokens: TokenMaker
+) -> None:
     import hashlib
 
     await make_org()
@@ -193,7 +210,7 @@ async def test_persisted_queries_save_sending_the_query_text(http, tokens):
     assert known.json()["data"] == {"viewer": {"email": "ada@example.com"}}
 
 
-async def test_employees_filter_by_skill(graphql, tokens):
+async def test_employees_filter_by_skill(graphql: ClientMaker, tokens: TokenMaker) -> None:
     await make_org()
     await f.employee(email="py@example.com", skills=["Python", "SQL"])
     await f.employee(email="go@example.com", skills=["Go"])
@@ -204,7 +221,7 @@ async def test_employees_filter_by_skill(graphql, tokens):
     assert data["employees"]["nodes"] == [{"email": "py@example.com"}]
 
 
-async def test_relations_read_in_both_directions(graphql, tokens):
+async def test_relations_read_in_both_directions(graphql: ClientMaker, tokens: TokenMaker) -> None:
     boss, ada, bob = await make_org()
     web = await f.team(name="Web", lead=boss)
     await f.task(bob, title="Review", creator=boss)
@@ -237,7 +254,7 @@ query($filter: WebhookFilter) { webhooks(first: 10, filter: $filter) { totalCoun
 """
 
 
-async def test_webhooks_are_filtered_by_state_and_text(graphql, tokens):
+async def test_webhooks_are_filtered_by_state_and_text(graphql: ClientMaker, tokens: TokenMaker) -> None:
     # given
     from models.webhooks import Webhook
 

@@ -16,6 +16,7 @@ from auth.passwords import hash_password
 from cli.seed_demo import DEMO_PASSWORD, seed_demo
 from config import ROOT
 from schema import schema
+from tests.support.graphql_client import ClientMaker, TokenMaker
 
 EXAMPLES = re.findall(r"```graphql\n(.*?)```", (Path(ROOT) / "README.md").read_text(), re.S)
 
@@ -59,26 +60,26 @@ def _operations() -> list[tuple[int, OperationDefinitionNode]]:
 
 
 def _root_field(op: OperationDefinitionNode) -> str:
-    return op.selection_set.selections[0].name.value  # type: ignore[attr-defined, no-any-return]
+    return op.selection_set.selections[0].name.value  # type: ignore[attr-defined, no-any-return]  # graphql-core's AST is a union of node types
 
 
-def test_the_readme_has_examples():
+def test_the_readme_has_examples() -> None:
     assert len(EXAMPLES) >= 10
 
 
-def test_every_graphql_example_in_the_readme_validates():
+def test_every_graphql_example_in_the_readme_validates() -> None:
     problems = {
         i: [e.message for e in validate(schema._schema, parse(example))] for i, example in enumerate(EXAMPLES)
     }
     assert {i: p for i, p in problems.items() if p} == {}
 
 
-def test_every_example_has_an_account_to_run_as():
+def test_every_example_has_an_account_to_run_as() -> None:
     assert {_root_field(op) for _, op in _operations()} <= set(ACCOUNTS)
 
 
 @pytest.fixture
-def public_dns(monkeypatch):
+def public_dns(monkeypatch: pytest.MonkeyPatch) -> None:
     """The webhook example's host resolves to a public address, as it would on the internet."""
 
     async def resolve(host: str, port: int) -> list[Any]:
@@ -87,7 +88,9 @@ def public_dns(monkeypatch):
     monkeypatch.setattr("events.webhooks.targets.resolve", resolve)
 
 
-async def test_every_example_runs_against_the_demo_data_without_errors(graphql, tokens, public_dns):
+async def test_every_example_runs_against_the_demo_data_without_errors(
+    graphql: ClientMaker, tokens: TokenMaker, public_dns: None
+) -> None:
     # given the demo data
     await seed_demo(password_hash=hash_password(DEMO_PASSWORD))
     clients: dict[str, Any] = {}

@@ -16,6 +16,7 @@ from models.events import Event
 from models.tasks import Task
 from schema import schema
 from tests.support import factories as f
+from tests.support.graphql_client import ClientMaker, TokenMaker
 
 SET_TASK_STATUS = """
 mutation($input: SetTaskStatusInput!) { setTaskStatus(input: $input) { task { version } errors { field code } } }
@@ -28,7 +29,7 @@ def _versioned_mutations() -> set[str]:
     return {
         name
         for name, field in mutation.fields.items()
-        if "input" in field.args and "expectedVersion" in get_named_type(field.args["input"].type).fields  # type: ignore[union-attr]
+        if "input" in field.args and "expectedVersion" in get_named_type(field.args["input"].type).fields
     }
 
 
@@ -72,13 +73,15 @@ GIVEN: dict[str, Given] = {
 }
 
 
-def test_every_mutation_with_a_version_is_covered_here():
+def test_every_mutation_with_a_version_is_covered_here() -> None:
     assert _versioned_mutations() == set(GIVEN)
 
 
 @pytest.mark.parametrize("mutation", sorted(GIVEN))
 @pytest.mark.parametrize("changing", [False, True], ids=["unchanged", "changed"])
-async def test_a_stale_version_is_a_conflict_and_writes_nothing(mutation, changing, graphql, tokens):
+async def test_a_stale_version_is_a_conflict_and_writes_nothing(
+    mutation: str, changing: bool, graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     # given a row at version 3
     email, ref, unchanged, reload = await GIVEN[mutation]()
     values = dict(unchanged)
@@ -86,7 +89,8 @@ async def test_a_stale_version_is_a_conflict_and_writes_nothing(mutation, changi
         key = next(iter(values))
         values[key] = "IN_PROGRESS" if key == "status" else "Something else"
     client = graphql(await tokens(email))
-    input_type = get_named_type(schema._schema.mutation_type.fields[mutation].args["input"].type)  # type: ignore[union-attr]
+    input_type = get_named_type(schema._schema.mutation_type.fields[mutation].args["input"].type)  # type: ignore[union-attr]  # the schema has a mutation root
+    assert input_type is not None
     operation = (
         f"mutation($input: {input_type.name}!) {{ {mutation}(input: $input) {{ errors {{ field code }} }} }}"
     )
@@ -104,7 +108,9 @@ async def test_a_stale_version_is_a_conflict_and_writes_nothing(mutation, changi
     assert fresh[mutation]["errors"] == []
 
 
-async def test_of_twenty_identical_status_changes_from_one_view_exactly_one_wins(graphql, tokens):
+async def test_of_twenty_identical_status_changes_from_one_view_exactly_one_wins(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     # given
     ada = await f.employee(email="ada@example.com")
     task = await f.task(ada, status="todo")

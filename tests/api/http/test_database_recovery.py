@@ -15,10 +15,12 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from db_recovery import DatabaseUnavailable, connection_lost
+from models.events import Event
 from models.tasks import Task
 from resolvers.core import unit_of_work
 from tests.conftest import BACKEND, _pg_url
 from tests.support import factories as f
+from tests.support.graphql_client import ClientMaker, TokenMaker
 from web.unavailable import DatabaseUnavailableMiddleware
 
 VIEWER = "{ viewer { displayName } }"
@@ -48,7 +50,7 @@ async def cut_every_connection() -> None:
         finally:
             await admin.close()
     else:  # the process's one SQLite connection, closed under the ORM's feet
-        await connections.get("default")._connection.close()  # type: ignore[attr-defined]
+        await connections.get("default")._connection.close()
 
 
 async def cut_transaction(conn: BaseDBAsyncClient) -> None:
@@ -56,14 +58,16 @@ async def cut_transaction(conn: BaseDBAsyncClient) -> None:
         [row] = await conn.execute_query_dict("SELECT pg_backend_pid() AS pid")
         await cut([row["pid"]])
     else:
-        await conn._connection.close()  # type: ignore[attr-defined]
+        await conn._connection.close()
 
 
 def code_of(response: httpx.Response) -> str:
     return str(response.json()["errors"][0]["extensions"]["code"])
 
 
-async def test_a_read_after_every_connection_was_dropped_is_served(graphql, tokens):
+async def test_a_read_after_every_connection_was_dropped_is_served(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     client = graphql(await tokens("ada@example.com"))
     before = await client.data(VIEWER)  # the pool holds live connections now
@@ -76,12 +80,12 @@ async def test_a_read_after_every_connection_was_dropped_is_served(graphql, toke
 
 
 @pytest.fixture
-def connection_lost_mid_mutation(monkeypatch):  # type: ignore[no-untyped-def]
+def connection_lost_mid_mutation(monkeypatch: pytest.MonkeyPatch) -> None:
     """The next mutation loses its connection inside its transaction, once."""
-    original = unit_of_work.append_events
+    original = unit_of_work.append_events  # type: ignore[attr-defined]  # the name the unit of work calls
     armed = [True]
 
-    async def append_after_the_cut(conn: BaseDBAsyncClient, events: list) -> None:  # type: ignore[type-arg]
+    async def append_after_the_cut(conn: BaseDBAsyncClient, events: list[Event]) -> None:
         if armed.pop() if armed else False:
             await cut_transaction(conn)
         await original(conn, events)
@@ -91,8 +95,8 @@ def connection_lost_mid_mutation(monkeypatch):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("key", [None, "retry-me"], ids=["plain", "with Idempotency-Key"])
 async def test_a_write_that_loses_its_connection_gets_503_and_its_retry_succeeds(
-    graphql, tokens, connection_lost_mid_mutation, key
-):
+    graphql: ClientMaker, tokens: TokenMaker, connection_lost_mid_mutation: None, key: str | None
+) -> None:
     await f.employee(email="ada@example.com")
     client = graphql(await tokens("ada@example.com"))
     headers = {"Idempotency-Key": key} if key else {}
@@ -125,7 +129,7 @@ async def get_from_app_with(endpoint: Callable[[Request], Awaitable[None]]) -> h
     [DatabaseUnavailable(), asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed")],
     ids=["unavailable", "connection gone"],
 )
-async def test_a_lost_connection_outside_graphql_is_a_json_503(failure):
+async def test_a_lost_connection_outside_graphql_is_a_json_503(failure: Exception) -> None:
     async def endpoint(request: Request) -> None:
         raise failure
 
@@ -136,7 +140,7 @@ async def test_a_lost_connection_outside_graphql_is_a_json_503(failure):
     assert code_of(response) == "DATABASE_UNAVAILABLE"
 
 
-async def test_any_other_failure_is_left_to_the_server_error_handler():
+async def test_any_other_failure_is_left_to_the_server_error_handler() -> None:
     async def endpoint(request: Request) -> None:
         raise RuntimeError("a bug")
 
@@ -160,7 +164,7 @@ async def test_any_other_failure_is_left_to_the_server_error_handler():
         (RuntimeError("a bug"), False),
     ],
 )
-def test_only_a_lost_connection_counts_as_one(failure, lost):
+def test_only_a_lost_connection_counts_as_one(failure: Exception, lost: bool) -> None:
     wrapped = RuntimeError("while running a query")
     wrapped.__cause__ = failure
 

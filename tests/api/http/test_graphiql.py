@@ -11,10 +11,13 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
 import config
+from auth.clients import GRAPHIQL_CLIENT_ID
 from auth.scopes import ALL_SCOPES
+from config import Settings
 from tests.support.oauth_helpers import (
     PASSWORD,
     browser,
@@ -24,7 +27,7 @@ from tests.support.oauth_helpers import (
     submit_login,
 )
 from web import vendor
-from web.graphiql import GRAPHIQL_CLIENT_ID, graphiql_page, static_mount, wants_graphiql
+from web.graphiql import graphiql_page, static_mount, wants_graphiql
 
 STATIC_DIR = config.ROOT / "static"
 VENDOR_INSTALLED = (STATIC_DIR / "vendor" / ".installed").is_file()
@@ -58,10 +61,10 @@ def _parse(html: str) -> _PageParser:
 
 
 @pytest.fixture
-async def page_client(settings) -> AsyncIterator[httpx.AsyncClient]:
+async def page_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The page and /static on a tiny app, independent of how server.py dispatches /graphql."""
 
-    async def page(request: Request):
+    async def page(request: Request) -> Response:
         return graphiql_page(request, settings)
 
     app = Starlette(routes=[Route("/graphql", page), static_mount()])
@@ -70,7 +73,7 @@ async def page_client(settings) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def test_page_references_only_local_static_assets(page_client):
+async def test_page_references_only_local_static_assets(page_client: httpx.AsyncClient) -> None:
     response = await page_client.get("/graphql", headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
@@ -87,7 +90,7 @@ async def test_page_references_only_local_static_assets(page_client):
     assert "/static/vendor/graphiql.min.js" in urls
 
 
-async def test_page_carries_client_issuer_and_scopes(page_client):
+async def test_page_carries_client_issuer_and_scopes(page_client: httpx.AsyncClient) -> None:
     response = await page_client.get("/graphql", headers={"Accept": "text/html"})
     mount = _parse(response.text).mount
     assert mount["data-client-id"] == GRAPHIQL_CLIENT_ID == "peoplegraph-graphiql"
@@ -95,7 +98,9 @@ async def test_page_carries_client_issuer_and_scopes(page_client):
     assert (mount["data-scopes"] or "").split() == list(ALL_SCOPES)
 
 
-async def test_page_headers_forbid_foreign_scripts_and_leaking_the_code(page_client):
+async def test_page_headers_forbid_foreign_scripts_and_leaking_the_code(
+    page_client: httpx.AsyncClient,
+) -> None:
     response = await page_client.get("/graphql?code=abc&state=xyz", headers={"Accept": "text/html"})
     assert response.status_code == 200
     csp = response.headers["content-security-policy"]
@@ -105,7 +110,7 @@ async def test_page_headers_forbid_foreign_scripts_and_leaking_the_code(page_cli
     assert response.headers["referrer-policy"] == "no-referrer"
 
 
-def test_our_script_loads_nothing_from_the_network_at_large():
+def test_our_script_loads_nothing_from_the_network_at_large() -> None:
     script = (STATIC_DIR / "graphiql.js").read_text()
     # Only the loopback hosts may appear (in the "needs a secure context" hint); every request
     # the script makes goes to the issuer or to this page's origin.
@@ -116,7 +121,9 @@ def test_our_script_loads_nothing_from_the_network_at_large():
 
 
 @needs_vendor
-async def test_every_referenced_asset_is_served_by_the_app(http, page_client):
+async def test_every_referenced_asset_is_served_by_the_app(
+    http: httpx.AsyncClient, page_client: httpx.AsyncClient
+) -> None:
     response = await page_client.get("/graphql", headers={"Accept": "text/html"})
     for url in _parse(response.text).urls:
         if url.startswith("data:"):
@@ -128,7 +135,7 @@ async def test_every_referenced_asset_is_served_by_the_app(http, page_client):
         assert len(asset.content) > 100, url
 
 
-async def test_get_graphql_in_a_browser_shows_graphiql(http):
+async def test_get_graphql_in_a_browser_shows_graphiql(http: httpx.AsyncClient) -> None:
     # Wired by server.py: GET /graphql with Accept: text/html and no `query` renders the page.
     response = await http.get("/graphql", headers={"Accept": "text/html,application/xhtml+xml"})
     assert response.status_code == 200
@@ -159,7 +166,7 @@ def _request(method: str = "GET", query: str = "", accept: str | None = "text/ht
         ("POST", "", "text/html", False),
     ],
 )
-def test_wants_graphiql(method, query, accept, expected):
+def test_wants_graphiql(method: str, query: str, accept: str, expected: bool) -> None:
     assert wants_graphiql(_request(method, query, accept)) is expected
 
 
@@ -173,7 +180,7 @@ def _fake_node_modules(root: Path) -> Path:
     return node_modules
 
 
-def test_vendor_copies_exactly_the_needed_files(tmp_path):
+def test_vendor_copies_exactly_the_needed_files(tmp_path: Path) -> None:
     node_modules = _fake_node_modules(tmp_path)
     target = tmp_path / "static" / "vendor"
     target.mkdir(parents=True)
@@ -187,7 +194,7 @@ def test_vendor_copies_exactly_the_needed_files(tmp_path):
     assert set(vendor.SCRIPTS) | set(vendor.STYLESHEETS) == set(vendor.VENDOR_FILES)
 
 
-def test_vendor_explains_a_missing_node_modules(tmp_path):
+def test_vendor_explains_a_missing_node_modules(tmp_path: Path) -> None:
     with pytest.raises(vendor.VendorError, match="npm ci"):
         vendor.install(tmp_path / "node_modules", tmp_path / "vendor")
     node_modules = _fake_node_modules(tmp_path)
@@ -196,7 +203,7 @@ def test_vendor_explains_a_missing_node_modules(tmp_path):
         vendor.install(node_modules, tmp_path / "vendor")
 
 
-async def test_prompt_login_asks_again_despite_the_sign_in_session(oauth_app):
+async def test_prompt_login_asks_again_despite_the_sign_in_session(oauth_app: Starlette) -> None:
     """GraphiQL's "Sign out" then "Sign in" can be someone else: prompt=login shows the form."""
     ada = await make_employee("ada@example.com")
     hr = await make_employee("hr@example.com", role="hr")
@@ -214,7 +221,7 @@ async def test_prompt_login_asks_again_despite_the_sign_in_session(oauth_app):
     assert switched.headers["location"].startswith("http://testserver/graphql?code=")
 
 
-async def test_expired_form_links_back_to_the_sign_in(oauth_app):
+async def test_expired_form_links_back_to_the_sign_in(oauth_app: Starlette) -> None:
     ada = await make_employee("ada@example.com")
     url = graphiql_authorize_url()
     async with browser(oauth_app) as web:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import httpx
+from starlette.applications import Starlette
+
 import config
 from auth.passwords import hash_password
 from cli.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from config import Settings
 from models.employees import Employee, EmployeeRole
 from tests.support.oauth_helpers import browser, graphiql_authorize_url, submit_login
 from web.graphiql import render_graphiql_html
@@ -28,13 +32,15 @@ async def _seed(accounts: int, password: str = DEMO_PASSWORD) -> None:
         )
 
 
-async def test_no_demo_accounts_are_offered_without_demo_data(oauth_app, http):
+async def test_no_demo_accounts_are_offered_without_demo_data(
+    oauth_app: Starlette, http: httpx.AsyncClient
+) -> None:
     response = await http.get("/oauth/demo-accounts")
     assert response.status_code == 200
     assert response.json() == {"accounts": []}
 
 
-async def test_seeded_demo_accounts_are_offered(oauth_app, http):
+async def test_seeded_demo_accounts_are_offered(oauth_app: Starlette, http: httpx.AsyncClient) -> None:
     # given two demo accounts seeded with the demo password
     await _seed(2)
     # when GraphiQL asks which accounts it may offer
@@ -47,13 +53,15 @@ async def test_seeded_demo_accounts_are_offered(oauth_app, http):
     assert "password" not in response.text
 
 
-async def test_demo_emails_with_a_real_password_are_not_offered(oauth_app, http):
+async def test_demo_emails_with_a_real_password_are_not_offered(
+    oauth_app: Starlette, http: httpx.AsyncClient
+) -> None:
     # a real deployment that happens to have an admin@example.com of its own
     await _seed(2, password="a real secret password")
     assert (await http.get("/oauth/demo-accounts")).json() == {"accounts": []}
 
 
-async def test_switching_account_opens_the_sign_in_with_the_email_filled_in(oauth_app):
+async def test_switching_account_opens_the_sign_in_with_the_email_filled_in(oauth_app: Starlette) -> None:
     async with browser(oauth_app) as web:
         page = await web.get(graphiql_authorize_url("login", login_hint="grace.hopper@example.com"))
     assert page.status_code == 200
@@ -61,7 +69,7 @@ async def test_switching_account_opens_the_sign_in_with_the_email_filled_in(oaut
     assert "demo password is filled in" not in page.text  # no demo data here
 
 
-async def test_switching_to_a_seeded_demo_account_needs_no_typing(oauth_app):
+async def test_switching_to_a_seeded_demo_account_needs_no_typing(oauth_app: Starlette) -> None:
     # given the demo data seeded
     await _seed(2)
     grace = DEMO_ACCOUNTS[1].email
@@ -77,20 +85,20 @@ async def test_switching_to_a_seeded_demo_account_needs_no_typing(oauth_app):
     assert signed_in.status_code == 302
 
 
-async def test_a_demo_email_with_a_real_password_gets_no_password_filled_in(oauth_app):
+async def test_a_demo_email_with_a_real_password_gets_no_password_filled_in(oauth_app: Starlette) -> None:
     await _seed(2, password="a real secret password")
     async with browser(oauth_app) as web:
         page = await web.get(graphiql_authorize_url("login", login_hint=DEMO_ACCOUNTS[1].email))
     assert DEMO_PASSWORD not in page.text
 
 
-def test_bar_has_room_for_the_scopes_and_the_account_switch(settings):
+def test_bar_has_room_for_the_scopes_and_the_account_switch(settings: Settings) -> None:
     html = render_graphiql_html(settings)
     assert 'id="pg-scopes"' in html
     assert 'id="pg-switch"' in html
 
 
-def test_script_shows_who_and_which_scopes_and_switches_with_a_login_hint():
+def test_script_shows_who_and_which_scopes_and_switches_with_a_login_hint() -> None:
     # who: the viewer's name and e-mail; scopes: those the token carries
     assert "viewer { displayName email }" in SCRIPT
     assert "tokenClaims(auth.access_token).scope" in SCRIPT

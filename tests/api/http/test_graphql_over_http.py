@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from starlette.applications import Starlette
 
 from tests.support.ws_client import live_server
 
@@ -27,10 +28,10 @@ async def audit(url: str) -> list[dict[str, str]]:
     )
     out, err = await asyncio.wait_for(process.communicate(), WAIT)
     assert process.returncode == 0, err.decode()
-    return json.loads(out)  # type: ignore[no-any-return]
+    return json.loads(out)  # type: ignore[no-any-return]  # JSON
 
 
-async def test_every_must_and_should_of_graphql_over_http_passes(app):
+async def test_every_must_and_should_of_graphql_over_http_passes(app: Starlette) -> None:
     async with live_server(app) as base:
         results = await audit(f"{base}/graphql")
 

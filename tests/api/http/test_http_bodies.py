@@ -6,6 +6,9 @@ import json
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
 
 from tests.support.graphql_client import error_codes
 
@@ -64,7 +67,9 @@ BAD_BODIES = {
 
 
 @pytest.mark.parametrize("body, code", BAD_BODIES.values(), ids=BAD_BODIES.keys())
-async def test_a_bad_body_is_a_4xx_json_error_with_a_code(http, body, code):
+async def test_a_bad_body_is_a_4xx_json_error_with_a_code(
+    http: httpx.AsyncClient, body: bytes, code: str
+) -> None:
     response = await http.post("/graphql", content=body, headers=JSON_HEADERS)
 
     assert 400 <= response.status_code < 500, response.text
@@ -88,14 +93,16 @@ BAD_GETS = {
 
 
 @pytest.mark.parametrize("params, status, code", BAD_GETS.values(), ids=BAD_GETS.keys())
-async def test_a_bad_get_is_a_json_error_with_a_code(http, params, status, code):
+async def test_a_bad_get_is_a_json_error_with_a_code(
+    http: httpx.AsyncClient, params: dict[str, str], status: int, code: str
+) -> None:
     response = await http.get("/graphql", params=params, headers={"Accept": "application/json"})
 
     assert response.status_code == status, response.text
     assert error_codes(response.json()) == [code]
 
 
-async def test_a_mutation_over_get_says_to_use_post(http):
+async def test_a_mutation_over_get_says_to_use_post(http: httpx.AsyncClient) -> None:
     response = await http.get("/graphql", params={"query": "mutation { __typename }"})
 
     assert response.status_code == 405
@@ -103,7 +110,7 @@ async def test_a_mutation_over_get_says_to_use_post(http):
 
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "OPTIONS"])
-async def test_a_wrong_method_is_a_json_405(http, method):
+async def test_a_wrong_method_is_a_json_405(http: httpx.AsyncClient, method: str) -> None:
     response = await http.request(method, "/graphql", json={"query": TYPENAME})
 
     assert response.status_code == 405
@@ -111,14 +118,14 @@ async def test_a_wrong_method_is_a_json_405(http, method):
     assert set(response.headers["allow"].split(", ")) >= {"GET", "POST"}
 
 
-async def test_head_is_a_405_that_names_the_methods(http):
+async def test_head_is_a_405_that_names_the_methods(http: httpx.AsyncClient) -> None:
     response = await http.head("/graphql", params={"query": TYPENAME})
 
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, POST"
 
 
-async def test_an_unknown_path_is_a_json_404(http):
+async def test_an_unknown_path_is_a_json_404(http: httpx.AsyncClient) -> None:
     response = await http.get("/nowhere")
 
     assert response.status_code == 404
@@ -129,7 +136,7 @@ async def test_an_unknown_path_is_a_json_404(http):
     "content_type",
     [None, "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin-1"],
 )
-async def test_a_body_that_is_not_utf8_json_is_415(http, content_type):
+async def test_a_body_that_is_not_utf8_json_is_415(http: httpx.AsyncClient, content_type: str | None) -> None:
     headers = {"Content-Type": content_type} if content_type else {}
 
     response = await http.post("/graphql", content=json.dumps({"query": TYPENAME}), headers=headers)
@@ -138,17 +145,17 @@ async def test_a_body_that_is_not_utf8_json_is_415(http, content_type):
     assert error_codes(response.json()) == ["UNSUPPORTED_MEDIA_TYPE"]
 
 
-async def test_a_client_accepting_no_json_is_told_406(http):
+async def test_a_client_accepting_no_json_is_told_406(http: httpx.AsyncClient) -> None:
     response = await http.post("/graphql", json={"query": TYPENAME}, headers={"Accept": "text/csv"})
 
     assert response.status_code == 406
     assert error_codes(response.json()) == ["NOT_ACCEPTABLE"]
 
 
-async def test_an_unexpected_failure_is_a_json_500_without_details(app):
+async def test_an_unexpected_failure_is_a_json_500_without_details(app: Starlette) -> None:
     from starlette.routing import Route
 
-    async def broken(request):
+    async def broken(request: Request) -> Response:
         raise RuntimeError("secret internals")
 
     app.router.routes.append(Route("/broken", broken))

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from prometheus_client import generate_latest
 
-from config import HttpLimits
+from config import HttpLimits, Settings
 from tests.support.graphql_client import error_codes
 from web.metrics import REGISTRY
 
@@ -39,7 +39,9 @@ def _scope(headers: list[tuple[bytes, bytes]]) -> dict[str, Any]:
     }
 
 
-async def _drive(app: Any, scope: dict[str, Any], chunks: list[bytes], then_stall: bool) -> tuple[int, dict]:
+async def _drive(
+    app: Any, scope: dict[str, Any], chunks: list[bytes], then_stall: bool
+) -> tuple[int, dict[str, Any]]:
     """Run the ASGI app with a client that sends `chunks` (more to come) and then stalls."""
     sent: list[dict[str, Any]] = []
     pending = list(chunks)
@@ -66,7 +68,7 @@ def _app(settings: Any, **changes: Any) -> Any:
     return create_app(replace(settings, **changes), manage_db=False)
 
 
-async def test_a_body_that_never_finishes_is_answered_408(settings):
+async def test_a_body_that_never_finishes_is_answered_408(settings: Settings) -> None:
     app = _app(settings, http=HttpLimits(body_timeout=0.05))
 
     status, body = await _drive(app, _scope([]), [b'{"query": "{ __typ'], then_stall=True)
@@ -75,7 +77,7 @@ async def test_a_body_that_never_finishes_is_answered_408(settings):
     assert error_codes(body) == ["REQUEST_TIMEOUT"]
 
 
-async def test_headers_without_any_body_are_answered_408(settings):
+async def test_headers_without_any_body_are_answered_408(settings: Settings) -> None:
     app = _app(settings, http=HttpLimits(body_timeout=0.05))
 
     status, body = await _drive(app, _scope([(b"content-length", b"20")]), [], then_stall=True)
@@ -84,7 +86,7 @@ async def test_headers_without_any_body_are_answered_408(settings):
     assert error_codes(body) == ["REQUEST_TIMEOUT"]
 
 
-async def test_a_body_without_length_that_grows_too_large_is_413(settings):
+async def test_a_body_without_length_that_grows_too_large_is_413(settings: Settings) -> None:
     app = _app(settings, http=HttpLimits(max_body_bytes=1000))
 
     status, body = await _drive(app, _scope([]), [b"x" * 600, b"x" * 600], then_stall=True)
@@ -95,7 +97,7 @@ async def test_a_body_without_length_that_grows_too_large_is_413(settings):
     assert 'peoplegraph_http_requests_total{route="/graphql",status="413"}' in scraped
 
 
-async def test_a_body_within_the_bounds_is_served(settings):
+async def test_a_body_within_the_bounds_is_served(settings: Settings) -> None:
     app = _app(settings, http=HttpLimits(body_timeout=0.5))
 
     status, body = await _drive(app, _scope([]), [b'{"query": "{ __typ', b'ename }"}'], then_stall=False)
@@ -112,7 +114,7 @@ def _http_series() -> int:
     )
 
 
-async def test_random_paths_add_no_metric_series(http):
+async def test_random_paths_add_no_metric_series(http: httpx.AsyncClient) -> None:
     await http.get(f"/{uuid.uuid4()}")
     await http.get(f"/oauth/{uuid.uuid4()}")
     before = _http_series()
@@ -126,7 +128,7 @@ async def test_random_paths_add_no_metric_series(http):
     assert 'route="unmatched"' in scraped and marker not in scraped
 
 
-async def test_metrics_are_labelled_by_route_template(http):
+async def test_metrics_are_labelled_by_route_template(http: httpx.AsyncClient) -> None:
     await http.post("/graphql", json={"query": "{ __typename }"})
 
     scraped = (await http.get("/metrics")).text
@@ -150,7 +152,7 @@ def _preflight(origin: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("path", ["/graphql", "/oauth/token"])
-async def test_a_preflight_from_an_allowed_origin_is_granted(settings, path):
+async def test_a_preflight_from_an_allowed_origin_is_granted(settings: Settings, path: str) -> None:
     async with _client(settings, (APP_ORIGIN,)) as client:
         response = await client.options(path, headers=_preflight(APP_ORIGIN))
 
@@ -161,7 +163,9 @@ async def test_a_preflight_from_an_allowed_origin_is_granted(settings, path):
 
 @pytest.mark.parametrize("origins", [(APP_ORIGIN,), ()], ids=["cors set", "cors unset"])
 @pytest.mark.parametrize("path", ["/graphql", "/oauth/token"])
-async def test_a_preflight_from_another_origin_is_answered_without_a_grant(settings, origins, path):
+async def test_a_preflight_from_another_origin_is_answered_without_a_grant(
+    settings: Settings, origins: tuple[str, ...], path: str
+) -> None:
     async with _client(settings, origins) as client:
         response = await client.options(path, headers=_preflight("https://evil.example.net"))
 
@@ -170,7 +174,9 @@ async def test_a_preflight_from_another_origin_is_answered_without_a_grant(setti
 
 
 @pytest.mark.parametrize("origins", [(APP_ORIGIN,), ()], ids=["cors set", "cors unset"])
-async def test_a_call_from_another_origin_carries_no_grant(settings, origins):
+async def test_a_call_from_another_origin_carries_no_grant(
+    settings: Settings, origins: tuple[str, ...]
+) -> None:
     async with _client(settings, origins) as client:
         response = await client.post(
             "/graphql", json={"query": "{ __typename }"}, headers={"Origin": "https://evil.example.net"}
@@ -180,7 +186,7 @@ async def test_a_call_from_another_origin_carries_no_grant(settings, origins):
     assert "access-control-allow-origin" not in response.headers
 
 
-async def test_a_call_from_the_allowed_origin_is_granted(settings):
+async def test_a_call_from_the_allowed_origin_is_granted(settings: Settings) -> None:
     async with _client(settings, (APP_ORIGIN,)) as client:
         response = await client.post(
             "/graphql", json={"query": "{ __typename }"}, headers={"Origin": APP_ORIGIN}
@@ -189,7 +195,7 @@ async def test_a_call_from_the_allowed_origin_is_granted(settings):
     assert response.headers["access-control-allow-origin"] == APP_ORIGIN
 
 
-def test_a_flood_of_large_distinct_documents_leaves_the_document_cache_within_its_bound():
+def test_a_flood_of_large_distinct_documents_leaves_the_document_cache_within_its_bound() -> None:
     from schema.extensions.document_cache import DocumentCacheStore
 
     store = DocumentCacheStore(max_tokens=20_000)
@@ -202,7 +208,7 @@ def test_a_flood_of_large_distinct_documents_leaves_the_document_cache_within_it
     assert len(store) == 4  # each document is 4,996 tokens with its braces and start/end marks
 
 
-async def test_served_documents_are_parsed_once_into_the_bounded_cache(http):
+async def test_served_documents_are_parsed_once_into_the_bounded_cache(http: httpx.AsyncClient) -> None:
     from schema.extensions.document_cache import STORE
 
     query = f"query Cached{uuid.uuid4().hex} {{ __typename }}"
@@ -215,7 +221,7 @@ async def test_served_documents_are_parsed_once_into_the_bounded_cache(http):
     assert len(STORE) <= before + 1
 
 
-def test_the_limits_are_read_from_the_environment(monkeypatch):
+def test_the_limits_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     from config import load_settings
 
     monkeypatch.setenv("PEOPLEGRAPH_MAX_BODY_BYTES", "1000")

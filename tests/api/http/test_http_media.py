@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
 import pytest
 
 from tests.support import factories as f
-from tests.support.graphql_client import error_codes
+from tests.support.graphql_client import TokenMaker, error_codes
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 TYPENAME = "{ __typename }"
@@ -34,7 +37,9 @@ REQUEST_ERRORS = {
         (None, "application/json"),
     ],
 )
-async def test_the_response_media_type_follows_accept(http, accept, media_type):
+async def test_the_response_media_type_follows_accept(
+    http: httpx.AsyncClient, accept: str, media_type: str
+) -> None:
     headers = {"Accept": accept} if accept else {}
 
     response = await http.post("/graphql", json={"query": TYPENAME}, headers=headers)
@@ -45,7 +50,9 @@ async def test_the_response_media_type_follows_accept(http, accept, media_type):
 
 
 @pytest.mark.parametrize("body, code", REQUEST_ERRORS.values(), ids=REQUEST_ERRORS.keys())
-async def test_a_request_error_is_400_without_data_for_graphql_response_json(http, body, code):
+async def test_a_request_error_is_400_without_data_for_graphql_response_json(
+    http: httpx.AsyncClient, body: dict[str, Any], code: str
+) -> None:
     response = await http.post("/graphql", json=body, headers={"Accept": GRAPHQL_RESPONSE})
 
     assert response.status_code == 400
@@ -55,7 +62,9 @@ async def test_a_request_error_is_400_without_data_for_graphql_response_json(htt
 
 
 @pytest.mark.parametrize("body, code", REQUEST_ERRORS.values(), ids=REQUEST_ERRORS.keys())
-async def test_a_request_error_stays_200_for_application_json(http, body, code):
+async def test_a_request_error_stays_200_for_application_json(
+    http: httpx.AsyncClient, body: dict[str, Any], code: str
+) -> None:
     response = await http.post("/graphql", json=body, headers={"Accept": "application/json"})
 
     assert response.status_code == 200
@@ -63,7 +72,9 @@ async def test_a_request_error_stays_200_for_application_json(http, body, code):
     assert error_codes(response.json()) == [code]
 
 
-async def test_a_field_error_with_data_is_200_for_graphql_response_json(http, tokens):
+async def test_a_field_error_with_data_is_200_for_graphql_response_json(
+    http: httpx.AsyncClient, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     token = await tokens("ada@example.com", scopes="tasks:read")
 
@@ -78,14 +89,14 @@ async def test_a_field_error_with_data_is_200_for_graphql_response_json(http, to
     assert error_codes(response.json()) == ["FORBIDDEN"]
 
 
-async def test_a_get_query_answers_in_the_accepted_media_type(http):
+async def test_a_get_query_answers_in_the_accepted_media_type(http: httpx.AsyncClient) -> None:
     response = await http.get("/graphql", params={"query": TYPENAME}, headers={"Accept": GRAPHQL_RESPONSE})
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(GRAPHQL_RESPONSE)
 
 
-async def test_the_typename_of_the_root_is_answered_without_a_token(http):
+async def test_the_typename_of_the_root_is_answered_without_a_token(http: httpx.AsyncClient) -> None:
     response = await http.post("/graphql", json={"query": TYPENAME})
 
     assert response.status_code == 200

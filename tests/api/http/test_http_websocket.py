@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 import websockets
+from starlette.applications import Starlette
 
 from tests.support.ws_client import WAIT, live_server
 
@@ -18,7 +19,7 @@ BAD_MESSAGES = {
 
 
 @pytest.mark.parametrize("message", BAD_MESSAGES.values(), ids=BAD_MESSAGES.keys())
-async def test_a_bad_first_message_closes_with_4400(app, message):
+async def test_a_bad_first_message_closes_with_4400(app: Starlette, message: str) -> None:
     async with live_server(app) as base:
         url = base.replace("http://", "ws://") + "/graphql"
         async with websockets.connect(

@@ -7,12 +7,15 @@ import contextvars
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+import httpx
+
 from events.bus import add_listener, remove_listener
 from models.events import Event
 from models.idempotency import IdempotencyKey
 from models.tasks import Task
 from resolvers.core import idempotency
 from tests.support import factories as f
+from tests.support.graphql_client import ClientMaker, TokenMaker
 
 CREATE_TASK = """
 mutation Create($input: CreateTaskInput!) {
@@ -27,11 +30,13 @@ async def committed(event_id: int) -> bool:
     return await Event.exists(id=event_id)
 
 
-def code_of(response) -> str:  # type: ignore[no-untyped-def]
+def code_of(response: httpx.Response) -> str:
     return str(response.json()["errors"][0]["extensions"]["code"])
 
 
-async def test_concurrent_duplicates_run_once_and_the_others_replay_the_answer(graphql, tokens):
+async def test_concurrent_duplicates_run_once_and_the_others_replay_the_answer(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     client = graphql(await tokens("ada@example.com"))
 
@@ -48,7 +53,9 @@ async def test_concurrent_duplicates_run_once_and_the_others_replay_the_answer(g
     assert await Task.all().count() == 1
 
 
-async def test_another_employee_with_the_same_key_gets_an_answer_of_their_own(graphql, tokens):
+async def test_another_employee_with_the_same_key_gets_an_answer_of_their_own(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     await f.employee(email="grace@example.com")
     ada = graphql(await tokens("ada@example.com"))
@@ -64,7 +71,9 @@ async def test_another_employee_with_the_same_key_gets_an_answer_of_their_own(gr
     assert await Task.all().count() == 2
 
 
-async def test_a_replay_to_a_token_with_fewer_scopes_is_refused_without_the_stored_answer(graphql, tokens):
+async def test_a_replay_to_a_token_with_fewer_scopes_is_refused_without_the_stored_answer(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     wide = graphql(await tokens("ada@example.com", WIDE))
     narrow = graphql(await tokens("ada@example.com", NARROW))
@@ -79,7 +88,9 @@ async def test_a_replay_to_a_token_with_fewer_scopes_is_refused_without_the_stor
     assert await Task.all().count() == 1
 
 
-async def test_a_replay_to_a_token_with_more_scopes_returns_the_stored_answer(graphql, tokens):
+async def test_a_replay_to_a_token_with_more_scopes_returns_the_stored_answer(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     first = await graphql(await tokens("ada@example.com", WIDE)).post(
         CREATE_TASK, {"input": {"title": "Scoped"}}, **{"Idempotency-Key": "k"}
@@ -94,7 +105,7 @@ async def test_a_replay_to_a_token_with_more_scopes_returns_the_stored_answer(gr
     assert replay.json() == first.json()
 
 
-async def test_a_key_over_255_characters_is_refused(graphql, tokens):
+async def test_a_key_over_255_characters_is_refused(graphql: ClientMaker, tokens: TokenMaker) -> None:
     await f.employee(email="ada@example.com")
     client = graphql(await tokens("ada@example.com"))
 
@@ -105,7 +116,9 @@ async def test_a_key_over_255_characters_is_refused(graphql, tokens):
     assert await Task.all().count() == 0
 
 
-async def test_a_mutation_under_a_key_is_announced_once_it_has_committed(graphql, tokens):
+async def test_a_mutation_under_a_key_is_announced_once_it_has_committed(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     client = graphql(await tokens("ada@example.com"))
     announced: asyncio.Queue[tuple[str, bool]] = asyncio.Queue()
@@ -125,7 +138,9 @@ async def test_a_mutation_under_a_key_is_announced_once_it_has_committed(graphql
     assert heard == ("task.created", True)
 
 
-async def test_the_sweep_deletes_keys_older_than_a_day_and_keeps_the_others(graphql, tokens):
+async def test_the_sweep_deletes_keys_older_than_a_day_and_keeps_the_others(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     client = graphql(await tokens("ada@example.com"))
     await client.post(CREATE_TASK, {"input": {"title": "Old"}}, **{"Idempotency-Key": "old"})
@@ -135,10 +150,12 @@ async def test_the_sweep_deletes_keys_older_than_a_day_and_keeps_the_others(grap
     swept = await idempotency.sweep()
 
     assert swept == 1
-    assert await IdempotencyKey.all().values_list("key", flat=True) == ["new"]
+    assert await IdempotencyKey.all().values_list("key", flat=True) == ["new"]  # type: ignore[comparison-overlap]  # tortoise types a flat values_list as tuples
 
 
-async def test_the_server_sweeps_expired_keys_in_the_background(graphql, tokens):
+async def test_the_server_sweeps_expired_keys_in_the_background(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     client = graphql(await tokens("ada@example.com"))
     await client.post(CREATE_TASK, {"input": {"title": "Old"}}, **{"Idempotency-Key": "old"})

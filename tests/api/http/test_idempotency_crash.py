@@ -10,10 +10,12 @@ from dataclasses import dataclass, replace
 import httpx
 import pytest
 
+from config import Settings
 from models.idempotency import IdempotencyKey
 from models.tasks import Task
 from tests.conftest import BACKEND
 from tests.support import factories as f
+from tests.support.graphql_client import TokenMaker
 from tests.support.server_process import ServerProcess, server_process
 from web import crash_points
 
@@ -35,7 +37,9 @@ async def post_create(http: httpx.AsyncClient, token: str) -> httpx.Response:
 @pytest.mark.parametrize(
     ("point", "replayed"), [(crash_points.BEFORE_COMMIT, False), (crash_points.AFTER_COMMIT, True)]
 )
-async def test_a_retry_after_a_kill_mid_mutation_has_exactly_one_effect(settings, tokens, point, replayed):
+async def test_a_retry_after_a_kill_mid_mutation_has_exactly_one_effect(
+    settings: Settings, tokens: TokenMaker, point: str, replayed: bool
+) -> None:
     await f.employee(email="ada@example.com")
     token = await tokens("ada@example.com")
     async with (
@@ -73,7 +77,9 @@ class HeldFirstAttempt:
 
 
 @contextlib.asynccontextmanager
-async def first_attempt_held(settings, other_settings, token: str) -> AsyncIterator[HeldFirstAttempt]:  # type: ignore[no-untyped-def]
+async def first_attempt_held(
+    settings: Settings, other_settings: Settings, token: str
+) -> AsyncIterator[HeldFirstAttempt]:
     async with (
         server_process(settings, crash_point=crash_points.BEFORE_COMMIT) as holder,
         server_process(other_settings) as other,
@@ -85,7 +91,9 @@ async def first_attempt_held(settings, other_settings, token: str) -> AsyncItera
         yield HeldFirstAttempt(holder, first, to_other)
 
 
-async def test_a_duplicate_sent_to_another_worker_while_the_first_dies_runs_it_once(settings, tokens):
+async def test_a_duplicate_sent_to_another_worker_while_the_first_dies_runs_it_once(
+    settings: Settings, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     token = await tokens("ada@example.com")
     async with first_attempt_held(settings, settings, token) as held:
@@ -100,7 +108,9 @@ async def test_a_duplicate_sent_to_another_worker_while_the_first_dies_runs_it_o
 
 
 @pytest.mark.skipif(BACKEND == "postgres", reason="PostgreSQL makes the duplicate wait (test above)")
-async def test_a_duplicate_while_another_sqlite_process_holds_the_key_gets_409(settings, tokens):
+async def test_a_duplicate_while_another_sqlite_process_holds_the_key_gets_409(
+    settings: Settings, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     token = await tokens("ada@example.com")
     impatient = replace(

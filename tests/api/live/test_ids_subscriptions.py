@@ -7,9 +7,11 @@ import base64
 from collections.abc import AsyncIterator
 
 import pytest
+from starlette.applications import Starlette
 
 from ids import to_global_id
 from tests.support import factories as f
+from tests.support.graphql_client import TokenMaker
 from tests.support.ws_client import WSClient, live_server
 
 TASK_EVENTS = """
@@ -24,7 +26,7 @@ def b64(text: str) -> str:
 
 
 @pytest.fixture
-async def server(app) -> AsyncIterator[str]:
+async def server(app: Starlette) -> AsyncIterator[str]:
     async with live_server(app) as url:
         yield url
 
@@ -40,7 +42,7 @@ BAD_ARGUMENTS = {
 }
 
 
-async def test_bad_ids_in_subscription_arguments_are_invalid_ids(server, tokens):
+async def test_bad_ids_in_subscription_arguments_are_invalid_ids(server: str, tokens: TokenMaker) -> None:
     # Given a signed-in employee on one connection
     await f.employee(email="ada@example.com")
     client = await WSClient.connect(server, await tokens("ada@example.com"))

@@ -12,10 +12,13 @@ import asyncio
 import pytest
 from gql import Client, gql
 from gql.transport.websockets import WebsocketsTransport
+from starlette.applications import Starlette
 
+from config import Settings
 from events.broker import current_broker
 from ids import to_global_id
 from tests.support import factories as f
+from tests.support.graphql_client import TokenMaker
 from tests.support.live import CREATE_TASK, TASK_EVENTS, call, listening
 from tests.support.ws_client import WAIT, Closed, WSClient, live_server, wait_until
 
@@ -36,7 +39,9 @@ mutation Set($input: SetTaskStatusInput!) {
 """
 
 
-async def test_a_subscriber_receives_a_new_task_and_its_status_change(server, tokens):
+async def test_a_subscriber_receives_a_new_task_and_its_status_change(
+    server: str, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     token = await tokens("ada@example.com")
     transport = WebsocketsTransport(
@@ -54,7 +59,7 @@ async def test_a_subscriber_receives_a_new_task_and_its_status_change(server, to
         task_id = created["createTask"]["task"]["id"]
         await call(server, token, SET_STATUS, {"input": {"id": task_id, "status": "IN_PROGRESS"}})
         change = (await asyncio.wait_for(anext(events), WAIT))["taskEvents"]
-        await events.aclose()  # type: ignore[attr-defined]
+        await events.aclose()
 
     assert event["type"] == "TASK_CREATED"
     assert event["actor"] == {"email": "ada@example.com"}
@@ -69,7 +74,9 @@ async def test_a_subscriber_receives_a_new_task_and_its_status_change(server, to
     assert int(change["id"]) > int(event["id"])
 
 
-async def test_a_subscriber_hears_nothing_about_a_task_it_may_not_see(server, tokens):
+async def test_a_subscriber_hears_nothing_about_a_task_it_may_not_see(
+    server: str, tokens: TokenMaker
+) -> None:
     ada = await f.employee(email="ada@example.com")
     bob = await f.employee(email="bob@example.com")
     team = await f.team()
@@ -93,7 +100,7 @@ async def test_a_subscriber_hears_nothing_about_a_task_it_may_not_see(server, to
     await bob_client.close()
 
 
-async def test_a_rolled_back_mutation_delivers_nothing(server, tokens):
+async def test_a_rolled_back_mutation_delivers_nothing(server: str, tokens: TokenMaker) -> None:
     await f.employee(email="ada@example.com")
     token = await tokens("ada@example.com")
     client = await WSClient.connect(server, token)
@@ -110,19 +117,21 @@ async def test_a_rolled_back_mutation_delivers_nothing(server, tokens):
 
 
 @pytest.mark.parametrize("token", [None, "not-a-token", "Bearer-less"])
-async def test_a_connection_without_a_valid_token_is_refused_with_4403(server, token):
+async def test_a_connection_without_a_valid_token_is_refused_with_4403(
+    server: str, token: str | None
+) -> None:
     with pytest.raises(Closed) as refused:
         await WSClient.connect(server, token)
     assert refused.value.code == 4403
 
 
-async def test_the_authorization_key_is_accepted_in_any_case(server, tokens):
+async def test_the_authorization_key_is_accepted_in_any_case(server: str, tokens: TokenMaker) -> None:
     await f.employee(email="ada@example.com")
     client = await WSClient.connect(server, await tokens("ada@example.com"), key="authorization")
     await client.close()
 
 
-async def test_a_token_without_the_scope_gets_a_forbidden_error(server, tokens):
+async def test_a_token_without_the_scope_gets_a_forbidden_error(server: str, tokens: TokenMaker) -> None:
     await f.employee(email="ada@example.com")
     client = await WSClient.connect(server, await tokens("ada@example.com", "employees:read"))
     op = await client.subscribe(TASK_EVENTS)
@@ -135,7 +144,9 @@ async def test_a_token_without_the_scope_gets_a_forbidden_error(server, tokens):
     await client.close()
 
 
-async def test_resume_with_after_replays_what_was_missed_without_gap_or_duplicate(server, tokens):
+async def test_resume_with_after_replays_what_was_missed_without_gap_or_duplicate(
+    server: str, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     token = await tokens("ada@example.com")
     client = await WSClient.connect(server, token)
@@ -159,7 +170,7 @@ async def test_resume_with_after_replays_what_was_missed_without_gap_or_duplicat
     await client.close()
 
 
-async def test_viewer_events_bring_a_task_a_manager_assigns_to_you(server, tokens):
+async def test_viewer_events_bring_a_task_a_manager_assigns_to_you(server: str, tokens: TokenMaker) -> None:
     boss = await f.employee(email="boss@example.com")
     ada = await f.employee(email="ada@example.com", manager=boss)
     bob = await f.employee(email="bob@example.com", manager=boss)
@@ -187,7 +198,9 @@ async def test_viewer_events_bring_a_task_a_manager_assigns_to_you(server, token
     await client.close()
 
 
-async def test_a_connection_is_closed_when_its_token_expires(app, settings, database_url):
+async def test_a_connection_is_closed_when_its_token_expires(
+    app: Starlette, settings: Settings, database_url: str
+) -> None:
     from dataclasses import replace
 
     from auth import routes
@@ -209,7 +222,7 @@ async def test_a_connection_is_closed_when_its_token_expires(app, settings, data
     assert "expired" in closed["reason"]
 
 
-async def test_two_hundred_dropped_connections_leave_no_tasks_behind(server, tokens):
+async def test_two_hundred_dropped_connections_leave_no_tasks_behind(server: str, tokens: TokenMaker) -> None:
     await f.employee(email="ada@example.com")
     token = await tokens("ada@example.com")
     warm = await WSClient.connect(server, token)  # let the server create its lazy, long-lived tasks

@@ -5,7 +5,7 @@ from __future__ import annotations
 from events.log import EventType
 from resolvers.training import enrollment as ew
 from tests.support import factories as f
-from tests.support.graphql_client import error_codes
+from tests.support.graphql_client import ClientMaker, TokenMaker, error_codes
 from tests.support.live import act
 
 ENUM = '{ __type(name: "EventType") { enumValues { name description } } }'
@@ -26,7 +26,9 @@ mutation Ping($input: WebhookIdInput!) {
 """
 
 
-async def test_the_enum_lists_every_event_type_of_the_log_with_a_description(graphql, tokens):
+async def test_the_enum_lists_every_event_type_of_the_log_with_a_description(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     data = await graphql(await tokens()).data(ENUM)
 
     values = data["__type"]["enumValues"]
@@ -34,7 +36,9 @@ async def test_the_enum_lists_every_event_type_of_the_log_with_a_description(gra
     assert all(v["description"] for v in values)
 
 
-async def test_the_audit_log_filters_by_event_type_and_refuses_a_typo(graphql, tokens):
+async def test_the_audit_log_filters_by_event_type_and_refuses_a_typo(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     ada = await f.employee(email="ada@example.com")
     session = await f.session(await f.course(), capacity=1)
     await act("ada@example.com", ew.enroll, session_id=session.id, employee_id=ada.id)
@@ -49,7 +53,7 @@ async def test_the_audit_log_filters_by_event_type_and_refuses_a_typo(graphql, t
     assert error_codes(typo) == ["GRAPHQL_VALIDATION_FAILED"]
 
 
-async def test_a_webhook_shows_its_event_types_as_the_enum(graphql, tokens):
+async def test_a_webhook_shows_its_event_types_as_the_enum(graphql: ClientMaker, tokens: TokenMaker) -> None:
     service = graphql(await tokens())
 
     data = await service.data(
@@ -61,7 +65,7 @@ async def test_a_webhook_shows_its_event_types_as_the_enum(graphql, tokens):
     assert data["createWebhook"]["errors"] == []
 
 
-async def test_a_ping_delivery_has_no_event_type(graphql, tokens):
+async def test_a_ping_delivery_has_no_event_type(graphql: ClientMaker, tokens: TokenMaker) -> None:
     service = graphql(await tokens())
     created = await service.data(
         CREATE_WEBHOOK, {"input": {"url": "https://93.184.216.34/in", "eventTypes": ["TASK_CREATED"]}}

@@ -7,12 +7,14 @@ subscriber sees the next event.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ids import to_global_id
 from models.events import Event
 from resolvers.live.rules import changes_visibility
 from resolvers.live.stream import PolicyCache, policy_cache
 from tests.support import factories as f
-from tests.support.graphql_client import count_statements
+from tests.support.graphql_client import TokenMaker, count_statements
 from tests.support.live import CREATE_TASK, call, listening
 from tests.support.ws_client import WSClient
 
@@ -35,7 +37,9 @@ def _hub_policies() -> PolicyCache:
     return policy_cache(current_broker().hub)
 
 
-async def test_a_teammate_removed_from_a_team_stops_hearing_its_tasks_at_once(server, tokens):  # noqa: F811
+async def test_a_teammate_removed_from_a_team_stops_hearing_its_tasks_at_once(
+    server: str, tokens: TokenMaker
+) -> None:  # noqa: F811
     ada = await f.employee(email="ada@example.com")
     bob = await f.employee(email="bob@example.com")
     team = await f.team(name="Platform")
@@ -90,7 +94,9 @@ async def _statements_for_one_event(url: str, token: str, subscribers: int) -> i
     return len(statements)
 
 
-async def test_statements_per_event_do_not_grow_with_subscribers_of_one_principal(server, tokens):  # noqa: F811
+async def test_statements_per_event_do_not_grow_with_subscribers_of_one_principal(
+    server: str, tokens: TokenMaker
+) -> None:  # noqa: F811
     await f.employee(email="ada@example.com")
     await f.employee(email="bob@example.com")
     # Each round is a new principal, so each pays for loading its policy once.
@@ -100,7 +106,7 @@ async def test_statements_per_event_do_not_grow_with_subscribers_of_one_principa
     assert twelve == one
 
 
-async def test_the_policy_cache_expires_and_forgets_on_visibility_events(database_url):
+async def test_the_policy_cache_expires_and_forgets_on_visibility_events(database_url: str) -> None:
     from auth.principal import Principal
 
     ada = await f.employee(email="ada@example.com")
@@ -116,7 +122,7 @@ async def test_the_policy_cache_expires_and_forgets_on_visibility_events(databas
     await cache.get(principal)
     assert cache.loads == 2
 
-    def event(type: str, data: dict) -> Event:
+    def event(type: str, data: dict[str, Any]) -> Event:
         return Event(id=1, type=type, subject_type="Employee", subject_id=ada.id, data=data)
 
     cache.observe(event("employee.updated", {"changed": ["phone"]}))
@@ -127,8 +133,8 @@ async def test_the_policy_cache_expires_and_forgets_on_visibility_events(databas
     assert cache.loads == 3
 
 
-def test_which_events_change_visibility():
-    def event(type: str, data: dict | None = None) -> Event:
+def test_which_events_change_visibility() -> None:
+    def event(type: str, data: dict[str, Any] | None = None) -> Event:
         return Event(id=1, type=type, subject_type="Team", subject_id=1, data=data or {})
 
     assert changes_visibility(event("team.member_added", {"employeeId": 1}))

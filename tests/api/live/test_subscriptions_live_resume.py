@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from tests.support import factories as f
+from tests.support.graphql_client import TokenMaker
 from tests.support.live import CREATE_TASK, call, listening
 from tests.support.ws_client import WAIT
 
@@ -89,10 +90,12 @@ async def received(process: asyncio.subprocess.Process) -> dict[str, Any]:
     assert process.stdout is not None
     line = await asyncio.wait_for(process.stdout.readline(), WAIT)
     assert line, "the node client exited"
-    return json.loads(line)  # type: ignore[no-any-return]
+    return json.loads(line)  # type: ignore[no-any-return]  # JSON
 
 
-async def test_every_event_arrives_exactly_once_in_order_across_a_network_cut(server, tokens):  # noqa: F811
+async def test_every_event_arrives_exactly_once_in_order_across_a_network_cut(
+    server: str, tokens: TokenMaker
+) -> None:  # noqa: F811
     await f.employee(email="ada@example.com")
     writer, reader = await tokens("ada@example.com"), await tokens("ada@example.com", "tasks:read")
     proxy = CuttableProxy(int(server.rsplit(":", 1)[1]))

@@ -11,6 +11,7 @@ from ids import to_global_id
 from resolvers.tasks import workflows as tw
 from resolvers.training import enrollment as ew
 from tests.support import factories as f
+from tests.support.graphql_client import ClientMaker, TokenMaker
 from tests.support.live import act, create_task, listening
 from tests.support.ws_client import WSClient
 
@@ -25,7 +26,9 @@ subscription { taskEvents { type actor { email } deletedTask { title assigneeId 
 AUDIT = "{ auditEvents(first: 1) { edges { node { type actor { email } } } } }"
 
 
-async def test_who_enrolled_is_hidden_from_a_follower_who_may_not_see_the_enrollment(server, tokens):  # noqa: F811
+async def test_who_enrolled_is_hidden_from_a_follower_who_may_not_see_the_enrollment(
+    server: str, tokens: TokenMaker
+) -> None:  # noqa: F811
     ada = await f.employee(email="ada@example.com")
     await f.employee(email="bob@example.com")
     session = await f.session(await f.course(), capacity=2)
@@ -52,7 +55,9 @@ async def test_who_enrolled_is_hidden_from_a_follower_who_may_not_see_the_enroll
     await ada_client.close()
 
 
-async def test_a_deleted_task_names_no_one_to_a_token_that_cannot_read_people(server, tokens):  # noqa: F811
+async def test_a_deleted_task_names_no_one_to_a_token_that_cannot_read_people(
+    server: str, tokens: TokenMaker
+) -> None:  # noqa: F811
     ada = await f.employee(email="ada@example.com")
     client = await WSClient.connect(server, await tokens("ada@example.com", "tasks:read"))
     op = await client.subscribe(TASK_EVENTS)
@@ -75,7 +80,9 @@ async def test_a_deleted_task_names_no_one_to_a_token_that_cannot_read_people(se
     await client.close()
 
 
-async def test_the_audit_log_names_the_actor_only_to_a_reader_of_people(graphql, tokens):
+async def test_the_audit_log_names_the_actor_only_to_a_reader_of_people(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="hr@example.com", role="hr")
     hr = await f.employee(email="hr2@example.com", role="hr")
     await act(

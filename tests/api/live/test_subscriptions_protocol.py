@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support import factories as f
+from tests.support.graphql_client import TokenMaker
 from tests.support.live import CREATE_TASK, TASK_EVENTS, call, listening
 from tests.support.ws_client import WSClient
 
@@ -25,12 +26,12 @@ BAD_OPERATIONS = [
 
 @pytest.mark.parametrize(("query", "operation_name", "code"), BAD_OPERATIONS)
 async def test_a_bad_operation_gets_its_own_error_and_the_other_subscriptions_go_on(
-    server,  # noqa: F811
-    tokens,
-    query,
-    operation_name,
-    code,
-):
+    server: str,  # noqa: F811
+    tokens: TokenMaker,
+    query: str,
+    operation_name: str | None,
+    code: str,
+) -> None:
     await f.employee(email="ada@example.com")
     token = await tokens("ada@example.com")
     client = await WSClient.connect(server, token)
@@ -47,7 +48,9 @@ async def test_a_bad_operation_gets_its_own_error_and_the_other_subscriptions_go
     await client.close()
 
 
-async def test_a_malformed_message_still_closes_the_connection_with_4400(server, tokens):  # noqa: F811
+async def test_a_malformed_message_still_closes_the_connection_with_4400(
+    server: str, tokens: TokenMaker
+) -> None:  # noqa: F811
     await f.employee(email="ada@example.com")
     client = await WSClient.connect(server, await tokens("ada@example.com"))
 

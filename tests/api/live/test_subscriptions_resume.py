@@ -25,6 +25,7 @@ from resolvers.teams import workflows as tmw
 from resolvers.training import enrollment as ew
 from resolvers.training import workflows as trw
 from tests.support import factories as f
+from tests.support.graphql_client import TokenMaker
 from tests.support.live import act, create_task, record
 from tests.support.ws_client import WSClient
 
@@ -173,7 +174,7 @@ async def resume(client: WSClient, query: str, variables: dict[str, Any], count:
     return [next(iter((await client.next_data(op)).values())) for _ in range(count)]
 
 
-async def test_task_events_resume_across_a_deleted_task(server, tokens):  # noqa: F811
+async def test_task_events_resume_across_a_deleted_task(server: str, tokens: TokenMaker) -> None:  # noqa: F811
     ids = await make_history()
     client = await WSClient.connect(server, await tokens("ada@example.com"))
 
@@ -193,7 +194,7 @@ async def test_task_events_resume_across_a_deleted_task(server, tokens):  # noqa
     await client.close()
 
 
-async def test_viewer_events_resume_across_every_kind_of_event(server, tokens):  # noqa: F811
+async def test_viewer_events_resume_across_every_kind_of_event(server: str, tokens: TokenMaker) -> None:  # noqa: F811
     await make_history()
     client = await WSClient.connect(server, await tokens("ada@example.com"))
     expected = TASK_HISTORY + MENTORSHIP_HISTORY + ADA_TRAINING + ADA_PROFILE
@@ -206,7 +207,9 @@ async def test_viewer_events_resume_across_every_kind_of_event(server, tokens): 
     await client.close()
 
 
-async def test_session_and_mentorship_events_resume_across_every_kind_of_event(server, tokens):  # noqa: F811
+async def test_session_and_mentorship_events_resume_across_every_kind_of_event(
+    server: str, tokens: TokenMaker
+) -> None:  # noqa: F811
     ids = await make_history()
     hr = await WSClient.connect(server, await tokens("hr@example.com"))
     ada = await WSClient.connect(server, await tokens("ada@example.com"))
@@ -222,7 +225,9 @@ async def test_session_and_mentorship_events_resume_across_every_kind_of_event(s
 
 
 @pytest.mark.parametrize("query", [TASK_EVENTS, VIEWER_EVENTS])
-async def test_after_the_replay_the_next_event_is_live_and_nothing_repeats(server, tokens, query):  # noqa: F811
+async def test_after_the_replay_the_next_event_is_live_and_nothing_repeats(
+    server: str, tokens: TokenMaker, query: str
+) -> None:  # noqa: F811
     await make_history()
     client = await WSClient.connect(server, await tokens("ada@example.com"))
     op = await client.subscribe(query, {"after": "0"})
@@ -242,7 +247,9 @@ async def test_after_the_replay_the_next_event_is_live_and_nothing_repeats(serve
     await client.close()
 
 
-async def test_a_resume_survives_a_deletion_recorded_without_its_people(server, tokens):  # noqa: F811
+async def test_a_resume_survives_a_deletion_recorded_without_its_people(
+    server: str, tokens: TokenMaker
+) -> None:  # noqa: F811
     await record("task.deleted", "Task", 998, {})  # an older writer kept nothing about it
     await record("task.created", "Task", 999, {})  # its task vanished and left no deletion
     ada = await f.employee(email="ada@example.com")

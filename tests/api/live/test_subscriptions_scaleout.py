@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import httpx
 
+from config import Settings
 from tests.support import factories as f
+from tests.support.graphql_client import TokenMaker
 from tests.support.live import CREATE_TASK, TASK_EVENTS
 from tests.support.server_process import NEEDS_POSTGRES_AND_REDIS, worker
 from tests.support.ws_client import WSClient
@@ -15,7 +17,9 @@ from tests.support.ws_client import WSClient
 pytestmark = NEEDS_POSTGRES_AND_REDIS
 
 
-async def test_a_commit_in_one_process_reaches_a_subscriber_of_another(settings, tokens):
+async def test_a_commit_in_one_process_reaches_a_subscriber_of_another(
+    settings: Settings, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     token = await tokens("ada@example.com")
     async with worker(settings) as first, worker(settings) as second:

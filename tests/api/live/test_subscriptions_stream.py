@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -15,11 +16,13 @@ from auth.policy import Policy
 from auth.principal import Principal
 from events.broker import Hub, LocalBroker, SubscriberTooSlow
 from ids import to_global_id
+from models.employees import Employee
 from models.events import Event
-from resolvers.core.unit_of_work import Actor, mutate
+from resolvers.core.unit_of_work import Actor, UnitOfWork, mutate
 from resolvers.live.rules import TASK_EVENT_TYPES
 from resolvers.live.stream import TokenGuard, TokenNoLongerValid, follow
 from tests.support import factories as f
+from tests.support.graphql_client import TokenMaker
 from tests.support.live import listening, record
 from tests.support.ws_client import WSClient
 
@@ -40,7 +43,7 @@ subscription { viewerEvents { __typename type ... on TrainingEvent { session { s
 TASK_EVENTS = "subscription { taskEvents { type taskId task { title } } }"
 
 
-async def test_an_event_both_replayed_and_pushed_is_delivered_once(database_url):
+async def test_an_event_both_replayed_and_pushed_is_delivered_once(database_url: str) -> None:
     hub = Hub()
     before = await record("task.created", "Task", 1)
     stream = follow(hub, TASK_EVENT_TYPES, lambda e: True, after=0, guard=TokenGuard(None))
@@ -54,11 +57,11 @@ async def test_an_event_both_replayed_and_pushed_is_delivered_once(database_url)
     third = await anext(stream)
 
     assert [first.id, second.id, third.id] == [before.id, seam.id, after.id]
-    await stream.aclose()
+    await stream.aclose()  # type: ignore[attr-defined]  # follow() is an async generator
     assert len(hub) == 0
 
 
-async def test_a_slow_subscriber_is_ended_and_its_backlog_freed(database_url):
+async def test_a_slow_subscriber_is_ended_and_its_backlog_freed(database_url: str) -> None:
     hub = Hub(queue_size=3)
     inbox = hub.open(lambda e: True)
     events = [
@@ -72,7 +75,7 @@ async def test_a_slow_subscriber_is_ended_and_its_backlog_freed(database_url):
         await inbox.get()
 
 
-async def test_an_expired_token_ends_the_stream():
+async def test_an_expired_token_ends_the_stream() -> None:
     guard = TokenGuard(Principal(scopes=frozenset(), employee_id=1, expires_at=100), now=lambda: 101)
 
     with pytest.raises(TokenNoLongerValid, match="expired"):
@@ -80,7 +83,7 @@ async def test_an_expired_token_ends_the_stream():
     assert guard.seconds_until_check() == 0
 
 
-async def test_a_revoked_token_ends_the_stream_at_the_next_check():
+async def test_a_revoked_token_ends_the_stream_at_the_next_check() -> None:
     async def revoked(principal: Principal) -> bool:
         return principal.token_id == "gone"
 
@@ -92,7 +95,9 @@ async def test_a_revoked_token_ends_the_stream_at_the_next_check():
         await guard.check()
 
 
-async def _commit(actor_email: str | None, type: str, subject_type: str, subject_id: int, data: dict) -> None:
+async def _commit(
+    actor_email: str | None, type: str, subject_type: str, subject_id: int, data: dict[str, Any]
+) -> None:
     """Commit one event through the unit of work, so the after-commit bus announces it."""
     principal = None
     if actor_email:
@@ -102,14 +107,16 @@ async def _commit(actor_email: str | None, type: str, subject_type: str, subject
         principal = Principal(scopes=frozenset(), employee_id=actor.id)
     policy = await Policy.load(principal)
 
-    async def work(uow):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork) -> Event:
         return await uow.record(type, subject_type, subject_id, data)
 
     outcome = await mutate(Actor(policy), work)
     assert outcome.errors == []
 
 
-async def test_seats_left_are_live_and_enrollments_hidden_from_others(server, tokens):  # noqa: F811
+async def test_seats_left_are_live_and_enrollments_hidden_from_others(
+    server: str, tokens: TokenMaker
+) -> None:  # noqa: F811
     ada = await f.employee(email="ada@example.com")
     await f.employee(email="bob@example.com")
     session = await f.session(await f.course(), capacity=2)
@@ -129,7 +136,7 @@ async def test_seats_left_are_live_and_enrollments_hidden_from_others(server, to
     await client.close()
 
 
-async def test_a_mentor_hears_a_request_and_outsiders_do_not(server, tokens):  # noqa: F811
+async def test_a_mentor_hears_a_request_and_outsiders_do_not(server: str, tokens: TokenMaker) -> None:  # noqa: F811
     mentor = await f.employee(email="mentor@example.com")
     mentee = await f.employee(email="mentee@example.com")
     other = await f.employee(email="other@example.com")
@@ -150,7 +157,9 @@ async def test_a_mentor_hears_a_request_and_outsiders_do_not(server, tokens):  #
     await client.close()
 
 
-async def test_viewer_events_tell_an_enrolled_employee_their_session_was_cancelled(server, tokens):  # noqa: F811
+async def test_viewer_events_tell_an_enrolled_employee_their_session_was_cancelled(
+    server: str, tokens: TokenMaker
+) -> None:  # noqa: F811
     ada = await f.employee(email="ada@example.com")
     course = await f.course()
     elsewhere, mine = await f.session(course), await f.session(course)
@@ -171,7 +180,7 @@ async def test_viewer_events_tell_an_enrolled_employee_their_session_was_cancell
     await client.close()
 
 
-async def test_a_deleted_task_is_announced_to_those_who_could_see_it(server, tokens):  # noqa: F811
+async def test_a_deleted_task_is_announced_to_those_who_could_see_it(server: str, tokens: TokenMaker) -> None:  # noqa: F811
     ada = await f.employee(email="ada@example.com")
     await f.employee(email="bob@example.com")
     client = await WSClient.connect(server, await tokens("bob@example.com"))
@@ -194,14 +203,14 @@ async def test_a_deleted_task_is_announced_to_those_who_could_see_it(server, tok
     await ada_client.close()
 
 
-async def _bob():  # type: ignore[no-untyped-def]
+async def _bob() -> Employee:
     from models.employees import Employee
 
     return await Employee.get(email="bob@example.com")
 
 
 @pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="needs TEST_REDIS_URL")
-async def test_the_redis_broker_delivers_rows_read_from_the_log(database_url):
+async def test_the_redis_broker_delivers_rows_read_from_the_log(database_url: str) -> None:
     from events.redis_broker import RedisBroker
 
     channel = f"peoplegraph:test:{datetime.now(UTC).timestamp()}"
@@ -223,7 +232,7 @@ async def test_the_redis_broker_delivers_rows_read_from_the_log(database_url):
     assert received is not None and (received.id, received.data) == (event.id, {"assigneeId": 1})
 
 
-async def test_the_local_broker_hands_committed_events_to_its_hub():
+async def test_the_local_broker_hands_committed_events_to_its_hub() -> None:
     broker = LocalBroker()
     inbox = broker.hub.open(lambda e: e.type == "task.created")
     event = Event(id=1, type="task.created", subject_type="Task", subject_id=1, data={})

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from ids import to_global_id
+from models.employees import Employee
 from models.events import Event
 from models.mentorships import Mentorship, MentorshipCheckIn
 from tests.support import factories as f
-from tests.support.graphql_client import error_codes
+from tests.support.graphql_client import ClientMaker, TokenMaker, error_codes
 
 REQUEST = """
 mutation Request($input: RequestMentorshipInput!) {
@@ -49,17 +51,17 @@ def gid(type_name: str, pk: int) -> str:
     return to_global_id(type_name, pk)
 
 
-def codes(payload: dict) -> list[str]:
+def codes(payload: dict[str, Any]) -> list[str]:
     return [e["code"] for e in payload["errors"]]
 
 
-async def _people():
+async def _people() -> tuple[Employee, Employee]:
     mentor = await f.employee(email="mentor@example.com", skills=["Python"])
     mentee = await f.employee(email="mentee@example.com")
     return mentor, mentee
 
 
-async def test_an_employee_asks_for_a_mentor(graphql, tokens):
+async def test_an_employee_asks_for_a_mentor(graphql: ClientMaker, tokens: TokenMaker) -> None:
     mentor, _ = await _people()
     client = graphql(await tokens("mentee@example.com"))
 
@@ -84,7 +86,9 @@ async def test_an_employee_asks_for_a_mentor(graphql, tokens):
     assert event.data["mentorId"] == mentor.id and event.actor_id is not None
 
 
-async def test_requests_to_oneself_unknown_or_departed_mentors_are_refused(graphql, tokens):
+async def test_requests_to_oneself_unknown_or_departed_mentors_are_refused(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     mentor, mentee = await _people()
     gone = await f.employee(status="terminated")
     client = graphql(await tokens("mentee@example.com"))
@@ -104,7 +108,9 @@ async def test_requests_to_oneself_unknown_or_departed_mentors_are_refused(graph
     assert await Mentorship.all().count() == 0 and await Event.all().count() == 0
 
 
-async def test_a_pair_has_one_open_mentorship_even_when_requests_race(graphql, tokens):
+async def test_a_pair_has_one_open_mentorship_even_when_requests_race(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     mentor, _ = await _people()
     client = graphql(await tokens("mentee@example.com"))
     variables = {"input": {"mentorId": gid("Employee", mentor.id)}}
@@ -117,7 +123,7 @@ async def test_a_pair_has_one_open_mentorship_even_when_requests_race(graphql, t
     assert await Event.filter(type="mentorship.requested").count() == 1
 
 
-async def test_a_declined_pair_may_ask_again(graphql, tokens):
+async def test_a_declined_pair_may_ask_again(graphql: ClientMaker, tokens: TokenMaker) -> None:
     mentor, mentee = await _people()
     await f.mentorship(mentor, mentee, status="declined")
     client = graphql(await tokens("mentee@example.com"))
@@ -127,7 +133,7 @@ async def test_a_declined_pair_may_ask_again(graphql, tokens):
     assert data["requestMentorship"]["errors"] == []
 
 
-async def test_a_service_token_cannot_request_for_nobody(graphql, tokens):
+async def test_a_service_token_cannot_request_for_nobody(graphql: ClientMaker, tokens: TokenMaker) -> None:
     mentor, _ = await _people()
     client = graphql(await tokens(None))
 
@@ -136,7 +142,9 @@ async def test_a_service_token_cannot_request_for_nobody(graphql, tokens):
     assert codes(data["requestMentorship"]) == ["NOT_ALLOWED"]
 
 
-async def test_without_the_write_scope_every_mentorship_mutation_is_forbidden(graphql, tokens):
+async def test_without_the_write_scope_every_mentorship_mutation_is_forbidden(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     mentor, mentee = await _people()
     m = await f.mentorship(mentor, mentee)
     client = graphql(await tokens("mentor@example.com", scopes="mentorships:read employees:read"))
@@ -154,7 +162,7 @@ async def test_without_the_write_scope_every_mentorship_mutation_is_forbidden(gr
     assert (await Mentorship.get(id=m.id)).status == "proposed"
 
 
-async def test_the_mentor_accepts_and_both_log_check_ins(graphql, tokens):
+async def test_the_mentor_accepts_and_both_log_check_ins(graphql: ClientMaker, tokens: TokenMaker) -> None:
     mentor, mentee = await _people()
     m = await f.mentorship(mentor, mentee)
     mentor_client = graphql(await tokens("mentor@example.com"))
@@ -178,7 +186,7 @@ async def test_the_mentor_accepts_and_both_log_check_ins(graphql, tokens):
     assert await Event.filter(type="mentorship.checked_in").count() == 2
 
 
-async def test_the_mentor_declines(graphql, tokens):
+async def test_the_mentor_declines(graphql: ClientMaker, tokens: TokenMaker) -> None:
     mentor, mentee = await _people()
     m = await f.mentorship(mentor, mentee)
     client = graphql(await tokens("mentor@example.com"))
@@ -190,7 +198,7 @@ async def test_the_mentor_declines(graphql, tokens):
     assert await Event.filter(type="mentorship.declined").count() == 1
 
 
-async def test_only_the_mentor_answers_and_only_once(graphql, tokens):
+async def test_only_the_mentor_answers_and_only_once(graphql: ClientMaker, tokens: TokenMaker) -> None:
     mentor, mentee = await _people()
     boss = await f.employee(email="boss@example.com")
     await mentee.update_from_dict({"manager_id": boss.id}).save()
@@ -212,7 +220,9 @@ async def test_only_the_mentor_answers_and_only_once(graphql, tokens):
     assert await Event.filter(type__startswith="mentorship.").count() == 1
 
 
-async def test_the_mentee_withdraws_a_request_but_the_mentor_cannot(graphql, tokens):
+async def test_the_mentee_withdraws_a_request_but_the_mentor_cannot(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     mentor, mentee = await _people()
     m = await f.mentorship(mentor, mentee)
     variables = {"input": {"id": gid("Mentorship", m.id), "outcome": "CANCELLED"}}
@@ -229,7 +239,7 @@ async def test_the_mentee_withdraws_a_request_but_the_mentor_cannot(graphql, tok
     assert await Event.filter(type="mentorship.ended").count() == 1
 
 
-async def test_either_party_ends_an_active_mentorship_once(graphql, tokens):
+async def test_either_party_ends_an_active_mentorship_once(graphql: ClientMaker, tokens: TokenMaker) -> None:
     mentor, mentee = await _people()
     m = await f.mentorship(mentor, mentee, status="active", started_at=datetime.now(UTC) - timedelta(days=30))
     client = graphql(await tokens("mentor@example.com"))
@@ -247,7 +257,9 @@ async def test_either_party_ends_an_active_mentorship_once(graphql, tokens):
     assert event.data["to"] == "completed"
 
 
-async def test_check_ins_in_the_future_or_too_long_are_refused_and_nothing_is_written(graphql, tokens):
+async def test_check_ins_in_the_future_or_too_long_are_refused_and_nothing_is_written(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     mentor, mentee = await _people()
     m = await f.mentorship(mentor, mentee, status="active", started_at=datetime.now(UTC) - timedelta(days=3))
     client = graphql(await tokens("mentee@example.com"))
@@ -268,7 +280,9 @@ async def test_check_ins_in_the_future_or_too_long_are_refused_and_nothing_is_wr
     assert await MentorshipCheckIn.all().count() == 0 and await Event.all().count() == 0
 
 
-async def test_a_manager_who_can_see_a_mentorship_still_cannot_check_in(graphql, tokens):
+async def test_a_manager_who_can_see_a_mentorship_still_cannot_check_in(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     mentor, mentee = await _people()
     boss = await f.employee(email="boss@example.com")
     await mentee.update_from_dict({"manager_id": boss.id}).save()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from auth.clients import GRAPHIQL_CLIENT_ID
+from config import Settings
 from tests.support.oauth_helpers import (
     PASSWORD,
     authorize_url,
@@ -124,7 +127,9 @@ async def test_unknown_client_gets_an_error_page(oauth_app: Any) -> None:
     assert "location" not in response.headers
 
 
-async def test_revoking_from_the_browser_ends_the_sign_in_session(http, auth_started):
+async def test_revoking_from_the_browser_ends_the_sign_in_session(
+    http: httpx.AsyncClient, auth_started: Settings
+) -> None:
     response = await http.post(
         "/oauth/revoke",
         data={"token": "not-a-token", "client_id": "peoplegraph-graphiql"},

@@ -35,7 +35,7 @@ NATIVE_REDIRECT = "com.example.tasks:/oauth"
 
 async def _service_token(app: Any, client: Any) -> str:
     async with oauth_client(app, client) as session:
-        return (await session.fetch_token(TOKEN_URL, grant_type="client_credentials"))["access_token"]
+        return str((await session.fetch_token(TOKEN_URL, grant_type="client_credentials"))["access_token"])
 
 
 async def test_a_client_may_introspect_its_own_token(oauth_app: Any) -> None:

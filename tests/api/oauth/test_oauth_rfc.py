@@ -43,7 +43,10 @@ async def _signed_in(app: Any, client: Any, scope: str) -> dict[str, Any]:
     verifier = new_verifier()
     params = await _code(app, client, verifier, redirect_uri=REDIRECT_URI, scope=scope)
     async with oauth_client(app, client, redirect_uri=REDIRECT_URI) as session:
-        return await session.fetch_token(TOKEN_URL, code=params["code"], code_verifier=verifier)
+        token: dict[str, Any] = await session.fetch_token(
+            TOKEN_URL, code=params["code"], code_verifier=verifier
+        )
+        return token
 
 
 async def test_refresh_asking_for_more_scope_fails_and_keeps_the_token(oauth_app: Any) -> None:

@@ -7,16 +7,21 @@ far below the periodic check (REVOCATION_CHECK_SECONDS): the close comes from th
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 from authlib.integrations.base_client import OAuthError
+from starlette.applications import Starlette
 
 from auth.clients import revoke_client
+from config import Settings
 from events.webhooks import WebhookDispatcher
 from models.events import Event
 from models.oauth import OAuthToken
 from models.webhooks import Webhook
 from resolvers.live.stream import REVOCATION_CHECK_SECONDS
 from tests.support import factories as f
+from tests.support.graphql_client import ClientMaker, TokenMaker
 from tests.support.oauth_helpers import (
     INTROSPECT_URL,
     REVOKE_URL,
@@ -44,13 +49,15 @@ assert WAIT < REVOCATION_CHECK_SECONDS  # a close within WAIT cannot come from t
 
 
 @pytest.fixture
-async def receiver():
+async def receiver() -> AsyncIterator[Receiver]:
     rx = await Receiver().start()
     yield rx
     await rx.close()
 
 
-async def test_a_revoked_client_is_cut_off_over_http_and_its_open_subscription_closed(server, tokens):
+async def test_a_revoked_client_is_cut_off_over_http_and_its_open_subscription_closed(
+    server: str, tokens: TokenMaker
+) -> None:
     # given a service token with an open subscription
     token = await tokens()
     ws = await subscribed(server, token)
@@ -68,7 +75,7 @@ async def test_a_revoked_client_is_cut_off_over_http_and_its_open_subscription_c
     assert refused.value.code == 4403
 
 
-async def test_a_revoked_clients_refresh_tokens_are_refused(oauth_app):
+async def test_a_revoked_clients_refresh_tokens_are_refused(oauth_app: Starlette) -> None:
     # given an employee signed in through a web app
     await make_employee()
     client = await make_web_client(first_party=True)
@@ -86,8 +93,8 @@ async def test_a_revoked_clients_refresh_tokens_are_refused(oauth_app):
 
 
 async def test_a_revoked_clients_webhooks_are_disabled_and_receive_nothing(
-    settings, graphql, tokens, receiver
-):
+    settings: Settings, graphql: ClientMaker, tokens: TokenMaker, receiver: Receiver
+) -> None:
     # given a service's webhook that receives task events
     await f.employee(email="ada@example.com")
     service, ada = await tokens(), graphql(await tokens("ada@example.com"))
@@ -115,7 +122,9 @@ async def test_a_revoked_clients_webhooks_are_disabled_and_receive_nothing(
     assert [r.json["data"]["id"] for r in receiver.received] == [before["createTask"]["task"]["id"]]
 
 
-async def test_revoking_a_refresh_token_closes_the_subscriptions_of_that_sign_in_only(oauth_app, server):
+async def test_revoking_a_refresh_token_closes_the_subscriptions_of_that_sign_in_only(
+    oauth_app: Starlette, server: str
+) -> None:
     # given two sign-ins of Ada, each with an open subscription
     await make_employee()
     client = await make_web_client(public=True)
@@ -140,7 +149,7 @@ async def test_revoking_a_refresh_token_closes_the_subscriptions_of_that_sign_in
     await ws_second.close()
 
 
-async def test_revoking_an_access_token_closes_its_subscription(oauth_app, server):
+async def test_revoking_an_access_token_closes_its_subscription(oauth_app: Starlette, server: str) -> None:
     await make_employee()
     client = await make_web_client(public=True)
     token = await sign_in_with_pkce(oauth_app, client, email="ada@example.com", scope="tasks:read")
@@ -156,7 +165,9 @@ async def test_revoking_an_access_token_closes_its_subscription(oauth_app, serve
     assert_refused(await post(server, token["access_token"], EMPLOYEES))
 
 
-async def test_a_reused_refresh_token_closes_the_subscriptions_of_its_family(oauth_app, server):
+async def test_a_reused_refresh_token_closes_the_subscriptions_of_its_family(
+    oauth_app: Starlette, server: str
+) -> None:
     # given a sign-in that refreshed once, subscribed with its newest access token
     await make_employee()
     client = await make_web_client(first_party=True)
@@ -173,7 +184,7 @@ async def test_a_reused_refresh_token_closes_the_subscriptions_of_its_family(oau
     assert (await ws.closed())["code"] == 4403
 
 
-async def test_introspection_reports_a_revoked_clients_token_inactive(oauth_app):
+async def test_introspection_reports_a_revoked_clients_token_inactive(oauth_app: Starlette) -> None:
     # given a service token, and a resource server that introspects tokens
     service, resource_server = await make_service_client(), await make_service_client()
     async with oauth_client(oauth_app, service) as session:

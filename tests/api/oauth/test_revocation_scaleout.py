@@ -12,8 +12,10 @@ import sys
 
 import httpx
 
+from config import Settings
 from ids import to_global_id
 from tests.support import factories as f
+from tests.support.graphql_client import TokenMaker
 from tests.support.live import CREATE_TASK, TASK_EVENTS
 from tests.support.revocation_helpers import client_of
 from tests.support.server_process import NEEDS_POSTGRES_AND_REDIS, ROOT, worker
@@ -22,7 +24,7 @@ from tests.support.ws_client import WAIT, WSClient
 pytestmark = NEEDS_POSTGRES_AND_REDIS
 
 
-async def revoke_from_the_command_line(settings, client_id: str) -> None:  # type: ignore[no-untyped-def]
+async def revoke_from_the_command_line(settings: Settings, client_id: str) -> None:
     env = {
         **os.environ,
         "DATABASE_URL": settings.database_url,
@@ -34,7 +36,9 @@ async def revoke_from_the_command_line(settings, client_id: str) -> None:  # typ
     assert await asyncio.wait_for(process.wait(), WAIT * 3) == 0
 
 
-async def test_a_client_revoked_by_the_operator_is_closed_in_every_server_process(settings, tokens):
+async def test_a_client_revoked_by_the_operator_is_closed_in_every_server_process(
+    settings: Settings, tokens: TokenMaker
+) -> None:
     # given a subscription, certainly live, held by a server process
     ada = await f.employee(email="ada@example.com")
     token = await tokens()

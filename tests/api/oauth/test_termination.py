@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 from authlib.integrations.base_client import OAuthError
+from starlette.applications import Starlette
 
+from config import Settings
 from events.webhooks import WebhookDispatcher
 from ids import to_global_id
 from models.events import Event
@@ -16,7 +18,7 @@ from models.webhooks import Webhook
 from tests.support import factories as f
 from tests.support import oauth_helpers as oauth
 from tests.support import revocation_helpers as live
-from tests.support.graphql_client import count_statements
+from tests.support.graphql_client import ClientMaker, TokenMaker, count_statements
 from tests.support.oauth_helpers import sign_in_with_pkce
 from tests.support.revocation_helpers import settings_fixture  # noqa: F401  (a fixture: loopback webhooks allowed)
 from tests.support.webhook_receiver import Receiver
@@ -29,7 +31,7 @@ mutation($input: UpdateEmployeeInput!) {
 PHONE = "query($id: ID!) { node(id: $id) { ... on Employee { phone } } }"
 
 
-async def terminate(graphql, tokens, employee_id: int) -> None:
+async def terminate(graphql: ClientMaker, tokens: TokenMaker, employee_id: int) -> None:
     service = graphql(await tokens())
     changed = await service.data(
         UPDATE_EMPLOYEE, {"input": {"id": to_global_id("Employee", employee_id), "status": "TERMINATED"}}
@@ -38,8 +40,8 @@ async def terminate(graphql, tokens, employee_id: int) -> None:
 
 
 async def test_a_terminated_employee_is_cut_off_over_http_websocket_and_refresh(
-    oauth_app, server, graphql, tokens
-):
+    oauth_app: Starlette, server: str, graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     # given Ada signed in through a web app, with an open subscription
     ada = await oauth.make_employee()
     client = await oauth.make_web_client(first_party=True)
@@ -62,8 +64,8 @@ async def test_a_terminated_employee_is_cut_off_over_http_websocket_and_refresh(
 
 
 async def test_the_webhooks_of_an_employee_who_left_are_disabled_and_receive_nothing(
-    settings, graphql, tokens
-):
+    settings: Settings, graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     # given a webhook an HR employee registered with their own token
     hr = await f.employee(email="hr@example.com", role="hr")
     await f.employee(email="ada@example.com")
@@ -93,7 +95,9 @@ async def test_the_webhooks_of_an_employee_who_left_are_disabled_and_receive_not
         await receiver.close()
 
 
-async def test_a_demoted_hr_employee_loses_hr_reads_on_the_next_request(graphql, tokens):
+async def test_a_demoted_hr_employee_loses_hr_reads_on_the_next_request(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     # given an HR employee whose token may read sensitive fields
     hr = await f.employee(email="hr@example.com", role="hr")
     ada = await f.employee(email="ada@example.com", phone="+1 555 0100")
@@ -112,7 +116,9 @@ async def test_a_demoted_hr_employee_loses_hr_reads_on_the_next_request(graphql,
     assert body["data"]["node"]["phone"] is None
 
 
-async def test_the_revocation_check_is_one_statement_per_request(graphql, tokens):
+async def test_the_revocation_check_is_one_statement_per_request(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     ada = graphql(await tokens("ada@example.com"))
 

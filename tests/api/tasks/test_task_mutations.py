@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, timedelta
+from typing import Any
 
 from ids import to_global_id
 from models.events import Event
 from models.tasks import Task
 from tests.support import factories as f
+from tests.support.graphql_client import ClientMaker, TokenMaker
 
 CREATE_TASK = """
 mutation Create($input: CreateTaskInput!) {
@@ -26,7 +28,7 @@ mutation Set($input: SetTaskStatusInput!) {
 """
 
 
-async def test_an_employee_creates_a_task_for_themselves(graphql, tokens):
+async def test_an_employee_creates_a_task_for_themselves(graphql: ClientMaker, tokens: TokenMaker) -> None:
     await f.employee(email="ada@example.com")
     client = graphql(await tokens("ada@example.com"))
 
@@ -40,7 +42,9 @@ async def test_an_employee_creates_a_task_for_themselves(graphql, tokens):
     assert await Event.filter(type="task.created").count() == 1
 
 
-async def test_create_task_reports_every_input_error_and_writes_nothing(graphql, tokens):
+async def test_create_task_reports_every_input_error_and_writes_nothing(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     client = graphql(await tokens("ada@example.com"))
     yesterday = (date.today() - timedelta(days=1)).isoformat()
@@ -53,7 +57,9 @@ async def test_create_task_reports_every_input_error_and_writes_nothing(graphql,
     assert await Task.all().count() == 0 and await Event.all().count() == 0
 
 
-async def test_a_task_for_someone_outside_your_reports_is_not_allowed(graphql, tokens):
+async def test_a_task_for_someone_outside_your_reports_is_not_allowed(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     other = await f.employee(email="bob@example.com")
     client = graphql(await tokens("ada@example.com"))
@@ -65,7 +71,7 @@ async def test_a_task_for_someone_outside_your_reports_is_not_allowed(graphql, t
     assert [e["code"] for e in data["createTask"]["errors"]] == ["NOT_ALLOWED"]
 
 
-async def test_a_manager_assigns_a_task_to_a_report(graphql, tokens):
+async def test_a_manager_assigns_a_task_to_a_report(graphql: ClientMaker, tokens: TokenMaker) -> None:
     boss = await f.employee(email="boss@example.com")
     report = await f.employee(email="ada@example.com", manager=boss)
     client = graphql(await tokens("boss@example.com"))
@@ -78,7 +84,9 @@ async def test_a_manager_assigns_a_task_to_a_report(graphql, tokens):
     assert data["createTask"]["task"]["assignee"]["email"] == "ada@example.com"
 
 
-async def test_unknown_assignee_and_malformed_ids_are_user_errors(graphql, tokens):
+async def test_unknown_assignee_and_malformed_ids_are_user_errors(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     client = graphql(await tokens("ada@example.com"))
 
@@ -93,7 +101,7 @@ async def test_unknown_assignee_and_malformed_ids_are_user_errors(graphql, token
     ]
 
 
-async def test_status_moves_follow_the_workflow(graphql, tokens):
+async def test_status_moves_follow_the_workflow(graphql: ClientMaker, tokens: TokenMaker) -> None:
     ada = await f.employee(email="ada@example.com")
     task = await f.task(ada)
     client = graphql(await tokens("ada@example.com"))
@@ -113,7 +121,7 @@ async def test_status_moves_follow_the_workflow(graphql, tokens):
     assert await Event.filter(type="task.status_changed").count() == 3
 
 
-async def test_a_hidden_task_is_not_found(graphql, tokens):
+async def test_a_hidden_task_is_not_found(graphql: ClientMaker, tokens: TokenMaker) -> None:
     ada = await f.employee(email="ada@example.com")
     await f.employee(email="bob@example.com")
     task = await f.task(ada)
@@ -125,7 +133,9 @@ async def test_a_hidden_task_is_not_found(graphql, tokens):
     assert (await Task.get(id=task.id)).status == "todo"
 
 
-async def test_two_concurrent_updates_with_the_same_version_leave_one_winner(graphql, tokens):
+async def test_two_concurrent_updates_with_the_same_version_leave_one_winner(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     ada = await f.employee(email="ada@example.com")
     task = await f.task(ada)
     client = graphql(await tokens("ada@example.com"))
@@ -142,7 +152,9 @@ async def test_two_concurrent_updates_with_the_same_version_leave_one_winner(gra
     assert await Event.filter(type="task.status_changed").count() == 1
 
 
-async def test_the_same_idempotency_key_twice_creates_one_task(graphql, tokens):
+async def test_the_same_idempotency_key_twice_creates_one_task(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     client = graphql(await tokens("ada@example.com"))
     variables = {"input": {"title": "Book the venue"}}
@@ -157,7 +169,9 @@ async def test_the_same_idempotency_key_twice_creates_one_task(graphql, tokens):
     assert await Event.filter(type="task.created").count() == 1
 
 
-async def test_an_idempotency_key_reused_for_another_request_is_refused(graphql, tokens):
+async def test_an_idempotency_key_reused_for_another_request_is_refused(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     client = graphql(await tokens("ada@example.com"))
 
@@ -169,7 +183,9 @@ async def test_an_idempotency_key_reused_for_another_request_is_refused(graphql,
     assert await Task.all().count() == 1
 
 
-async def test_concurrent_retries_with_one_key_create_one_task(graphql, tokens):
+async def test_concurrent_retries_with_one_key_create_one_task(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     client = graphql(await tokens("ada@example.com"))
     variables = {"input": {"title": "Flaky network"}}
@@ -196,16 +212,16 @@ mutation Delete($input: DeleteTaskInput!) { deleteTask(input: $input) { deletedI
 """
 
 
-def codes(payload: dict) -> set[tuple[tuple[str, ...], str]]:
+def codes(payload: dict[str, Any]) -> set[tuple[tuple[str, ...], str]]:
     return {(tuple(e["field"] or ()), e["code"]) for e in payload["errors"]}
 
 
-async def snapshot() -> tuple[list[dict], int]:
+async def snapshot() -> tuple[list[dict[str, Any]], int]:
     """Every task row and the number of events: what a refused mutation must leave alone."""
     return await Task.all().order_by("id").values(), await Event.all().count()
 
 
-async def test_the_assignee_updates_a_task(graphql, tokens):
+async def test_the_assignee_updates_a_task(graphql: ClientMaker, tokens: TokenMaker) -> None:
     ada = await f.employee(email="ada@example.com")
     task = await f.task(ada, title="Draft")
     client = graphql(await tokens("ada@example.com"))
@@ -241,7 +257,7 @@ async def test_the_assignee_updates_a_task(graphql, tokens):
     ]  # the description was already empty
 
 
-async def test_update_task_errors_write_nothing(graphql, tokens):
+async def test_update_task_errors_write_nothing(graphql: ClientMaker, tokens: TokenMaker) -> None:
     ada = await f.employee(email="ada@example.com")
     task = await f.task(ada)
     client = graphql(await tokens("ada@example.com"))
@@ -260,7 +276,7 @@ async def test_update_task_errors_write_nothing(graphql, tokens):
     assert await snapshot() == before
 
 
-async def test_reassignment_follows_the_assignment_rules(graphql, tokens):
+async def test_reassignment_follows_the_assignment_rules(graphql: ClientMaker, tokens: TokenMaker) -> None:
     boss = await f.employee(email="boss@example.com")
     ada = await f.employee(email="ada@example.com", manager=boss)
     bob = await f.employee(email="bob@example.com", manager=boss)
@@ -293,7 +309,9 @@ async def test_reassignment_follows_the_assignment_rules(graphql, tokens):
     assert await Event.filter(type="task.updated").count() == 1
 
 
-async def test_update_task_refuses_the_unrelated_and_the_unscoped(graphql, tokens):
+async def test_update_task_refuses_the_unrelated_and_the_unscoped(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     ada = await f.employee(email="ada@example.com")
     teammate = await f.employee(email="mate@example.com")
     await f.employee(email="bob@example.com")
@@ -316,7 +334,7 @@ async def test_update_task_refuses_the_unrelated_and_the_unscoped(graphql, token
     assert await snapshot() == before
 
 
-async def test_the_creator_and_the_managers_delete_a_task(graphql, tokens):
+async def test_the_creator_and_the_managers_delete_a_task(graphql: ClientMaker, tokens: TokenMaker) -> None:
     boss = await f.employee(email="boss@example.com")
     ada = await f.employee(email="ada@example.com", manager=boss)
     mine = await f.task(ada, title="Scratch")
@@ -333,10 +351,11 @@ async def test_the_creator_and_the_managers_delete_a_task(graphql, tokens):
     assert managed["deleteTask"]["errors"] == []
     assert await Task.all().count() == 0
     event = await Event.filter(type="task.deleted").order_by("id").first()
+    assert event is not None and event.data is not None
     assert event.data["title"] == "Scratch" and event.data["assigneeId"] == ada.id
 
 
-async def test_delete_task_refusals_write_nothing(graphql, tokens):
+async def test_delete_task_refusals_write_nothing(graphql: ClientMaker, tokens: TokenMaker) -> None:
     boss = await f.employee(email="boss@example.com")
     ada = await f.employee(email="ada@example.com", manager=boss)
     await f.employee(email="bob@example.com")
@@ -357,7 +376,9 @@ async def test_delete_task_refusals_write_nothing(graphql, tokens):
     assert await snapshot() == before
 
 
-async def test_capability_fields_tell_the_assignee_apart_from_the_creator(graphql, tokens):
+async def test_capability_fields_tell_the_assignee_apart_from_the_creator(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     boss = await f.employee(email="boss@example.com")
     ada = await f.employee(email="ada@example.com", manager=boss)
     await f.task(ada, creator=boss, title="Given by the boss")

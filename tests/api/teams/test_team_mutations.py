@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ids import to_global_id
 from models.events import Event
 from models.teams import Team, TeamMembership
 from tests.support import factories as f
-from tests.support.graphql_client import error_codes
+from tests.support.graphql_client import Caller, ClientMaker, TokenMaker, error_codes
 
 CREATE_TEAM = """
 mutation Create($input: CreateTeamInput!) {
@@ -47,22 +49,22 @@ mutation Remove($input: RemoveTeamMemberInput!) {
 """
 
 
-def gid(row) -> str:
+def gid(row: Any) -> str:
     return to_global_id(type(row).__name__, row.id)
 
 
-def codes(payload: dict) -> set[tuple[tuple[str, ...], str]]:
+def codes(payload: dict[str, Any]) -> set[tuple[tuple[str, ...], str]]:
     return {(tuple(e["field"] or ()), e["code"]) for e in payload["errors"]}
 
 
-async def snapshot() -> tuple[list[dict], list[dict], int]:
+async def snapshot() -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
     """Teams, memberships and the number of events: what a refused mutation must leave alone."""
     teams = await Team.all().order_by("id").values()
     memberships = await TeamMembership.all().order_by("id").values()
     return teams, memberships, await Event.all().count()
 
 
-async def led_team(lead_email: str = "lead@example.com", **kwargs) -> tuple[Team, object]:
+async def led_team(lead_email: str = "lead@example.com", **kwargs: Any) -> tuple[Team, object]:
     lead = await f.employee(email=lead_email)
     team = await f.team(lead=lead, **kwargs)
     await f.member(team, lead, "lead")
@@ -72,13 +74,11 @@ async def led_team(lead_email: str = "lead@example.com", **kwargs) -> tuple[Team
 # --- createTeam ---------------------------------------------------------------------------------
 
 
-async def test_hr_creates_a_team_whose_lead_joins_as_lead(graphql, tokens):
-    await f.employee(email="hr@example.com", role="hr")
+async def test_hr_creates_a_team_whose_lead_joins_as_lead(hr: Caller) -> None:
     lead = await f.employee(email="lead@example.com")
     parent = await f.team(name="Engineering")
-    client = graphql(await tokens("hr@example.com"))
 
-    data = await client.data(
+    data = await hr.data(
         CREATE_TEAM, {"input": {"name": " Platform & Tools ", "parentId": gid(parent), "leadId": gid(lead)}}
     )
 
@@ -90,23 +90,20 @@ async def test_hr_creates_a_team_whose_lead_joins_as_lead(graphql, tokens):
     assert [e.type for e in await Event.all().order_by("id")] == ["team.created", "team.member_added"]
 
 
-async def test_a_derived_slug_is_numbered_when_taken(graphql, tokens):
+async def test_a_derived_slug_is_numbered_when_taken(service: Caller) -> None:
     await f.team(name="Old data", slug="data")
-    client = graphql(await tokens(None))
 
-    data = await client.data(CREATE_TEAM, {"input": {"name": "Data"}})
+    data = await service.data(CREATE_TEAM, {"input": {"name": "Data"}})
 
     assert data["createTeam"]["team"]["slug"] == "data-2"
 
 
-async def test_create_team_input_errors_write_nothing(graphql, tokens):
-    await f.employee(email="hr@example.com", role="hr")
+async def test_create_team_input_errors_write_nothing(hr: Caller) -> None:
     await f.team(name="Design", slug="design")
-    client = graphql(await tokens("hr@example.com"))
     before = await snapshot()
 
-    duplicate = await client.data(CREATE_TEAM, {"input": {"name": "design", "slug": "design"}})
-    missing = await client.data(
+    duplicate = await hr.data(CREATE_TEAM, {"input": {"name": "design", "slug": "design"}})
+    missing = await hr.data(
         CREATE_TEAM,
         {
             "input": {
@@ -116,7 +113,7 @@ async def test_create_team_input_errors_write_nothing(graphql, tokens):
             }
         },
     )
-    malformed = await client.data(CREATE_TEAM, {"input": {"name": " ", "slug": "Not A Slug"}})
+    malformed = await hr.data(CREATE_TEAM, {"input": {"name": " ", "slug": "Not A Slug"}})
 
     assert codes(duplicate["createTeam"]) == {
         (("input", "name"), "DUPLICATE"),
@@ -133,7 +130,9 @@ async def test_create_team_input_errors_write_nothing(graphql, tokens):
     assert await snapshot() == before
 
 
-async def test_regular_employees_may_not_create_teams_and_tokens_need_the_scope(graphql, tokens):
+async def test_regular_employees_may_not_create_teams_and_tokens_need_the_scope(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     await f.employee(email="hr@example.com", role="hr")
     before = await snapshot()
@@ -152,7 +151,9 @@ async def test_regular_employees_may_not_create_teams_and_tokens_need_the_scope(
 # --- updateTeam ---------------------------------------------------------------------------------
 
 
-async def test_the_lead_renames_the_team_and_hands_over_the_lead(graphql, tokens):
+async def test_the_lead_renames_the_team_and_hands_over_the_lead(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     team, _ = await led_team()
     successor = await f.employee(email="next@example.com")
     client = graphql(await tokens("lead@example.com"))
@@ -171,22 +172,21 @@ async def test_the_lead_renames_the_team_and_hands_over_the_lead(graphql, tokens
     assert sorted(event.data["changed"]) == ["description", "leadId", "name"]
 
 
-async def test_a_team_cycle_is_refused(graphql, tokens):
+async def test_a_team_cycle_is_refused(service: Caller) -> None:
     top = await f.team(name="Top")
     middle = await f.team(name="Middle", parent=top)
     bottom = await f.team(name="Bottom", parent=middle)
-    client = graphql(await tokens(None))
     before = await snapshot()
 
-    indirect = await client.data(UPDATE_TEAM, {"input": {"id": gid(top), "parentId": gid(bottom)}})
-    itself = await client.data(UPDATE_TEAM, {"input": {"id": gid(middle), "parentId": gid(middle)}})
+    indirect = await service.data(UPDATE_TEAM, {"input": {"id": gid(top), "parentId": gid(bottom)}})
+    itself = await service.data(UPDATE_TEAM, {"input": {"id": gid(middle), "parentId": gid(middle)}})
 
     for data in (indirect, itself):
         assert codes(data["updateTeam"]) == {(("input", "parentId"), "CYCLE")}
     assert await snapshot() == before
 
 
-async def test_only_hr_and_the_lead_update_a_team(graphql, tokens):
+async def test_only_hr_and_the_lead_update_a_team(graphql: ClientMaker, tokens: TokenMaker) -> None:
     team, _ = await led_team()
     member = await f.employee(email="member@example.com")
     await f.member(team, member)
@@ -212,7 +212,7 @@ async def test_only_hr_and_the_lead_update_a_team(graphql, tokens):
 # --- addTeamMember / removeTeamMember -----------------------------------------------------------
 
 
-async def test_the_lead_adds_a_member_once(graphql, tokens):
+async def test_the_lead_adds_a_member_once(graphql: ClientMaker, tokens: TokenMaker) -> None:
     team, _ = await led_team()
     ada = await f.employee(email="ada@example.com")
     client = graphql(await tokens("lead@example.com"))
@@ -230,19 +230,18 @@ async def test_the_lead_adds_a_member_once(graphql, tokens):
     assert await Event.filter(type="team.member_added").count() == 1
 
 
-async def test_adding_a_lead_to_a_team_without_one_makes_them_its_lead(graphql, tokens):
+async def test_adding_a_lead_to_a_team_without_one_makes_them_its_lead(service: Caller) -> None:
     team = await f.team()
     ada = await f.employee(email="ada@example.com")
-    client = graphql(await tokens(None))
 
-    data = await client.data(
+    data = await service.data(
         ADD_MEMBER, {"input": {"teamId": gid(team), "employeeId": gid(ada), "role": "LEAD"}}
     )
 
     assert data["addTeamMember"]["team"]["lead"] == {"email": "ada@example.com"}
 
 
-async def test_add_member_refusals_write_nothing(graphql, tokens):
+async def test_add_member_refusals_write_nothing(graphql: ClientMaker, tokens: TokenMaker) -> None:
     team, _ = await led_team()
     await f.employee(email="ada@example.com")
     gone = await f.employee(email="gone@example.com", status="terminated")
@@ -275,15 +274,13 @@ async def test_add_member_refusals_write_nothing(graphql, tokens):
     assert await snapshot() == before
 
 
-async def test_hr_removes_a_member_and_removing_the_lead_clears_it(graphql, tokens):
-    await f.employee(email="hr@example.com", role="hr")
+async def test_hr_removes_a_member_and_removing_the_lead_clears_it(hr: Caller) -> None:
     team, lead = await led_team()
     ada = await f.employee(email="ada@example.com")
     await f.member(team, ada)
-    client = graphql(await tokens("hr@example.com"))
 
-    member = await client.data(REMOVE_MEMBER, {"input": {"teamId": gid(team), "employeeId": gid(ada)}})
-    the_lead = await client.data(REMOVE_MEMBER, {"input": {"teamId": gid(team), "employeeId": gid(lead)}})
+    member = await hr.data(REMOVE_MEMBER, {"input": {"teamId": gid(team), "employeeId": gid(ada)}})
+    the_lead = await hr.data(REMOVE_MEMBER, {"input": {"teamId": gid(team), "employeeId": gid(lead)}})
 
     assert member["removeTeamMember"]["errors"] == []
     assert member["removeTeamMember"]["team"]["members"]["totalCount"] == 1
@@ -292,7 +289,7 @@ async def test_hr_removes_a_member_and_removing_the_lead_clears_it(graphql, toke
     assert await Event.filter(type="team.member_removed").count() == 2
 
 
-async def test_remove_member_refusals_write_nothing(graphql, tokens):
+async def test_remove_member_refusals_write_nothing(graphql: ClientMaker, tokens: TokenMaker) -> None:
     team, _ = await led_team()
     ada = await f.employee(email="ada@example.com")
     await f.member(team, ada)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from ids import to_global_id
+from models.employees import Employee
+from models.training import Enrollment, TrainingCourse
 from tests.support import factories as f
-from tests.support.graphql_client import error_codes
+from tests.support.graphql_client import ClientMaker, TokenMaker, error_codes
 
 COMPLIANCE = """
 query Compliance($id: ID!, $days: Int) {
@@ -33,7 +35,9 @@ def gid(pk: int) -> str:
     return to_global_id("Employee", pk)
 
 
-async def _completed(person, course, *, expires_in_days: float | None):
+async def _completed(
+    person: Employee, course: TrainingCourse, *, expires_in_days: float | None
+) -> Enrollment:
     session = await f.session(course, starts_at=datetime.now(UTC) - timedelta(days=400))
     expires = datetime.now(UTC) + timedelta(days=expires_in_days) if expires_in_days is not None else None
     return await f.enrollment(
@@ -41,7 +45,9 @@ async def _completed(person, course, *, expires_in_days: float | None):
     )
 
 
-async def test_an_employee_sees_missing_and_expiring_mandatory_training(graphql, tokens):
+async def test_an_employee_sees_missing_and_expiring_mandatory_training(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     ada = await f.employee(email="ada@example.com")
     security = await f.course(code="SEC", title="A Security", mandatory=True, certification_valid_months=12)
     privacy = await f.course(code="PRIV", title="B Privacy", mandatory=True, certification_valid_months=12)
@@ -60,7 +66,9 @@ async def test_an_employee_sees_missing_and_expiring_mandatory_training(graphql,
     assert [e["session"]["course"]["code"] for e in report["expiringCertificates"]] == ["SEC"]
 
 
-async def test_a_newer_certificate_outweighs_an_expiring_one_and_the_window_narrows(graphql, tokens):
+async def test_a_newer_certificate_outweighs_an_expiring_one_and_the_window_narrows(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     ada = await f.employee(email="ada@example.com")
     security = await f.course(code="SEC", mandatory=True, certification_valid_months=12)
     first_aid = await f.course(code="AID", certification_valid_months=24)
@@ -79,7 +87,9 @@ async def test_a_newer_certificate_outweighs_an_expiring_one_and_the_window_narr
     assert narrow["node"]["trainingCompliance"]["expiringCertificates"] == []
 
 
-async def test_compliance_is_for_the_employee_their_managers_and_hr(graphql, tokens):
+async def test_compliance_is_for_the_employee_their_managers_and_hr(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     boss = await f.employee(email="boss@example.com")
     ada = await f.employee(email="ada@example.com", manager=boss)
     await f.employee(email="peer@example.com", manager=boss)
@@ -104,7 +114,9 @@ async def test_compliance_is_for_the_employee_their_managers_and_hr(graphql, tok
     assert no_scope["errors"][0]["extensions"]["requiredScope"] == "training:read"
 
 
-async def test_mentor_suggestions_rank_by_shared_skills_then_name(graphql, tokens):
+async def test_mentor_suggestions_rank_by_shared_skills_then_name(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     me = await f.employee(email="me@example.com", skills=["Python", "SQL"])
     await f.employee(email="report@example.com", manager=me, skills=["Python", "SQL", "Go"])
     await f.employee(email="b@example.com", family_name="Baker", skills=["python"])
@@ -128,7 +140,9 @@ async def test_mentor_suggestions_rank_by_shared_skills_then_name(graphql, token
     ]
 
 
-async def test_mentor_suggestions_need_the_directory_scope_and_a_sane_size(graphql, tokens):
+async def test_mentor_suggestions_need_the_directory_scope_and_a_sane_size(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="me@example.com")
 
     no_scope = await graphql(await tokens("me@example.com", scopes="mentorships:read")).execute(
@@ -143,7 +157,9 @@ async def test_mentor_suggestions_need_the_directory_scope_and_a_sane_size(graph
     assert error_codes(too_many) == ["BAD_USER_INPUT"]
 
 
-async def test_compliance_of_a_whole_page_costs_the_same_statements_as_of_one(graphql, tokens):
+async def test_compliance_of_a_whole_page_costs_the_same_statements_as_of_one(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     from tests.support import factories
     from tests.support.graphql_client import count_statements
 

@@ -14,10 +14,11 @@ from auth.principal import Principal
 from auth.scopes import ALL_SCOPES
 from ids import to_global_id
 from models.events import Event
-from models.training import Enrollment
+from models.training import Enrollment, EnrollmentStatus
 from resolvers.core.unit_of_work import Actor, mutate
 from resolvers.training.enrollment import enroll
 from tests.support import factories as f
+from tests.support.graphql_client import ClientMaker, TokenMaker
 
 ENROLL = """
 mutation Enroll($input: EnrollInTrainingSessionInput!) {
@@ -39,7 +40,9 @@ async def _in_line(session_id: int) -> list[Enrollment]:
     return await Enrollment.filter(session_id=session_id).order_by("enrolled_at", "id")
 
 
-async def test_fifty_enrollers_fill_ten_seats_and_queue_in_order(graphql, tokens):
+async def test_fifty_enrollers_fill_ten_seats_and_queue_in_order(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     session = await f.session(await f.course(), capacity=SEATS)
     people = [await f.employee(email=f"p{i}@example.com") for i in range(PEOPLE)]
     clients = [graphql(await tokens(p.email)) for p in people]
@@ -72,12 +75,14 @@ async def test_fifty_enrollers_fill_ten_seats_and_queue_in_order(graphql, tokens
     after = {e.id: e.status for e in await Enrollment.filter(session_id=session.id)}
     assert [after[e.id] for e in waitlist[:5]] == ["enrolled"] * 5
     assert all(after[e.id] == "waitlisted" for e in waitlist[5:])
-    assert list(after.values()).count("enrolled") == SEATS
+    assert list(after.values()).count(EnrollmentStatus.ENROLLED) == SEATS
     promoted = await Event.filter(type="training.promoted").values_list("subject_id", flat=True)
-    assert sorted(promoted) == sorted(e.id for e in waitlist[:5])
+    assert sorted(promoted) == sorted(e.id for e in waitlist[:5])  # type: ignore[comparison-overlap]  # tortoise types a flat values_list as tuples
 
 
-async def test_racing_cancellations_and_enrollments_never_overfill(graphql, tokens):
+async def test_racing_cancellations_and_enrollments_never_overfill(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     session = await f.session(await f.course(), capacity=3)
     holders = [await f.employee(email=f"h{i}@example.com") for i in range(3)]
     seats = [await f.enrollment(session, p) for p in holders]
@@ -101,7 +106,7 @@ async def test_racing_cancellations_and_enrollments_never_overfill(graphql, toke
     assert [e.status for e in line] == ["enrolled"] * 3 + ["waitlisted"] * 9
 
 
-async def test_fifty_direct_workflow_calls_overlap_in_the_database_and_still_fit(database_url):
+async def test_fifty_direct_workflow_calls_overlap_in_the_database_and_still_fit(database_url: str) -> None:
     # Without HTTP in between, the fifty transactions overlap for real (on PostgreSQL each on
     # its own pooled connection): only the session lock keeps the count-then-insert honest.
     session = await f.session(await f.course(), capacity=SEATS)

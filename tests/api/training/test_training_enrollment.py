@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from ids import to_global_id
 from models.events import Event
 from models.training import Enrollment
 from tests.support import factories as f
-from tests.support.graphql_client import error_codes
+from tests.support.graphql_client import ClientMaker, TokenMaker, error_codes
 
 ENROLL = """
 mutation Enroll($input: EnrollInTrainingSessionInput!) {
@@ -40,11 +41,13 @@ def gid(type_name: str, pk: int) -> str:
     return to_global_id(type_name, pk)
 
 
-def codes(payload: dict) -> list[str]:
+def codes(payload: dict[str, Any]) -> list[str]:
     return [e["code"] for e in payload["errors"]]
 
 
-async def test_an_employee_takes_the_last_seat_and_the_next_one_waits(graphql, tokens):
+async def test_an_employee_takes_the_last_seat_and_the_next_one_waits(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     await f.employee(email="bob@example.com")
     session = await f.session(await f.course(), capacity=1)
@@ -63,7 +66,9 @@ async def test_an_employee_takes_the_last_seat_and_the_next_one_waits(graphql, t
     assert [e.type for e in await Event.all().order_by("id")] == ["training.enrolled", "training.waitlisted"]
 
 
-async def test_enrolling_twice_or_into_a_closed_session_is_refused(graphql, tokens):
+async def test_enrolling_twice_or_into_a_closed_session_is_refused(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     course = await f.course()
     open_session = await f.session(course)
@@ -87,7 +92,9 @@ async def test_enrolling_twice_or_into_a_closed_session_is_refused(graphql, toke
     assert await Enrollment.all().count() == 1 and await Event.all().count() == 1
 
 
-async def test_a_manager_enrolls_a_report_of_a_report_but_not_a_stranger(graphql, tokens):
+async def test_a_manager_enrolls_a_report_of_a_report_but_not_a_stranger(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     boss = await f.employee(email="boss@example.com")
     lead = await f.employee(manager=boss)
     report = await f.employee(email="deep@example.com", manager=lead)
@@ -118,7 +125,7 @@ async def test_a_manager_enrolls_a_report_of_a_report_but_not_a_stranger(graphql
     assert codes(for_stranger["enrollInTrainingSession"]) == ["NOT_ALLOWED"]
 
 
-async def test_a_service_token_names_the_employee(graphql, tokens):
+async def test_a_service_token_names_the_employee(graphql: ClientMaker, tokens: TokenMaker) -> None:
     ada = await f.employee()
     session = await f.session(await f.course())
     client = graphql(await tokens(None))
@@ -133,7 +140,7 @@ async def test_a_service_token_names_the_employee(graphql, tokens):
     assert named["enrollInTrainingSession"]["enrollment"]["status"] == "ENROLLED"
 
 
-async def test_enrolling_needs_the_enroll_scope(graphql, tokens):
+async def test_enrolling_needs_the_enroll_scope(graphql: ClientMaker, tokens: TokenMaker) -> None:
     await f.employee(email="ada@example.com")
     session = await f.session(await f.course())
     client = graphql(await tokens("ada@example.com", scopes="training:read"))
@@ -145,7 +152,7 @@ async def test_enrolling_needs_the_enroll_scope(graphql, tokens):
     assert await Enrollment.all().count() == 0
 
 
-async def test_cancelling_a_seat_promotes_the_first_in_line(graphql, tokens):
+async def test_cancelling_a_seat_promotes_the_first_in_line(graphql: ClientMaker, tokens: TokenMaker) -> None:
     ada = await f.employee(email="ada@example.com")
     session = await f.session(await f.course(), capacity=1)
     mine = await f.enrollment(session, ada)
@@ -169,7 +176,7 @@ async def test_cancelling_a_seat_promotes_the_first_in_line(graphql, tokens):
     assert promoted.subject_id == first.id and promoted.data["employeeId"] == first.employee_id
 
 
-async def test_leaving_the_waitlist_promotes_nobody(graphql, tokens):
+async def test_leaving_the_waitlist_promotes_nobody(graphql: ClientMaker, tokens: TokenMaker) -> None:
     ada = await f.employee(email="ada@example.com")
     session = await f.session(await f.course(), capacity=1)
     await f.enrollment(session, await f.employee())
@@ -184,7 +191,7 @@ async def test_leaving_the_waitlist_promotes_nobody(graphql, tokens):
     assert await Event.filter(type="training.promoted").count() == 0
 
 
-async def test_only_the_employee_or_their_manager_cancels(graphql, tokens):
+async def test_only_the_employee_or_their_manager_cancels(graphql: ClientMaker, tokens: TokenMaker) -> None:
     boss = await f.employee(email="boss@example.com")
     ada = await f.employee(email="ada@example.com", manager=boss)
     teacher = await f.employee(email="teacher@example.com")
@@ -202,7 +209,9 @@ async def test_only_the_employee_or_their_manager_cancels(graphql, tokens):
     assert by_boss["cancelEnrollment"]["enrollment"]["status"] == "CANCELLED"
 
 
-async def test_a_cancelled_enrollment_comes_back_at_the_end_of_the_line(graphql, tokens):
+async def test_a_cancelled_enrollment_comes_back_at_the_end_of_the_line(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     ada = await f.employee(email="ada@example.com")
     session = await f.session(await f.course(), capacity=1)
     old = await f.enrollment(
@@ -219,7 +228,7 @@ async def test_a_cancelled_enrollment_comes_back_at_the_end_of_the_line(graphql,
     assert (await Enrollment.get(id=old.id)).enrolled_at > datetime.now(UTC) - timedelta(minutes=1)
 
 
-async def test_the_trained_employee_gives_feedback_once(graphql, tokens):
+async def test_the_trained_employee_gives_feedback_once(graphql: ClientMaker, tokens: TokenMaker) -> None:
     boss = await f.employee(email="boss@example.com")
     ada = await f.employee(email="ada@example.com", manager=boss)
     session = await f.session(await f.course())

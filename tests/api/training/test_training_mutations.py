@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -10,7 +11,7 @@ from ids import to_global_id
 from models.events import Event
 from models.training import Enrollment, TrainingCourse, TrainingSession
 from tests.support import factories as f
-from tests.support.graphql_client import error_codes
+from tests.support.graphql_client import ClientMaker, TokenMaker, error_codes
 
 CREATE_COURSE = """
 mutation Create($input: CreateTrainingCourseInput!) {
@@ -56,7 +57,7 @@ def gid(type_name: str, pk: int) -> str:
     return to_global_id(type_name, pk)
 
 
-def codes(payload: dict) -> list[str]:
+def codes(payload: dict[str, Any]) -> list[str]:
     return [e["code"] for e in payload["errors"]]
 
 
@@ -64,7 +65,7 @@ def in_days(days: float) -> str:
     return (datetime.now(UTC) + timedelta(days=days)).isoformat()
 
 
-async def test_hr_adds_a_course_and_the_code_must_be_unique(graphql, tokens):
+async def test_hr_adds_a_course_and_the_code_must_be_unique(graphql: ClientMaker, tokens: TokenMaker) -> None:
     await f.employee(email="hr@example.com", role="hr")
     client = graphql(await tokens("hr@example.com"))
     course = {"code": "sec-101", "title": "Security", "mandatory": True, "certificationValidMonths": 12}
@@ -81,7 +82,7 @@ async def test_hr_adds_a_course_and_the_code_must_be_unique(graphql, tokens):
     assert await TrainingCourse.all().count() == 1
 
 
-async def test_course_input_errors_are_reported_together(graphql, tokens):
+async def test_course_input_errors_are_reported_together(graphql: ClientMaker, tokens: TokenMaker) -> None:
     client = graphql(await tokens(None))
 
     data = await client.data(
@@ -96,7 +97,7 @@ async def test_course_input_errors_are_reported_together(graphql, tokens):
     }
 
 
-async def test_employees_may_not_manage_the_catalog(graphql, tokens):
+async def test_employees_may_not_manage_the_catalog(graphql: ClientMaker, tokens: TokenMaker) -> None:
     await f.employee(email="ada@example.com")
     course = await f.course()
     client = graphql(await tokens("ada@example.com"))
@@ -124,7 +125,7 @@ async def test_employees_may_not_manage_the_catalog(graphql, tokens):
     assert await TrainingSession.all().count() == 0 and await Event.all().count() == 0
 
 
-async def test_hr_updates_a_course(graphql, tokens):
+async def test_hr_updates_a_course(graphql: ClientMaker, tokens: TokenMaker) -> None:
     course = await f.course(code="OLD-1")
     await f.course(code="TAKEN-1")
     client = graphql(await tokens(None))
@@ -144,7 +145,7 @@ async def test_hr_updates_a_course(graphql, tokens):
     assert codes(clash["updateTrainingCourse"]) == ["DUPLICATE"]
 
 
-async def test_hr_schedules_a_session(graphql, tokens):
+async def test_hr_schedules_a_session(graphql: ClientMaker, tokens: TokenMaker) -> None:
     await f.employee(email="hr@example.com", role="hr")
     teacher = await f.employee(email="teacher@example.com")
     course = await f.course(code="PY-1")
@@ -169,7 +170,9 @@ async def test_hr_schedules_a_session(graphql, tokens):
     assert (await Event.get(type="training.session_scheduled")).data["courseId"] == course.id
 
 
-async def test_a_session_must_be_in_the_future_end_after_it_starts_and_fit_a_room(graphql, tokens):
+async def test_a_session_must_be_in_the_future_end_after_it_starts_and_fit_a_room(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     course = await f.course()
     client = graphql(await tokens(None))
 
@@ -211,7 +214,9 @@ async def test_a_session_must_be_in_the_future_end_after_it_starts_and_fit_a_roo
     assert await TrainingSession.all().count() == 0 and await Event.all().count() == 0
 
 
-async def test_the_instructor_cancels_a_session_and_its_enrollments_go_with_it(graphql, tokens):
+async def test_the_instructor_cancels_a_session_and_its_enrollments_go_with_it(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     teacher = await f.employee(email="teacher@example.com")
     session = await f.session(await f.course(), instructor=teacher, capacity=1)
     ada, bob, cy = await f.employee(), await f.employee(), await f.employee()
@@ -234,7 +239,9 @@ async def test_the_instructor_cancels_a_session_and_its_enrollments_go_with_it(g
     assert event.data["affectedEmployeeIds"] == sorted([ada.id, bob.id])
 
 
-async def test_the_instructor_records_a_completion_with_a_certificate(graphql, tokens):
+async def test_the_instructor_records_a_completion_with_a_certificate(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     teacher = await f.employee(email="teacher@example.com")
     ada = await f.employee(email="ada@example.com")
     session = await f.session(
@@ -260,7 +267,9 @@ async def test_the_instructor_records_a_completion_with_a_certificate(graphql, t
     assert (await Event.get(type="training.completed")).data["outcome"] == "completed"
 
 
-async def test_outcomes_are_for_the_instructor_or_hr_and_a_no_show_has_no_score(graphql, tokens):
+async def test_outcomes_are_for_the_instructor_or_hr_and_a_no_show_has_no_score(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     ada = await f.employee(email="ada@example.com")
     await f.employee(email="other@example.com")
     session = await f.session(await f.course(), starts_at=_an_hour_ago())
@@ -289,7 +298,9 @@ def _an_hour_ago() -> datetime:
     return datetime.now(UTC) - timedelta(hours=1)
 
 
-async def test_nobody_records_their_own_outcome_not_even_hr_or_the_instructor(graphql, tokens):
+async def test_nobody_records_their_own_outcome_not_even_hr_or_the_instructor(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     # given an instructor and an HR person, each enrolled in the instructor's started session
     teacher = await f.employee(email="teacher@example.com")
     hr = await f.employee(email="hr@example.com", role="hr")
@@ -320,7 +331,9 @@ async def test_nobody_records_their_own_outcome_not_even_hr_or_the_instructor(gr
 
 
 @pytest.mark.parametrize("outcome", ["COMPLETED", "NO_SHOW"])
-async def test_an_outcome_needs_a_session_that_has_started(outcome, graphql, tokens):
+async def test_an_outcome_needs_a_session_that_has_started(
+    outcome: str, graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     # given a session a year from now
     teacher = await f.employee(email="teacher@example.com")
     starts = datetime.now(UTC) + timedelta(days=365)
@@ -341,7 +354,9 @@ async def test_an_outcome_needs_a_session_that_has_started(outcome, graphql, tok
     assert await Event.filter(type="training.completed").count() == 0
 
 
-async def test_an_explicit_null_clears_certification_valid_months_and_omitting_it_keeps_it(graphql, tokens):
+async def test_an_explicit_null_clears_certification_valid_months_and_omitting_it_keeps_it(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     # given a course whose certificates last a year
     await f.employee(email="hr@example.com", role="hr")
     course = await f.course(certification_valid_months=12)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
+from config import Settings
 from events.webhooks import WebhookDispatcher
 from ids import to_global_id
 from models.events import Event
@@ -17,7 +19,7 @@ from tests.support.webhook_receiver import Receiver, Reply, drain, emit
 
 
 @pytest.fixture
-def hook_settings(settings):
+def hook_settings(settings: Settings) -> Settings:
     return replace(
         settings, webhook_allow_private=True, webhook_retry_schedule=(0, 0, 0), webhook_failure_threshold=3
     )
@@ -31,19 +33,23 @@ async def receiver() -> AsyncIterator[Receiver]:
 
 
 @pytest.fixture
-async def dispatcher(hook_settings) -> AsyncIterator[WebhookDispatcher]:
+async def dispatcher(hook_settings: Settings) -> AsyncIterator[WebhookDispatcher]:
     d = WebhookDispatcher(hook_settings)
     yield d
     await d.stop()
 
 
-async def register(hook_settings, receiver: Receiver, types=("task.created",)) -> Webhook:
+async def register(
+    hook_settings: Settings, receiver: Receiver, types: tuple[str, ...] = ("task.created",)
+) -> Webhook:
     created = await api.create_webhook(hook_settings, "client-1", url=receiver.url, event_types=list(types))
     receiver.secrets.append(created.secret)
     return created.webhook
 
 
-async def test_event_is_delivered_signed_and_verifies(hook_settings, receiver, dispatcher):
+async def test_event_is_delivered_signed_and_verifies(
+    hook_settings: Settings, receiver: Receiver, dispatcher: WebhookDispatcher
+) -> None:
     webhook = await register(hook_settings, receiver)
     event = await emit("task.created", subject_id=7, title="Write docs")
     await emit("task.deleted")  # not subscribed: never sent
@@ -64,7 +70,9 @@ async def test_event_is_delivered_signed_and_verifies(hook_settings, receiver, d
     assert len(receiver.received) == 1
 
 
-async def test_fails_twice_then_succeeds_with_three_attempts(hook_settings, receiver, dispatcher):
+async def test_fails_twice_then_succeeds_with_three_attempts(
+    hook_settings: Settings, receiver: Receiver, dispatcher: WebhookDispatcher
+) -> None:
     webhook = await register(hook_settings, receiver)
     receiver.replies.extend([Reply(500, b"boom"), Reply(503), Reply(200)])
     await emit()
@@ -83,7 +91,9 @@ async def test_fails_twice_then_succeeds_with_three_attempts(hook_settings, rece
     assert (await Webhook.get(id=webhook.id)).failure_count == 0
 
 
-async def test_gone_disables_the_endpoint(hook_settings, receiver, dispatcher):
+async def test_gone_disables_the_endpoint(
+    hook_settings: Settings, receiver: Receiver, dispatcher: WebhookDispatcher
+) -> None:
     webhook = await register(hook_settings, receiver)
     receiver.default = Reply(410)
     await emit()
@@ -92,11 +102,13 @@ async def test_gone_disables_the_endpoint(hook_settings, receiver, dispatcher):
     assert await dispatcher.run_once() == 0  # disabled: nothing more is claimed
     webhook = await Webhook.get(id=webhook.id)
     assert not webhook.enabled and "410" in (webhook.disabled_reason or "")
-    assert (await WebhookDelivery.filter(webhook_id=webhook.id).first()).status == "failed"  # type: ignore[union-attr]
+    assert (await WebhookDelivery.filter(webhook_id=webhook.id).first()).status == "failed"  # type: ignore[union-attr]  # the delivery exists
     assert await Event.filter(type="webhook.disabled", subject_id=webhook.id).count() == 1
 
 
-async def test_consecutive_failed_deliveries_disable_and_log(hook_settings, receiver):
+async def test_consecutive_failed_deliveries_disable_and_log(
+    hook_settings: Settings, receiver: Receiver
+) -> None:
     settings = replace(hook_settings, webhook_retry_schedule=(0,), webhook_failure_threshold=2)
     dispatcher = WebhookDispatcher(settings)
     try:
@@ -119,7 +131,9 @@ async def test_consecutive_failed_deliveries_disable_and_log(hook_settings, rece
     assert disabled.subject_id == webhook.id and disabled.data["reason"] == "2 consecutive deliveries failed"
 
 
-async def test_retry_after_is_honoured_when_larger(hook_settings, receiver, dispatcher):
+async def test_retry_after_is_honoured_when_larger(
+    hook_settings: Settings, receiver: Receiver, dispatcher: WebhookDispatcher
+) -> None:
     webhook = await register(hook_settings, receiver)
     receiver.replies.append(Reply(429, headers={"retry-after": "120"}))
     await emit()
@@ -131,7 +145,7 @@ async def test_retry_after_is_honoured_when_larger(hook_settings, receiver, disp
     assert await dispatcher.run_once() == 0  # not due yet
 
 
-async def test_response_body_is_read_up_to_the_limit(hook_settings, receiver):
+async def test_response_body_is_read_up_to_the_limit(hook_settings: Settings, receiver: Receiver) -> None:
     dispatcher = WebhookDispatcher(hook_settings, max_response_bytes=8 * 1024)
     try:
         webhook = await register(hook_settings, receiver)
@@ -147,7 +161,9 @@ async def test_response_body_is_read_up_to_the_limit(hook_settings, receiver):
     assert attempt.duration_ms is not None and attempt.duration_ms < 5000
 
 
-async def test_redirects_are_not_followed(hook_settings, receiver, dispatcher):
+async def test_redirects_are_not_followed(
+    hook_settings: Settings, receiver: Receiver, dispatcher: WebhookDispatcher
+) -> None:
     webhook = await register(hook_settings, receiver)
     receiver.replies.append(Reply(307, headers={"location": f"http://127.0.0.1:{receiver.port}/elsewhere"}))
     await emit()
@@ -159,7 +175,9 @@ async def test_redirects_are_not_followed(hook_settings, receiver, dispatcher):
     assert delivery.status == "pending"  # retried at the schedule, like any failure
 
 
-async def test_rotated_secret_signs_with_old_and_new(hook_settings, receiver, dispatcher):
+async def test_rotated_secret_signs_with_old_and_new(
+    hook_settings: Settings, receiver: Receiver, dispatcher: WebhookDispatcher
+) -> None:
     webhook = await register(hook_settings, receiver)
     old = receiver.secrets[0]
     rotated = await api.rotate_webhook_secret(hook_settings, "client-1", webhook.id, overlap_seconds=3600)
@@ -181,7 +199,9 @@ async def test_rotated_secret_signs_with_old_and_new(hook_settings, receiver, di
     assert got.verified_with == [rotated.secret]
 
 
-async def test_redelivery_sends_again_with_the_same_webhook_id(hook_settings, receiver, dispatcher):
+async def test_redelivery_sends_again_with_the_same_webhook_id(
+    hook_settings: Settings, receiver: Receiver, dispatcher: WebhookDispatcher
+) -> None:
     webhook = await register(hook_settings, receiver)
     event = await emit()
     await dispatcher.run_once()
@@ -196,7 +216,9 @@ async def test_redelivery_sends_again_with_the_same_webhook_id(hook_settings, re
     assert all(d.status == "succeeded" for d in deliveries)
 
 
-async def test_ping_is_delivered(hook_settings, receiver, dispatcher):
+async def test_ping_is_delivered(
+    hook_settings: Settings, receiver: Receiver, dispatcher: WebhookDispatcher
+) -> None:
     webhook = await register(hook_settings, receiver)
     delivery = await api.test_webhook(hook_settings, "client-1", webhook.id)
     assert await dispatcher.run_once() == 1
@@ -207,12 +229,14 @@ async def test_ping_is_delivered(hook_settings, receiver, dispatcher):
     assert got.headers["webhook-id"] == delivery.message_id and got.verified_with
 
 
-async def test_payload_shaper_shapes_data_for_endpoints_with_a_query(hook_settings, receiver, dispatcher):
+async def test_payload_shaper_shapes_data_for_endpoints_with_a_query(
+    hook_settings: Settings, receiver: Receiver, dispatcher: WebhookDispatcher
+) -> None:
     created = await api.create_webhook(
         hook_settings, None, url=receiver.url, event_types=["task.created"], query="subscription { x }"
     )
 
-    async def shaper(webhook: Webhook, event: Event) -> dict:
+    async def shaper(webhook: Webhook, event: Event) -> dict[str, Any]:
         return {"shaped": webhook.query, "event": str(event.id)}
 
     dispatcher.payload_shaper = shaper
@@ -222,7 +246,9 @@ async def test_payload_shaper_shapes_data_for_endpoints_with_a_query(hook_settin
     assert got.json["data"] == {"shaped": created.webhook.query, "event": str(event.id)}
 
 
-async def test_background_loop_delivers_after_wake(hook_settings, receiver, dispatcher):
+async def test_background_loop_delivers_after_wake(
+    hook_settings: Settings, receiver: Receiver, dispatcher: WebhookDispatcher
+) -> None:
     dispatcher.poll_interval = 60  # only wake() can make it look in time
     await register(hook_settings, receiver)
     await dispatcher.start()

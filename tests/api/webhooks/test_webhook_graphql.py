@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
+from starlette.applications import Starlette
 
+from config import Settings
 from events.webhooks import WebhookDispatcher
 from ids import to_global_id
 from tests.support import factories as f
-from tests.support.graphql_client import error_codes
+from tests.support.graphql_client import ClientMaker, TokenMaker, error_codes
 from tests.support.webhook_receiver import Receiver
 
 CREATE_WEBHOOK = """
@@ -32,19 +35,21 @@ mutation($input: RedeliverWebhookEventInput!) {
 
 
 @pytest.fixture
-def settings(settings):
+def settings(settings: Settings) -> Settings:
     """Loopback receivers are allowed here; production refuses them unless configured."""
     return replace(settings, webhook_allow_private=True, webhook_retry_schedule=(0, 0, 0))
 
 
 @pytest.fixture
-async def receiver():
+async def receiver() -> AsyncIterator[Receiver]:
     rx = await Receiver().start()
     yield rx
     await rx.close()
 
 
-async def test_a_service_registers_a_webhook_and_receives_a_signed_event(settings, graphql, tokens, receiver):
+async def test_a_service_registers_a_webhook_and_receives_a_signed_event(
+    settings: Settings, graphql: ClientMaker, tokens: TokenMaker, receiver: Receiver
+) -> None:
     await f.employee(email="ada@example.com")
     service = graphql(await tokens())
     ada = graphql(await tokens("ada@example.com"))
@@ -79,7 +84,7 @@ async def test_a_service_registers_a_webhook_and_receives_a_signed_event(setting
     assert second.headers["webhook-id"] == delivery.headers["webhook-id"]
 
 
-async def test_an_unknown_event_type_fails_validation(graphql, tokens):
+async def test_an_unknown_event_type_fails_validation(graphql: ClientMaker, tokens: TokenMaker) -> None:
     service = graphql(await tokens())
 
     body = await service.execute(
@@ -92,7 +97,7 @@ async def test_an_unknown_event_type_fails_validation(graphql, tokens):
     assert "EventType" in error["message"]
 
 
-async def test_a_bad_url_is_a_user_error(graphql, tokens):
+async def test_a_bad_url_is_a_user_error(graphql: ClientMaker, tokens: TokenMaker) -> None:
     service = graphql(await tokens())
 
     data = await service.data(CREATE_WEBHOOK, {"input": {"url": "ftp://x", "eventTypes": ["TASK_CREATED"]}})
@@ -102,7 +107,9 @@ async def test_a_bad_url_is_a_user_error(graphql, tokens):
     assert data["createWebhook"]["webhook"] is None
 
 
-async def test_an_employee_without_hr_role_cannot_manage_webhooks(graphql, tokens):
+async def test_an_employee_without_hr_role_cannot_manage_webhooks(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     ada = graphql(await tokens("ada@example.com"))
 
@@ -113,7 +120,7 @@ async def test_an_employee_without_hr_role_cannot_manage_webhooks(graphql, token
     assert error_codes(body) == ["FORBIDDEN"]
 
 
-async def test_another_clients_webhook_is_invisible(graphql, tokens):
+async def test_another_clients_webhook_is_invisible(graphql: ClientMaker, tokens: TokenMaker) -> None:
     first, second = graphql(await tokens()), graphql(await tokens())
     created = await first.data(
         CREATE_WEBHOOK, {"input": {"url": "https://example.com/h", "eventTypes": ["TASK_CREATED"]}}
@@ -126,7 +133,9 @@ async def test_another_clients_webhook_is_invisible(graphql, tokens):
     assert to_global_id("Webhook", 1) == webhook_id
 
 
-async def test_a_subscription_document_shapes_the_payload(app, settings, graphql, tokens, receiver):
+async def test_a_subscription_document_shapes_the_payload(
+    app: Starlette, settings: Settings, graphql: ClientMaker, tokens: TokenMaker, receiver: Receiver
+) -> None:
     from schema import schema
     from schema.webhooks.shaping import make_shaper
 
@@ -152,7 +161,9 @@ async def test_a_subscription_document_shapes_the_payload(app, settings, graphql
     }
 
 
-async def test_a_document_that_cannot_shape_payloads_is_refused(graphql, tokens):
+async def test_a_document_that_cannot_shape_payloads_is_refused(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
     service = graphql(await tokens())
 
     for document, why in [

@@ -3,15 +3,18 @@ its scopes, cut down to its client's current registration (schema/webhooks/shapi
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
 
+from config import Settings
 from events.webhooks import WebhookDispatcher
 from models.oauth import OAuthClient
 from schema import schema
 from schema.webhooks.shaping import make_shaper
 from tests.support import factories as f
+from tests.support.graphql_client import ClientMaker, TokenMaker
 from tests.support.revocation_helpers import (
     CREATE_TASK,
     CREATE_WEBHOOK,
@@ -23,15 +26,21 @@ from tests.support.webhook_receiver import Receiver
 SHAPING = "subscription { taskEvents { type task { title assignee { email phone } } } }"
 
 
+# `await deliver(token, before_event=None)`: the delivered `data` (the `deliver` fixture).
+Deliver = Callable[..., Awaitable[dict[str, Any]]]
+
+
 @pytest.fixture
-async def receiver():
+async def receiver() -> AsyncIterator[Receiver]:
     rx = await Receiver().start()
     yield rx
     await rx.close()
 
 
 @pytest.fixture
-async def deliver(settings, graphql, tokens, receiver):
+async def deliver(
+    settings: Settings, graphql: ClientMaker, tokens: TokenMaker, receiver: Receiver
+) -> Deliver:
     """`await deliver(service_token)`: register a shaping webhook with it, create a task as Ada,
     and return the delivered `data`; `before_event` runs in between (e.g. to shrink the client)."""
     await f.employee(email="ada@example.com", phone="+1 555 0100")
@@ -53,12 +62,14 @@ async def deliver(settings, graphql, tokens, receiver):
         await ada.data(CREATE_TASK, {"input": {"title": "Shaped"}})
         await dispatcher.run_once()
         [delivery] = await receiver.wait_for(1)
-        return delivery.json["data"]  # type: ignore[no-any-return]
+        return delivery.json["data"]  # type: ignore[no-any-return]  # JSON
 
     return run
 
 
-async def test_a_token_with_every_scope_shapes_the_whole_document(deliver, tokens):
+async def test_a_token_with_every_scope_shapes_the_whole_document(
+    deliver: Deliver, tokens: TokenMaker
+) -> None:
     data = await deliver(await tokens())
 
     assert data["taskEvents"]["task"] == {
@@ -67,13 +78,15 @@ async def test_a_token_with_every_scope_shapes_the_whole_document(deliver, token
     }
 
 
-async def test_a_webhooks_manage_only_token_shapes_nothing(deliver, tokens):
+async def test_a_webhooks_manage_only_token_shapes_nothing(deliver: Deliver, tokens: TokenMaker) -> None:
     data = await deliver(await tokens(scopes="webhooks:manage"))
 
     assert data == {"taskEvents": None}
 
 
-async def test_shaping_reads_no_sensitive_field_without_the_sensitive_scope(deliver, tokens):
+async def test_shaping_reads_no_sensitive_field_without_the_sensitive_scope(
+    deliver: Deliver, tokens: TokenMaker
+) -> None:
     # as over the API, `tasks:read` with `employees:read` shows a task's assignee from the
     # directory, never their phone
     data = await deliver(await tokens(scopes="webhooks:manage tasks:read employees:read"))
@@ -84,7 +97,7 @@ async def test_shaping_reads_no_sensitive_field_without_the_sensitive_scope(deli
     }
 
 
-async def test_shaping_follows_the_clients_current_registration(deliver, tokens):
+async def test_shaping_follows_the_clients_current_registration(deliver: Deliver, tokens: TokenMaker) -> None:
     # given a webhook registered by a token with every scope
     token = await tokens()
 
@@ -100,7 +113,9 @@ async def test_shaping_follows_the_clients_current_registration(deliver, tokens)
     assert data["taskEvents"]["task"]["assignee"] == {"email": "ada@example.com", "phone": None}
 
 
-async def test_shaping_stops_when_the_client_loses_the_root_fields_scope(deliver, tokens):
+async def test_shaping_stops_when_the_client_loses_the_root_fields_scope(
+    deliver: Deliver, tokens: TokenMaker
+) -> None:
     token = await tokens()
 
     async def shrink() -> None:

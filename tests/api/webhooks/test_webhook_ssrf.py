@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from config import Settings
 from events.webhooks import WebhookDispatcher
 from events.webhooks.targets import check_target, is_public
 from models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryAttempt
@@ -42,17 +43,17 @@ CARRYING_PUBLIC = {
 
 
 @pytest.mark.parametrize("address", CARRYING_PRIVATE.values(), ids=CARRYING_PRIVATE.keys())
-def test_an_address_carrying_a_private_ipv4_is_not_public(address):
+def test_an_address_carrying_a_private_ipv4_is_not_public(address: str) -> None:
     assert not is_public(ipaddress.ip_address(address))
 
 
 @pytest.mark.parametrize("address", CARRYING_PUBLIC.values(), ids=CARRYING_PUBLIC.keys())
-def test_an_address_carrying_a_public_ipv4_is_public(address):
+def test_an_address_carrying_a_public_ipv4_is_public(address: str) -> None:
     assert is_public(ipaddress.ip_address(address))
 
 
 @pytest.mark.parametrize("address", CARRYING_PRIVATE.values(), ids=CARRYING_PRIVATE.keys())
-async def test_creating_a_webhook_to_such_an_address_is_refused(settings, address):
+async def test_creating_a_webhook_to_such_an_address_is_refused(settings: Settings, address: str) -> None:
     with pytest.raises(UserErrors) as caught:
         await api.create_webhook(
             settings, "c", url=f"http://[{address}]:8080/hook", event_types=["task.created"]
@@ -63,7 +64,7 @@ async def test_creating_a_webhook_to_such_an_address_is_refused(settings, addres
 
 
 @pytest.mark.parametrize("address", CARRYING_PRIVATE.values(), ids=CARRYING_PRIVATE.keys())
-async def test_moving_a_webhook_to_such_an_address_is_refused(settings, address):
+async def test_moving_a_webhook_to_such_an_address_is_refused(settings: Settings, address: str) -> None:
     created = await api.create_webhook(settings, "c", url="http://8.8.8.8/hook", event_types=["task.created"])
 
     with pytest.raises(UserErrors) as caught:
@@ -74,7 +75,7 @@ async def test_moving_a_webhook_to_such_an_address_is_refused(settings, address)
     assert (await Webhook.get(id=created.webhook.id)).url == "http://8.8.8.8/hook"
 
 
-async def attempts_of_one_event(settings, webhook_id: int) -> list[WebhookDeliveryAttempt]:  # type: ignore[no-untyped-def]
+async def attempts_of_one_event(settings: Settings, webhook_id: int) -> list[WebhookDeliveryAttempt]:
     """Emit an event and run one dispatcher pass; the attempts it made for the webhook."""
     dispatcher = WebhookDispatcher(settings)
     try:
@@ -87,7 +88,9 @@ async def attempts_of_one_event(settings, webhook_id: int) -> list[WebhookDelive
 
 
 @pytest.mark.parametrize("address", CARRYING_PRIVATE.values(), ids=CARRYING_PRIVATE.keys())
-async def test_a_delivery_to_such_an_address_is_refused_before_connecting(settings, address):
+async def test_a_delivery_to_such_an_address_is_refused_before_connecting(
+    settings: Settings, address: str
+) -> None:
     allowed = replace(settings, webhook_allow_private=True)  # registered while it was allowed
     created = await api.create_webhook(
         allowed, "c", url=f"http://[{address}]:9/hook", event_types=["task.created"]
@@ -100,7 +103,7 @@ async def test_a_delivery_to_such_an_address_is_refused_before_connecting(settin
 
 
 @pytest.fixture
-async def dns(monkeypatch):  # type: ignore[no-untyped-def]
+async def dns(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """A name server the test controls: `dns["hooks.example.com"] = "10.0.0.1"`."""
     answers: dict[str, str] = {}
     loop = asyncio.get_running_loop()
@@ -114,7 +117,9 @@ async def dns(monkeypatch):  # type: ignore[no-untyped-def]
     return answers
 
 
-async def test_a_name_that_rebinds_to_a_private_address_after_creation_is_refused_at_delivery(settings, dns):
+async def test_a_name_that_rebinds_to_a_private_address_after_creation_is_refused_at_delivery(
+    settings: Settings, dns: dict[str, str]
+) -> None:
     dns["hooks.example.com"] = "8.8.8.8"
     created = await api.create_webhook(
         settings, "c", url="http://hooks.example.com:9/hook", event_types=["task.created"]
@@ -127,7 +132,7 @@ async def test_a_name_that_rebinds_to_a_private_address_after_creation_is_refuse
     assert "non-public address (2002:a00:1::1)" in (attempt.error or "")
 
 
-async def test_a_delivery_connects_to_the_address_it_checked(dns):
+async def test_a_delivery_connects_to_the_address_it_checked(dns: dict[str, str]) -> None:
     dns["hooks.example.com"] = "2002:808:808::1"
 
     target = await check_target("https://hooks.example.com/hook", allow_private=False)
