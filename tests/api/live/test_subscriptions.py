@@ -127,7 +127,14 @@ async def test_a_connection_without_a_valid_token_is_refused_with_4403(
 
 async def test_the_authorization_key_is_accepted_in_any_case(server: str, tokens: TokenMaker) -> None:
     await f.employee(email="ada@example.com")
-    client = await WSClient.connect(server, await tokens("ada@example.com"), key="authorization")
+    token = await tokens("ada@example.com")
+    client = await WSClient.connect(server, token, key="authorization")
+    op = await client.subscribe(TASK_EVENTS)
+    await listening(1)
+
+    await call(server, token, CREATE_TASK, {"input": {"title": "Heard"}})
+
+    assert (await client.next_data(op))["taskEvents"]["task"]["title"] == "Heard"
     await client.close()
 
 

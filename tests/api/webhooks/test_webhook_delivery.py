@@ -252,6 +252,7 @@ async def test_background_loop_delivers_after_wake(
     dispatcher.poll_interval = 60  # only wake() can make it look in time
     await register(hook_settings, receiver)
     await dispatcher.start()
-    await emit()
+    event = await emit()
     dispatcher.wake()
-    await receiver.wait_for(1)
+    [got] = await receiver.wait_for(1)
+    assert got.json["type"] == "task.created" and got.json["data"]["eventId"] == str(event.id)
