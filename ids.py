@@ -97,7 +97,7 @@ def event_pk(value: object) -> int:
 # --- event data ------------------------------------------------------------------------------
 # The log stores references in an event's `data` as primary keys (subscription filters read
 # them cheaply); everything shown outside (webhook bodies, the audit log) shows them as global
-# IDs. A key ending in `Id`/`Ids` must be listed here: tests/test_ids_everywhere.py fails when
+# IDs. A key ending in `Id`/`Ids` must be listed here: tests/api/graph/test_ids_everywhere.py fails when
 # a workflow records one that is not.
 REFERENCE_TYPES: dict[str, str] = {
     "actorId": "Employee",

@@ -26,8 +26,8 @@ from config import load_settings  # noqa: E402
 from events.webhooks import WebhookDispatcher  # noqa: E402
 from models.webhooks import WebhookDelivery  # noqa: E402
 from resolvers.webhooks import workflows as api  # noqa: E402
-from tests.webhook_actors import manage  # noqa: E402
-from tests.webhook_receiver import Receiver, emit  # noqa: E402
+from tests.support.webhook_actors import manage  # noqa: E402
+from tests.support.webhook_receiver import Receiver, emit  # noqa: E402  # noqa: E402
 
 
 async def prepare(url: str) -> None:

@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from schema.extensions.limits import MAX_TOKENS
-from tests import factories as f
-from tests.graphql_client import error_codes
-from tests.test_subscriptions import server  # noqa: F401  (a fixture)
-from tests.ws_client import WSClient
+from tests.support import factories as f
+from tests.support.graphql_client import error_codes
+from tests.support.ws_client import WSClient
 
 TOO_MANY_TOKENS = "subscription { taskEvents { " + "id " * MAX_TOKENS + "} }"
 

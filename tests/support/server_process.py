@@ -1,0 +1,116 @@
+"""Real server processes on the test's database: one to kill with SIGKILL at a known moment
+(`server_process`), workers sharing PostgreSQL and Redis for the scale-out tests (`worker`)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from config import Settings
+from tests.support.ws_client import WAIT
+from web import crash_points
+
+ROOT = Path(__file__).resolve().parents[2]
+
+NEEDS_POSTGRES_AND_REDIS = pytest.mark.skipif(
+    os.environ.get("PEOPLEGRAPH_TEST_BACKEND") != "postgres" or not os.environ.get("TEST_REDIS_URL"),
+    reason="needs PEOPLEGRAPH_TEST_BACKEND=postgres and TEST_REDIS_URL",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def ready(url: str, process: asyncio.subprocess.Process) -> None:
+    async with httpx.AsyncClient(base_url=url) as http:
+        for _ in range(int(WAIT * 20)):
+            if process.returncode is not None:
+                raise AssertionError(f"server exited with {process.returncode}")
+            with contextlib.suppress(httpx.TransportError):
+                if (await http.get("/readyz")).status_code == 200:
+                    return
+            await asyncio.sleep(0.05)  # polling a process we cannot be notified by
+    raise AssertionError("server did not become ready")
+
+
+@dataclass
+class ServerProcess:
+    url: str
+    process: asyncio.subprocess.Process
+
+    async def reached(self, point: str) -> None:
+        """Wait until a request stops at `point` (the server says so on stderr)."""
+        assert self.process.stderr is not None
+        while True:
+            line = await asyncio.wait_for(self.process.stderr.readline(), WAIT)
+            if not line:
+                raise AssertionError(f"server exited before {point}")
+            if f"crash point reached: {point}" in line.decode():
+                return
+
+    async def kill(self) -> None:
+        self.process.kill()
+        await asyncio.wait_for(self.process.wait(), WAIT)
+
+
+@contextlib.asynccontextmanager
+async def server_process(settings: Settings, crash_point: str | None = None) -> AsyncIterator[ServerProcess]:
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", crash_points.VARIABLE}}
+    env |= {
+        "DATABASE_URL": settings.database_url,
+        "PEOPLEGRAPH_DATA_DIR": str(settings.data_dir),  # the test's signing keys
+        "PEOPLEGRAPH_ISSUER": settings.issuer,
+        "PEOPLEGRAPH_NO_DISPATCHER": "1",
+    }
+    if crash_point:
+        env[crash_points.VARIABLE] = crash_point
+    command = [sys.executable, "-m", "uvicorn", "server:create_app", "--factory", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--log-level", "warning"]
+    process = await asyncio.create_subprocess_exec(
+        *command, cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE
+    )
+    server = ServerProcess(f"http://127.0.0.1:{port}", process)
+    try:
+        await ready(server.url, process)
+        yield server
+    finally:
+        if process.returncode is None:
+            process.terminate()
+            await asyncio.wait_for(process.wait(), WAIT)
+
+
+@contextlib.asynccontextmanager
+async def worker(settings: Settings) -> AsyncIterator[str]:
+    """A server process on the test's database and Redis (scale-out: one of several); yields its URL."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": os.environ["TEST_REDIS_URL"],
+        "PEOPLEGRAPH_DATA_DIR": str(settings.data_dir),  # the test's signing keys
+        "PEOPLEGRAPH_ISSUER": settings.issuer,
+        "PEOPLEGRAPH_NO_DISPATCHER": "1",
+    }
+    command = [sys.executable, "-m", "uvicorn", "server:create_app", "--factory", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--ws", "websockets-sansio", "--log-level", "warning"]
+    process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        await ready(url, process)
+        yield url
+    finally:
+        process.terminate()
+        await asyncio.wait_for(process.wait(), WAIT)
