@@ -56,7 +56,8 @@ async def migrate(database_url: str) -> None:
 
 
 def dialect() -> str:
-    return connections.get("default").capabilities.dialect
+    dialect: str = connections.get("default").capabilities.dialect
+    return dialect
 
 
 # For Tortoise's own command line (`tortoise -c db.TORTOISE_ORM makemigrations`).

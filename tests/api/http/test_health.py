@@ -29,13 +29,13 @@ async def test_metrics_count_requests_and_graphql_errors(http: httpx.AsyncClient
 async def test_readyz_says_the_database_is_down_without_its_error(
     http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from web import health
+    from tortoise import connections
 
     class Down:
         async def execute_query(self, sql: str) -> None:
             raise ConnectionError("connect to db.internal:5432 as admin failed")
 
-    monkeypatch.setattr(health.connections, "get", lambda name: Down())
+    monkeypatch.setattr(connections, "get", lambda name: Down())
 
     response = await http.get("/readyz")
 

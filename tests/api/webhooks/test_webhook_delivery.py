@@ -257,7 +257,7 @@ async def test_payload_shaper_shapes_data_for_endpoints_with_a_query(
     assert got.json["data"] == {"shaped": created.webhook.query, "event": str(event.id)}
 
 
-async def test_background_loop_delivers_after_wake(
+async def test_a_commit_wakes_the_background_loop_and_the_event_is_delivered_at_once(
     hook_settings: Settings, receiver: Receiver, dispatcher: WebhookDispatcher
 ) -> None:
     # Given a running dispatcher that would look only once a minute, woken after each commit
@@ -290,7 +290,9 @@ async def test_background_loop_delivers_after_wake(
         remove_listener(wake)
 
 
-async def test_a_ping_commits_no_event_and_is_still_sent_at_once(hook_settings, receiver, dispatcher):
+async def test_a_ping_commits_no_event_and_is_still_sent_at_once(
+    hook_settings: Settings, receiver: Receiver, dispatcher: WebhookDispatcher
+) -> None:
     # Given a running dispatcher that would look only once a minute, woken after each commit
     dispatcher.poll_interval = 60
     webhook = await register(hook_settings, receiver)
