@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from tortoise.expressions import Q
 
@@ -42,9 +43,9 @@ def audit_filter(
     return q
 
 
-async def audit_listing(where: Q, sort: SortKey, args: PageArgs, loaders: Loaders) -> Listing:
-    """`Query.auditEvents`: a page of the event log entries that meet `where` (`audit_filter`)."""
-    return await root_listing(Event.filter(where), sort, "auditEvents", args, loaders)
+async def audit_listing(filters: dict[str, Any], sort: SortKey, args: PageArgs, loaders: Loaders) -> Listing:
+    """`Query.auditEvents`: a page of the event log entries that meet `audit_filter(**filters)`."""
+    return await root_listing(Event.filter(audit_filter(**filters)), sort, "auditEvents", args, loaders)
 
 
 def require_audit_reader(policy: Policy) -> None:

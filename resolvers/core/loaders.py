@@ -20,10 +20,10 @@ from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from strawberry.dataloader import DataLoader
 from tortoise.expressions import Q
 from tortoise.models import Model
 
+from resolvers.core.batching import BatchLoader
 from resolvers.core.pagination import Page, PageArgs, SortKey, count_partitions, paginate_partitions
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 MAX_BATCH = 500
 
 # For a model, a by-id loader shared beyond this request, or None to use the request's own.
-SharedById = Callable[[type[Model]], "DataLoader[int, Any] | None"]
+SharedById = Callable[[type[Model]], "BatchLoader[int, Any] | None"]
 
 # A policy rule that narrows a list to what the viewer may see: `Policy.visible_tasks`, ...
 Visibility = Callable[["Policy"], Q]
@@ -122,24 +122,24 @@ class Loaders:
     ) -> None:
         self._policy = policy
         self._shared = shared
-        self._by_id: dict[type[Model], DataLoader[int, Any]] = {}
-        self._computed: dict[Hashable, DataLoader[int, Any]] = {}
-        self._page: DataLoader[tuple[int, ChildList], Page[Any]] | None = None
-        self._count: DataLoader[tuple[int, ChildList], int] | None = None
+        self._by_id: dict[type[Model], BatchLoader[int, Any]] = {}
+        self._computed: dict[Hashable, BatchLoader[int, Any]] = {}
+        self._page: BatchLoader[tuple[int, ChildList], Page[Any]] | None = None
+        self._count: BatchLoader[tuple[int, ChildList], int] | None = None
 
     @property
-    def page(self) -> DataLoader[tuple[int, ChildList], Page[Any]]:
+    def page(self) -> BatchLoader[tuple[int, ChildList], Page[Any]]:
         if self._page is None:  # made on first use: a live event's context often needs none
-            self._page = DataLoader(self._load_pages, max_batch_size=MAX_BATCH)
+            self._page = BatchLoader(self._load_pages, max_batch_size=MAX_BATCH)
         return self._page
 
     @property
-    def count(self) -> DataLoader[tuple[int, ChildList], int]:
+    def count(self) -> BatchLoader[tuple[int, ChildList], int]:
         if self._count is None:
-            self._count = DataLoader(self._load_counts, max_batch_size=MAX_BATCH)
+            self._count = BatchLoader(self._load_counts, max_batch_size=MAX_BATCH)
         return self._count
 
-    def compliance(self, within_days: int) -> DataLoader[int, Any]:
+    def compliance(self, within_days: int) -> BatchLoader[int, Any]:
         """Training compliance of many employees (one window) in two statements."""
         key = ("compliance", within_days)
         loader = self._computed.get(key)
@@ -150,10 +150,10 @@ class Loaders:
                 found = await training_compliance_of(list(dict.fromkeys(ids)), within_days)
                 return [found[i] for i in ids]
 
-            loader = self._computed[key] = DataLoader(load, max_batch_size=MAX_BATCH)
+            loader = self._computed[key] = BatchLoader(load, max_batch_size=MAX_BATCH)
         return loader
 
-    def by_id(self, model: type[Model]) -> DataLoader[int, Any]:
+    def by_id(self, model: type[Model]) -> BatchLoader[int, Any]:
         loader = self._by_id.get(model)
         if loader is None:
             shared = self._shared(model) if self._shared is not None else None
@@ -196,12 +196,12 @@ class Loaders:
         return [results[key] for key in keys]
 
 
-def _by_id_loader(model: type[Model]) -> DataLoader[int, Any]:
+def _by_id_loader(model: type[Model]) -> BatchLoader[int, Any]:
     async def load(ids: list[int]) -> list[Any]:
         rows = {row.pk: row for row in await model.filter(id__in=ids)}
         return [rows.get(i) for i in ids]
 
-    return DataLoader(load, max_batch_size=MAX_BATCH)
+    return BatchLoader(load, max_batch_size=MAX_BATCH)
 
 
 async def _attach_targets(rows: list[Any], key: str, model: type[Model]) -> None:

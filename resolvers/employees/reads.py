@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
+from typing import Any, cast
 
 from tortoise.expressions import Q, RawSQL, Subquery
 
@@ -75,9 +75,11 @@ def memberships_of_employee(args: PageArgs) -> ChildList:
     return MEMBERSHIPS_OF_EMPLOYEE.spec(args)
 
 
-async def employee_listing(q: Q, sort: SortKey, args: PageArgs, loaders: Loaders) -> Listing:
-    """The `employees` root list: the whole directory, narrowed by `q`."""
-    return await root_listing(Employee.filter(q), sort, "employees", args, loaders)
+async def employee_listing(
+    filters: dict[str, Any], sort: SortKey, args: PageArgs, loaders: Loaders
+) -> Listing:
+    """The `employees` root list: the whole directory, narrowed by `employee_filter(**filters)`."""
+    return await root_listing(Employee.filter(employee_filter(**filters)), sort, "employees", args, loaders)
 
 
 async def employee_by_id(loaders: Loaders, pk: int | None) -> Employee | None:

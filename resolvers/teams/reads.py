@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from tortoise.expressions import Q
 
@@ -57,9 +57,9 @@ def members(args: PageArgs, role: MembershipRole | None) -> ChildList:
     return MEMBERS_OF_TEAM.spec(args, filters={"role": role})
 
 
-async def team_listing(q: Q, sort: SortKey, args: PageArgs, loaders: Loaders) -> Listing:
-    """The `teams` root list: every team, narrowed by `q`."""
-    return await root_listing(Team.filter(q), sort, "teams", args, loaders)
+async def team_listing(filters: dict[str, Any], sort: SortKey, args: PageArgs, loaders: Loaders) -> Listing:
+    """The `teams` root list: every team, narrowed by `team_filter(**filters)`."""
+    return await root_listing(Team.filter(team_filter(**filters)), sort, "teams", args, loaders)
 
 
 async def team_by_id(loaders: Loaders, pk: int | None) -> Team | None:

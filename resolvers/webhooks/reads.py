@@ -7,6 +7,8 @@ the OAuth client that created them; HR and operator tools see every one.
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
@@ -46,10 +48,11 @@ def webhooks_queryset(policy: Policy) -> QuerySet[Webhook]:
 
 
 async def webhook_listing(
-    policy: Policy, where: Q, sort: SortKey, args: PageArgs, loaders: Loaders
+    policy: Policy, filters: dict[str, Any], sort: SortKey, args: PageArgs, loaders: Loaders
 ) -> Listing:
-    """`Query.webhooks`: a page of the endpoints the principal may see that meet `where`."""
-    qs = webhooks_queryset(policy).filter(where).order_by()
+    """`Query.webhooks`: a page of the endpoints the principal may see that meet
+    `webhook_filter(**filters)`."""
+    qs = webhooks_queryset(policy).filter(webhook_filter(**filters)).order_by()
     return await root_listing(qs, sort, "webhooks", args, loaders)
 
 

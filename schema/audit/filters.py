@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
-from tortoise.expressions import Q
 
 from ids import from_global_id
-from resolvers.audit.reads import AUDIT_ORDER_FIELDS, audit_filter
+from resolvers.audit.reads import AUDIT_ORDER_FIELDS
 from resolvers.core.pagination import SortKey
 from schema.core.enums import OrderDirection
 from schema.core.event_types import EventType
@@ -44,14 +44,15 @@ def audit_sort(order: AuditEventOrder | None) -> SortKey:
     return sort_of(order, AUDIT_ORDER_FIELDS, SortKey("id", descending=True))
 
 
-def audit_q(f: AuditEventFilter | None) -> Q:
+def audit_filter_kwargs(f: AuditEventFilter | None) -> dict[str, Any]:
+    """The filter as `resolvers.audit.reads.audit_filter`'s keyword arguments."""
     if f is None:
-        return Q()
+        return {}
     subject_type = subject_id = None
     if f.subject_id is not None:
         subject_type, subject_id = from_global_id(f.subject_id)
-    return audit_filter(
-        types=[t.value for t in f.types] if f.types is not None else None,
+    return dict(
+        types=list(f.types) if f.types is not None else None,
         subject_type=subject_type,
         subject_id=subject_id,
         actor_id=pk_of(f.actor_id, "Employee"),

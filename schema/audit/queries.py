@@ -8,7 +8,7 @@ import strawberry
 
 from auth.scopes import Scope
 from resolvers.audit.reads import audit_listing, require_audit_reader
-from schema.audit.filters import AuditEventFilter, AuditEventOrder, audit_q, audit_sort
+from schema.audit.filters import AuditEventFilter, AuditEventOrder, audit_filter_kwargs, audit_sort
 from schema.audit.types import AuditEvent
 from schema.core.ordering import ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
@@ -35,6 +35,8 @@ class AuditQuery:
     ) -> Connection[AuditEvent] | None:
         require_audit_reader(await info.context.policy())
         args = page_args(first, after, last, before)
-        listing = await audit_listing(audit_q(filter), audit_sort(order_by), args, info.context.loaders)
+        listing = await audit_listing(
+            audit_filter_kwargs(filter), audit_sort(order_by), args, info.context.loaders
+        )
         connection: Connection[AuditEvent] = to_connection(listing.page, AuditEvent.from_row, listing.count)
         return connection

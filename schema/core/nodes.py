@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from tortoise.models import Model
 
 from auth.policy import Policy
 from auth.scopes import Scope
@@ -32,6 +31,9 @@ MAX_NODES = 100
 
 # A visibility rule as the live presenters call it (schema/live/presenters.py), with a context.
 ContextVisible = Callable[[Context, Policy, Any], Awaitable[bool]]
+
+if TYPE_CHECKING:
+    from tortoise.models import Model
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ take them as arguments without importing the types."""
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 import strawberry
-from tortoise.expressions import Q
 
 from resolvers.core.pagination import SortKey
 from resolvers.employees import reads as r
@@ -49,10 +49,11 @@ class EmployeeFilter:
     skill: str | None = strawberry.field(default=None, description="Has this skill.")
 
 
-def employee_q(f: EmployeeFilter | None) -> Q:
+def employee_filter_kwargs(f: EmployeeFilter | None) -> dict[str, Any]:
+    """The filter as `resolvers.employees.reads.employee_filter`'s keyword arguments."""
     if f is None:
-        return r.employee_filter()
-    return r.employee_filter(
+        return {}
+    return dict(
         search=f.search,
         statuses=f.status or None,
         roles=f.role or None,

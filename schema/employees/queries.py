@@ -10,7 +10,7 @@ from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import scoped_field
 from schema.core.relay import Connection, to_connection
-from schema.employees.filters import EmployeeFilter, EmployeeOrder, employee_q, employee_sort
+from schema.employees.filters import EmployeeFilter, EmployeeOrder, employee_filter_kwargs, employee_sort
 from schema.employees.types import Employee
 from web.context import Info
 
@@ -33,6 +33,6 @@ async def employees(
 ) -> Connection[Employee] | None:
     args = page_args(first, after, last, before)
     listing = await r.employee_listing(
-        employee_q(filter), employee_sort(order_by), args, info.context.loaders
+        employee_filter_kwargs(filter), employee_sort(order_by), args, info.context.loaders
     )
     return to_connection(listing.page, Employee.from_row, listing.count)

@@ -6,9 +6,9 @@ take them as arguments without importing the types."""
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 import strawberry
-from tortoise.expressions import Q
 
 from resolvers.core.pagination import SortKey
 from resolvers.teams import reads as r
@@ -43,10 +43,11 @@ class TeamFilter:
     lead_id: strawberry.ID | None = strawberry.field(default=None, description="Teams led by this employee.")
 
 
-def team_q(f: TeamFilter | None) -> Q:
+def team_filter_kwargs(f: TeamFilter | None) -> dict[str, Any]:
+    """The filter as `resolvers.teams.reads.team_filter`'s keyword arguments."""
     if f is None:
-        return r.team_filter()
-    return r.team_filter(
+        return {}
+    return dict(
         search=f.search,
         parent_id=pk_of(f.parent_id, "Team"),
         top_level=f.top_level,

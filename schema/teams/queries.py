@@ -10,7 +10,7 @@ from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import scoped_field
 from schema.core.relay import Connection, to_connection
-from schema.teams.filters import TeamFilter, TeamOrder, team_q, team_sort
+from schema.teams.filters import TeamFilter, TeamOrder, team_filter_kwargs, team_sort
 from schema.teams.types import Team
 from web.context import Info
 
@@ -26,5 +26,7 @@ async def teams(
     order_by: Annotated[TeamOrder | None, ORDER_ARGUMENT] = None,
 ) -> Connection[Team] | None:
     args = page_args(first, after, last, before)
-    listing = await r.team_listing(team_q(filter), team_sort(order_by), args, info.context.loaders)
+    listing = await r.team_listing(
+        team_filter_kwargs(filter), team_sort(order_by), args, info.context.loaders
+    )
     return to_connection(listing.page, Team.from_row, listing.count)

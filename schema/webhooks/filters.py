@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 import strawberry
-from tortoise.expressions import Q
 
 from resolvers.core.pagination import SortKey
 from resolvers.webhooks import reads as r
@@ -46,7 +46,8 @@ def webhook_sort(order: WebhookOrder | None) -> SortKey:
     return sort_of(order, r.WEBHOOK_ORDER_FIELDS, SortKey("created_at", descending=True))
 
 
-def webhook_q(f: WebhookFilter | None) -> Q:
+def webhook_filter_kwargs(f: WebhookFilter | None) -> dict[str, Any]:
+    """The filter as `resolvers.webhooks.reads.webhook_filter`'s keyword arguments."""
     if f is None:
-        return Q()
-    return r.webhook_filter(enabled=f.enabled, search=f.search)
+        return {}
+    return dict(enabled=f.enabled, search=f.search)

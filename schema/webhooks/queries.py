@@ -13,7 +13,7 @@ from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import scoped_field
 from schema.core.relay import Connection, to_connection
-from schema.webhooks.filters import WebhookFilter, WebhookOrder, webhook_q, webhook_sort
+from schema.webhooks.filters import WebhookFilter, WebhookOrder, webhook_filter_kwargs, webhook_sort
 from schema.webhooks.types import Webhook
 from web.context import Info
 
@@ -35,7 +35,7 @@ class WebhookQuery:
         require_webhook_manager(policy)
         args = page_args(first, after, last, before)
         listing = await webhook_listing(
-            policy, webhook_q(filter), webhook_sort(order_by), args, info.context.loaders
+            policy, webhook_filter_kwargs(filter), webhook_sort(order_by), args, info.context.loaders
         )
         connection: Connection[Webhook] = to_connection(listing.page, Webhook.from_row, listing.count)
         return connection
