@@ -12,14 +12,14 @@ from schema.audit.filters import AuditEventFilter, AuditEventOrder, audit_filter
 from schema.audit.types import AuditEvent
 from schema.core.ordering import ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
-from schema.core.permissions import scoped_field
+from schema.core.permissions import scoped
 from schema.core.relay import Connection, to_connection
 from web.context import Info
 
 
 @strawberry.type
 class AuditQuery:
-    @scoped_field("The event log, newest first unless ordered (HR and service tokens).", Scope.AUDIT_READ)
+    @scoped("The event log, newest first unless ordered (HR and service tokens).", Scope.AUDIT_READ)
     async def audit_events(
         self,
         info: Info,

@@ -10,7 +10,7 @@ policy's (auth/policy.py).
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache, partial
+from functools import cache
 from typing import Any, Literal, TypeVar
 
 import strawberry
@@ -93,8 +93,3 @@ def scoped(
         **kwargs,
     }
     return strawberry.field(**options) if resolver is None else strawberry.field(resolver, **options)
-
-
-# The older names, kept until every caller says `scoped(...)`.
-scoped_field = scoped
-scoped_mutation = partial(scoped, on="mutation")

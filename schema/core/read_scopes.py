@@ -61,7 +61,7 @@ def _gated(resolve: Callable[..., Any], scope: Scope) -> Callable[..., Any]:
 
 
 def _declares(field: GraphQLField, scope: Scope) -> bool:
-    """Whether the field already carries the scope's permission class (`scoped_field`)."""
+    """Whether the field already carries the scope's permission class (`scoped`)."""
     strawberry_field = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
     return requires(scope) in (getattr(strawberry_field, "permission_classes", None) or ())
 

@@ -14,7 +14,7 @@ from resolvers.employees import workflows as workflow
 from schema.core.enums import EmployeeRole, EmployeeStatus
 from schema.core.inputs import decode_ids, expected_version_field, given
 from schema.core.payloads import UserError, run_mutation
-from schema.core.permissions import scoped_mutation
+from schema.core.permissions import scoped
 from schema.employees.types import Employee
 from web.context import Info
 
@@ -164,18 +164,23 @@ async def update_employee(
 
 @strawberry.type
 class EmployeeMutations:
-    update_my_profile: EmployeePayload = scoped_mutation(
+    update_my_profile: EmployeePayload = scoped(
         "Change your own profile: pronouns, bio, skills, location, time zone, phone, emergency contact. "
         "Names, job, manager and role are changed by HR.",
         Scope.PROFILE_WRITE,
         update_my_profile,
+        on="mutation",
     )
-    create_employee: EmployeePayload = scoped_mutation(
-        "Add an employee to the directory (HR and service tokens).", Scope.EMPLOYEES_WRITE, create_employee
+    create_employee: EmployeePayload = scoped(
+        "Add an employee to the directory (HR and service tokens).",
+        Scope.EMPLOYEES_WRITE,
+        create_employee,
+        on="mutation",
     )
-    update_employee: EmployeePayload = scoped_mutation(
+    update_employee: EmployeePayload = scoped(
         "Change any field of an employee, including manager, status and role (HR and service tokens). "
         "A manager that would make a cycle is refused with CYCLE.",
         Scope.EMPLOYEES_WRITE,
         update_employee,
+        on="mutation",
     )

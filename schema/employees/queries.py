@@ -8,20 +8,20 @@ from auth.scopes import Scope
 from resolvers.employees import reads as r
 from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
-from schema.core.permissions import scoped_field
+from schema.core.permissions import scoped
 from schema.core.relay import Connection, to_connection
 from schema.employees.filters import EmployeeFilter, EmployeeOrder, employee_filter_kwargs, employee_sort
 from schema.employees.types import Employee
 from web.context import Info
 
 
-@scoped_field("The signed-in employee; null for a service token.", Scope.EMPLOYEES_READ)
+@scoped("The signed-in employee; null for a service token.", Scope.EMPLOYEES_READ)
 async def viewer(info: Info) -> Employee | None:
     policy = await info.context.policy()
     return Employee.from_row(policy.viewer) if policy.viewer else None
 
 
-@scoped_field("The employee directory.", Scope.EMPLOYEES_READ)
+@scoped("The employee directory.", Scope.EMPLOYEES_READ)
 async def employees(
     info: Info,
     first: First = None,

@@ -21,7 +21,7 @@ from schema.core.enums import EmployeeRole, EmployeeStatus
 from schema.core.inputs import version_field
 from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
-from schema.core.permissions import read_scope, scoped_field
+from schema.core.permissions import read_scope, scoped
 from schema.core.relay import (
     Connection,
     Node,
@@ -160,14 +160,14 @@ class Employee(Node):
     led_teams: Connection[TeamRef] = strawberry.field(
         resolver=links.led_teams, description="Teams this employee leads, by name."
     )
-    created_tasks: Connection[TaskRef] | None = scoped_field(
+    created_tasks: Connection[TaskRef] | None = scoped(
         "Tasks this employee created that you can see.", Scope.TASKS_READ, resolver=links.created_tasks
     )
-    instructed_sessions: Connection[TrainingSessionRef] | None = scoped_field(
+    instructed_sessions: Connection[TrainingSessionRef] | None = scoped(
         "Training sessions this employee teaches.", Scope.TRAINING_READ, resolver=links.instructed_sessions
     )
 
-    @scoped_field("Tasks assigned to this employee that you can see.", Scope.TASKS_READ)
+    @scoped("Tasks assigned to this employee that you can see.", Scope.TASKS_READ)
     async def tasks(
         self,
         info: Info,
@@ -182,9 +182,7 @@ class Employee(Node):
         spec = task_reads.child_tasks("assignee_id", task_sort(order_by), args, task_filter_kwargs(filter))
         return await child_connection(self.pk, spec, info.context.loaders)
 
-    @scoped_field(
-        "Mentorships in which this employee mentors someone, that you can see.", Scope.MENTORSHIPS_READ
-    )
+    @scoped("Mentorships in which this employee mentors someone, that you can see.", Scope.MENTORSHIPS_READ)
     async def mentorships_as_mentor(
         self,
         info: Info,
@@ -198,7 +196,7 @@ class Employee(Node):
         spec = mentorship_reads.child_mentorships("mentor_id", args, mentorship_filter_kwargs(filter))
         return await child_connection(self.pk, spec, info.context.loaders)
 
-    @scoped_field("Mentorships in which this employee is mentored, that you can see.", Scope.MENTORSHIPS_READ)
+    @scoped("Mentorships in which this employee is mentored, that you can see.", Scope.MENTORSHIPS_READ)
     async def mentorships_as_mentee(
         self,
         info: Info,
@@ -212,7 +210,7 @@ class Employee(Node):
         spec = mentorship_reads.child_mentorships("mentee_id", args, mentorship_filter_kwargs(filter))
         return await child_connection(self.pk, spec, info.context.loaders)
 
-    @scoped_field("This employee's training enrollments that you can see.", Scope.TRAINING_READ)
+    @scoped("This employee's training enrollments that you can see.", Scope.TRAINING_READ)
     async def enrollments(
         self,
         info: Info,
@@ -226,7 +224,7 @@ class Employee(Node):
         spec = training_reads.child_enrollments("employee_id", args, enrollment_filter_kwargs(filter))
         return await child_connection(self.pk, spec, info.context.loaders)
 
-    @scoped_field(
+    @scoped(
         "Mandatory courses this employee still lacks and certificates about to expire; null unless "
         "you are the employee, their manager, HR or a service token.",
         Scope.TRAINING_READ,

@@ -14,7 +14,7 @@ from models.mentorships import MentorshipStatus as MentorshipStatusValue
 from resolvers.core.validation import Checks
 from resolvers.mentorships import workflows as workflow
 from schema.core.payloads import UserError, run_mutation
-from schema.core.permissions import scoped_mutation
+from schema.core.permissions import scoped
 from schema.mentorships.types import Mentorship, MentorshipCheckIn
 from web.context import Info
 
@@ -158,25 +158,29 @@ async def log_mentorship_check_in(
 
 @strawberry.type
 class MentorshipMutations:
-    request_mentorship: MentorshipPayload = scoped_mutation(
+    request_mentorship: MentorshipPayload = scoped(
         "Ask an active colleague to mentor you; the request stays PROPOSED until they answer. "
         "A pair has at most one open (PROPOSED or ACTIVE) mentorship.",
         Scope.MENTORSHIPS_WRITE,
         request_mentorship,
+        on="mutation",
     )
-    respond_to_mentorship: MentorshipPayload = scoped_mutation(
+    respond_to_mentorship: MentorshipPayload = scoped(
         "Answer a request as its mentor: PROPOSED → ACTIVE (accept) or DECLINED (decline).",
         Scope.MENTORSHIPS_WRITE,
         respond_to_mentorship,
+        on="mutation",
     )
-    end_mentorship: MentorshipPayload = scoped_mutation(
+    end_mentorship: MentorshipPayload = scoped(
         "End a mentorship as its mentor or mentee: ACTIVE → COMPLETED or CANCELLED; "
         "the mentee may also withdraw a PROPOSED request (→ CANCELLED).",
         Scope.MENTORSHIPS_WRITE,
         end_mentorship,
+        on="mutation",
     )
-    log_mentorship_check_in: LogMentorshipCheckInPayload = scoped_mutation(
+    log_mentorship_check_in: LogMentorshipCheckInPayload = scoped(
         "Log a meeting of an ACTIVE mentorship, as its mentor or mentee.",
         Scope.MENTORSHIPS_WRITE,
         log_mentorship_check_in,
+        on="mutation",
     )

@@ -13,7 +13,7 @@ from resolvers.mentorships import suggestions
 from resolvers.mentorships.suggestions import MAX_SUGGESTIONS
 from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
-from schema.core.permissions import scoped_field
+from schema.core.permissions import scoped
 from schema.core.relay import Connection, to_connection
 from schema.mentorships.filters import (
     MentorshipFilter,
@@ -25,7 +25,7 @@ from schema.mentorships.types import Mentorship, MentorSuggestion
 from web.context import Info
 
 
-@scoped_field("Mentorships you can see.", Scope.MENTORSHIPS_READ)
+@scoped("Mentorships you can see.", Scope.MENTORSHIPS_READ)
 async def mentorships(
     info: Info,
     first: First = None,
@@ -43,7 +43,7 @@ async def mentorships(
     return to_connection(listing.page, Mentorship.from_row, listing.count)
 
 
-@scoped_field(
+@scoped(
     "Colleagues who could mentor you in these skills: active employees ranked by how many of the "
     "skills they list (any case), then by name; never you or your reports. A ranked list, not "
     "a connection: it is computed, not paged.",

@@ -14,7 +14,7 @@ from resolvers.tasks import workflows as workflow
 from schema.core.enums import TaskPriority, TaskStatus
 from schema.core.inputs import decode_ids, expected_version_field, given
 from schema.core.payloads import UserError, run_mutation
-from schema.core.permissions import scoped_mutation
+from schema.core.permissions import scoped
 from schema.tasks.types import Task
 from web.context import Info
 
@@ -174,25 +174,29 @@ async def delete_task(
 
 @strawberry.type
 class TaskMutations:
-    create_task: CreateTaskPayload = scoped_mutation(
+    create_task: CreateTaskPayload = scoped(
         "Create a task for yourself, a report, or a member of a team you lead.",
         Scope.TASKS_WRITE,
         create_task,
+        on="mutation",
     )
-    set_task_status: SetTaskStatusPayload = scoped_mutation(
+    set_task_status: SetTaskStatusPayload = scoped(
         "Move a task through its workflow: TODO → IN_PROGRESS → BLOCKED/DONE/CANCELLED; "
         "DONE may be reopened, CANCELLED only back to TODO.",
         Scope.TASKS_WRITE,
         set_task_status,
+        on="mutation",
     )
-    update_task: UpdateTaskPayload = scoped_mutation(
+    update_task: UpdateTaskPayload = scoped(
         "Change a task's title, description, priority, due date, assignee or team. Reassigning follows "
         "the rules of `createTask`.",
         Scope.TASKS_WRITE,
         update_task,
+        on="mutation",
     )
-    delete_task: DeleteTaskPayload = scoped_mutation(
+    delete_task: DeleteTaskPayload = scoped(
         "Delete a task: its creator, the managers above its assignee, its team's leads and HR may.",
         Scope.TASKS_WRITE,
         delete_task,
+        on="mutation",
     )

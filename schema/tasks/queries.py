@@ -8,14 +8,14 @@ from auth.scopes import Scope
 from resolvers.tasks import reads as r
 from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
-from schema.core.permissions import scoped_field
+from schema.core.permissions import scoped
 from schema.core.relay import Connection, to_connection
 from schema.tasks.filters import TaskFilter, TaskOrder, task_filter_kwargs, task_sort
 from schema.tasks.types import Task
 from web.context import Info
 
 
-@scoped_field("Tasks you can see.", Scope.TASKS_READ)
+@scoped("Tasks you can see.", Scope.TASKS_READ)
 async def tasks(
     info: Info,
     first: First = None,

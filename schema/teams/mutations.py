@@ -14,7 +14,7 @@ from resolvers.teams import workflows as workflow
 from schema.core.enums import TeamRole
 from schema.core.inputs import decode_ids, given
 from schema.core.payloads import UserError, run_mutation
-from schema.core.permissions import scoped_mutation
+from schema.core.permissions import scoped
 from schema.employees.types import Employee
 from schema.teams.types import Team
 from web.context import Info
@@ -152,17 +152,27 @@ async def remove_team_member(
 
 @strawberry.type
 class TeamMutations:
-    create_team: TeamPayload = scoped_mutation(
-        "Create a team (HR and service tokens); its lead joins as LEAD.", Scope.TEAMS_WRITE, create_team
+    create_team: TeamPayload = scoped(
+        "Create a team (HR and service tokens); its lead joins as LEAD.",
+        Scope.TEAMS_WRITE,
+        create_team,
+        on="mutation",
     )
-    update_team: TeamPayload = scoped_mutation(
+    update_team: TeamPayload = scoped(
         "Rename a team, describe it, move it under another team or change its lead (HR or the team's lead).",
         Scope.TEAMS_WRITE,
         update_team,
+        on="mutation",
     )
-    add_team_member: TeamMembershipPayload = scoped_mutation(
-        "Add an employee to a team (HR or the team's lead).", Scope.TEAMS_WRITE, add_team_member
+    add_team_member: TeamMembershipPayload = scoped(
+        "Add an employee to a team (HR or the team's lead).",
+        Scope.TEAMS_WRITE,
+        add_team_member,
+        on="mutation",
     )
-    remove_team_member: TeamMembershipPayload = scoped_mutation(
-        "Remove an employee from a team (HR or the team's lead).", Scope.TEAMS_WRITE, remove_team_member
+    remove_team_member: TeamMembershipPayload = scoped(
+        "Remove an employee from a team (HR or the team's lead).",
+        Scope.TEAMS_WRITE,
+        remove_team_member,
+        on="mutation",
     )

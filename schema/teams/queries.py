@@ -8,14 +8,14 @@ from auth.scopes import Scope
 from resolvers.teams import reads as r
 from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
-from schema.core.permissions import scoped_field
+from schema.core.permissions import scoped
 from schema.core.relay import Connection, to_connection
 from schema.teams.filters import TeamFilter, TeamOrder, team_filter_kwargs, team_sort
 from schema.teams.types import Team
 from web.context import Info
 
 
-@scoped_field("All teams.", Scope.EMPLOYEES_READ)
+@scoped("All teams.", Scope.EMPLOYEES_READ)
 async def teams(
     info: Info,
     first: First = None,

@@ -18,7 +18,7 @@ from resolvers.teams import reads as r
 from schema.core.enums import TeamRole
 from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
-from schema.core.permissions import read_scope, scoped_field
+from schema.core.permissions import read_scope, scoped
 from schema.core.relay import (
     Connection,
     Node,
@@ -113,7 +113,7 @@ class Team(Node):
             count=listing.count,
         )
 
-    @scoped_field("Tasks of this team that you can see.", Scope.TASKS_READ)
+    @scoped("Tasks of this team that you can see.", Scope.TASKS_READ)
     async def tasks(
         self,
         info: Info,

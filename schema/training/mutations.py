@@ -16,7 +16,7 @@ from resolvers.training import courses
 from resolvers.training import enrollment as enrollment_workflow
 from resolvers.training import workflows as workflow
 from schema.core.payloads import UserError, run_mutation
-from schema.core.permissions import scoped_mutation
+from schema.core.permissions import scoped
 from schema.training.inputs import (
     CancelEnrollmentInput,
     CancelTrainingSessionInput,
@@ -191,44 +191,54 @@ async def submit_training_feedback(
 
 @strawberry.type
 class TrainingMutations:
-    create_training_course: TrainingCoursePayload = scoped_mutation(
+    create_training_course: TrainingCoursePayload = scoped(
         "Add a course to the catalog (HR and service tokens). Its code must be unique.",
         Scope.TRAINING_MANAGE,
         create_training_course,
+        on="mutation",
     )
-    update_training_course: TrainingCoursePayload = scoped_mutation(
+    update_training_course: TrainingCoursePayload = scoped(
         "Change a course of the catalog (HR and service tokens).",
         Scope.TRAINING_MANAGE,
         update_training_course,
+        on="mutation",
     )
-    schedule_training_session: TrainingSessionPayload = scoped_mutation(
+    schedule_training_session: TrainingSessionPayload = scoped(
         "Schedule a future session of a course (HR and service tokens).",
         Scope.TRAINING_MANAGE,
         schedule_training_session,
+        on="mutation",
     )
-    cancel_training_session: TrainingSessionPayload = scoped_mutation(
+    cancel_training_session: TrainingSessionPayload = scoped(
         "Cancel a SCHEDULED session (HR, or its instructor); its enrollments and waitlist are cancelled with it.",
         Scope.TRAINING_MANAGE,
         cancel_training_session,
+        on="mutation",
     )
-    enroll_in_training_session: EnrollmentPayload = scoped_mutation(
+    enroll_in_training_session: EnrollmentPayload = scoped(
         "Enroll yourself (or, as their manager, a report) in a session that has not started: ENROLLED while "
         "seats are free, else WAITLISTED in order of enrollment. A cancelled enrollment is re-activated.",
         Scope.TRAINING_ENROLL,
         enroll_in_training_session,
+        on="mutation",
     )
-    cancel_enrollment: EnrollmentPayload = scoped_mutation(
+    cancel_enrollment: EnrollmentPayload = scoped(
         "Cancel an ENROLLED or WAITLISTED enrollment (the employee or their manager); a freed seat goes to "
         "the first on the waitlist at once.",
         Scope.TRAINING_ENROLL,
         cancel_enrollment,
+        on="mutation",
     )
-    record_training_outcome: EnrollmentPayload = scoped_mutation(
+    record_training_outcome: EnrollmentPayload = scoped(
         "Record the outcome for an ENROLLED employee (the session's instructor or HR); a completion "
         "certifies for the course's `certificationValidMonths`.",
         Scope.TRAINING_MANAGE,
         record_training_outcome,
+        on="mutation",
     )
-    submit_training_feedback: EnrollmentPayload = scoped_mutation(
-        "Rate a training you completed, once.", Scope.TRAINING_ENROLL, submit_training_feedback
+    submit_training_feedback: EnrollmentPayload = scoped(
+        "Rate a training you completed, once.",
+        Scope.TRAINING_ENROLL,
+        submit_training_feedback,
+        on="mutation",
     )

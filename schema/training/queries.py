@@ -8,7 +8,7 @@ from auth.scopes import Scope
 from resolvers.training import reads as r
 from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
-from schema.core.permissions import scoped_field
+from schema.core.permissions import scoped
 from schema.core.relay import Connection, to_connection
 from schema.training.filters import (
     TrainingCourseFilter,
@@ -24,7 +24,7 @@ from schema.training.types import TrainingCourse, TrainingSession
 from web.context import Info
 
 
-@scoped_field("The training catalog.", Scope.TRAINING_READ)
+@scoped("The training catalog.", Scope.TRAINING_READ)
 async def training_courses(
     info: Info,
     first: First = None,
@@ -41,7 +41,7 @@ async def training_courses(
     return to_connection(listing.page, TrainingCourse.from_row, listing.count)
 
 
-@scoped_field("Training sessions of every course.", Scope.TRAINING_READ)
+@scoped("Training sessions of every course.", Scope.TRAINING_READ)
 async def training_sessions(
     info: Info,
     first: First = None,

@@ -18,7 +18,7 @@ from resolvers.training.enrollment import is_open_for_enrollment
 from schema.core.enums import EnrollmentStatus, TrainingSessionStatus
 from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
-from schema.core.permissions import read_scope, scoped_field
+from schema.core.permissions import read_scope, scoped
 from schema.core.relay import Connection, Node, child_connection, presents, required, to_connection
 from schema.employees.types import Employee
 from schema.training.filters import (
@@ -141,9 +141,7 @@ class TrainingSession(Node):
         viewer = policy.viewer_id
         return viewer is not None and policy.can_enroll(viewer) and is_open_for_enrollment(self.row)
 
-    @scoped_field(
-        "Enrollments in this session that you can see, in order of enrollment.", Scope.TRAINING_READ
-    )
+    @scoped("Enrollments in this session that you can see, in order of enrollment.", Scope.TRAINING_READ)
     async def enrollments(
         self,
         info: Info,

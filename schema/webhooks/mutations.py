@@ -14,7 +14,7 @@ from resolvers.webhooks import workflows as workflow
 from resolvers.webhooks.workflows import require_webhook_manager
 from schema.core.event_types import EventType
 from schema.core.payloads import UserError, run_mutation
-from schema.core.permissions import scoped_mutation
+from schema.core.permissions import scoped
 from schema.webhooks.shaping import check_document
 from schema.webhooks.types import Webhook, WebhookDelivery
 from web.context import Info
@@ -232,21 +232,39 @@ _MANAGE = Scope.WEBHOOKS_MANAGE
 
 @strawberry.type
 class WebhookMutations:
-    create_webhook: CreateWebhookPayload = scoped_mutation(
-        "Register an endpoint for event types; the `whsec_` secret is returned once.", _MANAGE, create_webhook
+    create_webhook: CreateWebhookPayload = scoped(
+        "Register an endpoint for event types; the `whsec_` secret is returned once.",
+        _MANAGE,
+        create_webhook,
+        on="mutation",
     )
-    update_webhook: UpdateWebhookPayload = scoped_mutation(
-        "Change an endpoint's URL, event types or description; enable or disable it.", _MANAGE, update_webhook
+    update_webhook: UpdateWebhookPayload = scoped(
+        "Change an endpoint's URL, event types or description; enable or disable it.",
+        _MANAGE,
+        update_webhook,
+        on="mutation",
     )
-    rotate_webhook_secret: RotateWebhookSecretPayload = scoped_mutation(
-        "Replace the signing secret; both sign during the overlap.", _MANAGE, rotate_webhook_secret
+    rotate_webhook_secret: RotateWebhookSecretPayload = scoped(
+        "Replace the signing secret; both sign during the overlap.",
+        _MANAGE,
+        rotate_webhook_secret,
+        on="mutation",
     )
-    delete_webhook: DeleteWebhookPayload = scoped_mutation(
-        "Delete an endpoint and its delivery log.", _MANAGE, delete_webhook
+    delete_webhook: DeleteWebhookPayload = scoped(
+        "Delete an endpoint and its delivery log.",
+        _MANAGE,
+        delete_webhook,
+        on="mutation",
     )
-    test_webhook: WebhookDeliveryPayload = scoped_mutation(
-        "Send a `webhook.ping` message to an endpoint now.", _MANAGE, test_webhook
+    test_webhook: WebhookDeliveryPayload = scoped(
+        "Send a `webhook.ping` message to an endpoint now.",
+        _MANAGE,
+        test_webhook,
+        on="mutation",
     )
-    redeliver_webhook_event: WebhookDeliveryPayload = scoped_mutation(
-        "Send an event to an endpoint again, with the same `webhook-id`.", _MANAGE, redeliver_webhook_event
+    redeliver_webhook_event: WebhookDeliveryPayload = scoped(
+        "Send an event to an endpoint again, with the same `webhook-id`.",
+        _MANAGE,
+        redeliver_webhook_event,
+        on="mutation",
     )

@@ -11,7 +11,7 @@ from resolvers.webhooks.reads import webhook_listing
 from resolvers.webhooks.workflows import require_webhook_manager
 from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
-from schema.core.permissions import scoped_field
+from schema.core.permissions import scoped
 from schema.core.relay import Connection, to_connection
 from schema.webhooks.filters import WebhookFilter, WebhookOrder, webhook_filter_kwargs, webhook_sort
 from schema.webhooks.types import Webhook
@@ -20,7 +20,7 @@ from web.context import Info
 
 @strawberry.type
 class WebhookQuery:
-    @scoped_field("Webhook endpoints you manage, newest first unless ordered.", Scope.WEBHOOKS_MANAGE)
+    @scoped("Webhook endpoints you manage, newest first unless ordered.", Scope.WEBHOOKS_MANAGE)
     async def webhooks(
         self,
         info: Info,
