@@ -6,21 +6,23 @@ from auth.rules.base import PolicyBase, is_privileged
 from auth.scopes import Scope
 from models.employees import Employee, EmployeeRole
 
-# What an employee may change about themselves; names, job, manager, status and role are HR's.
-SELF_SERVICE_FIELDS = frozenset(
-    {"pronouns", "bio", "skills", "location", "timezone", "phone", "emergency_contact"}
-)
-HR_FIELDS = SELF_SERVICE_FIELDS | {
+# What an employee may change about themselves, in the order a change lists them; names, job,
+# manager, status and role are HR's.
+SELF_SERVICE = ("pronouns", "bio", "skills", "location", "timezone", "phone", "emergency_contact")
+HR_CHANGES = (
+    *SELF_SERVICE,
     "email",
     "given_name",
     "family_name",
     "job_title",
     "hire_date",
     "birth_date",
-    "status",
-    "role",
     "manager_id",
-}
+    "role",
+    "status",
+)
+SELF_SERVICE_FIELDS = frozenset(SELF_SERVICE)
+HR_FIELDS = frozenset(HR_CHANGES)
 
 # What only an admin changes about an admin (`EmployeeRules.can_change_standing`).
 STANDING_FIELDS = frozenset({"email", "status", "role", "manager_id"})

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import strawberry
 
+from auth.rules.employees import HR_CHANGES, SELF_SERVICE
 from auth.scopes import Scope
 from models.employees import Employee as EmployeeRow
 from resolvers.core.validation import Checks
@@ -19,17 +20,6 @@ from schema.employees.types import Employee
 from web.context import Info
 
 UNSET: Any = strawberry.UNSET
-_SELF_SERVICE = ("pronouns", "bio", "skills", "location", "timezone", "phone", "emergency_contact")
-_HR = (
-    *_SELF_SERVICE,
-    "email",
-    "given_name",
-    "family_name",
-    "job_title",
-    "hire_date",
-    "birth_date",
-    "manager_id",
-)
 
 
 @strawberry.input(description="Your own profile; only the fields you give change (null clears a text).")
@@ -114,7 +104,7 @@ class EmployeePayload:
 
 
 def _hr_changes(input: CreateEmployeeInput | UpdateEmployeeInput, checks: Checks) -> dict[str, Any]:
-    changes = given(input, *_HR, "role", "status")
+    changes = given(input, *HR_CHANGES)
     decode_ids(checks, changes, {"manager_id": "Employee"})
     return changes
 
@@ -126,7 +116,7 @@ def _employee(row: EmployeeRow | None, errors: list[UserError]) -> EmployeePaylo
 async def update_my_profile(
     info: Info, input: Annotated[UpdateMyProfileInput, strawberry.argument(description="What changes.")]
 ) -> EmployeePayload:
-    changes = given(input, *_SELF_SERVICE)
+    changes = given(input, *SELF_SERVICE)
     return await run_mutation(
         info,
         Checks(),
