@@ -20,7 +20,7 @@ from tortoise.expressions import F, Q, Subquery
 from tortoise.transactions import in_transaction
 
 from config import Settings
-from events.log import append_events, new_event
+from events.log import EventType, append_events, new_event
 from events.webhooks.delivery import AttemptResult, next_delay
 from models.events import Event
 from models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryAttempt
@@ -95,7 +95,7 @@ async def disabling(conn: BaseDBAsyncClient, webhook: Webhook, reason: str) -> E
     if not flipped:
         return None
     return new_event(
-        "webhook.disabled",
+        EventType.WEBHOOK_DISABLED,
         subject_type="Webhook",
         subject_id=webhook.id,
         actor_id=None,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auth.scopes import Scope
-from events.log import EVENT_TYPES
+from events.log import EVENT_TYPES, EventType
 from models.employees import Employee
 from models.events import Event
 from models.mentorships import Mentorship
@@ -34,7 +34,9 @@ def _types(prefix: str) -> frozenset[str]:
 TASK_EVENT_TYPES = _types("task.")
 MENTORSHIP_EVENT_TYPES = _types("mentorship.")
 TRAINING_EVENT_TYPES = _types("training.")
-VIEWER_PROFILE_EVENT_TYPES = frozenset({"employee.updated", "team.member_added", "team.member_removed"})
+VIEWER_PROFILE_EVENT_TYPES = frozenset(
+    {EventType.EMPLOYEE_UPDATED, EventType.TEAM_MEMBER_ADDED, EventType.TEAM_MEMBER_REMOVED}
+)
 
 # The scope a viewer's token needs to hear each family of events in `viewerEvents`.
 VIEWER_EVENT_SCOPES: dict[frozenset[str], Scope] = {
@@ -68,7 +70,12 @@ def _data(event: Event) -> dict[str, Any]:
 # roles) and the manager chain. These events can change one of those; live connections drop
 # their cached policies when one is delivered (resolvers/live/stream.py PolicyCache).
 _VISIBILITY_TYPES = frozenset(
-    {"employee.created", "team.updated", "team.member_added", "team.member_removed"}
+    {
+        EventType.EMPLOYEE_CREATED,
+        EventType.TEAM_UPDATED,
+        EventType.TEAM_MEMBER_ADDED,
+        EventType.TEAM_MEMBER_REMOVED,
+    }
 )
 _VISIBILITY_FIELDS = frozenset({"managerId", "role", "status"})
 
@@ -76,7 +83,7 @@ _VISIBILITY_FIELDS = frozenset({"managerId", "role", "status"})
 def changes_visibility(event: Event) -> bool:
     if event.type in _VISIBILITY_TYPES:
         return True
-    if event.type != "employee.updated":
+    if event.type != EventType.EMPLOYEE_UPDATED:
         return False
     changed = _data(event).get("changed")
     return not isinstance(changed, list) or bool(_VISIBILITY_FIELDS.intersection(changed))
@@ -119,10 +126,10 @@ def deleted_task(deletion: Event) -> Task:
 
 async def task_deletion(event: Event) -> Event | None:
     """The `task.deleted` event of the task `event` is about (itself, if it is one); None if none."""
-    if event.type == "task.deleted":
+    if event.type == EventType.TASK_DELETED:
         return event
     return (
-        await Event.filter(type="task.deleted", subject_type="Task", subject_id=event.subject_id)
+        await Event.filter(type=EventType.TASK_DELETED, subject_type="Task", subject_id=event.subject_id)
         .order_by("-id")
         .first()
     )

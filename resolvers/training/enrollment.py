@@ -10,19 +10,17 @@ process and serialises whole transactions on it, which gives the same guarantee.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
+from events.log import EventType
 from models.employees import Employee, EmployeeStatus
 from models.training import Enrollment, EnrollmentStatus, SessionStatus, TrainingSession
+from resolvers.core.clock import now
 from resolvers.core.errors import ErrorCode, user_error
 from resolvers.core.unit_of_work import UnitOfWork
 
 # Enrollments that are still in play: they hold a seat or wait for one.
 ACTIVE_STATUSES = (EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITLISTED)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def is_open_for_enrollment(session: TrainingSession, at: datetime | None = None) -> bool:
@@ -125,7 +123,7 @@ async def enroll(uow: UnitOfWork, *, session_id: int | None, employee_id: int | 
             )
         )
         await enrollment.refresh_from_db(using_db=uow.conn)
-    event = "training.waitlisted" if full else "training.enrolled"
+    event = EventType.TRAINING_WAITLISTED if full else EventType.TRAINING_ENROLLED
     await uow.record(event, "Enrollment", enrollment.id, _data(enrollment, session))
     return enrollment
 
@@ -167,7 +165,7 @@ async def cancel_enrollment(uow: UnitOfWork, *, enrollment_id: int | None) -> En
     )
     await enrollment.refresh_from_db(using_db=uow.conn)
     await uow.record(
-        "training.enrollment_cancelled",
+        EventType.TRAINING_ENROLLMENT_CANCELLED,
         "Enrollment",
         enrollment.id,
         _data(
@@ -208,6 +206,6 @@ async def promote_waitlist(uow: UnitOfWork, session: TrainingSession) -> list[En
         )
         await enrollment.refresh_from_db(using_db=uow.conn)
         await uow.record(
-            "training.promoted", "Enrollment", enrollment.id, _data(enrollment, session), ["status"]
+            EventType.TRAINING_PROMOTED, "Enrollment", enrollment.id, _data(enrollment, session), ["status"]
         )
     return list(waiting)
