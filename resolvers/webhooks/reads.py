@@ -20,7 +20,7 @@ from models.oauth import OAuthClient
 from models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryAttempt
 from resolvers.core.errors import ErrorCode, user_error
 from resolvers.core.listing import Listing, root_listing
-from resolvers.core.loaders import ChildList, Loaders
+from resolvers.core.loaders import ChildList, Loaders, NestedList
 from resolvers.core.pagination import PageArgs, SortKey
 
 WEBHOOK_ORDER_FIELDS = {
@@ -81,26 +81,28 @@ def attempts_queryset(delivery: WebhookDelivery) -> QuerySet[WebhookDeliveryAtte
     return WebhookDeliveryAttempt.filter(delivery_id=delivery.id).order_by("-number", "-id")
 
 
+DELIVERIES_OF_WEBHOOK = NestedList(
+    name="Webhook.deliveries",
+    model=WebhookDelivery,
+    partition="webhook_id",
+    sort=SortKey("created_at", True),  # latest first
+)
+ATTEMPTS_OF_DELIVERY = NestedList(
+    name="WebhookDelivery.attempts",
+    model=WebhookDeliveryAttempt,
+    partition="delivery_id",
+    sort=SortKey("number", True),  # latest first
+)
+
+
 def deliveries_of(args: PageArgs) -> ChildList:
-    """`Webhook.deliveries`, latest first, batched across sibling webhooks."""
-    return ChildList(
-        name="Webhook.deliveries",
-        model=WebhookDelivery,
-        partition="webhook_id",
-        sort=SortKey("created_at", True),
-        args=args,
-    )
+    """`Webhook.deliveries`, batched across sibling webhooks."""
+    return DELIVERIES_OF_WEBHOOK.spec(args)
 
 
 def attempts_of(args: PageArgs) -> ChildList:
-    """`WebhookDelivery.attempts`, latest first, batched across sibling deliveries."""
-    return ChildList(
-        name="WebhookDelivery.attempts",
-        model=WebhookDeliveryAttempt,
-        partition="delivery_id",
-        sort=SortKey("number", True),
-        args=args,
-    )
+    """`WebhookDelivery.attempts`, batched across sibling deliveries."""
+    return ATTEMPTS_OF_DELIVERY.spec(args)
 
 
 async def shaping_principal(webhook: Webhook) -> Principal:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
+from strawberry.permission import BasePermission
 
 from auth.scopes import Scope
 from ids import to_global_id
@@ -49,7 +50,19 @@ from web.context import Info
 if TYPE_CHECKING:
     from schema.training.types import TrainingCompliance
 
-ValueT = TypeVar("ValueT")
+
+class ReadsSensitive(BasePermission):
+    """The policy's rule for sensitive fields: the employee, and HR or service tokens with
+    `employees:sensitive` (`Policy.can_read_sensitive`)."""
+
+    async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        if not (await info.context.policy()).can_read_sensitive(source.pk):
+            raise Forbidden(
+                "Only the employee, HR and service tokens with `employees:sensitive` see this field.",
+                requiredScope=Scope.EMPLOYEES_SENSITIVE.value,
+            )
+        return True
+
 
 _SENSITIVE = "Sensitive: visible to the employee, and to HR and service tokens with `employees:sensitive`."
 
@@ -103,25 +116,19 @@ class Employee(Node):
             version=row.version,
         )
 
-    async def _sensitive(self, info: Info, value: ValueT) -> ValueT:
-        if not (await info.context.policy()).can_read_sensitive(self.pk):
-            raise Forbidden(
-                "Only the employee, HR and service tokens with `employees:sensitive` see this field.",
-                requiredScope=Scope.EMPLOYEES_SENSITIVE.value,
-            )
-        return value
+    @strawberry.field(description=f"Phone number. {_SENSITIVE}", permission_classes=[ReadsSensitive])
+    def phone(self) -> str | None:
+        return self.row.phone
 
-    @strawberry.field(description=f"Phone number. {_SENSITIVE}")
-    async def phone(self, info: Info) -> str | None:
-        return await self._sensitive(info, self.row.phone)
+    @strawberry.field(description=f"Date of birth. {_SENSITIVE}", permission_classes=[ReadsSensitive])
+    def birth_date(self) -> date | None:
+        return self.row.birth_date
 
-    @strawberry.field(description=f"Date of birth. {_SENSITIVE}")
-    async def birth_date(self, info: Info) -> date | None:
-        return await self._sensitive(info, self.row.birth_date)
-
-    @strawberry.field(description=f"Who to call in an emergency. {_SENSITIVE}")
-    async def emergency_contact(self, info: Info) -> str | None:
-        return await self._sensitive(info, self.row.emergency_contact)
+    @strawberry.field(
+        description=f"Who to call in an emergency. {_SENSITIVE}", permission_classes=[ReadsSensitive]
+    )
+    def emergency_contact(self) -> str | None:
+        return self.row.emergency_contact
 
     @strawberry.field(
         description="Whether you may change this employee with `updateEmployee` (HR and service tokens); "
