@@ -22,7 +22,7 @@ from auth.scopes import Scope
 from events.brokers import BrokerNotRunning, current_broker
 from events.hub import EventContext, SubscriberTooSlow
 from models.events import Event as EventRow
-from resolvers.core.problems import BadInput, Problem, Unauthenticated
+from resolvers.core.problems import BadInput, Problem, ProblemCode, Unauthenticated
 from resolvers.live import rules as r
 from resolvers.live.stream import (
     ResumeTooOld,
@@ -68,7 +68,7 @@ async def _stream(
     try:
         hub = current_broker().hub
     except BrokerNotRunning as exc:
-        raise Problem(str(exc), code="SERVICE_UNAVAILABLE") from None
+        raise Problem(str(exc), code=ProblemCode.SERVICE_UNAVAILABLE) from None
     ctx.policy_source = policy_cache(hub).get
     try:
         async for row in follow(hub, types, wants, after=after_id, guard=TokenGuard(ctx.principal)):
@@ -85,10 +85,10 @@ async def _stream(
     except SubscriberTooSlow as exc:
         raise Problem(
             f"{exc} Resubscribe with `after` set to the last event id you received.",
-            code="SUBSCRIBER_TOO_SLOW",
+            code=ProblemCode.SUBSCRIBER_TOO_SLOW,
         ) from None
     except ResumeTooOld as exc:
-        raise Problem(str(exc), code="RESUME_TOO_OLD") from None
+        raise Problem(str(exc), code=ProblemCode.RESUME_TOO_OLD) from None
 
 
 # --- the root fields -----------------------------------------------------------------------

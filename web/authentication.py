@@ -24,6 +24,7 @@ from strawberry.exceptions import ConnectionRejectionError
 
 from auth.principal import Principal
 from auth.tokens import InvalidToken, authenticate, authenticate_token, www_authenticate_header
+from resolvers.core.problems import ProblemCode
 from web.errors import JSON, error_response
 from web.graphql_request import negotiate
 
@@ -69,7 +70,7 @@ def refuse_token(conn: HTTPConnection, exc: AuthenticationError) -> Response:
     """The answer to an untrustworthy token, in the media type the client asked for."""
     return error_response(
         401,
-        "UNAUTHENTICATED",
+        ProblemCode.UNAUTHENTICATED,
         str(exc),
         headers={"WWW-Authenticate": www_authenticate_header(str(exc))},
         media_type=negotiate(conn.headers.get("accept")) or JSON,

@@ -13,8 +13,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from resolvers.core.problems import ProblemCode
+
 JSON = "application/json"
-_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+_CODES = {404: ProblemCode.NOT_FOUND, 405: ProblemCode.METHOD_NOT_ALLOWED}
 
 
 def error_body(message: str, code: str, **extensions: object) -> dict[str, object]:
@@ -38,10 +40,10 @@ def graphql_error_code(error: GraphQLError) -> str:
     """The code of a GraphQL error that carries none, over HTTP and WebSocket alike: why the
     document could not run, or (an error raised while it ran, which has a path) a bug."""
     if "tokens" in error.message and "Parsing aborted" in error.message:
-        return "TOO_MANY_TOKENS"
+        return ProblemCode.TOO_MANY_TOKENS
     if error.message.startswith("Syntax Error"):
-        return "GRAPHQL_PARSE_FAILED"
-    return "INTERNAL_SERVER_ERROR" if error.path else "GRAPHQL_VALIDATION_FAILED"
+        return ProblemCode.GRAPHQL_PARSE_FAILED
+    return ProblemCode.INTERNAL_SERVER_ERROR if error.path else ProblemCode.GRAPHQL_VALIDATION_FAILED
 
 
 class RequestRefused(Exception):
@@ -76,4 +78,4 @@ def _message(request: Request, status: int) -> str:
 
 async def json_server_error(request: Request, exc: Exception) -> Response:
     """A bug: say so without the details (they go to the log, where the server re-raises it)."""
-    return error_response(500, "INTERNAL_SERVER_ERROR", "Internal server error.")
+    return error_response(500, ProblemCode.INTERNAL_SERVER_ERROR, "Internal server error.")

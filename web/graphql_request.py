@@ -14,13 +14,14 @@ from typing import Any
 
 from strawberry.http import GraphQLRequestData
 
+from resolvers.core.problems import ProblemCode
 from web.errors import JSON, RequestRefused
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 MAX_JSON_DEPTH = 64
 
 
-def bad_request(message: str, code: str = "BAD_REQUEST") -> RequestRefused:
+def bad_request(message: str, code: str = ProblemCode.BAD_REQUEST) -> RequestRefused:
     return RequestRefused(400, code, message)
 
 
@@ -63,7 +64,7 @@ def negotiate(accept: str | None) -> str | None:
 def not_acceptable() -> RequestRefused:
     return RequestRefused(
         406,
-        "NOT_ACCEPTABLE",
+        ProblemCode.NOT_ACCEPTABLE,
         f"This endpoint answers with `{GRAPHQL_RESPONSE}` or `{JSON}`; send one in `Accept`.",
     )
 
@@ -75,7 +76,7 @@ def check_content_type(content_type: str | None) -> None:
     if media != JSON or charset not in ("utf-8", "utf8"):
         raise RequestRefused(
             415,
-            "UNSUPPORTED_MEDIA_TYPE",
+            ProblemCode.UNSUPPORTED_MEDIA_TYPE,
             f"Unsupported content type {content_type or '(none)'!r}: send `Content-Type: {JSON}` (UTF-8).",
         )
 
@@ -107,7 +108,9 @@ def _depth(value: Any, what: str) -> int:
     while stack:
         item, level = stack.pop()
         if isinstance(item, str) and not _is_text(item):
-            raise bad_request(f"The {what} holds a string that is not Unicode text.", "INVALID_ENCODING")
+            raise bad_request(
+                f"The {what} holds a string that is not Unicode text.", ProblemCode.INVALID_ENCODING
+            )
         if isinstance(item, dict):
             children = [*item.keys(), *item.values()]
         elif isinstance(item, list):
@@ -127,19 +130,21 @@ def decode_json(raw: bytes | str, what: str) -> Any:
         try:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise bad_request(f"The {what} is not valid UTF-8.", "INVALID_ENCODING") from None
-    too_deep = bad_request(f"The {what} nests deeper than {MAX_JSON_DEPTH} levels.", "JSON_TOO_DEEP")
+            raise bad_request(f"The {what} is not valid UTF-8.", ProblemCode.INVALID_ENCODING) from None
+    too_deep = bad_request(
+        f"The {what} nests deeper than {MAX_JSON_DEPTH} levels.", ProblemCode.JSON_TOO_DEEP
+    )
     try:
         value = json.loads(raw, parse_float=_finite, parse_constant=_no_constants)
     except RecursionError:
         raise too_deep from None
     except json.JSONDecodeError as exc:
         raise bad_request(
-            f"The {what} is not valid JSON: {exc.msg} at position {exc.pos}.", "INVALID_JSON"
+            f"The {what} is not valid JSON: {exc.msg} at position {exc.pos}.", ProblemCode.INVALID_JSON
         ) from None
     except ValueError as exc:  # Python's int-string limit, or a number that is not finite
         problem = "a number too long" if "digits" in str(exc) else str(exc)
-        raise bad_request(f"The {what} is not valid JSON: {problem}.", "INVALID_JSON") from None
+        raise bad_request(f"The {what} is not valid JSON: {problem}.", ProblemCode.INVALID_JSON) from None
     if _depth(value, what) > MAX_JSON_DEPTH:
         raise too_deep
     return value
@@ -157,7 +162,7 @@ def request_data(payload: Any) -> GraphQLRequestData:
     if isinstance(payload, list):
         raise bad_request(
             "Batched requests (a JSON array) are not supported: send one operation per request.",
-            "BATCHING_NOT_SUPPORTED",
+            ProblemCode.BATCHING_NOT_SUPPORTED,
         )
     if not isinstance(payload, dict):
         raise bad_request("The request body must be a JSON object with a `query` string.")

@@ -31,6 +31,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from config import Settings
+from resolvers.core.problems import ProblemCode
 from schema.extensions.persisted import PROTOCOL_CODES, PersistedQueryCache
 from web import graphql_request as rq
 from web.authentication import BearerTokens, principal_from_connection_params, principal_of, refuse_token
@@ -95,7 +96,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             response = refusal.response(_media_type(request))
         except HTTPException as exc:  # what Strawberry itself refuses: a method it does not serve
             allow = {"Allow": "GET, POST"} if exc.status_code == 405 else {}
-            code = "METHOD_NOT_ALLOWED" if exc.status_code == 405 else "BAD_REQUEST"
+            code = ProblemCode.METHOD_NOT_ALLOWED if exc.status_code == 405 else ProblemCode.BAD_REQUEST
             response = RequestRefused(exc.status_code, code, exc.reason, allow).response(_media_type(request))
         await response(scope, receive, send)
 
@@ -138,15 +139,15 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         except MissingQueryError:
             raise rq.bad_request("The request has no `query` (nor a known persisted query).") from None
         except CannotGetOperationTypeError as exc:
-            raise rq.bad_request(exc.as_http_error_reason(), "UNKNOWN_OPERATION") from None
+            raise rq.bad_request(exc.as_http_error_reason(), ProblemCode.UNKNOWN_OPERATION) from None
         except InvalidOperationTypeError as exc:
             if exc.operation_type == OperationType.SUBSCRIPTION:
                 raise rq.bad_request(
                     "Subscriptions are served over the WebSocket at /graphql (graphql-transport-ws), not HTTP.",
-                    "SUBSCRIPTION_OVER_HTTP",
+                    ProblemCode.SUBSCRIPTION_OVER_HTTP,
                 ) from None
             raise RequestRefused(
-                405, "METHOD_NOT_ALLOWED", "Mutations must be sent with POST.", {"Allow": "POST"}
+                405, ProblemCode.METHOD_NOT_ALLOWED, "Mutations must be sent with POST.", {"Allow": "POST"}
             ) from None
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:

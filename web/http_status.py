@@ -15,6 +15,7 @@ from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
+from resolvers.core.problems import ProblemCode
 from web.context import Context
 from web.unavailable import CODE as UNAVAILABLE
 from web.unavailable import HEADERS as RETRY_AFTER
@@ -38,7 +39,7 @@ class UnauthenticatedStatus(SchemaExtension):
         if isinstance(context, Context) and context.principal is None:
             _answer_with(
                 self.execution_context,
-                "UNAUTHENTICATED",
+                ProblemCode.UNAUTHENTICATED,
                 401,
                 {"WWW-Authenticate": 'Bearer realm="peoplegraph"'},
             )

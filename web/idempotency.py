@@ -20,6 +20,7 @@ from tortoise.exceptions import OperationalError
 
 from auth.principal import Principal
 from resolvers.core import idempotency
+from resolvers.core.problems import ProblemCode
 from resolvers.core.unit_of_work import request_transaction
 from web import crash_points
 from web.authentication import principal_of
@@ -101,7 +102,7 @@ async def _serve_once(
             # SQLite: another process held the database past busy_timeout; nothing was written.
             earlier = _refusal_response(
                 idempotency.Refusal(
-                    409, "IDEMPOTENCY_KEY_IN_USE", "The database is busy; retry this request."
+                    409, ProblemCode.IDEMPOTENCY_KEY_IN_USE, "The database is busy; retry this request."
                 )
             )
         else:
@@ -112,7 +113,7 @@ async def _serve_once(
     if earlier is None:  # committed and then purged in between: rare enough to ask for a retry
         earlier = _refusal_response(
             idempotency.Refusal(
-                409, "IDEMPOTENCY_KEY_IN_USE", "This Idempotency-Key is being processed; retry."
+                409, ProblemCode.IDEMPOTENCY_KEY_IN_USE, "This Idempotency-Key is being processed; retry."
             )
         )
     await earlier(scope, replaying(b""), send)

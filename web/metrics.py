@@ -24,6 +24,8 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
+from resolvers.core.problems import ProblemCode
+
 REGISTRY = CollectorRegistry(auto_describe=True)
 
 HTTP_REQUESTS = Counter(
@@ -102,7 +104,9 @@ class OperationMetrics(SchemaExtension):
         GRAPHQL_OPERATIONS.labels(kind).inc()
         result = context.result
         for error in getattr(result, "errors", None) or []:
-            GRAPHQL_ERRORS.labels(str((error.extensions or {}).get("code", "INTERNAL_SERVER_ERROR"))).inc()
+            GRAPHQL_ERRORS.labels(
+                str((error.extensions or {}).get("code", ProblemCode.INTERNAL_SERVER_ERROR))
+            ).inc()
 
 
 async def metrics(request: Request) -> Response:

@@ -14,13 +14,16 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from config import HttpLimits
+from resolvers.core.problems import ProblemCode
 from web.errors import RequestRefused
 
 _CLOSE = {"Connection": "close"}
 
 
 def _too_large(limit: int) -> RequestRefused:
-    return RequestRefused(413, "REQUEST_TOO_LARGE", f"The request body is larger than {limit} bytes.", _CLOSE)
+    return RequestRefused(
+        413, ProblemCode.REQUEST_TOO_LARGE, f"The request body is larger than {limit} bytes.", _CLOSE
+    )
 
 
 async def read_body(receive: Receive, limit: int | None = None) -> bytes | None:
@@ -77,7 +80,7 @@ class RequestBodyLimits:
             except TimeoutError:
                 raise RequestRefused(
                     408,
-                    "REQUEST_TIMEOUT",
+                    ProblemCode.REQUEST_TIMEOUT,
                     f"The request body was not received within {timeout:g} seconds.",
                     _CLOSE,
                 ) from None

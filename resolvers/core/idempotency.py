@@ -21,6 +21,7 @@ from tortoise.exceptions import IntegrityError
 
 from auth.principal import Principal
 from models.idempotency import IdempotencyKey
+from resolvers.core.problems import ProblemCode
 
 log = logging.getLogger("peoplegraph.idempotency")
 KEEP_FOR = timedelta(hours=24)
@@ -51,7 +52,9 @@ def request_hash(body: bytes) -> str:
 
 def invalid_key(key: str) -> Refusal | None:
     if not key or len(key) > MAX_KEY_LENGTH:
-        return Refusal(400, "BAD_REQUEST", f"Idempotency-Key must have 1 to {MAX_KEY_LENGTH} characters.")
+        return Refusal(
+            400, ProblemCode.BAD_REQUEST, f"Idempotency-Key must have 1 to {MAX_KEY_LENGTH} characters."
+        )
     return None
 
 
@@ -66,18 +69,20 @@ async def answer_for(principal: Principal, key: str, body: bytes) -> Replay | Re
         return None
     if existing.request_hash != request_hash(body):
         return Refusal(
-            422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used for a different request."
+            422, ProblemCode.IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was used for a different request."
         )
     missing = set(existing.scopes.split()) - principal.scopes
     if missing:
         return Refusal(
             403,
-            "IDEMPOTENCY_KEY_FORBIDDEN",
+            ProblemCode.IDEMPOTENCY_KEY_FORBIDDEN,
             "This Idempotency-Key was first used by a token with more scopes "
             f"({' '.join(sorted(missing))}); replay it with such a token or use a new key.",
         )
     if existing.status_code is None:  # defensive: such a row is never committed
-        return Refusal(409, "IDEMPOTENCY_KEY_IN_USE", "The first request with this key is still running.")
+        return Refusal(
+            409, ProblemCode.IDEMPOTENCY_KEY_IN_USE, "The first request with this key is still running."
+        )
     return Replay(existing.status_code, existing.response_body or "")
 
 
