@@ -1,10 +1,12 @@
 """Compiling a query's root fields into one SQL statement each that returns the field's JSON.
 
 Objects become JSON objects of their selected fields (in response-key order, aliases and
-fragments resolved), to-one relations correlated subqueries, connections an aggregated, ordered
-and limited subquery with the resolver path's keyset order, filters and visibility (the policy's
-own `Q`, rendered by Tortoise: planner/visibility.py). Whatever is not mapped in
-planner/mapping.py raises `Uncovered`, and the operation runs on the resolver path.
+fragments resolved); to-one relations are LEFT JOINs of the enclosing SELECT (so they add no
+nesting); connections are an aggregated, ordered and limited subquery with the resolver path's
+keyset order, filters and visibility (the policy's own `Q`, rendered by Tortoise:
+planner/visibility.py). SQLite's parser allows only a few nested subqueries, so deeper
+connections are left to the resolver path. Whatever is not mapped in planner/mapping.py raises
+`Uncovered`, and the operation runs on the resolver path.
 """
 
 from __future__ import annotations
@@ -17,25 +19,32 @@ from tortoise.expressions import Q
 
 from auth.policy import Policy
 from ids import InvalidId, from_global_id
+from planner.arguments import list_arguments
 from planner.dialect import Dialect, literal, quote
 from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES, Column, Many, ToOne, column_of, is_nullable
 from planner.selection import Fields, Uncovered, Walker
-from planner.visibility import where_sql
-from resolvers.core.pagination import PageArgs, SortKey
+from planner.visibility import rows_sql
 
-_PAGE_ARGS = ("first", "after", "last", "before")
 Value = Callable[[str, list[FieldNode], GraphQLField], str]
 _ITEM, _RANK = '"q"."j"', '"q"."rn"'
+# Nested connections SQLite's parser takes (its stack holds about 100 frames, and each level of
+# JSON objects and subqueries takes 30 or more); PostgreSQL has no such limit. Deeper statements
+# that still overflow fail at run time, and planner/extension.py then falls back for good.
+MAX_SQLITE_NESTING = 2
 
 
 class Compiler:
     def __init__(self, walker: Walker, dialect: Dialect, policy: Policy) -> None:
         self.walker, self.dialect, self.policy = walker, dialect, policy
         self._aliases = 0
+        self._nesting = 0
 
     def _alias(self) -> str:
         self._aliases += 1
         return f'"p{self._aliases}"'
+
+    def _named(self, field: GraphQLField) -> GraphQLObjectType:
+        return self.walker.object_type(get_named_type(field.type).name)
 
     # --- root fields -----------------------------------------------------------------------
     def root(self, query: GraphQLObjectType, nodes: list[FieldNode]) -> str:
@@ -46,7 +55,10 @@ class Compiler:
         field = self.walker.definition(query, nodes)
         args = self.walker.arguments(field, nodes)
         if name == "node":
-            return "SELECT " + self._node(args.get("id"), nodes)
+            return self._node(args.get("id"), nodes)
+        if name == "viewer":
+            viewer = self.policy.viewer_id
+            return "SELECT NULL" if viewer is None else self._row("Employee", nodes, int(viewer), None)
         spec = ROOT_LISTS.get(name)
         if spec is None:
             raise Uncovered(f"Query.{name}")
@@ -57,22 +69,23 @@ class Compiler:
             type_name, pk = from_global_id(global_id)
         except InvalidId as error:
             raise Uncovered("an invalid ID: the resolver path reports it") from error
-        scope = NODE_TYPES.get(type_name)
-        if scope is None:
+        kind = NODE_TYPES.get(type_name)
+        if kind is None:
             raise Uncovered(f"node of a {type_name}")
+        scope, visibility = kind
         if scope.value not in self.walker.scopes:
             raise Uncovered(f"node of a {type_name} needs {scope.value}: the resolver path refuses it")
-        return self._lookup(self.walker.object_type(type_name), nodes, str(int(pk)))
+        return self._row(type_name, nodes, pk, visibility)
 
-    def _lookup(self, target: GraphQLObjectType, nodes: list[FieldNode], pk_sql: str) -> str:
-        """The JSON of the one `target` row whose primary key is `pk_sql` (null if none)."""
-        mapping = TYPES.get(target.name)
-        if mapping is None:
-            raise Uncovered(f"type {target.name}")
-        alias = self._alias()
-        body = self._object(target, alias, self.walker.subfields(nodes, target))
-        table = quote(mapping.model._meta.db_table)
-        return self.dialect.embed(f'SELECT {body} FROM {table} AS {alias} WHERE {alias}."id" = {pk_sql}')
+    def _row(self, type_name: str, nodes: list[FieldNode], pk: int, visibility: str | None) -> str:
+        """The statement that returns one row's JSON (no row, hence null, if absent or hidden)."""
+        runtime = self.walker.object_type(type_name)
+        model = TYPES[type_name].model
+        visible = getattr(self.policy, visibility)() if visibility else Q()
+        alias, joins = self._alias(), list[str]()
+        body = self._object(runtime, alias, self.walker.subfields(nodes, runtime), joins)
+        source = " ".join([f"{rows_sql(model, visible)} AS {alias}", *joins])
+        return f'SELECT {body} FROM {source} WHERE {alias}."id" = {int(pk)}'
 
     def _pairs(self, gtype: GraphQLObjectType, fields: Fields, value: Value) -> str:
         """A JSON object of the selected fields; `value` renders each one but `__typename`."""
@@ -86,7 +99,8 @@ class Compiler:
         return self.dialect.obj(pairs)
 
     # --- objects ---------------------------------------------------------------------------
-    def _object(self, gtype: GraphQLObjectType, alias: str, fields: Fields) -> str:
+    def _object(self, gtype: GraphQLObjectType, alias: str, fields: Fields, joins: list[str]) -> str:
+        """The JSON of the row `alias`; to-one relations append their LEFT JOINs to `joins`."""
         mapping = TYPES.get(gtype.name)
         if mapping is None:
             raise Uncovered(f"type {gtype.name}")
@@ -97,15 +111,29 @@ class Compiler:
                 return self._scalar(mapping.model, alias, spec, field, gtype.name)
             if isinstance(spec, ToOne):
                 fk = f"{alias}.{quote(column_of(mapping.model, spec.fk))}"
-                return self._lookup(self._named(field), nodes, fk)
+                return self._joined(self._named(field), nodes, fk, joins)
             if isinstance(spec, Many):
                 return self._connection(spec, field, nodes, self.walker.arguments(field, nodes), alias)
             raise Uncovered(f"{gtype.name}.{name}")
 
         return self._pairs(gtype, fields, value)
 
-    def _named(self, field: GraphQLField) -> GraphQLObjectType:
-        return self.walker.object_type(get_named_type(field.type).name)
+    def _joined(
+        self,
+        target: GraphQLObjectType,
+        nodes: list[FieldNode],
+        fk: str,
+        joins: list[str],
+        nullable: bool = True,
+    ) -> str:
+        """The JSON of the `target` row whose primary key is `fk`, or null (when `nullable`)."""
+        mapping = TYPES.get(target.name)
+        if mapping is None:
+            raise Uncovered(f"type {target.name}")
+        alias = self._alias()
+        joins.append(f'LEFT JOIN {quote(mapping.model._meta.db_table)} AS {alias} ON {alias}."id" = {fk}')
+        body = self._object(target, alias, self.walker.subfields(nodes, target), joins)
+        return f'CASE WHEN {alias}."id" IS NULL THEN NULL ELSE {body} END' if nullable else body
 
     def _scalar(self, model: Any, alias: str, spec: Column, field: GraphQLField, type_name: str) -> str:
         column = f"{alias}.{quote(column_of(model, spec.field))}"
@@ -135,89 +163,76 @@ class Compiler:
         args: dict[str, Any],
         parent: str | None,
     ) -> str:
-        limit, sort, where = self._list_arguments(spec, args)
+        limit, sort, where = list_arguments(spec, args)
         connection = self._named(field)
         row = self._alias()
-        conditions = []
-        if parent is not None:
-            conditions.append(f'{row}.{quote(column_of(spec.model, spec.partition))} = {parent}."id"')
         visible = getattr(self.policy, spec.visibility)() if spec.visibility else Q()
-        rendered = where_sql(spec.model, row, where & visible)
-        if rendered is not None:
-            conditions.append(rendered)
-        source = f"FROM {quote(spec.model._meta.db_table)} AS {row}"
-        if conditions:
-            source += " WHERE " + " AND ".join(conditions)
+        source = f"FROM {rows_sql(spec.model, where & visible)} AS {row}"
+        condition = ""
+        if parent is not None:
+            condition = f' WHERE {row}.{quote(column_of(spec.model, spec.partition))} = {parent}."id"'
         order = self._order(spec, row, sort)
 
         def value(name: str, parts: list[FieldNode], sub: GraphQLField) -> str:
+            if name == "totalCount":
+                return f"(SELECT count(*) {source}{condition})"
+            if name == "pageInfo":
+                return self._page_info(self._named(sub), parts, f"{source}{condition}", limit)
+            joins: list[str] = []
+            self._nesting += 1
+            if self._nesting > MAX_SQLITE_NESTING and self.dialect.name == "sqlite":
+                raise Uncovered("connections nested deeper than SQLite parses")
             if name == "edges":
-                item = self._edge(spec, self._named(sub), row, parts)
+                item = self._edge(spec, self._named(sub), row, parts, joins)
             elif name == "nodes" and spec.link is None:
-                item = self._object(self._named(sub), row, self.walker.subfields(parts, self._named(sub)))
+                target = self._named(sub)
+                item = self._object(target, row, self.walker.subfields(parts, target), joins)
             else:
                 raise Uncovered(f"{connection.name}.{name}")
-            return self._aggregate(item, source, order, limit)
+            self._nesting -= 1
+            page = " ".join(
+                [f'SELECT {item} AS "j", ROW_NUMBER() OVER (ORDER BY {order}) AS "rn"', source, *joins]
+            )
+            page += f"{condition} ORDER BY {order} LIMIT {int(limit)}"
+            return self.dialect.embed(f'SELECT {self.dialect.agg(_ITEM, _RANK)} FROM ({page}) AS "q"')
 
         return self._pairs(connection, self.walker.subfields(nodes, connection), value)
 
-    def _aggregate(self, item: str, source: str, order: str, limit: int) -> str:
-        rank = f"ROW_NUMBER() OVER (ORDER BY {order})"
-        page = f'SELECT {item} AS "j", {rank} AS "rn" {source} ORDER BY {order} LIMIT {int(limit)}'
-        return self.dialect.embed(f'SELECT {self.dialect.agg(_ITEM, _RANK)} FROM ({page}) AS "q"')
+    def _page_info(self, page_info: GraphQLObjectType, nodes: list[FieldNode], rows: str, limit: int) -> str:
+        """`hasNextPage` (a row beyond the page) and `hasPreviousPage` (never, from the start)."""
+        more = f'(SELECT count(*) FROM (SELECT 1 {rows} LIMIT {int(limit) + 1}) AS "n") > {int(limit)}'
+        flags = {"hasNextPage": more if limit else "1 = 0", "hasPreviousPage": "1 = 0"}
 
-    def _edge(self, spec: Many, edge: GraphQLObjectType, row: str, nodes: list[FieldNode]) -> str:
+        def value(name: str, parts: list[FieldNode], sub: GraphQLField) -> str:
+            if name not in flags:
+                raise Uncovered(f"PageInfo.{name}")  # cursors: not compiled yet
+            return self.dialect.boolean(f"({flags[name]})")
+
+        return self._pairs(page_info, self.walker.subfields(nodes, page_info), value)
+
+    def _edge(
+        self, spec: Many, edge: GraphQLObjectType, row: str, nodes: list[FieldNode], joins: list[str]
+    ) -> str:
         def value(name: str, parts: list[FieldNode], sub: GraphQLField) -> str:
             column = spec.edge_fields.get(name)
             if name == "node" and spec.link is None:
-                return self._object(self._named(sub), row, self.walker.subfields(parts, self._named(sub)))
+                return self._object(
+                    self._named(sub), row, self.walker.subfields(parts, self._named(sub)), joins
+                )
             if name == "node" and spec.link is not None:
                 fk = f"{row}.{quote(column_of(spec.model, spec.link[0]))}"
-                return self._lookup(self._named(sub), parts, fk)
+                # A link row always has its target (a foreign key): no CASE, one nesting level less.
+                return self._joined(self._named(sub), parts, fk, joins, nullable=False)
             if column is not None:
                 return self._scalar(spec.model, row, column, sub, edge.name)
             raise Uncovered(f"{edge.name}.{name}")
 
         return self._pairs(edge, self.walker.subfields(nodes, edge), value)
 
-    def _list_arguments(self, spec: Many, args: dict[str, Any]) -> tuple[int, SortKey, Q]:
-        if any(args.get(name) is not None for name in ("after", "last", "before")):
-            raise Uncovered("cursors and backward pages")
-        try:
-            limit = PageArgs(first=args.get("first")).limit()
-        except Exception as error:  # BadInput: the resolver path reports it
-            raise Uncovered("page size") from error
-        sort = spec.sort
-        where = Q()
-        for name, value in args.items():
-            if name in _PAGE_ARGS or value is None:
-                continue
-            if name == "orderBy" and spec.order_fields is not None:
-                sort = SortKey(spec.order_fields[value["field"].value], value["direction"].value == "desc")
-            elif name == "filter" and spec.filter_of is not None:
-                where &= _filter(spec.filter_of, spec.filter_keys, value)
-            elif name in spec.extra:
-                where &= Q(**{spec.extra[name]: getattr(value, "value", value)})
-            else:
-                raise Uncovered(f"argument {name}")
-        return limit, sort, where
-
-    def _order(self, spec: Many, row: str, sort: SortKey) -> str:
+    def _order(self, spec: Many, row: str, sort: Any) -> str:
         direction = "DESC" if sort.descending else "ASC"
         column = f"{row}.{quote(column_of(spec.model, sort.field))}"
         terms = [column, f'{row}."id"']
         if is_nullable(spec.model, sort.field):
             terms.insert(0, f"CASE WHEN {column} IS NULL THEN 1 ELSE 0 END")
         return ", ".join(f"{term} {direction}" for term in terms)
-
-
-def _filter(build: Callable[..., Q], keys: dict[str, str] | Any, value: dict[str, Any]) -> Q:
-    kwargs: dict[str, Any] = {}
-    for name, given in value.items():
-        if given is None:
-            continue
-        if name not in keys:
-            raise Uncovered(f"filter {name}")
-        if given:  # an empty list filters nothing, as on the resolver path
-            kwargs[keys[name]] = [getattr(v, "value", v) for v in given]
-    return build(**kwargs)

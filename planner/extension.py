@@ -10,6 +10,7 @@ without it responses are unchanged.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -21,6 +22,7 @@ from tortoise.connection import connections
 from planner.plans import PLANS, compile_operation, plan_key, run
 
 READ_PATHS = ("resolvers", "compiled", "auto")
+log = logging.getLogger("peoplegraph.planner")
 
 
 def _settings_of(context: Any) -> tuple[str, bool]:
@@ -68,7 +70,15 @@ class CompiledReads(SchemaExtension):
             dialect = connections.get("default").capabilities.dialect
             plan = compile_operation(schema, document, context.operation_name, coerced, policy, dialect)
             PLANS.put(key, plan)
-        return None if plan is None else await run(plan)
+        if plan is None:
+            return None
+        try:
+            return await run(plan)
+        except Exception as error:  # the resolver path answers, and reports the database's own errors
+            if "parser stack overflow" in str(error):  # too deep for SQLite: never compile it again
+                PLANS.put(key, None)
+            log.warning("compiled read failed, falling back to resolvers: %s", error)
+            return None
 
     def get_results(self) -> dict[str, Any]:
         return {"readPath": self.path} if self.show and self.path else {}

@@ -233,9 +233,17 @@ ROOT_LISTS: dict[str, Many] = {
     "tasks": Many(tkm.Task, "", _TASK_SORT, "visible_tasks", TASK_ORDER_FIELDS, task_filter, _TASK_FILTER)
 }
 
-# `node(id:)` compiles for these types (their objects are visible to anyone with the read scope),
-# with the read scope each declares (schema/core/nodes.py `NODE_KINDS`; a unit test compares).
-NODE_TYPES: dict[str, Scope] = {"Employee": Scope.EMPLOYEES_READ, "Team": Scope.EMPLOYEES_READ}
+# `node(id:)` compiles for these types, with the read scope each declares (schema/core/nodes.py `NODE_KINDS`; a unit test compares).
+# With the `Policy.visible_*` rule the node lookup applies (the same rule as its lists).
+NODE_TYPES: dict[str, tuple[Scope, str | None]] = {
+    "Employee": (Scope.EMPLOYEES_READ, None),
+    "Team": (Scope.EMPLOYEES_READ, None),
+    "Task": (Scope.TASKS_READ, "visible_tasks"),
+    "Mentorship": (Scope.MENTORSHIPS_READ, "visible_mentorships"),
+    "TrainingCourse": (Scope.TRAINING_READ, None),
+    "TrainingSession": (Scope.TRAINING_READ, None),
+    "Enrollment": (Scope.TRAINING_READ, "visible_enrollments"),
+}
 
 
 def column_of(model: type[Model], name: str) -> str:

@@ -3,6 +3,7 @@ arguments, and the scope each field needs, checked at planning time."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -21,10 +22,6 @@ from graphql import (
 from graphql.execution.values import VariableValues
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-from auth.scopes import Scope
-from schema.core.permissions import requires
-from schema.core.read_scopes import GATED_FIELDS
-
 
 class Uncovered(Exception):
     """The planner does not compile this (yet): the operation runs on the resolver path."""
@@ -33,9 +30,16 @@ class Uncovered(Exception):
 Fields = dict[str, list[FieldNode]]
 
 
+# Every field that needs a scope says so in its description, the same words on both kinds of
+# check (schema/core/permissions.py `describe`: declared `scoped_field`s and the fields
+# schema/core/read_scopes.py gates); reading them here keeps the planner free of schema imports.
+_REQUIRES = re.compile(r"Requires scope `([^`]+)`\.$")
+
+
 @cache
-def _scope_of_permission() -> dict[type, Scope]:
-    return {requires(scope): scope for scope in Scope}
+def required_scope(description: str | None) -> str | None:
+    found = _REQUIRES.search(description or "")
+    return found.group(1) if found else None
 
 
 class Walker:
@@ -112,14 +116,12 @@ class Walker:
         field: GraphQLField | None = parent.fields.get(name)
         if field is None:
             raise Uncovered(f"{parent.name}.{name} is unknown")
-        gated = GATED_FIELDS.get(f"{parent.name}.{name}")
-        if gated is not None and gated.value not in self.scopes:
-            raise Uncovered(f"{parent.name}.{name} needs {gated.value}")
+        scope = required_scope(field.description)
+        if scope is not None and scope not in self.scopes:
+            raise Uncovered(f"{parent.name}.{name} needs {scope}")
         strawberry_field = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-        for permission in getattr(strawberry_field, "permission_classes", None) or ():
-            scope = _scope_of_permission().get(permission)
-            if scope is None or scope.value not in self.scopes:
-                raise Uncovered(f"{parent.name}.{name} needs a permission the token lacks")
+        if len(getattr(strawberry_field, "permission_classes", None) or ()) > (scope is not None):
+            raise Uncovered(f"{parent.name}.{name} has a permission that is not a scope")
         return field
 
     def arguments(self, field: GraphQLField, nodes: list[FieldNode]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The policy's visibility rules (and the resolver path's filters) as SQL predicates.
+"""The policy's visibility rules (and the resolver path's filters) as the rows a list reads.
 
 `Policy.visible_*()` returns a Tortoise `Q`; lists on the resolver path filter with it. The
 planner renders the very same `Q` through Tortoise (`QuerySet.sql`) instead of writing the rules
@@ -14,15 +14,16 @@ from tortoise.expressions import Q
 from planner.dialect import quote
 
 
-def where_sql(model: Any, alias: str, q: Q) -> str | None:
-    """A predicate on the rows of `model` (as `alias`) that holds where `q` does; None for all rows."""
+def rows_sql(model: Any, q: Q) -> str:
+    """The rows of `model` where `q` holds, as a FROM item: the table, or a derived table
+    (which both databases flatten into the enclosing query)."""
+    table = quote(model._meta.db_table)
     sql = model.filter(q).values_list("id").sql(params_inline=True)
     head, found, condition = sql.partition(" WHERE ")
     if not found:
-        return None
-    table = quote(model._meta.db_table)
+        return table
     if " JOIN " in head or f"{table}." in condition:
         # Joins (`session__instructor_id`) or qualified columns: keep Tortoise's statement whole.
-        return f'{alias}."id" IN ({sql})'
-    # Unqualified columns of one table resolve to the innermost FROM, which is `alias`.
-    return f"({condition})"
+        condition = f'"id" IN ({sql})'
+    # Unqualified columns resolve to the derived table's own FROM: nothing else is in scope.
+    return f"(SELECT * FROM {table} WHERE {condition})"

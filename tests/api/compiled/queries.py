@@ -34,7 +34,15 @@ EMPLOYEE_LISTS = """query E($id: ID!) { node(id: $id) { ... on Employee {
   mentorshipsAsMentor(filter: {status: [ACTIVE, PROPOSED]}) { edges { node { status startedAt mentee { email } } } }
   enrollments { nodes { status enrolledAt score session { status capacity endsAt instructor { email } course { mandatory code } } } } } } }"""
 
+COUNTS = """query($n: Int) { tasks(first: $n) { totalCount pageInfo { __typename hasNextPage hasPreviousPage } }
+  viewer { email directReports { totalCount nodes { email } } teams { totalCount pageInfo { hasNextPage } } } }"""
+
+NODES = """query($id: ID!) { node(id: $id) { __typename id ... on Task { title assignee { email } team { name } }
+  ... on Mentorship { status mentee { email } } ... on Enrollment { status employee { email } session { location } }
+  ... on TrainingSession { capacity course { title } } ... on TrainingCourse { code mandatory } } }"""
+
 COVERED = {
+    "counts": COUNTS,
     "Q1": Q1,
     "Q2": Q2,
     "Q3": Q3,
@@ -43,14 +51,17 @@ COVERED = {
     "employee_lists": EMPLOYEE_LISTS,
 }
 
+# Compiled on PostgreSQL; too deep for SQLite's parser (falls back there).
+DEEP = """{ tasks { nodes { team { members { edges { node {
+  tasks { nodes { title assignee { manager { manager { manager { email } } } } } } } } } } } } }"""
+
 # Each selects something the planner leaves to the resolver path (planner/README.md).
 UNCOVERED = {
     "cursor": "{ tasks(first: 2) { edges { cursor node { title } } } }",
-    "total": "{ tasks(first: 2) { totalCount } }",
-    "page_info": "{ tasks(first: 2) { pageInfo { hasNextPage } } }",
+    "end_cursor": "{ tasks(first: 2) { pageInfo { hasNextPage endCursor } } }",
+    "backward": "{ tasks(last: 2) { nodes { title } } }",
     "sensitive": "query($id: ID!) { node(id: $id) { ... on Employee { phone } } }",
     "capability": "query($id: ID!) { node(id: $id) { ... on Team { viewerCanManage } } }",
-    "viewer": "{ viewer { email } }",
     "too_big": "{ tasks(first: 101) { nodes { title } } }",
     "bad_id": '{ node(id: "nope") { id } }',
     "skip": "{ tasks { nodes { title @skip(if: false) } } }",
