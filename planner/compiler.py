@@ -190,10 +190,11 @@ class Compiler:
             else:
                 raise Uncovered(f"{connection.name}.{name}")
             self._nesting -= 1
-            page = " ".join(
-                [f'SELECT {item} AS "j", ROW_NUMBER() OVER (ORDER BY {order}) AS "rn"', source, *joins]
-            )
-            page += f"{condition} ORDER BY {order} LIMIT {int(limit)}"
+            # The page's rows first (ordered, limited), then their JSON: objects are built for the
+            # page only, not for every row the order has to look at.
+            rank = f'ROW_NUMBER() OVER (ORDER BY {order}) AS "rn"'  # over the page's rows only
+            rows = self._page_rows(spec, row, f"SELECT {row}.* {source}", condition, sort, limit)
+            page = " ".join([f'SELECT {item} AS "j", {rank} FROM {rows}', *joins]) + f" ORDER BY {order}"
             return self.dialect.embed(f'SELECT {self.dialect.agg(_ITEM, _RANK)} FROM ({page}) AS "q"')
 
         return self._pairs(connection, self.walker.subfields(nodes, connection), value)
@@ -228,6 +229,24 @@ class Compiler:
             raise Uncovered(f"{edge.name}.{name}")
 
         return self._pairs(edge, self.walker.subfields(nodes, edge), value)
+
+    def _page_rows(self, spec: Many, row: str, select: str, condition: str, sort: Any, limit: int) -> str:
+        """The rows of one page, as a FROM item. A nullable sort column is read in two parts, the
+        rows with a value and those without, each in an order an index on the column can give
+        (an order by its "is null" flag cannot use one), and the two merged in the list's order."""
+        order = self._order(spec, row, sort)
+        if not is_nullable(spec.model, sort.field):
+            return f"({select}{condition} ORDER BY {order} LIMIT {int(limit)}) AS {row}"
+        direction = "DESC" if sort.descending else "ASC"
+        column = f"{row}.{quote(column_of(spec.model, sort.field))}"
+        select += f"{condition} AND " if condition else " WHERE "
+        valued = f'{select}{column} IS NOT NULL ORDER BY {column} {direction}, {row}."id" {direction}'
+        empty = f'{select}{column} IS NULL ORDER BY {row}."id" {direction}'
+        parts = [
+            f'SELECT * FROM ({part} LIMIT {int(limit)}) AS "{name}"'
+            for part, name in ((valued, "v"), (empty, "e"))
+        ]
+        return f"(SELECT * FROM ({' UNION ALL '.join(parts)}) AS {row} ORDER BY {order} LIMIT {int(limit)}) AS {row}"
 
     def _order(self, spec: Many, row: str, sort: Any) -> str:
         direction = "DESC" if sort.descending else "ASC"

@@ -14,11 +14,12 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from graphql import ExecutionResult
+from graphql import ExecutionResult, FieldNode
 from graphql.execution.values import VariableValues, get_variable_values
 from strawberry.extensions import SchemaExtension
 from tortoise.connection import connections
 
+from planner.mapping import ROOT_FIELDS
 from planner.plans import PLANS, compile_operation, plan_key, run
 
 READ_PATHS = ("resolvers", "compiled", "auto")
@@ -28,6 +29,14 @@ log = logging.getLogger("peoplegraph.planner")
 def _settings_of(context: Any) -> tuple[str, bool]:
     settings = getattr(context, "settings", None)
     return getattr(settings, "read_path", "resolvers"), bool(getattr(settings, "show_read_path", False))
+
+
+def _may_compile(operation: Any) -> bool:
+    """A cheap first look, before the policy is loaded: every root selection is a compiled field."""
+    return all(
+        isinstance(selection, FieldNode) and selection.name.value in ROOT_FIELDS
+        for selection in operation.selection_set.selections
+    )
 
 
 class CompiledReads(SchemaExtension):
@@ -58,7 +67,7 @@ class CompiledReads(SchemaExtension):
             for o in operations
             if context.operation_name is None or (o.name and o.name.value == context.operation_name)
         ]
-        if len(chosen) != 1 or chosen[0].operation.value != "query":
+        if len(chosen) != 1 or chosen[0].operation.value != "query" or not _may_compile(chosen[0]):
             return None
         coerced = get_variable_values(schema, chosen[0].variable_definitions or (), context.variables or {})
         if not isinstance(coerced, VariableValues):

@@ -233,6 +233,9 @@ ROOT_LISTS: dict[str, Many] = {
     "tasks": Many(tkm.Task, "", _TASK_SORT, "visible_tasks", TASK_ORDER_FIELDS, task_filter, _TASK_FILTER)
 }
 
+# Every root field the planner compiles (`Query.<name>`).
+ROOT_FIELDS = frozenset({"node", "viewer", *ROOT_LISTS})
+
 # `node(id:)` compiles for these types, with the read scope each declares (schema/core/nodes.py `NODE_KINDS`; a unit test compares).
 # With the `Policy.visible_*` rule the node lookup applies (the same rule as its lists).
 NODE_TYPES: dict[str, tuple[Scope, str | None]] = {

@@ -46,4 +46,5 @@ async def test_an_employee_token_adds_nothing_per_page_size(paths: Paths, org: O
     counts = {
         len(await _statements(client, TWO_ROOTS, {"id": org.ids["worker"], "n": n})) for n in (1, 20, 100)
     }
-    assert counts == {baseline + 2}  # the baseline: token check and policy (auth/policy.py)
+    policy = 3  # viewer, memberships, transitive reports (auth/policy.py), once per request
+    assert counts == {baseline + policy + 2}
