@@ -53,12 +53,10 @@ async def _probes() -> dict[str, int]:
     from tortoise import connections
 
     conn = connections.get("default")
-    employee = """SELECT e.id FROM employees e WHERE e.manager_id IS NOT NULL
-        AND EXISTS (SELECT 1 FROM team_memberships m WHERE m.employee_id = e.id)
-        AND EXISTS (SELECT 1 FROM enrollments r WHERE r.employee_id = e.id)
-        AND EXISTS (SELECT 1 FROM mentorships s WHERE s.mentee_id = e.id)
-        ORDER BY (SELECT count(*) FROM tasks k WHERE k.assignee_id = e.id
-                  AND k.status IN ('todo', 'in_progress')) DESC, e.id LIMIT 1"""
+    # A mentee with a manager, teams and enrollments: every part of Q1 has rows.
+    employee = """SELECT s.mentee_id FROM mentorships s JOIN employees e ON e.id = s.mentee_id
+        WHERE e.manager_id IS NOT NULL AND s.mentee_id IN (SELECT employee_id FROM team_memberships)
+        AND s.mentee_id IN (SELECT employee_id FROM enrollments) ORDER BY s.mentee_id LIMIT 1"""
     team = "SELECT team_id FROM team_memberships GROUP BY team_id ORDER BY count(*) DESC, team_id LIMIT 1"
     _, rows = await conn.execute_query(employee)
     _, teams = await conn.execute_query(team)

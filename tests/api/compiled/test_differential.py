@@ -75,3 +75,28 @@ async def test_a_token_without_the_scope_falls_back(paths: Paths, org: Org, toke
 async def test_anonymous_requests_fall_back(paths: Paths, org: Org) -> None:
     slow, fast, path = await paths.both("", COVERED["Q3"])
     assert (fast, path) == (slow, "resolvers")
+
+
+GENERATED = 40
+
+
+async def test_generated_selection_sets_answer_the_same(paths: Paths, org: Org) -> None:
+    from ids import to_global_id
+    from planner.mapping import TYPES
+    from tests.api.compiled.generated import Generator
+
+    pks = {name: list(await t.model.all().values_list("id", flat=True)) for name, t in TYPES.items()}
+    generator = Generator(seed=12)
+    compiled = 0
+    for i in range(GENERATED):
+        query, node_type = generator.operation()
+        for role in ROLES:
+            variables = None
+            if node_type is not None:
+                pk = pks[node_type][(i * 7 + len(role)) % len(pks[node_type])]
+                variables = {"id": to_global_id(node_type, int(pk))}
+            slow, fast, path = await paths.both(org.tokens[role], query, variables)
+            assert fast == slow, (query, role)
+            assert "errors" not in slow, (query, slow)
+            compiled += path == "compiled"
+    assert compiled == GENERATED * len(ROLES)
