@@ -21,7 +21,18 @@ from auth.policy import Policy
 from ids import InvalidId, from_global_id
 from planner.arguments import list_arguments
 from planner.dialect import Dialect, literal, quote
-from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES, Column, Many, ToOne, column_of, is_nullable
+from planner.mapping import (
+    NODE_TYPES,
+    ROOT_LISTS,
+    TYPES,
+    Capability,
+    Column,
+    Computed,
+    Many,
+    ToOne,
+    column_of,
+    is_nullable,
+)
 from planner.selection import Fields, Uncovered, Walker
 from planner.visibility import rows_sql
 
@@ -109,6 +120,10 @@ class Compiler:
             spec = mapping.fields.get(name)
             if isinstance(spec, Column):
                 return self._scalar(mapping.model, alias, spec, field, gtype.name)
+            if isinstance(spec, Computed):
+                return spec.sql.format(row=alias)
+            if isinstance(spec, Capability):
+                return self._capability(mapping.model, alias, spec)
             if isinstance(spec, ToOne):
                 fk = f"{alias}.{quote(column_of(mapping.model, spec.fk))}"
                 return self._joined(self._named(field), nodes, fk, joins)
@@ -134,6 +149,13 @@ class Compiler:
         joins.append(f'LEFT JOIN {quote(mapping.model._meta.db_table)} AS {alias} ON {alias}."id" = {fk}')
         body = self._object(target, alias, self.walker.subfields(nodes, target), joins)
         return f'CASE WHEN {alias}."id" IS NULL THEN NULL ELSE {body} END' if nullable else body
+
+    def _capability(self, model: Any, alias: str, spec: Capability) -> str:
+        rule = spec.rule(self.policy)
+        if isinstance(rule, bool):
+            return self.dialect.boolean("(1 = 1)" if rule else "(1 = 0)")
+        rows = model.filter(rule).values_list("id").sql(params_inline=True)
+        return self.dialect.boolean(f'({alias}."id" IN ({rows}))')
 
     def _scalar(self, model: Any, alias: str, spec: Column, field: GraphQLField, type_name: str) -> str:
         column = f"{alias}.{quote(column_of(model, spec.field))}"

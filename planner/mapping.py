@@ -22,6 +22,7 @@ from models import mentorships as mm
 from models import tasks as tkm
 from models import teams as tm
 from models import training as trm
+from planner.capabilities import Rule, can_delete_task, can_manage_team, can_update_employee, can_update_task
 from resolvers.core.pagination import SortKey
 from resolvers.mentorships.reads import mentorship_filter
 from resolvers.tasks.reads import TASK_ORDER_FIELDS, task_filter
@@ -35,6 +36,20 @@ class Column:
 
     field: str
     kind: str
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A field computed from the row's columns: `sql` with `{row}` standing for the row's alias."""
+
+    sql: str
+
+
+@dataclass(frozen=True)
+class Capability:
+    """A `viewerCan…` field: the policy's rule as a constant or a `Q` of the row."""
+
+    rule: Rule
 
 
 @dataclass(frozen=True)
@@ -70,7 +85,7 @@ class Many:
 @dataclass(frozen=True)
 class TypeMap:
     model: type[Model]
-    fields: Mapping[str, Column | ToOne | Many]
+    fields: Mapping[str, Column | Computed | Capability | ToOne | Many]
 
 
 _TASK_FILTER = {"status": "statuses", "priority": "priorities"}
@@ -97,6 +112,9 @@ TYPES: dict[str, TypeMap] = {
         {
             "id": Column("id", "id"),
             "email": Column("email", "str"),
+            # models/employees.py `Employee.display_name`
+            "displayName": Computed('{row}."given_name" || \' \' || {row}."family_name"'),
+            "viewerCanUpdate": Capability(can_update_employee),
             "givenName": Column("given_name", "str"),
             "familyName": Column("family_name", "str"),
             "jobTitle": Column("job_title", "str"),
@@ -142,6 +160,7 @@ TYPES: dict[str, TypeMap] = {
             "slug": Column("slug", "str"),
             "description": Column("description", "str"),
             "createdAt": Column("created_at", "datetime"),
+            "viewerCanManage": Capability(can_manage_team),
             "parent": ToOne("Team", "parent_id"),
             "lead": ToOne("Employee", "lead_id"),
             "members": Many(
@@ -168,6 +187,8 @@ TYPES: dict[str, TypeMap] = {
             "createdAt": Column("created_at", "datetime"),
             "updatedAt": Column("updated_at", "datetime"),
             "version": Column("version", "int"),
+            "viewerCanUpdate": Capability(can_update_task),
+            "viewerCanDelete": Capability(can_delete_task),
             "assignee": ToOne("Employee", "assignee_id"),
             "creator": ToOne("Employee", "creator_id"),
             "team": ToOne("Team", "team_id"),

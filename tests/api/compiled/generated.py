@@ -12,7 +12,7 @@ import random
 
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, get_named_type
 
-from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES, Column, Many, ToOne
+from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES, Capability, Column, Computed, Many, ToOne
 from schema import schema
 
 
@@ -41,7 +41,7 @@ class Generator:
     def selection(self, type_name: str, nesting: int, depth: int = 0) -> str:
         rng = self.rng
         fields = TYPES[type_name].fields
-        scalars = [n for n, s in fields.items() if isinstance(s, Column)]
+        scalars = [n for n, s in fields.items() if isinstance(s, Column | Computed | Capability)]
         parts = [self._key(n) for n in rng.sample(scalars, k=min(len(scalars), rng.randint(1, 4)))]
         if rng.random() < 0.3:
             parts.append("__typename")

@@ -41,7 +41,26 @@ NODES = """query($id: ID!) { node(id: $id) { __typename id ... on Task { title a
   ... on Mentorship { status mentee { email } } ... on Enrollment { status employee { email } session { location } }
   ... on TrainingSession { capacity course { title } } ... on TrainingCourse { code mandatory } } }"""
 
+# The README's first query (README.md, "A first query").
+README_FIRST = """{
+  viewer {
+    displayName
+    manager { displayName }
+    tasks(first: 5, filter: {status: [TODO, IN_PROGRESS]}, orderBy: {field: DUE_DATE, direction: ASC}) {
+      totalCount
+      nodes { id title status dueDate viewerCanUpdate }
+    }
+    teams { edges { role node { name lead { displayName } } } }
+  }
+}"""
+
+CAPABILITIES = """query($id: ID!) { node(id: $id) { ... on Employee { viewerCanUpdate
+  tasks { nodes { viewerCanUpdate viewerCanDelete team { viewerCanManage } } }
+  teams { edges { node { viewerCanManage } } } } } }"""
+
 COVERED = {
+    "readme_first": README_FIRST,
+    "capabilities": CAPABILITIES,
     "counts": COUNTS,
     "Q1": Q1,
     "Q2": Q2,
@@ -61,7 +80,7 @@ UNCOVERED = {
     "end_cursor": "{ tasks(first: 2) { pageInfo { hasNextPage endCursor } } }",
     "backward": "{ tasks(last: 2) { nodes { title } } }",
     "sensitive": "query($id: ID!) { node(id: $id) { ... on Employee { phone } } }",
-    "capability": "query($id: ID!) { node(id: $id) { ... on Team { viewerCanManage } } }",
+    "capability": "query($id: ID!) { node(id: $id) { ... on Employee { mentorshipsAsMentee { nodes { viewerCanEnd } } } } }",
     "too_big": "{ tasks(first: 101) { nodes { title } } }",
     "bad_id": '{ node(id: "nope") { id } }',
     "skip": "{ tasks { nodes { title @skip(if: false) } } }",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES, Column, Many, ToOne
+from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES, Capability, Column, Computed, Many, ToOne
 from planner.plans import PlanCache
 from schema import schema
 from schema.core.nodes import NODE_KINDS
@@ -17,6 +17,8 @@ def test_every_mapped_field_exists_in_the_schema_and_the_model() -> None:
             model_fields = mapping.model._meta.fields_map
             if isinstance(spec, Column):
                 assert spec.field in model_fields, f"{type_name}.{name}"
+            elif isinstance(spec, Computed | Capability):
+                continue
             elif isinstance(spec, ToOne):
                 assert spec.fk in model_fields and spec.target in TYPES, f"{type_name}.{name}"
             else:
