@@ -73,10 +73,10 @@ class CompiledReads(SchemaExtension):
         if not isinstance(coerced, VariableValues):
             return None  # bad variables: the resolver path reports them
         policy = await request.policy()
-        key = plan_key(context.query, context.operation_name, context.variables or {}, policy)
+        dialect = connections.get("default").capabilities.dialect
+        key = plan_key(context.query, context.operation_name, context.variables or {}, policy, dialect)
         found, plan = PLANS.get(key)
         if not found:
-            dialect = connections.get("default").capabilities.dialect
             plan = compile_operation(schema, document, context.operation_name, coerced, policy, dialect)
             PLANS.put(key, plan)
         if plan is None:

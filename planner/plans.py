@@ -1,6 +1,6 @@
 """Plans: compiled statements per root field, cached in a bounded LRU, and running them.
 
-A plan is keyed by the document, the operation, the variables and who asks (scopes, and the
+A plan is keyed by the database dialect, the document, the operation, the variables and who asks (scopes, and the
 policy's facts that visibility depends on; HR and service tokens share theirs): the same key
 always compiles to the same statements. An operation the planner does not cover is cached too,
 as `None`, so it is not planned again.
@@ -59,7 +59,9 @@ class PlanCache:
 PLANS = PlanCache()
 
 
-def plan_key(query: str, operation: str | None, variables: dict[str, Any], policy: Policy) -> tuple[Any, ...]:
+def plan_key(
+    query: str, operation: str | None, variables: dict[str, Any], policy: Policy, dialect: str
+) -> tuple[Any, ...]:
     principal = policy.principal
     scopes = principal.scopes if principal is not None else frozenset()
     who: tuple[Any, ...] = (
@@ -73,7 +75,7 @@ def plan_key(query: str, operation: str | None, variables: dict[str, Any], polic
     )
     document = hashlib.sha256(query.encode()).hexdigest()
     shape = json.dumps(variables, sort_keys=True, default=str)
-    return (document, operation, shape, scopes, who)
+    return (dialect, document, operation, shape, scopes, who)
 
 
 def compile_operation(
