@@ -24,8 +24,10 @@ from models import teams as tm
 from models import training as trm
 from planner.capabilities import Rule, can_delete_task, can_manage_team, can_update_employee, can_update_task
 from resolvers.core.pagination import SortKey
-from resolvers.mentorships.reads import mentorship_filter
+from resolvers.employees.reads import EMPLOYEE_ORDER_FIELDS, employee_filter
+from resolvers.mentorships.reads import MENTORSHIP_ORDER_FIELDS, mentorship_filter
 from resolvers.tasks.reads import TASK_ORDER_FIELDS, task_filter
+from resolvers.teams.reads import TEAM_ORDER_FIELDS
 from resolvers.training.reads import enrollment_filter
 
 
@@ -249,9 +251,28 @@ TYPES: dict[str, TypeMap] = {
     ),
 }
 
-# Root list fields: the model, the list's default sort and its rules, as `Query.tasks` has them.
+# Root list fields: the model, the list's default sort and its rules, as `Query.<name>` has them.
 ROOT_LISTS: dict[str, Many] = {
-    "tasks": Many(tkm.Task, "", _TASK_SORT, "visible_tasks", TASK_ORDER_FIELDS, task_filter, _TASK_FILTER)
+    "tasks": _tasks(""),
+    "employees": Many(
+        em.Employee,
+        "",
+        SortKey("family_name"),
+        None,
+        EMPLOYEE_ORDER_FIELDS,
+        employee_filter,
+        {"status": "statuses", "role": "roles"},
+    ),
+    "teams": Many(tm.Team, "", SortKey("name"), None, TEAM_ORDER_FIELDS),
+    "mentorships": Many(
+        mm.Mentorship,
+        "",
+        SortKey("created_at", descending=True),
+        "visible_mentorships",
+        MENTORSHIP_ORDER_FIELDS,
+        mentorship_filter,
+        {"status": "statuses"},
+    ),
 }
 
 # Every root field the planner compiles (`Query.<name>`).

@@ -58,7 +58,18 @@ CAPABILITIES = """query($id: ID!) { node(id: $id) { ... on Employee { viewerCanU
   tasks { nodes { viewerCanUpdate viewerCanDelete team { viewerCanManage } } }
   teams { edges { node { viewerCanManage } } } } } }"""
 
+# GraphiQL's default document (static/graphiql.js `DEFAULT_QUERY`), both operations at once.
+GRAPHIQL = """query { viewer { id displayName jobTitle manager { displayName } }
+  employees(first: 5, orderBy: {field: FAMILY_NAME, direction: ASC}) {
+    totalCount edges { node { id displayName jobTitle manager { displayName } } } } }"""
+
+ROOT_LISTS = """{ employees(filter: {status: [ACTIVE], role: []}, orderBy: {field: HIRE_DATE, direction: DESC}) { nodes { email } }
+  teams(orderBy: {field: CREATED_AT, direction: DESC}) { totalCount nodes { name members { edges { node { email } } } } }
+  mentorships(filter: {status: [ACTIVE, PROPOSED]}) { totalCount edges { node { status mentor { email } } } } }"""
+
 COVERED = {
+    "graphiql": GRAPHIQL,
+    "root_lists": ROOT_LISTS,
     "readme_first": README_FIRST,
     "capabilities": CAPABILITIES,
     "counts": COUNTS,
@@ -79,6 +90,8 @@ UNCOVERED = {
     "cursor": "{ tasks(first: 2) { edges { cursor node { title } } } }",
     "end_cursor": "{ tasks(first: 2) { pageInfo { hasNextPage endCursor } } }",
     "backward": "{ tasks(last: 2) { nodes { title } } }",
+    "search": '{ employees(filter: {search: "x"}) { nodes { email } } }',
+    "team_filter": "{ teams(filter: {topLevel: true}) { nodes { name } } }",
     "sensitive": "query($id: ID!) { node(id: $id) { ... on Employee { phone } } }",
     "capability": "query($id: ID!) { node(id: $id) { ... on Employee { mentorshipsAsMentee { nodes { viewerCanEnd } } } } }",
     "too_big": "{ tasks(first: 101) { nodes { title } } }",
