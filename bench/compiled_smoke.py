@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import shutil
 import statistics
 import sys
 import tempfile
@@ -148,6 +149,7 @@ async def main(args: argparse.Namespace) -> None:
             )
     finally:
         await db.close_db()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
