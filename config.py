@@ -73,6 +73,9 @@ class Settings:
     idempotency_sweep_seconds: float = 3600.0
     http: HttpLimits = field(default_factory=HttpLimits)
     extra: dict[str, str] = field(default_factory=dict)
+    # Compiled reads (planner/README.md): `resolvers` | `compiled` | `auto`; readPath in extensions.
+    read_path: str = "resolvers"
+    show_read_path: bool = False
 
 
 def load_settings() -> Settings:
@@ -95,4 +98,6 @@ def load_settings() -> Settings:
         webhook_lease_seconds=_positive("PEOPLEGRAPH_WEBHOOK_LEASE_SECONDS", 60.0),
         idempotency_sweep_seconds=_positive("PEOPLEGRAPH_IDEMPOTENCY_SWEEP_SECONDS", 3600.0),
         http=_http_limits(),
+        read_path=os.environ.get("PEOPLEGRAPH_READ_PATH", "").strip().lower() or "resolvers",
+        show_read_path=_flag("PEOPLEGRAPH_SHOW_READ_PATH"),
     )

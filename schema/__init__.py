@@ -8,6 +8,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from planner.extension import CompiledReads
 from schema.core.read_scopes import gate_fields, let_mutations_fail_alone
 from schema.core.scalars import SCALAR_OVERRIDES
 from schema.employees.types import Employee
@@ -74,6 +75,7 @@ schema = PeopleGraphSchema(
         DatabaseUnavailableStatus,
         OperationMetrics,
         QueryCost,
+        CompiledReads,
         lambda: MaskErrors(should_mask_error=_should_mask, error_message="Internal server error."),
     ],
 )

@@ -1,0 +1,55 @@
+"""`viewerCan…` capability fields as SQL: the policy's `can_*` rules as a constant or a `Q` of
+the row, per principal.
+
+These are the second rendering of rules auth/policy.py answers for one loaded row; each is
+written beside the method it mirrors and compared with it, row by row and role by role, by the
+differential tests (tests/api/compiled/). The answer depends on the viewer, their reports and
+the teams they lead: all of it is in the plan cache key (planner/plans.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tortoise.expressions import Q
+
+from auth.policy import Policy
+
+Rule = Callable[[Policy], "Q | bool"]
+
+
+def can_update_employee(policy: Policy) -> Q | bool:
+    """`Policy.can_manage_employees`: HR and service tokens."""
+    return policy.can_manage_employees()
+
+
+def can_manage_team(policy: Policy) -> Q | bool:
+    """`Policy.can_manage_team`: HR, services, and the team's leads (by membership or `lead`)."""
+    if policy.sees_everything:
+        return True
+    if policy.viewer is None:
+        return False
+    return Q(id__in=list(policy.led_teams)) | Q(lead_id=policy.viewer.id)
+
+
+def can_update_task(policy: Policy) -> Q | bool:
+    """`Policy.can_update_task`: the assignee, their managers, the creator, the team's leads."""
+    if policy.sees_everything:
+        return True
+    if policy.viewer is None:
+        return False
+    people = [policy.viewer.id, *policy.reports]
+    return Q(assignee_id__in=people) | Q(creator_id=policy.viewer.id) | Q(team_id__in=list(policy.led_teams))
+
+
+def can_delete_task(policy: Policy) -> Q | bool:
+    """`Policy.can_delete_task`: the creator, managers above the assignee, the team's leads."""
+    if policy.sees_everything:
+        return True
+    if policy.viewer is None:
+        return False
+    return (
+        Q(creator_id=policy.viewer.id)
+        | Q(assignee_id__in=list(policy.reports))
+        | Q(team_id__in=list(policy.led_teams))
+    )

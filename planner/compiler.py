@@ -1,0 +1,279 @@
+"""Compiling a query's root fields into one SQL statement each that returns the field's JSON.
+
+Objects become JSON objects of their selected fields (in response-key order, aliases and
+fragments resolved); to-one relations are LEFT JOINs of the enclosing SELECT (so they add no
+nesting); connections are an aggregated, ordered and limited subquery with the resolver path's
+keyset order, filters and visibility (the policy's own `Q`, rendered by Tortoise:
+planner/visibility.py). SQLite's parser allows only a few nested subqueries, so deeper
+connections are left to the resolver path. Whatever is not mapped in planner/mapping.py raises
+`Uncovered`, and the operation runs on the resolver path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from graphql import FieldNode, GraphQLEnumType, GraphQLField, GraphQLObjectType, get_named_type
+from tortoise.expressions import Q
+
+from auth.policy import Policy
+from ids import InvalidId, from_global_id
+from planner.arguments import list_arguments
+from planner.dialect import Dialect, literal, quote
+from planner.mapping import (
+    NODE_TYPES,
+    ROOT_LISTS,
+    TYPES,
+    Capability,
+    Column,
+    Computed,
+    Many,
+    ToOne,
+    column_of,
+    is_nullable,
+)
+from planner.selection import Fields, Uncovered, Walker
+from planner.visibility import rows_sql
+
+Value = Callable[[str, list[FieldNode], GraphQLField], str]
+_ITEM, _RANK = '"q"."j"', '"q"."rn"'
+# Nested connections SQLite's parser takes (its stack holds about 100 frames, and each level of
+# JSON objects and subqueries takes 30 or more); PostgreSQL has no such limit. Deeper statements
+# that still overflow fail at run time, and planner/extension.py then falls back for good.
+MAX_SQLITE_NESTING = 2
+
+
+class Compiler:
+    def __init__(self, walker: Walker, dialect: Dialect, policy: Policy) -> None:
+        self.walker, self.dialect, self.policy = walker, dialect, policy
+        self._aliases = 0
+        self._nesting = 0
+
+    def _alias(self) -> str:
+        self._aliases += 1
+        return f'"p{self._aliases}"'
+
+    def _named(self, field: GraphQLField) -> GraphQLObjectType:
+        return self.walker.object_type(get_named_type(field.type).name)
+
+    # --- root fields -----------------------------------------------------------------------
+    def root(self, query: GraphQLObjectType, nodes: list[FieldNode]) -> str:
+        """The statement that returns one root field's JSON value."""
+        name = nodes[0].name.value
+        if name == "__typename":
+            raise Uncovered("root __typename")
+        field = self.walker.definition(query, nodes)
+        args = self.walker.arguments(field, nodes)
+        if name == "node":
+            return self._node(args.get("id"), nodes)
+        if name == "viewer":
+            viewer = self.policy.viewer_id
+            return "SELECT NULL" if viewer is None else self._row("Employee", nodes, int(viewer), None)
+        spec = ROOT_LISTS.get(name)
+        if spec is None:
+            raise Uncovered(f"Query.{name}")
+        return "SELECT " + self._connection(spec, field, nodes, args, parent=None)
+
+    def _node(self, global_id: Any, nodes: list[FieldNode]) -> str:
+        try:
+            type_name, pk = from_global_id(global_id)
+        except InvalidId as error:
+            raise Uncovered("an invalid ID: the resolver path reports it") from error
+        kind = NODE_TYPES.get(type_name)
+        if kind is None:
+            raise Uncovered(f"node of a {type_name}")
+        scope, visibility = kind
+        if scope.value not in self.walker.scopes:
+            raise Uncovered(f"node of a {type_name} needs {scope.value}: the resolver path refuses it")
+        return self._row(type_name, nodes, pk, visibility)
+
+    def _row(self, type_name: str, nodes: list[FieldNode], pk: int, visibility: str | None) -> str:
+        """The statement that returns one row's JSON (no row, hence null, if absent or hidden)."""
+        runtime = self.walker.object_type(type_name)
+        model = TYPES[type_name].model
+        visible = getattr(self.policy, visibility)() if visibility else Q()
+        alias, joins = self._alias(), list[str]()
+        body = self._object(runtime, alias, self.walker.subfields(nodes, runtime), joins)
+        source = " ".join([f"{rows_sql(model, visible)} AS {alias}", *joins])
+        return f'SELECT {body} FROM {source} WHERE {alias}."id" = {int(pk)}'
+
+    def _pairs(self, gtype: GraphQLObjectType, fields: Fields, value: Value) -> str:
+        """A JSON object of the selected fields; `value` renders each one but `__typename`."""
+        pairs: list[tuple[str, str]] = []
+        for key, nodes in fields.items():
+            name = nodes[0].name.value
+            if name == "__typename":
+                pairs.append((key, literal(gtype.name)))
+            else:
+                pairs.append((key, value(name, nodes, self.walker.definition(gtype, nodes))))
+        return self.dialect.obj(pairs)
+
+    # --- objects ---------------------------------------------------------------------------
+    def _object(self, gtype: GraphQLObjectType, alias: str, fields: Fields, joins: list[str]) -> str:
+        """The JSON of the row `alias`; to-one relations append their LEFT JOINs to `joins`."""
+        mapping = TYPES.get(gtype.name)
+        if mapping is None:
+            raise Uncovered(f"type {gtype.name}")
+
+        def value(name: str, nodes: list[FieldNode], field: GraphQLField) -> str:
+            spec = mapping.fields.get(name)
+            if isinstance(spec, Column):
+                return self._scalar(mapping.model, alias, spec, field, gtype.name)
+            if isinstance(spec, Computed):
+                return spec.sql.format(row=alias)
+            if isinstance(spec, Capability):
+                return self._capability(mapping.model, alias, spec)
+            if isinstance(spec, ToOne):
+                fk = f"{alias}.{quote(column_of(mapping.model, spec.fk))}"
+                return self._joined(self._named(field), nodes, fk, joins)
+            if isinstance(spec, Many):
+                return self._connection(spec, field, nodes, self.walker.arguments(field, nodes), alias)
+            raise Uncovered(f"{gtype.name}.{name}")
+
+        return self._pairs(gtype, fields, value)
+
+    def _joined(
+        self,
+        target: GraphQLObjectType,
+        nodes: list[FieldNode],
+        fk: str,
+        joins: list[str],
+        nullable: bool = True,
+    ) -> str:
+        """The JSON of the `target` row whose primary key is `fk`, or null (when `nullable`)."""
+        mapping = TYPES.get(target.name)
+        if mapping is None:
+            raise Uncovered(f"type {target.name}")
+        alias = self._alias()
+        joins.append(f'LEFT JOIN {quote(mapping.model._meta.db_table)} AS {alias} ON {alias}."id" = {fk}')
+        body = self._object(target, alias, self.walker.subfields(nodes, target), joins)
+        return f'CASE WHEN {alias}."id" IS NULL THEN NULL ELSE {body} END' if nullable else body
+
+    def _capability(self, model: Any, alias: str, spec: Capability) -> str:
+        rule = spec.rule(self.policy)
+        if isinstance(rule, bool):
+            return self.dialect.boolean("(1 = 1)" if rule else "(1 = 0)")
+        rows = model.filter(rule).values_list("id").sql(params_inline=True)
+        return self.dialect.boolean(f'({alias}."id" IN ({rows}))')
+
+    def _scalar(self, model: Any, alias: str, spec: Column, field: GraphQLField, type_name: str) -> str:
+        column = f"{alias}.{quote(column_of(model, spec.field))}"
+        kind = spec.kind
+        if kind == "id":
+            return self.dialect.gid(type_name, column)
+        if kind in ("str", "int"):
+            return column
+        if kind == "date":
+            return self.dialect.date(column)
+        if kind == "datetime":
+            return self.dialect.datetime(column)
+        if kind == "bool":
+            return self.dialect.boolean(column)
+        if kind == "enum":
+            enum = get_named_type(field.type)
+            assert isinstance(enum, GraphQLEnumType)
+            return self.dialect.enum(column, {str(v.value): k for k, v in enum.values.items()})
+        raise Uncovered(f"a {kind} column")
+
+    # --- connections -----------------------------------------------------------------------
+    def _connection(
+        self,
+        spec: Many,
+        field: GraphQLField,
+        nodes: list[FieldNode],
+        args: dict[str, Any],
+        parent: str | None,
+    ) -> str:
+        limit, sort, where = list_arguments(spec, args)
+        connection = self._named(field)
+        row = self._alias()
+        visible = getattr(self.policy, spec.visibility)() if spec.visibility else Q()
+        source = f"FROM {rows_sql(spec.model, where & visible)} AS {row}"
+        condition = ""
+        if parent is not None:
+            condition = f' WHERE {row}.{quote(column_of(spec.model, spec.partition))} = {parent}."id"'
+        order = self._order(spec, row, sort)
+
+        def value(name: str, parts: list[FieldNode], sub: GraphQLField) -> str:
+            if name == "totalCount":
+                return f"(SELECT count(*) {source}{condition})"
+            if name == "pageInfo":
+                return self._page_info(self._named(sub), parts, f"{source}{condition}", limit)
+            joins: list[str] = []
+            self._nesting += 1
+            if self._nesting > MAX_SQLITE_NESTING and self.dialect.name == "sqlite":
+                raise Uncovered("connections nested deeper than SQLite parses")
+            if name == "edges":
+                item = self._edge(spec, self._named(sub), row, parts, joins)
+            elif name == "nodes" and spec.link is None:
+                target = self._named(sub)
+                item = self._object(target, row, self.walker.subfields(parts, target), joins)
+            else:
+                raise Uncovered(f"{connection.name}.{name}")
+            self._nesting -= 1
+            # The page's rows first (ordered, limited), then their JSON: objects are built for the
+            # page only, not for every row the order has to look at.
+            rank = f'ROW_NUMBER() OVER (ORDER BY {order}) AS "rn"'  # over the page's rows only
+            rows = self._page_rows(spec, row, f"SELECT {row}.* {source}", condition, sort, limit)
+            page = " ".join([f'SELECT {item} AS "j", {rank} FROM {rows}', *joins]) + f" ORDER BY {order}"
+            return self.dialect.embed(f'SELECT {self.dialect.agg(_ITEM, _RANK)} FROM ({page}) AS "q"')
+
+        return self._pairs(connection, self.walker.subfields(nodes, connection), value)
+
+    def _page_info(self, page_info: GraphQLObjectType, nodes: list[FieldNode], rows: str, limit: int) -> str:
+        """`hasNextPage` (a row beyond the page) and `hasPreviousPage` (never, from the start)."""
+        more = f'(SELECT count(*) FROM (SELECT 1 {rows} LIMIT {int(limit) + 1}) AS "n") > {int(limit)}'
+        flags = {"hasNextPage": more if limit else "1 = 0", "hasPreviousPage": "1 = 0"}
+
+        def value(name: str, parts: list[FieldNode], sub: GraphQLField) -> str:
+            if name not in flags:
+                raise Uncovered(f"PageInfo.{name}")  # cursors: not compiled yet
+            return self.dialect.boolean(f"({flags[name]})")
+
+        return self._pairs(page_info, self.walker.subfields(nodes, page_info), value)
+
+    def _edge(
+        self, spec: Many, edge: GraphQLObjectType, row: str, nodes: list[FieldNode], joins: list[str]
+    ) -> str:
+        def value(name: str, parts: list[FieldNode], sub: GraphQLField) -> str:
+            column = spec.edge_fields.get(name)
+            if name == "node" and spec.link is None:
+                return self._object(
+                    self._named(sub), row, self.walker.subfields(parts, self._named(sub)), joins
+                )
+            if name == "node" and spec.link is not None:
+                fk = f"{row}.{quote(column_of(spec.model, spec.link[0]))}"
+                # A link row always has its target (a foreign key): no CASE, one nesting level less.
+                return self._joined(self._named(sub), parts, fk, joins, nullable=False)
+            if column is not None:
+                return self._scalar(spec.model, row, column, sub, edge.name)
+            raise Uncovered(f"{edge.name}.{name}")
+
+        return self._pairs(edge, self.walker.subfields(nodes, edge), value)
+
+    def _page_rows(self, spec: Many, row: str, select: str, condition: str, sort: Any, limit: int) -> str:
+        """The rows of one page, as a FROM item. A nullable sort column is read in two parts, the
+        rows with a value and those without, each in an order an index on the column can give
+        (an order by its "is null" flag cannot use one), and the two merged in the list's order."""
+        order = self._order(spec, row, sort)
+        if not is_nullable(spec.model, sort.field):
+            return f"({select}{condition} ORDER BY {order} LIMIT {int(limit)}) AS {row}"
+        direction = "DESC" if sort.descending else "ASC"
+        column = f"{row}.{quote(column_of(spec.model, sort.field))}"
+        select += f"{condition} AND " if condition else " WHERE "
+        valued = f'{select}{column} IS NOT NULL ORDER BY {column} {direction}, {row}."id" {direction}'
+        empty = f'{select}{column} IS NULL ORDER BY {row}."id" {direction}'
+        parts = [
+            f'SELECT * FROM ({part} LIMIT {int(limit)}) AS "{name}"'
+            for part, name in ((valued, "v"), (empty, "e"))
+        ]
+        return f"(SELECT * FROM ({' UNION ALL '.join(parts)}) AS {row} ORDER BY {order} LIMIT {int(limit)}) AS {row}"
+
+    def _order(self, spec: Many, row: str, sort: Any) -> str:
+        direction = "DESC" if sort.descending else "ASC"
+        column = f"{row}.{quote(column_of(spec.model, sort.field))}"
+        terms = [column, f'{row}."id"']
+        if is_nullable(spec.model, sort.field):
+            terms.insert(0, f"CASE WHEN {column} IS NULL THEN 1 ELSE 0 END")
+        return ", ".join(f"{term} {direction}" for term in terms)

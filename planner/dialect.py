@@ -1,0 +1,111 @@
+"""The two renderings of the planner's JSON: PostgreSQL (`json_build_object`, `json_agg`) and
+SQLite (`json_object`, `json_group_array`).
+
+Values are shown exactly as the resolver path shows them. Global IDs and times on SQLite come
+from the one codec and Tortoise's own conversion, called from SQL as functions registered on the
+connection (`planner_gid`, `planner_datetime`, see planner/sqlite_functions.py); on PostgreSQL
+they are SQL expressions, which tests/unit/planner/ checks against the codec.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+class Dialect:
+    name = ""
+
+    def obj(self, pairs: Sequence[tuple[str, str]]) -> str:
+        raise NotImplementedError
+
+    def embed(self, subquery: str) -> str:
+        """A subquery that returns JSON, as a JSON value of the enclosing object."""
+        raise NotImplementedError
+
+    def agg(self, column: str, rank: str) -> str:
+        """The JSON array of `column` over the rows of a subquery, in the order of `rank`."""
+        raise NotImplementedError
+
+    def gid(self, type_name: str, column: str) -> str:
+        raise NotImplementedError
+
+    def datetime(self, column: str) -> str:
+        raise NotImplementedError
+
+    def date(self, column: str) -> str:
+        raise NotImplementedError
+
+    def boolean(self, column: str) -> str:
+        raise NotImplementedError
+
+    def enum(self, column: str, names: Mapping[str, str]) -> str:
+        """A stored enum value as its GraphQL name (`in_progress` → `IN_PROGRESS`)."""
+        cases = " ".join(f"WHEN {literal(value)} THEN {literal(name)}" for value, name in names.items())
+        return f"CASE {column} {cases} END"
+
+
+class Postgres(Dialect):
+    name = "postgres"
+
+    def obj(self, pairs: Sequence[tuple[str, str]]) -> str:
+        return "json_build_object(" + ", ".join(f"{literal(k)}, {v}" for k, v in pairs) + ")"
+
+    def embed(self, subquery: str) -> str:
+        return f"({subquery})"
+
+    def agg(self, column: str, rank: str) -> str:
+        return f"coalesce(json_agg({column} ORDER BY {rank}), '[]'::json)"
+
+    def gid(self, type_name: str, column: str) -> str:
+        # ids.to_global_id: unpadded URL-safe base64 of "<Type>:<pk>" (short enough for one line).
+        text = f"convert_to({literal(type_name + ':')} || {column}::text, 'UTF8')"
+        return f"rtrim(translate(encode({text}, 'base64'), '+/', '-_'), '=')"
+
+    def datetime(self, column: str) -> str:
+        # datetime.isoformat() of the UTC time: microseconds only when there are some.
+        utc = f"({column} AT TIME ZONE 'UTC')"
+        micro = f"CASE WHEN to_char({utc}, 'US') = '000000' THEN '' ELSE '.' || to_char({utc}, 'US') END"
+        return f"(to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || {micro} || '+00:00')"
+
+    def date(self, column: str) -> str:
+        return f"to_char({column}, 'YYYY-MM-DD')"
+
+    def boolean(self, column: str) -> str:
+        return column
+
+
+class Sqlite(Dialect):
+    name = "sqlite"
+
+    def obj(self, pairs: Sequence[tuple[str, str]]) -> str:
+        return "json_object(" + ", ".join(f"{literal(k)}, {v}" for k, v in pairs) + ")"
+
+    def embed(self, subquery: str) -> str:
+        return f"json(({subquery}))"  # a subquery's text loses its JSON subtype; json() restores it
+
+    def agg(self, column: str, rank: str) -> str:
+        return f"json_group_array(json({column}))"  # the subquery is already in order
+
+    def gid(self, type_name: str, column: str) -> str:
+        return f"planner_gid({literal(type_name)}, {column})"
+
+    def datetime(self, column: str) -> str:
+        return f"planner_datetime({column})"
+
+    def date(self, column: str) -> str:
+        return column  # stored as the ISO text the resolver path shows
+
+    def boolean(self, column: str) -> str:
+        return f"CASE WHEN {column} IS NULL THEN NULL WHEN {column} THEN json('true') ELSE json('false') END"
+
+
+def dialect_for(name: str) -> Dialect:
+    return Postgres() if name == "postgres" else Sqlite()

@@ -1,0 +1,93 @@
+"""The schema extension that answers covered queries from compiled SQL (planner/README.md).
+
+`PEOPLEGRAPH_READ_PATH` chooses: `resolvers` (the default) never compiles; `compiled` and `auto`
+compile every query operation whose root fields are all covered and let the resolver path run
+the rest. It runs after the other extensions' pre-execution checks (limits, cost): when one of
+them has already set a result, nothing is compiled. `PEOPLEGRAPH_SHOW_READ_PATH=1` adds
+`extensions.readPath` (`compiled` or `resolvers`) to each response, for debugging and tests;
+without it responses are unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from graphql import ExecutionResult, FieldNode
+from graphql.execution.values import VariableValues, get_variable_values
+from strawberry.extensions import SchemaExtension
+from tortoise.connection import connections
+
+from planner.mapping import ROOT_FIELDS
+from planner.plans import PLANS, compile_operation, plan_key, run
+
+READ_PATHS = ("resolvers", "compiled", "auto")
+log = logging.getLogger("peoplegraph.planner")
+
+
+def _settings_of(context: Any) -> tuple[str, bool]:
+    settings = getattr(context, "settings", None)
+    return getattr(settings, "read_path", "resolvers"), bool(getattr(settings, "show_read_path", False))
+
+
+def _may_compile(operation: Any) -> bool:
+    """A cheap first look, before the policy is loaded: every root selection is a compiled field."""
+    return all(
+        isinstance(selection, FieldNode) and selection.name.value in ROOT_FIELDS
+        for selection in operation.selection_set.selections
+    )
+
+
+class CompiledReads(SchemaExtension):
+    def __init__(self, *, execution_context: Any = None) -> None:
+        self.path: str | None = None
+        self.show = False
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        mode, self.show = _settings_of(context.context)
+        self.path = "resolvers"
+        if mode != "resolvers" and context.result is None and context.graphql_document is not None:
+            data = await self._compiled(context)
+            if data is not None:
+                context.result = ExecutionResult(data=data)
+                self.path = "compiled"
+        yield
+
+    async def _compiled(self, context: Any) -> dict[str, Any] | None:
+        request = context.context
+        if getattr(request, "principal", None) is None or context.query is None:
+            return None
+        schema = context.schema._schema
+        document = context.graphql_document
+        operations = [d for d in document.definitions if getattr(d, "operation", None) is not None]
+        chosen = [
+            o
+            for o in operations
+            if context.operation_name is None or (o.name and o.name.value == context.operation_name)
+        ]
+        if len(chosen) != 1 or chosen[0].operation.value != "query" or not _may_compile(chosen[0]):
+            return None
+        coerced = get_variable_values(schema, chosen[0].variable_definitions or (), context.variables or {})
+        if not isinstance(coerced, VariableValues):
+            return None  # bad variables: the resolver path reports them
+        policy = await request.policy()
+        dialect = connections.get("default").capabilities.dialect
+        key = plan_key(context.query, context.operation_name, context.variables or {}, policy, dialect)
+        found, plan = PLANS.get(key)
+        if not found:
+            plan = compile_operation(schema, document, context.operation_name, coerced, policy, dialect)
+            PLANS.put(key, plan)
+        if plan is None:
+            return None
+        try:
+            return await run(plan)
+        except Exception as error:  # the resolver path answers, and reports the database's own errors
+            if "parser stack overflow" in str(error):  # too deep for SQLite: never compile it again
+                PLANS.put(key, None)
+            log.warning("compiled read failed, falling back to resolvers: %s", error)
+            return None
+
+    def get_results(self) -> dict[str, Any]:
+        return {"readPath": self.path} if self.show and self.path else {}

@@ -1,0 +1,301 @@
+"""The SQL mapping of the GraphQL types the planner compiles: tables, columns, relations, lists.
+
+Declared here, beside nothing else, so that the schema modules stay as they are; every entry
+names the GraphQL type and field it mirrors (schema/<domain>/types.py) and reuses the resolver
+path's own building blocks (sort keys, `Q` filter builders, `Policy.visible_*` names), so that
+an order, a filter or a visibility rule is written once. A field that is not listed here is not
+compiled: the whole operation falls back to the resolver path (planner/README.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.models import Model
+
+from auth.scopes import Scope
+from models import employees as em
+from models import mentorships as mm
+from models import tasks as tkm
+from models import teams as tm
+from models import training as trm
+from planner.capabilities import Rule, can_delete_task, can_manage_team, can_update_employee, can_update_task
+from resolvers.core.pagination import SortKey
+from resolvers.employees.reads import EMPLOYEE_ORDER_FIELDS, employee_filter
+from resolvers.mentorships.reads import MENTORSHIP_ORDER_FIELDS, mentorship_filter
+from resolvers.tasks.reads import TASK_ORDER_FIELDS, task_filter
+from resolvers.teams.reads import TEAM_ORDER_FIELDS
+from resolvers.training.reads import enrollment_filter
+
+
+@dataclass(frozen=True)
+class Column:
+    """A scalar field: a model field and how it is shown (`str`, `int`, `enum`, `date`, `datetime`,
+    `bool`, or `id`, the object's global ID)."""
+
+    field: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A field computed from the row's columns: `sql` with `{row}` standing for the row's alias."""
+
+    sql: str
+
+
+@dataclass(frozen=True)
+class Capability:
+    """A `viewerCan…` field: the policy's rule as a constant or a `Q` of the row."""
+
+    rule: Rule
+
+
+@dataclass(frozen=True)
+class ToOne:
+    """An object field that follows a foreign key of the parent row to `target`'s primary key."""
+
+    target: str
+    fk: str
+
+
+@dataclass(frozen=True)
+class Many:
+    """A connection: rows of `model` whose `partition` column is the parent's primary key.
+
+    `link` is set for lists of link rows (team memberships): the edge's `node` is the row of
+    type `link[1]` that the link row's field `link[0]` points to, and `edge_fields` are the link
+    row's own fields shown on the edge (`role`, `joinedAt`). `filter_of` turns the `filter:`
+    argument's allowed keys into the resolver path's `Q`; `extra` lists other arguments that
+    become plain equality filters (`members(role:)`)."""
+
+    model: type[Model]
+    partition: str
+    sort: SortKey
+    visibility: str | None = None
+    order_fields: Mapping[str, str] | None = None
+    filter_of: Callable[..., Q] | None = None
+    filter_keys: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = field(default_factory=dict)
+    link: tuple[str, str] | None = None
+    edge_fields: Mapping[str, Column] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TypeMap:
+    model: type[Model]
+    fields: Mapping[str, Column | Computed | Capability | ToOne | Many]
+
+
+_TASK_FILTER = {"status": "statuses", "priority": "priorities"}
+_TASK_SORT = SortKey("created_at", descending=True)  # schema/tasks/filters.py `task_sort`
+_MEMBERSHIP_EDGE = {"role": Column("role", "enum"), "joinedAt": Column("joined_at", "datetime")}
+
+
+def _tasks(partition: str) -> Many:
+    return Many(
+        tkm.Task, partition, _TASK_SORT, "visible_tasks", TASK_ORDER_FIELDS, task_filter, _TASK_FILTER
+    )
+
+
+def _mentorships(partition: str) -> Many:
+    sort = SortKey("created_at", descending=True)  # resolvers/mentorships/reads.py
+    return Many(
+        mm.Mentorship, partition, sort, "visible_mentorships", None, mentorship_filter, {"status": "statuses"}
+    )
+
+
+TYPES: dict[str, TypeMap] = {
+    "Employee": TypeMap(
+        em.Employee,
+        {
+            "id": Column("id", "id"),
+            "email": Column("email", "str"),
+            # models/employees.py `Employee.display_name`
+            "displayName": Computed('{row}."given_name" || \' \' || {row}."family_name"'),
+            "viewerCanUpdate": Capability(can_update_employee),
+            "givenName": Column("given_name", "str"),
+            "familyName": Column("family_name", "str"),
+            "jobTitle": Column("job_title", "str"),
+            "location": Column("location", "str"),
+            "timezone": Column("timezone", "str"),
+            "pronouns": Column("pronouns", "str"),
+            "bio": Column("bio", "str"),
+            "hireDate": Column("hire_date", "date"),
+            "status": Column("status", "enum"),
+            "role": Column("role", "enum"),
+            "createdAt": Column("created_at", "datetime"),
+            "updatedAt": Column("updated_at", "datetime"),
+            "version": Column("version", "int"),
+            "manager": ToOne("Employee", "manager_id"),
+            "directReports": Many(em.Employee, "manager_id", SortKey("family_name")),
+            "teams": Many(
+                tm.TeamMembership,
+                "employee_id",
+                SortKey("joined_at"),
+                link=("team_id", "Team"),
+                edge_fields=_MEMBERSHIP_EDGE,
+            ),
+            "tasks": _tasks("assignee_id"),
+            "createdTasks": _tasks("creator_id"),
+            "mentorshipsAsMentor": _mentorships("mentor_id"),
+            "mentorshipsAsMentee": _mentorships("mentee_id"),
+            "enrollments": Many(
+                trm.Enrollment,
+                "employee_id",
+                SortKey("enrolled_at"),
+                "visible_enrollments",
+                None,
+                enrollment_filter,
+                {"status": "statuses"},
+            ),
+        },
+    ),
+    "Team": TypeMap(
+        tm.Team,
+        {
+            "id": Column("id", "id"),
+            "name": Column("name", "str"),
+            "slug": Column("slug", "str"),
+            "description": Column("description", "str"),
+            "createdAt": Column("created_at", "datetime"),
+            "viewerCanManage": Capability(can_manage_team),
+            "parent": ToOne("Team", "parent_id"),
+            "lead": ToOne("Employee", "lead_id"),
+            "members": Many(
+                tm.TeamMembership,
+                "team_id",
+                SortKey("joined_at"),
+                extra={"role": "role"},
+                link=("employee_id", "Employee"),
+                edge_fields=_MEMBERSHIP_EDGE,
+            ),
+            "tasks": _tasks("team_id"),
+        },
+    ),
+    "Task": TypeMap(
+        tkm.Task,
+        {
+            "id": Column("id", "id"),
+            "title": Column("title", "str"),
+            "description": Column("description", "str"),
+            "status": Column("status", "enum"),
+            "priority": Column("priority", "enum"),
+            "dueDate": Column("due_date", "date"),
+            "completedAt": Column("completed_at", "datetime"),
+            "createdAt": Column("created_at", "datetime"),
+            "updatedAt": Column("updated_at", "datetime"),
+            "version": Column("version", "int"),
+            "viewerCanUpdate": Capability(can_update_task),
+            "viewerCanDelete": Capability(can_delete_task),
+            "assignee": ToOne("Employee", "assignee_id"),
+            "creator": ToOne("Employee", "creator_id"),
+            "team": ToOne("Team", "team_id"),
+        },
+    ),
+    "Mentorship": TypeMap(
+        mm.Mentorship,
+        {
+            "id": Column("id", "id"),
+            "status": Column("status", "enum"),
+            "goals": Column("goals", "str"),
+            "startedAt": Column("started_at", "datetime"),
+            "endedAt": Column("ended_at", "datetime"),
+            "createdAt": Column("created_at", "datetime"),
+            "mentor": ToOne("Employee", "mentor_id"),
+            "mentee": ToOne("Employee", "mentee_id"),
+        },
+    ),
+    "TrainingCourse": TypeMap(
+        trm.TrainingCourse,
+        {
+            "id": Column("id", "id"),
+            "code": Column("code", "str"),
+            "title": Column("title", "str"),
+            "description": Column("description", "str"),
+            "category": Column("category", "str"),
+            "mandatory": Column("mandatory", "bool"),
+            "certificationValidMonths": Column("certification_valid_months", "int"),
+        },
+    ),
+    "TrainingSession": TypeMap(
+        trm.TrainingSession,
+        {
+            "id": Column("id", "id"),
+            "startsAt": Column("starts_at", "datetime"),
+            "endsAt": Column("ends_at", "datetime"),
+            "location": Column("location", "str"),
+            "capacity": Column("capacity", "int"),
+            "status": Column("status", "enum"),
+            "course": ToOne("TrainingCourse", "course_id"),
+            "instructor": ToOne("Employee", "instructor_id"),
+        },
+    ),
+    "Enrollment": TypeMap(
+        trm.Enrollment,
+        {
+            "id": Column("id", "id"),
+            "status": Column("status", "enum"),
+            "enrolledAt": Column("enrolled_at", "datetime"),
+            "completedAt": Column("completed_at", "datetime"),
+            "score": Column("score", "int"),
+            "feedbackRating": Column("feedback_rating", "int"),
+            "feedbackComment": Column("feedback_comment", "str"),
+            "certificateExpiresAt": Column("certificate_expires_at", "datetime"),
+            "session": ToOne("TrainingSession", "session_id"),
+            "employee": ToOne("Employee", "employee_id"),
+        },
+    ),
+}
+
+# Root list fields: the model, the list's default sort and its rules, as `Query.<name>` has them.
+ROOT_LISTS: dict[str, Many] = {
+    "tasks": _tasks(""),
+    "employees": Many(
+        em.Employee,
+        "",
+        SortKey("family_name"),
+        None,
+        EMPLOYEE_ORDER_FIELDS,
+        employee_filter,
+        {"status": "statuses", "role": "roles"},
+    ),
+    "teams": Many(tm.Team, "", SortKey("name"), None, TEAM_ORDER_FIELDS),
+    "mentorships": Many(
+        mm.Mentorship,
+        "",
+        SortKey("created_at", descending=True),
+        "visible_mentorships",
+        MENTORSHIP_ORDER_FIELDS,
+        mentorship_filter,
+        {"status": "statuses"},
+    ),
+}
+
+# Every root field the planner compiles (`Query.<name>`).
+ROOT_FIELDS = frozenset({"node", "viewer", *ROOT_LISTS})
+
+# `node(id:)` compiles for these types, with the read scope each declares (schema/core/nodes.py `NODE_KINDS`; a unit test compares).
+# With the `Policy.visible_*` rule the node lookup applies (the same rule as its lists).
+NODE_TYPES: dict[str, tuple[Scope, str | None]] = {
+    "Employee": (Scope.EMPLOYEES_READ, None),
+    "Team": (Scope.EMPLOYEES_READ, None),
+    "Task": (Scope.TASKS_READ, "visible_tasks"),
+    "Mentorship": (Scope.MENTORSHIPS_READ, "visible_mentorships"),
+    "TrainingCourse": (Scope.TRAINING_READ, None),
+    "TrainingSession": (Scope.TRAINING_READ, None),
+    "Enrollment": (Scope.TRAINING_READ, "visible_enrollments"),
+}
+
+
+def column_of(model: type[Model], name: str) -> str:
+    """The database column of a model field."""
+    found: Any = model._meta.fields_map[name]
+    return str(found.source_field or name)
+
+
+def is_nullable(model: type[Model], name: str) -> bool:
+    return bool(model._meta.fields_map[name].null)

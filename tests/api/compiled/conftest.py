@@ -1,0 +1,109 @@
+"""Two apps on one database: the resolver path and the compiled path (with `readPath` shown)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from tests import factories as f
+from tests.graphql_client import GraphQLClient
+
+
+@dataclass
+class Org:
+    ids: dict[str, str]
+    tokens: dict[str, str]
+
+
+def gid(type_name: str, pk: int) -> str:
+    from ids import to_global_id
+
+    return to_global_id(type_name, pk)
+
+
+async def build_org(tokens: Callable[..., Awaitable[str]]) -> Org:
+    hr = await f.employee(email="hr@example.com", role="hr", given_name="Hedy", family_name="Lamarr")
+    boss = await f.employee(email="boss@example.com", family_name="Boss", job_title="Director")
+    manager = await f.employee(email="manager@example.com", manager=boss, job_title="Manager")
+    worker = await f.employee(email="worker@example.com", manager=manager)
+    other = await f.employee(email="other@example.com", manager=boss, family_name="Aaron")
+    teams = [await f.team(lead=manager), await f.team(lead=other, parent=None)]
+    for person, team, role in (
+        (manager, teams[0], "lead"),
+        (worker, teams[0], "member"),
+        (other, teams[1], "lead"),
+        (worker, teams[1], "member"),
+        (hr, teams[1], "member"),
+    ):
+        await f.member(team, person, role)
+    statuses = ["todo", "in_progress", "blocked", "done", "todo", "in_progress"]
+    for i, status in enumerate(statuses * 2):
+        due = date(2026, 1, 1) + timedelta(days=(i * 7) % 5) if i % 3 else None
+        assignee = (worker, other, manager)[i % 3]
+        team = teams[i % 2] if i % 4 else None
+        creator = (hr, boss, assignee)[i % 3]
+        await f.task(assignee, status=status, due_date=due, team=team, creator=creator, priority="high")
+    course = await f.course(title="Security basics", mandatory=True)
+    sessions = [await f.session(course), await f.session(course, instructor=other)]
+    await f.enrollment(sessions[0], worker)
+    await f.enrollment(sessions[1], manager, status="waitlisted")
+    await f.enrollment(sessions[1], worker)
+    await f.mentorship(other, worker, status="active")
+    await f.mentorship(boss, worker)
+    await f.mentorship(worker, manager, status="proposed")
+    return Org(
+        ids={
+            "hr": gid("Employee", hr.id),
+            "worker": gid("Employee", worker.id),
+            "manager": gid("Employee", manager.id),
+            "other": gid("Employee", other.id),
+            "team": gid("Team", teams[0].id),
+            "team2": gid("Team", teams[1].id),
+        },
+        tokens={
+            "hr": await tokens("hr@example.com"),
+            "employee": await tokens("worker@example.com"),
+            "manager": await tokens("manager@example.com"),
+            "service": await tokens(),
+        },
+    )
+
+
+@pytest.fixture
+async def org(tokens: Callable[..., Awaitable[str]]) -> Org:
+    return await build_org(tokens)
+
+
+@dataclass
+class Paths:
+    resolvers: httpx.AsyncClient
+    compiled: httpx.AsyncClient
+
+    async def both(
+        self, token: str, query: str, variables: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Any], dict[str, Any], str | None]:
+        """(resolver body, compiled body without `readPath`, the path that served the latter)."""
+        slow_response = await GraphQLClient(self.resolvers, token).post(query, variables)
+        fast_response = await GraphQLClient(self.compiled, token).post(query, variables)
+        assert fast_response.status_code == slow_response.status_code, fast_response.text
+        slow, fast = slow_response.json(), fast_response.json()
+        path = fast.get("extensions", {}).pop("readPath", None)
+        return slow, fast, path
+
+
+@pytest.fixture
+async def paths(settings: Any) -> AsyncIterator[Paths]:
+    from server import create_app
+
+    slow = create_app(replace(settings, read_path="resolvers"), manage_db=False)
+    fast = create_app(replace(settings, read_path="compiled", show_read_path=True), manage_db=False)
+    async with (
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=slow), base_url="http://testserver") as a,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=fast), base_url="http://testserver") as b,
+    ):
+        yield Paths(a, b)

@@ -1,0 +1,101 @@
+"""The benchmark queries of issue 12 (Q1-Q3) and other operations the planner covers."""
+
+from __future__ import annotations
+
+Q1 = """query Q1($id: ID!) { node(id: $id) { ... on Employee { id givenName familyName jobTitle
+  manager { id givenName familyName }
+  teams(first: 5) { edges { role node { id name members(first: 20) { edges { node { id givenName familyName jobTitle } } } } } }
+  tasks(first: 20, filter: {status: [TODO, IN_PROGRESS]}, orderBy: {field: DUE_DATE, direction: ASC}) { edges { node { id title status priority dueDate } } }
+  enrollments(first: 10) { edges { node { id status session { id startsAt course { id title } } } } }
+  mentorshipsAsMentee(first: 5) { edges { node { id status mentor { id givenName familyName } } } } } } }"""
+
+Q2 = """query Q2($id: ID!) { node(id: $id) { ... on Team { id name members(first: 50) { edges { role node {
+  id givenName familyName jobTitle tasks(first: 10) { edges { node { id title status } } } } } } } } }"""
+
+Q3 = """query Q3 { tasks(first: 100, filter: {status: [TODO, IN_PROGRESS]}, orderBy: {field: DUE_DATE, direction: ASC}) {
+  edges { node { id title status dueDate assignee { id givenName familyName manager { id givenName familyName } } team { id name } } } } }"""
+
+FRAGMENTS = """
+query Frag($id: ID!, $n: Int) {
+  me: node(id: $id) { __typename id ...Person ... on Team { name } }
+  open: tasks(first: $n, orderBy: {field: TITLE, direction: DESC}) { __typename nodes { ...TaskBits } }
+}
+fragment Person on Employee { givenName boss: manager { ...Name } createdAt hireDate status role version }
+fragment Name on Employee { givenName familyName }
+fragment TaskBits on Task { title createdAt completedAt creator { email } priority }
+"""
+
+TEAM_PAGE = """query T($id: ID!) { node(id: $id) { id ... on Team { slug createdAt lead { email }
+  parent { name } members(role: MEMBER) { edges { role joinedAt node { email directReports { nodes { email } } } } }
+  tasks(orderBy: {field: DUE_DATE, direction: DESC}, filter: {status: []}) { edges { __typename node { title dueDate } } } } } }"""
+
+EMPLOYEE_LISTS = """query E($id: ID!) { node(id: $id) { ... on Employee {
+  createdTasks(first: 3) { nodes { title } }
+  mentorshipsAsMentor(filter: {status: [ACTIVE, PROPOSED]}) { edges { node { status startedAt mentee { email } } } }
+  enrollments { nodes { status enrolledAt score session { status capacity endsAt instructor { email } course { mandatory code } } } } } } }"""
+
+COUNTS = """query($n: Int) { tasks(first: $n) { totalCount pageInfo { __typename hasNextPage hasPreviousPage } }
+  viewer { email directReports { totalCount nodes { email } } teams { totalCount pageInfo { hasNextPage } } } }"""
+
+NODES = """query($id: ID!) { node(id: $id) { __typename id ... on Task { title assignee { email } team { name } }
+  ... on Mentorship { status mentee { email } } ... on Enrollment { status employee { email } session { location } }
+  ... on TrainingSession { capacity course { title } } ... on TrainingCourse { code mandatory } } }"""
+
+# The README's first query (README.md, "A first query").
+README_FIRST = """{
+  viewer {
+    displayName
+    manager { displayName }
+    tasks(first: 5, filter: {status: [TODO, IN_PROGRESS]}, orderBy: {field: DUE_DATE, direction: ASC}) {
+      totalCount
+      nodes { id title status dueDate viewerCanUpdate }
+    }
+    teams { edges { role node { name lead { displayName } } } }
+  }
+}"""
+
+CAPABILITIES = """query($id: ID!) { node(id: $id) { ... on Employee { viewerCanUpdate
+  tasks { nodes { viewerCanUpdate viewerCanDelete team { viewerCanManage } } }
+  teams { edges { node { viewerCanManage } } } } } }"""
+
+# GraphiQL's default document (static/graphiql.js `DEFAULT_QUERY`), both operations at once.
+GRAPHIQL = """query { viewer { id displayName jobTitle manager { displayName } }
+  employees(first: 5, orderBy: {field: FAMILY_NAME, direction: ASC}) {
+    totalCount edges { node { id displayName jobTitle manager { displayName } } } } }"""
+
+ROOT_LISTS = """{ employees(filter: {status: [ACTIVE], role: []}, orderBy: {field: HIRE_DATE, direction: DESC}) { nodes { email } }
+  teams(orderBy: {field: CREATED_AT, direction: DESC}) { totalCount nodes { name members { edges { node { email } } } } }
+  mentorships(filter: {status: [ACTIVE, PROPOSED]}) { totalCount edges { node { status mentor { email } } } } }"""
+
+COVERED = {
+    "graphiql": GRAPHIQL,
+    "root_lists": ROOT_LISTS,
+    "readme_first": README_FIRST,
+    "capabilities": CAPABILITIES,
+    "counts": COUNTS,
+    "Q1": Q1,
+    "Q2": Q2,
+    "Q3": Q3,
+    "fragments": FRAGMENTS,
+    "team_page": TEAM_PAGE,
+    "employee_lists": EMPLOYEE_LISTS,
+}
+
+# Compiled on PostgreSQL; too deep for SQLite's parser (falls back there).
+DEEP = """{ tasks { nodes { team { members { edges { node {
+  tasks { nodes { title assignee { manager { manager { manager { email } } } } } } } } } } } } }"""
+
+# Each selects something the planner leaves to the resolver path (planner/README.md).
+UNCOVERED = {
+    "cursor": "{ tasks(first: 2) { edges { cursor node { title } } } }",
+    "end_cursor": "{ tasks(first: 2) { pageInfo { hasNextPage endCursor } } }",
+    "backward": "{ tasks(last: 2) { nodes { title } } }",
+    "search": '{ employees(filter: {search: "x"}) { nodes { email } } }',
+    "team_filter": "{ teams(filter: {topLevel: true}) { nodes { name } } }",
+    "sensitive": "query($id: ID!) { node(id: $id) { ... on Employee { phone } } }",
+    "capability": "query($id: ID!) { node(id: $id) { ... on Employee { mentorshipsAsMentee { nodes { viewerCanEnd } } } } }",
+    "too_big": "{ tasks(first: 101) { nodes { title } } }",
+    "bad_id": '{ node(id: "nope") { id } }',
+    "skip": "{ tasks { nodes { title @skip(if: false) } } }",
+    "suggestions": '{ mentorSuggestions(skills: ["x"]) { score } }',
+}

@@ -1,0 +1,50 @@
+"""One SQL statement per compiled root field, whatever the page sizes."""
+
+from __future__ import annotations
+
+from tests.api.compiled.conftest import Org, Paths
+from tests.api.compiled.queries import COVERED
+from tests.graphql_client import GraphQLClient, count_statements
+
+TWO_ROOTS = """query($id: ID!, $n: Int!) { a: node(id: $id) { ... on Employee { teams(first: $n) { edges { node {
+  members(first: $n) { totalCount edges { node { email manager { manager { email } } } } } } } } } }
+  b: tasks(first: $n) { nodes { team { name } assignee { email } } pageInfo { hasNextPage } } }"""
+
+
+async def _statements(
+    client: GraphQLClient, query: str, variables: dict[str, object] | None = None
+) -> list[str]:
+    body = await client.execute(query, variables)  # warm: plan cached, parse cached
+    assert body.get("extensions", {}).get("readPath") == "compiled", body
+    with count_statements() as statements:
+        body = await client.execute(query, variables)
+    assert "errors" not in body
+    return list(statements)
+
+
+async def _baseline(client: GraphQLClient) -> int:
+    await client.execute("{ __typename }")
+    with count_statements() as statements:
+        await client.execute("{ __typename }")  # the token check
+    return len(statements)
+
+
+async def test_one_statement_per_root_field_for_a_service_token(paths: Paths, org: Org) -> None:
+    client = GraphQLClient(paths.compiled, org.tokens["service"])
+    baseline = await _baseline(client)
+    for name, variables in (("Q1", {"id": org.ids["worker"]}), ("Q2", {"id": org.ids["team"]}), ("Q3", None)):
+        statements = await _statements(client, COVERED[name], variables)
+        assert len(statements) == baseline + 1, (name, statements)
+    for n in (1, 5, 50):
+        statements = await _statements(client, TWO_ROOTS, {"id": org.ids["worker"], "n": n})
+        assert len(statements) == baseline + 2, n
+
+
+async def test_an_employee_token_adds_nothing_per_page_size(paths: Paths, org: Org) -> None:
+    client = GraphQLClient(paths.compiled, org.tokens["employee"])
+    baseline = await _baseline(client)
+    counts = {
+        len(await _statements(client, TWO_ROOTS, {"id": org.ids["worker"], "n": n})) for n in (1, 20, 100)
+    }
+    policy = 3  # viewer, memberships, transitive reports (auth/policy.py), once per request
+    assert counts == {baseline + policy + 2}

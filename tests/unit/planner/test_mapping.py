@@ -1,0 +1,68 @@
+"""The planner's mapping names real GraphQL fields, model fields and read scopes."""
+
+from __future__ import annotations
+
+from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES, Capability, Column, Computed, Many, ToOne
+from planner.plans import PlanCache
+from schema import schema
+from schema.core.nodes import NODE_KINDS
+
+
+def test_every_mapped_field_exists_in_the_schema_and_the_model() -> None:
+    for type_name, mapping in TYPES.items():
+        gtype = schema._schema.get_type(type_name)
+        assert gtype is not None, type_name
+        for name, spec in mapping.fields.items():
+            assert name in gtype.fields, f"{type_name}.{name}"  # type: ignore[attr-defined]
+            model_fields = mapping.model._meta.fields_map
+            if isinstance(spec, Column):
+                assert spec.field in model_fields, f"{type_name}.{name}"
+            elif isinstance(spec, Computed | Capability):
+                continue
+            elif isinstance(spec, ToOne):
+                assert spec.fk in model_fields and spec.target in TYPES, f"{type_name}.{name}"
+            else:
+                assert isinstance(spec, Many)
+                assert spec.partition in spec.model._meta.fields_map, f"{type_name}.{name}"
+    for name in ROOT_LISTS:
+        assert name in schema._schema.query_type.fields  # type: ignore[union-attr]
+
+
+def test_node_types_declare_the_scopes_their_lookups_check() -> None:
+    for type_name, (scope, _) in NODE_TYPES.items():
+        assert NODE_KINDS[type_name].scope == scope
+
+
+def test_the_plan_cache_is_bounded_and_least_recently_used() -> None:
+    cache = PlanCache(size=2)
+    cache.put(("a",), None)
+    cache.put(("b",), None)
+    assert cache.get(("a",)) == (True, None)
+    cache.put(("c",), None)
+    assert len(cache) == 2
+    assert cache.get(("b",)) == (False, None)
+    assert cache.get(("a",))[0] and cache.get(("c",))[0]
+
+
+def test_descriptions_name_every_scope_a_field_checks() -> None:
+    from strawberry.schema.schema_converter import GraphQLCoreConverter
+
+    from auth.scopes import Scope
+    from planner.selection import required_scope
+    from schema.core.permissions import requires
+    from schema.core.read_scopes import GATED_FIELDS
+
+    by_class = {requires(scope): scope.value for scope in Scope}
+    for parent in schema._schema.type_map.values():
+        for name, field in (getattr(parent, "fields", None) or {}).items():
+            declared = getattr(
+                (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF),
+                "permission_classes",
+                None,
+            )
+            expected = {by_class[p] for p in declared or () if p in by_class}
+            gated = GATED_FIELDS.get(f"{parent.name}.{name}")
+            if gated is not None:
+                expected.add(gated.value)
+            found = required_scope(field.description)
+            assert {found} - {None} == expected, f"{parent.name}.{name}"
