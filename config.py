@@ -27,6 +27,16 @@ def _positive(name: str, default: float) -> float:
     return value
 
 
+READ_PATHS = ("resolvers", "compiled", "auto")
+
+
+def _read_path() -> str:
+    raw = os.environ.get("PEOPLEGRAPH_READ_PATH", "").strip().lower() or "resolvers"
+    if raw not in READ_PATHS:
+        raise ValueError(f"PEOPLEGRAPH_READ_PATH must be one of {', '.join(READ_PATHS)}, not {raw!r}")
+    return raw
+
+
 def _schedule(raw: str | None) -> tuple[int, ...]:
     if not raw:
         return DEFAULT_RETRY_SCHEDULE
@@ -98,6 +108,6 @@ def load_settings() -> Settings:
         webhook_lease_seconds=_positive("PEOPLEGRAPH_WEBHOOK_LEASE_SECONDS", 60.0),
         idempotency_sweep_seconds=_positive("PEOPLEGRAPH_IDEMPOTENCY_SWEEP_SECONDS", 3600.0),
         http=_http_limits(),
-        read_path=os.environ.get("PEOPLEGRAPH_READ_PATH", "").strip().lower() or "resolvers",
+        read_path=_read_path(),
         show_read_path=_flag("PEOPLEGRAPH_SHOW_READ_PATH"),
     )

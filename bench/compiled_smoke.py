@@ -83,9 +83,9 @@ async def _drive(
 
 async def main(args: argparse.Namespace) -> None:
     import db
-    from auth import routes
-    from auth.clients import mint_token
-    from cli.seed_scale import seed_scale
+    from auth.oauth import routes
+    from auth.oauth.clients import mint_token
+    from cli.seed.scale import seed_scale
     from config import load_settings
     from server import create_app
 

@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests import factories as f
-from tests.graphql_client import GraphQLClient
+from tests.support import factories as f
+from tests.support.graphql_client import GraphQLClient
 
 
 @dataclass
@@ -45,9 +45,9 @@ async def build_org(tokens: Callable[..., Awaitable[str]]) -> Org:
     for i, status in enumerate(statuses * 2):
         due = date(2026, 1, 1) + timedelta(days=(i * 7) % 5) if i % 3 else None
         assignee = (worker, other, manager)[i % 3]
-        team = teams[i % 2] if i % 4 else None
+        task_team = teams[i % 2] if i % 4 else None
         creator = (hr, boss, assignee)[i % 3]
-        await f.task(assignee, status=status, due_date=due, team=team, creator=creator, priority="high")
+        await f.task(assignee, status=status, due_date=due, team=task_team, creator=creator, priority="high")
     course = await f.course(title="Security basics", mandatory=True)
     sessions = [await f.session(course), await f.session(course, instructor=other)]
     await f.enrollment(sessions[0], worker)

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import random
 
-from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, get_named_type
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLObjectType,
+    get_named_type,
+)
 
 from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES, Capability, Column, Computed, Many, ToOne
 from schema import schema
@@ -85,11 +90,15 @@ class Generator:
         return f"{self._key(name)}{arguments} {{ {' '.join(parts)} }}"
 
     def _target(self, type_name: str, name: str) -> str:
-        connection = get_named_type(schema._schema.get_type(type_name).fields[name].type)  # type: ignore[union-attr]
-        node = connection.fields["edges"].type  # type: ignore[union-attr]
-        while isinstance(node, GraphQLNonNull | GraphQLList):
-            node = node.of_type
-        return get_named_type(node.fields["node"].type).name  # type: ignore[union-attr]
+        """The node type of connection field `name` of `type_name`."""
+        owner = schema._schema.get_type(type_name)
+        assert isinstance(owner, GraphQLObjectType)
+        connection = get_named_type(owner.fields[name].type)
+        assert isinstance(connection, GraphQLObjectType)
+        edge = get_named_type(connection.fields["edges"].type)
+        assert isinstance(edge, GraphQLObjectType)
+        node: str = get_named_type(edge.fields["node"].type).name
+        return node
 
     def operation(self) -> tuple[str, str | None]:
         """A query, and the node type its `$id` must name (None: no variables)."""

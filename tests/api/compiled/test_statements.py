@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.api.compiled.conftest import Org, Paths
 from tests.api.compiled.queries import COVERED
-from tests.graphql_client import GraphQLClient, count_statements
+from tests.support.graphql_client import GraphQLClient, count_statements
 
 TWO_ROOTS = """query($id: ID!, $n: Int!) { a: node(id: $id) { ... on Employee { teams(first: $n) { edges { node {
   members(first: $n) { totalCount edges { node { email manager { manager { email } } } } } } } } } }
@@ -32,7 +32,12 @@ async def _baseline(client: GraphQLClient) -> int:
 async def test_one_statement_per_root_field_for_a_service_token(paths: Paths, org: Org) -> None:
     client = GraphQLClient(paths.compiled, org.tokens["service"])
     baseline = await _baseline(client)
-    for name, variables in (("Q1", {"id": org.ids["worker"]}), ("Q2", {"id": org.ids["team"]}), ("Q3", None)):
+    probes: tuple[tuple[str, dict[str, object] | None], ...] = (
+        ("Q1", {"id": org.ids["worker"]}),
+        ("Q2", {"id": org.ids["team"]}),
+        ("Q3", None),
+    )
+    for name, variables in probes:
         statements = await _statements(client, COVERED[name], variables)
         assert len(statements) == baseline + 1, (name, statements)
     for n in (1, 5, 50):

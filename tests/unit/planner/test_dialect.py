@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
 from tortoise import connections
 
 from ids import to_global_id
 from models.training import TrainingSession
 from planner import sqlite_functions
 from planner.dialect import dialect_for
-from tests import factories as f
+from tests.support import factories as f
 
 
 async def _select(expression: str, source: str = "") -> list[object]:
@@ -43,3 +44,17 @@ async def test_times_show_as_the_resolver_path_shows_them(database_url: str) -> 
     loaded = [s.starts_at.isoformat() for s in await TrainingSession.all().order_by("id")]
     assert shown == loaded
     assert await _select(dialect.datetime("NULL")) == [None]
+
+
+def test_the_read_path_setting_names_a_path_or_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from config import load_settings
+
+    monkeypatch.setenv("PEOPLEGRAPH_READ_PATH", " Compiled ")
+    assert load_settings().read_path == "compiled"
+    monkeypatch.delenv("PEOPLEGRAPH_READ_PATH")
+    assert load_settings().read_path == "resolvers"
+    monkeypatch.setenv("PEOPLEGRAPH_READ_PATH", "fast")
+    with pytest.raises(
+        ValueError, match="PEOPLEGRAPH_READ_PATH must be one of resolvers, compiled, auto, not 'fast'"
+    ):
+        load_settings()
