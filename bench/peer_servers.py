@@ -126,7 +126,13 @@ class System:
 
 
 def peoplegraph(
-    name: str, database_url: str, data_dir: Path, token: str, probes: Probes, log: Path
+    name: str,
+    database_url: str,
+    data_dir: Path,
+    token: str,
+    probes: Probes,
+    log: Path,
+    read_path: str = "resolvers",
 ) -> System:
     from ids import to_global_id
 
@@ -137,6 +143,7 @@ def peoplegraph(
         "PEOPLEGRAPH_DATA_DIR": str(data_dir),
         "PORT": str(port),
         **PEOPLEGRAPH_ENV,
+        "PEOPLEGRAPH_READ_PATH": read_path,
     }
     variables = {
         "Q1": {"id": to_global_id("Employee", probes.employee)},

@@ -236,6 +236,24 @@ def compare(args: argparse.Namespace, pg_url: str, sqlite_url: str, workdir: Pat
         peoplegraph(
             "peoplegraph on SQLite", sqlite_url, workdir, tokens[sqlite_url], probes, workdir / "sqlite.log"
         ),
+        peoplegraph(
+            "peoplegraph compiled, PostgreSQL",
+            pg_url,
+            workdir,
+            tokens[pg_url],
+            probes,
+            workdir / "pg-compiled.log",
+            read_path="compiled",
+        ),
+        peoplegraph(
+            "peoplegraph compiled, SQLite",
+            sqlite_url,
+            workdir,
+            tokens[sqlite_url],
+            probes,
+            workdir / "sqlite-compiled.log",
+            read_path="compiled",
+        ),
     ]
     columns: dict[str, dict[str, Result]] = {}
     reference: dict[str, list] | None = None

@@ -29,7 +29,7 @@ class ProblemCode(StrEnum):
     PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
     PERSISTED_QUERY_HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
     PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
-    # Refusals of the HTTP and WebSocket layers (web/, schema/subscription.py).
+    # Refusals of the HTTP and WebSocket layers (web/, schema/live/subscriptions.py).
     BAD_REQUEST = "BAD_REQUEST"
     BATCHING_NOT_SUPPORTED = "BATCHING_NOT_SUPPORTED"
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"

@@ -1,7 +1,7 @@
 """Reading what one live event is about, for one subscriber: rows, never GraphQL types.
 
 Called with a reader (a subscriber's context) whose caches were renewed for this event
-(schema/subscription.py) and `see`, the node lookup's rule for one row: the row if it exists and
+(schema/live/subscriptions.py) and `see`, the node lookup's rule for one row: the row if it exists and
 this subscriber may read it, else None (schema/live/presenters.py gives it; the rules themselves
 are the policy's, auth/policy.py). Which events concern the viewer is decided in
 resolvers/live/rules.py; schema/live/presenters.py turns what these return into event types.

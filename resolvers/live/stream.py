@@ -16,7 +16,7 @@ until commit (events/log.py), so no event commits behind a higher id; a client r
 publishes its own ids after it committed).
 
 Which of these events a subscriber may see, and what it is shown, is decided per event by the
-caller (schema/subscription.py) with the connection's policy from a `PolicyCache`: one policy per
+caller (schema/live/subscriptions.py) with the connection's policy from a `PolicyCache`: one policy per
 principal in the process, reloaded after `POLICY_TTL` seconds and dropped at once when the hub
 delivers an event that can change visibility (resolvers/live/rules.py `changes_visibility`).
 Across processes (Redis) such an event may reach a hub a moment after a later event from another

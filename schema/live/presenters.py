@@ -1,6 +1,6 @@
 """Presenting one event to one subscriber: the event types, built from the rows it may see.
 
-Called with a context whose caches were renewed for this event (schema/subscription.py). What
+Called with a context whose caches were renewed for this event (schema/live/subscriptions.py). What
 the event is about, for this subscriber, is read and decided in resolvers/live/reads.py (which
 rows, once per event, and whether they concern the viewer: resolvers/live/rules.py); this module
 gives it `visible`, the node lookup's table and rules (resolvers/core/nodes.py), and turns the rows

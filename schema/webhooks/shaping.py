@@ -66,7 +66,7 @@ PRESENTERS: dict[str, Present] = {
     "mentorshipEvents": _mentorship,
     "trainingSessionEvents": _training,
 }
-# The scope each root field needs, as on the live subscription (schema/subscription.py).
+# The scope each root field needs, as on the live subscription (schema/live/subscriptions.py).
 ROOT_SCOPES: dict[str, Scope] = {
     "taskEvents": Scope.TASKS_READ,
     "mentorshipEvents": Scope.MENTORSHIPS_READ,
