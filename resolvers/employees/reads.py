@@ -53,10 +53,6 @@ def employee_filter(
     return q
 
 
-def employees_query(q: Q):  # type: ignore[no-untyped-def]
-    return Employee.filter(q)
-
-
 DIRECT_REPORTS = NestedList(name="Employee.directReports", model=Employee, partition="manager_id")
 MEMBERSHIPS_OF_EMPLOYEE = NestedList(
     name="Employee.teams",
