@@ -9,37 +9,22 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from planner.extension import CompiledReads
+from schema.core.nodes import NODE_KINDS
 from schema.core.read_scopes import gate_fields, let_mutations_fail_alone
 from schema.core.scalars import SCALAR_OVERRIDES
-from schema.employees.types import Employee
 from schema.extensions.cost import QueryCost
 from schema.extensions.limits import schema_extensions
 from schema.extensions.persisted import PersistedQueries
 from schema.extensions.text_guard import ReadInputText
 from schema.live.types import EVENT_TYPES as LIVE_EVENT_TYPES
-from schema.mentorships.types import Mentorship, MentorshipCheckIn
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
-from schema.tasks.types import Task
-from schema.teams.types import Team
-from schema.training.types import Enrollment, TrainingCourse, TrainingSession
-from schema.webhooks.types import Webhook, WebhookDelivery
 from web.http_status import DatabaseUnavailableStatus, UnauthenticatedStatus
 from web.metrics import OperationMetrics
 
-NODE_TYPES = [
-    Employee,
-    Team,
-    Task,
-    Mentorship,
-    MentorshipCheckIn,
-    TrainingCourse,
-    TrainingSession,
-    Enrollment,
-    Webhook,
-    WebhookDelivery,
-]
+# Every Node type, so that Strawberry knows them all even where no field names one directly.
+NODE_TYPES = [kind.type for kind in NODE_KINDS.values()]
 
 
 def _should_mask(error: GraphQLError) -> bool:
