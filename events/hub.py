@@ -122,6 +122,10 @@ class Hub:
         shared = self._contexts.get(event.id)
         return shared if shared is not None and shared.event is event else EventContext(event)
 
+    def is_live(self, context: EventContext) -> bool:
+        """Whether `context` is the one shared by this process's subscribers (not a replay's)."""
+        return self._contexts.get(context.event.id) is context
+
     def open(self, wants: Callable[[Event], bool]) -> Listener:
         listener = Listener(wants, self.queue_size)
         self._listeners.add(listener)
