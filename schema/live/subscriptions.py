@@ -88,7 +88,7 @@ async def _stream(
                 if item is not None:
                     yield item
                 continue
-            slot = live.shared(("group", group), sharing.GroupSlot)
+            slot = live.group(group, sharing.GroupSlot)
             item = await slot.present(ctx, make)
             if item is not None:
                 yield sharing.SharedEvent(item, slot)
