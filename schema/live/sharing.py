@@ -1,7 +1,7 @@
 """Multiplexed fan-out: the subscribers of one group get one payload per live event.
 
 A group is what decides a subscriber's payload: the subscription field, the document and its
-operation, the variables (so every argument), and the visibility class of the principal. The
+operation, the variables (so every argument but `after`), and the visibility class of the principal. The
 class is conservative for now: one principal (employee, scopes, client) is one class; the token
 id and expiry do not change what is shown, they only end a connection (resolvers/live/stream.py
 `TokenGuard`, still per connection).
@@ -24,7 +24,7 @@ import json
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
-from graphql import ExecutionResult, print_ast
+from graphql import ExecutionResult, VariableNode, Visitor, print_ast, visit
 from graphql.pyutils import AwaitableOrValue
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
@@ -37,15 +37,44 @@ executions = 0
 
 
 def group_key(info: Info) -> GroupKey:
-    """What decides the payload of this subscription, as a hashable key."""
+    """What decides the payload of this subscription, as a hashable key.
+
+    A variable used only as the root field's `after` is left out: where a subscriber resumes
+    from changes what it replays, not what a live event shows it.
+    """
     operation = info.operation
     source = operation.loc.source.body if operation.loc is not None else print_ast(operation)
     document = hashlib.sha256(source.encode()).hexdigest()
-    variables = json.dumps(info.variable_values, sort_keys=True, default=str)
+    resume = _resume_variable(info)
+    shown = {k: v for k, v in info.variable_values.items() if k != resume}
+    variables = json.dumps(shown, sort_keys=True, default=str)
     principal = info.context.principal
     who = None if principal is None else (principal.employee_id, principal.scopes, principal.client_id)
     name = operation.name.value if operation.name is not None else None
     return (info.field_name, document, name, variables, who)
+
+
+class _Uses(Visitor):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name, self.count = name, 0
+
+    def enter_variable(self, node: VariableNode, *_: Any) -> None:
+        if node.name.value == self.name:
+            self.count += 1
+
+
+def _resume_variable(info: Info) -> str | None:
+    """The variable given as the root field's `after`, if the document uses it nowhere else."""
+    raw = info._raw_info
+    for argument in raw.field_nodes[0].arguments or ():
+        if argument.name.value == "after" and isinstance(argument.value, VariableNode):
+            uses = _Uses(argument.value.name.value)
+            visit(raw.operation.selection_set, uses)
+            for fragment in raw.fragments.values():
+                visit(fragment, uses)
+            return uses.name if uses.count == 1 else None
+    return None
 
 
 class GroupSlot:

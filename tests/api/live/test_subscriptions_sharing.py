@@ -18,11 +18,19 @@ TASK_EVENTS = "subscription { taskEvents { type actor { email } task { title ass
 
 
 async def _one_event(
-    server: str, subscribers: list[tuple[str, str]], by: str, already: int = 0
+    server: str,
+    subscribers: list[tuple[str, str]],
+    by: str,
+    already: int = 0,
+    variables: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Subscribe each (token, document), send one createTask as `by`; the payload each one received."""
     clients = [await WSClient.connect(server, token) for token, _ in subscribers]
-    ops = [await client.subscribe(query) for client, (_, query) in zip(clients, subscribers, strict=True)]
+    each = variables or [{}] * len(subscribers)
+    ops = [
+        await client.subscribe(query, v)
+        for client, (_, query), v in zip(clients, subscribers, each, strict=True)
+    ]
     await listening(len(subscribers) + already)
     await call(server, by, CREATE_TASK, {"input": {"title": "Shared"}})
     received = [(await c.receive(op))["payload"] for c, op in zip(clients, ops, strict=True)]
@@ -80,3 +88,21 @@ async def test_principals_who_see_different_things_get_different_payloads(
     assert [e["extensions"]["code"] for e in received[3]["errors"]] == ["FORBIDDEN", "FORBIDDEN"]
     assert "errors" not in received[0] and data[6] == {"task": {"title": "Shared"}}
     assert eve_first["task"]["title"] == "Eve's"  # she never received ada's task
+
+
+async def test_where_a_subscriber_resumes_from_does_not_split_its_group(
+    server: str, tokens: TokenMaker
+) -> None:
+    await f.employee(email="ada@example.com")
+    ada = await tokens("ada@example.com")
+    first = await call(server, ada, CREATE_TASK, {"input": {"title": "Earlier"}})
+    assert first["createTask"]["errors"] == []
+    resuming = "subscription ($after: ID) { taskEvents(after: $after) { task { title } } }"
+    before = sharing.executions
+
+    received = await _one_event(
+        server, [(ada, resuming)] * 3, ada, variables=[{"after": None}, {"after": "999999"}, {}]
+    )
+
+    assert sharing.executions - before == 1
+    assert [r["data"] for r in received] == [{"taskEvents": {"task": {"title": "Shared"}}}] * 3
