@@ -11,7 +11,8 @@ A slow subscriber never makes memory grow: when its queue is full its buffered e
 dropped and it ends with `SubscriberTooSlow`; the client resumes with `after:` from the log.
 
 Work shared by all subscriptions of the process: for each live event the hub makes one
-`EventContext` (rows read once for every subscriber, see schema/live/presenters.py), and it
+`EventContext` (rows read once for every subscriber, see schema/live/presenters.py; and one
+payload per group of like subscribers, see schema/live/sharing.py), and it
 calls its watchers (`Hub.watch`) with every new event before fan-out, so caches that an event
 makes stale (the policies of live connections) are dropped before any subscriber sees it.
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
@@ -29,6 +30,9 @@ from models.events import Event
 QUEUE_SIZE = 1000
 _SEEN_WINDOW = 10_000  # ids remembered by the hub to drop a repeated delivery (catch-up after a reconnect)
 _CONTEXT_WINDOW = 512  # live events whose shared context is kept; a subscriber further behind reads alone
+_GROUP_WINDOW = (
+    32  # live events whose per-group payloads are kept; a group member further behind makes its own
+)
 
 T = TypeVar("T")
 
@@ -93,6 +97,7 @@ class EventContext:
     def __init__(self, event: Event) -> None:
         self.event = event
         self._values: dict[Hashable, Any] = {}
+        self._groups: dict[Hashable, Any] = {}
 
     def shared(self, key: Hashable, make: Callable[[], T]) -> T:
         """The value under `key`, made by `make()` by the first subscriber that asks."""
@@ -100,6 +105,17 @@ class EventContext:
             self._values[key] = make()
         value: T = self._values[key]
         return value
+
+    def group(self, key: Hashable, make: Callable[[], T]) -> T:
+        """Like `shared`, for what one group of subscribers shares (schema/live/sharing.py); the hub
+        forgets these `_GROUP_WINDOW` events later, so payloads do not pile up per group."""
+        if key not in self._groups:
+            self._groups[key] = make()
+        value: T = self._groups[key]
+        return value
+
+    def forget_groups(self) -> None:
+        self._groups.clear()
 
 
 class Hub:
@@ -110,6 +126,7 @@ class Hub:
         self._listeners: set[Listener] = set()
         self._seen: OrderedDict[int, None] = OrderedDict()
         self._contexts: OrderedDict[int, EventContext] = OrderedDict()
+        self._recent: deque[EventContext] = deque()  # the last _GROUP_WINDOW live contexts
         self._watchers: list[Callable[[Event], None]] = []
         self.max_seen_id = 0
 
@@ -121,6 +138,10 @@ class Hub:
         """The context shared by all subscribers of a live event; a private one for a replayed row."""
         shared = self._contexts.get(event.id)
         return shared if shared is not None and shared.event is event else EventContext(event)
+
+    def is_live(self, context: EventContext) -> bool:
+        """Whether `context` is the one shared by this process's subscribers (not a replay's)."""
+        return self._contexts.get(context.event.id) is context
 
     def open(self, wants: Callable[[Event], bool]) -> Listener:
         listener = Listener(wants, self.queue_size)
@@ -144,9 +165,12 @@ class Hub:
             if len(self._seen) > _SEEN_WINDOW:
                 self._seen.popitem(last=False)
             self.max_seen_id = max(self.max_seen_id, event.id)
-            self._contexts[event.id] = EventContext(event)
+            self._contexts[event.id] = context = EventContext(event)
             if len(self._contexts) > _CONTEXT_WINDOW:
                 self._contexts.popitem(last=False)
+            self._recent.append(context)
+            if len(self._recent) > _GROUP_WINDOW:
+                self._recent.popleft().forget_groups()
             for watcher in self._watchers:
                 try:
                     watcher(event)

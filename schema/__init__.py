@@ -16,6 +16,7 @@ from schema.extensions.cost import QueryCost
 from schema.extensions.limits import schema_extensions
 from schema.extensions.persisted import PersistedQueries
 from schema.extensions.text_guard import ReadInputText
+from schema.live.sharing import SharedEventExecutor
 from schema.live.types import EVENT_TYPES as LIVE_EVENT_TYPES
 from schema.mutation import Mutation
 from schema.query import Query
@@ -52,6 +53,7 @@ schema = PeopleGraphSchema(
     subscription=Subscription,
     types=[*NODE_TYPES, *LIVE_EVENT_TYPES],
     scalar_overrides=SCALAR_OVERRIDES,
+    execution_context_class=SharedEventExecutor,  # one payload per group of live subscribers
     extensions=[
         PersistedQueries,
         ReadInputText,

@@ -8,7 +8,9 @@ lets it through only if the policy lets this subscriber read it.
 What is the same for every subscriber is done once per event in the process: the subject rows are
 read once and directory rows shared (resolvers/live/reads.py), and the policy comes from a cache
 with one entry per principal, dropped when an event changes visibility (resolvers/live/stream.py).
-So the statements per event follow the number of principals, not of subscriptions.
+So the statements per event follow the number of principals, not of subscriptions. And the
+subscribers of one group (same field, document, variables and principal: schema/live/sharing.py)
+share one presentation and one execution of their selection per live event.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from resolvers.live.stream import (
 )
 from schema.core.paging import pk_of
 from schema.core.permissions import scoped
-from schema.live import presenters
+from schema.live import presenters, sharing
 from schema.live.types import Event, MentorshipEvent, TaskEvent, TrainingEvent
 from web.context import Context, Info
 
@@ -71,14 +73,25 @@ async def _stream(
     except BrokerNotRunning as exc:
         raise Problem(str(exc), code=ProblemCode.SERVICE_UNAVAILABLE) from None
     ctx.policy_source = policy_cache(hub).get
+    group = sharing.group_key(info)
     try:
         async for row in follow(hub, types, wants, after=after_id, guard=TokenGuard(ctx.principal)):
             live = hub.context_for(row)
-            ctx.renew(presenters.sharing(live))
-            await presenters.preload(ctx, live)
-            item = await present(ctx, row, live)
+
+            async def make(row: EventRow = row, live: EventContext = live) -> Any:
+                ctx.renew(presenters.sharing(live))
+                await presenters.preload(ctx, live)
+                return await present(ctx, row, live)
+
+            if not hub.is_live(live):  # a replayed row: presented and executed alone
+                item = await make()
+                if item is not None:
+                    yield item
+                continue
+            slot = live.group(group, sharing.GroupSlot)
+            item = await slot.present(ctx, make)
             if item is not None:
-                yield item
+                yield sharing.SharedEvent(item, slot)
     except TokenNoLongerValid as exc:
         # Re-authentication is a new connection: graphql-ws clients retry after 4403 and call a
         # `connectionParams` function again, which can fetch a fresh token.
