@@ -33,6 +33,7 @@ from planner.mapping import (
     column_of,
     is_nullable,
 )
+from planner.params import BoundInt, BoundStr, Param, Path
 from planner.selection import Fields, Uncovered, Walker
 from planner.visibility import rows_sql
 
@@ -49,6 +50,17 @@ class Compiler:
         self.walker, self.dialect, self.policy = walker, dialect, policy
         self._aliases = 0
         self._nesting = 0
+        self.params: list[Param] = []  # of the root field being compiled
+        self.consumed: set[Path] = set()  # the variables bound as parameters
+
+    def param(self, value: Any, convert: str = "") -> str:
+        """A variable's value as a parameter of the statement (planner/params.py); a value of
+        the document itself is inlined (the document is part of the plan's key)."""
+        if not isinstance(value, BoundInt | BoundStr):
+            return str(int(value))
+        self.consumed.add(value.path)
+        self.params.append(Param(value.path, convert))
+        return self.dialect.placeholder(len(self.params))
 
     def _alias(self) -> str:
         self._aliases += 1
@@ -61,6 +73,7 @@ class Compiler:
     def root(self, query: GraphQLObjectType, nodes: list[FieldNode]) -> str:
         """The statement that returns one root field's JSON value."""
         name = nodes[0].name.value
+        self.params = []
         if name == "__typename":
             raise Uncovered("root __typename")
         field = self.walker.definition(query, nodes)
@@ -86,9 +99,10 @@ class Compiler:
         scope, visibility = kind
         if scope.value not in self.walker.scopes:
             raise Uncovered(f"node of a {type_name} needs {scope.value}: the resolver path refuses it")
-        return self._row(type_name, nodes, pk, visibility)
+        key = self.param(global_id, f"pk:{type_name}") if isinstance(global_id, BoundStr) else str(int(pk))
+        return self._row(type_name, nodes, key, visibility)
 
-    def _row(self, type_name: str, nodes: list[FieldNode], pk: int, visibility: str | None) -> str:
+    def _row(self, type_name: str, nodes: list[FieldNode], pk: int | str, visibility: str | None) -> str:
         """The statement that returns one row's JSON (no row, hence null, if absent or hidden)."""
         runtime = self.walker.object_type(type_name)
         model = TYPES[type_name].model
@@ -96,7 +110,7 @@ class Compiler:
         alias, joins = self._alias(), list[str]()
         body = self._object(runtime, alias, self.walker.subfields(nodes, runtime), joins)
         source = " ".join([f"{rows_sql(model, visible)} AS {alias}", *joins])
-        return f'SELECT {body} FROM {source} WHERE {alias}."id" = {int(pk)}'
+        return f'SELECT {body} FROM {source} WHERE {alias}."id" = {pk}'
 
     def _pairs(self, gtype: GraphQLObjectType, fields: Fields, value: Value) -> str:
         """A JSON object of the selected fields; `value` renders each one but `__typename`."""
@@ -223,13 +237,19 @@ class Compiler:
 
     def _page_info(self, page_info: GraphQLObjectType, nodes: list[FieldNode], rows: str, limit: int) -> str:
         """`hasNextPage` (a row beyond the page) and `hasPreviousPage` (never, from the start)."""
-        more = f'(SELECT count(*) FROM (SELECT 1 {rows} LIMIT {int(limit) + 1}) AS "n") > {int(limit)}'
-        flags = {"hasNextPage": more if limit else "1 = 0", "hasPreviousPage": "1 = 0"}
+
+        def more() -> str:
+            if not limit:
+                return "1 = 0"
+            n = self.param(limit)
+            return f'(SELECT count(*) FROM (SELECT 1 {rows} LIMIT {n} + 1) AS "n") > {n}'
 
         def value(name: str, parts: list[FieldNode], sub: GraphQLField) -> str:
-            if name not in flags:
-                raise Uncovered(f"PageInfo.{name}")  # cursors: not compiled yet
-            return self.dialect.boolean(f"({flags[name]})")
+            if name == "hasNextPage":
+                return self.dialect.boolean(f"({more()})")
+            if name == "hasPreviousPage":
+                return self.dialect.boolean("(1 = 0)")
+            raise Uncovered(f"PageInfo.{name}")  # cursors: not compiled yet
 
         return self._pairs(page_info, self.walker.subfields(nodes, page_info), value)
 
@@ -257,18 +277,18 @@ class Compiler:
         rows with a value and those without, each in an order an index on the column can give
         (an order by its "is null" flag cannot use one), and the two merged in the list's order."""
         order = self._order(spec, row, sort)
+        n = self.param(limit)
         if not is_nullable(spec.model, sort.field):
-            return f"({select}{condition} ORDER BY {order} LIMIT {int(limit)}) AS {row}"
+            return f"({select}{condition} ORDER BY {order} LIMIT {n}) AS {row}"
         direction = "DESC" if sort.descending else "ASC"
         column = f"{row}.{quote(column_of(spec.model, sort.field))}"
         select += f"{condition} AND " if condition else " WHERE "
         valued = f'{select}{column} IS NOT NULL ORDER BY {column} {direction}, {row}."id" {direction}'
         empty = f'{select}{column} IS NULL ORDER BY {row}."id" {direction}'
         parts = [
-            f'SELECT * FROM ({part} LIMIT {int(limit)}) AS "{name}"'
-            for part, name in ((valued, "v"), (empty, "e"))
+            f'SELECT * FROM ({part} LIMIT {n}) AS "{name}"' for part, name in ((valued, "v"), (empty, "e"))
         ]
-        return f"(SELECT * FROM ({' UNION ALL '.join(parts)}) AS {row} ORDER BY {order} LIMIT {int(limit)}) AS {row}"
+        return f"(SELECT * FROM ({' UNION ALL '.join(parts)}) AS {row} ORDER BY {order} LIMIT {n}) AS {row}"
 
     def _order(self, spec: Many, row: str, sort: Any) -> str:
         direction = "DESC" if sort.descending else "ASC"

@@ -37,6 +37,10 @@ class Dialect:
     def gid(self, type_name: str, column: str) -> str:
         raise NotImplementedError
 
+    def placeholder(self, number: int) -> str:
+        """The statement's parameter `number` (from 1; numbered, so any order and reuse work)."""
+        raise NotImplementedError
+
     def datetime(self, column: str) -> str:
         raise NotImplementedError
 
@@ -63,6 +67,9 @@ class Postgres(Dialect):
 
     def agg(self, column: str, rank: str) -> str:
         return f"coalesce(json_agg({column} ORDER BY {rank}), '[]'::json)"
+
+    def placeholder(self, number: int) -> str:
+        return f"${number}"
 
     def gid(self, type_name: str, column: str) -> str:
         # ids.to_global_id: unpadded URL-safe base64 of "<Type>:<pk>" (short enough for one line).
@@ -93,6 +100,9 @@ class Sqlite(Dialect):
 
     def agg(self, column: str, rank: str) -> str:
         return f"json_group_array(json({column}))"  # the subquery is already in order
+
+    def placeholder(self, number: int) -> str:
+        return f"?{number}"
 
     def gid(self, type_name: str, column: str) -> str:
         return f"planner_gid({literal(type_name)}, {column})"

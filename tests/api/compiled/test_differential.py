@@ -102,3 +102,19 @@ async def test_generated_selection_sets_answer_the_same(paths: Paths, org: Org) 
             assert "errors" not in slow, (query, slow)
             compiled += path == "compiled"
     assert compiled == GENERATED * len(ROLES)
+
+
+async def test_one_cached_plan_answers_every_id(paths: Paths, org: Org) -> None:
+    from planner.plans import PLANS
+
+    query = COVERED["Q1"] + "\n# one plan, many ids"
+    before = len(PLANS)
+    for key in ("worker", "manager", "hr", "other", "worker"):
+        slow, fast, path = await paths.both(org.tokens["hr"], query, {"id": org.ids[key]})
+        assert (fast, path) == (slow, "compiled"), key
+        assert slow["data"]["node"]["id"] == org.ids[key]
+    assert len(PLANS) == before + 1
+    for n in (1, 2, 100):  # page sizes are parameters too
+        variables = {"id": org.ids["manager"], "n": n}
+        slow, fast, path = await paths.both(org.tokens["employee"], COVERED["fragments"], variables)
+        assert (fast, path) == (slow, "compiled"), n
