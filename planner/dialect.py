@@ -30,6 +30,10 @@ class Dialect:
         """A subquery that returns JSON, as a JSON value of the enclosing object."""
         raise NotImplementedError
 
+    def array(self, items: Sequence[str]) -> str:
+        """A JSON array of SQL values."""
+        raise NotImplementedError
+
     def agg(self, column: str, rank: str) -> str:
         """The JSON array of `column` over the rows of a subquery, in the order of `rank`."""
         raise NotImplementedError
@@ -65,6 +69,9 @@ class Postgres(Dialect):
     def embed(self, subquery: str) -> str:
         return f"({subquery})"
 
+    def array(self, items: Sequence[str]) -> str:
+        return f"json_build_array({', '.join(items)})"
+
     def agg(self, column: str, rank: str) -> str:
         return f"coalesce(json_agg({column} ORDER BY {rank}), '[]'::json)"
 
@@ -97,6 +104,9 @@ class Sqlite(Dialect):
 
     def embed(self, subquery: str) -> str:
         return f"json(({subquery}))"  # a subquery's text loses its JSON subtype; json() restores it
+
+    def array(self, items: Sequence[str]) -> str:
+        return f"json_array({', '.join(items)})"
 
     def agg(self, column: str, rank: str) -> str:
         return f"json_group_array(json({column}))"  # the subquery is already in order

@@ -26,6 +26,7 @@ from auth.policy import Policy
 from planner import sqlite_functions
 from planner.compiler import Compiler
 from planner.dialect import dialect_for
+from planner.pages import splice
 from planner.params import Param, Path, bind, leaves, shape, value_at, wrap
 from planner.selection import Uncovered, Walker
 
@@ -37,6 +38,7 @@ class Statement:
     key: str  # the root field's response key
     sql: str  # returns its JSON
     params: tuple[Param, ...] = ()
+    cursors: bool = False  # its JSON holds cursor arrays to splice (planner/pages.py)
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ def compile_operation(
     try:
         fields = walker.collect(operations[0].selection_set, query)
         statements = tuple(
-            Statement(key, compiler.root(query, nodes), tuple(compiler.params))
+            Statement(key, compiler.root(query, nodes), tuple(compiler.params), compiler.cursors)
             for key, nodes in fields.items()
         )
     except Uncovered:
@@ -146,5 +148,6 @@ async def run(plan: Plan, variables: Mapping[str, Any]) -> dict[str, Any] | None
     for statement, values in zip(plan.statements, bound, strict=True):
         _, rows = await client.execute_query(statement.sql, values)
         value = rows[0][0] if rows else None
-        data[statement.key] = json.loads(value) if isinstance(value, str) else value
+        value = json.loads(value) if isinstance(value, str) else value
+        data[statement.key] = splice(value) if statement.cursors else value
     return data

@@ -81,6 +81,8 @@ GENERATED = 40
 
 
 async def test_generated_selection_sets_answer_the_same(paths: Paths, org: Org) -> None:
+    from tortoise import connections
+
     from ids import to_global_id
     from planner.mapping import TYPES
     from tests.api.compiled.generated import Generator
@@ -101,7 +103,10 @@ async def test_generated_selection_sets_answer_the_same(paths: Paths, org: Org) 
             assert fast == slow, (query, role)
             assert "errors" not in slow, (query, slow)
             compiled += path == "compiled"
-    assert compiled == GENERATED * len(ROLES)
+    # SQLite's parser takes only so many nested subqueries: the deepest few fall back there
+    # (answering the same, as checked above); PostgreSQL compiles every one.
+    sqlite = connections.get("default").capabilities.dialect == "sqlite"
+    assert compiled >= GENERATED * len(ROLES) * (0.95 if sqlite else 1)
 
 
 async def test_one_cached_plan_answers_every_id(paths: Paths, org: Org) -> None:
