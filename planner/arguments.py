@@ -24,9 +24,10 @@ from resolvers.core.pagination import _seek as seek_after  # the resolvers' own 
 _PAGE_ARGS = ("first", "after", "last", "before")
 
 
-def list_arguments(spec: Many, args: dict[str, Any]) -> tuple[int, SortKey, Q, Q | None]:
-    """(page size, sort, filter, seek condition of `after` or None) of a connection field's
-    argument values. The filter applies to `totalCount` too, the seek condition to the page only."""
+def list_arguments(spec: Many, args: dict[str, Any]) -> tuple[int, SortKey, Q, Q | None, bool]:
+    """(page size, sort, filter, seek condition of `after` or None, whether the filter has a
+    search text) of a connection field's argument values. The filter applies to `totalCount`
+    too, the seek condition to the page only."""
     if any(args.get(name) is not None for name in ("last", "before")):
         raise Uncovered("backward pages")
     try:
@@ -35,6 +36,7 @@ def list_arguments(spec: Many, args: dict[str, Any]) -> tuple[int, SortKey, Q, Q
         raise Uncovered("page size") from error
     sort = spec.sort
     where = Q()
+    text = False
     for name, value in args.items():
         if name in _PAGE_ARGS or value is None:
             continue
@@ -42,24 +44,21 @@ def list_arguments(spec: Many, args: dict[str, Any]) -> tuple[int, SortKey, Q, Q
             sort = SortKey(spec.order_fields[value["field"].value], value["direction"].value == "desc")
         elif name == "filter" and spec.filter_of is not None:
             where &= _filter(spec.filter_of, spec.filter_keys, value)
+            text = text or bool(value.get("search"))
         elif name in spec.extra:
             where &= Q(**{spec.extra[name]: getattr(value, "value", value)})
         else:
             raise Uncovered(f"argument {name}")
     after = args.get("after")
     if after is None:
-        return limit, sort, where, None
+        return limit, sort, where, None, text
     field = spec.model._meta.fields_map[sort.field]
     try:
         value, pk = decode_cursor(after, sort.list_key(spec.name), field)
     except Exception as error:  # BadInput: the resolver path reports it
         raise Uncovered("cursor") from error
-    return (
-        limit,
-        sort,
-        where,
-        seek_after(sort.field, value, pk, greater=not sort.descending, nullable=field.null),
-    )
+    seek = seek_after(sort.field, value, pk, greater=not sort.descending, nullable=field.null)
+    return limit, sort, where, seek, text
 
 
 def _filter(build: Callable[..., Q], keys: Mapping[str, str], value: dict[str, Any]) -> Q:
@@ -69,6 +68,12 @@ def _filter(build: Callable[..., Q], keys: Mapping[str, str], value: dict[str, A
             continue
         if name not in keys:
             raise Uncovered(f"filter {name}")
-        if given:  # an empty list filters nothing, as on the resolver path
-            kwargs[keys[name]] = [getattr(v, "value", v) for v in given]
-    return build(**kwargs)
+        if isinstance(given, list):
+            if given:  # an empty list filters nothing, as on the resolver path
+                kwargs[keys[name]] = [getattr(v, "value", v) for v in given]
+        else:
+            kwargs[keys[name]] = given  # a search text
+    try:
+        return build(**kwargs)
+    except Exception as error:  # BadInput (a search too long): the resolver path reports it
+        raise Uncovered("filter") from error

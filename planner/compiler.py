@@ -183,15 +183,18 @@ class Compiler:
         args: dict[str, Any],
         parent: str | None,
     ) -> str:
-        limit, sort, where, seek = list_arguments(spec, args)
+        limit, sort, where, seek, text = list_arguments(spec, args)
         connection = self._named(field)
         row = self._alias()
         visible = getattr(self.policy, spec.visibility)() if spec.visibility else Q()
-        source = f"FROM {rows_sql(spec.model, where & visible)} AS {row}"  # every row, for the count
+        # A cursor's time or a search text is bound as Tortoise binds it (rendered only where used).
+        bind = self.constant if seek is not None or text else None
 
-        def select() -> str:  # the rows from the cursor on, its values bound only where used
-            paged = source if seek is None else rows_sql(spec.model, where & visible & seek, self.constant)
-            return f"SELECT {row}.* {paged}" if seek is None else f"SELECT {row}.* FROM {paged} AS {row}"
+        def rows(q: Q) -> str:
+            return f"FROM {rows_sql(spec.model, q, bind)} AS {row}"
+
+        def select() -> str:  # the rows from the cursor on
+            return f"SELECT {row}.* {rows(where & visible & (seek or Q()))}"
 
         condition = ""
         if parent is not None:
@@ -201,7 +204,7 @@ class Compiler:
 
         def value(name: str, parts: list[FieldNode], sub: GraphQLField) -> str:
             if name == "totalCount":
-                return f"(SELECT count(*) {source}{condition})"
+                return f"(SELECT count(*) {rows(where & visible)}{condition})"  # every row
             if name == "pageInfo":
                 return self._page_info(self._named(sub), parts, page)
             joins: list[str] = []
@@ -219,8 +222,8 @@ class Compiler:
             # The page's rows first (ordered, limited), then their JSON: objects are built for the
             # page only, not for every row the order has to look at.
             rank = f'ROW_NUMBER() OVER (ORDER BY {order}) AS "rn"'  # over the page's rows only
-            rows = self._rows(page)
-            items = " ".join([f'SELECT {item} AS "j", {rank} FROM {rows}', *joins]) + f" ORDER BY {order}"
+            paged = self._rows(page)
+            items = " ".join([f'SELECT {item} AS "j", {rank} FROM {paged}', *joins]) + f" ORDER BY {order}"
             return self.dialect.embed(f'SELECT {self.dialect.agg(_ITEM, _RANK)} FROM ({items}) AS "q"')
 
         return self._pairs(connection, self.walker.subfields(nodes, connection), value)

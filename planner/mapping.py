@@ -97,7 +97,7 @@ class TypeMap:
     fields: Mapping[str, Column | Computed | Capability | ToOne | Many]
 
 
-_TASK_FILTER = {"status": "statuses", "priority": "priorities"}
+_TASK_FILTER = {"status": "statuses", "priority": "priorities", "search": "search"}
 _TASK_SORT = SortKey("created_at", descending=True)  # schema/tasks/filters.py `task_sort`
 _MEMBERSHIP_EDGE = {"role": Column("role", "enum"), "joinedAt": Column("joined_at", "datetime")}
 
@@ -288,7 +288,7 @@ ROOT_LISTS: dict[str, Many] = {
         None,
         EMPLOYEE_ORDER_FIELDS,
         employee_filter,
-        {"status": "statuses", "role": "roles"},
+        {"status": "statuses", "role": "roles", "search": "search"},
     ),
     "teams": Many(tm.Team, "", SortKey("name"), None, TEAM_ORDER_FIELDS),
     "mentorships": Many(

@@ -73,8 +73,17 @@ CURSORS = """query($id: ID!) { tasks(first: 2) { edges { cursor node { title } }
   tasks(orderBy: {field: DUE_DATE, direction: DESC}) { edges { cursor } pageInfo { startCursor endCursor } }
   directReports(first: 0) { pageInfo { startCursor endCursor hasNextPage hasPreviousPage } } } } }"""
 
+SEARCH = """query($id: ID!) { employees(filter: {search: "ORK"}) { totalCount nodes { email } }
+  tasks(filter: {search: "task", status: [TODO]}) { totalCount edges { cursor node { title } } }
+  node(id: $id) { ... on Employee { tasks(filter: {search: "1"}) { totalCount nodes { title } } } } }"""
+
+# A search text as a variable, each value its own plan (pinned): tests/api/compiled/test_differential.py
+SEARCH_TEXT = """query($s: String) { employees(filter: {search: $s}) { totalCount nodes { email } }
+  tasks(first: 3, filter: {search: $s}) { totalCount pageInfo { hasNextPage endCursor } nodes { title } } }"""
+
 COVERED = {
     "cursors": CURSORS,
+    "search": SEARCH,
     "graphiql": GRAPHIQL,
     "root_lists": ROOT_LISTS,
     "readme_first": README_FIRST,
@@ -125,7 +134,7 @@ UNCURSORS = """query($id: ID!) { tasks(first: 2) { edges { cursor node { title }
 
 UNCOVERED = {
     "backward": "{ tasks(last: 2) { nodes { title } } }",
-    "search": '{ employees(filter: {search: "x"}) { nodes { email } } }',
+    "search_too_long": '{ employees(filter: {search: "%s"}) { nodes { email } } }' % ("x" * 300),
     "team_filter": "{ teams(filter: {topLevel: true}) { nodes { name } } }",
     "sensitive": "query($id: ID!) { node(id: $id) { ... on Employee { phone } } }",
     "capability": "query($id: ID!) { node(id: $id) { ... on Employee { mentorshipsAsMentee { nodes { viewerCanEnd } } } } }",

@@ -123,3 +123,13 @@ async def test_one_cached_plan_answers_every_id(paths: Paths, org: Org) -> None:
         variables = {"id": org.ids["manager"], "n": n}
         slow, fast, path = await paths.both(org.tokens["employee"], COVERED["fragments"], variables)
         assert (fast, path) == (slow, "compiled"), n
+
+
+async def test_search_texts_answer_the_same(paths: Paths, org: Org) -> None:
+    from tests.api.compiled.queries import SEARCH_TEXT
+
+    for text in ("work", "WORK", "%", "_", "'", "\\", "a%b", "ä", "", "1", "task 1", "example.com"):
+        for role in ("hr", "employee"):
+            slow, fast, path = await paths.both(org.tokens[role], SEARCH_TEXT, {"s": text})
+            assert "errors" not in slow, (text, slow)
+            assert (fast, path) == (slow, "compiled"), (text, role)

@@ -92,6 +92,6 @@ async def test_a_value_the_plan_uses_without_binding_is_pinned(database_url: str
     coerced = get_variable_values(schema._schema, operation.variable_definitions, {"s": "abc"})  # type: ignore[attr-defined]
     assert isinstance(coerced, VariableValues)
     plan = compile_operation(schema._schema, parse(query), None, coerced, _service(), _dialect())
-    # Not covered yet (or covered with the text inlined): either way only for this very text.
+    # The text is a constant of the plan (bound as Tortoise binds it): the plan serves only it.
     assert plan.pinned == ((("s",), "abc"),)
     assert plan.fits({"s": "abc"}) and not plan.fits({"s": "abd"})
