@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from graphql import FieldNode, GraphQLEnumType, GraphQLField, GraphQLObjectType, get_named_type
+from graphql import FieldNode, GraphQLField, GraphQLObjectType, get_named_type
 from tortoise.expressions import Q
 
 from auth.policy import Policy
@@ -31,12 +31,17 @@ from planner.mapping import (
     Many,
     ToOne,
     column_of,
-    is_nullable,
 )
+from planner.pages import Page, cursor_sql, order_sql, page_rows
+from planner.params import BoundInt, BoundStr, Param, Path
 from planner.selection import Fields, Uncovered, Walker
+from planner.values import capability, scalar
 from planner.visibility import rows_sql
+from resolvers.core.pagination import SortKey
 
 Value = Callable[[str, list[FieldNode], GraphQLField], str]
+
+
 _ITEM, _RANK = '"q"."j"', '"q"."rn"'
 # Nested connections SQLite's parser takes (its stack holds about 100 frames, and each level of
 # JSON objects and subqueries takes 30 or more); PostgreSQL has no such limit. Deeper statements
@@ -49,6 +54,23 @@ class Compiler:
         self.walker, self.dialect, self.policy = walker, dialect, policy
         self._aliases = 0
         self._nesting = 0
+        self.params: list[Param] = []  # of the root field being compiled
+        self.consumed: set[Path] = set()  # the variables bound as parameters
+        self.cursors = False  # whether the root field being compiled returns cursors (to splice)
+
+    def param(self, value: Any, convert: str = "") -> str:
+        """A variable's value as a parameter of the statement (planner/params.py); a value of
+        the document itself is inlined (the document is part of the plan's key)."""
+        if not isinstance(value, BoundInt | BoundStr):
+            return str(int(value))
+        self.consumed.add(value.path)
+        self.params.append(Param(value.path, convert))
+        return self.dialect.placeholder(len(self.params))
+
+    def constant(self, value: Any) -> str:
+        """A constant as a parameter of the statement (a value Tortoise converts for the database)."""
+        self.params.append(Param(None, constant=value))
+        return self.dialect.placeholder(len(self.params))
 
     def _alias(self) -> str:
         self._aliases += 1
@@ -61,6 +83,7 @@ class Compiler:
     def root(self, query: GraphQLObjectType, nodes: list[FieldNode]) -> str:
         """The statement that returns one root field's JSON value."""
         name = nodes[0].name.value
+        self.params, self.cursors = [], False
         if name == "__typename":
             raise Uncovered("root __typename")
         field = self.walker.definition(query, nodes)
@@ -86,9 +109,10 @@ class Compiler:
         scope, visibility = kind
         if scope.value not in self.walker.scopes:
             raise Uncovered(f"node of a {type_name} needs {scope.value}: the resolver path refuses it")
-        return self._row(type_name, nodes, pk, visibility)
+        key = self.param(global_id, f"pk:{type_name}") if isinstance(global_id, BoundStr) else str(int(pk))
+        return self._row(type_name, nodes, key, visibility)
 
-    def _row(self, type_name: str, nodes: list[FieldNode], pk: int, visibility: str | None) -> str:
+    def _row(self, type_name: str, nodes: list[FieldNode], pk: int | str, visibility: str | None) -> str:
         """The statement that returns one row's JSON (no row, hence null, if absent or hidden)."""
         runtime = self.walker.object_type(type_name)
         model = TYPES[type_name].model
@@ -96,7 +120,7 @@ class Compiler:
         alias, joins = self._alias(), list[str]()
         body = self._object(runtime, alias, self.walker.subfields(nodes, runtime), joins)
         source = " ".join([f"{rows_sql(model, visible)} AS {alias}", *joins])
-        return f'SELECT {body} FROM {source} WHERE {alias}."id" = {int(pk)}'
+        return f'SELECT {body} FROM {source} WHERE {alias}."id" = {pk}'
 
     def _pairs(self, gtype: GraphQLObjectType, fields: Fields, value: Value) -> str:
         """A JSON object of the selected fields; `value` renders each one but `__typename`."""
@@ -119,11 +143,11 @@ class Compiler:
         def value(name: str, nodes: list[FieldNode], field: GraphQLField) -> str:
             spec = mapping.fields.get(name)
             if isinstance(spec, Column):
-                return self._scalar(mapping.model, alias, spec, field, gtype.name)
+                return scalar(self.dialect, mapping.model, alias, spec, field, gtype.name)
             if isinstance(spec, Computed):
                 return spec.sql.format(row=alias)
             if isinstance(spec, Capability):
-                return self._capability(mapping.model, alias, spec)
+                return capability(self.dialect, self.policy, mapping.model, alias, spec)
             if isinstance(spec, ToOne):
                 fk = f"{alias}.{quote(column_of(mapping.model, spec.fk))}"
                 return self._joined(self._named(field), nodes, fk, joins)
@@ -150,32 +174,6 @@ class Compiler:
         body = self._object(target, alias, self.walker.subfields(nodes, target), joins)
         return f'CASE WHEN {alias}."id" IS NULL THEN NULL ELSE {body} END' if nullable else body
 
-    def _capability(self, model: Any, alias: str, spec: Capability) -> str:
-        rule = spec.rule(self.policy)
-        if isinstance(rule, bool):
-            return self.dialect.boolean("(1 = 1)" if rule else "(1 = 0)")
-        rows = model.filter(rule).values_list("id").sql(params_inline=True)
-        return self.dialect.boolean(f'({alias}."id" IN ({rows}))')
-
-    def _scalar(self, model: Any, alias: str, spec: Column, field: GraphQLField, type_name: str) -> str:
-        column = f"{alias}.{quote(column_of(model, spec.field))}"
-        kind = spec.kind
-        if kind == "id":
-            return self.dialect.gid(type_name, column)
-        if kind in ("str", "int"):
-            return column
-        if kind == "date":
-            return self.dialect.date(column)
-        if kind == "datetime":
-            return self.dialect.datetime(column)
-        if kind == "bool":
-            return self.dialect.boolean(column)
-        if kind == "enum":
-            enum = get_named_type(field.type)
-            assert isinstance(enum, GraphQLEnumType)
-            return self.dialect.enum(column, {str(v.value): k for k, v in enum.values.items()})
-        raise Uncovered(f"a {kind} column")
-
     # --- connections -----------------------------------------------------------------------
     def _connection(
         self,
@@ -185,27 +183,36 @@ class Compiler:
         args: dict[str, Any],
         parent: str | None,
     ) -> str:
-        limit, sort, where = list_arguments(spec, args)
+        limit, sort, where, seek, text = list_arguments(spec, args)
         connection = self._named(field)
         row = self._alias()
         visible = getattr(self.policy, spec.visibility)() if spec.visibility else Q()
-        source = f"FROM {rows_sql(spec.model, where & visible)} AS {row}"
+        # A cursor's time or a search text is bound as Tortoise binds it (rendered only where used).
+        bind = self.constant if seek is not None or text else None
+
+        def rows(q: Q) -> str:
+            return f"FROM {rows_sql(spec.model, q, bind)} AS {row}"
+
+        def select() -> str:  # the rows from the cursor on
+            return f"SELECT {row}.* {rows(where & visible & (seek or Q()))}"
+
         condition = ""
         if parent is not None:
             condition = f' WHERE {row}.{quote(column_of(spec.model, spec.partition))} = {parent}."id"'
-        order = self._order(spec, row, sort)
+        order = order_sql(spec, row, sort)
+        page = Page(spec, row, select, condition, sort, limit, seek is not None)
 
         def value(name: str, parts: list[FieldNode], sub: GraphQLField) -> str:
             if name == "totalCount":
-                return f"(SELECT count(*) {source}{condition})"
+                return f"(SELECT count(*) {rows(where & visible)}{condition})"  # every row
             if name == "pageInfo":
-                return self._page_info(self._named(sub), parts, f"{source}{condition}", limit)
+                return self._page_info(self._named(sub), parts, page)
             joins: list[str] = []
             self._nesting += 1
             if self._nesting > MAX_SQLITE_NESTING and self.dialect.name == "sqlite":
                 raise Uncovered("connections nested deeper than SQLite parses")
             if name == "edges":
-                item = self._edge(spec, self._named(sub), row, parts, joins)
+                item = self._edge(spec, self._named(sub), row, parts, joins, sort)
             elif name == "nodes" and spec.link is None:
                 target = self._named(sub)
                 item = self._object(target, row, self.walker.subfields(parts, target), joins)
@@ -215,29 +222,72 @@ class Compiler:
             # The page's rows first (ordered, limited), then their JSON: objects are built for the
             # page only, not for every row the order has to look at.
             rank = f'ROW_NUMBER() OVER (ORDER BY {order}) AS "rn"'  # over the page's rows only
-            rows = self._page_rows(spec, row, f"SELECT {row}.* {source}", condition, sort, limit)
-            page = " ".join([f'SELECT {item} AS "j", {rank} FROM {rows}', *joins]) + f" ORDER BY {order}"
-            return self.dialect.embed(f'SELECT {self.dialect.agg(_ITEM, _RANK)} FROM ({page}) AS "q"')
+            paged = self._rows(page)
+            items = " ".join([f'SELECT {item} AS "j", {rank} FROM {paged}', *joins]) + f" ORDER BY {order}"
+            return self.dialect.embed(f'SELECT {self.dialect.agg(_ITEM, _RANK)} FROM ({items}) AS "q"')
 
         return self._pairs(connection, self.walker.subfields(nodes, connection), value)
 
-    def _page_info(self, page_info: GraphQLObjectType, nodes: list[FieldNode], rows: str, limit: int) -> str:
-        """`hasNextPage` (a row beyond the page) and `hasPreviousPage` (never, from the start)."""
-        more = f'(SELECT count(*) FROM (SELECT 1 {rows} LIMIT {int(limit) + 1}) AS "n") > {int(limit)}'
-        flags = {"hasNextPage": more if limit else "1 = 0", "hasPreviousPage": "1 = 0"}
+    def _rows(self, page: Page) -> str:
+        """The page's rows as a FROM item."""
+        return page_rows(
+            page.spec, page.row, page.select(), page.condition, page.sort, self.param(page.limit)
+        )
+
+    def _page_info(self, page_info: GraphQLObjectType, nodes: list[FieldNode], page: Page) -> str:
+        """`hasNextPage` (a row beyond the page), `hasPreviousPage` (after a cursor, as on the
+        resolver path: forward pages only), and the cursors of the page's first and last rows."""
+        row, limit = page.row, page.limit
+
+        def more() -> str:
+            if not limit:
+                return "1 = 0"
+            n = self.param(limit)
+            return f'(SELECT count(*) FROM ({page.select()}{page.condition} LIMIT {n} + 1) AS "n") > {n}'
+
+        def cursor(end: bool) -> str:
+            """The first row's cursor (the list's first from the cursor on), or the last row's
+            (the page's rows in reverse), kept flat: SQLite parses only so many nested queries."""
+            if not limit:
+                return "NULL"
+            if self._nesting >= MAX_SQLITE_NESTING and self.dialect.name == "sqlite":
+                raise Uncovered("page cursors nested deeper than SQLite parses")
+            self.cursors = True
+            value = cursor_sql(self.dialect, page.spec, row, page.sort)
+            order = order_sql(page.spec, row, page.sort)
+            rows = f"{page.select()}{page.condition} ORDER BY {order}"
+            if end:
+                last = order_sql(page.spec, row, SortKey(page.sort.field, not page.sort.descending))
+                rows = f"SELECT {value} FROM ({rows} LIMIT {self.param(limit)}) AS {row} ORDER BY {last}"
+            else:
+                rows = rows.replace(f"SELECT {row}.* ", f"SELECT {value} ", 1)
+            return self.dialect.embed(f"{rows} LIMIT 1")
 
         def value(name: str, parts: list[FieldNode], sub: GraphQLField) -> str:
-            if name not in flags:
-                raise Uncovered(f"PageInfo.{name}")  # cursors: not compiled yet
-            return self.dialect.boolean(f"({flags[name]})")
+            if name == "hasNextPage":
+                return self.dialect.boolean(f"({more()})")
+            if name == "hasPreviousPage":
+                return self.dialect.boolean("(1 = 1)" if page.after and limit else "(1 = 0)")
+            if name in ("startCursor", "endCursor"):
+                return cursor(end=name == "endCursor")
+            raise Uncovered(f"PageInfo.{name}")
 
         return self._pairs(page_info, self.walker.subfields(nodes, page_info), value)
 
     def _edge(
-        self, spec: Many, edge: GraphQLObjectType, row: str, nodes: list[FieldNode], joins: list[str]
+        self,
+        spec: Many,
+        edge: GraphQLObjectType,
+        row: str,
+        nodes: list[FieldNode],
+        joins: list[str],
+        sort: SortKey,
     ) -> str:
         def value(name: str, parts: list[FieldNode], sub: GraphQLField) -> str:
             column = spec.edge_fields.get(name)
+            if name == "cursor":
+                self.cursors = True
+                return cursor_sql(self.dialect, spec, row, sort)
             if name == "node" and spec.link is None:
                 return self._object(
                     self._named(sub), row, self.walker.subfields(parts, self._named(sub)), joins
@@ -247,33 +297,7 @@ class Compiler:
                 # A link row always has its target (a foreign key): no CASE, one nesting level less.
                 return self._joined(self._named(sub), parts, fk, joins, nullable=False)
             if column is not None:
-                return self._scalar(spec.model, row, column, sub, edge.name)
+                return scalar(self.dialect, spec.model, row, column, sub, edge.name)
             raise Uncovered(f"{edge.name}.{name}")
 
         return self._pairs(edge, self.walker.subfields(nodes, edge), value)
-
-    def _page_rows(self, spec: Many, row: str, select: str, condition: str, sort: Any, limit: int) -> str:
-        """The rows of one page, as a FROM item. A nullable sort column is read in two parts, the
-        rows with a value and those without, each in an order an index on the column can give
-        (an order by its "is null" flag cannot use one), and the two merged in the list's order."""
-        order = self._order(spec, row, sort)
-        if not is_nullable(spec.model, sort.field):
-            return f"({select}{condition} ORDER BY {order} LIMIT {int(limit)}) AS {row}"
-        direction = "DESC" if sort.descending else "ASC"
-        column = f"{row}.{quote(column_of(spec.model, sort.field))}"
-        select += f"{condition} AND " if condition else " WHERE "
-        valued = f'{select}{column} IS NOT NULL ORDER BY {column} {direction}, {row}."id" {direction}'
-        empty = f'{select}{column} IS NULL ORDER BY {row}."id" {direction}'
-        parts = [
-            f'SELECT * FROM ({part} LIMIT {int(limit)}) AS "{name}"'
-            for part, name in ((valued, "v"), (empty, "e"))
-        ]
-        return f"(SELECT * FROM ({' UNION ALL '.join(parts)}) AS {row} ORDER BY {order} LIMIT {int(limit)}) AS {row}"
-
-    def _order(self, spec: Many, row: str, sort: Any) -> str:
-        direction = "DESC" if sort.descending else "ASC"
-        column = f"{row}.{quote(column_of(spec.model, sort.field))}"
-        terms = [column, f'{row}."id"']
-        if is_nullable(spec.model, sort.field):
-            terms.insert(0, f"CASE WHEN {column} IS NULL THEN 1 ELSE 0 END")
-        return ", ".join(f"{term} {direction}" for term in terms)

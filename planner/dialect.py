@@ -30,11 +30,19 @@ class Dialect:
         """A subquery that returns JSON, as a JSON value of the enclosing object."""
         raise NotImplementedError
 
+    def array(self, items: Sequence[str]) -> str:
+        """A JSON array of SQL values."""
+        raise NotImplementedError
+
     def agg(self, column: str, rank: str) -> str:
         """The JSON array of `column` over the rows of a subquery, in the order of `rank`."""
         raise NotImplementedError
 
     def gid(self, type_name: str, column: str) -> str:
+        raise NotImplementedError
+
+    def placeholder(self, number: int) -> str:
+        """The statement's parameter `number` (from 1; numbered, so any order and reuse work)."""
         raise NotImplementedError
 
     def datetime(self, column: str) -> str:
@@ -61,8 +69,14 @@ class Postgres(Dialect):
     def embed(self, subquery: str) -> str:
         return f"({subquery})"
 
+    def array(self, items: Sequence[str]) -> str:
+        return f"json_build_array({', '.join(items)})"
+
     def agg(self, column: str, rank: str) -> str:
         return f"coalesce(json_agg({column} ORDER BY {rank}), '[]'::json)"
+
+    def placeholder(self, number: int) -> str:
+        return f"${number}"
 
     def gid(self, type_name: str, column: str) -> str:
         # ids.to_global_id: unpadded URL-safe base64 of "<Type>:<pk>" (short enough for one line).
@@ -91,8 +105,14 @@ class Sqlite(Dialect):
     def embed(self, subquery: str) -> str:
         return f"json(({subquery}))"  # a subquery's text loses its JSON subtype; json() restores it
 
+    def array(self, items: Sequence[str]) -> str:
+        return f"json_array({', '.join(items)})"
+
     def agg(self, column: str, rank: str) -> str:
         return f"json_group_array(json({column}))"  # the subquery is already in order
+
+    def placeholder(self, number: int) -> str:
+        return f"?{number}"
 
     def gid(self, type_name: str, column: str) -> str:
         return f"planner_gid({literal(type_name)}, {column})"

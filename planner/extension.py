@@ -20,7 +20,7 @@ from strawberry.extensions import SchemaExtension
 from tortoise.connection import connections
 
 from planner.mapping import ROOT_FIELDS
-from planner.plans import PLANS, compile_operation, plan_key, run
+from planner.plans import NO_PLAN, PLANS, compile_operation, plan_key, run
 
 READ_PATHS = ("resolvers", "compiled", "auto")
 log = logging.getLogger("peoplegraph.planner")
@@ -74,18 +74,18 @@ class CompiledReads(SchemaExtension):
             return None  # bad variables: the resolver path reports them
         policy = await request.policy()
         dialect = connections.get("default").capabilities.dialect
-        key = plan_key(context.query, context.operation_name, context.variables or {}, policy, dialect)
-        found, plan = PLANS.get(key)
-        if not found:
+        key = plan_key(context.query, context.operation_name, coerced.coerced, policy, dialect)
+        plan = PLANS.get(key)
+        if plan is None or not plan.fits(coerced.coerced):
             plan = compile_operation(schema, document, context.operation_name, coerced, policy, dialect)
             PLANS.put(key, plan)
-        if plan is None:
+        if plan.statements is None:
             return None
         try:
-            return await run(plan)
+            return await run(plan, coerced.coerced)
         except Exception as error:  # the resolver path answers, and reports the database's own errors
             if "parser stack overflow" in str(error):  # too deep for SQLite: never compile it again
-                PLANS.put(key, None)
+                PLANS.put(key, NO_PLAN)
             log.warning("compiled read failed, falling back to resolvers: %s", error)
             return None
 

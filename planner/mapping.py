@@ -10,7 +10,7 @@ compiled: the whole operation falls back to the resolver path (planner/README.md
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tortoise.expressions import Q
@@ -24,11 +24,16 @@ from models import teams as tm
 from models import training as trm
 from planner.capabilities import Rule, can_delete_task, can_manage_team, can_update_employee, can_update_task
 from resolvers.core.pagination import SortKey
-from resolvers.employees.reads import EMPLOYEE_ORDER_FIELDS, employee_filter
-from resolvers.mentorships.reads import MENTORSHIP_ORDER_FIELDS, mentorship_filter
-from resolvers.tasks.reads import TASK_ORDER_FIELDS, task_filter
-from resolvers.teams.reads import TEAM_ORDER_FIELDS
-from resolvers.training.reads import enrollment_filter
+from resolvers.employees.reads import (
+    DIRECT_REPORTS,
+    EMPLOYEE_ORDER_FIELDS,
+    MEMBERSHIPS_OF_EMPLOYEE,
+    employee_filter,
+)
+from resolvers.mentorships.reads import MENTORSHIP_ORDER_FIELDS, MENTORSHIPS_BY, mentorship_filter
+from resolvers.tasks.reads import TASK_ORDER_FIELDS, TASKS_BY, task_filter
+from resolvers.teams.reads import MEMBERS_OF_TEAM, TEAM_ORDER_FIELDS
+from resolvers.training.reads import ENROLLMENTS_BY_EMPLOYEE, enrollment_filter
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,8 @@ class Many:
     type `link[1]` that the link row's field `link[0]` points to, and `edge_fields` are the link
     row's own fields shown on the edge (`role`, `joinedAt`). `filter_of` turns the `filter:`
     argument's allowed keys into the resolver path's `Q`; `extra` lists other arguments that
-    become plain equality filters (`members(role:)`)."""
+    become plain equality filters (`members(role:)`). `name` is the resolver path's name of the
+    list (its `NestedList.name`, or the root field's name), the cursors' list key."""
 
     model: type[Model]
     partition: str
@@ -82,6 +88,7 @@ class Many:
     extra: Mapping[str, str] = field(default_factory=dict)
     link: tuple[str, str] | None = None
     edge_fields: Mapping[str, Column] = field(default_factory=dict)
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,21 +97,36 @@ class TypeMap:
     fields: Mapping[str, Column | Computed | Capability | ToOne | Many]
 
 
-_TASK_FILTER = {"status": "statuses", "priority": "priorities"}
+_TASK_FILTER = {"status": "statuses", "priority": "priorities", "search": "search"}
 _TASK_SORT = SortKey("created_at", descending=True)  # schema/tasks/filters.py `task_sort`
 _MEMBERSHIP_EDGE = {"role": Column("role", "enum"), "joinedAt": Column("joined_at", "datetime")}
 
 
 def _tasks(partition: str) -> Many:
+    name = TASKS_BY[partition].name if partition else "tasks"
     return Many(
-        tkm.Task, partition, _TASK_SORT, "visible_tasks", TASK_ORDER_FIELDS, task_filter, _TASK_FILTER
+        tkm.Task,
+        partition,
+        _TASK_SORT,
+        "visible_tasks",
+        TASK_ORDER_FIELDS,
+        task_filter,
+        _TASK_FILTER,
+        name=name,
     )
 
 
 def _mentorships(partition: str) -> Many:
     sort = SortKey("created_at", descending=True)  # resolvers/mentorships/reads.py
     return Many(
-        mm.Mentorship, partition, sort, "visible_mentorships", None, mentorship_filter, {"status": "statuses"}
+        mm.Mentorship,
+        partition,
+        sort,
+        "visible_mentorships",
+        None,
+        mentorship_filter,
+        {"status": "statuses"},
+        name=MENTORSHIPS_BY[partition].name,
     )
 
 
@@ -131,13 +153,16 @@ TYPES: dict[str, TypeMap] = {
             "updatedAt": Column("updated_at", "datetime"),
             "version": Column("version", "int"),
             "manager": ToOne("Employee", "manager_id"),
-            "directReports": Many(em.Employee, "manager_id", SortKey("family_name")),
+            "directReports": Many(
+                em.Employee, "manager_id", SortKey("family_name"), name=DIRECT_REPORTS.name
+            ),
             "teams": Many(
                 tm.TeamMembership,
                 "employee_id",
                 SortKey("joined_at"),
                 link=("team_id", "Team"),
                 edge_fields=_MEMBERSHIP_EDGE,
+                name=MEMBERSHIPS_OF_EMPLOYEE.name,
             ),
             "tasks": _tasks("assignee_id"),
             "createdTasks": _tasks("creator_id"),
@@ -151,6 +176,7 @@ TYPES: dict[str, TypeMap] = {
                 None,
                 enrollment_filter,
                 {"status": "statuses"},
+                name=ENROLLMENTS_BY_EMPLOYEE.name,
             ),
         },
     ),
@@ -172,6 +198,7 @@ TYPES: dict[str, TypeMap] = {
                 extra={"role": "role"},
                 link=("employee_id", "Employee"),
                 edge_fields=_MEMBERSHIP_EDGE,
+                name=MEMBERS_OF_TEAM.name,
             ),
             "tasks": _tasks("team_id"),
         },
@@ -261,7 +288,7 @@ ROOT_LISTS: dict[str, Many] = {
         None,
         EMPLOYEE_ORDER_FIELDS,
         employee_filter,
-        {"status": "statuses", "role": "roles"},
+        {"status": "statuses", "role": "roles", "search": "search"},
     ),
     "teams": Many(tm.Team, "", SortKey("name"), None, TEAM_ORDER_FIELDS),
     "mentorships": Many(
@@ -274,6 +301,8 @@ ROOT_LISTS: dict[str, Many] = {
         {"status": "statuses"},
     ),
 }
+
+ROOT_LISTS = {name: replace(spec, name=name) for name, spec in ROOT_LISTS.items()}  # their list keys
 
 # Every root field the planner compiles (`Query.<name>`).
 ROOT_FIELDS = frozenset({"node", "viewer", *ROOT_LISTS})

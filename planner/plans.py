@@ -1,9 +1,12 @@
 """Plans: compiled statements per root field, cached in a bounded LRU, and running them.
 
-A plan is keyed by the database dialect, the document, the operation, the variables and who asks (scopes, and the
-policy's facts that visibility depends on; HR and service tokens share theirs): the same key
-always compiles to the same statements. An operation the planner does not cover is cached too,
-as `None`, so it is not planned again.
+A plan is keyed by the database dialect, the document, the operation, the variables' *shape*
+(planner/params.py: their values are the statements' parameters, so one plan serves every ID
+and page size) and who asks (scopes, and the policy's facts that visibility depends on, which
+are inlined: the viewer, their reports and teams; HR and service tokens share theirs). The same
+key always compiles to the same statements, except for the values a plan pins (`Plan.pinned`,
+checked on every hit). An operation the planner does not cover is cached too, as a plan without
+statements, so it is not planned again.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,31 +26,48 @@ from auth.policy import Policy
 from planner import sqlite_functions
 from planner.compiler import Compiler
 from planner.dialect import dialect_for
+from planner.pages import splice
+from planner.params import Param, Path, bind, leaves, shape, value_at, wrap
 from planner.selection import Uncovered, Walker
 
 MAX_PLANS = 512
 
 
 @dataclass(frozen=True)
+class Statement:
+    key: str  # the root field's response key
+    sql: str  # returns its JSON
+    params: tuple[Param, ...] = ()
+    cursors: bool = False  # its JSON holds cursor arrays to splice (planner/pages.py)
+
+
+@dataclass(frozen=True)
 class Plan:
-    statements: tuple[tuple[str, str], ...]  # (response key, SQL returning its JSON)
+    statements: tuple[Statement, ...] | None  # None: not covered, the resolver path answers
+    pinned: tuple[tuple[Path, Any], ...] = ()  # variables the statements depend on by value
+
+    def fits(self, variables: Mapping[str, Any]) -> bool:
+        return all(value_at(variables, path) == value for path, value in self.pinned)
+
+
+NO_PLAN = Plan(None)
 
 
 class PlanCache:
     def __init__(self, size: int = MAX_PLANS) -> None:
         self.size = size
-        self._plans: OrderedDict[tuple[Any, ...], Plan | None] = OrderedDict()
+        self._plans: OrderedDict[tuple[Any, ...], Plan] = OrderedDict()
         self.hits = self.misses = 0
 
-    def get(self, key: tuple[Any, ...]) -> tuple[bool, Plan | None]:
+    def get(self, key: tuple[Any, ...]) -> Plan | None:
         if key in self._plans:
             self._plans.move_to_end(key)
             self.hits += 1
-            return True, self._plans[key]
+            return self._plans[key]
         self.misses += 1
-        return False, None
+        return None
 
-    def put(self, key: tuple[Any, ...], plan: Plan | None) -> None:
+    def put(self, key: tuple[Any, ...], plan: Plan) -> None:
         self._plans[key] = plan
         self._plans.move_to_end(key)
         while len(self._plans) > self.size:
@@ -60,8 +81,9 @@ PLANS = PlanCache()
 
 
 def plan_key(
-    query: str, operation: str | None, variables: dict[str, Any], policy: Policy, dialect: str
+    query: str, operation: str | None, variables: Mapping[str, Any], policy: Policy, dialect: str
 ) -> tuple[Any, ...]:
+    """The cache key; `variables` are the coerced values, of which only the shape counts."""
     principal = policy.principal
     scopes = principal.scopes if principal is not None else frozenset()
     who: tuple[Any, ...] = (
@@ -74,8 +96,7 @@ def plan_key(
         )
     )
     document = hashlib.sha256(query.encode()).hexdigest()
-    shape = json.dumps(variables, sort_keys=True, default=str)
-    return (dialect, document, operation, shape, scopes, who)
+    return (dialect, document, operation, shape(dict(variables)), scopes, who)
 
 
 def compile_operation(
@@ -85,33 +106,48 @@ def compile_operation(
     variables: VariableValues,
     policy: Policy,
     dialect_name: str,
-) -> Plan | None:
-    """The operation's plan, or None when any part of it is not covered."""
+) -> Plan:
+    """The operation's plan (`NO_PLAN`-like, without statements, when any part is not covered)."""
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name is not None:
         operations = [o for o in operations if o.name and o.name.value == operation_name]
     if len(operations) != 1 or operations[0].operation.value != "query" or policy.principal is None:
-        return None
+        return NO_PLAN
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    walker = Walker(schema, fragments, variables, policy.principal.scopes)
+    walker = Walker(
+        schema, fragments, variables._replace(coerced=wrap(variables.coerced)), policy.principal.scopes
+    )
     compiler = Compiler(walker, dialect_for(dialect_name), policy)
     query = schema.query_type
     assert query is not None
+    statements: tuple[Statement, ...] | None = None
     try:
         fields = walker.collect(operations[0].selection_set, query)
-        return Plan(tuple((key, compiler.root(query, nodes)) for key, nodes in fields.items()))
+        statements = tuple(
+            Statement(key, compiler.root(query, nodes), tuple(compiler.params), compiler.cursors)
+            for key, nodes in fields.items()
+        )
     except Uncovered:
+        pass
+    values = leaves(variables.coerced)
+    pinned = tuple((path, value) for path, value in values.items() if path not in compiler.consumed)
+    return Plan(statements, pinned)
+
+
+async def run(plan: Plan, variables: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The `data` of the response: each root field's statement, its JSON parsed once (None
+    when a variable does not fit the plan: the resolver path answers)."""
+    assert plan.statements is not None
+    bound = [bind(statement.params, variables) for statement in plan.statements]
+    if any(values is None for values in bound):
         return None
-
-
-async def run(plan: Plan) -> dict[str, Any]:
-    """The `data` of the response: each root field's statement, its JSON parsed once."""
     client = connections.get("default")
     if client.capabilities.dialect == "sqlite":
         await sqlite_functions.register(client)
     data: dict[str, Any] = {}
-    for key, sql in plan.statements:
-        _, rows = await client.execute_query(sql)
+    for statement, values in zip(plan.statements, bound, strict=True):
+        _, rows = await client.execute_query(statement.sql, values)
         value = rows[0][0] if rows else None
-        data[key] = json.loads(value) if isinstance(value, str) else value
+        value = json.loads(value) if isinstance(value, str) else value
+        data[statement.key] = splice(value) if statement.cursors else value
     return data

@@ -1,8 +1,8 @@
 """Random selection sets over the types the planner maps, from a fixed seed.
 
 Each one picks scalars (some aliased), `__typename`, to-one relations and connections (with
-page sizes, orders and status filters the field accepts, `edges` or `nodes`, `totalCount` and
-`pageInfo` flags), nested no deeper than SQLite's parser takes, under `node(id:)` of a mapped
+page sizes, orders and status filters the field accepts, `edges` (with or without `cursor`) or
+`nodes`, `totalCount`, and `pageInfo` flags and cursors), nested no deeper than SQLite's parser takes, under `node(id:)` of a mapped
 type or the root `tasks` list.
 """
 
@@ -79,13 +79,17 @@ class Generator:
             edge = [f"node {{ {inner} }}"]
             if spec.link and rng.random() < 0.5:
                 edge.append(rng.choice(["role", "joinedAt"]))
+            if rng.random() < 0.4:
+                edge.insert(rng.randint(0, len(edge)), "cursor")
             parts.append(f"edges {{ {' '.join(edge)} }}")
         else:
             parts.append(f"nodes {{ {inner} }}")
         if rng.random() < 0.3:
             parts.append("totalCount")
-        if rng.random() < 0.2:
-            parts.append("pageInfo { hasNextPage hasPreviousPage }")
+        if rng.random() < 0.3:
+            flags = ["hasNextPage", "hasPreviousPage"]
+            flags += ["startCursor", "endCursor"] if nesting < 2 else []  # SQLite's parser
+            parts.append(f"pageInfo {{ {' '.join(rng.sample(flags, k=rng.randint(1, len(flags))))} }}")
         arguments = f"({', '.join(args)})" if args else ""
         return f"{self._key(name)}{arguments} {{ {' '.join(parts)} }}"
 

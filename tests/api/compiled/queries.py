@@ -67,7 +67,23 @@ ROOT_LISTS = """{ employees(filter: {status: [ACTIVE], role: []}, orderBy: {fiel
   teams(orderBy: {field: CREATED_AT, direction: DESC}) { totalCount nodes { name members { edges { node { email } } } } }
   mentorships(filter: {status: [ACTIVE, PROPOSED]}) { totalCount edges { node { status mentor { email } } } } }"""
 
+CURSORS = """query($id: ID!) { tasks(first: 2) { edges { cursor node { title } } pageInfo { hasNextPage endCursor } }
+  node(id: $id) { ... on Employee { teams(first: 1) { edges { cursor role node { name members { edges { cursor node { email } }
+    pageInfo { startCursor endCursor hasPreviousPage } } } } pageInfo { startCursor endCursor } }
+  tasks(orderBy: {field: DUE_DATE, direction: DESC}) { edges { cursor } pageInfo { startCursor endCursor } }
+  directReports(first: 0) { pageInfo { startCursor endCursor hasNextPage hasPreviousPage } } } } }"""
+
+SEARCH = """query($id: ID!) { employees(filter: {search: "ORK"}) { totalCount nodes { email } }
+  tasks(filter: {search: "task", status: [TODO]}) { totalCount edges { cursor node { title } } }
+  node(id: $id) { ... on Employee { tasks(filter: {search: "1"}) { totalCount nodes { title } } } } }"""
+
+# A search text as a variable, each value its own plan (pinned): tests/api/compiled/test_differential.py
+SEARCH_TEXT = """query($s: String) { employees(filter: {search: $s}) { totalCount nodes { email } }
+  tasks(first: 3, filter: {search: $s}) { totalCount pageInfo { hasNextPage endCursor } nodes { title } } }"""
+
 COVERED = {
+    "cursors": CURSORS,
+    "search": SEARCH,
     "graphiql": GRAPHIQL,
     "root_lists": ROOT_LISTS,
     "readme_first": README_FIRST,
@@ -81,16 +97,44 @@ COVERED = {
     "employee_lists": EMPLOYEE_LISTS,
 }
 
+# Paged with `after:` by tests/api/compiled/test_cursors.py: (query, the connection's path in `data`).
+PAGED = {
+    "root_due": (
+        """query($after: String) { tasks(first: 3, after: $after, orderBy: {field: DUE_DATE, direction: DESC})
+        { totalCount edges { cursor node { title dueDate } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }""",
+        ("tasks",),
+    ),
+    "root_title": (
+        """query($after: String) { tasks(first: 4, after: $after, orderBy: {field: TITLE, direction: ASC},
+        filter: {status: [TODO, DONE, BLOCKED]}) { edges { cursor node { title } } pageInfo { hasNextPage endCursor } } }""",
+        ("tasks",),
+    ),
+    "nested_created": (
+        """query($after: String, $id: ID!) { node(id: $id) { ... on Employee { tasks(first: 1, after: $after) {
+        totalCount edges { cursor node { title createdAt } } pageInfo { hasNextPage hasPreviousPage endCursor } } } } }""",
+        ("node", "tasks"),
+    ),
+    "members": (
+        """query($after: String, $id: ID!) { node(id: $id) { ... on Employee { teams(first: 1, after: $after) {
+        edges { cursor joinedAt node { name } } pageInfo { hasNextPage startCursor endCursor } } } } }""",
+        ("node", "teams"),
+    ),
+}
+
 # Compiled on PostgreSQL; too deep for SQLite's parser (falls back there).
 DEEP = """{ tasks { nodes { team { members { edges { node {
   tasks { nodes { title assignee { manager { manager { manager { email } } } } } } } } } } } } }"""
 
 # Each selects something the planner leaves to the resolver path (planner/README.md).
+UNCURSORS = """query($id: ID!) { tasks(first: 2) { edges { cursor node { title } } pageInfo { hasNextPage endCursor } }
+  node(id: $id) { ... on Employee { teams(first: 1) { edges { cursor role node { name members { edges { cursor node { email } }
+    pageInfo { startCursor endCursor hasPreviousPage } } } } pageInfo { startCursor endCursor } }
+  tasks(orderBy: {field: DUE_DATE, direction: DESC}) { edges { cursor } pageInfo { startCursor endCursor } }
+  directReports(first: 0) { pageInfo { startCursor endCursor hasNextPage hasPreviousPage } } } } }"""
+
 UNCOVERED = {
-    "cursor": "{ tasks(first: 2) { edges { cursor node { title } } } }",
-    "end_cursor": "{ tasks(first: 2) { pageInfo { hasNextPage endCursor } } }",
     "backward": "{ tasks(last: 2) { nodes { title } } }",
-    "search": '{ employees(filter: {search: "x"}) { nodes { email } } }',
+    "search_too_long": '{ employees(filter: {search: "%s"}) { nodes { email } } }' % ("x" * 300),
     "team_filter": "{ teams(filter: {topLevel: true}) { nodes { name } } }",
     "sensitive": "query($id: ID!) { node(id: $id) { ... on Employee { phone } } }",
     "capability": "query($id: ID!) { node(id: $id) { ... on Employee { mentorshipsAsMentee { nodes { viewerCanEnd } } } } }",

@@ -6,9 +6,9 @@ from tests.api.compiled.conftest import Org, Paths
 from tests.api.compiled.queries import COVERED
 from tests.support.graphql_client import GraphQLClient, count_statements
 
-TWO_ROOTS = """query($id: ID!, $n: Int!) { a: node(id: $id) { ... on Employee { teams(first: $n) { edges { node {
-  members(first: $n) { totalCount edges { node { email manager { manager { email } } } } } } } } } }
-  b: tasks(first: $n) { nodes { team { name } assignee { email } } pageInfo { hasNextPage } } }"""
+TWO_ROOTS = """query($id: ID!, $n: Int!) { a: node(id: $id) { ... on Employee { teams(first: $n) { edges { cursor node {
+  members(first: $n) { totalCount edges { cursor node { email manager { manager { email } } } } } } } } } }
+  b: tasks(first: $n) { nodes { team { name } assignee { email } } pageInfo { hasNextPage startCursor endCursor } } }"""
 
 
 async def _statements(

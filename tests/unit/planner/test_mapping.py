@@ -34,14 +34,16 @@ def test_node_types_declare_the_scopes_their_lookups_check() -> None:
 
 
 def test_the_plan_cache_is_bounded_and_least_recently_used() -> None:
+    from planner.plans import NO_PLAN
+
     cache = PlanCache(size=2)
-    cache.put(("a",), None)
-    cache.put(("b",), None)
-    assert cache.get(("a",)) == (True, None)
-    cache.put(("c",), None)
+    cache.put(("a",), NO_PLAN)
+    cache.put(("b",), NO_PLAN)
+    assert cache.get(("a",)) is NO_PLAN
+    cache.put(("c",), NO_PLAN)
     assert len(cache) == 2
-    assert cache.get(("b",)) == (False, None)
-    assert cache.get(("a",))[0] and cache.get(("c",))[0]
+    assert cache.get(("b",)) is None
+    assert cache.get(("a",)) is NO_PLAN and cache.get(("c",)) is NO_PLAN
 
 
 def test_descriptions_name_every_scope_a_field_checks() -> None:

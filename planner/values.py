@@ -1,0 +1,44 @@
+"""A row's scalar fields and `viewerCan…` capabilities as SQL values, shown as the resolver
+path shows them (the dialect renders IDs, times, booleans and enums; planner/dialect.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import GraphQLEnumType, GraphQLField, get_named_type
+
+from auth.policy import Policy
+from planner.dialect import Dialect, quote
+from planner.mapping import Capability, Column, column_of
+from planner.selection import Uncovered
+
+
+def capability(dialect: Dialect, policy: Policy, model: Any, alias: str, spec: Capability) -> str:
+    """The policy's rule (planner/capabilities.py) for the row `alias`: a constant or a `Q`."""
+    rule = spec.rule(policy)
+    if isinstance(rule, bool):
+        return dialect.boolean("(1 = 1)" if rule else "(1 = 0)")
+    rows = model.filter(rule).values_list("id").sql(params_inline=True)
+    return dialect.boolean(f'({alias}."id" IN ({rows}))')
+
+
+def scalar(
+    dialect: Dialect, model: Any, alias: str, spec: Column, field: GraphQLField, type_name: str
+) -> str:
+    column = f"{alias}.{quote(column_of(model, spec.field))}"
+    kind = spec.kind
+    if kind == "id":
+        return dialect.gid(type_name, column)
+    if kind in ("str", "int"):
+        return column
+    if kind == "date":
+        return dialect.date(column)
+    if kind == "datetime":
+        return dialect.datetime(column)
+    if kind == "bool":
+        return dialect.boolean(column)
+    if kind == "enum":
+        enum = get_named_type(field.type)
+        assert isinstance(enum, GraphQLEnumType)
+        return dialect.enum(column, {str(v.value): k for k, v in enum.values.items()})
+    raise Uncovered(f"a {kind} column")
