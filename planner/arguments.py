@@ -19,7 +19,7 @@ from planner.mapping import Many
 from planner.selection import Uncovered
 from resolvers.core.cursors import decode_cursor
 from resolvers.core.pagination import PageArgs, SortKey
-from resolvers.core.pagination import _seek as seek_after  # the resolvers' own seek condition
+from resolvers.core.pagination import seek_condition as seek_after  # the resolvers' own
 
 _PAGE_ARGS = ("first", "after", "last", "before")
 

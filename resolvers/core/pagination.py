@@ -111,7 +111,7 @@ def _lookup(name: str, value: Any) -> Q:
     return Q(**lookup)
 
 
-def _seek(field: str, value: Any, pk: int, *, greater: bool, nullable: bool) -> Q:
+def seek_condition(field: str, value: Any, pk: int, *, greater: bool, nullable: bool) -> Q:
     """Rows after (`greater`) or before the cursor row in ascending order, nulls last."""
     op = "gt" if greater else "lt"
     beyond_id = _lookup(f"id__{op}", pk)
@@ -130,7 +130,7 @@ def _prepare(qs: QuerySet[M], key: SortKey, list_key: str, args: PageArgs) -> Qu
             continue
         value, pk = decode_cursor(cursor, list_key, field)
         greater = after != key.descending
-        qs = qs.filter(_seek(key.field, value, pk, greater=greater, nullable=field.null))
+        qs = qs.filter(seek_condition(key.field, value, pk, greater=greater, nullable=field.null))
     return qs
 
 
