@@ -11,6 +11,7 @@ import pytest
 
 from tests.api.compiled.conftest import Org, Paths
 from tests.api.compiled.queries import COVERED, UNCOVERED
+from tests.support.graphql_client import TokenMaker
 
 ROLES = ("hr", "employee", "manager", "service")
 
@@ -64,7 +65,7 @@ async def test_uncovered_operations_fall_back(paths: Paths, org: Org, name: str)
         assert path == "resolvers", (name, role)
 
 
-async def test_a_token_without_the_scope_falls_back(paths: Paths, org: Org, tokens) -> None:  # type: ignore[no-untyped-def]
+async def test_a_token_without_the_scope_falls_back(paths: Paths, org: Org, tokens: TokenMaker) -> None:
     narrow = await tokens("worker@example.com", scopes="employees:read")
     for name in ("Q1", "Q2", "Q3"):
         slow, fast, path = await paths.both(narrow, COVERED[name], _variables(org, name))
