@@ -39,7 +39,7 @@ from resolvers.training.reads import ENROLLMENTS_BY_EMPLOYEE, enrollment_filter
 @dataclass(frozen=True)
 class Column:
     """A scalar field: a model field and how it is shown (`str`, `int`, `enum`, `date`, `datetime`,
-    `bool`, or `id`, the object's global ID)."""
+    `bool`, `strings` (a JSON list of strings), or `id`, the object's global ID)."""
 
     field: str
     kind: str
@@ -152,6 +152,7 @@ TYPES: dict[str, TypeMap] = {
             "createdAt": Column("created_at", "datetime"),
             "updatedAt": Column("updated_at", "datetime"),
             "version": Column("version", "int"),
+            "skills": Column("skills", "strings"),
             "manager": ToOne("Employee", "manager_id"),
             "directReports": Many(
                 em.Employee, "manager_id", SortKey("family_name"), name=DIRECT_REPORTS.name
@@ -229,6 +230,7 @@ TYPES: dict[str, TypeMap] = {
             "id": Column("id", "id"),
             "status": Column("status", "enum"),
             "goals": Column("goals", "str"),
+            "focusSkills": Column("focus_skills", "strings"),
             "startedAt": Column("started_at", "datetime"),
             "endedAt": Column("ended_at", "datetime"),
             "createdAt": Column("created_at", "datetime"),
@@ -246,6 +248,7 @@ TYPES: dict[str, TypeMap] = {
             "category": Column("category", "str"),
             "mandatory": Column("mandatory", "bool"),
             "certificationValidMonths": Column("certification_valid_months", "int"),
+            "skills": Column("skills", "strings"),
         },
     ),
     "TrainingSession": TypeMap(

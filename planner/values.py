@@ -37,6 +37,8 @@ def scalar(
         return dialect.datetime(column)
     if kind == "bool":
         return dialect.boolean(column)
+    if kind == "strings":
+        return dialect.strings(column)
     if kind == "enum":
         enum = get_named_type(field.type)
         assert isinstance(enum, GraphQLEnumType)

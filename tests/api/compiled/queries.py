@@ -81,7 +81,13 @@ SEARCH = """query($id: ID!) { employees(filter: {search: "ORK"}) { totalCount no
 SEARCH_TEXT = """query($s: String) { employees(filter: {search: $s}) { totalCount nodes { email } }
   tasks(first: 3, filter: {search: $s}) { totalCount pageInfo { hasNextPage endCursor } nodes { title } } }"""
 
+LIST_SCALARS = """query($id: ID!) { node(id: $id) { ... on Employee { skills manager { skills }
+  mentorshipsAsMentee { nodes { focusSkills mentor { skills } } }
+  enrollments { nodes { session { course { code skills } } } } } }
+  employees(first: 100) { nodes { email skills } } mentorships { nodes { focusSkills } } }"""
+
 COVERED = {
+    "list_scalars": LIST_SCALARS,
     "cursors": CURSORS,
     "search": SEARCH,
     "graphiql": GRAPHIQL,

@@ -134,3 +134,14 @@ async def test_search_texts_answer_the_same(paths: Paths, org: Org) -> None:
             slow, fast, path = await paths.both(org.tokens[role], SEARCH_TEXT, {"s": text})
             assert "errors" not in slow, (text, slow)
             assert (fast, path) == (slow, "compiled"), (text, role)
+
+
+async def test_list_scalars_keep_their_order_and_empty_lists(paths: Paths, org: Org) -> None:
+    from tests.api.compiled.queries import LIST_SCALARS
+
+    for role in ROLES:
+        slow, fast, path = await paths.both(org.tokens[role], LIST_SCALARS, {"id": org.ids["worker"]})
+        assert (fast, path) == (slow, "compiled"), role
+    node = slow["data"]["node"]
+    assert node["skills"] == ["python", "Go", "écrire", 'a"quote'] and node["manager"]["skills"] == []
+    assert ["zeta", "alpha"] in [m["focusSkills"] for m in slow["data"]["mentorships"]["nodes"]]
