@@ -23,6 +23,7 @@ from models import tasks as tkm
 from models import teams as tm
 from models import training as trm
 from planner.capabilities import Rule, can_delete_task, can_manage_team, can_update_employee, can_update_task
+from planner.filters import session_filter_by_ids
 from resolvers.core.pagination import SortKey
 from resolvers.employees.reads import (
     DIRECT_REPORTS,
@@ -32,8 +33,15 @@ from resolvers.employees.reads import (
 )
 from resolvers.mentorships.reads import MENTORSHIP_ORDER_FIELDS, MENTORSHIPS_BY, mentorship_filter
 from resolvers.tasks.reads import TASK_ORDER_FIELDS, TASKS_BY, task_filter
-from resolvers.teams.reads import MEMBERS_OF_TEAM, TEAM_ORDER_FIELDS
-from resolvers.training.reads import ENROLLMENTS_BY_EMPLOYEE, enrollment_filter
+from resolvers.teams.reads import MEMBERS_OF_TEAM, SUBTEAMS, TEAM_ORDER_FIELDS
+from resolvers.training.reads import (
+    COURSE_ORDER_FIELDS,
+    ENROLLMENTS_BY_EMPLOYEE,
+    SESSION_ORDER_FIELDS,
+    SESSIONS_OF_COURSE,
+    course_filter,
+    enrollment_filter,
+)
 
 
 @dataclass(frozen=True)
@@ -112,6 +120,31 @@ def _tasks(partition: str) -> Many:
         TASK_ORDER_FIELDS,
         task_filter,
         _TASK_FILTER,
+        name=name,
+    )
+
+
+_SESSION_FILTER = {
+    "courseId": "course_id",
+    "status": "statuses",
+    "startsAfter": "starts_after",
+    "startsBefore": "starts_before",
+    "instructorId": "instructor_id",
+}
+
+
+def _sessions(partition: str) -> Many:
+    """Sessions (schema/training/filters.py `session_sort`, `session_filter_kwargs`)."""
+    name = SESSIONS_OF_COURSE.name if partition else "trainingSessions"
+    sort = SortKey("starts_at")
+    return Many(
+        trm.TrainingSession,
+        partition,
+        sort,
+        None,
+        SESSION_ORDER_FIELDS,
+        session_filter_by_ids,
+        _SESSION_FILTER,
         name=name,
     )
 
@@ -202,6 +235,10 @@ TYPES: dict[str, TypeMap] = {
                 name=MEMBERS_OF_TEAM.name,
             ),
             "tasks": _tasks("team_id"),
+            # schema/teams/filters.py `team_sort`
+            "subteams": Many(
+                tm.Team, "parent_id", SortKey("name"), None, TEAM_ORDER_FIELDS, name=SUBTEAMS.name
+            ),
         },
     ),
     "Task": TypeMap(
@@ -249,6 +286,7 @@ TYPES: dict[str, TypeMap] = {
             "mandatory": Column("mandatory", "bool"),
             "certificationValidMonths": Column("certification_valid_months", "int"),
             "skills": Column("skills", "strings"),
+            "sessions": _sessions("course_id"),
         },
     ),
     "TrainingSession": TypeMap(
@@ -303,6 +341,17 @@ ROOT_LISTS: dict[str, Many] = {
         mentorship_filter,
         {"status": "statuses"},
     ),
+    # schema/training/filters.py `course_sort`, `course_filter_kwargs`
+    "trainingCourses": Many(
+        trm.TrainingCourse,
+        "",
+        SortKey("title"),
+        None,
+        COURSE_ORDER_FIELDS,
+        course_filter,
+        {"search": "search", "category": "category", "mandatory": "mandatory"},
+    ),
+    "trainingSessions": _sessions(""),
 }
 
 ROOT_LISTS = {name: replace(spec, name=name) for name, spec in ROOT_LISTS.items()}  # their list keys

@@ -42,6 +42,8 @@ async def build_org(tokens: Callable[..., Awaitable[str]]) -> Org:
         (hr, teams[1], "member"),
     ):
         await f.member(team, person, role)
+    for n in (2, 1):  # subteams, created in the other order than their names sort
+        await f.team(name=f"Sub {n}", parent=teams[0])
     statuses = ["todo", "in_progress", "blocked", "done", "todo", "in_progress"]
     for i, status in enumerate(statuses * 2):
         due = date(2026, 1, 1) + timedelta(days=(i * 7) % 5) if i % 3 else None
@@ -50,7 +52,7 @@ async def build_org(tokens: Callable[..., Awaitable[str]]) -> Org:
         creator = (hr, boss, assignee)[i % 3]
         await f.task(assignee, status=status, due_date=due, team=task_team, creator=creator, priority="high")
     course = await f.course(title="Security basics", mandatory=True, skills=["security", "phishing"])
-    await f.course(title="Empty", skills=[])
+    await f.course(title="Empty", skills=[], category="Security")
     sessions = [await f.session(course), await f.session(course, instructor=other)]
     await f.enrollment(sessions[0], worker)
     await f.enrollment(sessions[1], manager, status="waitlisted")
@@ -66,6 +68,7 @@ async def build_org(tokens: Callable[..., Awaitable[str]]) -> Org:
             "other": gid("Employee", other.id),
             "team": gid("Team", teams[0].id),
             "team2": gid("Team", teams[1].id),
+            "course": gid("TrainingCourse", course.id),
         },
         tokens={
             "hr": await tokens("hr@example.com"),

@@ -19,6 +19,8 @@ ROLES = ("hr", "employee", "manager", "service")
 def _variables(org: Org, name: str) -> dict[str, object]:
     if name in ("Q2", "team_page"):
         return {"id": org.ids["team"]}
+    if name == "training":
+        return {"course": org.ids["course"], "after": "2020-01-01T00:00:00Z"}
     if name == "fragments":
         return {"id": org.ids["manager"], "n": 4}
     return {"id": org.ids["worker"]}
@@ -145,3 +147,24 @@ async def test_list_scalars_keep_their_order_and_empty_lists(paths: Paths, org: 
     node = slow["data"]["node"]
     assert node["skills"] == ["python", "Go", "écrire", 'a"quote'] and node["manager"]["skills"] == []
     assert ["zeta", "alpha"] in [m["focusSkills"] for m in slow["data"]["mentorships"]["nodes"]]
+
+
+async def test_training_lists_and_subteams_select_rows(paths: Paths, org: Org) -> None:
+    from tests.api.compiled.queries import SUBTEAMS, TRAINING
+
+    slow, fast, path = await paths.both(org.tokens["hr"], TRAINING, _variables(org, "training"))
+    assert (fast, path) == (slow, "compiled")
+    data = slow["data"]
+    assert data["trainingSessions"]["totalCount"] == 2 and data["mandatory"]["nodes"]
+    assert [e["node"]["sessions"]["totalCount"] for e in data["trainingCourses"]["edges"]] == [0, 2]
+    # Another type's ID in a filter: the resolver path reports it.
+    variables = {"course": org.ids["team"], "after": None}
+    slow, fast, path = await paths.both(org.tokens["hr"], TRAINING, variables)
+    assert slow["errors"] and (fast, path) == (slow, "resolvers")
+    category = '{ trainingCourses(filter: {category: "sECURITY"}) { nodes { title category } } }'
+    slow, fast, path = await paths.both(org.tokens["employee"], category)
+    assert slow["data"]["trainingCourses"]["nodes"] == [{"title": "Empty", "category": "Security"}]
+    assert (fast, path) == (slow, "compiled")
+    slow, fast, path = await paths.both(org.tokens["employee"], SUBTEAMS, {"id": org.ids["team"]})
+    assert (fast, path) == (slow, "compiled")
+    assert [e["node"]["name"] for e in slow["data"]["node"]["subteams"]["edges"]] == ["Sub 1", "Sub 2"]
