@@ -15,8 +15,8 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from planner.mapping import Many
 from planner.selection import Uncovered
+from planner.specs import Many
 from resolvers.core.cursors import decode_cursor
 from resolvers.core.pagination import PageArgs, SortKey
 from resolvers.core.pagination import seek_condition as seek_after  # the resolvers' own
