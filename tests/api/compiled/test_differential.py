@@ -7,6 +7,8 @@ operations fall back and answer the same too.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 
 from tests.api.compiled.conftest import Org, Paths
@@ -14,6 +16,7 @@ from tests.api.compiled.queries import COVERED, UNCOVERED
 from tests.support.graphql_client import TokenMaker
 
 ROLES = ("hr", "employee", "manager", "service")
+_US = timedelta(microseconds=1)
 
 
 def _variables(org: Org, name: str) -> dict[str, object]:
@@ -161,6 +164,17 @@ async def test_training_lists_and_subteams_select_rows(paths: Paths, org: Org) -
     variables = {"course": org.ids["team"], "after": None}
     slow, fast, path = await paths.both(org.tokens["hr"], TRAINING, variables)
     assert slow["errors"] and (fast, path) == (slow, "resolvers")
+    # Times compare as stored: at each session's own start, and a microsecond either side.
+    times = "{ trainingSessions { nodes { startsAt } } }"
+    slow, _, _ = await paths.both(org.tokens["hr"], times)
+    window = """query($a: DateTime, $b: DateTime) { trainingSessions(filter: {startsAfter: $a, startsBefore: $b})
+      { totalCount nodes { startsAt } } }"""
+    for node in slow["data"]["trainingSessions"]["nodes"]:
+        at = datetime.fromisoformat(node["startsAt"])
+        for a, b in ((at, None), (None, at), (at - _US, at + _US), (at + _US, None), (None, at - _US)):
+            variables = {"a": a.isoformat() if a else None, "b": b.isoformat() if b else None}
+            slow, fast, path = await paths.both(org.tokens["hr"], window, variables)
+            assert (fast, path) == (slow, "compiled"), variables
     category = '{ trainingCourses(filter: {category: "sECURITY"}) { nodes { title category } } }'
     slow, fast, path = await paths.both(org.tokens["employee"], category)
     assert slow["data"]["trainingCourses"]["nodes"] == [{"title": "Empty", "category": "Security"}]
