@@ -15,8 +15,8 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from planner.mapping import Many
 from planner.selection import Uncovered
+from planner.specs import Many
 from resolvers.core.cursors import decode_cursor
 from resolvers.core.pagination import PageArgs, SortKey
 from resolvers.core.pagination import seek_condition as seek_after  # the resolvers' own
@@ -26,8 +26,8 @@ _PAGE_ARGS = ("first", "after", "last", "before")
 
 def list_arguments(spec: Many, args: dict[str, Any]) -> tuple[int, SortKey, Q, Q | None, bool]:
     """(page size, sort, filter, seek condition of `after` or None, whether the filter has a
-    search text) of a connection field's argument values. The filter applies to `totalCount`
-    too, the seek condition to the page only."""
+    value to bind: a search text, a time, an ID, a flag) of a connection field's argument
+    values. The filter applies to `totalCount` too, the seek condition to the page only."""
     if any(args.get(name) is not None for name in ("last", "before")):
         raise Uncovered("backward pages")
     try:
@@ -44,7 +44,8 @@ def list_arguments(spec: Many, args: dict[str, Any]) -> tuple[int, SortKey, Q, Q
             sort = SortKey(spec.order_fields[value["field"].value], value["direction"].value == "desc")
         elif name == "filter" and spec.filter_of is not None:
             where &= _filter(spec.filter_of, spec.filter_keys, value)
-            text = text or bool(value.get("search"))
+            # A text, time, ID or flag is bound as Tortoise binds it (lists of enums are inlined).
+            text = text or any(v is not None and not isinstance(v, list) for v in value.values())
         elif name in spec.extra:
             where &= Q(**{spec.extra[name]: getattr(value, "value", value)})
         else:

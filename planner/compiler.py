@@ -21,20 +21,11 @@ from auth.policy import Policy
 from ids import InvalidId, from_global_id
 from planner.arguments import list_arguments
 from planner.dialect import Dialect, literal, quote
-from planner.mapping import (
-    NODE_TYPES,
-    ROOT_LISTS,
-    TYPES,
-    Capability,
-    Column,
-    Computed,
-    Many,
-    ToOne,
-    column_of,
-)
+from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES
 from planner.pages import Page, cursor_sql, order_sql, page_rows
 from planner.params import BoundInt, BoundStr, Param, Path
 from planner.selection import Fields, Uncovered, Walker
+from planner.specs import Capability, Column, Computed, Many, ToOne, column_of
 from planner.values import capability, scalar
 from planner.visibility import rows_sql
 from resolvers.core.pagination import SortKey

@@ -54,6 +54,11 @@ class Dialect:
     def boolean(self, column: str) -> str:
         raise NotImplementedError
 
+    def strings(self, column: str) -> str:
+        """A JSON list column as the resolver path shows it (`list(row.skills or [])`): the
+        stored array in its order, `[]` for SQL or JSON null."""
+        raise NotImplementedError
+
     def enum(self, column: str, names: Mapping[str, str]) -> str:
         """A stored enum value as its GraphQL name (`in_progress` → `IN_PROGRESS`)."""
         cases = " ".join(f"WHEN {literal(value)} THEN {literal(name)}" for value, name in names.items())
@@ -95,6 +100,9 @@ class Postgres(Dialect):
     def boolean(self, column: str) -> str:
         return column
 
+    def strings(self, column: str) -> str:
+        return f"coalesce(nullif({column}::jsonb, 'null'::jsonb), '[]'::jsonb)::json"
+
 
 class Sqlite(Dialect):
     name = "sqlite"
@@ -125,6 +133,9 @@ class Sqlite(Dialect):
 
     def boolean(self, column: str) -> str:
         return f"CASE WHEN {column} IS NULL THEN NULL WHEN {column} THEN json('true') ELSE json('false') END"
+
+    def strings(self, column: str) -> str:
+        return f"json(coalesce(nullif(json({column}), 'null'), '[]'))"
 
 
 def dialect_for(name: str) -> Dialect:

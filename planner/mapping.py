@@ -4,17 +4,13 @@ Declared here, beside nothing else, so that the schema modules stay as they are;
 names the GraphQL type and field it mirrors (schema/<domain>/types.py) and reuses the resolver
 path's own building blocks (sort keys, `Q` filter builders, `Policy.visible_*` names), so that
 an order, a filter or a visibility rule is written once. A field that is not listed here is not
-compiled: the whole operation falls back to the resolver path (planner/README.md).
+compiled: the whole operation falls back to the resolver path (planner/README.md). The kinds of
+entries are declared in planner/specs.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
-
-from tortoise.expressions import Q
-from tortoise.models import Model
+from dataclasses import replace
 
 from auth.scopes import Scope
 from models import employees as em
@@ -22,7 +18,9 @@ from models import mentorships as mm
 from models import tasks as tkm
 from models import teams as tm
 from models import training as trm
-from planner.capabilities import Rule, can_delete_task, can_manage_team, can_update_employee, can_update_task
+from planner.capabilities import can_delete_task, can_manage_team, can_update_employee, can_update_task
+from planner.filters import session_filter_by_ids
+from planner.specs import Capability, Column, Computed, Many, ToOne, TypeMap
 from resolvers.core.pagination import SortKey
 from resolvers.employees.reads import (
     DIRECT_REPORTS,
@@ -32,70 +30,15 @@ from resolvers.employees.reads import (
 )
 from resolvers.mentorships.reads import MENTORSHIP_ORDER_FIELDS, MENTORSHIPS_BY, mentorship_filter
 from resolvers.tasks.reads import TASK_ORDER_FIELDS, TASKS_BY, task_filter
-from resolvers.teams.reads import MEMBERS_OF_TEAM, TEAM_ORDER_FIELDS
-from resolvers.training.reads import ENROLLMENTS_BY_EMPLOYEE, enrollment_filter
-
-
-@dataclass(frozen=True)
-class Column:
-    """A scalar field: a model field and how it is shown (`str`, `int`, `enum`, `date`, `datetime`,
-    `bool`, or `id`, the object's global ID)."""
-
-    field: str
-    kind: str
-
-
-@dataclass(frozen=True)
-class Computed:
-    """A field computed from the row's columns: `sql` with `{row}` standing for the row's alias."""
-
-    sql: str
-
-
-@dataclass(frozen=True)
-class Capability:
-    """A `viewerCan…` field: the policy's rule as a constant or a `Q` of the row."""
-
-    rule: Rule
-
-
-@dataclass(frozen=True)
-class ToOne:
-    """An object field that follows a foreign key of the parent row to `target`'s primary key."""
-
-    target: str
-    fk: str
-
-
-@dataclass(frozen=True)
-class Many:
-    """A connection: rows of `model` whose `partition` column is the parent's primary key.
-
-    `link` is set for lists of link rows (team memberships): the edge's `node` is the row of
-    type `link[1]` that the link row's field `link[0]` points to, and `edge_fields` are the link
-    row's own fields shown on the edge (`role`, `joinedAt`). `filter_of` turns the `filter:`
-    argument's allowed keys into the resolver path's `Q`; `extra` lists other arguments that
-    become plain equality filters (`members(role:)`). `name` is the resolver path's name of the
-    list (its `NestedList.name`, or the root field's name), the cursors' list key."""
-
-    model: type[Model]
-    partition: str
-    sort: SortKey
-    visibility: str | None = None
-    order_fields: Mapping[str, str] | None = None
-    filter_of: Callable[..., Q] | None = None
-    filter_keys: Mapping[str, str] = field(default_factory=dict)
-    extra: Mapping[str, str] = field(default_factory=dict)
-    link: tuple[str, str] | None = None
-    edge_fields: Mapping[str, Column] = field(default_factory=dict)
-    name: str = ""
-
-
-@dataclass(frozen=True)
-class TypeMap:
-    model: type[Model]
-    fields: Mapping[str, Column | Computed | Capability | ToOne | Many]
-
+from resolvers.teams.reads import MEMBERS_OF_TEAM, SUBTEAMS, TEAM_ORDER_FIELDS
+from resolvers.training.reads import (
+    COURSE_ORDER_FIELDS,
+    ENROLLMENTS_BY_EMPLOYEE,
+    SESSION_ORDER_FIELDS,
+    SESSIONS_OF_COURSE,
+    course_filter,
+    enrollment_filter,
+)
 
 _TASK_FILTER = {"status": "statuses", "priority": "priorities", "search": "search"}
 _TASK_SORT = SortKey("created_at", descending=True)  # schema/tasks/filters.py `task_sort`
@@ -112,6 +55,31 @@ def _tasks(partition: str) -> Many:
         TASK_ORDER_FIELDS,
         task_filter,
         _TASK_FILTER,
+        name=name,
+    )
+
+
+_SESSION_FILTER = {
+    "courseId": "course_id",
+    "status": "statuses",
+    "startsAfter": "starts_after",
+    "startsBefore": "starts_before",
+    "instructorId": "instructor_id",
+}
+
+
+def _sessions(partition: str) -> Many:
+    """Sessions (schema/training/filters.py `session_sort`, `session_filter_kwargs`)."""
+    name = SESSIONS_OF_COURSE.name if partition else "trainingSessions"
+    sort = SortKey("starts_at")
+    return Many(
+        trm.TrainingSession,
+        partition,
+        sort,
+        None,
+        SESSION_ORDER_FIELDS,
+        session_filter_by_ids,
+        _SESSION_FILTER,
         name=name,
     )
 
@@ -152,6 +120,7 @@ TYPES: dict[str, TypeMap] = {
             "createdAt": Column("created_at", "datetime"),
             "updatedAt": Column("updated_at", "datetime"),
             "version": Column("version", "int"),
+            "skills": Column("skills", "strings"),
             "manager": ToOne("Employee", "manager_id"),
             "directReports": Many(
                 em.Employee, "manager_id", SortKey("family_name"), name=DIRECT_REPORTS.name
@@ -201,6 +170,10 @@ TYPES: dict[str, TypeMap] = {
                 name=MEMBERS_OF_TEAM.name,
             ),
             "tasks": _tasks("team_id"),
+            # schema/teams/filters.py `team_sort`
+            "subteams": Many(
+                tm.Team, "parent_id", SortKey("name"), None, TEAM_ORDER_FIELDS, name=SUBTEAMS.name
+            ),
         },
     ),
     "Task": TypeMap(
@@ -229,6 +202,7 @@ TYPES: dict[str, TypeMap] = {
             "id": Column("id", "id"),
             "status": Column("status", "enum"),
             "goals": Column("goals", "str"),
+            "focusSkills": Column("focus_skills", "strings"),
             "startedAt": Column("started_at", "datetime"),
             "endedAt": Column("ended_at", "datetime"),
             "createdAt": Column("created_at", "datetime"),
@@ -246,6 +220,8 @@ TYPES: dict[str, TypeMap] = {
             "category": Column("category", "str"),
             "mandatory": Column("mandatory", "bool"),
             "certificationValidMonths": Column("certification_valid_months", "int"),
+            "skills": Column("skills", "strings"),
+            "sessions": _sessions("course_id"),
         },
     ),
     "TrainingSession": TypeMap(
@@ -300,6 +276,17 @@ ROOT_LISTS: dict[str, Many] = {
         mentorship_filter,
         {"status": "statuses"},
     ),
+    # schema/training/filters.py `course_sort`, `course_filter_kwargs`
+    "trainingCourses": Many(
+        trm.TrainingCourse,
+        "",
+        SortKey("title"),
+        None,
+        COURSE_ORDER_FIELDS,
+        course_filter,
+        {"search": "search", "category": "category", "mandatory": "mandatory"},
+    ),
+    "trainingSessions": _sessions(""),
 }
 
 ROOT_LISTS = {name: replace(spec, name=name) for name, spec in ROOT_LISTS.items()}  # their list keys
@@ -318,13 +305,3 @@ NODE_TYPES: dict[str, tuple[Scope, str | None]] = {
     "TrainingSession": (Scope.TRAINING_READ, None),
     "Enrollment": (Scope.TRAINING_READ, "visible_enrollments"),
 }
-
-
-def column_of(model: type[Model], name: str) -> str:
-    """The database column of a model field."""
-    found: Any = model._meta.fields_map[name]
-    return str(found.source_field or name)
-
-
-def is_nullable(model: type[Model], name: str) -> bool:
-    return bool(model._meta.fields_map[name].null)

@@ -16,8 +16,8 @@ from typing import Any
 from tortoise import fields as tfields
 
 from planner.dialect import Dialect, literal, quote
-from planner.mapping import Many, column_of, is_nullable
 from planner.selection import Uncovered
+from planner.specs import Many, column_of, is_nullable
 from resolvers.core.cursors import encode_cursor
 from resolvers.core.pagination import SortKey
 

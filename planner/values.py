@@ -9,8 +9,8 @@ from graphql import GraphQLEnumType, GraphQLField, get_named_type
 
 from auth.policy import Policy
 from planner.dialect import Dialect, quote
-from planner.mapping import Capability, Column, column_of
 from planner.selection import Uncovered
+from planner.specs import Capability, Column, column_of
 
 
 def capability(dialect: Dialect, policy: Policy, model: Any, alias: str, spec: Capability) -> str:
@@ -37,6 +37,8 @@ def scalar(
         return dialect.datetime(column)
     if kind == "bool":
         return dialect.boolean(column)
+    if kind == "strings":
+        return dialect.strings(column)
     if kind == "enum":
         enum = get_named_type(field.type)
         assert isinstance(enum, GraphQLEnumType)

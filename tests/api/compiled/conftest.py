@@ -30,7 +30,8 @@ async def build_org(tokens: Callable[..., Awaitable[str]]) -> Org:
     hr = await f.employee(email="hr@example.com", role="hr", given_name="Hedy", family_name="Lamarr")
     boss = await f.employee(email="boss@example.com", family_name="Boss", job_title="Director")
     manager = await f.employee(email="manager@example.com", manager=boss, job_title="Manager")
-    worker = await f.employee(email="worker@example.com", manager=manager)
+    skills = ["python", "Go", "écrire", 'a"quote']  # kept in order, unescaped as stored
+    worker = await f.employee(email="worker@example.com", manager=manager, skills=skills)
     other = await f.employee(email="other@example.com", manager=boss, family_name="Aaron")
     teams = [await f.team(lead=manager), await f.team(lead=other, parent=None)]
     for person, team, role in (
@@ -41,6 +42,8 @@ async def build_org(tokens: Callable[..., Awaitable[str]]) -> Org:
         (hr, teams[1], "member"),
     ):
         await f.member(team, person, role)
+    for n in (2, 1):  # subteams, created in the other order than their names sort
+        await f.team(name=f"Sub {n}", parent=teams[0])
     statuses = ["todo", "in_progress", "blocked", "done", "todo", "in_progress"]
     for i, status in enumerate(statuses * 2):
         due = date(2026, 1, 1) + timedelta(days=(i * 7) % 5) if i % 3 else None
@@ -48,12 +51,13 @@ async def build_org(tokens: Callable[..., Awaitable[str]]) -> Org:
         task_team = teams[i % 2] if i % 4 else None
         creator = (hr, boss, assignee)[i % 3]
         await f.task(assignee, status=status, due_date=due, team=task_team, creator=creator, priority="high")
-    course = await f.course(title="Security basics", mandatory=True)
+    course = await f.course(title="Security basics", mandatory=True, skills=["security", "phishing"])
+    await f.course(title="Empty", skills=[], category="Security")
     sessions = [await f.session(course), await f.session(course, instructor=other)]
     await f.enrollment(sessions[0], worker)
     await f.enrollment(sessions[1], manager, status="waitlisted")
     await f.enrollment(sessions[1], worker)
-    await f.mentorship(other, worker, status="active")
+    await f.mentorship(other, worker, status="active", focus_skills=["zeta", "alpha"])
     await f.mentorship(boss, worker)
     await f.mentorship(worker, manager, status="proposed")
     return Org(
@@ -64,6 +68,7 @@ async def build_org(tokens: Callable[..., Awaitable[str]]) -> Org:
             "other": gid("Employee", other.id),
             "team": gid("Team", teams[0].id),
             "team2": gid("Team", teams[1].id),
+            "course": gid("TrainingCourse", course.id),
         },
         tokens={
             "hr": await tokens("hr@example.com"),

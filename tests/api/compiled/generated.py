@@ -17,7 +17,8 @@ from graphql import (
     get_named_type,
 )
 
-from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES, Capability, Column, Computed, Many, ToOne
+from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES
+from planner.specs import Capability, Column, Computed, Many, ToOne
 from schema import schema
 
 

@@ -81,7 +81,29 @@ SEARCH = """query($id: ID!) { employees(filter: {search: "ORK"}) { totalCount no
 SEARCH_TEXT = """query($s: String) { employees(filter: {search: $s}) { totalCount nodes { email } }
   tasks(first: 3, filter: {search: $s}) { totalCount pageInfo { hasNextPage endCursor } nodes { title } } }"""
 
+LIST_SCALARS = """query($id: ID!) { node(id: $id) { ... on Employee { skills manager { skills }
+  mentorshipsAsMentee { nodes { focusSkills mentor { skills } } }
+  enrollments { nodes { session { course { code skills } } } } } }
+  employees(first: 100) { nodes { email skills } } mentorships { nodes { focusSkills } } }"""
+
+TRAINING = """query($course: ID, $after: DateTime) {
+  trainingCourses(orderBy: {field: CODE, direction: DESC}) { totalCount edges { cursor node { code skills
+    sessions(first: 1, orderBy: {field: STARTS_AT, direction: DESC}) { totalCount nodes { location }
+      pageInfo { hasNextPage endCursor } } } } }
+  mandatory: trainingCourses(filter: {mandatory: true, search: "SEC", category: null}) { nodes { title } }
+  trainingSessions(first: 1, filter: {courseId: $course, status: [SCHEDULED], startsAfter: $after}) {
+    totalCount edges { cursor node { startsAt course { code } instructor { email } } } pageInfo { hasNextPage endCursor } }
+  all: trainingSessions(orderBy: {field: CREATED_AT, direction: DESC}) { nodes { status capacity } } }"""
+
+SUBTEAMS = """query($id: ID!) { node(id: $id) { ... on Team { name subteams { totalCount
+  edges { cursor node { name parent { name } } } pageInfo { hasNextPage endCursor } } } }
+  teams(orderBy: {field: NAME, direction: DESC}) { nodes { name
+    subteams(first: 1, orderBy: {field: CREATED_AT, direction: ASC}) { totalCount nodes { slug } } } } }"""
+
 COVERED = {
+    "training": TRAINING,
+    "subteams": SUBTEAMS,
+    "list_scalars": LIST_SCALARS,
     "cursors": CURSORS,
     "search": SEARCH,
     "graphiql": GRAPHIQL,
@@ -118,6 +140,21 @@ PAGED = {
         """query($after: String, $id: ID!) { node(id: $id) { ... on Employee { teams(first: 1, after: $after) {
         edges { cursor joinedAt node { name } } pageInfo { hasNextPage startCursor endCursor } } } } }""",
         ("node", "teams"),
+    ),
+    "sessions": (
+        """query($after: String) { trainingSessions(first: 1, after: $after, orderBy: {field: STARTS_AT, direction: DESC})
+        { totalCount edges { cursor node { startsAt location } } pageInfo { hasNextPage hasPreviousPage endCursor } } }""",
+        ("trainingSessions",),
+    ),
+    "courses": (
+        """query($after: String) { trainingCourses(first: 1, after: $after) { edges { cursor node { title } }
+        pageInfo { hasNextPage endCursor } } }""",
+        ("trainingCourses",),
+    ),
+    "subteams": (
+        """query($after: String) { teams(first: 1, filter: null, orderBy: {field: CREATED_AT, direction: ASC}) {
+        nodes { subteams(first: 1, after: $after) { nodes { name } pageInfo { hasNextPage endCursor } } } } }""",
+        ("teams", "nodes", 0, "subteams"),
     ),
 }
 

@@ -14,7 +14,7 @@ from tests.api.compiled.conftest import Org, Paths
 from tests.api.compiled.queries import PAGED
 
 
-def _at(data: Any, path: tuple[str, ...]) -> Any:
+def _at(data: Any, path: tuple[str | int, ...]) -> Any:
     for step in path:
         data = data[step]
     return data

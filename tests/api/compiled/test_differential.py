@@ -7,6 +7,8 @@ operations fall back and answer the same too.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 
 from tests.api.compiled.conftest import Org, Paths
@@ -14,11 +16,14 @@ from tests.api.compiled.queries import COVERED, UNCOVERED
 from tests.support.graphql_client import TokenMaker
 
 ROLES = ("hr", "employee", "manager", "service")
+_US = timedelta(microseconds=1)
 
 
 def _variables(org: Org, name: str) -> dict[str, object]:
     if name in ("Q2", "team_page"):
         return {"id": org.ids["team"]}
+    if name == "training":
+        return {"course": org.ids["course"], "after": "2020-01-01T00:00:00Z"}
     if name == "fragments":
         return {"id": org.ids["manager"], "n": 4}
     return {"id": org.ids["worker"]}
@@ -134,3 +139,46 @@ async def test_search_texts_answer_the_same(paths: Paths, org: Org) -> None:
             slow, fast, path = await paths.both(org.tokens[role], SEARCH_TEXT, {"s": text})
             assert "errors" not in slow, (text, slow)
             assert (fast, path) == (slow, "compiled"), (text, role)
+
+
+async def test_list_scalars_keep_their_order_and_empty_lists(paths: Paths, org: Org) -> None:
+    from tests.api.compiled.queries import LIST_SCALARS
+
+    for role in ROLES:
+        slow, fast, path = await paths.both(org.tokens[role], LIST_SCALARS, {"id": org.ids["worker"]})
+        assert (fast, path) == (slow, "compiled"), role
+    node = slow["data"]["node"]
+    assert node["skills"] == ["python", "Go", "écrire", 'a"quote'] and node["manager"]["skills"] == []
+    assert ["zeta", "alpha"] in [m["focusSkills"] for m in slow["data"]["mentorships"]["nodes"]]
+
+
+async def test_training_lists_and_subteams_select_rows(paths: Paths, org: Org) -> None:
+    from tests.api.compiled.queries import SUBTEAMS, TRAINING
+
+    slow, fast, path = await paths.both(org.tokens["hr"], TRAINING, _variables(org, "training"))
+    assert (fast, path) == (slow, "compiled")
+    data = slow["data"]
+    assert data["trainingSessions"]["totalCount"] == 2 and data["mandatory"]["nodes"]
+    assert [e["node"]["sessions"]["totalCount"] for e in data["trainingCourses"]["edges"]] == [0, 2]
+    # Another type's ID in a filter: the resolver path reports it.
+    variables = {"course": org.ids["team"], "after": None}
+    slow, fast, path = await paths.both(org.tokens["hr"], TRAINING, variables)
+    assert slow["errors"] and (fast, path) == (slow, "resolvers")
+    # Times compare as stored: at each session's own start, and a microsecond either side.
+    times = "{ trainingSessions { nodes { startsAt } } }"
+    slow, _, _ = await paths.both(org.tokens["hr"], times)
+    window = """query($a: DateTime, $b: DateTime) { trainingSessions(filter: {startsAfter: $a, startsBefore: $b})
+      { totalCount nodes { startsAt } } }"""
+    for node in slow["data"]["trainingSessions"]["nodes"]:
+        at = datetime.fromisoformat(node["startsAt"])
+        for a, b in ((at, None), (None, at), (at - _US, at + _US), (at + _US, None), (None, at - _US)):
+            variables = {"a": a.isoformat() if a else None, "b": b.isoformat() if b else None}
+            slow, fast, path = await paths.both(org.tokens["hr"], window, variables)
+            assert (fast, path) == (slow, "compiled"), variables
+    category = '{ trainingCourses(filter: {category: "sECURITY"}) { nodes { title category } } }'
+    slow, fast, path = await paths.both(org.tokens["employee"], category)
+    assert slow["data"]["trainingCourses"]["nodes"] == [{"title": "Empty", "category": "Security"}]
+    assert (fast, path) == (slow, "compiled")
+    slow, fast, path = await paths.both(org.tokens["employee"], SUBTEAMS, {"id": org.ids["team"]})
+    assert (fast, path) == (slow, "compiled")
+    assert [e["node"]["name"] for e in slow["data"]["node"]["subteams"]["edges"]] == ["Sub 1", "Sub 2"]

@@ -53,3 +53,18 @@ async def test_an_employee_token_adds_nothing_per_page_size(paths: Paths, org: O
     }
     policy = 3  # viewer, memberships, transitive reports (auth/policy.py), once per request
     assert counts == {baseline + policy + 2}
+
+
+async def test_training_lists_subteams_and_list_scalars_take_one_statement_per_root_field(
+    paths: Paths, org: Org
+) -> None:
+    client = GraphQLClient(paths.compiled, org.tokens["service"])
+    baseline = await _baseline(client)
+    probes: tuple[tuple[str, dict[str, object], int], ...] = (
+        ("training", {"course": org.ids["course"], "after": "2020-01-01T00:00:00Z"}, 4),
+        ("subteams", {"id": org.ids["team"]}, 2),
+        ("list_scalars", {"id": org.ids["worker"]}, 3),
+    )
+    for name, variables, roots in probes:
+        statements = await _statements(client, COVERED[name], variables)
+        assert len(statements) == baseline + roots, (name, statements)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES, Capability, Column, Computed, Many, ToOne
+from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES
 from planner.plans import PlanCache
+from planner.specs import Capability, Column, Computed, Many, ToOne
 from schema import schema
 from schema.core.nodes import NODE_KINDS
 

@@ -1,0 +1,85 @@
+"""The vocabulary of planner/mapping.py: how a GraphQL field maps to SQL (a column, a computed
+value, a capability, a to-one relation or a connection), and a model's columns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.models import Model
+
+from planner.capabilities import Rule
+from resolvers.core.pagination import SortKey
+
+
+@dataclass(frozen=True)
+class Column:
+    """A scalar field: a model field and how it is shown (`str`, `int`, `enum`, `date`, `datetime`,
+    `bool`, `strings` (a JSON list of strings), or `id`, the object's global ID)."""
+
+    field: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A field computed from the row's columns: `sql` with `{row}` standing for the row's alias."""
+
+    sql: str
+
+
+@dataclass(frozen=True)
+class Capability:
+    """A `viewerCan…` field: the policy's rule as a constant or a `Q` of the row."""
+
+    rule: Rule
+
+
+@dataclass(frozen=True)
+class ToOne:
+    """An object field that follows a foreign key of the parent row to `target`'s primary key."""
+
+    target: str
+    fk: str
+
+
+@dataclass(frozen=True)
+class Many:
+    """A connection: rows of `model` whose `partition` column is the parent's primary key.
+
+    `link` is set for lists of link rows (team memberships): the edge's `node` is the row of
+    type `link[1]` that the link row's field `link[0]` points to, and `edge_fields` are the link
+    row's own fields shown on the edge (`role`, `joinedAt`). `filter_of` turns the `filter:`
+    argument's allowed keys into the resolver path's `Q`; `extra` lists other arguments that
+    become plain equality filters (`members(role:)`). `name` is the resolver path's name of the
+    list (its `NestedList.name`, or the root field's name), the cursors' list key."""
+
+    model: type[Model]
+    partition: str
+    sort: SortKey
+    visibility: str | None = None
+    order_fields: Mapping[str, str] | None = None
+    filter_of: Callable[..., Q] | None = None
+    filter_keys: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = field(default_factory=dict)
+    link: tuple[str, str] | None = None
+    edge_fields: Mapping[str, Column] = field(default_factory=dict)
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class TypeMap:
+    model: type[Model]
+    fields: Mapping[str, Column | Computed | Capability | ToOne | Many]
+
+
+def column_of(model: type[Model], name: str) -> str:
+    """The database column of a model field."""
+    found: Any = model._meta.fields_map[name]
+    return str(found.source_field or name)
+
+
+def is_nullable(model: type[Model], name: str) -> bool:
+    return bool(model._meta.fields_map[name].null)
