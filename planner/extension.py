@@ -22,7 +22,6 @@ from tortoise.connection import connections
 from planner.mapping import ROOT_FIELDS
 from planner.plans import NO_PLAN, PLANS, compile_operation, plan_key, run
 
-READ_PATHS = ("resolvers", "compiled", "auto")
 log = logging.getLogger("peoplegraph.planner")
 
 
