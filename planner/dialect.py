@@ -9,6 +9,7 @@ they are SQL expressions, which tests/unit/planner/ checks against the codec.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 
 
@@ -20,44 +21,51 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-class Dialect:
+class Dialect(ABC):
+    """How one database spells JSON, ids, parameters and times; one subclass per backend."""
+
     name = ""
 
-    def obj(self, pairs: Sequence[tuple[str, str]]) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def obj(self, pairs: Sequence[tuple[str, str]]) -> str: ...
 
+    @abstractmethod
     def embed(self, subquery: str) -> str:
         """A subquery that returns JSON, as a JSON value of the enclosing object."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def array(self, items: Sequence[str]) -> str:
         """A JSON array of SQL values."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def agg(self, column: str, rank: str) -> str:
         """The JSON array of `column` over the rows of a subquery, in the order of `rank`."""
-        raise NotImplementedError
+        ...
 
-    def gid(self, type_name: str, column: str) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def gid(self, type_name: str, column: str) -> str: ...
 
+    @abstractmethod
     def placeholder(self, number: int) -> str:
         """The statement's parameter `number` (from 1; numbered, so any order and reuse work)."""
-        raise NotImplementedError
+        ...
 
-    def datetime(self, column: str) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def datetime(self, column: str) -> str: ...
 
-    def date(self, column: str) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def date(self, column: str) -> str: ...
 
-    def boolean(self, column: str) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def boolean(self, column: str) -> str: ...
 
+    @abstractmethod
     def strings(self, column: str) -> str:
         """A JSON list column as the resolver path shows it (`list(row.skills or [])`): the
         stored array in its order, `[]` for SQL or JSON null."""
-        raise NotImplementedError
+        ...
 
     def enum(self, column: str, names: Mapping[str, str]) -> str:
         """A stored enum value as its GraphQL name (`in_progress` → `IN_PROGRESS`)."""
