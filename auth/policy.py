@@ -19,6 +19,7 @@ from __future__ import annotations
 from auth.principal import Principal
 from auth.rules.base import is_privileged, transitive_reports
 from auth.rules.employees import EmployeeRules
+from auth.rules.feedback import FeedbackRules
 from auth.rules.mentorships import MentorshipRules
 from auth.rules.tasks import TaskRules
 from auth.rules.teams import TeamRules
@@ -28,7 +29,15 @@ from models.employees import Employee
 from models.teams import MembershipRole, TeamMembership
 
 
-class Policy(EmployeeRules, TeamRules, TaskRules, MentorshipRules, TrainingRules, AuditAndWebhookRules):
+class Policy(
+    EmployeeRules,
+    TeamRules,
+    TaskRules,
+    MentorshipRules,
+    TrainingRules,
+    AuditAndWebhookRules,
+    FeedbackRules,
+):
     @classmethod
     async def load(cls, principal: Principal | None) -> Policy:
         """Two or three small queries, once per request."""

@@ -20,6 +20,8 @@ class Scope(StrEnum):
     TRAINING_MANAGE = "training:manage"
     WEBHOOKS_MANAGE = "webhooks:manage"
     AUDIT_READ = "audit:read"
+    FEEDBACK_READ = "feedback:read"
+    FEEDBACK_WRITE = "feedback:write"
 
 
 SCOPE_DESCRIPTIONS: dict[Scope, str] = {
@@ -37,6 +39,8 @@ SCOPE_DESCRIPTIONS: dict[Scope, str] = {
     Scope.TRAINING_MANAGE: "Manage courses, sessions and outcomes (HR; an instructor for their session).",
     Scope.WEBHOOKS_MANAGE: "Register webhooks and read their deliveries.",
     Scope.AUDIT_READ: "Read the event log (HR).",
+    Scope.FEEDBACK_READ: "Read kudos you can see, and feedback requests you made, were asked for or had shared with you.",
+    Scope.FEEDBACK_WRITE: "Give kudos, ask colleagues for feedback and answer what you were asked.",
 }
 
 ALL_SCOPES: tuple[str, ...] = tuple(s.value for s in Scope)
@@ -58,6 +62,8 @@ EMPLOYEE_SCOPES: tuple[str, ...] = (
     Scope.TRAINING_READ,
     Scope.TRAINING_ENROLL,
     Scope.TRAINING_MANAGE,
+    Scope.FEEDBACK_READ,
+    Scope.FEEDBACK_WRITE,
 )
 
 

@@ -39,6 +39,9 @@ class EventType(StrEnum):
     TRAINING_ENROLLMENT_CANCELLED = "training.enrollment_cancelled"
     TRAINING_COMPLETED = "training.completed"
     TRAINING_FEEDBACK_SUBMITTED = "training.feedback_submitted"
+    KUDOS_GIVEN = "kudos.given"
+    FEEDBACK_REQUESTED = "feedback.requested"
+    FEEDBACK_SUBMITTED = "feedback.submitted"
     WEBHOOK_DISABLED = "webhook.disabled"
     ACCESS_REVOKED = "access.revoked"
 
@@ -67,6 +70,9 @@ EVENT_DESCRIPTIONS: dict[EventType, str] = {
     EventType.TRAINING_ENROLLMENT_CANCELLED: "An enrollment (seat or waitlist place) was cancelled.",
     EventType.TRAINING_COMPLETED: "An outcome was recorded: completed (with any certificate) or no-show.",
     EventType.TRAINING_FEEDBACK_SUBMITTED: "A trained employee rated their session.",
+    EventType.KUDOS_GIVEN: "Someone thanked a colleague; the event names both and the skills, not the message.",
+    EventType.FEEDBACK_REQUESTED: "Someone asked a colleague for feedback; one event per person asked, without the text.",
+    EventType.FEEDBACK_SUBMITTED: "An asked colleague submitted their feedback; the event never carries its body.",
     EventType.WEBHOOK_DISABLED: "A webhook endpoint was disabled (failures, `410 Gone` or a revoked client).",
     EventType.ACCESS_REVOKED: (
         "A sign-in ended at once: a token, a refresh-token family, a client or a terminated "

@@ -3,6 +3,7 @@ from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
 from models.employees import EmployeeRole, EmployeeStatus
+from models.feedback import FeedbackStatus, FeedbackVisibility
 from models.mentorships import MentorshipStatus
 from models.tasks import TaskPriority, TaskStatus
 from models.teams import MembershipRole
@@ -59,6 +60,24 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='FeedbackRequest',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('requester', fields.ForeignKeyField('models.Employee', source_field='requester_id', db_constraint=True, to_field='id', related_name='feedback_requested', on_delete=OnDelete.RESTRICT)),
+                ('respondent', fields.ForeignKeyField('models.Employee', source_field='respondent_id', db_constraint=True, to_field='id', related_name='feedback_asked', on_delete=OnDelete.RESTRICT)),
+                ('about', fields.TextField(unique=False)),
+                ('due_on', fields.DateField(null=True)),
+                ('status', fields.CharEnumField(default=FeedbackStatus.PENDING, db_index=True, description='PENDING: pending\nSUBMITTED: submitted', enum_type=FeedbackStatus, max_length=16)),
+                ('body', fields.TextField(null=True, unique=False)),
+                ('visibility', fields.CharEnumField(null=True, description='PRIVATE: private\nSHARED_WITH_MANAGER: shared_with_manager', enum_type=FeedbackVisibility, max_length=24)),
+                ('submitted_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'feedback_requests', 'app': 'models', 'indexes': [Index(fields=['requester_id', 'status']), Index(fields=['respondent_id', 'status'])], 'pk_attr': 'id', 'table_description': 'One person asked for feedback by the requester: each asked person has a row of their own'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='IdempotencyKey',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -71,6 +90,30 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'idempotency_keys', 'app': 'models', 'unique_together': (('owner', 'key'),), 'pk_attr': 'id', 'table_description': "Written in the mutation's own transaction, with its response: a committed row is a"},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Kudos',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('giver', fields.ForeignKeyField('models.Employee', source_field='giver_id', db_constraint=True, to_field='id', related_name='kudos_given', on_delete=OnDelete.RESTRICT)),
+                ('receiver', fields.ForeignKeyField('models.Employee', source_field='receiver_id', db_constraint=True, to_field='id', related_name='kudos_received', on_delete=OnDelete.RESTRICT)),
+                ('message', fields.TextField(unique=False)),
+                ('skills', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'kudos', 'app': 'models', 'indexes': [Index(fields=['receiver_id', 'created_at']), Index(fields=['giver_id', 'created_at'])], 'pk_attr': 'id', 'table_description': 'A public thank-you from one colleague to another, naming the skills it recognizes.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='KudosSkill',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('kudos', fields.ForeignKeyField('models.Kudos', source_field='kudos_id', db_constraint=True, to_field='id', related_name='skill_rows', on_delete=OnDelete.CASCADE)),
+                ('receiver', fields.ForeignKeyField('models.Employee', source_field='receiver_id', db_constraint=True, to_field='id', related_name='recognized_skill_rows', on_delete=OnDelete.RESTRICT)),
+                ('skill', fields.CharField(max_length=50)),
+            ],
+            options={'table': 'kudos_skills', 'app': 'models', 'unique_together': (('kudos_id', 'skill'),), 'indexes': [Index(fields=['receiver_id', 'skill'])], 'pk_attr': 'id', 'table_description': "One skill a kudos recognizes, kept apart so a profile's counts are one GROUP BY."},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.employees.mutations import EmployeeMutations
+from schema.feedback.mutations import FeedbackMutations
 from schema.mentorships.mutations import MentorshipMutations
 from schema.tasks.mutations import TaskMutations
 from schema.teams.mutations import TeamMutations
@@ -22,5 +23,6 @@ class Mutation(
     MentorshipMutations,
     TrainingMutations,
     WebhookMutations,
+    FeedbackMutations,
 ):
     pass

@@ -14,12 +14,14 @@ from tortoise.models import Model
 
 from auth.policy import Policy
 from models import employees as em
+from models import feedback as fbm
 from models import mentorships as mm
 from models import tasks as tkm
 from models import teams as tm
 from models import training as trm
 from models import webhooks as whm
 from resolvers.core.loaders import Loaders
+from resolvers.feedback.reads import feedback_request_visible, kudos_visible
 
 # Whether the policy lets the viewer see a row (loaders read the parents some rules need).
 Visible = Callable[[Loaders, Policy, Any], Awaitable[bool]]
@@ -74,6 +76,8 @@ NODE_MODELS: dict[str, NodeModel] = {
     "Enrollment": NodeModel(trm.Enrollment, _enrollment_visible),
     "Webhook": NodeModel(whm.Webhook, _webhook_visible),
     "WebhookDelivery": NodeModel(whm.WebhookDelivery, _delivery_visible),
+    "Kudos": NodeModel(fbm.Kudos, kudos_visible),
+    "FeedbackRequest": NodeModel(fbm.FeedbackRequest, feedback_request_visible),
 }
 
 

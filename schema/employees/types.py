@@ -36,7 +36,10 @@ from schema.employees.filters import EmployeeOrder, employee_sort
 from schema.employees.links import (
     EmployeeTeamConnection,
     EnrollmentRef,
+    FeedbackRequestRef,
+    KudosRef,
     MentorshipRef,
+    RecognizedSkillRef,
     TaskRef,
     TeamRef,
     TrainingComplianceRef,
@@ -172,6 +175,23 @@ class Employee(Node):
     )
     instructed_sessions: Connection[TrainingSessionRef] | None = scoped(
         "Training sessions this employee teaches.", Scope.TRAINING_READ, resolver=links.instructed_sessions
+    )
+    kudos_received: Connection[KudosRef] | None = scoped(
+        "Kudos this employee received that you can see (the receiver, the giver, the receiver's "
+        "teammates and managers, HR), latest first.",
+        Scope.FEEDBACK_READ,
+        resolver=links.kudos_received,
+    )
+    feedback_requests: Connection[FeedbackRequestRef] | None = scoped(
+        "This employee's feedback requests that you can see, latest first: only the requester, "
+        "the colleague asked and, once shared, the requester's direct manager see one.",
+        Scope.FEEDBACK_READ,
+        resolver=links.feedback_requests,
+    )
+    recognized_skills: list[RecognizedSkillRef] = strawberry.field(
+        resolver=links.recognized_skills,
+        description="Skills colleagues recognized in kudos to this employee, with how many kudos named "
+        "each, most often first. Counts are part of the profile; the kudos themselves are not.",
     )
 
     @scoped("Tasks assigned to this employee that you can see.", Scope.TASKS_READ)
