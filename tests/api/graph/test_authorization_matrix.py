@@ -33,6 +33,7 @@ from config import Settings
 from events.log import record_event
 from ids import to_global_id
 from models.events import Event
+from models.feedback import FeedbackRequest, Kudos
 from models.mentorships import MentorshipCheckIn
 from models.webhooks import Webhook, WebhookDelivery
 from schema import schema
@@ -132,6 +133,20 @@ NODES = [
     ),
     ("Ada's enrollment", Scope.TRAINING_READ, ADA_AND_UP, lambda w: w.id("Enrollment", "enrollment")),
     ("Ada's profile", Scope.EMPLOYEES_READ, ALL, lambda w: w.id("Employee", "ada")),
+    ("Kudos to Ada", Scope.FEEDBACK_READ, ADA_AND_UP | {TEAMMATE}, lambda w: w.id("Kudos", "kudos")),
+    # Feedback is the requester's and its author's alone (and the manager's once shared): not HR's or a service's.
+    (
+        "Ada's private feedback",
+        Scope.FEEDBACK_READ,
+        frozenset({EMPLOYEE, TEAMMATE}),
+        lambda w: w.id("FeedbackRequest", "private_feedback"),
+    ),
+    (
+        "Ada's shared feedback",
+        Scope.FEEDBACK_READ,
+        frozenset({EMPLOYEE, TEAMMATE, MANAGER}),
+        lambda w: w.id("FeedbackRequest", "shared_feedback"),
+    ),
 ]
 
 SENSITIVE = Op(
@@ -207,6 +222,12 @@ MUTATIONS = [
       lambda w: {"id": w.id("Webhook", "webhook")}),
     m("redeliverWebhookEvent", Scope.WEBHOOKS_MANAGE, ADMINS, "RedeliverWebhookEventInput", "delivery { id }",
       lambda w: {"webhookId": w.id("Webhook", "webhook"), "eventId": str(w.ids["event"])}),
+    m("giveKudos", Scope.FEEDBACK_WRITE, PEOPLE, "GiveKudosInput", "kudos { id }",
+      lambda w: {"toId": w.id("Employee", "mentor2"), "message": "Thanks for the help"}),
+    m("requestFeedback", Scope.FEEDBACK_WRITE, PEOPLE, "RequestFeedbackInput", "feedbackRequests { id }",
+      lambda w: {"fromIds": [w.id("Employee", "mentor2")], "about": "My talk"}),
+    m("submitFeedback", Scope.FEEDBACK_WRITE, frozenset({EMPLOYEE}), "SubmitFeedbackInput", "feedbackRequest { id }",
+      lambda w: {"requestId": w.id("FeedbackRequest", "feedback_to_ada"), "body": "Well done"}),
 ]  # fmt: skip
 
 
@@ -227,7 +248,10 @@ WORLD_OBJECTS = {
     "Employee": "ada", "Team": "web", "Task": "task", "Mentorship": "active_mentorship",
     "MentorshipCheckIn": "check_in", "TrainingCourse": "course", "TrainingSession": "session",
     "Enrollment": "enrollment", "Webhook": "webhook",
+    "Kudos": "kudos", "FeedbackRequest": "private_feedback",
 }  # fmt: skip
+# Who reads those objects' fields in the PATHS rows (a service, unless it may not see the object).
+WORLD_READERS = {"FeedbackRequest": EMPLOYEE}
 THROUGH_LISTS = {"AuditEvent": "auditEvents"}  # types reached only through a root list
 ROOT_ARGUMENTS = {"mentorSuggestions": '(skills: ["python"])'}
 # Subscription payloads are checked over a WebSocket (test_subscription_payloads_need_read_scopes).
@@ -253,7 +277,12 @@ def path_row(coordinate: str, scope: Scope) -> Path:
         key = WORLD_OBJECTS[type_name]
         document = f"query($id: ID!) {{ node(id: $id) {{ id ... on {type_name} {{ {reach} }} }} }}"
         return Path(
-            coordinate, scope, SERVICE, document, lambda w: {"id": w.id(type_name, key)}, ("node", field)
+            coordinate,
+            scope,
+            WORLD_READERS.get(type_name, SERVICE),
+            document,
+            lambda w: {"id": w.id(type_name, key)},
+            ("node", field),
         )
     if type_name in THROUGH_LISTS:
         root = THROUGH_LISTS[type_name]
@@ -322,6 +351,20 @@ async def build_world(service_client: str) -> World:
         webhook=webhook, event_id=event.id, event_type=event.type, message_id=f"msg_{event.id}_{webhook.id}",
         fanout_key=f"{event.id}:{webhook.id}", status="succeeded",
     )  # fmt: skip
+    kudos = await Kudos.create(giver=teammate, receiver=ada, message="Thanks for the review")
+    private_feedback = await FeedbackRequest.create(
+        requester=ada,
+        respondent=teammate,
+        about="My demo",
+        status="submitted",
+        body="Good",
+        visibility="private",
+    )
+    shared_feedback = await FeedbackRequest.create(
+        requester=ada, respondent=teammate, about="My demo", status="submitted", body="Good",
+        visibility="shared_with_manager",
+    )  # fmt: skip
+    feedback_to_ada = await FeedbackRequest.create(requester=lead, respondent=ada, about="My onboarding")
     ids = {
         "ada": ada.id, "outsider": outsider.id, "teammate": teammate.id, "mentor2": mentor2.id, "web": web.id,
         "task": task.id, "active_mentorship": active.id, "request_to_ada": request.id, "course": course.id,
@@ -329,6 +372,8 @@ async def build_world(service_client: str) -> World:
         "past_enrollment": past_enrollment.id, "completed": completed.id, "webhook": webhook.id, "event": event.id,
         "admin": admin.id, "boss": boss.id,
         "check_in": check_in.id,
+        "kudos": kudos.id, "private_feedback": private_feedback.id, "shared_feedback": shared_feedback.id,
+        "feedback_to_ada": feedback_to_ada.id,
     }  # fmt: skip
     emails = {
         EMPLOYEE: ada.email,
@@ -501,6 +546,7 @@ TYPE_SCOPES = {
     "Enrollment": Scope.TRAINING_READ, "TrainingCompliance": Scope.TRAINING_READ,
     "Webhook": Scope.WEBHOOKS_MANAGE, "WebhookDelivery": Scope.WEBHOOKS_MANAGE,
     "WebhookDeliveryAttempt": Scope.WEBHOOKS_MANAGE, "AuditEvent": Scope.AUDIT_READ,
+    "Kudos": Scope.FEEDBACK_READ, "FeedbackRequest": Scope.FEEDBACK_READ,
 }  # fmt: skip
 
 
