@@ -16,6 +16,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from models.employees import Employee
+from models.feedback import FeedbackRequest, Kudos, KudosSkill
 from models.mentorships import Mentorship, MentorshipCheckIn, MentorshipStatus
 from models.tasks import Task, TaskPriority, TaskStatus
 from models.teams import Team, TeamMembership
@@ -38,6 +39,9 @@ PLAN_MODELS: tuple[tuple[str, type[Model]], ...] = (
     ("training_courses", TrainingCourse),
     ("training_sessions", TrainingSession),
     ("enrollments", Enrollment),
+    ("kudos", Kudos),
+    ("kudos_skills", KudosSkill),
+    ("feedback_requests", FeedbackRequest),
 )
 
 

@@ -47,6 +47,9 @@ ACCOUNTS = {
     "submitTrainingFeedback": "hugo.ibrahim@example.com",  # whose outcome HR just recorded
     "cancelTrainingSession": HR,
     "createWebhook": HR,
+    "giveKudos": ADA,
+    "requestFeedback": ADA,
+    "submitFeedback": ADA,  # FeedbackRequest:1 asks Ada
 }
 
 
