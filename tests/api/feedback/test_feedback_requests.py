@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 from typing import Any
 
@@ -236,3 +237,19 @@ async def test_only_the_colleague_asked_submits(
         "status": "PENDING",
     }
     assert await Event.filter(type="feedback.submitted").count() == 0
+
+
+async def test_two_submissions_at_once_leave_exactly_one_answer(employee: Caller, teammate: Caller) -> None:
+    request = (await ask(employee, teammate))["feedbackRequests"][0]
+
+    results = await asyncio.gather(
+        answer(teammate, request["id"], "First version"), answer(teammate, request["id"], "Second version")
+    )
+
+    outcomes = sorted(codes(r) == [] for r in results)
+    assert outcomes == [False, True]
+    refused = next(r for r in results if r["errors"])
+    assert codes(refused) == [(["input", "requestId"], "ALREADY_EXISTS")]
+    kept = next(r for r in results if not r["errors"])["feedbackRequest"]["body"]
+    assert (await employee.data(READ, {"id": request["id"]}))["node"]["body"] == kept
+    assert await Event.filter(type="feedback.submitted").count() == 1
