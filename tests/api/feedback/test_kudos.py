@@ -169,3 +169,18 @@ async def test_recognized_skills_of_a_whole_page_of_employees_take_one_statement
     assert all(skills[p.email] == [{"skill": "Kindness", "count": 1}] for p in others)
     assert skills["tim@example.com"] == []
     assert len([s for s in statements if "kudos_skills" in s]) == 1
+
+
+async def test_kudos_of_a_whole_page_of_employees_take_one_statement(employee: Caller, hr: Caller) -> None:
+    others = [await f.employee(email=f"k{i}@example.com") for i in range(4)]
+    for person in others:
+        await give(employee, person.id, f"Thanks, {person.email}")
+    query = "{ employees(first: 20) { nodes { email kudosReceived(first: 2) { nodes { message } } } } }"
+
+    with count_statements() as statements:
+        data = await hr.data(query)
+
+    received = {n["email"]: n["kudosReceived"]["nodes"] for n in data["employees"]["nodes"]}
+    assert all(received[p.email] == [{"message": f"Thanks, {p.email}"}] for p in others)
+    assert received["ada@example.com"] == []
+    assert len([s for s in statements if 'FROM "kudos"' in s or "FROM kudos" in s]) == 1
