@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import date, timedelta
 from typing import Any
 
 import httpx
 
+from events.webhooks.delivery import default_data
 from ids import from_global_id, to_global_id
 from models.events import Event
 from models.feedback import FeedbackRequest
@@ -121,7 +123,10 @@ async def test_the_colleague_asked_answers_once_and_late_is_fine(employee: Calle
         "visibility": "private",
         "changed": ["status", "body", "visibility", "submittedAt"],
     }
-    assert "More examples" not in str([e.data for e in await Event.all()])
+    # What webhooks and the audit log carry of each event: who, never what.
+    carried = json.dumps([default_data(e) for e in await Event.all()])
+    assert "More examples" not in carried and "My talk" not in carried
+    assert to_global_id("Employee", teammate.row.id) in carried
 
 
 async def test_private_feedback_is_read_by_the_requester_and_its_author_only(
