@@ -39,6 +39,10 @@ class EventType(StrEnum):
     TRAINING_ENROLLMENT_CANCELLED = "training.enrollment_cancelled"
     TRAINING_COMPLETED = "training.completed"
     TRAINING_FEEDBACK_SUBMITTED = "training.feedback_submitted"
+    TIME_OFF_REQUESTED = "time_off.requested"
+    TIME_OFF_APPROVED = "time_off.approved"
+    TIME_OFF_DECLINED = "time_off.declined"
+    TIME_OFF_CANCELLED = "time_off.cancelled"
     WEBHOOK_DISABLED = "webhook.disabled"
     ACCESS_REVOKED = "access.revoked"
 
@@ -67,6 +71,10 @@ EVENT_DESCRIPTIONS: dict[EventType, str] = {
     EventType.TRAINING_ENROLLMENT_CANCELLED: "An enrollment (seat or waitlist place) was cancelled.",
     EventType.TRAINING_COMPLETED: "An outcome was recorded: completed (with any certificate) or no-show.",
     EventType.TRAINING_FEEDBACK_SUBMITTED: "A trained employee rated their session.",
+    EventType.TIME_OFF_REQUESTED: "An employee asked for time off (approved at once, or pending for a manager).",
+    EventType.TIME_OFF_APPROVED: "Time off was approved: at once within allowance and cover, or by a manager.",
+    EventType.TIME_OFF_DECLINED: "A manager (or HR) declined a pending time-off request.",
+    EventType.TIME_OFF_CANCELLED: "A time-off request was withdrawn or cancelled before it began.",
     EventType.WEBHOOK_DISABLED: "A webhook endpoint was disabled (failures, `410 Gone` or a revoked client).",
     EventType.ACCESS_REVOKED: (
         "A sign-in ended at once: a token, a refresh-token family, a client or a terminated "

@@ -10,4 +10,5 @@ MODEL_MODULES = [
     "models.oauth",
     "models.webhooks",
     "models.idempotency",
+    "models.schedules",
 ]

@@ -6,6 +6,7 @@ import strawberry
 
 from schema.employees.mutations import EmployeeMutations
 from schema.mentorships.mutations import MentorshipMutations
+from schema.schedules.mutations import ScheduleMutations
 from schema.tasks.mutations import TaskMutations
 from schema.teams.mutations import TeamMutations
 from schema.training.mutations import TrainingMutations
@@ -22,5 +23,6 @@ class Mutation(
     MentorshipMutations,
     TrainingMutations,
     WebhookMutations,
+    ScheduleMutations,
 ):
     pass

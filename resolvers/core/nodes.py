@@ -15,6 +15,7 @@ from tortoise.models import Model
 from auth.policy import Policy
 from models import employees as em
 from models import mentorships as mm
+from models import schedules as scm
 from models import tasks as tkm
 from models import teams as tm
 from models import training as trm
@@ -42,6 +43,10 @@ async def _enrollment_visible(loaders: Loaders, policy: Policy, row: trm.Enrollm
         return True
     # An instructor sees the enrollments of their sessions.
     return policy.can_see_enrollment(row, await loaders.by_id(trm.TrainingSession).load(row.session_id))
+
+
+async def _time_off_visible(loaders: Loaders, policy: Policy, row: scm.TimeOffRequest) -> bool:
+    return policy.can_see_time_off(row)
 
 
 async def _webhook_visible(loaders: Loaders, policy: Policy, row: whm.Webhook) -> bool:
@@ -74,6 +79,7 @@ NODE_MODELS: dict[str, NodeModel] = {
     "Enrollment": NodeModel(trm.Enrollment, _enrollment_visible),
     "Webhook": NodeModel(whm.Webhook, _webhook_visible),
     "WebhookDelivery": NodeModel(whm.WebhookDelivery, _delivery_visible),
+    "TimeOffRequest": NodeModel(scm.TimeOffRequest, _time_off_visible),
 }
 
 

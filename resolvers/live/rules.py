@@ -18,11 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from auth.policy import Policy
 from auth.scopes import Scope
 from events.log import EVENT_TYPES, EventType
 from models.employees import Employee
 from models.events import Event
 from models.mentorships import Mentorship
+from models.schedules import TimeOffRequest
 from models.tasks import Task
 from models.training import Enrollment, EnrollmentStatus, TrainingSession
 
@@ -34,6 +36,7 @@ def _types(prefix: str) -> frozenset[str]:
 TASK_EVENT_TYPES = _types("task.")
 MENTORSHIP_EVENT_TYPES = _types("mentorship.")
 TRAINING_EVENT_TYPES = _types("training.")
+TIME_OFF_EVENT_TYPES = _types("time_off.")
 VIEWER_PROFILE_EVENT_TYPES = frozenset(
     {EventType.EMPLOYEE_UPDATED, EventType.TEAM_MEMBER_ADDED, EventType.TEAM_MEMBER_REMOVED}
 )
@@ -44,6 +47,7 @@ VIEWER_EVENT_SCOPES: dict[frozenset[str], Scope] = {
     MENTORSHIP_EVENT_TYPES: Scope.MENTORSHIPS_READ,
     TRAINING_EVENT_TYPES: Scope.TRAINING_READ,
     VIEWER_PROFILE_EVENT_TYPES: Scope.EMPLOYEES_READ,
+    TIME_OFF_EVENT_TYPES: Scope.SCHEDULES_READ,
 }
 
 
@@ -184,6 +188,12 @@ def involved_in_mentorship(mentorship: Mentorship) -> Involved:
 def involved_in_enrollment(enrollment: Enrollment) -> Involved:
     """The enrolled, waitlisted or promoted employee."""
     return Involved(frozenset({enrollment.employee_id}))
+
+
+def involved_in_time_off(request: TimeOffRequest, policy: Policy) -> bool:
+    """The employee taking the time off and the managers above them (who decide it); HR sees
+    every request but is not told of each."""
+    return policy.is_self_or_manager_of(request.employee_id)
 
 
 def involved_in_employee(employee: Employee) -> Involved:

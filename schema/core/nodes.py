@@ -21,6 +21,7 @@ from schema.core.permissions import read_scope_of
 from schema.core.relay import Node
 from schema.employees.types import Employee
 from schema.mentorships.types import Mentorship, MentorshipCheckIn
+from schema.schedules.types import TimeOffRequest
 from schema.tasks.types import Task
 from schema.teams.types import Team
 from schema.training.types import Enrollment, TrainingCourse, TrainingSession
@@ -82,6 +83,7 @@ NODE_KINDS: dict[str, NodeKind] = {
         NodeKind("Enrollment", Enrollment),
         NodeKind("Webhook", Webhook),
         NodeKind("WebhookDelivery", WebhookDelivery),
+        NodeKind("TimeOffRequest", TimeOffRequest),
     )
 }
 assert NODE_KINDS.keys() == NODE_MODELS.keys(), "every node type needs its model and the other way"

@@ -13,6 +13,7 @@ from schema.core.event_types import EventType
 from schema.employees.types import Employee
 from schema.live.people import shown_person
 from schema.mentorships.types import Mentorship, MentorshipCheckIn
+from schema.schedules.types import TimeOffRequest
 from schema.tasks.types import Task
 from schema.teams.types import Team
 from schema.training.types import Enrollment, TrainingSession
@@ -129,4 +130,9 @@ class TeamEvent(Event):
     )
 
 
-EVENT_TYPES = [TaskEvent, MentorshipEvent, TrainingEvent, EmployeeEvent, TeamEvent]
+@strawberry.type(description="Time off was requested, approved, declined or cancelled.")
+class TimeOffEvent(Event):
+    time_off_request: TimeOffRequest | None = strawberry.field(description="The request as it is now.")
+
+
+EVENT_TYPES = [TaskEvent, MentorshipEvent, TrainingEvent, EmployeeEvent, TeamEvent, TimeOffEvent]
