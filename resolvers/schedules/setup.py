@@ -32,7 +32,10 @@ async def update_working_pattern(
     target = employee_id if employee_id is not None else policy.viewer_id
     if target is None:
         raise user_error(
-            ErrorCode.REQUIRED, "A service names the employee: give employeeId.", "input", "employeeId"
+            ErrorCode.NOT_ALLOWED,
+            "A service token has no pattern of its own: give employeeId.",
+            "input",
+            "employeeId",
         )
     employee = await Employee.filter(id=target).using_db(uow.conn).first()
     if employee is None or not policy.can_edit_working_pattern(employee.id):
