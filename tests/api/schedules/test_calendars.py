@@ -8,6 +8,7 @@ from typing import Any
 
 from ids import to_global_id
 from models.schedules import PublicHoliday, TimeOffRequest
+from models.teams import TeamMembership
 from resolvers.core.clock import today
 from tests.api.schedules.dates import iso, monday, spring_monday
 from tests.support import factories as f
@@ -80,6 +81,12 @@ async def requested(caller: Caller, variables: dict[str, Any]) -> dict[str, Any]
     payload: dict[str, Any] = (await caller.data(REQUEST, variables))["requestTimeOff"]
     assert payload["errors"] == [], payload
     return payload["timeOffRequest"]  # type: ignore[no-any-return]  # JSON
+
+
+async def team_of(caller: Caller) -> str:
+    """The global ID of the caller's team (Web, which the `teammate` fixture makes)."""
+    membership = await TeamMembership.get(employee_id=caller.row.id)
+    return to_global_id("Team", membership.team_id)
 
 
 def me(caller: Caller) -> str:
@@ -167,7 +174,7 @@ async def test_the_team_calendar_shows_teammates_only_who_is_out(
         REQUEST, {"input": {"kind": "SICK", "startsOn": iso(start), "endsOn": iso(start, 4), "note": "Flu"}}
     )
     web = to_global_id("Team", (await f.team(name="Unrelated")).id)  # an unrelated team: empty
-    team_id = to_global_id("Team", (await employee.row.team_memberships.all())[0].team_id)
+    team_id = await team_of(employee)
     window = {"teamId": team_id, "from": iso(start, -3), "to": iso(start, 30)}
 
     # When Tim and Ada's manager read the calendar
@@ -186,7 +193,7 @@ async def test_the_team_calendar_shows_teammates_only_who_is_out(
 
 async def test_calendar_arguments_are_checked(employee: Caller, teammate: Caller) -> None:
     start = monday()
-    team_id = to_global_id("Team", (await employee.row.team_memberships.all())[0].team_id)
+    team_id = await team_of(employee)
     reversed_ = await teammate.execute(CALENDAR, {"teamId": team_id, "from": iso(start, 5), "to": iso(start)})
     too_long = await teammate.execute(
         CALENDAR, {"teamId": team_id, "from": iso(start), "to": iso(start, 200)}
@@ -274,8 +281,7 @@ async def test_a_request_waits_when_the_team_would_lack_cover(
     employee: Caller, teammate: Caller, hr: Caller
 ) -> None:
     # Given team Web allows one member away a day, and Tim is away on Monday
-    team = (await employee.row.team_memberships.all())[0]
-    team_id = to_global_id("Team", team.team_id)
+    team_id = await team_of(employee)
     refused = (await employee.data(COVER, {"input": {"teamId": team_id, "maxAbsent": 1}}))["setTeamCover"]
     rule = (await hr.data(COVER, {"input": {"teamId": team_id, "maxAbsent": 1}}))["setTeamCover"]
     start = monday()
@@ -293,7 +299,7 @@ async def test_a_request_waits_when_the_team_would_lack_cover(
 
 
 async def test_cover_rules_are_checked(hr: Caller, teammate: Caller) -> None:
-    team_id = to_global_id("Team", (await teammate.row.team_memberships.all())[0].team_id)
+    team_id = await team_of(teammate)
     zero = (await hr.data(COVER, {"input": {"teamId": team_id, "maxAbsent": 0}}))["setTeamCover"]
     unknown = (await hr.data(COVER, {"input": {"teamId": to_global_id("Team", 999), "maxAbsent": 2}}))[
         "setTeamCover"
