@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 
 from models.employees import Employee
 from models.mentorships import Mentorship, MentorshipCheckIn, MentorshipStatus
+from models.schedules import PublicHoliday, TimeOffRequest
 from models.tasks import Task, TaskPriority, TaskStatus
 from models.teams import Team, TeamMembership
 from models.training import Enrollment, TrainingCourse, TrainingSession
@@ -38,6 +39,8 @@ PLAN_MODELS: tuple[tuple[str, type[Model]], ...] = (
     ("training_courses", TrainingCourse),
     ("training_sessions", TrainingSession),
     ("enrollments", Enrollment),
+    ("public_holidays", PublicHoliday),
+    ("time_off_requests", TimeOffRequest),
 )
 
 

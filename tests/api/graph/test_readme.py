@@ -47,6 +47,13 @@ ACCOUNTS = {
     "submitTrainingFeedback": "hugo.ibrahim@example.com",  # whose outcome HR just recorded
     "cancelTrainingSession": HR,
     "createWebhook": HR,
+    "requestTimeOff": ADA,
+    "teamCalendar": ADA,
+    "decideTimeOff": "grace.hopper@example.com",  # Ada's manager; TimeOffRequest:3 is Ada's pending trip
+    "cancelTimeOff": ADA,  # TimeOffRequest:2 is Ada's week three weeks ahead
+    "updateWorkingPattern": ADA,
+    "setPublicHoliday": HR,
+    "setTeamCover": HR,
 }
 
 
