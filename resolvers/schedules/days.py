@@ -77,10 +77,15 @@ async def pattern_of(employee: Employee, conn: BaseDBAsyncClient | None = None) 
 
 
 async def calendar_of(
-    employee: Employee, start: date, end: date, conn: BaseDBAsyncClient | None = None
+    employee: Employee,
+    start: date,
+    end: date,
+    conn: BaseDBAsyncClient | None = None,
+    pattern: WorkingPattern | None = None,
 ) -> tuple[WorkingPattern, WorkCalendar]:
-    """The employee's pattern and their working days between `start` and `end` (two queries)."""
-    pattern = await pattern_of(employee, conn)
+    """The employee's pattern (read unless given) and their working days between `start` and
+    `end` (one query for the holidays)."""
+    pattern = pattern or await pattern_of(employee, conn)
     holidays = await (
         PublicHoliday.filter(location=employee.location, day__gte=start, day__lte=end)
         .using_db(conn)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import cast
 
@@ -131,7 +131,7 @@ async def balances(employee: Employee, year: int) -> list[Balance]:
                 end = min(r.ends_on, today)
                 taken += days_in_year(calendar, r.starts_on, end, r.half_day, year)
             if r.ends_on > today:
-                start = max(r.starts_on, date.fromordinal(today.toordinal() + 1))
+                start = max(r.starts_on, today + timedelta(days=1))
                 planned += days_in_year(calendar, start, r.ends_on, r.half_day, year)
         result.append(Balance(kind, year, ALLOWANCES[kind], taken, planned, pending))
     return result
@@ -156,7 +156,7 @@ async def team_calendar(policy: Policy, team_id: int | None, from_: date, to: da
     if team is None:
         raise BadInput("No such team.", code="NOT_FOUND")
     member_ids = await TeamMembership.filter(team_id=team.id).values_list("employee_id", flat=True)
-    members = frozenset(int(str(pk)) for pk in member_ids)
+    members = frozenset(cast("list[int]", member_ids))
     if not policy.can_see_team_calendar(team.id, members):
         raise Forbidden("Only the team's members, its lead, their managers and HR see its calendar.")
     rows = await TimeOffRequest.filter(

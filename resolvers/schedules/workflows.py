@@ -21,6 +21,7 @@ from models.schedules import (
     TimeOffKind,
     TimeOffRequest,
     TimeOffStatus,
+    WorkingPattern,
 )
 from models.teams import TeamMembership
 from resolvers.core.clock import now
@@ -66,20 +67,27 @@ def _check_dates(
 
 
 async def _over_allowance(
-    uow: UnitOfWork, employee: Employee, kind: TimeOffKind, starts_on: date, ends_on: date, half_day: bool
+    uow: UnitOfWork,
+    employee: Employee,
+    pattern: WorkingPattern,
+    kind: TimeOffKind,
+    starts_on: date,
+    ends_on: date,
+    half_day: bool,
 ) -> bool:
     """Whether the request would spend more days of `kind` than a year's allowance holds."""
     allowance = ALLOWANCES[kind]
     if allowance is None:
         return False
     years = range(starts_on.year, ends_on.year + 1)
-    _, calendar = await calendar_of(employee, date(years[0], 1, 1), date(years[-1], 12, 31), uow.conn)
+    first, last = date(years[0], 1, 1), date(years[-1], 12, 31)
+    _, calendar = await calendar_of(employee, first, last, uow.conn, pattern)
     others = await TimeOffRequest.filter(
         employee_id=employee.id,
         kind=kind,
         status__in=OPEN_TIME_OFF_STATUSES,
-        starts_on__lte=date(years[-1], 12, 31),
-        ends_on__gte=date(years[0], 1, 1),
+        starts_on__lte=last,
+        ends_on__gte=first,
     ).using_db(uow.conn)
     for year in years:
         spent = sum(
@@ -141,7 +149,7 @@ async def request_time_off(
     _check_dates(checks, starts_on, ends_on, half_day, local_today(pattern.timezone, now()))
     checks.raise_if_any()
     assert starts_on is not None and ends_on is not None  # checked above
-    _, calendar = await calendar_of(employee, starts_on, ends_on, uow.conn)
+    _, calendar = await calendar_of(employee, starts_on, ends_on, uow.conn, pattern)
     days = calendar.working_days(starts_on, ends_on)
     if not days:
         raise user_error(
@@ -165,7 +173,7 @@ async def request_time_off(
         )
     reason: str | None = None
     if kind != TimeOffKind.SICK:
-        if await _over_allowance(uow, employee, kind, starts_on, ends_on, half_day):
+        if await _over_allowance(uow, employee, pattern, kind, starts_on, ends_on, half_day):
             reason = PENDING_ALLOWANCE
         elif await _short_of_cover(uow, employee.id, days):
             reason = PENDING_COVER

@@ -12,7 +12,7 @@ from models.teams import TeamMembership
 from resolvers.core.clock import today
 from tests.api.schedules.dates import iso, monday, spring_monday
 from tests.support import factories as f
-from tests.support.graphql_client import Caller, error_codes
+from tests.support.graphql_client import Caller, count_statements, error_codes
 
 REQUEST = """
 mutation Request($input: RequestTimeOffInput!) {
@@ -308,3 +308,23 @@ async def test_cover_rules_are_checked(hr: Caller, teammate: Caller) -> None:
     assert zero["errors"] == [{"field": ["input", "maxAbsent"], "code": "INVALID"}]
     assert unknown["errors"] == [{"field": ["input", "teamId"], "code": "NOT_FOUND"}]
     assert removed == {"team": {"slug": "web"}, "maxAbsent": None, "errors": []}
+
+
+async def test_a_list_of_employees_reads_patterns_and_time_off_in_a_constant_number_of_statements(
+    employee: Caller, hr: Caller
+) -> None:
+    query = "{ employees(first: 50) { nodes { workingPattern { days } timeOff(first: 3) { totalCount nodes { kind } } } } }"
+    start = monday()
+    await requested(employee, vacation(iso(start), iso(start)))
+    with count_statements() as few:
+        small = await hr.data(query)
+    for n in range(10):
+        person = await f.employee(email=f"p{n}@example.com")
+        await TimeOffRequest.create(
+            employee=person, kind="sick", status="approved", starts_on=start, ends_on=start
+        )
+    with count_statements() as many:
+        large = await hr.data(query)
+
+    assert len(small["employees"]["nodes"]) == 2 and len(large["employees"]["nodes"]) == 12
+    assert 0 < len(many) == len(few)

@@ -106,6 +106,16 @@ async def test_beyond_the_allowance_it_waits_for_the_manager_who_approves(
     assert (await Event.get(type="time_off.approved")).actor_id == manager.row.id
 
 
+async def test_a_request_across_new_year_spends_each_years_allowance(employee: Caller) -> None:
+    # Given December and January of next year: about 22 working days in each, 44 in all
+    year = today().year + 1
+    payload = await request(employee, vacation(f"{year}-12-01", f"{year + 1}-01-31"))
+
+    # Then each year's 25 days hold their part, and it is approved at once
+    r = payload["timeOffRequest"]
+    assert r["status"] == "APPROVED" and r["workingDays"] > 25
+
+
 async def test_a_manager_declines_and_others_cannot_decide(
     employee: Caller, manager: Caller, teammate: Caller, hr: Caller
 ) -> None:
