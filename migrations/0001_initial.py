@@ -4,7 +4,7 @@ import functools
 from json import dumps, loads
 from models.employees import EmployeeRole, EmployeeStatus
 from models.mentorships import MentorshipStatus
-from models.schedules import TimeOffKind, TimeOffStatus
+from models.schedules import PendingReason, TimeOffKind, TimeOffStatus
 from models.tasks import TaskPriority, TaskStatus
 from models.teams import MembershipRole
 from models.training import EnrollmentStatus, SessionStatus
@@ -244,7 +244,7 @@ class Migration(migrations.Migration):
                 ('half_day', fields.BooleanField(default=False)),
                 ('working_days', fields.DecimalField(default=0, max_digits=6, decimal_places=1)),
                 ('note', fields.TextField(default='', unique=False)),
-                ('pending_reason', fields.CharField(null=True, max_length=16)),
+                ('pending_reason', fields.CharEnumField(null=True, description='ALLOWANCE: allowance\nCOVER: cover', enum_type=PendingReason, max_length=16)),
                 ('decided_by', fields.ForeignKeyField('models.Employee', source_field='decided_by_id', null=True, db_constraint=True, to_field='id', related_name='time_off_decisions', on_delete=OnDelete.SET_NULL)),
                 ('decided_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('decision_note', fields.TextField(default='', unique=False)),

@@ -30,6 +30,11 @@ class TimeOffStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class PendingReason(StrEnum):
+    ALLOWANCE = "allowance"
+    COVER = "cover"
+
+
 # The requests that hold the days they name: another request may not overlap them.
 OPEN_TIME_OFF_STATUSES = (TimeOffStatus.PENDING, TimeOffStatus.APPROVED)
 
@@ -70,7 +75,7 @@ class TimeOffRequest(Model):
     half_day = fields.BooleanField(default=False)
     working_days = fields.DecimalField(max_digits=6, decimal_places=1, default=0)
     note = fields.TextField(default="")
-    pending_reason = fields.CharField(max_length=16, null=True)
+    pending_reason = fields.CharEnumField(PendingReason, max_length=16, null=True)
     decided_by: fields.ForeignKeyNullableRelation[Employee] = fields.ForeignKeyField(
         "models.Employee", related_name="time_off_decisions", null=True, on_delete=fields.SET_NULL
     )

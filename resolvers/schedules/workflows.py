@@ -17,6 +17,7 @@ from events.log import EventType
 from models.employees import Employee
 from models.schedules import (
     OPEN_TIME_OFF_STATUSES,
+    PendingReason,
     TeamCoverRule,
     TimeOffKind,
     TimeOffRequest,
@@ -32,8 +33,6 @@ from resolvers.schedules.days import ALLOWANCES, calendar_of, days_in_year, loca
 
 MAX_NOTE = 1_000
 MAX_SPAN_DAYS = 366
-PENDING_ALLOWANCE = "allowance"
-PENDING_COVER = "cover"
 
 
 def _data(row: TimeOffRequest, **extra: object) -> dict[str, object]:
@@ -171,12 +170,12 @@ async def request_time_off(
             "input",
             "startsOn",
         )
-    reason: str | None = None
+    reason: PendingReason | None = None
     if kind != TimeOffKind.SICK:
         if await _over_allowance(uow, employee, pattern, kind, starts_on, ends_on, half_day):
-            reason = PENDING_ALLOWANCE
+            reason = PendingReason.ALLOWANCE
         elif await _short_of_cover(uow, employee.id, days):
-            reason = PENDING_COVER
+            reason = PendingReason.COVER
     row = await TimeOffRequest.create(
         employee_id=employee.id,
         kind=kind,

@@ -14,7 +14,7 @@ from resolvers.schedules.reads import CalendarEntry
 from schema.core.permissions import read_scope
 from schema.core.relay import Node, presents, required
 from schema.employees.types import Employee
-from schema.schedules.values import TimeOffKind, TimeOffStatus
+from schema.schedules.values import TimeOffKind, TimeOffPendingReason, TimeOffStatus
 from web.context import Info
 
 
@@ -36,9 +36,8 @@ class TimeOffRequest(Node):
         description="Working days it takes, as counted when requested (pattern less public holidays)."
     )
     note: str = strawberry.field(description="The employee's note.")
-    pending_reason: str | None = strawberry.field(
-        description="Why it waits for a decision: `allowance` (beyond the year's allowance of its kind) "
-        "or `cover` (a team of the employee would have too many away); null otherwise."
+    pending_reason: TimeOffPendingReason | None = strawberry.field(
+        description="Why it waited (or waits) for a decision; null when it was approved at once."
     )
     decision_note: str = strawberry.field(description="What the decider wrote, if anything.")
     decided_at: datetime | None = strawberry.field(description="When it was approved or declined.")
@@ -57,7 +56,7 @@ class TimeOffRequest(Node):
             half_day=row.half_day,
             working_days=float(row.working_days),
             note=row.note,
-            pending_reason=row.pending_reason,
+            pending_reason=TimeOffPendingReason(row.pending_reason) if row.pending_reason else None,
             decision_note=row.decision_note,
             decided_at=row.decided_at,
             created_at=row.created_at,

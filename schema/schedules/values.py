@@ -36,6 +36,16 @@ graphql_enum(
         m.TimeOffStatus.CANCELLED: "Withdrawn before it began.",
     },
 )
+graphql_enum(
+    m.PendingReason,
+    name="TimeOffPendingReason",
+    description="Why a time-off request waits for a manager's decision.",
+    values={
+        m.PendingReason.ALLOWANCE: "It goes beyond the year's allowance of its kind.",
+        m.PendingReason.COVER: "A team of the employee would have more members away than its cover rule allows.",
+    },
+)
+TimeOffPendingReason = m.PendingReason
 TimeOffKind = m.TimeOffKind
 TimeOffStatus = m.TimeOffStatus
 

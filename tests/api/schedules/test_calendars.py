@@ -294,7 +294,7 @@ async def test_a_request_waits_when_the_team_would_lack_cover(
     # Then the clash waits for a manager and the free day is approved
     assert refused["errors"] == [{"field": ["input", "teamId"], "code": "NOT_ALLOWED"}]
     assert rule == {"team": {"slug": "web"}, "maxAbsent": 1, "errors": []}
-    assert (clash["status"], clash["pendingReason"]) == ("PENDING", "cover")
+    assert (clash["status"], clash["pendingReason"]) == ("PENDING", "COVER")
     assert (free["status"], free["pendingReason"]) == ("APPROVED", None)
 
 

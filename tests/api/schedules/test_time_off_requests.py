@@ -83,7 +83,7 @@ async def test_beyond_the_allowance_it_waits_for_the_manager_who_approves(
     start = spring_monday()
     payload = await request(employee, vacation(iso(start), iso(start, 41)))
     r = payload["timeOffRequest"]
-    assert (r["status"], r["pendingReason"], r["workingDays"]) == ("PENDING", "allowance", 30.0)
+    assert (r["status"], r["pendingReason"], r["workingDays"]) == ("PENDING", "ALLOWANCE", 30.0)
 
     # When she tries to decide it herself, and then her manager approves it
     own = (await employee.data(DECIDE, {"input": {"id": r["id"], "decision": "APPROVE"}}))["decideTimeOff"]
@@ -125,7 +125,7 @@ async def test_a_manager_declines_and_others_cannot_decide(
             employee, {"input": {"kind": "PARENTAL", "startsOn": iso(start), "endsOn": iso(start, 4)}}
         )
     )["timeOffRequest"]
-    assert (r["status"], r["pendingReason"]) == ("PENDING", "allowance")
+    assert (r["status"], r["pendingReason"]) == ("PENDING", "ALLOWANCE")
 
     by_teammate = (await teammate.data(DECIDE, {"input": {"id": r["id"], "decision": "APPROVE"}}))[
         "decideTimeOff"
