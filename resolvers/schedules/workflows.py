@@ -106,7 +106,10 @@ async def _short_of_cover(uow: UnitOfWork, employee_id: int, days: list[date]) -
         .using_db(uow.conn)
         .values_list("team_id", flat=True)
     )
-    for rule in await TeamCoverRule.filter(team_id__in=list(team_ids)).using_db(uow.conn):
+    # Locking the rules serializes the requests of a team's members, so two racing requests
+    # cannot both take the last free place.
+    rules = TeamCoverRule.filter(team_id__in=list(team_ids)).order_by("id").select_for_update()
+    for rule in await rules.using_db(uow.conn):
         members = (
             await TeamMembership.filter(team_id=rule.team_id)
             .exclude(employee_id=employee_id)

@@ -3,6 +3,7 @@ it, decided by a manager, withdrawn by the employee; and every input refused."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -181,6 +182,16 @@ async def test_overlapping_an_open_request_is_refused_but_a_cancelled_one_frees_
 
     assert codes(overlap) == [("CONFLICT", ["input", "startsOn"])]
     assert retry["errors"] == [] and retry["timeOffRequest"]["workingDays"] == 3.0
+
+
+async def test_racing_requests_for_the_same_days_approve_only_one(employee: Caller) -> None:
+    start = monday()
+    results = await asyncio.gather(
+        *(request(employee, vacation(iso(start), iso(start, 2))) for _ in range(5))
+    )
+    outcomes = sorted(str(codes(r)) for r in results)
+    assert outcomes == ["[('CONFLICT', ['input', 'startsOn'])]"] * 4 + ["[]"]
+    assert await TimeOffRequest.all().count() == 1
 
 
 async def test_past_is_judged_in_the_employees_time_zone(employee: Caller) -> None:
