@@ -21,6 +21,7 @@ from auth.rules.base import is_privileged, transitive_reports
 from auth.rules.employees import EmployeeRules
 from auth.rules.feedback import FeedbackRules
 from auth.rules.mentorships import MentorshipRules
+from auth.rules.schedules import ScheduleRules
 from auth.rules.tasks import TaskRules
 from auth.rules.teams import TeamRules
 from auth.rules.training import TrainingRules
@@ -37,6 +38,7 @@ class Policy(
     TrainingRules,
     AuditAndWebhookRules,
     FeedbackRules,
+    ScheduleRules,
 ):
     @classmethod
     async def load(cls, principal: Principal | None) -> Policy:

@@ -22,6 +22,8 @@ class Scope(StrEnum):
     AUDIT_READ = "audit:read"
     FEEDBACK_READ = "feedback:read"
     FEEDBACK_WRITE = "feedback:write"
+    SCHEDULES_READ = "schedules:read"
+    SCHEDULES_WRITE = "schedules:write"
 
 
 SCOPE_DESCRIPTIONS: dict[Scope, str] = {
@@ -41,6 +43,8 @@ SCOPE_DESCRIPTIONS: dict[Scope, str] = {
     Scope.AUDIT_READ: "Read the event log (HR).",
     Scope.FEEDBACK_READ: "Read kudos you can see, and feedback requests you made, were asked for or had shared with you.",
     Scope.FEEDBACK_WRITE: "Give kudos, ask colleagues for feedback and answer what you were asked.",
+    Scope.SCHEDULES_READ: "Read working patterns, team calendars, and the time off you may see.",
+    Scope.SCHEDULES_WRITE: "Request and cancel your time off, edit your working pattern; decide your reports' requests.",
 }
 
 ALL_SCOPES: tuple[str, ...] = tuple(s.value for s in Scope)
@@ -64,6 +68,8 @@ EMPLOYEE_SCOPES: tuple[str, ...] = (
     Scope.TRAINING_MANAGE,
     Scope.FEEDBACK_READ,
     Scope.FEEDBACK_WRITE,
+    Scope.SCHEDULES_READ,
+    Scope.SCHEDULES_WRITE,
 )
 
 

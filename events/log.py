@@ -42,6 +42,10 @@ class EventType(StrEnum):
     KUDOS_GIVEN = "kudos.given"
     FEEDBACK_REQUESTED = "feedback.requested"
     FEEDBACK_SUBMITTED = "feedback.submitted"
+    TIME_OFF_REQUESTED = "time_off.requested"
+    TIME_OFF_APPROVED = "time_off.approved"
+    TIME_OFF_DECLINED = "time_off.declined"
+    TIME_OFF_CANCELLED = "time_off.cancelled"
     WEBHOOK_DISABLED = "webhook.disabled"
     ACCESS_REVOKED = "access.revoked"
 
@@ -73,6 +77,10 @@ EVENT_DESCRIPTIONS: dict[EventType, str] = {
     EventType.KUDOS_GIVEN: "Someone thanked a colleague; the event names both and the skills, not the message.",
     EventType.FEEDBACK_REQUESTED: "Someone asked a colleague for feedback; one event per person asked, without the text.",
     EventType.FEEDBACK_SUBMITTED: "An asked colleague submitted their feedback; the event never carries its body.",
+    EventType.TIME_OFF_REQUESTED: "An employee asked for time off (approved at once, or pending for a manager).",
+    EventType.TIME_OFF_APPROVED: "Time off was approved: at once within allowance and cover, or by a manager.",
+    EventType.TIME_OFF_DECLINED: "A manager (or HR) declined a pending time-off request.",
+    EventType.TIME_OFF_CANCELLED: "A time-off request was withdrawn or cancelled before it began.",
     EventType.WEBHOOK_DISABLED: "A webhook endpoint was disabled (failures, `410 Gone` or a revoked client).",
     EventType.ACCESS_REVOKED: (
         "A sign-in ended at once: a token, a refresh-token family, a client or a terminated "

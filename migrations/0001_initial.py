@@ -5,6 +5,7 @@ from json import dumps, loads
 from models.employees import EmployeeRole, EmployeeStatus
 from models.feedback import FeedbackStatus, FeedbackVisibility
 from models.mentorships import MentorshipStatus
+from models.schedules import PendingReason, TimeOffKind, TimeOffStatus
 from models.tasks import TaskPriority, TaskStatus
 from models.teams import MembershipRole
 from models.training import EnrollmentStatus, SessionStatus
@@ -205,6 +206,18 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='PublicHoliday',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('location', fields.CharField(max_length=120)),
+                ('day', fields.DateField()),
+                ('name', fields.CharField(max_length=120)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'public_holidays', 'app': 'models', 'unique_together': (('location', 'day'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Team',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -240,6 +253,17 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='TeamCoverRule',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('team', fields.OneToOneField('models.Team', source_field='team_id', db_constraint=True, to_field='id', related_name='cover_rule', on_delete=OnDelete.CASCADE)),
+                ('max_absent', fields.IntField()),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'team_cover_rules', 'app': 'models', 'pk_attr': 'id', 'table_description': 'At most `max_absent` members of the team away on any working day before a request waits'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='TeamMembership',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -249,6 +273,28 @@ class Migration(migrations.Migration):
                 ('joined_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'team_memberships', 'app': 'models', 'unique_together': (('team', 'employee'),), 'indexes': [Index(fields=['employee_id', 'team_id'])], 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='TimeOffRequest',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('employee', fields.ForeignKeyField('models.Employee', source_field='employee_id', db_constraint=True, to_field='id', related_name='time_off_requests', on_delete=OnDelete.CASCADE)),
+                ('kind', fields.CharEnumField(description='VACATION: vacation\nSICK: sick\nPERSONAL: personal\nPARENTAL: parental\nOTHER: other', enum_type=TimeOffKind, max_length=16)),
+                ('status', fields.CharEnumField(default=TimeOffStatus.PENDING, db_index=True, description='PENDING: pending\nAPPROVED: approved\nDECLINED: declined\nCANCELLED: cancelled', enum_type=TimeOffStatus, max_length=16)),
+                ('starts_on', fields.DateField()),
+                ('ends_on', fields.DateField()),
+                ('half_day', fields.BooleanField(default=False)),
+                ('working_days', fields.DecimalField(default=0, max_digits=6, decimal_places=1)),
+                ('note', fields.TextField(default='', unique=False)),
+                ('pending_reason', fields.CharEnumField(null=True, description='ALLOWANCE: allowance\nCOVER: cover', enum_type=PendingReason, max_length=16)),
+                ('decided_by', fields.ForeignKeyField('models.Employee', source_field='decided_by_id', null=True, db_constraint=True, to_field='id', related_name='time_off_decisions', on_delete=OnDelete.SET_NULL)),
+                ('decided_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('decision_note', fields.TextField(default='', unique=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'time_off_requests', 'app': 'models', 'indexes': [Index(fields=['employee_id', 'starts_on']), Index(fields=['starts_on', 'ends_on'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -379,6 +425,20 @@ class Migration(migrations.Migration):
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
             options={'table': 'webhook_outbox_cursor', 'app': 'models', 'pk_attr': 'id', 'table_description': 'How far fan-out has read the event log (a single row, id 1).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='WorkingPattern',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('employee', fields.OneToOneField('models.Employee', source_field='employee_id', db_constraint=True, to_field='id', related_name='working_pattern', on_delete=OnDelete.CASCADE)),
+                ('days', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('day_starts', fields.SmallIntField(default=540)),
+                ('day_ends', fields.SmallIntField(default=1020)),
+                ('timezone', fields.CharField(default='UTC', max_length=64)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'working_patterns', 'app': 'models', 'pk_attr': 'id'},
             bases=['Model'],
         ),
     ]

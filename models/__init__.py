@@ -11,4 +11,5 @@ MODEL_MODULES = [
     "models.webhooks",
     "models.idempotency",
     "models.feedback",
+    "models.schedules",
 ]

@@ -7,6 +7,7 @@ import strawberry
 from schema.employees.mutations import EmployeeMutations
 from schema.feedback.mutations import FeedbackMutations
 from schema.mentorships.mutations import MentorshipMutations
+from schema.schedules.mutations import ScheduleMutations
 from schema.tasks.mutations import TaskMutations
 from schema.teams.mutations import TeamMutations
 from schema.training.mutations import TrainingMutations
@@ -24,5 +25,6 @@ class Mutation(
     TrainingMutations,
     WebhookMutations,
     FeedbackMutations,
+    ScheduleMutations,
 ):
     pass

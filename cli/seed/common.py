@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 from models.employees import Employee
 from models.feedback import FeedbackRequest, Kudos, KudosSkill
 from models.mentorships import Mentorship, MentorshipCheckIn, MentorshipStatus
+from models.schedules import PublicHoliday, TimeOffRequest
 from models.tasks import Task, TaskPriority, TaskStatus
 from models.teams import Team, TeamMembership
 from models.training import Enrollment, TrainingCourse, TrainingSession
@@ -42,6 +43,8 @@ PLAN_MODELS: tuple[tuple[str, type[Model]], ...] = (
     ("kudos", Kudos),
     ("kudos_skills", KudosSkill),
     ("feedback_requests", FeedbackRequest),
+    ("public_holidays", PublicHoliday),
+    ("time_off_requests", TimeOffRequest),
 )
 
 

@@ -15,6 +15,7 @@ from cli.seed import names
 from cli.seed.common import MENTORSHIP_STATUSES, TASK_PRIORITIES, TASK_STATUSES, Plan
 from cli.seed.demo_context import DemoContext, Person, active, by_title
 from cli.seed.demo_feedback import plan_feedback
+from cli.seed.demo_schedules import plan_schedules
 from cli.seed.demo_training import plan_training
 
 DEMO_TASKS = 300
@@ -32,6 +33,7 @@ def plan_activity(plan: Plan, ctx: DemoContext, rng: random.Random, now: datetim
     _plan_mentorships(plan, ctx, rng, now)
     plan_training(plan, ctx, rng, now)
     plan_feedback(plan, ctx, now)
+    plan_schedules(plan, ctx, now)
 
 
 # --- tasks -----------------------------------------------------------------------------------

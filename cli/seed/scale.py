@@ -38,6 +38,7 @@ PER_UNIT = {
     "mentorships": 1000,
     "kudos": 5000,
     "feedback_requests": 1000,
+    "time_off_requests": 4000,
 }
 MANAGER_FANOUT = 7  # reports per manager: about five levels for 2,000 people
 TEAM_FANOUT = 5  # subteams per team
@@ -61,6 +62,7 @@ def plan_scale(scale: float, now: datetime, password_hash: str | None) -> Plan:
     _mentorships(plan, rng, now, counts)
     _training(plan, rng, now, counts)
     _feedback(plan, random.Random(SCALE_SEED + 14), now, counts)  # its own draws: earlier rows stay put
+    _time_off(plan, now, counts)
     return plan
 
 
@@ -88,6 +90,21 @@ def _employees(plan: Plan, rng: random.Random, now: datetime, counts: dict[str, 
         team = _team_of(i, n_teams)
         plan.add("team_memberships", team_id=team, employee_id=i, role="lead" if i == team else "member",
                  joined_at=now - timedelta(days=rng.randint(1, 700)))  # fmt: skip
+
+
+def _time_off(plan: Plan, now: datetime, counts: dict[str, int]) -> None:
+    """Requests in every status around today, a week each; one employee's never overlap (the
+    n-th request of an employee lies n * 5 weeks from the first). Its own generator: the other
+    tables stay as they were."""
+    rng = random.Random(SCALE_SEED + 14)
+    monday = now.date() - timedelta(days=now.weekday())
+    n_emp = counts["employees"]
+    for n in range(counts["time_off_requests"]):
+        starts = monday + timedelta(weeks=(n // n_emp) * 5 - 20 + rng.randint(0, 3))
+        status = rng.choices(("approved", "pending", "declined", "cancelled"), (70, 10, 10, 10))[0]
+        plan.add("time_off_requests", employee_id=n % n_emp + 1, kind=rng.choice(("vacation", "sick", "personal")),
+                 status=status, starts_on=starts, ends_on=starts + timedelta(days=4), working_days=5,
+                 created_at=at(starts - timedelta(days=14)))  # fmt: skip
 
 
 def _team_of(employee_id: int, n_teams: int) -> int:

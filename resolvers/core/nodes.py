@@ -16,6 +16,7 @@ from auth.policy import Policy
 from models import employees as em
 from models import feedback as fbm
 from models import mentorships as mm
+from models import schedules as scm
 from models import tasks as tkm
 from models import teams as tm
 from models import training as trm
@@ -44,6 +45,10 @@ async def _enrollment_visible(loaders: Loaders, policy: Policy, row: trm.Enrollm
         return True
     # An instructor sees the enrollments of their sessions.
     return policy.can_see_enrollment(row, await loaders.by_id(trm.TrainingSession).load(row.session_id))
+
+
+async def _time_off_visible(loaders: Loaders, policy: Policy, row: scm.TimeOffRequest) -> bool:
+    return policy.can_see_time_off(row)
 
 
 async def _webhook_visible(loaders: Loaders, policy: Policy, row: whm.Webhook) -> bool:
@@ -78,6 +83,7 @@ NODE_MODELS: dict[str, NodeModel] = {
     "WebhookDelivery": NodeModel(whm.WebhookDelivery, _delivery_visible),
     "Kudos": NodeModel(fbm.Kudos, kudos_visible),
     "FeedbackRequest": NodeModel(fbm.FeedbackRequest, feedback_request_visible),
+    "TimeOffRequest": NodeModel(scm.TimeOffRequest, _time_off_visible),
 }
 
 

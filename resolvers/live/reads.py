@@ -231,3 +231,11 @@ async def viewer_team(see: See, row: Event, viewer_id: int) -> tuple[Any, Any] |
     if team is None or not r.involved_in_membership(row).includes(viewer_id):
         return None
     return team, await see("Employee", viewer_id)
+
+
+async def viewer_time_off(reader: Reader, see: See, row: Event) -> Any:
+    """The time-off request, for its employee and the managers above them."""
+    request = await see("TimeOffRequest", row.subject_id)
+    if request is None or not r.involved_in_time_off(request, await reader.policy()):
+        return None
+    return request

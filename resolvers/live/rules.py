@@ -18,12 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from auth.policy import Policy
 from auth.scopes import Scope
 from events.log import EVENT_TYPES, EventType
 from models.employees import Employee
 from models.events import Event
 from models.feedback import FeedbackRequest, Kudos
 from models.mentorships import Mentorship
+from models.schedules import TimeOffRequest
 from models.tasks import Task
 from models.training import Enrollment, EnrollmentStatus, TrainingSession
 
@@ -37,6 +39,7 @@ MENTORSHIP_EVENT_TYPES = _types("mentorship.")
 TRAINING_EVENT_TYPES = _types("training.")
 KUDOS_EVENT_TYPES = _types("kudos.")
 FEEDBACK_EVENT_TYPES = _types("feedback.")
+TIME_OFF_EVENT_TYPES = _types("time_off.")
 VIEWER_PROFILE_EVENT_TYPES = frozenset(
     {EventType.EMPLOYEE_UPDATED, EventType.TEAM_MEMBER_ADDED, EventType.TEAM_MEMBER_REMOVED}
 )
@@ -48,6 +51,7 @@ VIEWER_EVENT_SCOPES: dict[frozenset[str], Scope] = {
     TRAINING_EVENT_TYPES: Scope.TRAINING_READ,
     VIEWER_PROFILE_EVENT_TYPES: Scope.EMPLOYEES_READ,
     KUDOS_EVENT_TYPES | FEEDBACK_EVENT_TYPES: Scope.FEEDBACK_READ,
+    TIME_OFF_EVENT_TYPES: Scope.SCHEDULES_READ,
 }
 
 
@@ -206,6 +210,12 @@ def involved_in_feedback(request: FeedbackRequest, event: Event) -> Involved:
     if event.type == EventType.FEEDBACK_REQUESTED:
         return Involved(frozenset({request.respondent_id}))
     return Involved(frozenset({request.requester_id}))
+
+
+def involved_in_time_off(request: TimeOffRequest, policy: Policy) -> bool:
+    """The employee taking the time off and the managers above them (who decide it); HR sees
+    every request but is not told of each."""
+    return policy.is_self_or_manager_of(request.employee_id)
 
 
 def involved_in_employee(employee: Employee) -> Involved:

@@ -22,6 +22,7 @@ from schema.core.relay import Node
 from schema.employees.types import Employee
 from schema.feedback.types import FeedbackRequest, Kudos
 from schema.mentorships.types import Mentorship, MentorshipCheckIn
+from schema.schedules.types import TimeOffRequest
 from schema.tasks.types import Task
 from schema.teams.types import Team
 from schema.training.types import Enrollment, TrainingCourse, TrainingSession
@@ -85,6 +86,7 @@ NODE_KINDS: dict[str, NodeKind] = {
         NodeKind("WebhookDelivery", WebhookDelivery),
         NodeKind("Kudos", Kudos),
         NodeKind("FeedbackRequest", FeedbackRequest),
+        NodeKind("TimeOffRequest", TimeOffRequest),
     )
 }
 assert NODE_KINDS.keys() == NODE_MODELS.keys(), "every node type needs its model and the other way"

@@ -32,10 +32,12 @@ from schema.live.types import (
     MentorshipEvent,
     TaskEvent,
     TeamEvent,
+    TimeOffEvent,
     TrainingEvent,
     event_fields,
 )
 from schema.mentorships.types import Mentorship, MentorshipCheckIn
+from schema.schedules.types import TimeOffRequest
 from schema.tasks.types import Task
 from schema.teams.types import Team
 from schema.training.types import Enrollment, TrainingSession
@@ -144,6 +146,13 @@ async def viewer_event(ctx: Context, row: EventRow, live: EventContext) -> Any:
         if request is None:
             return None
         return FeedbackEvent(**event_fields(row), feedback_request=FeedbackRequest.from_row(request))
+    if row.type in r.TIME_OFF_EVENT_TYPES:
+        request = await reads.viewer_time_off(ctx, see, row)
+        return (
+            TimeOffEvent(**event_fields(row), time_off_request=TimeOffRequest.from_row(request))
+            if request
+            else None
+        )
     if row.subject_type == "Employee":
         employee = await reads.viewer_employee(see, row, viewer_id)
         return EmployeeEvent(**event_fields(row), employee=Employee.from_row(employee)) if employee else None

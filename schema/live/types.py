@@ -14,6 +14,7 @@ from schema.employees.types import Employee
 from schema.feedback.types import FeedbackRequest, Kudos
 from schema.live.people import shown_person
 from schema.mentorships.types import Mentorship, MentorshipCheckIn
+from schema.schedules.types import TimeOffRequest
 from schema.tasks.types import Task
 from schema.teams.types import Team
 from schema.training.types import Enrollment, TrainingSession
@@ -140,4 +141,18 @@ class FeedbackEvent(Event):
     feedback_request: FeedbackRequest | None = strawberry.field(description="The request as it is now.")
 
 
-EVENT_TYPES = [TaskEvent, MentorshipEvent, TrainingEvent, EmployeeEvent, TeamEvent, KudosEvent, FeedbackEvent]
+@strawberry.type(description="Time off was requested, approved, declined or cancelled.")
+class TimeOffEvent(Event):
+    time_off_request: TimeOffRequest | None = strawberry.field(description="The request as it is now.")
+
+
+EVENT_TYPES = [
+    TaskEvent,
+    MentorshipEvent,
+    TrainingEvent,
+    EmployeeEvent,
+    TeamEvent,
+    KudosEvent,
+    FeedbackEvent,
+    TimeOffEvent,
+]

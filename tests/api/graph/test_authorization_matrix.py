@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -35,6 +35,7 @@ from ids import to_global_id
 from models.events import Event
 from models.feedback import FeedbackRequest, Kudos
 from models.mentorships import MentorshipCheckIn
+from models.schedules import PublicHoliday, TimeOffRequest
 from models.webhooks import Webhook, WebhookDelivery
 from schema import schema
 from schema.core.read_scopes import GATED_FIELDS
@@ -103,6 +104,18 @@ def m(
 
 
 FUTURE = (datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0)
+# Ada's pending time off lies on FUTURE's day; requests made in the matrix a week later.
+TIME_OFF_DAY = FUTURE.date()
+REQUESTED_DAY = TIME_OFF_DAY + timedelta(days=7)
+CALENDAR = (
+    "query($team: ID!, $from: Date!, $to: Date!) "
+    "{ teamCalendar(teamId: $team, from: $from, to: $to) { startsOn } }"
+)
+
+
+def calendar_window(w: World) -> dict[str, Any]:
+    return {"team": w.id("Team", "web"), "from": TIME_OFF_DAY.isoformat(), "to": TIME_OFF_DAY.isoformat()}
+
 
 QUERIES = [
     Op("viewer", Scope.EMPLOYEES_READ, ALL, "{ viewer { id } }"),
@@ -120,6 +133,13 @@ QUERIES = [
     ),
     Op("webhooks", Scope.WEBHOOKS_MANAGE, ADMINS, "{ webhooks(first: 1) { totalCount } }"),
     Op("auditEvents", Scope.AUDIT_READ, ADMINS, "{ auditEvents(first: 1) { totalCount } }"),
+    Op("teamCalendar", Scope.SCHEDULES_READ, ALL - {OUTSIDER}, CALENDAR, lambda w: calendar_window(w)),
+    Op(
+        "publicHolidays",
+        Scope.SCHEDULES_READ,
+        ALL,
+        '{ publicHolidays(location: "Berlin", year: 2030) { day } }',
+    ),
 ]
 
 # Reading one object through `node`: hidden objects are null, exactly as if absent.
@@ -147,6 +167,7 @@ NODES = [
         frozenset({EMPLOYEE, TEAMMATE, MANAGER}),
         lambda w: w.id("FeedbackRequest", "shared_feedback"),
     ),
+    ("Ada's time off", Scope.SCHEDULES_READ, ADA_AND_UP, lambda w: w.id("TimeOffRequest", "time_off")),
 ]
 
 SENSITIVE = Op(
@@ -228,6 +249,23 @@ MUTATIONS = [
       lambda w: {"fromIds": [w.id("Employee", "mentor2")], "about": "My talk"}),
     m("submitFeedback", Scope.FEEDBACK_WRITE, frozenset({EMPLOYEE}), "SubmitFeedbackInput", "feedbackRequest { id }",
       lambda w: {"requestId": w.id("FeedbackRequest", "feedback_to_ada"), "body": "Well done"}),
+    m("requestTimeOff", Scope.SCHEDULES_WRITE, PEOPLE, "RequestTimeOffInput", "timeOffRequest { id }",
+      lambda w: {"kind": "SICK", "startsOn": REQUESTED_DAY.isoformat(), "endsOn": REQUESTED_DAY.isoformat()}),
+    m("decideTimeOff", Scope.SCHEDULES_WRITE, frozenset({MANAGER, HR, SERVICE}), "DecideTimeOffInput",
+      "timeOffRequest { id }", lambda w: {"id": w.id("TimeOffRequest", "time_off"), "decision": "APPROVE"}),
+    m("cancelTimeOff", Scope.SCHEDULES_WRITE, frozenset({EMPLOYEE, HR, SERVICE}), "CancelTimeOffInput",
+      "timeOffRequest { id }", lambda w: {"id": w.id("TimeOffRequest", "time_off")}),
+    m("updateWorkingPattern", Scope.SCHEDULES_WRITE, PEOPLE, "UpdateWorkingPatternInput", "workingPattern { days }",
+      lambda w: {"days": ["MONDAY", "TUESDAY"]}),
+    replace(m("updateWorkingPattern", Scope.SCHEDULES_WRITE, ADA_AND_UP - {MANAGER}, "UpdateWorkingPatternInput",
+              "workingPattern { days }", lambda w: {"employeeId": w.id("Employee", "ada"), "days": ["MONDAY"]}),
+            label="updateWorkingPattern of Ada's"),
+    m("setPublicHoliday", Scope.SCHEDULES_WRITE, ADMINS, "SetPublicHolidayInput", "publicHoliday { day }",
+      lambda w: {"location": "Berlin", "day": "2030-10-03", "name": "Unity day"}),
+    m("removePublicHoliday", Scope.SCHEDULES_WRITE, ADMINS, "RemovePublicHolidayInput", "publicHoliday { day }",
+      lambda w: {"location": "Berlin", "day": "2030-05-01"}),
+    m("setTeamCover", Scope.SCHEDULES_WRITE, ADMINS, "SetTeamCoverInput", "team { id }",
+      lambda w: {"teamId": w.id("Team", "web"), "maxAbsent": 2}),
 ]  # fmt: skip
 
 
@@ -248,12 +286,20 @@ WORLD_OBJECTS = {
     "Employee": "ada", "Team": "web", "Task": "task", "Mentorship": "active_mentorship",
     "MentorshipCheckIn": "check_in", "TrainingCourse": "course", "TrainingSession": "session",
     "Enrollment": "enrollment", "Webhook": "webhook",
-    "Kudos": "kudos", "FeedbackRequest": "private_feedback",
+    "Kudos": "kudos", "FeedbackRequest": "private_feedback", "TimeOffRequest": "time_off",
 }  # fmt: skip
 # Who reads those objects' fields in the PATHS rows (a service, unless it may not see the object).
 WORLD_READERS = {"FeedbackRequest": EMPLOYEE}
 THROUGH_LISTS = {"AuditEvent": "auditEvents"}  # types reached only through a root list
-ROOT_ARGUMENTS = {"mentorSuggestions": '(skills: ["python"])'}
+# Types reached only through a root field with arguments: (document, variables, the root's path).
+THROUGH_ROOTS = {
+    "TeamCalendarEntry": (CALENDAR, calendar_window, ("teamCalendar", 0)),
+    "teamCalendar": (CALENDAR, calendar_window, ("teamCalendar",)),
+}
+ROOT_ARGUMENTS = {
+    "mentorSuggestions": '(skills: ["python"])',
+    "publicHolidays": '(location: "Berlin", year: 2030)',
+}
 # Subscription payloads are checked over a WebSocket (test_subscription_payloads_need_read_scopes).
 EVENT_TYPES = {"Event"} | {
     name
@@ -270,6 +316,8 @@ def _mutation_returning(type_name: str) -> Op:
 def path_row(coordinate: str, scope: Scope) -> Path:
     type_name, field = coordinate.split(".")
     reach = f"{field} {{ __typename }}"
+    if type_name == "Query" and field in THROUGH_ROOTS:
+        return Path(coordinate, scope, SERVICE, THROUGH_ROOTS[field][0], THROUGH_ROOTS[field][1], (field,))
     if type_name == "Query":
         document = f"{{ __typename {field}{ROOT_ARGUMENTS.get(field, '')} {{ __typename }} }}"
         return Path(coordinate, scope, SERVICE, document, lambda w: {}, (field,))
@@ -284,6 +332,10 @@ def path_row(coordinate: str, scope: Scope) -> Path:
             lambda w: {"id": w.id(type_name, key)},
             ("node", field),
         )
+    if type_name in THROUGH_ROOTS:
+        document, variables, where = THROUGH_ROOTS[type_name]
+        document = document.replace("{ startsOn }", f"{{ startsOn {reach} }}")
+        return Path(coordinate, scope, SERVICE, document, variables, (*where, field))
     if type_name in THROUGH_LISTS:
         root = THROUGH_LISTS[type_name]
         document = f"{{ {root}(first: 1) {{ nodes {{ id {reach} }} }} }}"
@@ -365,6 +417,10 @@ async def build_world(service_client: str) -> World:
         visibility="shared_with_manager",
     )  # fmt: skip
     feedback_to_ada = await FeedbackRequest.create(requester=lead, respondent=ada, about="My onboarding")
+    time_off = await TimeOffRequest.create(
+        employee=ada, kind="vacation", status="pending", starts_on=TIME_OFF_DAY, ends_on=TIME_OFF_DAY
+    )
+    await PublicHoliday.create(location="Berlin", day=date(2030, 5, 1), name="Labour day")
     ids = {
         "ada": ada.id, "outsider": outsider.id, "teammate": teammate.id, "mentor2": mentor2.id, "web": web.id,
         "task": task.id, "active_mentorship": active.id, "request_to_ada": request.id, "course": course.id,
@@ -373,7 +429,7 @@ async def build_world(service_client: str) -> World:
         "admin": admin.id, "boss": boss.id,
         "check_in": check_in.id,
         "kudos": kudos.id, "private_feedback": private_feedback.id, "shared_feedback": shared_feedback.id,
-        "feedback_to_ada": feedback_to_ada.id,
+        "feedback_to_ada": feedback_to_ada.id, "time_off": time_off.id,
     }  # fmt: skip
     emails = {
         EMPLOYEE: ada.email,
@@ -547,6 +603,9 @@ TYPE_SCOPES = {
     "Webhook": Scope.WEBHOOKS_MANAGE, "WebhookDelivery": Scope.WEBHOOKS_MANAGE,
     "WebhookDeliveryAttempt": Scope.WEBHOOKS_MANAGE, "AuditEvent": Scope.AUDIT_READ,
     "Kudos": Scope.FEEDBACK_READ, "FeedbackRequest": Scope.FEEDBACK_READ,
+    "TimeOffRequest": Scope.SCHEDULES_READ, "TeamCalendarEntry": Scope.SCHEDULES_READ,
+    "TimeOffBalance": Scope.SCHEDULES_READ, "WorkingPattern": Scope.SCHEDULES_READ,
+    "PublicHoliday": Scope.SCHEDULES_READ,
 }  # fmt: skip
 
 

@@ -20,6 +20,7 @@ from ids import REFERENCE_TYPES, from_global_id, to_global_id
 from models.events import Event
 from models.training import Enrollment
 from models.webhooks import Webhook, WebhookDelivery
+from resolvers.core.clock import today
 from resolvers.webhooks import workflows as hooks
 from schema import schema
 from schema.webhooks.shaping import make_shaper
@@ -206,6 +207,17 @@ async def run_every_workflow(graphql: Any, tokens: Any, settings: Any) -> None:
     requested = await act(as_ada, "requestFeedback", "RequestFeedbackInput", "feedbackRequests { id }", asked)
     answer = {"requestId": requested["feedbackRequests"][0]["id"], "body": "Good"}
     await act(as_bob, "submitFeedback", "SubmitFeedbackInput", "feedbackRequest { id }", answer)
+
+    off = (today() + timedelta(days=14 - today().weekday())).isoformat()  # a Monday two weeks ahead
+    days = {"startsOn": off, "endsOn": off}
+    pending = await act(as_ada, "requestTimeOff", "RequestTimeOffInput", "timeOffRequest { id }",
+                      {"kind": "OTHER", **days})  # fmt: skip
+    await act(as_boss, "decideTimeOff", "DecideTimeOffInput", "timeOffRequest { id }",
+              {"id": pending["timeOffRequest"]["id"], "decision": "DECLINE"})  # fmt: skip
+    taken = await act(as_ada, "requestTimeOff", "RequestTimeOffInput", "timeOffRequest { id }",
+                      {"kind": "VACATION", **days})  # fmt: skip
+    await act(as_ada, "cancelTimeOff", "CancelTimeOffInput", "timeOffRequest { id }",
+              {"id": taken["timeOffRequest"]["id"]})  # fmt: skip
 
     created = await manage(
         None,

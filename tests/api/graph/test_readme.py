@@ -50,6 +50,13 @@ ACCOUNTS = {
     "giveKudos": ADA,
     "requestFeedback": ADA,
     "submitFeedback": ADA,  # FeedbackRequest:1 asks Ada
+    "requestTimeOff": ADA,
+    "teamCalendar": ADA,
+    "decideTimeOff": "grace.hopper@example.com",  # Ada's manager; TimeOffRequest:3 is Ada's pending trip
+    "cancelTimeOff": ADA,  # TimeOffRequest:2 is Ada's week three weeks ahead
+    "updateWorkingPattern": ADA,
+    "setPublicHoliday": HR,
+    "setTeamCover": HR,
 }
 
 
