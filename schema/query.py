@@ -30,3 +30,4 @@ class Query(AuditQuery, WebhookQuery):
     training_courses = training_queries.training_courses
     training_sessions = training_queries.training_sessions
     mentor_suggestions = mentorship_queries.mentor_suggestions
+    mentor_capacity = mentorship_queries.mentor_capacity

@@ -106,6 +106,7 @@ graphql_enum(
         MentorshipStatus.DECLINED: "The mentor declined the request.",
         MentorshipStatus.COMPLETED: "Ended as planned.",
         MentorshipStatus.CANCELLED: "Ended early, or withdrawn before an answer.",
+        MentorshipStatus.EXPIRED: "The mentor did not answer in time; the request lapsed.",
     },
 )
 

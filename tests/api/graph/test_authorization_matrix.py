@@ -117,6 +117,7 @@ QUERIES = [
         ALL,
         '{ mentorSuggestions(skills: ["python"]) { employee { id } } }',
     ),
+    Op("mentorCapacity", Scope.EMPLOYEES_READ, ALL, "{ mentorCapacity { capacity } }"),
     Op("webhooks", Scope.WEBHOOKS_MANAGE, ADMINS, "{ webhooks(first: 1) { totalCount } }"),
     Op("auditEvents", Scope.AUDIT_READ, ADMINS, "{ auditEvents(first: 1) { totalCount } }"),
 ]
@@ -177,6 +178,10 @@ MUTATIONS = [
       lambda w: {"id": w.id("Mentorship", "active_mentorship"), "outcome": "COMPLETED"}),
     m("logMentorshipCheckIn", Scope.MENTORSHIPS_WRITE, frozenset({EMPLOYEE}), "LogMentorshipCheckInInput",
       "checkIn { id }", lambda w: {"mentorshipId": w.id("Mentorship", "active_mentorship"), "notes": "Went well"}),
+    m("rateMentorship", Scope.MENTORSHIPS_WRITE, frozenset({EMPLOYEE}), "RateMentorshipInput", "mentorship { id }",
+      lambda w: {"id": w.id("Mentorship", "ended_mentorship"), "rating": 4}),
+    m("setMentorCapacity", Scope.MENTORSHIPS_WRITE, PEOPLE, "SetMentorCapacityInput", "mentorCapacity { capacity }",
+      lambda w: {"capacity": 2}),
     m("createTrainingCourse", Scope.TRAINING_MANAGE, ADMINS, "CreateTrainingCourseInput", "course { id }",
       lambda w: {"code": "SEC-900", "title": "Threat modelling"}),
     m("updateTrainingCourse", Scope.TRAINING_MANAGE, ADMINS, "UpdateTrainingCourseInput", "course { id }",
@@ -290,6 +295,9 @@ async def build_world(service_client: str) -> World:
     task = await f.task(ada, team=web)
     active = await f.mentorship(mentor, ada, status="active", started_at=datetime.now(UTC))
     request = await f.mentorship(ada, mentor2, status="proposed")
+    ended = await f.mentorship(
+        mentor2, ada, status="completed", started_at=datetime.now(UTC) - timedelta(days=60), ended_at=datetime.now(UTC)
+    )
     check_in = await MentorshipCheckIn.create(
         mentorship=active, happened_at=datetime.now(UTC), notes="First talk", author=ada
     )
@@ -329,6 +337,7 @@ async def build_world(service_client: str) -> World:
         "past_enrollment": past_enrollment.id, "completed": completed.id, "webhook": webhook.id, "event": event.id,
         "admin": admin.id, "boss": boss.id,
         "check_in": check_in.id,
+        "ended_mentorship": ended.id,
     }  # fmt: skip
     emails = {
         EMPLOYEE: ada.email,
