@@ -24,7 +24,9 @@ from models.training import Enrollment, TrainingCourse, TrainingSession
 # The models' vocabularies, in their declared order (the seeds draw from them by position).
 TASK_STATUSES: tuple[str, ...] = tuple(status.value for status in TaskStatus)
 TASK_PRIORITIES: tuple[str, ...] = tuple(priority.value for priority in TaskPriority)
-MENTORSHIP_STATUSES: tuple[str, ...] = tuple(status.value for status in MentorshipStatus)
+MENTORSHIP_STATUSES: tuple[str, ...] = tuple(
+    status.value for status in MentorshipStatus if status != MentorshipStatus.EXPIRED  # the job sets it
+)
 
 # Insertion order: every foreign key points at a table written earlier (or at a lower id of
 # the same table: managers before their reports, parent teams before their subteams).

@@ -505,6 +505,7 @@ async def test_a_field_reaching_objects_needs_their_read_scope(
 # The read scope of every type a field can reach; a new Node type needs a line here.
 TYPE_SCOPES = {
     "Employee": Scope.EMPLOYEES_READ, "Team": Scope.EMPLOYEES_READ, "MentorSuggestion": Scope.EMPLOYEES_READ,
+    "MentorCapacity": Scope.EMPLOYEES_READ,
     "Task": Scope.TASKS_READ, "Mentorship": Scope.MENTORSHIPS_READ, "MentorshipCheckIn": Scope.MENTORSHIPS_READ,
     "TrainingCourse": Scope.TRAINING_READ, "TrainingSession": Scope.TRAINING_READ,
     "Enrollment": Scope.TRAINING_READ, "TrainingCompliance": Scope.TRAINING_READ,
