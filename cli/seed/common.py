@@ -25,7 +25,9 @@ from models.training import Enrollment, TrainingCourse, TrainingSession
 TASK_STATUSES: tuple[str, ...] = tuple(status.value for status in TaskStatus)
 TASK_PRIORITIES: tuple[str, ...] = tuple(priority.value for priority in TaskPriority)
 MENTORSHIP_STATUSES: tuple[str, ...] = tuple(
-    status.value for status in MentorshipStatus if status != MentorshipStatus.EXPIRED  # the job sets it
+    status.value
+    for status in MentorshipStatus
+    if status != MentorshipStatus.EXPIRED  # the job sets it
 )
 
 # Insertion order: every foreign key points at a table written earlier (or at a lower id of

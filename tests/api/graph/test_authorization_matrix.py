@@ -296,7 +296,11 @@ async def build_world(service_client: str) -> World:
     active = await f.mentorship(mentor, ada, status="active", started_at=datetime.now(UTC))
     request = await f.mentorship(ada, mentor2, status="proposed")
     ended = await f.mentorship(
-        mentor2, ada, status="completed", started_at=datetime.now(UTC) - timedelta(days=60), ended_at=datetime.now(UTC)
+        mentor2,
+        ada,
+        status="completed",
+        started_at=datetime.now(UTC) - timedelta(days=60),
+        ended_at=datetime.now(UTC),
     )
     check_in = await MentorshipCheckIn.create(
         mentorship=active, happened_at=datetime.now(UTC), notes="First talk", author=ada
