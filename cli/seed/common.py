@@ -16,7 +16,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from models.employees import Employee
-from models.mentorships import Mentorship, MentorshipCheckIn, MentorshipStatus
+from models.mentorships import MentorCapacity, Mentorship, MentorshipCheckIn, MentorshipStatus
 from models.tasks import Task, TaskPriority, TaskStatus
 from models.teams import Team, TeamMembership
 from models.training import Enrollment, TrainingCourse, TrainingSession
@@ -39,6 +39,7 @@ PLAN_MODELS: tuple[tuple[str, type[Model]], ...] = (
     ("tasks", Task),
     ("mentorships", Mentorship),
     ("mentorship_check_ins", MentorshipCheckIn),
+    ("mentor_capacities", MentorCapacity),
     ("training_courses", TrainingCourse),
     ("training_sessions", TrainingSession),
     ("enrollments", Enrollment),

@@ -39,6 +39,9 @@ ACCOUNTS = {
     "respondToMentorship": ADA,  # Ada is the mentor asked in Mentorship:3
     "logMentorshipCheckIn": ADA,
     "endMentorship": ADA,
+    "rateMentorship": ADA,  # Ada, the mentor of Mentorship:3, rates it after ending it
+    "setMentorCapacity": ADA,
+    "mentorCapacity": ADA,
     "createTrainingCourse": HR,
     "scheduleTrainingSession": HR,
     "enrollInTrainingSession": ADA,
