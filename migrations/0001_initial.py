@@ -241,6 +241,17 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='CoursePrerequisite',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('course', fields.ForeignKeyField('models.TrainingCourse', source_field='course_id', db_constraint=True, to_field='id', related_name='prerequisite_links', on_delete=OnDelete.CASCADE)),
+                ('prerequisite', fields.ForeignKeyField('models.TrainingCourse', source_field='prerequisite_id', db_constraint=True, to_field='id', related_name='required_for_links', on_delete=OnDelete.RESTRICT)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'training_course_prerequisites', 'app': 'models', 'unique_together': (('course', 'prerequisite'),), 'pk_attr': 'id', 'table_description': 'A course that must be completed before enrolling in another.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='TrainingSession',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),

@@ -160,6 +160,7 @@ graphql_enum(
         ErrorCode.INVALID_ID: "Not an ID this API gave out, or the ID of another type of object.",
         ErrorCode.INVALID_CHARACTERS: "The text holds characters it may not: control characters, NUL, "
         "bidi overrides, unpaired surrogates, or line breaks in a single-line field.",
+        ErrorCode.PREREQUISITES_MISSING: "The course needs others completed first; the message names them.",
     },
 )
 UserErrorCode = ErrorCode

@@ -186,6 +186,8 @@ MUTATIONS = [
       lambda w: {"code": "SEC-900", "title": "Threat modelling"}),
     m("updateTrainingCourse", Scope.TRAINING_MANAGE, ADMINS, "UpdateTrainingCourseInput", "course { id }",
       lambda w: {"id": w.id("TrainingCourse", "course"), "title": "Security basics, revised"}),
+    m("setCoursePrerequisites", Scope.TRAINING_MANAGE, ADMINS, "SetCoursePrerequisitesInput", "course { id }",
+      lambda w: {"courseId": w.id("TrainingCourse", "course"), "prerequisiteIds": []}),
     m("scheduleTrainingSession", Scope.TRAINING_MANAGE, ADMINS, "ScheduleTrainingSessionInput", "session { id }",
       lambda w: {"courseId": w.id("TrainingCourse", "course"), "startsAt": FUTURE.isoformat(),
                  "endsAt": (FUTURE + timedelta(hours=2)).isoformat(), "capacity": 5}),

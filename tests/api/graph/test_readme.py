@@ -49,6 +49,7 @@ ACCOUNTS = {
     "recordTrainingOutcome": HR,  # Enrollment:300 sits in yesterday's session
     "submitTrainingFeedback": "hugo.ibrahim@example.com",  # whose outcome HR just recorded
     "cancelTrainingSession": HR,
+    "setCoursePrerequisites": HR,
     "createWebhook": HR,
 }
 
