@@ -85,6 +85,9 @@ async def set_mentor_capacity(uow: UnitOfWork, *, capacity: int) -> Load:
         )
     employee_id = policy.viewer_id
     assert employee_id is not None  # can_set_mentor_capacity() holds only for an employee
+    # The lock on the employee's row serializes this with requests to them (and with itself, so
+    # two first settings at once cannot both insert a row).
+    await Employee.filter(id=employee_id).select_for_update().using_db(uow.conn).first()
     before = await load_of(employee_id, uow.conn)
     updated = (
         await MentorCapacity.filter(employee_id=employee_id).using_db(uow.conn).update(capacity=capacity)

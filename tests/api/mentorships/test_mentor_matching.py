@@ -7,7 +7,7 @@ import asyncio
 from typing import Any
 
 from ids import to_global_id
-from models.mentorships import Mentorship
+from models.mentorships import MentorCapacity, Mentorship
 from tests.support import factories as f
 from tests.support.graphql_client import ClientMaker, TokenMaker, count_statements, error_codes
 
@@ -247,3 +247,17 @@ async def test_capacity_needs_the_directory_scope(graphql: ClientMaker, tokens: 
     assert error_codes(no_scope) == ["FORBIDDEN"]
     assert error_codes(no_write) == ["FORBIDDEN"]
     assert no_write["errors"][0]["extensions"]["requiredScope"] == "mentorships:write"
+
+
+async def test_settings_sent_at_once_leave_one_capacity(graphql: ClientMaker, tokens: TokenMaker) -> None:
+    await f.employee(email="mentor@example.com")
+    client = graphql(await tokens("mentor@example.com"))
+
+    results = await asyncio.gather(
+        *(client.data(SET_CAPACITY, {"input": {"capacity": n}}) for n in (1, 2, 4, 5))
+    )
+    after = await client.data(CAPACITY, {})
+
+    assert [r["setMentorCapacity"]["errors"] for r in results] == [[]] * 4
+    assert after["mentorCapacity"]["capacity"] in {1, 2, 4, 5}
+    assert await MentorCapacity.all().count() == 1
