@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ids import to_global_id
+from models.employees import Employee
 from models.training import Enrollment, TrainingCourse
 from tests.support import factories as f
 from tests.support.graphql_client import ClientMaker, TokenMaker, error_codes
@@ -41,6 +42,13 @@ async def _catalog() -> tuple[TrainingCourse, TrainingCourse, TrainingCourse]:
     return basics, web, advanced
 
 
+async def _completed(course: TrainingCourse, employee: Employee, days_ago: int) -> None:
+    """The employee completed a session of the course `days_ago` days ago (no expiry)."""
+    ended = datetime.now(UTC) - timedelta(days=days_ago)
+    session = await f.session(course, starts_at=ended - timedelta(hours=2), ends_at=ended)
+    await f.enrollment(session, employee, status="completed", completed_at=ended)
+
+
 async def test_enrolling_without_prerequisites_names_the_missing_ones(
     graphql: ClientMaker, tokens: TokenMaker
 ) -> None:
@@ -48,10 +56,7 @@ async def test_enrolling_without_prerequisites_names_the_missing_ones(
     ada = await f.employee(email="ada@example.com")
     await f.employee(email="hr@example.com", role="hr")
     hr = graphql(await tokens("hr@example.com"))
-    done = await f.session(
-        basics, starts_at=datetime.now(UTC) - timedelta(days=9), ends_at=datetime.now(UTC) - timedelta(days=8)
-    )
-    await f.enrollment(done, ada, status="completed", completed_at=datetime.now(UTC) - timedelta(days=8))
+    await _completed(basics, ada, days_ago=8)
     upcoming = await f.session(advanced)
     client = graphql(await tokens("ada@example.com"))
 
@@ -82,10 +87,7 @@ async def test_with_the_prerequisites_done_the_enrollment_goes_through(
     await graphql(await tokens("hr@example.com")).data(
         SET, {"input": {"courseId": gid(advanced), "prerequisiteIds": [gid(basics)]}}
     )
-    past = await f.session(
-        basics, starts_at=datetime.now(UTC) - timedelta(days=3), ends_at=datetime.now(UTC) - timedelta(days=2)
-    )
-    await f.enrollment(past, ada, status="completed", completed_at=datetime.now(UTC) - timedelta(days=2))
+    await _completed(basics, ada, days_ago=2)
     upcoming = await f.session(advanced)
 
     data = await graphql(await tokens("ada@example.com")).data(
