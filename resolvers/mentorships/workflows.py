@@ -188,7 +188,7 @@ async def end_mentorship(
     reason = checks.text(reason, "reason", max_length=MAX_END_REASON)
     if rating is not None and rating not in RATINGS:
         checks.add(ErrorCode.INVALID, "A rating is a whole number from 1 to 5.", "rating")
-    elif rating is not None and mentorship.status != MentorshipStatus.ACTIVE:
+    elif rating is not None and mentorship.status == MentorshipStatus.PROPOSED:
         checks.add(
             ErrorCode.INVALID, "Only a mentorship that ran can be rated; this one never started.", "rating"
         )

@@ -149,3 +149,17 @@ async def test_only_the_two_parties_rate(graphql: ClientMaker, tokens: TokenMake
     }
     assert errors(bad_id["rateMentorship"]) == [(["input", "id"], "INVALID_ID")]
     assert not await Event.filter(subject_id=ended.id).exists()
+
+
+async def test_ending_twice_is_an_invalid_transition_even_with_a_rating(
+    graphql: ClientMaker, tokens: TokenMaker
+) -> None:
+    _, _, mentorship = await _active()
+    mentee = graphql(await tokens("mentee@example.com"))
+    gid = to_global_id("Mentorship", mentorship.id)
+    await mentee.data(END, {"input": {"id": gid, "outcome": "COMPLETED"}})
+
+    again = await mentee.data(END, {"input": {"id": gid, "outcome": "CANCELLED", "rating": 2}})
+
+    assert errors(again["endMentorship"]) == [(["input", "outcome"], "INVALID_TRANSITION")]
+    assert (await Mentorship.get(id=mentorship.id)).mentee_rating is None
