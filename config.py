@@ -27,6 +27,15 @@ def _positive(name: str, default: float) -> float:
     return value
 
 
+def _days(name: str, default: int, most: int = 365) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= most:
+        raise ValueError(f"{name} must be a whole number of days from 1 to {most}, not {raw!r}")
+    return int(raw)
+
+
 READ_PATHS = ("resolvers", "compiled", "auto")
 
 
@@ -86,6 +95,8 @@ class Settings:
     # Compiled reads (planner/README.md): `resolvers` | `compiled` | `auto`; readPath in extensions.
     read_path: str = "resolvers"
     show_read_path: bool = False
+    # A mentorship request unanswered this many days expires (`peoplegraph mentorships expire`).
+    mentorship_request_expiry_days: int = 14
 
 
 def load_settings() -> Settings:
@@ -110,4 +121,5 @@ def load_settings() -> Settings:
         http=_http_limits(),
         read_path=_read_path(),
         show_read_path=_flag("PEOPLEGRAPH_SHOW_READ_PATH"),
+        mentorship_request_expiry_days=_days("PEOPLEGRAPH_MENTORSHIP_REQUEST_EXPIRY_DAYS", 14),
     )

@@ -31,6 +31,8 @@ class EventType(StrEnum):
     MENTORSHIP_DECLINED = "mentorship.declined"
     MENTORSHIP_ENDED = "mentorship.ended"
     MENTORSHIP_CHECKED_IN = "mentorship.checked_in"
+    MENTORSHIP_EXPIRED = "mentorship.expired"
+    MENTORSHIP_RATED = "mentorship.rated"
     TRAINING_SESSION_SCHEDULED = "training.session_scheduled"
     TRAINING_SESSION_CANCELLED = "training.session_cancelled"
     TRAINING_ENROLLED = "training.enrolled"
@@ -66,6 +68,11 @@ EVENT_DESCRIPTIONS: dict[EventType, str] = {
     EventType.MENTORSHIP_DECLINED: "The mentor declined a request.",
     EventType.MENTORSHIP_ENDED: "A mentorship was completed or cancelled (a withdrawn request included).",
     EventType.MENTORSHIP_CHECKED_IN: "A check-in was logged on a mentorship.",
+    EventType.MENTORSHIP_EXPIRED: (
+        "A request went unanswered for the configured number of days and expired "
+        "(`peoplegraph mentorships expire`); the mentee may ask someone else."
+    ),
+    EventType.MENTORSHIP_RATED: "The mentor or the mentee rated a mentorship that ended (1-5).",
     EventType.TRAINING_SESSION_SCHEDULED: "A training session was scheduled.",
     EventType.TRAINING_SESSION_CANCELLED: "A training session was cancelled, with its seats and waitlist.",
     EventType.TRAINING_ENROLLED: "Someone took a seat in a session.",

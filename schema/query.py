@@ -33,3 +33,4 @@ class Query(AuditQuery, WebhookQuery):
     mentor_suggestions = mentorship_queries.mentor_suggestions
     team_calendar = schedule_queries.team_calendar
     public_holidays = schedule_queries.public_holidays
+    mentor_capacity = mentorship_queries.mentor_capacity

@@ -131,6 +131,7 @@ QUERIES = [
         ALL,
         '{ mentorSuggestions(skills: ["python"]) { employee { id } } }',
     ),
+    Op("mentorCapacity", Scope.EMPLOYEES_READ, ALL, "{ mentorCapacity { capacity } }"),
     Op("webhooks", Scope.WEBHOOKS_MANAGE, ADMINS, "{ webhooks(first: 1) { totalCount } }"),
     Op("auditEvents", Scope.AUDIT_READ, ADMINS, "{ auditEvents(first: 1) { totalCount } }"),
     Op("teamCalendar", Scope.SCHEDULES_READ, ALL - {OUTSIDER}, CALENDAR, lambda w: calendar_window(w)),
@@ -213,10 +214,16 @@ MUTATIONS = [
       lambda w: {"id": w.id("Mentorship", "active_mentorship"), "outcome": "COMPLETED"}),
     m("logMentorshipCheckIn", Scope.MENTORSHIPS_WRITE, frozenset({EMPLOYEE}), "LogMentorshipCheckInInput",
       "checkIn { id }", lambda w: {"mentorshipId": w.id("Mentorship", "active_mentorship"), "notes": "Went well"}),
+    m("rateMentorship", Scope.MENTORSHIPS_WRITE, frozenset({EMPLOYEE}), "RateMentorshipInput", "mentorship { id }",
+      lambda w: {"id": w.id("Mentorship", "ended_mentorship"), "rating": 4}),
+    m("setMentorCapacity", Scope.MENTORSHIPS_WRITE, PEOPLE, "SetMentorCapacityInput", "mentorCapacity { capacity }",
+      lambda w: {"capacity": 2}),
     m("createTrainingCourse", Scope.TRAINING_MANAGE, ADMINS, "CreateTrainingCourseInput", "course { id }",
       lambda w: {"code": "SEC-900", "title": "Threat modelling"}),
     m("updateTrainingCourse", Scope.TRAINING_MANAGE, ADMINS, "UpdateTrainingCourseInput", "course { id }",
       lambda w: {"id": w.id("TrainingCourse", "course"), "title": "Security basics, revised"}),
+    m("setCoursePrerequisites", Scope.TRAINING_MANAGE, ADMINS, "SetCoursePrerequisitesInput", "course { id }",
+      lambda w: {"courseId": w.id("TrainingCourse", "course"), "prerequisiteIds": []}),
     m("scheduleTrainingSession", Scope.TRAINING_MANAGE, ADMINS, "ScheduleTrainingSessionInput", "session { id }",
       lambda w: {"courseId": w.id("TrainingCourse", "course"), "startsAt": FUTURE.isoformat(),
                  "endsAt": (FUTURE + timedelta(hours=2)).isoformat(), "capacity": 5}),
@@ -371,6 +378,13 @@ async def build_world(service_client: str) -> World:
     task = await f.task(ada, team=web)
     active = await f.mentorship(mentor, ada, status="active", started_at=datetime.now(UTC))
     request = await f.mentorship(ada, mentor2, status="proposed")
+    ended = await f.mentorship(
+        mentor2,
+        ada,
+        status="completed",
+        started_at=datetime.now(UTC) - timedelta(days=60),
+        ended_at=datetime.now(UTC),
+    )
     check_in = await MentorshipCheckIn.create(
         mentorship=active, happened_at=datetime.now(UTC), notes="First talk", author=ada
     )
@@ -430,6 +444,7 @@ async def build_world(service_client: str) -> World:
         "check_in": check_in.id,
         "kudos": kudos.id, "private_feedback": private_feedback.id, "shared_feedback": shared_feedback.id,
         "feedback_to_ada": feedback_to_ada.id, "time_off": time_off.id,
+        "ended_mentorship": ended.id,
     }  # fmt: skip
     emails = {
         EMPLOYEE: ada.email,
@@ -597,6 +612,7 @@ async def test_a_field_reaching_objects_needs_their_read_scope(
 # The read scope of every type a field can reach; a new Node type needs a line here.
 TYPE_SCOPES = {
     "Employee": Scope.EMPLOYEES_READ, "Team": Scope.EMPLOYEES_READ, "MentorSuggestion": Scope.EMPLOYEES_READ,
+    "MentorCapacity": Scope.EMPLOYEES_READ,
     "Task": Scope.TASKS_READ, "Mentorship": Scope.MENTORSHIPS_READ, "MentorshipCheckIn": Scope.MENTORSHIPS_READ,
     "TrainingCourse": Scope.TRAINING_READ, "TrainingSession": Scope.TRAINING_READ,
     "Enrollment": Scope.TRAINING_READ, "TrainingCompliance": Scope.TRAINING_READ,

@@ -21,6 +21,7 @@ from models.events import Event
 from models.training import Enrollment
 from models.webhooks import Webhook, WebhookDelivery
 from resolvers.core.clock import today
+from resolvers.mentorships.expiry import expire_stale_requests
 from resolvers.webhooks import workflows as hooks
 from schema import schema
 from schema.webhooks.shaping import make_shaper
@@ -141,8 +142,17 @@ async def run_every_workflow(graphql: Any, tokens: Any, settings: Any) -> None:
         "endMentorship",
         "EndMentorshipInput",
         "mentorship { id }",
-        {"id": mentorship_id, "outcome": "COMPLETED"},
+        {"id": mentorship_id, "outcome": "COMPLETED", "reason": "Goals met", "rating": 5},
     )
+    await act(
+        as_ada,
+        "rateMentorship",
+        "RateMentorshipInput",
+        "mentorship { id }",
+        {"id": mentorship_id, "rating": 4},
+    )
+    await act(as_bob, "requestMentorship", "RequestMentorshipInput", "mentorship { id }", ask)
+    await expire_stale_requests(days=1, at=datetime.now(UTC) + timedelta(days=2))  # bob's lapses
     declined = await act(as_bob, "requestMentorship", "RequestMentorshipInput", "mentorship { id }", ask)
     await act(
         as_boss,
