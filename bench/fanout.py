@@ -263,7 +263,7 @@ async def main() -> None:
     )
     parser.add_argument("--clients", type=int, default=2, help="client processes holding the subscribers")
     parser.add_argument(
-        "--server-args", default="", help="extra uvicorn options, e.g. '--ws-per-message-deflate true'"
+        "--ws-deflate", action="store_true", help="servers compress messages (as `serve --ws-deflate`)"
     )
     args = parser.parse_args()
     redis_url = os.environ.get("REDIS_URL", "")
@@ -281,7 +281,9 @@ async def main() -> None:
         for workers in args.workers:
             run_env = env | ({"REDIS_URL": redis_url} if redis_url else {})
             for n in args.subscribers:
-                async with serving(workers, run_env, args.server_args.split()) as servers:
+                async with serving(
+                    workers, run_env, ["--ws-per-message-deflate", str(args.ws_deflate).lower()]
+                ) as servers:
                     result = await run(n, args.mutations, servers, token, args.clients)
                 print(json.dumps(result), flush=True)
 

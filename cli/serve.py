@@ -22,6 +22,11 @@ def register(commands: Commands) -> None:
     serve.add_argument(
         "--workers", type=int, default=1, help="Worker processes (more than one: PostgreSQL and REDIS_URL)."
     )
+    serve.add_argument(
+        "--ws-deflate",
+        action="store_true",
+        help="Compress WebSocket messages (permessage-deflate): ~40 KiB more per live connection.",
+    )
     serve.set_defaults(handler=_serve)
 
 
@@ -41,6 +46,9 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         proxy_headers=True,
+        # Off unless asked for: compression state was the largest part of an idle subscriber's
+        # memory (bench/README.md), and live events are small.
+        ws_per_message_deflate=args.ws_deflate,
         log_config=log_config(os.environ.get("PEOPLEGRAPH_LOG_FORMAT", "text")),
         app_dir=str(ROOT),
     )

@@ -79,9 +79,12 @@ async def test_serve_with_two_workers_delivers_every_event_once_to_every_subscri
             [(await client.next_data(op))["taskEvents"]["task"]["title"] for _ in titles]
             for client, op in zip(clients, ops, strict=True)
         ]
+        handshakes = [client.ws.response for client in clients]
+        extensions = {h.headers.get("Sec-WebSocket-Extensions") for h in handshakes if h is not None}
         for client in clients:
             await client.close()
     assert received == [["First", "Second"]] * 8
+    assert None not in handshakes and extensions == {None}  # the client offered permessage-deflate; serve declines by default
 
 
 async def test_a_new_manager_set_on_one_worker_is_seen_at_once_by_a_subscription_on_another(
