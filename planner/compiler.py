@@ -23,7 +23,7 @@ from planner.arguments import list_arguments
 from planner.dialect import Dialect, literal, quote
 from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES
 from planner.pages import Page, cursor_sql, order_sql, page_rows
-from planner.params import BoundInt, BoundStr, Param, Path
+from planner.params import BoundInt, BoundStr, Fact, Param, Path, symbolic
 from planner.selection import Fields, Uncovered, Walker
 from planner.specs import Capability, Column, Computed, Many, ToOne, column_of
 from planner.values import capability, scalar
@@ -42,7 +42,10 @@ MAX_SQLITE_NESTING = 2
 
 class Compiler:
     def __init__(self, walker: Walker, dialect: Dialect, policy: Policy) -> None:
-        self.walker, self.dialect, self.policy = walker, dialect, policy
+        # The viewer's facts are stand-ins, bound per request: the plan serves every viewer of
+        # the principal's class (planner/params.py).
+        self.walker, self.dialect, self.policy = walker, dialect, symbolic(policy)
+        self._facts: dict[tuple[str, ...], str] = {}  # the placeholder of each fact the root field binds
         self._aliases = 0
         self._nesting = 0
         self.params: list[Param] = []  # of the root field being compiled
@@ -59,9 +62,27 @@ class Compiler:
         return self.dialect.placeholder(len(self.params))
 
     def constant(self, value: Any) -> str:
-        """A constant as a parameter of the statement (a value Tortoise converts for the database)."""
+        """A constant as a parameter of the statement (a value Tortoise converts for the
+        database), or the viewer's id where the symbolic policy has its stand-in."""
+        if isinstance(value, Fact):
+            if value.many:  # outside an `IN` list (planner/visibility.py renders those)
+                raise Uncovered("a set of the viewer's ids compared as one value")
+            return self.dialect.integer(self._fact((value.name,)))
         self.params.append(Param(None, constant=value))
         return self.dialect.placeholder(len(self.params))
+
+    def member(self, column: str, facts: tuple[Fact, ...]) -> str:
+        """Whether `column` is one of the viewer's ids that `facts` stand for (the union of their
+        sets, one parameter): no sub-select, as SQLite's parser takes only so many."""
+        names = tuple(sorted({fact.name for fact in facts}))
+        return self.dialect.member(column, self._fact(names, self.dialect.ids))
+
+    def _fact(self, names: tuple[str, ...], convert: str = "fact") -> str:
+        """The placeholder of the fact parameter (one per fact and statement)."""
+        if names not in self._facts:
+            self.params.append(Param(None, convert, names))
+            self._facts[names] = self.dialect.placeholder(len(self.params))
+        return self._facts[names]
 
     def _alias(self) -> str:
         self._aliases += 1
@@ -74,7 +95,7 @@ class Compiler:
     def root(self, query: GraphQLObjectType, nodes: list[FieldNode]) -> str:
         """The statement that returns one root field's JSON value."""
         name = nodes[0].name.value
-        self.params, self.cursors = [], False
+        self.params, self.cursors, self._facts = [], False, {}
         if name == "__typename":
             raise Uncovered("root __typename")
         field = self.walker.definition(query, nodes)
@@ -83,7 +104,9 @@ class Compiler:
             return self._node(args.get("id"), nodes)
         if name == "viewer":
             viewer = self.policy.viewer_id
-            return "SELECT NULL" if viewer is None else self._row("Employee", nodes, int(viewer), None)
+            return (
+                "SELECT NULL" if viewer is None else self._row("Employee", nodes, self.constant(viewer), None)
+            )
         spec = ROOT_LISTS.get(name)
         if spec is None:
             raise Uncovered(f"Query.{name}")
@@ -110,7 +133,7 @@ class Compiler:
         visible = getattr(self.policy, visibility)() if visibility else Q()
         alias, joins = self._alias(), list[str]()
         body = self._object(runtime, alias, self.walker.subfields(nodes, runtime), joins)
-        source = " ".join([f"{rows_sql(model, visible)} AS {alias}", *joins])
+        source = " ".join([f"{rows_sql(model, visible, self)} AS {alias}", *joins])
         return f'SELECT {body} FROM {source} WHERE {alias}."id" = {pk}'
 
     def _pairs(self, gtype: GraphQLObjectType, fields: Fields, value: Value) -> str:
@@ -138,7 +161,7 @@ class Compiler:
             if isinstance(spec, Computed):
                 return spec.sql.format(row=alias)
             if isinstance(spec, Capability):
-                return capability(self.dialect, self.policy, mapping.model, alias, spec)
+                return capability(self.dialect, self.policy, mapping.model, alias, spec, self)
             if isinstance(spec, ToOne):
                 fk = f"{alias}.{quote(column_of(mapping.model, spec.fk))}"
                 return self._joined(self._named(field), nodes, fk, joins)
@@ -174,15 +197,13 @@ class Compiler:
         args: dict[str, Any],
         parent: str | None,
     ) -> str:
-        limit, sort, where, seek, text = list_arguments(spec, args)
+        limit, sort, where, seek, _ = list_arguments(spec, args)
         connection = self._named(field)
         row = self._alias()
         visible = getattr(self.policy, spec.visibility)() if spec.visibility else Q()
-        # A cursor's time or a search text is bound as Tortoise binds it (rendered only where used).
-        bind = self.constant if seek is not None or text else None
 
         def rows(q: Q) -> str:
-            return f"FROM {rows_sql(spec.model, q, bind)} AS {row}"
+            return f"FROM {rows_sql(spec.model, q, self)} AS {row}"
 
         def select() -> str:  # the rows from the cursor on
             return f"SELECT {row}.* {rows(where & visible & (seek or Q()))}"

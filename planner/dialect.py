@@ -53,6 +53,23 @@ class Dialect(ABC):
         ...
 
     @abstractmethod
+    def integer(self, placeholder: str) -> str:
+        """An integer parameter, typed where the database cannot tell (`SELECT $1`)."""
+        ...
+
+    @abstractmethod
+    def member(self, column: str, placeholder: str) -> str:
+        """Whether `column` is one of the ids of a parameter holding a set of ids (bound as
+        `ids` says, planner/params.py), with `IN`'s answers: null for a null column."""
+        ...
+
+    @property
+    @abstractmethod
+    def ids(self) -> str:
+        """How a set of ids is bound (planner/params.py `Param.convert`)."""
+        ...
+
+    @abstractmethod
     def datetime(self, column: str) -> str: ...
 
     @abstractmethod
@@ -90,6 +107,16 @@ class Postgres(Dialect):
 
     def placeholder(self, number: int) -> str:
         return f"${number}"
+
+    def integer(self, placeholder: str) -> str:
+        return f"CAST({placeholder} AS BIGINT)"
+
+    def member(self, column: str, placeholder: str) -> str:
+        return f"{column} = ANY(CAST({placeholder} AS BIGINT[]))"
+
+    @property
+    def ids(self) -> str:
+        return "facts:array"
 
     def gid(self, type_name: str, column: str) -> str:
         # ids.to_global_id: unpadded URL-safe base64 of "<Type>:<pk>" (short enough for one line).
@@ -129,6 +156,18 @@ class Sqlite(Dialect):
 
     def placeholder(self, number: int) -> str:
         return f"?{number}"
+
+    def integer(self, placeholder: str) -> str:
+        return placeholder
+
+    def member(self, column: str, placeholder: str) -> str:
+        # The ids as one text, ",1,2,3,": a function of the row, not a sub-select (SQLite's
+        # parser takes only so many nested queries, and the JSON of a plan nests them already).
+        return f"instr({placeholder}, ',' || {column} || ',') > 0"
+
+    @property
+    def ids(self) -> str:
+        return "facts:text"
 
     def gid(self, type_name: str, column: str) -> str:
         return f"planner_gid({literal(type_name)}, {column})"

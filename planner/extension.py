@@ -81,7 +81,7 @@ class CompiledReads(SchemaExtension):
         if plan.statements is None:
             return None
         try:
-            return await run(plan, coerced.coerced)
+            return await run(plan, coerced.coerced, policy)
         except Exception as error:  # the resolver path answers, and reports the database's own errors
             if "parser stack overflow" in str(error):  # too deep for SQLite: never compile it again
                 PLANS.put(key, NO_PLAN)
