@@ -23,11 +23,11 @@ from planner.arguments import list_arguments
 from planner.dialect import Dialect, literal, quote
 from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES
 from planner.pages import Page, cursor_sql, order_sql, page_rows
-from planner.params import BoundInt, BoundStr, Fact, Param, Path, symbolic
+from planner.params import BoundInt, BoundStr, Fact, Param, Path, bound_paths, symbolic
 from planner.selection import Fields, Uncovered, Walker
 from planner.specs import Capability, Column, Computed, Many, ToOne, column_of
 from planner.values import capability, scalar
-from planner.visibility import rows_sql
+from planner.visibility import Derivation, condition_sql, rows_sql
 from resolvers.core.pagination import SortKey
 
 Value = Callable[[str, list[FieldNode], GraphQLField], str]
@@ -84,6 +84,18 @@ class Compiler:
             self._facts[names] = self.dialect.placeholder(len(self.params))
         return self._facts[names]
 
+    def _derived(self, derivation: Derivation | None) -> str | None:
+        """A condition built from the request's variables (planner/visibility.py `Derivation`),
+        its values parameters of the statement, rebuilt per request."""
+        if derivation is None:
+            return None
+        names = []
+        for index in range(derivation.size):
+            self.params.append(Param(None, "derived", (derivation, index)))
+            names.append(self.dialect.placeholder(len(self.params)))
+        self.consumed |= bound_paths(derivation.template)
+        return derivation.sql(names)
+
     def _alias(self) -> str:
         self._aliases += 1
         return f'"p{self._aliases}"'
@@ -133,7 +145,7 @@ class Compiler:
         visible = getattr(self.policy, visibility)() if visibility else Q()
         alias, joins = self._alias(), list[str]()
         body = self._object(runtime, alias, self.walker.subfields(nodes, runtime), joins)
-        source = " ".join([f"{rows_sql(model, visible, self)} AS {alias}", *joins])
+        source = " ".join([f"{rows_sql(model, [condition_sql(model, visible, self)])} AS {alias}", *joins])
         return f'SELECT {body} FROM {source} WHERE {alias}."id" = {pk}'
 
     def _pairs(self, gtype: GraphQLObjectType, fields: Fields, value: Value) -> str:
@@ -197,26 +209,33 @@ class Compiler:
         args: dict[str, Any],
         parent: str | None,
     ) -> str:
-        limit, sort, where, seek, _ = list_arguments(spec, args)
+        arguments = list_arguments(spec, args)
+        limit, sort = arguments.limit, arguments.sort
         connection = self._named(field)
         row = self._alias()
         visible = getattr(self.policy, spec.visibility)() if spec.visibility else Q()
+        # Each condition is rendered once, its parameters shared by every part of the statement.
+        conditions = [
+            condition_sql(spec.model, arguments.where & visible, self),
+            self._derived(arguments.filter),
+        ]
+        seek = self._derived(arguments.seek)
 
-        def rows(q: Q) -> str:
-            return f"FROM {rows_sql(spec.model, q, self)} AS {row}"
+        def rows(after: bool) -> str:
+            return f"FROM {rows_sql(spec.model, [*conditions, seek] if after else conditions)} AS {row}"
 
         def select() -> str:  # the rows from the cursor on
-            return f"SELECT {row}.* {rows(where & visible & (seek or Q()))}"
+            return f"SELECT {row}.* {rows(after=True)}"
 
         condition = ""
         if parent is not None:
             condition = f' WHERE {row}.{quote(column_of(spec.model, spec.partition))} = {parent}."id"'
         order = order_sql(spec, row, sort)
-        page = Page(spec, row, select, condition, sort, limit, seek is not None)
+        page = Page(spec, row, select, condition, sort, limit, arguments.seek is not None)
 
         def value(name: str, parts: list[FieldNode], sub: GraphQLField) -> str:
             if name == "totalCount":
-                return f"(SELECT count(*) {rows(where & visible)}{condition})"  # every row
+                return f"(SELECT count(*) {rows(after=False)}{condition})"  # every row
             if name == "pageInfo":
                 return self._page_info(self._named(sub), parts, page)
             joins: list[str] = []

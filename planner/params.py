@@ -121,6 +121,28 @@ def wrap(value: Any, path: Path = ()) -> Any:
     return value
 
 
+def rebind(template: Any, variables: Mapping[str, Any]) -> Any:
+    """`template` (an argument value with wrapped leaves) with each leaf's value taken from
+    `variables`: the argument as another request gives it."""
+    if isinstance(template, BoundStr | BoundInt):
+        return value_at(variables, template.path)
+    if isinstance(template, dict):
+        return {k: rebind(v, variables) for k, v in template.items()}
+    if isinstance(template, list):
+        return [rebind(v, variables) for v in template]
+    return template
+
+
+def bound_paths(template: Any) -> set[Path]:
+    """The paths of the variables whose values `template` holds."""
+    if isinstance(template, BoundStr | BoundInt):
+        return {template.path}
+    items = (
+        template.values() if isinstance(template, dict) else template if isinstance(template, list) else ()
+    )
+    return {path for item in items for path in bound_paths(item)}
+
+
 def leaves(value: Any, path: Path = ()) -> dict[Path, Any]:
     """Every string and integer of `value`, by path."""
     if type(value) in (str, int):
@@ -140,7 +162,7 @@ def _leaf_shape(value: Any) -> Any:
         try:
             return ("gid", from_global_id(value)[0])
         except InvalidId:
-            return "str"
+            return "str" if value else ("str", "")  # an empty search is no condition at all
     if type(value) is int:
         return "int" if 0 < value <= MAX_PAGE_SIZE else ("int", value)
     return ("value", repr(value))  # enums, booleans, floats, None: part of the shape
@@ -161,7 +183,8 @@ class Param:
 
     path: Path | None
     # "pk:<Type>": the primary key of a global ID; "fact": the viewer's id; "facts:text" and
-    # "facts:array": the union of the viewer's sets of ids named in `constant`
+    # "facts:array": the union of the viewer's sets of ids named in `constant`; "derived": the
+    # value `constant[1]` of the derivation `constant[0]` (planner/visibility.py `Derivation`)
     convert: str = ""
     constant: Any = None
 
@@ -183,6 +206,12 @@ def bind(
     path answers)."""
     values: list[Any] = []
     for param in params:
+        if param.convert == "derived":
+            derived = param.constant[0].values(variables)
+            if derived is None:
+                return None
+            values.append(derived[param.constant[1]])
+            continue
         if param.convert.startswith("fact"):
             assert facts is not None, "a plan with the viewer's facts is bound with them"
             values.append(_facts(param, facts))
@@ -200,3 +229,8 @@ def bind(
                 return None
         values.append(int(value))
     return values
+
+
+def derivations_fit(params: tuple[Param, ...], variables: Mapping[str, Any]) -> bool:
+    """Whether every derived condition of a statement renders as planned for these variables."""
+    return all(p.constant[0].values(variables) is not None for p in params if p.convert == "derived")

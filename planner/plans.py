@@ -27,7 +27,18 @@ from planner import sqlite_functions
 from planner.compiler import Compiler
 from planner.dialect import dialect_for
 from planner.pages import splice
-from planner.params import Param, Path, bind, facts_of, leaves, principal_class, shape, value_at, wrap
+from planner.params import (
+    Param,
+    Path,
+    bind,
+    derivations_fit,
+    facts_of,
+    leaves,
+    principal_class,
+    shape,
+    value_at,
+    wrap,
+)
 from planner.selection import Uncovered, Walker
 
 MAX_PLANS = 512
@@ -47,7 +58,9 @@ class Plan:
     pinned: tuple[tuple[Path, Any], ...] = ()  # variables the statements depend on by value
 
     def fits(self, variables: Mapping[str, Any]) -> bool:
-        return all(value_at(variables, path) == value for path, value in self.pinned)
+        if not all(value_at(variables, path) == value for path, value in self.pinned):
+            return False
+        return all(derivations_fit(statement.params, variables) for statement in self.statements or ())
 
 
 NO_PLAN = Plan(None)
