@@ -25,7 +25,7 @@ from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES
 from planner.pages import Page, cursor_sql, order_sql, page_rows
 from planner.params import BoundInt, BoundStr, Fact, Param, Path, bound_paths, symbolic
 from planner.selection import Fields, Uncovered, Walker
-from planner.specs import Capability, Column, Computed, Many, ToOne, column_of
+from planner.specs import Capability, Column, Computed, Many, Sensitive, ToOne, column_of
 from planner.values import capability, scalar
 from planner.visibility import Derivation, condition_sql, rows_sql
 from resolvers.core.pagination import SortKey
@@ -46,6 +46,7 @@ class Compiler:
         # the principal's class (planner/params.py).
         self.walker, self.dialect, self.policy = walker, dialect, symbolic(policy)
         self._facts: dict[tuple[str, ...], str] = {}  # the placeholder of each fact the root field binds
+        self._own = ""  # the alias of the viewer's own row (`viewer`), whose sensitive fields they read
         self._aliases = 0
         self._nesting = 0
         self.params: list[Param] = []  # of the root field being compiled
@@ -107,7 +108,7 @@ class Compiler:
     def root(self, query: GraphQLObjectType, nodes: list[FieldNode]) -> str:
         """The statement that returns one root field's JSON value."""
         name = nodes[0].name.value
-        self.params, self.cursors, self._facts = [], False, {}
+        self.params, self.cursors, self._facts, self._own = [], False, {}, ""
         if name == "__typename":
             raise Uncovered("root __typename")
         field = self.walker.definition(query, nodes)
@@ -116,9 +117,9 @@ class Compiler:
             return self._node(args.get("id"), nodes)
         if name == "viewer":
             viewer = self.policy.viewer_id
-            return (
-                "SELECT NULL" if viewer is None else self._row("Employee", nodes, self.constant(viewer), None)
-            )
+            if viewer is None:
+                return "SELECT NULL"
+            return self._row("Employee", nodes, self.constant(viewer), None, own=True)
         spec = ROOT_LISTS.get(name)
         if spec is None:
             raise Uncovered(f"Query.{name}")
@@ -138,12 +139,17 @@ class Compiler:
         key = self.param(global_id, f"pk:{type_name}") if isinstance(global_id, BoundStr) else str(int(pk))
         return self._row(type_name, nodes, key, visibility)
 
-    def _row(self, type_name: str, nodes: list[FieldNode], pk: int | str, visibility: str | None) -> str:
-        """The statement that returns one row's JSON (no row, hence null, if absent or hidden)."""
+    def _row(
+        self, type_name: str, nodes: list[FieldNode], pk: int | str, visibility: str | None, own: bool = False
+    ) -> str:
+        """The statement that returns one row's JSON (no row, hence null, if absent or hidden);
+        `own`: the viewer's own row."""
         runtime = self.walker.object_type(type_name)
         model = TYPES[type_name].model
         visible = getattr(self.policy, visibility)() if visibility else Q()
         alias, joins = self._alias(), list[str]()
+        if own:
+            self._own = alias
         body = self._object(runtime, alias, self.walker.subfields(nodes, runtime), joins)
         source = " ".join([f"{rows_sql(model, [condition_sql(model, visible, self)])} AS {alias}", *joins])
         return f'SELECT {body} FROM {source} WHERE {alias}."id" = {pk}'
@@ -156,7 +162,13 @@ class Compiler:
             if name == "__typename":
                 pairs.append((key, literal(gtype.name)))
             else:
-                pairs.append((key, value(name, nodes, self.walker.definition(gtype, nodes))))
+                # A sensitive field's permission is the policy's, asked by the compiler itself.
+                checked = (
+                    isinstance(TYPES[gtype.name].fields.get(name), Sensitive)
+                    if gtype.name in TYPES
+                    else False
+                )
+                pairs.append((key, value(name, nodes, self.walker.definition(gtype, nodes, checked))))
         return self.dialect.obj(pairs)
 
     # --- objects ---------------------------------------------------------------------------
@@ -172,6 +184,10 @@ class Compiler:
                 return scalar(self.dialect, mapping.model, alias, spec, field, gtype.name)
             if isinstance(spec, Computed):
                 return spec.sql.format(row=alias)
+            if isinstance(spec, Sensitive):
+                if not spec.readable(self.policy, alias == self._own):
+                    raise Uncovered(f"{gtype.name}.{name} of another employee: the resolver path refuses it")
+                return scalar(self.dialect, mapping.model, alias, spec.column, field, gtype.name)
             if isinstance(spec, Capability):
                 return capability(self.dialect, self.policy, mapping.model, alias, spec, self)
             if isinstance(spec, ToOne):

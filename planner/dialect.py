@@ -79,6 +79,11 @@ class Dialect(ABC):
     def boolean(self, column: str) -> str: ...
 
     @abstractmethod
+    def number(self, column: str) -> str:
+        """A decimal column as the resolver path's `float(...)` shows it in JSON (`2.0`, `1.5`)."""
+        ...
+
+    @abstractmethod
     def strings(self, column: str) -> str:
         """A JSON list column as the resolver path shows it (`list(row.skills or [])`): the
         stored array in its order, `[]` for SQL or JSON null."""
@@ -135,6 +140,13 @@ class Postgres(Dialect):
     def boolean(self, column: str) -> str:
         return column
 
+    def number(self, column: str) -> str:
+        # float8's text is the shortest that reads back (as Python's repr); a whole number
+        # gets Python's ".0". Decimal columns here are small: no exponents.
+        value = f"CAST({column} AS DOUBLE PRECISION)"
+        text = f"CASE WHEN {value} = trunc({value}) THEN {value}::text || '.0' ELSE {value}::text END"
+        return f"CAST({text} AS json)"
+
     def strings(self, column: str) -> str:
         return f"coalesce(nullif({column}::jsonb, 'null'::jsonb), '[]'::jsonb)::json"
 
@@ -180,6 +192,9 @@ class Sqlite(Dialect):
 
     def boolean(self, column: str) -> str:
         return f"CASE WHEN {column} IS NULL THEN NULL WHEN {column} THEN json('true') ELSE json('false') END"
+
+    def number(self, column: str) -> str:
+        return f"CAST({column} AS REAL)"  # stored as the decimal's text; JSON shows a REAL as 2.0
 
     def strings(self, column: str) -> str:
         return f"json(coalesce(nullif(json({column}), 'null'), '[]'))"

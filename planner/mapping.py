@@ -18,9 +18,15 @@ from models import mentorships as mm
 from models import tasks as tkm
 from models import teams as tm
 from models import training as trm
-from planner.capabilities import can_delete_task, can_manage_team, can_update_employee, can_update_task
+from planner.capabilities import (
+    can_delete_task,
+    can_manage_team,
+    can_update_employee,
+    can_update_task,
+    reads_sensitive,
+)
 from planner.filters import session_filter_by_ids
-from planner.specs import Capability, Column, Computed, Many, ToOne, TypeMap
+from planner.specs import Capability, Column, Computed, Many, Sensitive, ToOne, TypeMap
 from resolvers.core.pagination import SortKey
 from resolvers.employees.reads import (
     DIRECT_REPORTS,
@@ -121,6 +127,9 @@ TYPES: dict[str, TypeMap] = {
             "updatedAt": Column("updated_at", "datetime"),
             "version": Column("version", "int"),
             "skills": Column("skills", "strings"),
+            "phone": Sensitive(Column("phone", "str"), reads_sensitive),
+            "birthDate": Sensitive(Column("birth_date", "date"), reads_sensitive),
+            "emergencyContact": Sensitive(Column("emergency_contact", "str"), reads_sensitive),
             "manager": ToOne("Employee", "manager_id"),
             "directReports": Many(
                 em.Employee, "manager_id", SortKey("family_name"), name=DIRECT_REPORTS.name
@@ -220,6 +229,7 @@ TYPES: dict[str, TypeMap] = {
             "category": Column("category", "str"),
             "mandatory": Column("mandatory", "bool"),
             "certificationValidMonths": Column("certification_valid_months", "int"),
+            "durationHours": Column("duration_hours", "float"),  # float(row.duration_hours)
             "skills": Column("skills", "strings"),
             "sessions": _sessions("course_id"),
         },

@@ -40,6 +40,8 @@ def scalar(
         return dialect.datetime(column)
     if kind == "bool":
         return dialect.boolean(column)
+    if kind == "float":
+        return dialect.number(column)
     if kind == "strings":
         return dialect.strings(column)
     if kind == "enum":
