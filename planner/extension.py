@@ -31,11 +31,13 @@ def _settings_of(context: Any) -> tuple[str, bool]:
 
 
 def _may_compile(operation: Any) -> bool:
-    """A cheap first look, before the policy is loaded: every root selection is a compiled field."""
-    return all(
-        isinstance(selection, FieldNode) and selection.name.value in ROOT_FIELDS
-        for selection in operation.selection_set.selections
-    )
+    """A cheap first look, before the policy is loaded: every root selection is a compiled field
+    (or `__typename`, but not only that: `{ __typename }` alone needs no database)."""
+    selections = operation.selection_set.selections
+    if not all(isinstance(selection, FieldNode) for selection in selections):
+        return False
+    fields = {selection.name.value for selection in selections} - {"__typename"}
+    return bool(fields) and fields <= ROOT_FIELDS
 
 
 class CompiledReads(SchemaExtension):

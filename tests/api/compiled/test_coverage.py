@@ -92,3 +92,20 @@ async def test_duration_hours_are_floats(paths: Paths, org: Org, role: str, deta
     hours = [course["durationHours"] for course in fast["data"]["trainingCourses"]["nodes"]]
     assert {1.5, 2.0, 0.25, 12.75, 0.1} <= set(hours)
     assert all(type(value) is float for value in hours), hours  # 2.0, not 2: as the resolver path shows it
+
+
+ROOT_TYPENAME = """query($id: ID!) { __typename kind: __typename viewer { email } node(id: $id) { __typename } }"""
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_a_root_typename_compiles_beside_other_fields(paths: Paths, org: Org, role: str) -> None:
+    slow, fast, path = await paths.both(org.tokens[role], ROOT_TYPENAME, {"id": org.ids["team"]})
+    assert "errors" not in slow, slow
+    assert (fast, path) == (slow, "compiled")
+    assert slow["data"]["__typename"] == slow["data"]["kind"] == "Query"
+
+
+async def test_a_lone_root_typename_needs_no_database(paths: Paths, org: Org) -> None:
+    slow, fast, path = await paths.both(org.tokens["employee"], "{ __typename }")
+    assert (fast, path) == (slow, "resolvers")
+    assert slow["data"] == {"__typename": "Query"}
