@@ -26,7 +26,7 @@ from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES
 from planner.pages import Page, cursor_sql, order_sql, page_rows
 from planner.params import BoundInt, BoundStr, Fact, Param, Path, bound_paths, symbolic
 from planner.selection import Fields, Uncovered, Walker
-from planner.specs import Capability, Column, Computed, Many, Sensitive, ToOne, column_of
+from planner.specs import Capability, Column, Computed, Counted, Many, Sensitive, ToOne, column_of
 from planner.values import capability, scalar
 from planner.visibility import Derivation, condition_sql, rows_sql
 from resolvers.core.pagination import SortKey
@@ -185,6 +185,8 @@ class Compiler:
                 return scalar(self.dialect, mapping.model, alias, spec, field, gtype.name)
             if isinstance(spec, Computed):
                 return spec.sql.format(row=alias)
+            if isinstance(spec, Counted):
+                return self._counted(spec, mapping.model, alias)
             if isinstance(spec, Sensitive):
                 if not spec.readable(self.policy, alias == self._own):
                     raise Uncovered(f"{gtype.name}.{name} of another employee: the resolver path refuses it")
@@ -199,6 +201,20 @@ class Compiler:
             raise Uncovered(f"{gtype.name}.{name}")
 
         return self._pairs(gtype, fields, value)
+
+    def _counted(self, spec: Counted, model: Any, alias: str) -> str:
+        """How many rows of the nested list the row `alias` has (or what is left of a column)."""
+        rows = spec.rows
+        if rows.visibility is not None or rows.filter_fn is not None:
+            raise Uncovered(f"a count of {rows.name}")
+        inner = self._alias()
+        fixed: dict[str, Any] = dict(rows.filters or {})
+        where = condition_sql(rows.model, Q(**fixed), self)
+        partition = f'{inner}.{quote(column_of(rows.model, rows.partition))} = {alias}."id"'
+        count = f"(SELECT count(*) FROM {rows_sql(rows.model, [where])} AS {inner} WHERE {partition})"
+        if spec.left_of is None:
+            return count
+        return self.dialect.greatest("0", f"{alias}.{quote(column_of(model, spec.left_of))} - {count}")
 
     def _joined(
         self,

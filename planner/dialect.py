@@ -79,6 +79,9 @@ class Dialect(ABC):
     def boolean(self, column: str) -> str: ...
 
     @abstractmethod
+    def greatest(self, *values: str) -> str: ...
+
+    @abstractmethod
     def number(self, column: str) -> str:
         """A decimal column as the resolver path's `float(...)` shows it in JSON (`2.0`, `1.5`)."""
         ...
@@ -140,6 +143,9 @@ class Postgres(Dialect):
     def boolean(self, column: str) -> str:
         return column
 
+    def greatest(self, *values: str) -> str:
+        return f"GREATEST({', '.join(values)})"
+
     def number(self, column: str) -> str:
         # float8's text is the shortest that reads back (as Python's repr); a whole number
         # gets Python's ".0". Decimal columns here are small: no exponents.
@@ -192,6 +198,9 @@ class Sqlite(Dialect):
 
     def boolean(self, column: str) -> str:
         return f"CASE WHEN {column} IS NULL THEN NULL WHEN {column} THEN json('true') ELSE json('false') END"
+
+    def greatest(self, *values: str) -> str:
+        return f"max({', '.join(values)})"  # with several arguments, SQLite's max is a scalar
 
     def number(self, column: str) -> str:
         return f"CAST({column} AS REAL)"  # stored as the decimal's text; JSON shows a REAL as 2.0

@@ -26,7 +26,7 @@ from planner.capabilities import (
     reads_sensitive,
 )
 from planner.filters import session_filter_by_ids
-from planner.specs import Capability, Column, Computed, Many, Sensitive, ToOne, TypeMap
+from planner.specs import Capability, Column, Computed, Counted, Many, Sensitive, ToOne, TypeMap
 from resolvers.core.pagination import SortKey
 from resolvers.employees.reads import (
     DIRECT_REPORTS,
@@ -40,8 +40,10 @@ from resolvers.teams.reads import MEMBERS_OF_TEAM, SUBTEAMS, TEAM_ORDER_FIELDS
 from resolvers.training.reads import (
     COURSE_ORDER_FIELDS,
     ENROLLMENTS_BY_EMPLOYEE,
+    SEATS_TAKEN,
     SESSION_ORDER_FIELDS,
     SESSIONS_OF_COURSE,
+    WAITLISTED,
     course_filter,
     enrollment_filter,
 )
@@ -243,6 +245,9 @@ TYPES: dict[str, TypeMap] = {
             "location": Column("location", "str"),
             "capacity": Column("capacity", "int"),
             "status": Column("status", "enum"),
+            "seatsTaken": Counted(SEATS_TAKEN),
+            "seatsLeft": Counted(SEATS_TAKEN, left_of="capacity"),
+            "waitlistCount": Counted(WAITLISTED),
             "course": ToOne("TrainingCourse", "course_id"),
             "instructor": ToOne("Employee", "instructor_id"),
         },

@@ -12,6 +12,7 @@ from tortoise.models import Model
 
 from auth.policy import Policy
 from planner.capabilities import Rule
+from resolvers.core.loaders import NestedList
 from resolvers.core.pagination import SortKey
 
 
@@ -36,6 +37,16 @@ class Capability:
     """A `viewerCan…` field: the policy's rule as a constant or a `Q` of the row."""
 
     rule: Rule
+
+
+@dataclass(frozen=True)
+class Counted:
+    """How many rows a nested list of the resolver path (`NestedList`, with its fixed filters)
+    holds for the row (`seatsTaken`, `waitlistCount`); with `left_of`, what is left of that column
+    once they are taken, never below zero (`seatsLeft`: `max(0, capacity - seats taken)`)."""
+
+    rows: NestedList
+    left_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,7 +94,7 @@ class Many:
 @dataclass(frozen=True)
 class TypeMap:
     model: type[Model]
-    fields: Mapping[str, Column | Computed | Capability | Sensitive | ToOne | Many]
+    fields: Mapping[str, Column | Computed | Capability | Counted | Sensitive | ToOne | Many]
 
 
 def column_of(model: type[Model], name: str) -> str:

@@ -94,7 +94,9 @@ async def test_duration_hours_are_floats(paths: Paths, org: Org, role: str, deta
     assert all(type(value) is float for value in hours), hours  # 2.0, not 2: as the resolver path shows it
 
 
-ROOT_TYPENAME = """query($id: ID!) { __typename kind: __typename viewer { email } node(id: $id) { __typename } }"""
+ROOT_TYPENAME = (
+    """query($id: ID!) { __typename kind: __typename viewer { email } node(id: $id) { __typename } }"""
+)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -109,3 +111,27 @@ async def test_a_lone_root_typename_needs_no_database(paths: Paths, org: Org) ->
     slow, fast, path = await paths.both(org.tokens["employee"], "{ __typename }")
     assert (fast, path) == (slow, "resolvers")
     assert slow["data"] == {"__typename": "Query"}
+
+
+SEATS = """{ trainingSessions(first: 20) { nodes { capacity seatsTaken seatsLeft waitlistCount
+  course { title sessions { nodes { seatsLeft } } } } } }"""
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_seat_counts(paths: Paths, org: Org, role: str) -> None:
+    from models.employees import Employee
+    from models.training import TrainingCourse
+
+    # Given a full session with a waitlist, beside the organisation's.
+    course = await TrainingCourse.get(title="Security basics")
+    full = await f.session(course, capacity=1)
+    await f.enrollment(full, await Employee.get(email="worker@example.com"))
+    await f.enrollment(full, await Employee.get(email="other@example.com"), status="waitlisted")
+    slow, fast, path = await paths.both(org.tokens[role], SEATS)
+    assert "errors" not in slow, slow
+    assert (fast, path) == (slow, "compiled")
+    rows = {
+        (s["capacity"], s["seatsTaken"], s["seatsLeft"], s["waitlistCount"])
+        for s in slow["data"]["trainingSessions"]["nodes"]
+    }
+    assert (1, 1, 0, 1) in rows, rows
