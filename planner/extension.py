@@ -1,6 +1,6 @@
 """The schema extension that answers covered queries from compiled SQL (planner/README.md).
 
-`PEOPLEGRAPH_READ_PATH` chooses: `resolvers` (the default) never compiles; `compiled` and `auto`
+`PEOPLEGRAPH_READ_PATH` chooses: `resolvers` never compiles; `auto` (the default) and `compiled`
 compile every query operation whose root fields are all covered and let the resolver path run
 the rest. It runs after the other extensions' pre-execution checks (limits, cost): when one of
 them has already set a result, nothing is compiled. `PEOPLEGRAPH_SHOW_READ_PATH=1` adds
