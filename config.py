@@ -40,7 +40,7 @@ READ_PATHS = ("resolvers", "compiled", "auto")
 
 
 def _read_path() -> str:
-    raw = os.environ.get("PEOPLEGRAPH_READ_PATH", "").strip().lower() or "resolvers"
+    raw = os.environ.get("PEOPLEGRAPH_READ_PATH", "").strip().lower() or "auto"
     if raw not in READ_PATHS:
         raise ValueError(f"PEOPLEGRAPH_READ_PATH must be one of {', '.join(READ_PATHS)}, not {raw!r}")
     return raw
@@ -92,8 +92,9 @@ class Settings:
     idempotency_sweep_seconds: float = 3600.0
     http: HttpLimits = field(default_factory=HttpLimits)
     extra: dict[str, str] = field(default_factory=dict)
-    # Compiled reads (planner/README.md): `resolvers` | `compiled` | `auto`; readPath in extensions.
-    read_path: str = "resolvers"
+    # Compiled reads (planner/README.md): `auto` (the default) | `compiled` | `resolvers`; readPath
+    # in extensions. `auto` compiles what the planner covers; the whole suite runs with it.
+    read_path: str = "auto"
     show_read_path: bool = False
     # A mentorship request unanswered this many days expires (`peoplegraph mentorships expire`).
     mentorship_request_expiry_days: int = 14

@@ -1,6 +1,6 @@
 """The schema extension that answers covered queries from compiled SQL (planner/README.md).
 
-`PEOPLEGRAPH_READ_PATH` chooses: `resolvers` (the default) never compiles; `compiled` and `auto`
+`PEOPLEGRAPH_READ_PATH` chooses: `resolvers` never compiles; `auto` (the default) and `compiled`
 compile every query operation whose root fields are all covered and let the resolver path run
 the rest. It runs after the other extensions' pre-execution checks (limits, cost): when one of
 them has already set a result, nothing is compiled. `PEOPLEGRAPH_SHOW_READ_PATH=1` adds
@@ -31,11 +31,13 @@ def _settings_of(context: Any) -> tuple[str, bool]:
 
 
 def _may_compile(operation: Any) -> bool:
-    """A cheap first look, before the policy is loaded: every root selection is a compiled field."""
-    return all(
-        isinstance(selection, FieldNode) and selection.name.value in ROOT_FIELDS
-        for selection in operation.selection_set.selections
-    )
+    """A cheap first look, before the policy is loaded: every root selection is a compiled field
+    (or `__typename`, but not only that: `{ __typename }` alone needs no database)."""
+    selections = operation.selection_set.selections
+    if not all(isinstance(selection, FieldNode) for selection in selections):
+        return False
+    fields = {selection.name.value for selection in selections} - {"__typename"}
+    return bool(fields) and fields <= ROOT_FIELDS
 
 
 class CompiledReads(SchemaExtension):
@@ -81,7 +83,7 @@ class CompiledReads(SchemaExtension):
         if plan.statements is None:
             return None
         try:
-            return await run(plan, coerced.coerced)
+            return await run(plan, coerced.coerced, policy)
         except Exception as error:  # the resolver path answers, and reports the database's own errors
             if "parser stack overflow" in str(error):  # too deep for SQLite: never compile it again
                 PLANS.put(key, NO_PLAN)

@@ -2,8 +2,8 @@
 
 A plan is keyed by the database dialect, the document, the operation, the variables' *shape*
 (planner/params.py: their values are the statements' parameters, so one plan serves every ID
-and page size) and who asks (scopes, and the policy's facts that visibility depends on, which
-are inlined: the viewer, their reports and teams; HR and service tokens share theirs). The same
+and page size) and who asks: the scopes and the principal's class (the viewer's facts that
+visibility depends on are parameters too, so every employee with the same scopes shares a plan). The same
 key always compiles to the same statements, except for the values a plan pins (`Plan.pinned`,
 checked on every hit). An operation the planner does not cover is cached too, as a plan without
 statements, so it is not planned again.
@@ -27,7 +27,18 @@ from planner import sqlite_functions
 from planner.compiler import Compiler
 from planner.dialect import dialect_for
 from planner.pages import splice
-from planner.params import Param, Path, bind, leaves, shape, value_at, wrap
+from planner.params import (
+    Param,
+    Path,
+    bind,
+    derivations_fit,
+    facts_of,
+    leaves,
+    principal_class,
+    shape,
+    value_at,
+    wrap,
+)
 from planner.selection import Uncovered, Walker
 
 MAX_PLANS = 512
@@ -47,7 +58,9 @@ class Plan:
     pinned: tuple[tuple[Path, Any], ...] = ()  # variables the statements depend on by value
 
     def fits(self, variables: Mapping[str, Any]) -> bool:
-        return all(value_at(variables, path) == value for path, value in self.pinned)
+        if not all(value_at(variables, path) == value for path, value in self.pinned):
+            return False
+        return all(derivations_fit(statement.params, variables) for statement in self.statements or ())
 
 
 NO_PLAN = Plan(None)
@@ -86,15 +99,7 @@ def plan_key(
     """The cache key; `variables` are the coerced values, of which only the shape counts."""
     principal = policy.principal
     scopes = principal.scopes if principal is not None else frozenset()
-    who: tuple[Any, ...] = (
-        ("all", policy.viewer_id)
-        if policy.sees_everything
-        else (
-            policy.viewer_id,
-            policy.reports,
-            policy.teams,
-        )
-    )
+    who = principal_class(policy)  # the viewer's facts are parameters (planner/params.py)
     document = hashlib.sha256(query.encode()).hexdigest()
     return (dialect, document, operation, shape(dict(variables)), scopes, who)
 
@@ -134,14 +139,16 @@ def compile_operation(
     return Plan(statements, pinned)
 
 
-async def run(plan: Plan, variables: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The `data` of the response: each root field's statement, its JSON parsed once (None
-    when a variable does not fit the plan: the resolver path answers)."""
+async def run(plan: Plan, variables: Mapping[str, Any], policy: Policy) -> dict[str, Any] | None:
+    """The `data` of the response: each root field's statement, bound to the variables and the
+    asking viewer's facts, its JSON parsed once (None when a variable does not fit the plan:
+    the resolver path answers)."""
     assert plan.statements is not None
-    bound = [bind(statement.params, variables) for statement in plan.statements]
+    client = connections.get("default")
+    facts = facts_of(policy)
+    bound = [bind(statement.params, variables, facts) for statement in plan.statements]
     if any(values is None for values in bound):
         return None
-    client = connections.get("default")
     if client.capabilities.dialect == "sqlite":
         await sqlite_functions.register(client)
     data: dict[str, Any] = {}
