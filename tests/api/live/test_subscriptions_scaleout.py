@@ -84,7 +84,8 @@ async def test_serve_with_two_workers_delivers_every_event_once_to_every_subscri
         for client in clients:
             await client.close()
     assert received == [["First", "Second"]] * 8
-    assert None not in handshakes and extensions == {None}  # the client offered permessage-deflate; serve declines by default
+    # The client offered permessage-deflate; serve declines it by default.
+    assert None not in handshakes and extensions == {None}
 
 
 async def test_a_new_manager_set_on_one_worker_is_seen_at_once_by_a_subscription_on_another(
