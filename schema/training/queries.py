@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import strawberry
+
 from auth.scopes import Scope
+from ids import from_global_id
 from resolvers.training import reads as r
+from resolvers.training.requirements import compliance_report as report_of
 from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import scoped
@@ -20,6 +24,7 @@ from schema.training.filters import (
     session_filter_kwargs,
     session_sort,
 )
+from schema.training.requirements import ComplianceReport
 from schema.training.types import TrainingCourse, TrainingSession
 from web.context import Info
 
@@ -56,3 +61,17 @@ async def training_sessions(
         session_filter_kwargs(filter), session_sort(order_by), args, info.context.loaders
     )
     return to_connection(listing.page, TrainingSession.from_row, listing.count)
+
+
+@scoped(
+    "Required training of a team's direct members: each member's status with each requirement. For the "
+    "team's lead, managers above its members (their reports only), HR and service tokens; null for "
+    "anyone else or an unknown team.",
+    Scope.TRAINING_READ,
+)
+async def compliance_report(
+    info: Info, team_id: Annotated[strawberry.ID, strawberry.argument(description="The team.")]
+) -> ComplianceReport | None:
+    pk = from_global_id(team_id, expected="Team")[1]  # a malformed ID is an INVALID_ID error
+    row = await report_of(await info.context.policy(), pk)
+    return ComplianceReport.from_row(row) if row else None
