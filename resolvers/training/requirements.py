@@ -29,6 +29,7 @@ from models.training import (
 )
 from resolvers.core import clock
 from resolvers.core.loaders import Loaders
+from resolvers.core.problems import BadInput, Forbidden
 from resolvers.training.workflows import add_months
 
 
@@ -148,19 +149,20 @@ class ComplianceReport:
 
 
 async def compliance_report(
-    policy: Policy, team_id: int, at: datetime | None = None
-) -> ComplianceReport | None:
-    """The team's members (direct) with their statuses; None when there is no such team or the
-    policy shows no report of it."""
-    team = await Team.get_or_none(id=team_id)
+    policy: Policy, team_id: int | None, at: datetime | None = None
+) -> ComplianceReport:
+    """The team's members (direct) with their statuses, as far as the policy shows them."""
+    team = await Team.get_or_none(id=team_id) if team_id is not None else None
     if team is None:
-        return None
+        raise BadInput("No such team.", code="NOT_FOUND")
     member_ids = [
         int(row["employee_id"]) for row in await TeamMembership.filter(team_id=team_id).values("employee_id")
     ]
     shown = policy.compliance_report_members(team, member_ids)
     if shown is None:
-        return None
+        raise Forbidden(
+            "Only the team's lead, managers of its members, HR and services see its compliance report."
+        )
     statuses = await requirement_statuses_of(shown, at)
     employees = await Employee.filter(id__in=shown).order_by("family_name", "given_name", "id")
     return ComplianceReport(team, [MemberCompliance(e, statuses[e.id]) for e in employees])

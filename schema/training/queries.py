@@ -7,11 +7,10 @@ from typing import Annotated
 import strawberry
 
 from auth.scopes import Scope
-from ids import from_global_id
 from resolvers.training import reads as r
 from resolvers.training.requirements import compliance_report as report_of
 from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
-from schema.core.paging import After, Before, First, Last, page_args
+from schema.core.paging import After, Before, First, Last, page_args, pk_of
 from schema.core.permissions import scoped
 from schema.core.relay import Connection, to_connection
 from schema.training.filters import (
@@ -65,13 +64,12 @@ async def training_sessions(
 
 @scoped(
     "Required training of a team's direct members: each member's status with each requirement. For the "
-    "team's lead, managers above its members (their reports only), HR and service tokens; null for "
-    "anyone else or an unknown team.",
+    "team's lead, managers above its members (their reports only), HR and service tokens; FORBIDDEN "
+    "for anyone else, NOT_FOUND for an unknown team.",
     Scope.TRAINING_READ,
 )
 async def compliance_report(
     info: Info, team_id: Annotated[strawberry.ID, strawberry.argument(description="The team.")]
 ) -> ComplianceReport | None:
-    pk = from_global_id(team_id, expected="Team")[1]  # a malformed ID is an INVALID_ID error
-    row = await report_of(await info.context.policy(), pk)
-    return ComplianceReport.from_row(row) if row else None
+    row = await report_of(await info.context.policy(), pk_of(team_id, "Team"))
+    return ComplianceReport.from_row(row)

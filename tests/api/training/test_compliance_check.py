@@ -10,6 +10,7 @@ import sys
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -41,8 +42,8 @@ subscription {
 NOW = datetime.now(UTC)
 
 
-async def _requirement(course: TrainingCourse, **fields: object) -> TrainingRequirement:
-    values: dict[str, object] = {"every_months": 12, "window_days": 30, **fields}
+async def _requirement(course: TrainingCourse, **fields: Any) -> TrainingRequirement:
+    values: dict[str, Any] = {"every_months": 12, "window_days": 30, **fields}
     return await TrainingRequirement.create(course_id=course.id, **values)
 
 
