@@ -126,6 +126,8 @@ REFERENCE_TYPES: dict[str, str] = {
     "receiverId": "Employee",
     "requesterId": "Employee",
     "respondentId": "Employee",
+    "requirementId": "TrainingRequirement",
+    "certificateId": "Enrollment",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import clients, export_schema, keys, mentorships, migrate, seed, serve, tokens, webhooks
+from cli import clients, export_schema, keys, mentorships, migrate, seed, serve, tokens, training, webhooks
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     keys.register(commands)
     webhooks.register(commands)
     mentorships.register(commands)
+    training.register(commands)
     return parser
 
 

@@ -41,6 +41,7 @@ class EventType(StrEnum):
     TRAINING_ENROLLMENT_CANCELLED = "training.enrollment_cancelled"
     TRAINING_COMPLETED = "training.completed"
     TRAINING_FEEDBACK_SUBMITTED = "training.feedback_submitted"
+    TRAINING_COMPLIANCE_CHANGED = "training.compliance_changed"
     KUDOS_GIVEN = "kudos.given"
     FEEDBACK_REQUESTED = "feedback.requested"
     FEEDBACK_SUBMITTED = "feedback.submitted"
@@ -81,6 +82,10 @@ EVENT_DESCRIPTIONS: dict[EventType, str] = {
     EventType.TRAINING_ENROLLMENT_CANCELLED: "An enrollment (seat or waitlist place) was cancelled.",
     EventType.TRAINING_COMPLETED: "An outcome was recorded: completed (with any certificate) or no-show.",
     EventType.TRAINING_FEEDBACK_SUBMITTED: "A trained employee rated their session.",
+    EventType.TRAINING_COMPLIANCE_CHANGED: (
+        "The daily compliance check found an employee's status with a training requirement changed "
+        "(to COMPLIANT, EXPIRING, OVERDUE or EXEMPT; `from` is null the first time)."
+    ),
     EventType.KUDOS_GIVEN: "Someone thanked a colleague; the event names both and the skills, not the message.",
     EventType.FEEDBACK_REQUESTED: "Someone asked a colleague for feedback; one event per person asked, without the text.",
     EventType.FEEDBACK_SUBMITTED: "An asked colleague submitted their feedback; the event never carries its body.",

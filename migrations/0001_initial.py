@@ -8,7 +8,7 @@ from models.mentorships import MentorshipStatus
 from models.schedules import PendingReason, TimeOffKind, TimeOffStatus
 from models.tasks import TaskPriority, TaskStatus
 from models.teams import MembershipRole
-from models.training import EnrollmentStatus, SessionStatus
+from models.training import ComplianceStatus, EnrollmentStatus, SessionStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
@@ -338,6 +338,47 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'training_course_prerequisites', 'app': 'models', 'unique_together': (('course', 'prerequisite'),), 'pk_attr': 'id', 'table_description': 'A course that must be completed before enrolling in another.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='TrainingRequirement',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('course', fields.ForeignKeyField('models.TrainingCourse', source_field='course_id', db_constraint=True, to_field='id', related_name='requirements', on_delete=OnDelete.RESTRICT)),
+                ('team_ids', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('roles', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('locations', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('every_months', fields.IntField()),
+                ('window_days', fields.IntField()),
+                ('archived_at', fields.DatetimeField(null=True, db_index=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'training_requirements', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Who must complete a course, and how often (HR sets it). An empty list on an axis of'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='TrainingComplianceState',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('requirement', fields.ForeignKeyField('models.TrainingRequirement', source_field='requirement_id', db_constraint=True, to_field='id', related_name='states', on_delete=OnDelete.CASCADE)),
+                ('employee', fields.ForeignKeyField('models.Employee', source_field='employee_id', db_constraint=True, to_field='id', related_name='training_compliance_states', on_delete=OnDelete.CASCADE)),
+                ('status', fields.CharEnumField(description='COMPLIANT: compliant\nEXPIRING: expiring\nOVERDUE: overdue\nEXEMPT: exempt', enum_type=ComplianceStatus, max_length=16)),
+                ('checked_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'training_compliance_states', 'app': 'models', 'unique_together': (('requirement', 'employee'),), 'pk_attr': 'id', 'table_description': 'The last status the daily check saw for an employee and a requirement: a change of it is'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='TrainingExemption',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('requirement', fields.ForeignKeyField('models.TrainingRequirement', source_field='requirement_id', db_constraint=True, to_field='id', related_name='exemptions', on_delete=OnDelete.CASCADE)),
+                ('employee', fields.ForeignKeyField('models.Employee', source_field='employee_id', db_constraint=True, to_field='id', related_name='training_exemptions', on_delete=OnDelete.CASCADE)),
+                ('reason', fields.TextField(unique=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'training_exemptions', 'app': 'models', 'unique_together': (('requirement', 'employee'),), 'pk_attr': 'id', 'table_description': 'HR excused an employee from a requirement.'},
             bases=['Model'],
         ),
         ops.CreateModel(

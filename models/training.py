@@ -114,3 +114,73 @@ class CoursePrerequisite(Model):
     class Meta:
         table = "training_course_prerequisites"
         unique_together = (("course", "prerequisite"),)
+
+
+class ComplianceStatus(StrEnum):
+    COMPLIANT = "compliant"
+    EXPIRING = "expiring"
+    OVERDUE = "overdue"
+    EXEMPT = "exempt"
+
+
+class TrainingRequirement(Model):
+    """Who must complete a course, and how often (HR sets it). An empty list on an axis of
+    `team_ids`, `roles`, `locations` puts no restriction on it."""
+
+    id = fields.IntField(primary_key=True)
+    course: fields.ForeignKeyRelation[TrainingCourse] = fields.ForeignKeyField(
+        "models.TrainingCourse", related_name="requirements", on_delete=fields.RESTRICT
+    )
+    course_id: int
+    team_ids: list[int] = fields.JSONField(default=list)
+    roles: list[str] = fields.JSONField(default=list)
+    locations: list[str] = fields.JSONField(default=list)
+    every_months = fields.IntField()
+    window_days = fields.IntField()
+    archived_at = fields.DatetimeField(null=True, db_index=True)
+    created_at = created_at()
+    updated_at = updated_at()
+
+    class Meta:
+        table = "training_requirements"
+
+
+class TrainingExemption(Model):
+    """HR excused an employee from a requirement."""
+
+    id = fields.IntField(primary_key=True)
+    requirement: fields.ForeignKeyRelation[TrainingRequirement] = fields.ForeignKeyField(
+        "models.TrainingRequirement", related_name="exemptions", on_delete=fields.CASCADE
+    )
+    requirement_id: int
+    employee: fields.ForeignKeyRelation[Employee] = fields.ForeignKeyField(
+        "models.Employee", related_name="training_exemptions", on_delete=fields.CASCADE
+    )
+    employee_id: int
+    reason = fields.TextField()
+    created_at = created_at()
+
+    class Meta:
+        table = "training_exemptions"
+        unique_together = (("requirement", "employee"),)
+
+
+class TrainingComplianceState(Model):
+    """The last status the daily check saw for an employee and a requirement: a change of it is
+    a `training.compliance_changed` event, written by whichever process moves the row."""
+
+    id = fields.IntField(primary_key=True)
+    requirement: fields.ForeignKeyRelation[TrainingRequirement] = fields.ForeignKeyField(
+        "models.TrainingRequirement", related_name="states", on_delete=fields.CASCADE
+    )
+    requirement_id: int
+    employee: fields.ForeignKeyRelation[Employee] = fields.ForeignKeyField(
+        "models.Employee", related_name="training_compliance_states", on_delete=fields.CASCADE
+    )
+    employee_id: int
+    status = fields.CharEnumField(ComplianceStatus, max_length=16)
+    checked_at = fields.DatetimeField()
+
+    class Meta:
+        table = "training_compliance_states"
+        unique_together = (("requirement", "employee"),)

@@ -30,6 +30,7 @@ class Query(AuditQuery, WebhookQuery):
     mentorships = mentorship_queries.mentorships
     training_courses = training_queries.training_courses
     training_sessions = training_queries.training_sessions
+    compliance_report = training_queries.compliance_report
     mentor_suggestions = mentorship_queries.mentor_suggestions
     team_calendar = schedule_queries.team_calendar
     public_holidays = schedule_queries.public_holidays

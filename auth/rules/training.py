@@ -5,6 +5,7 @@ from __future__ import annotations
 from tortoise.expressions import Q
 
 from auth.rules.base import PolicyBase
+from models.teams import Team
 from models.training import Enrollment, TrainingSession
 
 
@@ -56,3 +57,13 @@ class TrainingRules(PolicyBase):
         if self.sees_everything:
             return True
         return self.viewer is not None and self.is_self_or_manager_of(employee_id)
+
+    def compliance_report_members(self, team: Team, member_ids: list[int]) -> list[int] | None:
+        """Whose rows a team's compliance report shows: every member to HR, service tokens and
+        the team's lead; to a manager, the members they manage (transitively). None: no report."""
+        if self.sees_everything or (
+            self.viewer is not None and (team.lead_id == self.viewer.id or team.id in self.led_teams)
+        ):
+            return member_ids
+        managed = [i for i in member_ids if self.manages(i)]
+        return managed or None

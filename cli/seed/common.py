@@ -21,7 +21,13 @@ from models.mentorships import MentorCapacity, Mentorship, MentorshipCheckIn, Me
 from models.schedules import PublicHoliday, TimeOffRequest
 from models.tasks import Task, TaskPriority, TaskStatus
 from models.teams import Team, TeamMembership
-from models.training import Enrollment, TrainingCourse, TrainingSession
+from models.training import (
+    Enrollment,
+    TrainingCourse,
+    TrainingExemption,
+    TrainingRequirement,
+    TrainingSession,
+)
 
 # The models' vocabularies, in their declared order (the seeds draw from them by position).
 TASK_STATUSES: tuple[str, ...] = tuple(status.value for status in TaskStatus)
@@ -50,6 +56,8 @@ PLAN_MODELS: tuple[tuple[str, type[Model]], ...] = (
     ("feedback_requests", FeedbackRequest),
     ("public_holidays", PublicHoliday),
     ("time_off_requests", TimeOffRequest),
+    ("training_requirements", TrainingRequirement),
+    ("training_exemptions", TrainingExemption),
 )
 
 

@@ -16,7 +16,7 @@ from cli.seed.common import MENTORSHIP_STATUSES, TASK_PRIORITIES, TASK_STATUSES,
 from cli.seed.demo_context import DemoContext, Person, active, by_title
 from cli.seed.demo_feedback import plan_feedback
 from cli.seed.demo_schedules import plan_schedules
-from cli.seed.demo_training import plan_training
+from cli.seed.demo_training import plan_requirements, plan_training
 
 DEMO_TASKS = 300
 DEMO_MENTORSHIPS = 30
@@ -34,6 +34,7 @@ def plan_activity(plan: Plan, ctx: DemoContext, rng: random.Random, now: datetim
     plan_training(plan, ctx, rng, now)
     plan_feedback(plan, ctx, now)
     plan_schedules(plan, ctx, now)
+    plan_requirements(plan, ctx, now)
 
 
 # --- tasks -----------------------------------------------------------------------------------

@@ -157,3 +157,21 @@ def _cancelled_enrollments(
     for person in _participants(rng, pool, 3, None):
         plan.add("enrollments", session_id=session_id, employee_id=person.id, status="cancelled",
                  enrolled_at=now - timedelta(days=rng.uniform(2, 10)))  # fmt: skip
+
+
+def plan_requirements(plan: Plan, ctx: DemoContext, now: datetime) -> None:
+    """Required training: Security Awareness for everyone yearly, Secure Coding for the Web team
+    every two years, Fire Warden for HR yearly; one exemption. Planned last (no draws), so no
+    other row's id or draw moves."""
+    course = {row["code"]: row["id"] for row in plan.rows["training_courses"]}
+    created = now - timedelta(days=90)
+    web = ctx.team_ids["Web"]
+    security = plan.add("training_requirements", course_id=course["SEC-101"], team_ids=[], roles=[], locations=[],
+                        every_months=12, window_days=30, created_at=created)  # fmt: skip
+    plan.add("training_requirements", course_id=course["ENG-150"], team_ids=[web], roles=[], locations=[],
+             every_months=24, window_days=60, created_at=created)  # fmt: skip
+    plan.add("training_requirements", course_id=course["FIRE-120"], team_ids=[], roles=["hr"], locations=[],
+             every_months=12, window_days=30, created_at=created)  # fmt: skip
+    grace = ctx.by_key["grace"]
+    plan.add("training_exemptions", requirement_id=security, employee_id=grace.id,
+             reason="Completed the equivalent course at a partner", created_at=created)  # fmt: skip

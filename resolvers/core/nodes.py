@@ -84,6 +84,7 @@ NODE_MODELS: dict[str, NodeModel] = {
     "Kudos": NodeModel(fbm.Kudos, kudos_visible),
     "FeedbackRequest": NodeModel(fbm.FeedbackRequest, feedback_request_visible),
     "TimeOffRequest": NodeModel(scm.TimeOffRequest, _time_off_visible),
+    "TrainingRequirement": NodeModel(trm.TrainingRequirement),
 }
 
 

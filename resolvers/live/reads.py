@@ -149,6 +149,8 @@ async def training_parts(reader: Reader, see: See, row: Event) -> tuple[Any, Any
         if enrollment is None:
             return None, None
         return await see("TrainingSession", enrollment.session_id), await see("Enrollment", enrollment.id)
+    if row.subject_type != "TrainingSession":  # a compliance change is about a requirement
+        return None, None
     return await see("TrainingSession", row.subject_id), None
 
 
@@ -199,6 +201,13 @@ async def viewer_training(
             key, lambda: asyncio.ensure_future(r.involved_in_session(session, viewer_id, row))
         )
     return (session, enrollment) if involved.includes(viewer_id) else None
+
+
+async def viewer_compliance(see: See, row: Event, viewer_id: int) -> Any:
+    """The requirement whose status changed for the viewer."""
+    if not r.involved_in_compliance(row).includes(viewer_id):
+        return None
+    return await see("TrainingRequirement", row.subject_id)
 
 
 async def viewer_kudos(see: See, row: Event, viewer_id: int) -> Any:

@@ -161,6 +161,8 @@ def viewer_may_match(event: Event, viewer_id: int) -> bool:
         return _int(data, "employeeId") == viewer_id
     if event.type.startswith("task.") and "assigneeId" in data:
         return viewer_id in {_int(data, "assigneeId"), _int(data, "previousAssigneeId")}
+    if event.type == EventType.TRAINING_COMPLIANCE_CHANGED:
+        return _int(data, "employeeId") == viewer_id
     if event.subject_type == "Enrollment" and "employeeId" in data:
         return _int(data, "employeeId") == viewer_id
     if event.type == EventType.KUDOS_GIVEN and "receiverId" in data:
@@ -198,6 +200,12 @@ def involved_in_mentorship(mentorship: Mentorship) -> Involved:
 def involved_in_enrollment(enrollment: Enrollment) -> Involved:
     """The enrolled, waitlisted or promoted employee."""
     return Involved(frozenset({enrollment.employee_id}))
+
+
+def involved_in_compliance(event: Event) -> Involved:
+    """The employee whose status with a training requirement changed (and only them)."""
+    employee_id = _int(_data(event), "employeeId")
+    return Involved(frozenset({employee_id}) if employee_id else frozenset())
 
 
 def involved_in_kudos(kudos: Kudos) -> Involved:

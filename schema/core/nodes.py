@@ -25,6 +25,7 @@ from schema.mentorships.types import Mentorship, MentorshipCheckIn
 from schema.schedules.types import TimeOffRequest
 from schema.tasks.types import Task
 from schema.teams.types import Team
+from schema.training.requirements import TrainingRequirement
 from schema.training.types import Enrollment, TrainingCourse, TrainingSession
 from schema.webhooks.types import Webhook, WebhookDelivery
 from web.context import Context, Info
@@ -87,6 +88,7 @@ NODE_KINDS: dict[str, NodeKind] = {
         NodeKind("Kudos", Kudos),
         NodeKind("FeedbackRequest", FeedbackRequest),
         NodeKind("TimeOffRequest", TimeOffRequest),
+        NodeKind("TrainingRequirement", TrainingRequirement),
     )
 }
 assert NODE_KINDS.keys() == NODE_MODELS.keys(), "every node type needs its model and the other way"

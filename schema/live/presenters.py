@@ -14,8 +14,10 @@ from typing import Any
 import strawberry
 
 from events.hub import EventContext
+from events.log import EventType
 from ids import to_global_id
 from models import tasks as tkm
+from models import training as trm
 from models.events import Event as EventRow
 from resolvers.core.loaders import SharedById
 from resolvers.live import reads
@@ -33,6 +35,7 @@ from schema.live.types import (
     TaskEvent,
     TeamEvent,
     TimeOffEvent,
+    TrainingComplianceEvent,
     TrainingEvent,
     event_fields,
 )
@@ -40,6 +43,7 @@ from schema.mentorships.types import Mentorship, MentorshipCheckIn
 from schema.schedules.types import TimeOffRequest
 from schema.tasks.types import Task
 from schema.teams.types import Team
+from schema.training.requirements import TrainingRequirement
 from schema.training.types import Enrollment, TrainingSession
 from web.context import Context
 
@@ -127,6 +131,19 @@ async def session_event(ctx: Context, row: EventRow, session_id: int | None) -> 
     return training_event(row, *parts) if parts is not None else None
 
 
+def _compliance_event(row: EventRow, requirement: Any) -> TrainingComplianceEvent | None:
+    if requirement is None:
+        return None
+    data = row.data if isinstance(row.data, dict) else {}
+    previous, status = data.get("from"), data.get("to")
+    return TrainingComplianceEvent(
+        **event_fields(row),
+        requirement=TrainingRequirement.from_row(requirement),
+        previous_status=trm.ComplianceStatus(previous) if previous else None,
+        status=trm.ComplianceStatus(str(status)),
+    )
+
+
 async def viewer_event(ctx: Context, row: EventRow, live: EventContext) -> Any:
     viewer_id = ctx.principal.employee_id if ctx.principal else None
     assert viewer_id is not None  # SignedInEmployee guarantees a user token
@@ -135,6 +152,8 @@ async def viewer_event(ctx: Context, row: EventRow, live: EventContext) -> Any:
         return _task_event(ctx, row, await reads.viewer_task(ctx, see, row, viewer_id))
     if row.type in r.MENTORSHIP_EVENT_TYPES:
         return _mentorship_event(row, await reads.viewer_mentorship(see, row, viewer_id))
+    if row.type == EventType.TRAINING_COMPLIANCE_CHANGED:
+        return _compliance_event(row, await reads.viewer_compliance(see, row, viewer_id))
     if row.type in r.TRAINING_EVENT_TYPES:
         parts = await reads.viewer_training(ctx, see, row, live, viewer_id)
         return training_event(row, *parts) if parts is not None else None

@@ -9,6 +9,7 @@ import strawberry
 
 from auth.scopes import Scope
 from models.events import Event as EventRow
+from models.training import ComplianceStatus
 from schema.core.event_types import EventType
 from schema.employees.types import Employee
 from schema.feedback.types import FeedbackRequest, Kudos
@@ -17,6 +18,7 @@ from schema.mentorships.types import Mentorship, MentorshipCheckIn
 from schema.schedules.types import TimeOffRequest
 from schema.tasks.types import Task
 from schema.teams.types import Team
+from schema.training.requirements import TrainingRequirement
 from schema.training.types import Enrollment, TrainingSession
 from web.context import Info
 
@@ -146,6 +148,18 @@ class TimeOffEvent(Event):
     time_off_request: TimeOffRequest | None = strawberry.field(description="The request as it is now.")
 
 
+@strawberry.type(
+    description="The daily compliance check found your status with a training requirement changed "
+    "(`training.compliance_changed`)."
+)
+class TrainingComplianceEvent(Event):
+    requirement: TrainingRequirement | None = strawberry.field(description="The requirement as it is now.")
+    previous_status: ComplianceStatus | None = strawberry.field(
+        description="The status recorded before; null when this is the first one."
+    )
+    status: ComplianceStatus = strawberry.field(description="The status the check recorded.")
+
+
 EVENT_TYPES = [
     TaskEvent,
     MentorshipEvent,
@@ -155,4 +169,5 @@ EVENT_TYPES = [
     KudosEvent,
     FeedbackEvent,
     TimeOffEvent,
+    TrainingComplianceEvent,
 ]

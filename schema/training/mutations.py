@@ -17,6 +17,7 @@ from resolvers.training import enrollment as enrollment_workflow
 from resolvers.training import workflows as workflow
 from schema.core.payloads import UserError, run_mutation
 from schema.core.permissions import scoped
+from schema.training import requirement_mutations as requirements
 from schema.training.inputs import (
     CancelEnrollmentInput,
     CancelTrainingSessionInput,
@@ -265,5 +266,30 @@ class TrainingMutations:
         "tokens); enrolling without them is refused with PREREQUISITES_MISSING, naming them.",
         Scope.TRAINING_MANAGE,
         set_course_prerequisites,
+        on="mutation",
+    )
+    create_training_requirement: requirements.TrainingRequirementPayload = scoped(
+        "Require a course of the employees it applies to, again every `everyMonths` (HR and service "
+        "tokens). Empty `appliesTo` lists (or none) mean everyone.",
+        Scope.TRAINING_MANAGE,
+        requirements.create_training_requirement,
+        on="mutation",
+    )
+    archive_training_requirement: requirements.TrainingRequirementPayload = scoped(
+        "Retire a requirement (HR and service tokens): it is no longer listed or checked.",
+        Scope.TRAINING_MANAGE,
+        requirements.archive_training_requirement,
+        on="mutation",
+    )
+    exempt_from_training_requirement: requirements.TrainingExemptionPayload = scoped(
+        "Excuse an employee from a requirement, with a reason (HR and service tokens); their status becomes EXEMPT.",
+        Scope.TRAINING_MANAGE,
+        requirements.exempt_from_training_requirement,
+        on="mutation",
+    )
+    remove_training_exemption: requirements.TrainingExemptionPayload = scoped(
+        "Lift an exemption (HR and service tokens); the status is computed from completions again.",
+        Scope.TRAINING_MANAGE,
+        requirements.remove_training_exemption,
         on="mutation",
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -14,13 +14,22 @@ from resolvers.core.listing import child_listing
 from resolvers.employees import reads as employee_reads
 from resolvers.training import prerequisites as prerequisite_reads
 from resolvers.training import reads as r
+from resolvers.training import requirements as requirement_reads
 from resolvers.training.compliance import Compliance
 from resolvers.training.enrollment import is_open_for_enrollment
 from schema.core.enums import EnrollmentStatus, TrainingSessionStatus
 from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import read_scope, scoped
-from schema.core.relay import Connection, Node, child_connection, presents, required, to_connection
+from schema.core.relay import (
+    Connection,
+    Node,
+    child_connection,
+    present,
+    presents,
+    required,
+    to_connection,
+)
 from schema.employees.types import Employee
 from schema.training.filters import (
     EnrollmentFilter,
@@ -31,6 +40,11 @@ from schema.training.filters import (
     session_sort,
 )
 from web.context import Info
+
+if TYPE_CHECKING:
+    from schema.training.requirements import TrainingRequirementStatus
+
+RequirementStatusRef = Annotated["TrainingRequirementStatus", strawberry.lazy("schema.training.requirements")]
 
 
 @presents(m.TrainingCourse)
@@ -247,3 +261,11 @@ class TrainingCompliance:
     )
     def expiring_certificates(self) -> list[Enrollment]:
         return [Enrollment.from_row(e) for e in self.data.expiring]
+
+    @strawberry.field(
+        description="Its status with each training requirement that applies to the employee (HR's "
+        "`createTrainingRequirement`), by course title; the window is each requirement's `windowDays`."
+    )
+    async def requirements(self, info: Info) -> list[RequirementStatusRef]:
+        statuses = await requirement_reads.statuses_of(info.context.loaders, self.data.employee_id)
+        return [present(s) for s in statuses]

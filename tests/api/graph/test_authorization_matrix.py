@@ -36,6 +36,7 @@ from models.events import Event
 from models.feedback import FeedbackRequest, Kudos
 from models.mentorships import MentorshipCheckIn
 from models.schedules import PublicHoliday, TimeOffRequest
+from models.training import TrainingExemption, TrainingRequirement
 from models.webhooks import Webhook, WebhookDelivery
 from schema import schema
 from schema.core.read_scopes import GATED_FIELDS
@@ -135,6 +136,14 @@ QUERIES = [
     Op("webhooks", Scope.WEBHOOKS_MANAGE, ADMINS, "{ webhooks(first: 1) { totalCount } }"),
     Op("auditEvents", Scope.AUDIT_READ, ADMINS, "{ auditEvents(first: 1) { totalCount } }"),
     Op("teamCalendar", Scope.SCHEDULES_READ, ALL - {OUTSIDER}, CALENDAR, lambda w: calendar_window(w)),
+    # Ada is a member of Web, her manager manages a member, Lea leads it (not a matrix role).
+    Op(
+        "complianceReport",
+        Scope.TRAINING_READ,
+        frozenset({MANAGER, HR, SERVICE}),
+        "query($team: ID!) { complianceReport(teamId: $team) { members { requirements { status } } } }",
+        lambda w: {"team": w.id("Team", "web")},
+    ),
     Op(
         "publicHolidays",
         Scope.SCHEDULES_READ,
@@ -236,6 +245,17 @@ MUTATIONS = [
       lambda w: {"enrollmentId": w.id("Enrollment", "enrollment")}),
     m("recordTrainingOutcome", Scope.TRAINING_MANAGE, ADMINS, "RecordTrainingOutcomeInput", "enrollment { status }",
       lambda w: {"enrollmentId": w.id("Enrollment", "past_enrollment"), "outcome": "COMPLETED", "score": 90}),
+    m("createTrainingRequirement", Scope.TRAINING_MANAGE, ADMINS, "CreateTrainingRequirementInput",
+      "requirement { id }", lambda w: {"courseId": w.id("TrainingCourse", "course"), "everyMonths": 12,
+                                      "appliesTo": {"locations": ["Berlin"]}}),
+    m("archiveTrainingRequirement", Scope.TRAINING_MANAGE, ADMINS, "ArchiveTrainingRequirementInput",
+      "requirement { archivedAt }", lambda w: {"id": w.id("TrainingRequirement", "requirement")}),
+    m("exemptFromTrainingRequirement", Scope.TRAINING_MANAGE, ADMINS, "ExemptFromTrainingRequirementInput",
+      "exemption { reason }", lambda w: {"requirementId": w.id("TrainingRequirement", "requirement"),
+                                         "employeeId": w.id("Employee", "ada"), "reason": "Certified elsewhere"}),
+    m("removeTrainingExemption", Scope.TRAINING_MANAGE, ADMINS, "RemoveTrainingExemptionInput",
+      "exemption { reason }", lambda w: {"requirementId": w.id("TrainingRequirement", "requirement"),
+                                         "employeeId": w.id("Employee", "teammate")}),
     m("submitTrainingFeedback", Scope.TRAINING_ENROLL, frozenset({EMPLOYEE}), "SubmitTrainingFeedbackInput",
       "enrollment { feedbackRating }", lambda w: {"enrollmentId": w.id("Enrollment", "completed"), "rating": 5}),
     m("createWebhook", Scope.WEBHOOKS_MANAGE, ADMINS, "CreateWebhookInput", "secret",
@@ -294,6 +314,7 @@ WORLD_OBJECTS = {
     "MentorshipCheckIn": "check_in", "TrainingCourse": "course", "TrainingSession": "session",
     "Enrollment": "enrollment", "Webhook": "webhook",
     "Kudos": "kudos", "FeedbackRequest": "private_feedback", "TimeOffRequest": "time_off",
+    "TrainingRequirement": "requirement",
 }  # fmt: skip
 # Who reads those objects' fields in the PATHS rows (a service, unless it may not see the object).
 WORLD_READERS = {"FeedbackRequest": EMPLOYEE}
@@ -303,6 +324,32 @@ THROUGH_ROOTS = {
     "TeamCalendarEntry": (CALENDAR, calendar_window, ("teamCalendar", 0)),
     "teamCalendar": (CALENDAR, calendar_window, ("teamCalendar",)),
 }
+# Types reached through a nested path: (document with `{reach}`, variables, the path to the type).
+REPORT = "query($team: ID!) { complianceReport(teamId: $team) { %s } }"
+THROUGH_PATHS: dict[str, tuple[str, Callable[[World], dict[str, Any]], tuple[str | int, ...], str | None]] = {
+    "ComplianceReport": (
+        REPORT % "{reach}", lambda w: {"team": w.id("Team", "web")}, ("complianceReport",), None
+    ),
+    "ComplianceReportMember": (  # the Security team has one member
+        REPORT % "members { {reach} }",
+        lambda w: {"team": w.id("Team", "security")},
+        ("complianceReport", "members", 0),
+        None,
+    ),
+    "TrainingExemption": (  # Tim is exempt from the world's requirement
+        "mutation($input: RemoveTrainingExemptionInput!) { removeTrainingExemption(input: $input) "
+        "{ exemption { {reach} } errors { code } } }",
+        lambda w: {"input": {"requirementId": w.id("TrainingRequirement", "requirement"),
+                             "employeeId": w.id("Employee", "teammate")}},
+        ("removeTrainingExemption", "exemption"),
+        "removeTrainingExemption",
+    ),
+}  # fmt: skip
+THROUGH_ROOTS["complianceReport"] = (
+    REPORT % "__typename",
+    lambda w: {"team": w.id("Team", "web")},
+    ("complianceReport",),
+)
 ROOT_ARGUMENTS = {
     "mentorSuggestions": '(skills: ["python"])',
     "publicHolidays": '(location: "Berlin", year: 2030)',
@@ -343,6 +390,10 @@ def path_row(coordinate: str, scope: Scope) -> Path:
         document, variables, where = THROUGH_ROOTS[type_name]
         document = document.replace("{ startsOn }", f"{{ startsOn {reach} }}")
         return Path(coordinate, scope, SERVICE, document, variables, (*where, field))
+    if type_name in THROUGH_PATHS:
+        template, given, path, payload = THROUGH_PATHS[type_name]
+        document = template.replace("{reach}", reach)
+        return Path(coordinate, scope, SERVICE, document, given, (*path, field), payload=payload)
     if type_name in THROUGH_LISTS:
         root = THROUGH_LISTS[type_name]
         document = f"{{ {root}(first: 1) {{ nodes {{ id {reach} }} }} }}"
@@ -435,6 +486,10 @@ async def build_world(service_client: str) -> World:
         employee=ada, kind="vacation", status="pending", starts_on=TIME_OFF_DAY, ends_on=TIME_OFF_DAY
     )
     await PublicHoliday.create(location="Berlin", day=date(2030, 5, 1), name="Labour day")
+    security = await f.team(name="Security")
+    await f.member(security, outsider)
+    requirement = await TrainingRequirement.create(course=course, every_months=12, window_days=30)
+    await TrainingExemption.create(requirement=requirement, employee=teammate, reason="Certified elsewhere")
     ids = {
         "ada": ada.id, "outsider": outsider.id, "teammate": teammate.id, "mentor2": mentor2.id, "web": web.id,
         "task": task.id, "active_mentorship": active.id, "request_to_ada": request.id, "course": course.id,
@@ -445,6 +500,7 @@ async def build_world(service_client: str) -> World:
         "kudos": kudos.id, "private_feedback": private_feedback.id, "shared_feedback": shared_feedback.id,
         "feedback_to_ada": feedback_to_ada.id, "time_off": time_off.id,
         "ended_mentorship": ended.id,
+        "requirement": requirement.id, "security": security.id,
     }  # fmt: skip
     emails = {
         EMPLOYEE: ada.email,
@@ -622,6 +678,9 @@ TYPE_SCOPES = {
     "TimeOffRequest": Scope.SCHEDULES_READ, "TeamCalendarEntry": Scope.SCHEDULES_READ,
     "TimeOffBalance": Scope.SCHEDULES_READ, "WorkingPattern": Scope.SCHEDULES_READ,
     "PublicHoliday": Scope.SCHEDULES_READ,
+    "TrainingRequirement": Scope.TRAINING_READ, "TrainingRequirementStatus": Scope.TRAINING_READ,
+    "TrainingExemption": Scope.TRAINING_READ, "TrainingAudience": Scope.TRAINING_READ,
+    "ComplianceReport": Scope.TRAINING_READ, "ComplianceReportMember": Scope.TRAINING_READ,
 }  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from models.training import Enrollment
 from models.webhooks import Webhook, WebhookDelivery
 from resolvers.core.clock import today
 from resolvers.mentorships.expiry import expire_stale_requests
+from resolvers.training.compliance_check import check_compliance
 from resolvers.webhooks import workflows as hooks
 from schema import schema
 from schema.webhooks.shaping import make_shaper
@@ -211,6 +212,11 @@ async def run_every_workflow(graphql: Any, tokens: Any, settings: Any) -> None:
     await act(hr, "recordTrainingOutcome", "RecordTrainingOutcomeInput", "enrollment { id }", outcome)
     feedback = {"enrollmentId": gid("Enrollment", attended.id), "rating": 5, "comment": "Useful"}
     await act(as_ada, "submitTrainingFeedback", "SubmitTrainingFeedbackInput", "enrollment { id }", feedback)
+    required = {"courseId": gid("TrainingCourse", past.course_id), "everyMonths": 12}
+    await act(
+        hr, "createTrainingRequirement", "CreateTrainingRequirementInput", "requirement { id }", required
+    )
+    await check_compliance()  # ada's completion satisfies it; the others are overdue
     thanks = {"toId": gid("Employee", bob.id), "message": "Thanks", "skills": ["Python"]}
     await act(as_ada, "giveKudos", "GiveKudosInput", "kudos { id }", thanks)
     asked = {"fromIds": [gid("Employee", bob.id)], "about": "My demo"}

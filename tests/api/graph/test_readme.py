@@ -50,6 +50,11 @@ ACCOUNTS = {
     "submitTrainingFeedback": "hugo.ibrahim@example.com",  # whose outcome HR just recorded
     "cancelTrainingSession": HR,
     "setCoursePrerequisites": HR,
+    "createTrainingRequirement": HR,
+    "exemptFromTrainingRequirement": HR,
+    "removeTrainingExemption": HR,
+    "archiveTrainingRequirement": HR,
+    "complianceReport": "grace.hopper@example.com",  # Ada's manager; Ada is in Web (Team:7)
     "createWebhook": HR,
     "giveKudos": ADA,
     "requestFeedback": ADA,
