@@ -6,6 +6,10 @@ the rest. It runs after the other extensions' pre-execution checks (limits, cost
 them has already set a result, nothing is compiled. `PEOPLEGRAPH_SHOW_READ_PATH=1` adds
 `extensions.readPath` (`compiled` or `resolvers`) to each response, for debugging and tests;
 without it responses are unchanged.
+
+Every operation it answers is registered in `SERVED` (planner/plans.py), so that the endpoint's
+fast path (web/fast_reads.py) may answer it the next time without Strawberry. A root selection
+of `__typename` fields only is answered without loading the policy: it reads nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +24,17 @@ from strawberry.extensions import SchemaExtension
 from tortoise.connection import connections
 
 from planner.mapping import ROOT_FIELDS
-from planner.plans import NO_PLAN, PLANS, compile_operation, plan_key, run
+from planner.plans import (
+    NO_PLAN,
+    PLANS,
+    SERVED,
+    Served,
+    compile_operation,
+    plan_key,
+    run,
+    served_key,
+    typename_only,
+)
 
 log = logging.getLogger("peoplegraph.planner")
 
@@ -33,9 +47,16 @@ def _settings_of(context: Any) -> tuple[str, bool]:
 def _may_compile(operation: Any) -> bool:
     """A cheap first look, before the policy is loaded: every root selection is a compiled field."""
     return all(
-        isinstance(selection, FieldNode) and selection.name.value in ROOT_FIELDS
+        isinstance(selection, FieldNode)
+        and (selection.name.value in ROOT_FIELDS or selection.name.value == "__typename")
         for selection in operation.selection_set.selections
     )
+
+
+def _register(query: str, operation_name: str | None, constant: dict[str, Any] | None = None) -> None:
+    key = served_key(query, operation_name)
+    if SERVED.get(key) is None:
+        SERVED.put(key, Served(constant))
 
 
 class CompiledReads(SchemaExtension):
@@ -71,6 +92,10 @@ class CompiledReads(SchemaExtension):
         coerced = get_variable_values(schema, chosen[0].variable_definitions or (), context.variables or {})
         if not isinstance(coerced, VariableValues):
             return None  # bad variables: the resolver path reports them
+        constant = typename_only(chosen[0].selection_set.selections)
+        if constant is not None:
+            _register(context.query, context.operation_name, constant)
+            return dict(constant)
         policy = await request.policy()
         dialect = connections.get("default").capabilities.dialect
         key = plan_key(context.query, context.operation_name, coerced.coerced, policy, dialect)
@@ -81,12 +106,15 @@ class CompiledReads(SchemaExtension):
         if plan.statements is None:
             return None
         try:
-            return await run(plan, coerced.coerced)
+            data = await run(plan, coerced.coerced)
         except Exception as error:  # the resolver path answers, and reports the database's own errors
             if "parser stack overflow" in str(error):  # too deep for SQLite: never compile it again
                 PLANS.put(key, NO_PLAN)
             log.warning("compiled read failed, falling back to resolvers: %s", error)
             return None
+        if data is not None:
+            _register(context.query, context.operation_name)
+        return data
 
     def get_results(self) -> dict[str, Any]:
         return {"readPath": self.path} if self.show and self.path else {}

@@ -6,7 +6,11 @@ and page size) and who asks (scopes, and the policy's facts that visibility depe
 are inlined: the viewer, their reports and teams; HR and service tokens share theirs). The same
 key always compiles to the same statements, except for the values a plan pins (`Plan.pinned`,
 checked on every hit). An operation the planner does not cover is cached too, as a plan without
-statements, so it is not planned again.
+statements, so it is not planned again. A root `__typename` is a statement without SQL: its value.
+
+`SERVED` remembers the operations the full path has answered from a plan (planner/extension.py
+registers them), by document digest and operation name: the endpoint's fast path
+(web/fast_reads.py) answers only those, and falls back to the full path for anything else.
 """
 
 from __future__ import annotations
@@ -15,10 +19,10 @@ import hashlib
 import json
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
-from graphql import FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode
+from graphql import FieldNode, FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode
 from graphql.execution.values import VariableValues
 from tortoise.connection import connections
 
@@ -31,14 +35,19 @@ from planner.params import Param, Path, bind, leaves, shape, value_at, wrap
 from planner.selection import Uncovered, Walker
 
 MAX_PLANS = 512
+# Cost estimates kept per served operation, one per shape of the values the estimate reads.
+MAX_COSTS = 64
+
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
 class Statement:
     key: str  # the root field's response key
-    sql: str  # returns its JSON
+    sql: str | None  # returns its JSON; None: the field's value is `value` (a root `__typename`)
     params: tuple[Param, ...] = ()
     cursors: bool = False  # its JSON holds cursor arrays to splice (planner/pages.py)
+    value: Any = None
 
 
 @dataclass(frozen=True)
@@ -53,13 +62,15 @@ class Plan:
 NO_PLAN = Plan(None)
 
 
-class PlanCache:
+class LruCache(Generic[V]):
+    """A bounded LRU: of plans (`PLANS`), and of the operations served from them (`SERVED`)."""
+
     def __init__(self, size: int = MAX_PLANS) -> None:
         self.size = size
-        self._plans: OrderedDict[tuple[Any, ...], Plan] = OrderedDict()
+        self._plans: OrderedDict[tuple[Any, ...], V] = OrderedDict()
         self.hits = self.misses = 0
 
-    def get(self, key: tuple[Any, ...]) -> Plan | None:
+    def get(self, key: tuple[Any, ...]) -> V | None:
         if key in self._plans:
             self._plans.move_to_end(key)
             self.hits += 1
@@ -67,7 +78,7 @@ class PlanCache:
         self.misses += 1
         return None
 
-    def put(self, key: tuple[Any, ...], plan: Plan) -> None:
+    def put(self, key: tuple[Any, ...], plan: V) -> None:
         self._plans[key] = plan
         self._plans.move_to_end(key)
         while len(self._plans) > self.size:
@@ -76,8 +87,52 @@ class PlanCache:
     def __len__(self) -> int:
         return len(self._plans)
 
+    def clear(self) -> None:
+        self._plans.clear()
+
+
+class PlanCache(LruCache[Plan]):
+    pass
+
+
+@dataclass
+class Served:
+    """An operation the full path answered from a plan: the fast path may answer it again."""
+
+    constant: dict[str, Any] | None = None  # its data, when no root field reads the database
+    # `extensions.cost` by the shape of the variables the estimate reads (web/fast_reads.py).
+    costs: dict[Any, int] = field(default_factory=dict)
+
+    def remember_cost(self, shape: Any, cost: int) -> None:
+        if len(self.costs) < MAX_COSTS:
+            self.costs[shape] = cost
+
 
 PLANS = PlanCache()
+SERVED: LruCache[Served] = LruCache()
+
+
+def document_digest(query: str) -> str:
+    return hashlib.sha256(query.encode()).hexdigest()
+
+
+def served_key(query: str, operation: str | None) -> tuple[str, str | None]:
+    return (document_digest(query), operation)
+
+
+def typename_only(selections: Any) -> dict[str, str] | None:
+    """The data of a root selection that is only `__typename` fields (aliased or not, without
+    directives), which reads nothing and needs no policy; None for anything else."""
+    data: dict[str, str] = {}
+    for selection in selections:
+        if (
+            not isinstance(selection, FieldNode)
+            or selection.directives
+            or selection.name.value != "__typename"
+        ):
+            return None
+        data[selection.alias.value if selection.alias else "__typename"] = "Query"
+    return data
 
 
 def plan_key(
@@ -95,8 +150,7 @@ def plan_key(
             policy.teams,
         )
     )
-    document = hashlib.sha256(query.encode()).hexdigest()
-    return (dialect, document, operation, shape(dict(variables)), scopes, who)
+    return (dialect, document_digest(query), operation, shape(dict(variables)), scopes, who)
 
 
 def compile_operation(
@@ -124,7 +178,9 @@ def compile_operation(
     try:
         fields = walker.collect(operations[0].selection_set, query)
         statements = tuple(
-            Statement(key, compiler.root(query, nodes), tuple(compiler.params), compiler.cursors)
+            Statement(key, None, value=query.name)
+            if nodes[0].name.value == "__typename"
+            else Statement(key, compiler.root(query, nodes), tuple(compiler.params), compiler.cursors)
             for key, nodes in fields.items()
         )
     except Uncovered:
@@ -146,6 +202,9 @@ async def run(plan: Plan, variables: Mapping[str, Any]) -> dict[str, Any] | None
         await sqlite_functions.register(client)
     data: dict[str, Any] = {}
     for statement, values in zip(plan.statements, bound, strict=True):
+        if statement.sql is None:
+            data[statement.key] = statement.value
+            continue
         _, rows = await client.execute_query(statement.sql, values)
         value = rows[0][0] if rows else None
         value = json.loads(value) if isinstance(value, str) else value
