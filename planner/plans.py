@@ -16,12 +16,12 @@ registers them), by document digest and operation name: the endpoint's fast path
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+import orjson
 from graphql import FieldNode, FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode
 from graphql.execution.values import VariableValues
 from tortoise.connection import connections
@@ -207,6 +207,6 @@ async def run(plan: Plan, variables: Mapping[str, Any]) -> dict[str, Any] | None
             continue
         _, rows = await client.execute_query(statement.sql, values)
         value = rows[0][0] if rows else None
-        value = json.loads(value) if isinstance(value, str) else value
+        value = orjson.loads(value) if isinstance(value, str) else value
         data[statement.key] = splice(value) if statement.cursors else value
     return data

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.datastructures import Headers
 from starlette.middleware.authentication import AuthenticationMiddleware
@@ -107,6 +108,14 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             code = ProblemCode.METHOD_NOT_ALLOWED if exc.status_code == 405 else ProblemCode.BAD_REQUEST
             response = RequestRefused(exc.status_code, code, exc.reason, allow).response(_media_type(request))
         await response(scope, receive, send)
+
+    def encode_json(self, data: object) -> str:
+        """Responses and WebSocket messages as compact JSON, by orjson (non-ASCII text as UTF-8);
+        a value orjson does not take (an integer beyond 64 bits) by the standard library."""
+        try:
+            return orjson.dumps(data).decode()
+        except TypeError:
+            return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
     def decode_json(self, data: str | bytes) -> object:
         """WebSocket messages, parsed as strictly as bodies; Strawberry closes with 4400 on a
