@@ -9,7 +9,8 @@ without it responses are unchanged.
 
 Every operation it answers is registered in `SERVED` (planner/plans.py), so that the endpoint's
 fast path (web/fast_reads.py) may answer it the next time without Strawberry. A root selection
-of `__typename` fields only is answered without loading the policy: it reads nothing.
+of `__typename` fields only is answered without loading the policy: it reads nothing; nor is
+the policy loaded for a plan that reads none of it (planner/plans.py `shared_plan`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from planner.plans import (
     plan_key,
     run,
     served_key,
+    shared_plan,
+    shared_plan_key,
     typename_only,
 )
 
@@ -96,13 +99,19 @@ class CompiledReads(SchemaExtension):
         if constant is not None:
             _register(context.query, context.operation_name, constant)
             return dict(constant)
-        policy = await request.policy()
         dialect = connections.get("default").capabilities.dialect
-        key = plan_key(context.query, context.operation_name, coerced.coerced, policy, dialect)
-        plan = PLANS.get(key)
-        if plan is None or not plan.fits(coerced.coerced):
-            plan = compile_operation(schema, document, context.operation_name, coerced, policy, dialect)
-            PLANS.put(key, plan)
+        query, name, scopes = context.query, context.operation_name, request.principal.scopes
+        key = shared_plan_key(query, name, coerced.coerced, scopes, dialect)
+        plan = shared_plan(query, name, coerced.coerced, scopes, dialect)
+        if plan is None:
+            policy = await request.policy()
+            key = plan_key(query, name, coerced.coerced, policy, dialect)
+            plan = PLANS.get(key)
+            if plan is None or not plan.fits(coerced.coerced):
+                plan = compile_operation(schema, document, name, coerced, policy, dialect)
+                PLANS.put(key, plan)
+                if plan.statements is not None and not plan.reads_policy:
+                    PLANS.put(shared_plan_key(query, name, coerced.coerced, scopes, dialect), plan)
         if plan.statements is None:
             return None
         try:

@@ -11,6 +11,10 @@ statements, so it is not planned again. A root `__typename` is a statement witho
 `SERVED` remembers the operations the full path has answered from a plan (planner/extension.py
 registers them), by document digest and operation name: the endpoint's fast path
 (web/fast_reads.py) answers only those, and falls back to the full path for anything else.
+
+A plan whose compilation read no policy fact (`Plan.reads_policy`: the compiler is handed a
+policy that notes every read) is also cached under a key without the viewer
+(`shared_plan_key`: the scopes stay in it), so a request for it loads no policy at all.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import orjson
 from graphql import FieldNode, FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode
@@ -54,6 +58,7 @@ class Statement:
 class Plan:
     statements: tuple[Statement, ...] | None  # None: not covered, the resolver path answers
     pinned: tuple[tuple[Path, Any], ...] = ()  # variables the statements depend on by value
+    reads_policy: bool = True  # False: no policy fact went into it, one plan serves every viewer
 
     def fits(self, variables: Mapping[str, Any]) -> bool:
         return all(value_at(variables, path) == value for path, value in self.pinned)
@@ -135,6 +140,32 @@ def typename_only(selections: Any) -> dict[str, str] | None:
     return data
 
 
+class _Watched:
+    """The policy as the compiler sees it, noting whether the compiler read any of it."""
+
+    def __init__(self, policy: Policy) -> None:
+        self._policy, self.read = policy, False
+
+    def __getattr__(self, name: str) -> Any:  # only for what the instance itself does not hold
+        self.read = True
+        return getattr(self._policy, name)
+
+
+def shared_plan_key(
+    query: str, operation: str | None, variables: Mapping[str, Any], scopes: frozenset[str], dialect: str
+) -> tuple[Any, ...]:
+    """The key of a plan that reads no policy fact: one for every viewer with these scopes."""
+    return (dialect, document_digest(query), operation, shape(dict(variables)), scopes, None)
+
+
+def shared_plan(
+    query: str, operation: str | None, variables: Mapping[str, Any], scopes: frozenset[str], dialect: str
+) -> Plan | None:
+    """A cached plan that needs no policy and fits these variables, or None (load the policy)."""
+    plan = PLANS.get(shared_plan_key(query, operation, variables, scopes, dialect))
+    return plan if plan is not None and plan.statements is not None and plan.fits(variables) else None
+
+
 def plan_key(
     query: str, operation: str | None, variables: Mapping[str, Any], policy: Policy, dialect: str
 ) -> tuple[Any, ...]:
@@ -171,7 +202,8 @@ def compile_operation(
     walker = Walker(
         schema, fragments, variables._replace(coerced=wrap(variables.coerced)), policy.principal.scopes
     )
-    compiler = Compiler(walker, dialect_for(dialect_name), policy)
+    watched = _Watched(policy)
+    compiler = Compiler(walker, dialect_for(dialect_name), cast(Policy, watched))
     query = schema.query_type
     assert query is not None
     statements: tuple[Statement, ...] | None = None
@@ -187,7 +219,7 @@ def compile_operation(
         pass
     values = leaves(variables.coerced)
     pinned = tuple((path, value) for path, value in values.items() if path not in compiler.consumed)
-    return Plan(statements, pinned)
+    return Plan(statements, pinned, watched.read)
 
 
 async def run(plan: Plan, variables: Mapping[str, Any]) -> dict[str, Any] | None:

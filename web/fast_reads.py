@@ -7,7 +7,8 @@ checked by `AuthenticationMiddleware` as for every request (signature, and the o
 statement); this module reads the request as strictly as the full path (web/graphql_request.py),
 resolves a persisted-query hash, refuses the variables' text as `ReadInputText` would, coerces
 the variables against the operation's definitions, estimates the cost (cached by the shape of
-the values the estimate reads), loads the policy, finds the very plan the full path would use
+the values the estimate reads), loads the policy (unless the plan reads none of it), finds the
+very plan the full path would use
 (same plan key: dialect, document, operation, variables' shape, scopes, policy facts), runs its
 statements and writes the same bytes, headers and metrics as the full path.
 
@@ -34,7 +35,7 @@ from tortoise.connection import connections
 from auth.policy import Policy
 from auth.principal import Principal
 from config import Settings
-from planner.plans import PLANS, SERVED, Served, plan_key, run, served_key
+from planner.plans import PLANS, SERVED, Served, plan_key, run, served_key, shared_plan
 from schema.extensions.cost import MAX_COST, estimate
 from schema.extensions.document_cache import STORE
 from schema.extensions.persisted import PersistedQueryCache, owner_of, persisted_query
@@ -179,9 +180,11 @@ class FastReads:
     async def _run(
         self, query: str, operation_name: str | None, coerced: VariableValues, principal: Principal
     ) -> dict[str, Any] | None:
-        policy = await Policy.load(principal)
         dialect = connections.get("default").capabilities.dialect
-        plan = PLANS.get(plan_key(query, operation_name, coerced.coerced, policy, dialect))
+        plan = shared_plan(query, operation_name, coerced.coerced, principal.scopes, dialect)
+        if plan is None:  # the plan depends on who asks: as the full path, load the policy
+            policy = await Policy.load(principal)
+            plan = PLANS.get(plan_key(query, operation_name, coerced.coerced, policy, dialect))
         if plan is None or plan.statements is None or not plan.fits(coerced.coerced):
             return None
         return await run(plan, coerced.coerced)

@@ -26,6 +26,8 @@ FLOOR = "{ __typename }"
 ALIASED_FLOOR = "query Floor { a: __typename b: __typename }"
 TWO_ROOTS = """query Two($id: ID!, $n: Int!) { a: node(id: $id) { ... on Employee { givenName
   tasks(first: $n) { nodes { title } } } } b: tasks(first: $n) { totalCount nodes { title } } }"""
+TRIVIAL = "query Trivial($id: ID!) { node(id: $id) { ... on Employee { givenName } } }"
+VIEWER = "{ viewer { givenName tasks(first: 3) { nodes { title } } } }"
 ROLES = ("hr", "employee", "manager", "service")
 _FAST = re.compile(r"^peoplegraph_graphql_fast_reads_total (\S+)$", re.M)
 _QUERIES = re.compile(r'^peoplegraph_graphql_operations_total\{type="query"\} (\S+)$', re.M)
@@ -135,6 +137,28 @@ async def test_the_floor_is_a_plan_without_statements(paths: Paths, org: Org) ->
     with count_statements() as statements:
         await _post(paths.compiled, org.tokens["employee"], {"query": FLOOR})
     assert len(statements) == 1, statements  # the token check, and no policy
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_a_plan_that_reads_no_policy_fact_loads_no_policy(paths: Paths, org: Org, role: str) -> None:
+    body = {"query": TRIVIAL, "variables": {"id": org.ids["manager"]}}
+    full, fast, served = await _twice(paths.compiled, org.tokens[role], body)
+    assert served == 1
+    _same(full, fast)
+    with count_statements() as statements:
+        again = await _post(paths.compiled, org.tokens[role], body)
+    assert len(statements) == 2, statements  # the token check and the plan's one statement
+    answer = again.json()
+    assert answer["extensions"].pop("readPath") == "compiled"
+    assert answer == (await _post(paths.resolvers, org.tokens[role], body)).json()
+
+
+async def test_a_plan_that_reads_the_viewer_is_never_shared_between_viewers(paths: Paths, org: Org) -> None:
+    for role in ("employee", "manager", "hr", "employee", "manager"):
+        fast = (await _post(paths.compiled, org.tokens[role], {"query": VIEWER})).json()
+        assert fast["extensions"].pop("readPath") == "compiled"
+        assert fast == (await _post(paths.resolvers, org.tokens[role], {"query": VIEWER})).json(), role
+    assert fast["data"]["viewer"]["givenName"]
 
 
 @pytest.mark.parametrize(("role", "policy"), [("service", 0), ("hr", 3), ("employee", 3)])
