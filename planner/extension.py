@@ -29,6 +29,7 @@ from planner.plans import (
     NO_PLAN,
     PLANS,
     SERVED,
+    SHARED_PLANS,
     Served,
     compile_operation,
     plan_key,
@@ -101,7 +102,8 @@ class CompiledReads(SchemaExtension):
             return dict(constant)
         dialect = connections.get("default").capabilities.dialect
         query, name, scopes = context.query, context.operation_name, request.principal.scopes
-        key = shared_plan_key(query, name, coerced.coerced, scopes, dialect)
+        shared = shared_plan_key(query, name, coerced.coerced, scopes, dialect)
+        key: tuple[Any, ...] | None = None
         plan = shared_plan(query, name, coerced.coerced, scopes, dialect)
         if plan is None:
             policy = await request.policy()
@@ -111,14 +113,16 @@ class CompiledReads(SchemaExtension):
                 plan = compile_operation(schema, document, name, coerced, policy, dialect)
                 PLANS.put(key, plan)
                 if plan.statements is not None and not plan.reads_policy:
-                    PLANS.put(shared_plan_key(query, name, coerced.coerced, scopes, dialect), plan)
+                    SHARED_PLANS.put(shared, plan)
         if plan.statements is None:
             return None
         try:
             data = await run(plan, coerced.coerced)
         except Exception as error:  # the resolver path answers, and reports the database's own errors
             if "parser stack overflow" in str(error):  # too deep for SQLite: never compile it again
-                PLANS.put(key, NO_PLAN)
+                SHARED_PLANS.put(shared, NO_PLAN)
+                if key is not None:
+                    PLANS.put(key, NO_PLAN)
             log.warning("compiled read failed, falling back to resolvers: %s", error)
             return None
         if data is not None:

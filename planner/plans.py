@@ -13,8 +13,8 @@ registers them), by document digest and operation name: the endpoint's fast path
 (web/fast_reads.py) answers only those, and falls back to the full path for anything else.
 
 A plan whose compilation read no policy fact (`Plan.reads_policy`: the compiler is handed a
-policy that notes every read) is also cached under a key without the viewer
-(`shared_plan_key`: the scopes stay in it), so a request for it loads no policy at all.
+policy that notes every read) is also cached in `SHARED_PLANS`, under a key without
+the viewer (`shared_plan_key`: the scopes stay in it), so a request for it loads no policy at all.
 """
 
 from __future__ import annotations
@@ -114,6 +114,7 @@ class Served:
 
 
 PLANS = PlanCache()
+SHARED_PLANS = PlanCache()  # the plans that read no policy fact, by `shared_plan_key`
 SERVED: LruCache[Served] = LruCache()
 
 
@@ -162,7 +163,7 @@ def shared_plan(
     query: str, operation: str | None, variables: Mapping[str, Any], scopes: frozenset[str], dialect: str
 ) -> Plan | None:
     """A cached plan that needs no policy and fits these variables, or None (load the policy)."""
-    plan = PLANS.get(shared_plan_key(query, operation, variables, scopes, dialect))
+    plan = SHARED_PLANS.get(shared_plan_key(query, operation, variables, scopes, dialect))
     return plan if plan is not None and plan.statements is not None and plan.fits(variables) else None
 
 
