@@ -27,11 +27,20 @@ def _positive(name: str, default: float) -> float:
     return value
 
 
+def _days(name: str, default: int, most: int = 365) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= most:
+        raise ValueError(f"{name} must be a whole number of days from 1 to {most}, not {raw!r}")
+    return int(raw)
+
+
 READ_PATHS = ("resolvers", "compiled", "auto")
 
 
 def _read_path() -> str:
-    raw = os.environ.get("PEOPLEGRAPH_READ_PATH", "").strip().lower() or "resolvers"
+    raw = os.environ.get("PEOPLEGRAPH_READ_PATH", "").strip().lower() or "auto"
     if raw not in READ_PATHS:
         raise ValueError(f"PEOPLEGRAPH_READ_PATH must be one of {', '.join(READ_PATHS)}, not {raw!r}")
     return raw
@@ -83,9 +92,12 @@ class Settings:
     idempotency_sweep_seconds: float = 3600.0
     http: HttpLimits = field(default_factory=HttpLimits)
     extra: dict[str, str] = field(default_factory=dict)
-    # Compiled reads (planner/README.md): `resolvers` | `compiled` | `auto`; readPath in extensions.
-    read_path: str = "resolvers"
+    # Compiled reads (planner/README.md): `auto` (the default) | `compiled` | `resolvers`; readPath
+    # in extensions. `auto` compiles what the planner covers; the whole suite runs with it.
+    read_path: str = "auto"
     show_read_path: bool = False
+    # A mentorship request unanswered this many days expires (`peoplegraph mentorships expire`).
+    mentorship_request_expiry_days: int = 14
 
 
 def load_settings() -> Settings:
@@ -110,4 +122,5 @@ def load_settings() -> Settings:
         http=_http_limits(),
         read_path=_read_path(),
         show_read_path=_flag("PEOPLEGRAPH_SHOW_READ_PATH"),
+        mentorship_request_expiry_days=_days("PEOPLEGRAPH_MENTORSHIP_REQUEST_EXPIRY_DAYS", 14),
     )

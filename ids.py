@@ -122,6 +122,10 @@ REFERENCE_TYPES: dict[str, str] = {
     "enrollmentId": "Enrollment",
     "promotedEnrollmentId": "Enrollment",
     "webhookId": "Webhook",
+    "giverId": "Employee",
+    "receiverId": "Employee",
+    "requesterId": "Employee",
+    "respondentId": "Employee",
 }
 
 

@@ -19,7 +19,9 @@ from __future__ import annotations
 from auth.principal import Principal
 from auth.rules.base import is_privileged, transitive_reports
 from auth.rules.employees import EmployeeRules
+from auth.rules.feedback import FeedbackRules
 from auth.rules.mentorships import MentorshipRules
+from auth.rules.schedules import ScheduleRules
 from auth.rules.tasks import TaskRules
 from auth.rules.teams import TeamRules
 from auth.rules.training import TrainingRules
@@ -28,7 +30,16 @@ from models.employees import Employee
 from models.teams import MembershipRole, TeamMembership
 
 
-class Policy(EmployeeRules, TeamRules, TaskRules, MentorshipRules, TrainingRules, AuditAndWebhookRules):
+class Policy(
+    EmployeeRules,
+    TeamRules,
+    TaskRules,
+    MentorshipRules,
+    TrainingRules,
+    AuditAndWebhookRules,
+    FeedbackRules,
+    ScheduleRules,
+):
     @classmethod
     async def load(cls, principal: Principal | None) -> Policy:
         """Two or three small queries, once per request."""

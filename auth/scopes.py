@@ -20,6 +20,10 @@ class Scope(StrEnum):
     TRAINING_MANAGE = "training:manage"
     WEBHOOKS_MANAGE = "webhooks:manage"
     AUDIT_READ = "audit:read"
+    FEEDBACK_READ = "feedback:read"
+    FEEDBACK_WRITE = "feedback:write"
+    SCHEDULES_READ = "schedules:read"
+    SCHEDULES_WRITE = "schedules:write"
 
 
 SCOPE_DESCRIPTIONS: dict[Scope, str] = {
@@ -37,6 +41,10 @@ SCOPE_DESCRIPTIONS: dict[Scope, str] = {
     Scope.TRAINING_MANAGE: "Manage courses, sessions and outcomes (HR; an instructor for their session).",
     Scope.WEBHOOKS_MANAGE: "Register webhooks and read their deliveries.",
     Scope.AUDIT_READ: "Read the event log (HR).",
+    Scope.FEEDBACK_READ: "Read kudos you can see, and feedback requests you made, were asked for or had shared with you.",
+    Scope.FEEDBACK_WRITE: "Give kudos, ask colleagues for feedback and answer what you were asked.",
+    Scope.SCHEDULES_READ: "Read working patterns, team calendars, and the time off you may see.",
+    Scope.SCHEDULES_WRITE: "Request and cancel your time off, edit your working pattern; decide your reports' requests.",
 }
 
 ALL_SCOPES: tuple[str, ...] = tuple(s.value for s in Scope)
@@ -58,6 +66,10 @@ EMPLOYEE_SCOPES: tuple[str, ...] = (
     Scope.TRAINING_READ,
     Scope.TRAINING_ENROLL,
     Scope.TRAINING_MANAGE,
+    Scope.FEEDBACK_READ,
+    Scope.FEEDBACK_WRITE,
+    Scope.SCHEDULES_READ,
+    Scope.SCHEDULES_WRITE,
 )
 
 

@@ -1,15 +1,22 @@
-"""Subscriptions fan-out benchmark (not a test): N subscribers on one server process.
+"""Subscriptions fan-out benchmark (not a test): N subscribers on one or more server processes.
 
     .venv/bin/python bench/fanout.py [--subscribers 100 1000 5000] [--mutations 30]
+    DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/fanout.py \\
+        --workers 1 2 --subscribers 2000 4000 --mutations 30          # scale-out mode
 
-The server runs as its own uvicorn process on a fresh SQLite file (or DATABASE_URL); this
-process holds the N WebSocket subscribers (`taskEvents`, each with the same employee's token,
-so every subscriber receives every event) and sends one `createTask` every 100 ms over HTTP.
+Each server process is its own uvicorn process on a fresh SQLite file (or DATABASE_URL); with
+`--workers N` (N > 1: PostgreSQL and REDIS_URL) there are N of them on N ports, as behind a load
+balancer, and subscribers are spread evenly over them. The subscribers live in `--clients`
+separate client processes (multiprocessing), not in the benchmark's own: each holds its share of
+`taskEvents` WebSocket subscribers, all with the same employee's token, so every subscriber
+receives every event. The benchmark process sends one `createTask` every 100 ms over HTTP (to
+the workers in turn).
 
 Measured: latency from the event's `occurredAt` (stamped in the transaction, just before
 commit; same machine, same clock) to its receipt by each subscriber, p50/p99 over all
-receipts; subscribers ended as too slow; the server's resident memory per idle subscriber; the
-server's CPU time per event (mutation and fan-out; steadier than latency on a busy machine).
+receipts; subscribers ended as too slow; the servers' resident memory per idle subscriber; the
+servers' CPU time per event and per delivered message (mutation and fan-out, all workers
+together; steadier than latency on a busy machine).
 """
 
 from __future__ import annotations
@@ -18,13 +25,16 @@ import argparse
 import asyncio
 import contextlib
 import json
+import multiprocessing
 import os
 import socket
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from datetime import datetime
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import httpx
@@ -38,6 +48,7 @@ from config import load_settings  # noqa: E402
 
 SUBSCRIPTION = "subscription { taskEvents { id occurredAt task { title } } }"
 CREATE = "mutation($t: String!) { createTask(input: {title: $t}) { errors { code } } }"
+_WAVE = 200  # connections a client process opens at once
 
 
 def cpu_seconds(pid: int) -> float:
@@ -65,7 +76,7 @@ async def prepare(url: str, data_dir: Path) -> str:
     await db.init_db(url)
     settings = replace(load_settings(), data_dir=data_dir, database_url=url, issuer="http://bench")
     await routes.startup(settings)
-    email = f"bench{int(time.time())}@example.com"
+    email = f"bench{time.time_ns()}@example.com"
     await Employee.create(
         email=email, given_name="B", family_name="Ench", job_title="x", hire_date="2020-01-01"
     )
@@ -76,6 +87,9 @@ async def prepare(url: str, data_dir: Path) -> str:
     return str(token)
 
 
+# --- the client processes -------------------------------------------------------------------
+
+
 class Subscriber:
     def __init__(self) -> None:
         self.latencies: list[float] = []
@@ -84,7 +98,9 @@ class Subscriber:
         self.task: asyncio.Task[None] | None = None
 
     async def open(self, url: str, token: str) -> None:
-        self.ws = await websockets.connect(url, subprotocols=[websockets.Subprotocol("graphql-transport-ws")])
+        self.ws = await websockets.connect(
+            url, subprotocols=[websockets.Subprotocol("graphql-transport-ws")], open_timeout=120
+        )
         await self.ws.send(
             json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
         )
@@ -104,82 +120,172 @@ class Subscriber:
                     self.errors += 1
 
 
-async def run(n: int, mutations: int, url: str, token: str, pid: int) -> dict[str, object]:
-    ws_url = url.replace("http://", "ws://") + "/graphql"
-    before = rss_kib(pid)
-    subscribers = [Subscriber() for _ in range(n)]
-    for i in range(0, n, 200):  # connect in waves: the server accepts a few hundred at a time
-        await asyncio.gather(*(s.open(ws_url, token) for s in subscribers[i : i + 200]))
-    cpu_before = cpu_seconds(pid)
-    for _ in range(120):  # let the server finish subscribing everyone before measuring it
-        await asyncio.sleep(0.5)
-        cpu_before, busy = cpu_seconds(pid), cpu_seconds(pid) - cpu_before
-        if busy < 0.05:
-            break
-    per_subscriber = (rss_kib(pid) - before) / n
-    async with httpx.AsyncClient(
-        base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60
-    ) as http:
-        for i in range(mutations):
-            started = time.monotonic()
-            response = await http.post("/graphql", json={"query": CREATE, "variables": {"t": f"t{i}"}})
-            assert response.json()["data"]["createTask"]["errors"] == []
-            await asyncio.sleep(max(0.0, 0.1 - (time.monotonic() - started)))
+async def _hold(pipe: Connection, urls: list[str], token: str) -> None:
+    """One client process: open one subscriber per URL, say so, wait for the run, report."""
+    loop = asyncio.get_running_loop()
+    subscribers = [Subscriber() for _ in urls]
+    for i in range(0, len(urls), _WAVE):
+        wave = zip(subscribers[i : i + _WAVE], urls[i : i + _WAVE], strict=True)
+        await asyncio.gather(*(s.open(url, token) for s, url in wave))
+    pipe.send("ready")
+    expected: int = await loop.run_in_executor(None, pipe.recv)  # events the run committed
     deadline = time.monotonic() + 120
-    while (
-        time.monotonic() < deadline and sum(len(s.latencies) + s.errors for s in subscribers) < n * mutations
-    ):
+    while time.monotonic() < deadline and any(len(s.latencies) + s.errors < expected for s in subscribers):
         if all(s.errors for s in subscribers):
             break
         await asyncio.sleep(0.2)  # a benchmark may poll its own counters
-    cpu = cpu_seconds(pid) - cpu_before
-    latencies = sorted(x for s in subscribers for x in s.latencies)
+    pipe.send(([x for s in subscribers for x in s.latencies], [s.errors for s in subscribers]))
     for s in subscribers:
         assert s.ws is not None and s.task is not None
         await s.ws.close()
         s.task.cancel()
+
+
+def _client_main(pipe: Connection, urls: list[str], token: str) -> None:
+    asyncio.run(_hold(pipe, urls, token))
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+async def run(
+    n: int, mutations: int, servers: list[tuple[str, int]], token: str, clients: int
+) -> dict[str, object]:
+    pids = [pid for _, pid in servers]
+    ws_urls = [url.replace("http://", "ws://") + "/graphql" for url, _ in servers]
+    placed = [ws_urls[i % len(ws_urls)] for i in range(n)]  # spread evenly over the workers
+    before = sum(rss_kib(pid) for pid in pids)
+    context = multiprocessing.get_context("spawn")
+    pipes, processes = [], []
+    for c in range(clients):
+        ours, theirs = context.Pipe()
+        process = context.Process(target=_client_main, args=(theirs, placed[c::clients], token), daemon=True)
+        process.start()
+        pipes.append(ours)
+        processes.append(process)
+    loop = asyncio.get_running_loop()
+    for pipe in pipes:
+        assert await loop.run_in_executor(None, pipe.recv) == "ready"
+    cpu_before = sum(cpu_seconds(pid) for pid in pids)
+    for _ in range(120):  # let the servers finish subscribing everyone before measuring them
+        await asyncio.sleep(0.5)
+        now = sum(cpu_seconds(pid) for pid in pids)
+        cpu_before, busy = now, now - cpu_before
+        if busy < 0.05 * len(pids):
+            break
+    per_subscriber = (sum(rss_kib(pid) for pid in pids) - before) / n
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(headers=headers, timeout=60) as http:
+        for i in range(mutations):
+            started = time.monotonic()
+            url = servers[i % len(servers)][0]
+            response = await http.post(f"{url}/graphql", json={"query": CREATE, "variables": {"t": f"t{i}"}})
+            assert response.json()["data"]["createTask"]["errors"] == []
+            await asyncio.sleep(max(0.0, 0.1 - (time.monotonic() - started)))
+    for pipe in pipes:
+        pipe.send(mutations)
+    latencies: list[float] = []
+    errors: list[int] = []
+    for pipe in pipes:
+        got, failed = await loop.run_in_executor(None, pipe.recv)
+        latencies += got
+        errors += failed
+    cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before  # ends once every client has counted
+    for process in processes:
+        process.join(30)
+    latencies.sort()
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
     return {
         "subscribers": n,
+        "workers": len(servers),
         "received": f"{len(latencies)}/{n * mutations}",
-        "too_slow": sum(1 for s in subscribers if s.errors),
+        "too_slow": sum(1 for e in errors if e),
         "p50_ms": round(q[49] * 1000, 1),
         "p99_ms": round(q[98] * 1000, 1),
         "kib_per_idle_subscriber": round(per_subscriber, 1),
         "server_cpu_ms_per_event": round(cpu * 1000 / mutations, 1),
+        "server_cpu_us_per_message": round(cpu * 1e6 / max(len(latencies), 1), 1),
     }
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    workers: int, env: dict[str, str], extra: list[str]
+) -> AsyncIterator[list[tuple[str, int]]]:
+    """`workers` uvicorn processes on their own ports; yields (base URL, pid) of each, once they answer."""
+    started: list[tuple[str, asyncio.subprocess.Process]] = []
+    try:
+        for _ in range(workers):
+            port = _free_port()
+            command = [sys.executable, "-m", "uvicorn", "server:create_app", "--factory", "--port", str(port)]
+            command += [
+                "--ws",
+                "websockets-sansio",
+                "--log-level",
+                "warning",
+                "--ws-ping-interval",
+                "0",
+                *extra,
+            ]
+            process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env)
+            started.append((f"http://127.0.0.1:{port}", process))
+        async with httpx.AsyncClient() as http:
+            for base, _ in started:
+                for _ in range(400):
+                    with contextlib.suppress(httpx.TransportError):
+                        if (await http.get(base + "/readyz")).status_code == 200:
+                            break
+                    await asyncio.sleep(0.05)
+        yield [(base, process.pid) for base, process in started]
+    finally:
+        for _, process in started:
+            process.terminate()
+        for _, process in started:
+            await process.wait()
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--subscribers", type=int, nargs="+", default=[100, 1000, 5000])
     parser.add_argument("--mutations", type=int, default=30)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=[1],
+        help="server processes per run (more than one needs DATABASE_URL=postgres://... and REDIS_URL)",
+    )
+    parser.add_argument("--clients", type=int, default=2, help="client processes holding the subscribers")
+    parser.add_argument(
+        "--ws-deflate", action="store_true", help="servers compress messages (as `serve --ws-deflate`)"
+    )
     args = parser.parse_args()
+    redis_url = os.environ.get("REDIS_URL", "")
+    if max(args.workers) > 1 and not (
+        os.environ.get("DATABASE_URL", "").startswith("postgres") and redis_url
+    ):
+        parser.error("--workers above 1 needs DATABASE_URL=postgres://... and REDIS_URL")
     with tempfile.TemporaryDirectory() as tmp:
         url = os.environ.get("DATABASE_URL") or f"sqlite://{tmp}/fanout.db?busy_timeout=5000"
         data_dir = Path(tmp) / "data"
         token = await prepare(url, data_dir)
-        for n in args.subscribers:
-            with socket.socket() as sock:
-                sock.bind(("127.0.0.1", 0))
-                port = sock.getsockname()[1]
-            env = {**os.environ, "DATABASE_URL": url, "PEOPLEGRAPH_DATA_DIR": str(data_dir)}
-            env |= {"PEOPLEGRAPH_ISSUER": "http://bench", "PEOPLEGRAPH_NO_DISPATCHER": "1"}
-            command = [sys.executable, "-m", "uvicorn", "server:create_app", "--factory", "--port", str(port)]
-            command += ["--ws", "websockets-sansio", "--log-level", "warning", "--ws-ping-interval", "0"]
-            server = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env)
-            try:
-                base = f"http://127.0.0.1:{port}"
-                async with httpx.AsyncClient() as http:
-                    for _ in range(200):
-                        with contextlib.suppress(httpx.TransportError):
-                            if (await http.get(base + "/healthz")).status_code == 200:
-                                break
-                        await asyncio.sleep(0.05)
-                print(json.dumps(await run(n, args.mutations, base, token, server.pid)), flush=True)
-            finally:
-                server.terminate()
-                await server.wait()
+        env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+        env |= {"DATABASE_URL": url, "PEOPLEGRAPH_DATA_DIR": str(data_dir)}
+        env |= {"PEOPLEGRAPH_ISSUER": "http://bench", "PEOPLEGRAPH_NO_DISPATCHER": "1"}
+        for workers in args.workers:
+            run_env = env | ({"REDIS_URL": redis_url} if redis_url else {})
+            for n in args.subscribers:
+                async with serving(
+                    workers, run_env, ["--ws-per-message-deflate", str(args.ws_deflate).lower()]
+                ) as servers:
+                    result = await run(n, args.mutations, servers, token, args.clients)
+                print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import clients, export_schema, keys, migrate, seed, serve, tokens, webhooks
+from cli import clients, export_schema, keys, mentorships, migrate, seed, serve, tokens, webhooks
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     tokens.register(commands)
     keys.register(commands)
     webhooks.register(commands)
+    mentorships.register(commands)
     return parser
 
 

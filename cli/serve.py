@@ -8,7 +8,7 @@ import os
 
 import db
 from auth.scopes import ALL_SCOPES, EMPLOYEE_SCOPES
-from cli._run import Commands
+from cli._run import Commands, fail
 from cli.seed.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from config import ROOT, Settings, load_settings
 from models.employees import EmployeeRole
@@ -19,7 +19,14 @@ def register(commands: Commands) -> None:
     serve = commands.add_parser("serve", help="Serve the API (HTTP and WebSocket) with uvicorn.")
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    serve.add_argument("--workers", type=int, default=1, help="Worker processes (use with PostgreSQL).")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="Worker processes (more than one: PostgreSQL and REDIS_URL)."
+    )
+    serve.add_argument(
+        "--ws-deflate",
+        action="store_true",
+        help="Compress WebSocket messages (permessage-deflate): ~40 KiB more per live connection.",
+    )
     serve.set_defaults(handler=_serve)
 
 
@@ -27,6 +34,9 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = load_settings()
+    refusal = _workers_refusal(settings, args.workers)
+    if refusal:
+        return fail(refusal)
     asyncio.run(db.migrate(settings.database_url))
     print(_welcome(settings, args.host, args.port), flush=True)
     uvicorn.run(
@@ -36,10 +46,30 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         proxy_headers=True,
+        # Off unless asked for: compression state was the largest part of an idle subscriber's
+        # memory (bench/README.md), and live events are small.
+        ws_per_message_deflate=args.ws_deflate,
         log_config=log_config(os.environ.get("PEOPLEGRAPH_LOG_FORMAT", "text")),
         app_dir=str(ROOT),
     )
     return 0
+
+
+def _workers_refusal(settings: Settings, workers: int) -> str | None:
+    """Why `workers` processes cannot serve this deployment as one, or None when they can.
+
+    Each worker holds its own subscribers and runs a webhook dispatcher: events must reach every
+    worker (Redis) and dispatchers must share deliveries by row locks (PostgreSQL).
+    """
+    if workers < 1:
+        return "--workers must be at least 1"
+    if workers == 1:
+        return None
+    if not settings.database_url.startswith(("postgres://", "postgresql://")):
+        return f"--workers {workers} needs PostgreSQL (DATABASE_URL=postgres://...); SQLite serves one worker"
+    if not settings.redis_url:
+        return f"--workers {workers} needs REDIS_URL, so that every worker's subscribers hear every commit"
+    return None
 
 
 def _welcome(settings: Settings, host: str, port: int) -> str:

@@ -31,6 +31,8 @@ class EventType(StrEnum):
     MENTORSHIP_DECLINED = "mentorship.declined"
     MENTORSHIP_ENDED = "mentorship.ended"
     MENTORSHIP_CHECKED_IN = "mentorship.checked_in"
+    MENTORSHIP_EXPIRED = "mentorship.expired"
+    MENTORSHIP_RATED = "mentorship.rated"
     TRAINING_SESSION_SCHEDULED = "training.session_scheduled"
     TRAINING_SESSION_CANCELLED = "training.session_cancelled"
     TRAINING_ENROLLED = "training.enrolled"
@@ -39,6 +41,13 @@ class EventType(StrEnum):
     TRAINING_ENROLLMENT_CANCELLED = "training.enrollment_cancelled"
     TRAINING_COMPLETED = "training.completed"
     TRAINING_FEEDBACK_SUBMITTED = "training.feedback_submitted"
+    KUDOS_GIVEN = "kudos.given"
+    FEEDBACK_REQUESTED = "feedback.requested"
+    FEEDBACK_SUBMITTED = "feedback.submitted"
+    TIME_OFF_REQUESTED = "time_off.requested"
+    TIME_OFF_APPROVED = "time_off.approved"
+    TIME_OFF_DECLINED = "time_off.declined"
+    TIME_OFF_CANCELLED = "time_off.cancelled"
     WEBHOOK_DISABLED = "webhook.disabled"
     ACCESS_REVOKED = "access.revoked"
 
@@ -59,6 +68,11 @@ EVENT_DESCRIPTIONS: dict[EventType, str] = {
     EventType.MENTORSHIP_DECLINED: "The mentor declined a request.",
     EventType.MENTORSHIP_ENDED: "A mentorship was completed or cancelled (a withdrawn request included).",
     EventType.MENTORSHIP_CHECKED_IN: "A check-in was logged on a mentorship.",
+    EventType.MENTORSHIP_EXPIRED: (
+        "A request went unanswered for the configured number of days and expired "
+        "(`peoplegraph mentorships expire`); the mentee may ask someone else."
+    ),
+    EventType.MENTORSHIP_RATED: "The mentor or the mentee rated a mentorship that ended (1-5).",
     EventType.TRAINING_SESSION_SCHEDULED: "A training session was scheduled.",
     EventType.TRAINING_SESSION_CANCELLED: "A training session was cancelled, with its seats and waitlist.",
     EventType.TRAINING_ENROLLED: "Someone took a seat in a session.",
@@ -67,6 +81,13 @@ EVENT_DESCRIPTIONS: dict[EventType, str] = {
     EventType.TRAINING_ENROLLMENT_CANCELLED: "An enrollment (seat or waitlist place) was cancelled.",
     EventType.TRAINING_COMPLETED: "An outcome was recorded: completed (with any certificate) or no-show.",
     EventType.TRAINING_FEEDBACK_SUBMITTED: "A trained employee rated their session.",
+    EventType.KUDOS_GIVEN: "Someone thanked a colleague; the event names both and the skills, not the message.",
+    EventType.FEEDBACK_REQUESTED: "Someone asked a colleague for feedback; one event per person asked, without the text.",
+    EventType.FEEDBACK_SUBMITTED: "An asked colleague submitted their feedback; the event never carries its body.",
+    EventType.TIME_OFF_REQUESTED: "An employee asked for time off (approved at once, or pending for a manager).",
+    EventType.TIME_OFF_APPROVED: "Time off was approved: at once within allowance and cover, or by a manager.",
+    EventType.TIME_OFF_DECLINED: "A manager (or HR) declined a pending time-off request.",
+    EventType.TIME_OFF_CANCELLED: "A time-off request was withdrawn or cancelled before it began.",
     EventType.WEBHOOK_DISABLED: "A webhook endpoint was disabled (failures, `410 Gone` or a revoked client).",
     EventType.ACCESS_REVOKED: (
         "A sign-in ended at once: a token, a refresh-token family, a client or a terminated "

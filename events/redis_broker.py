@@ -4,6 +4,14 @@ Each process publishes the ids of the events it committed and runs one listener 
 hears every process's ids, loads those rows once and hands them to the local hub. Redis
 pub/sub forgets messages sent while a listener is disconnected, so after every (re)connect
 the listener reads the log for ids it has not seen; the hub drops what it already delivered.
+
+Every hub delivers in id (commit) order, whichever process committed: two processes publish
+in no agreed order, so a message may name id N before the one naming M < N arrives. Events
+are written under a lock held until commit (events/log.py), so once N is in the log every
+lower id that will ever exist is too: the listener reads the ids it has not seen up to N in
+the same statement, and M's own message is dropped later as a repeat. A change of visibility
+(a new manager, a role) therefore reaches the policy caches of every process before any
+later event is offered to a subscriber there.
 """
 
 from __future__ import annotations
@@ -103,8 +111,15 @@ class RedisBroker:
             log.warning("ignoring a malformed message on %s", self.channel)
             return
         wanted = [i for i in ids if self.hub.is_new(i)]
-        if wanted:
-            self.hub.deliver(await Event.filter(id__in=wanted).order_by("id"))
+        if not wanted:
+            return
+        newest = max(wanted)
+        # From the highest id delivered here (or below the lowest asked for, had that been
+        # skipped), so that ids committed earlier by a process that has not published yet
+        # are delivered first; bounded, like a catch-up.
+        since = min(self.hub.max_seen_id, min(wanted) - 1)
+        since = max(since, newest - _CATCH_UP_LIMIT)
+        self.hub.deliver(await Event.filter(id__gt=since, id__lte=newest).order_by("id"))
 
     async def _catch_up(self) -> None:
         # Ids a little below the highest seen may have committed late (PostgreSQL assigns ids

@@ -3,7 +3,9 @@ from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
 from models.employees import EmployeeRole, EmployeeStatus
+from models.feedback import FeedbackStatus, FeedbackVisibility
 from models.mentorships import MentorshipStatus
+from models.schedules import PendingReason, TimeOffKind, TimeOffStatus
 from models.tasks import TaskPriority, TaskStatus
 from models.teams import MembershipRole
 from models.training import EnrollmentStatus, SessionStatus
@@ -59,6 +61,24 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='FeedbackRequest',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('requester', fields.ForeignKeyField('models.Employee', source_field='requester_id', db_constraint=True, to_field='id', related_name='feedback_requested', on_delete=OnDelete.RESTRICT)),
+                ('respondent', fields.ForeignKeyField('models.Employee', source_field='respondent_id', db_constraint=True, to_field='id', related_name='feedback_asked', on_delete=OnDelete.RESTRICT)),
+                ('about', fields.TextField(unique=False)),
+                ('due_on', fields.DateField(null=True)),
+                ('status', fields.CharEnumField(default=FeedbackStatus.PENDING, db_index=True, description='PENDING: pending\nSUBMITTED: submitted', enum_type=FeedbackStatus, max_length=16)),
+                ('body', fields.TextField(null=True, unique=False)),
+                ('visibility', fields.CharEnumField(null=True, description='PRIVATE: private\nSHARED_WITH_MANAGER: shared_with_manager', enum_type=FeedbackVisibility, max_length=24)),
+                ('submitted_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'feedback_requests', 'app': 'models', 'indexes': [Index(fields=['requester_id', 'status']), Index(fields=['respondent_id', 'status'])], 'pk_attr': 'id', 'table_description': 'One person asked for feedback by the requester: each asked person has a row of their own'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='IdempotencyKey',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -74,16 +94,54 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='Kudos',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('giver', fields.ForeignKeyField('models.Employee', source_field='giver_id', db_constraint=True, to_field='id', related_name='kudos_given', on_delete=OnDelete.RESTRICT)),
+                ('receiver', fields.ForeignKeyField('models.Employee', source_field='receiver_id', db_constraint=True, to_field='id', related_name='kudos_received', on_delete=OnDelete.RESTRICT)),
+                ('message', fields.TextField(unique=False)),
+                ('skills', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'kudos', 'app': 'models', 'indexes': [Index(fields=['receiver_id', 'created_at']), Index(fields=['giver_id', 'created_at'])], 'pk_attr': 'id', 'table_description': 'A public thank-you from one colleague to another, naming the skills it recognizes.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='KudosSkill',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('kudos', fields.ForeignKeyField('models.Kudos', source_field='kudos_id', db_constraint=True, to_field='id', related_name='skill_rows', on_delete=OnDelete.CASCADE)),
+                ('receiver', fields.ForeignKeyField('models.Employee', source_field='receiver_id', db_constraint=True, to_field='id', related_name='recognized_skill_rows', on_delete=OnDelete.RESTRICT)),
+                ('skill', fields.CharField(max_length=50)),
+            ],
+            options={'table': 'kudos_skills', 'app': 'models', 'unique_together': (('kudos_id', 'skill'),), 'indexes': [Index(fields=['receiver_id', 'skill'])], 'pk_attr': 'id', 'table_description': "One skill a kudos recognizes, kept apart so a profile's counts are one GROUP BY."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='MentorCapacity',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('employee', fields.OneToOneField('models.Employee', source_field='employee_id', db_constraint=True, to_field='id', related_name='mentor_capacity', on_delete=OnDelete.CASCADE)),
+                ('capacity', fields.IntField()),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'mentor_capacities', 'app': 'models', 'pk_attr': 'id', 'table_description': 'How many open mentorships (proposed or active) a mentor takes on, as the mentor set it.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Mentorship',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('mentor', fields.ForeignKeyField('models.Employee', source_field='mentor_id', db_constraint=True, to_field='id', related_name='mentorships_as_mentor', on_delete=OnDelete.RESTRICT)),
                 ('mentee', fields.ForeignKeyField('models.Employee', source_field='mentee_id', db_constraint=True, to_field='id', related_name='mentorships_as_mentee', on_delete=OnDelete.RESTRICT)),
-                ('status', fields.CharEnumField(default=MentorshipStatus.PROPOSED, db_index=True, description='PROPOSED: proposed\nACTIVE: active\nDECLINED: declined\nCOMPLETED: completed\nCANCELLED: cancelled', enum_type=MentorshipStatus, max_length=16)),
+                ('status', fields.CharEnumField(default=MentorshipStatus.PROPOSED, db_index=True, description='PROPOSED: proposed\nACTIVE: active\nDECLINED: declined\nCOMPLETED: completed\nCANCELLED: cancelled\nEXPIRED: expired', enum_type=MentorshipStatus, max_length=16)),
                 ('goals', fields.TextField(default='', unique=False)),
                 ('focus_skills', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('started_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('ended_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('end_reason', fields.TextField(null=True, unique=False)),
+                ('mentor_rating', fields.IntField(null=True)),
+                ('mentee_rating', fields.IntField(null=True)),
                 ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
@@ -162,6 +220,18 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='PublicHoliday',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('location', fields.CharField(max_length=120)),
+                ('day', fields.DateField()),
+                ('name', fields.CharField(max_length=120)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'public_holidays', 'app': 'models', 'unique_together': (('location', 'day'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Team',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -197,6 +267,17 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='TeamCoverRule',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('team', fields.OneToOneField('models.Team', source_field='team_id', db_constraint=True, to_field='id', related_name='cover_rule', on_delete=OnDelete.CASCADE)),
+                ('max_absent', fields.IntField()),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'team_cover_rules', 'app': 'models', 'pk_attr': 'id', 'table_description': 'At most `max_absent` members of the team away on any working day before a request waits'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='TeamMembership',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -206,6 +287,28 @@ class Migration(migrations.Migration):
                 ('joined_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'team_memberships', 'app': 'models', 'unique_together': (('team', 'employee'),), 'indexes': [Index(fields=['employee_id', 'team_id'])], 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='TimeOffRequest',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('employee', fields.ForeignKeyField('models.Employee', source_field='employee_id', db_constraint=True, to_field='id', related_name='time_off_requests', on_delete=OnDelete.CASCADE)),
+                ('kind', fields.CharEnumField(description='VACATION: vacation\nSICK: sick\nPERSONAL: personal\nPARENTAL: parental\nOTHER: other', enum_type=TimeOffKind, max_length=16)),
+                ('status', fields.CharEnumField(default=TimeOffStatus.PENDING, db_index=True, description='PENDING: pending\nAPPROVED: approved\nDECLINED: declined\nCANCELLED: cancelled', enum_type=TimeOffStatus, max_length=16)),
+                ('starts_on', fields.DateField()),
+                ('ends_on', fields.DateField()),
+                ('half_day', fields.BooleanField(default=False)),
+                ('working_days', fields.DecimalField(default=0, max_digits=6, decimal_places=1)),
+                ('note', fields.TextField(default='', unique=False)),
+                ('pending_reason', fields.CharEnumField(null=True, description='ALLOWANCE: allowance\nCOVER: cover', enum_type=PendingReason, max_length=16)),
+                ('decided_by', fields.ForeignKeyField('models.Employee', source_field='decided_by_id', null=True, db_constraint=True, to_field='id', related_name='time_off_decisions', on_delete=OnDelete.SET_NULL)),
+                ('decided_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('decision_note', fields.TextField(default='', unique=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'time_off_requests', 'app': 'models', 'indexes': [Index(fields=['employee_id', 'starts_on']), Index(fields=['starts_on', 'ends_on'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -224,6 +327,17 @@ class Migration(migrations.Migration):
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
             options={'table': 'training_courses', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='CoursePrerequisite',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('course', fields.ForeignKeyField('models.TrainingCourse', source_field='course_id', db_constraint=True, to_field='id', related_name='prerequisite_links', on_delete=OnDelete.CASCADE)),
+                ('prerequisite', fields.ForeignKeyField('models.TrainingCourse', source_field='prerequisite_id', db_constraint=True, to_field='id', related_name='required_for_links', on_delete=OnDelete.RESTRICT)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'training_course_prerequisites', 'app': 'models', 'unique_together': (('course', 'prerequisite'),), 'pk_attr': 'id', 'table_description': 'A course that must be completed before enrolling in another.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -336,6 +450,20 @@ class Migration(migrations.Migration):
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
             options={'table': 'webhook_outbox_cursor', 'app': 'models', 'pk_attr': 'id', 'table_description': 'How far fan-out has read the event log (a single row, id 1).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='WorkingPattern',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('employee', fields.OneToOneField('models.Employee', source_field='employee_id', db_constraint=True, to_field='id', related_name='working_pattern', on_delete=OnDelete.CASCADE)),
+                ('days', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('day_starts', fields.SmallIntField(default=540)),
+                ('day_ends', fields.SmallIntField(default=1020)),
+                ('timezone', fields.CharField(default='UTC', max_length=64)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'working_patterns', 'app': 'models', 'pk_attr': 'id'},
             bases=['Model'],
         ),
     ]

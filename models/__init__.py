@@ -10,4 +10,6 @@ MODEL_MODULES = [
     "models.oauth",
     "models.webhooks",
     "models.idempotency",
+    "models.feedback",
+    "models.schedules",
 ]

@@ -20,6 +20,7 @@ class MentorshipStatus(StrEnum):
     DECLINED = "declined"
     COMPLETED = "completed"
     CANCELLED = "cancelled"
+    EXPIRED = "expired"
 
 
 OPEN_MENTORSHIP_STATUSES = (MentorshipStatus.PROPOSED, MentorshipStatus.ACTIVE)
@@ -42,6 +43,10 @@ class Mentorship(Model):
     focus_skills: list[str] = fields.JSONField(default=list)
     started_at = fields.DatetimeField(null=True)
     ended_at = fields.DatetimeField(null=True)
+    # Why it ended (free text from whoever ended it), and each side's rating of it (1-5).
+    end_reason = fields.TextField(null=True)
+    mentor_rating = fields.IntField(null=True)
+    mentee_rating = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
     updated_at = updated_at()
 
@@ -67,3 +72,21 @@ class MentorshipCheckIn(Model):
     class Meta:
         table = "mentorship_check_ins"
         indexes = (("mentorship_id", "happened_at"),)
+
+
+class MentorCapacity(Model):
+    """How many open mentorships (proposed or active) a mentor takes on, as the mentor set it.
+
+    An employee without a row has the default capacity (resolvers/mentorships/capacity.py).
+    """
+
+    id = fields.IntField(primary_key=True)
+    employee: fields.OneToOneRelation[Employee] = fields.OneToOneField(
+        "models.Employee", related_name="mentor_capacity", on_delete=fields.CASCADE
+    )
+    employee_id: int
+    capacity = fields.IntField()
+    updated_at = updated_at()
+
+    class Meta:
+        table = "mentor_capacities"

@@ -95,3 +95,22 @@ class Enrollment(Model):
         table = "enrollments"
         unique_together = (("session", "employee"),)
         indexes = (("session_id", "status", "enrolled_at"), ("employee_id", "status"))
+
+
+class CoursePrerequisite(Model):
+    """A course that must be completed before enrolling in another."""
+
+    id = fields.IntField(primary_key=True)
+    course: fields.ForeignKeyRelation[TrainingCourse] = fields.ForeignKeyField(
+        "models.TrainingCourse", related_name="prerequisite_links", on_delete=fields.CASCADE
+    )
+    course_id: int
+    prerequisite: fields.ForeignKeyRelation[TrainingCourse] = fields.ForeignKeyField(
+        "models.TrainingCourse", related_name="required_for_links", on_delete=fields.RESTRICT
+    )
+    prerequisite_id: int
+    created_at = created_at()
+
+    class Meta:
+        table = "training_course_prerequisites"
+        unique_together = (("course", "prerequisite"),)

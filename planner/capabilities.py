@@ -53,3 +53,9 @@ def can_delete_task(policy: Policy) -> Q | bool:
         | Q(assignee_id__in=list(policy.reports))
         | Q(team_id__in=list(policy.led_teams))
     )
+
+
+def reads_sensitive(policy: Policy, own: bool) -> bool:
+    """`Policy.can_read_sensitive`, asked of the viewer's own row (`own`) or of any other one: HR
+    and service tokens with `employees:sensitive` read every row's, an employee only their own."""
+    return policy.can_read_sensitive(policy.viewer_id if own and policy.viewer_id is not None else 0)

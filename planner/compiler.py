@@ -11,6 +11,7 @@ connections are left to the resolver path. Whatever is not mapped in planner/map
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -23,11 +24,11 @@ from planner.arguments import list_arguments
 from planner.dialect import Dialect, literal, quote
 from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES
 from planner.pages import Page, cursor_sql, order_sql, page_rows
-from planner.params import BoundInt, BoundStr, Param, Path
+from planner.params import BoundInt, BoundStr, Fact, Param, Path, bound_paths, symbolic
 from planner.selection import Fields, Uncovered, Walker
-from planner.specs import Capability, Column, Computed, Many, ToOne, column_of
+from planner.specs import Capability, Column, Computed, Counted, Many, Sensitive, ToOne, column_of
 from planner.values import capability, scalar
-from planner.visibility import rows_sql
+from planner.visibility import Derivation, condition_sql, rows_sql
 from resolvers.core.pagination import SortKey
 
 Value = Callable[[str, list[FieldNode], GraphQLField], str]
@@ -42,7 +43,11 @@ MAX_SQLITE_NESTING = 2
 
 class Compiler:
     def __init__(self, walker: Walker, dialect: Dialect, policy: Policy) -> None:
-        self.walker, self.dialect, self.policy = walker, dialect, policy
+        # The viewer's facts are stand-ins, bound per request: the plan serves every viewer of
+        # the principal's class (planner/params.py).
+        self.walker, self.dialect, self.policy = walker, dialect, symbolic(policy)
+        self._facts: dict[tuple[str, ...], str] = {}  # the placeholder of each fact the root field binds
+        self._own = ""  # the alias of the viewer's own row (`viewer`), whose sensitive fields they read
         self._aliases = 0
         self._nesting = 0
         self.params: list[Param] = []  # of the root field being compiled
@@ -59,9 +64,39 @@ class Compiler:
         return self.dialect.placeholder(len(self.params))
 
     def constant(self, value: Any) -> str:
-        """A constant as a parameter of the statement (a value Tortoise converts for the database)."""
+        """A constant as a parameter of the statement (a value Tortoise converts for the
+        database), or the viewer's id where the symbolic policy has its stand-in."""
+        if isinstance(value, Fact):
+            if value.many:  # outside an `IN` list (planner/visibility.py renders those)
+                raise Uncovered("a set of the viewer's ids compared as one value")
+            return self.dialect.integer(self._fact((value.name,)))
         self.params.append(Param(None, constant=value))
         return self.dialect.placeholder(len(self.params))
+
+    def member(self, column: str, facts: tuple[Fact, ...]) -> str:
+        """Whether `column` is one of the viewer's ids that `facts` stand for (the union of their
+        sets, one parameter): no sub-select, as SQLite's parser takes only so many."""
+        names = tuple(sorted({fact.name for fact in facts}))
+        return self.dialect.member(column, self._fact(names, self.dialect.ids))
+
+    def _fact(self, names: tuple[str, ...], convert: str = "fact") -> str:
+        """The placeholder of the fact parameter (one per fact and statement)."""
+        if names not in self._facts:
+            self.params.append(Param(None, convert, names))
+            self._facts[names] = self.dialect.placeholder(len(self.params))
+        return self._facts[names]
+
+    def _derived(self, derivation: Derivation | None) -> str | None:
+        """A condition built from the request's variables (planner/visibility.py `Derivation`),
+        its values parameters of the statement, rebuilt per request."""
+        if derivation is None:
+            return None
+        names = []
+        for index in range(derivation.size):
+            self.params.append(Param(None, "derived", (derivation, index)))
+            names.append(self.dialect.placeholder(len(self.params)))
+        self.consumed |= bound_paths(derivation.template)
+        return derivation.sql(names)
 
     def _alias(self) -> str:
         self._aliases += 1
@@ -74,16 +109,18 @@ class Compiler:
     def root(self, query: GraphQLObjectType, nodes: list[FieldNode]) -> str:
         """The statement that returns one root field's JSON value."""
         name = nodes[0].name.value
-        self.params, self.cursors = [], False
-        if name == "__typename":
-            raise Uncovered("root __typename")
+        self.params, self.cursors, self._facts, self._own = [], False, {}, ""
+        if name == "__typename":  # a constant, one statement like every root field
+            return f"SELECT {literal(json.dumps(query.name))}"
         field = self.walker.definition(query, nodes)
         args = self.walker.arguments(field, nodes)
         if name == "node":
             return self._node(args.get("id"), nodes)
         if name == "viewer":
             viewer = self.policy.viewer_id
-            return "SELECT NULL" if viewer is None else self._row("Employee", nodes, int(viewer), None)
+            if viewer is None:
+                return "SELECT NULL"
+            return self._row("Employee", nodes, self.constant(viewer), None, own=True)
         spec = ROOT_LISTS.get(name)
         if spec is None:
             raise Uncovered(f"Query.{name}")
@@ -103,14 +140,19 @@ class Compiler:
         key = self.param(global_id, f"pk:{type_name}") if isinstance(global_id, BoundStr) else str(int(pk))
         return self._row(type_name, nodes, key, visibility)
 
-    def _row(self, type_name: str, nodes: list[FieldNode], pk: int | str, visibility: str | None) -> str:
-        """The statement that returns one row's JSON (no row, hence null, if absent or hidden)."""
+    def _row(
+        self, type_name: str, nodes: list[FieldNode], pk: int | str, visibility: str | None, own: bool = False
+    ) -> str:
+        """The statement that returns one row's JSON (no row, hence null, if absent or hidden);
+        `own`: the viewer's own row."""
         runtime = self.walker.object_type(type_name)
         model = TYPES[type_name].model
         visible = getattr(self.policy, visibility)() if visibility else Q()
         alias, joins = self._alias(), list[str]()
+        if own:
+            self._own = alias
         body = self._object(runtime, alias, self.walker.subfields(nodes, runtime), joins)
-        source = " ".join([f"{rows_sql(model, visible)} AS {alias}", *joins])
+        source = " ".join([f"{rows_sql(model, [condition_sql(model, visible, self)])} AS {alias}", *joins])
         return f'SELECT {body} FROM {source} WHERE {alias}."id" = {pk}'
 
     def _pairs(self, gtype: GraphQLObjectType, fields: Fields, value: Value) -> str:
@@ -121,7 +163,13 @@ class Compiler:
             if name == "__typename":
                 pairs.append((key, literal(gtype.name)))
             else:
-                pairs.append((key, value(name, nodes, self.walker.definition(gtype, nodes))))
+                # A sensitive field's permission is the policy's, asked by the compiler itself.
+                checked = (
+                    isinstance(TYPES[gtype.name].fields.get(name), Sensitive)
+                    if gtype.name in TYPES
+                    else False
+                )
+                pairs.append((key, value(name, nodes, self.walker.definition(gtype, nodes, checked))))
         return self.dialect.obj(pairs)
 
     # --- objects ---------------------------------------------------------------------------
@@ -137,8 +185,14 @@ class Compiler:
                 return scalar(self.dialect, mapping.model, alias, spec, field, gtype.name)
             if isinstance(spec, Computed):
                 return spec.sql.format(row=alias)
+            if isinstance(spec, Counted):
+                return self._counted(spec, mapping.model, alias)
+            if isinstance(spec, Sensitive):
+                if not spec.readable(self.policy, alias == self._own):
+                    raise Uncovered(f"{gtype.name}.{name} of another employee: the resolver path refuses it")
+                return scalar(self.dialect, mapping.model, alias, spec.column, field, gtype.name)
             if isinstance(spec, Capability):
-                return capability(self.dialect, self.policy, mapping.model, alias, spec)
+                return capability(self.dialect, self.policy, mapping.model, alias, spec, self)
             if isinstance(spec, ToOne):
                 fk = f"{alias}.{quote(column_of(mapping.model, spec.fk))}"
                 return self._joined(self._named(field), nodes, fk, joins)
@@ -147,6 +201,20 @@ class Compiler:
             raise Uncovered(f"{gtype.name}.{name}")
 
         return self._pairs(gtype, fields, value)
+
+    def _counted(self, spec: Counted, model: Any, alias: str) -> str:
+        """How many rows of the nested list the row `alias` has (or what is left of a column)."""
+        rows = spec.rows
+        if rows.visibility is not None or rows.filter_fn is not None:
+            raise Uncovered(f"a count of {rows.name}")
+        inner = self._alias()
+        fixed: dict[str, Any] = dict(rows.filters or {})
+        where = condition_sql(rows.model, Q(**fixed), self)
+        partition = f'{inner}.{quote(column_of(rows.model, rows.partition))} = {alias}."id"'
+        count = f"(SELECT count(*) FROM {rows_sql(rows.model, [where])} AS {inner} WHERE {partition})"
+        if spec.left_of is None:
+            return count
+        return self.dialect.greatest("0", f"{alias}.{quote(column_of(model, spec.left_of))} - {count}")
 
     def _joined(
         self,
@@ -174,28 +242,33 @@ class Compiler:
         args: dict[str, Any],
         parent: str | None,
     ) -> str:
-        limit, sort, where, seek, text = list_arguments(spec, args)
+        arguments = list_arguments(spec, args)
+        limit, sort = arguments.limit, arguments.sort
         connection = self._named(field)
         row = self._alias()
         visible = getattr(self.policy, spec.visibility)() if spec.visibility else Q()
-        # A cursor's time or a search text is bound as Tortoise binds it (rendered only where used).
-        bind = self.constant if seek is not None or text else None
+        # Each condition is rendered once, its parameters shared by every part of the statement.
+        conditions = [
+            condition_sql(spec.model, arguments.where & visible, self),
+            self._derived(arguments.filter),
+        ]
+        seek = self._derived(arguments.seek)
 
-        def rows(q: Q) -> str:
-            return f"FROM {rows_sql(spec.model, q, bind)} AS {row}"
+        def rows(after: bool) -> str:
+            return f"FROM {rows_sql(spec.model, [*conditions, seek] if after else conditions)} AS {row}"
 
         def select() -> str:  # the rows from the cursor on
-            return f"SELECT {row}.* {rows(where & visible & (seek or Q()))}"
+            return f"SELECT {row}.* {rows(after=True)}"
 
         condition = ""
         if parent is not None:
             condition = f' WHERE {row}.{quote(column_of(spec.model, spec.partition))} = {parent}."id"'
         order = order_sql(spec, row, sort)
-        page = Page(spec, row, select, condition, sort, limit, seek is not None)
+        page = Page(spec, row, select, condition, sort, limit, arguments.seek is not None)
 
         def value(name: str, parts: list[FieldNode], sub: GraphQLField) -> str:
             if name == "totalCount":
-                return f"(SELECT count(*) {rows(where & visible)}{condition})"  # every row
+                return f"(SELECT count(*) {rows(after=False)}{condition})"  # every row
             if name == "pageInfo":
                 return self._page_info(self._named(sub), parts, page)
             joins: list[str] = []

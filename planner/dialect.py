@@ -53,6 +53,23 @@ class Dialect(ABC):
         ...
 
     @abstractmethod
+    def integer(self, placeholder: str) -> str:
+        """An integer parameter, typed where the database cannot tell (`SELECT $1`)."""
+        ...
+
+    @abstractmethod
+    def member(self, column: str, placeholder: str) -> str:
+        """Whether `column` is one of the ids of a parameter holding a set of ids (bound as
+        `ids` says, planner/params.py), with `IN`'s answers: null for a null column."""
+        ...
+
+    @property
+    @abstractmethod
+    def ids(self) -> str:
+        """How a set of ids is bound (planner/params.py `Param.convert`)."""
+        ...
+
+    @abstractmethod
     def datetime(self, column: str) -> str: ...
 
     @abstractmethod
@@ -60,6 +77,14 @@ class Dialect(ABC):
 
     @abstractmethod
     def boolean(self, column: str) -> str: ...
+
+    @abstractmethod
+    def greatest(self, *values: str) -> str: ...
+
+    @abstractmethod
+    def number(self, column: str) -> str:
+        """A decimal column as the resolver path's `float(...)` shows it in JSON (`2.0`, `1.5`)."""
+        ...
 
     @abstractmethod
     def strings(self, column: str) -> str:
@@ -91,6 +116,16 @@ class Postgres(Dialect):
     def placeholder(self, number: int) -> str:
         return f"${number}"
 
+    def integer(self, placeholder: str) -> str:
+        return f"CAST({placeholder} AS BIGINT)"
+
+    def member(self, column: str, placeholder: str) -> str:
+        return f"{column} = ANY(CAST({placeholder} AS BIGINT[]))"
+
+    @property
+    def ids(self) -> str:
+        return "facts:array"
+
     def gid(self, type_name: str, column: str) -> str:
         # ids.to_global_id: unpadded URL-safe base64 of "<Type>:<pk>" (short enough for one line).
         text = f"convert_to({literal(type_name + ':')} || {column}::text, 'UTF8')"
@@ -107,6 +142,16 @@ class Postgres(Dialect):
 
     def boolean(self, column: str) -> str:
         return column
+
+    def greatest(self, *values: str) -> str:
+        return f"GREATEST({', '.join(values)})"
+
+    def number(self, column: str) -> str:
+        # float8's text is the shortest that reads back (as Python's repr); a whole number
+        # gets Python's ".0". Decimal columns here are small: no exponents.
+        value = f"CAST({column} AS DOUBLE PRECISION)"
+        text = f"CASE WHEN {value} = trunc({value}) THEN {value}::text || '.0' ELSE {value}::text END"
+        return f"CAST({text} AS json)"
 
     def strings(self, column: str) -> str:
         return f"coalesce(nullif({column}::jsonb, 'null'::jsonb), '[]'::jsonb)::json"
@@ -130,6 +175,18 @@ class Sqlite(Dialect):
     def placeholder(self, number: int) -> str:
         return f"?{number}"
 
+    def integer(self, placeholder: str) -> str:
+        return placeholder
+
+    def member(self, column: str, placeholder: str) -> str:
+        # The ids as one text, ",1,2,3,": a function of the row, not a sub-select (SQLite's
+        # parser takes only so many nested queries, and the JSON of a plan nests them already).
+        return f"instr({placeholder}, ',' || {column} || ',') > 0"
+
+    @property
+    def ids(self) -> str:
+        return "facts:text"
+
     def gid(self, type_name: str, column: str) -> str:
         return f"planner_gid({literal(type_name)}, {column})"
 
@@ -141,6 +198,12 @@ class Sqlite(Dialect):
 
     def boolean(self, column: str) -> str:
         return f"CASE WHEN {column} IS NULL THEN NULL WHEN {column} THEN json('true') ELSE json('false') END"
+
+    def greatest(self, *values: str) -> str:
+        return f"max({', '.join(values)})"  # with several arguments, SQLite's max is a scalar
+
+    def number(self, column: str) -> str:
+        return f"CAST({column} AS REAL)"  # stored as the decimal's text; JSON shows a REAL as 2.0
 
     def strings(self, column: str) -> str:
         return f"json(coalesce(nullif(json({column}), 'null'), '[]'))"

@@ -1,6 +1,6 @@
 """The schema extension that answers covered queries from compiled SQL (planner/README.md).
 
-`PEOPLEGRAPH_READ_PATH` chooses: `resolvers` (the default) never compiles; `compiled` and `auto`
+`PEOPLEGRAPH_READ_PATH` chooses: `resolvers` never compiles; `auto` (the default) and `compiled`
 compile every query operation whose root fields are all covered and let the resolver path run
 the rest. It runs after the other extensions' pre-execution checks (limits, cost): when one of
 them has already set a result, nothing is compiled. `PEOPLEGRAPH_SHOW_READ_PATH=1` adds
@@ -24,6 +24,7 @@ from graphql.execution.values import VariableValues, get_variable_values
 from strawberry.extensions import SchemaExtension
 from tortoise.connection import connections
 
+from auth.policy import Policy
 from planner.mapping import ROOT_FIELDS
 from planner.plans import (
     NO_PLAN,
@@ -49,7 +50,8 @@ def _settings_of(context: Any) -> tuple[str, bool]:
 
 
 def _may_compile(operation: Any) -> bool:
-    """A cheap first look, before the policy is loaded: every root selection is a compiled field."""
+    """A cheap first look, before the policy is loaded: every root selection is a compiled field
+    or `__typename` (a root of `__typename` only is answered as a constant, `typename_only`)."""
     return all(
         isinstance(selection, FieldNode)
         and (selection.name.value in ROOT_FIELDS or selection.name.value == "__typename")
@@ -104,6 +106,7 @@ class CompiledReads(SchemaExtension):
         query, name, scopes = context.query, context.operation_name, request.principal.scopes
         shared = shared_plan_key(query, name, coerced.coerced, scopes, dialect)
         key: tuple[Any, ...] | None = None
+        policy: Policy | None = None  # not loaded for a plan that reads none of it
         plan = shared_plan(query, name, coerced.coerced, scopes, dialect)
         if plan is None:
             policy = await request.policy()
@@ -117,7 +120,7 @@ class CompiledReads(SchemaExtension):
         if plan.statements is None:
             return None
         try:
-            data = await run(plan, coerced.coerced)
+            data = await run(plan, coerced.coerced, policy)
         except Exception as error:  # the resolver path answers, and reports the database's own errors
             if "parser stack overflow" in str(error):  # too deep for SQLite: never compile it again
                 SHARED_PLANS.put(shared, NO_PLAN)

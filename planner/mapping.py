@@ -18,9 +18,15 @@ from models import mentorships as mm
 from models import tasks as tkm
 from models import teams as tm
 from models import training as trm
-from planner.capabilities import can_delete_task, can_manage_team, can_update_employee, can_update_task
+from planner.capabilities import (
+    can_delete_task,
+    can_manage_team,
+    can_update_employee,
+    can_update_task,
+    reads_sensitive,
+)
 from planner.filters import session_filter_by_ids
-from planner.specs import Capability, Column, Computed, Many, ToOne, TypeMap
+from planner.specs import Capability, Column, Computed, Counted, Many, Sensitive, ToOne, TypeMap
 from resolvers.core.pagination import SortKey
 from resolvers.employees.reads import (
     DIRECT_REPORTS,
@@ -34,8 +40,10 @@ from resolvers.teams.reads import MEMBERS_OF_TEAM, SUBTEAMS, TEAM_ORDER_FIELDS
 from resolvers.training.reads import (
     COURSE_ORDER_FIELDS,
     ENROLLMENTS_BY_EMPLOYEE,
+    SEATS_TAKEN,
     SESSION_ORDER_FIELDS,
     SESSIONS_OF_COURSE,
+    WAITLISTED,
     course_filter,
     enrollment_filter,
 )
@@ -121,6 +129,9 @@ TYPES: dict[str, TypeMap] = {
             "updatedAt": Column("updated_at", "datetime"),
             "version": Column("version", "int"),
             "skills": Column("skills", "strings"),
+            "phone": Sensitive(Column("phone", "str"), reads_sensitive),
+            "birthDate": Sensitive(Column("birth_date", "date"), reads_sensitive),
+            "emergencyContact": Sensitive(Column("emergency_contact", "str"), reads_sensitive),
             "manager": ToOne("Employee", "manager_id"),
             "directReports": Many(
                 em.Employee, "manager_id", SortKey("family_name"), name=DIRECT_REPORTS.name
@@ -220,6 +231,7 @@ TYPES: dict[str, TypeMap] = {
             "category": Column("category", "str"),
             "mandatory": Column("mandatory", "bool"),
             "certificationValidMonths": Column("certification_valid_months", "int"),
+            "durationHours": Column("duration_hours", "float"),  # float(row.duration_hours)
             "skills": Column("skills", "strings"),
             "sessions": _sessions("course_id"),
         },
@@ -233,6 +245,9 @@ TYPES: dict[str, TypeMap] = {
             "location": Column("location", "str"),
             "capacity": Column("capacity", "int"),
             "status": Column("status", "enum"),
+            "seatsTaken": Counted(SEATS_TAKEN),
+            "seatsLeft": Counted(SEATS_TAKEN, left_of="capacity"),
+            "waitlistCount": Counted(WAITLISTED),
             "course": ToOne("TrainingCourse", "course_id"),
             "instructor": ToOne("Employee", "instructor_id"),
         },

@@ -2,19 +2,23 @@
 
 A plan is keyed by the database dialect, the document, the operation, the variables' *shape*
 (planner/params.py: their values are the statements' parameters, so one plan serves every ID
-and page size) and who asks (scopes, and the policy's facts that visibility depends on, which
-are inlined: the viewer, their reports and teams; HR and service tokens share theirs). The same
+and page size) and who asks: the scopes and the principal's class (the viewer's facts that
+visibility depends on are parameters too, so every employee with the same scopes shares a plan). The same
 key always compiles to the same statements, except for the values a plan pins (`Plan.pinned`,
 checked on every hit). An operation the planner does not cover is cached too, as a plan without
-statements, so it is not planned again. A root `__typename` is a statement without SQL: its value.
+statements, so it is not planned again. A root `__typename` beside other fields is a statement
+like every root field (its constant); a root of `__typename` fields only is no plan at all: its
+data is a constant (`typename_only`), answered without SQL or policy.
 
 `SERVED` remembers the operations the full path has answered from a plan (planner/extension.py
 registers them), by document digest and operation name: the endpoint's fast path
 (web/fast_reads.py) answers only those, and falls back to the full path for anything else.
 
-A plan whose compilation read no policy fact (`Plan.reads_policy`: the compiler is handed a
-policy that notes every read) is also cached in `SHARED_PLANS`, under a key without
-the viewer (`shared_plan_key`: the scopes stay in it), so a request for it loads no policy at all.
+A plan whose compilation read nothing of the policy (`Plan.reads_policy` False: the compiler's
+symbolic policy is watched, and every rule, fact or flag it asks for counts as a read) binds no
+viewer fact either: it is also cached in `SHARED_PLANS`, under a key without the principal's
+class (`shared_plan_key`: the scopes stay in it), so a request for it loads no policy at all.
+Every other plan is run with the asking viewer's policy, whose facts it binds (`run`).
 """
 
 from __future__ import annotations
@@ -35,7 +39,18 @@ from planner import sqlite_functions
 from planner.compiler import Compiler
 from planner.dialect import dialect_for
 from planner.pages import splice
-from planner.params import Param, Path, bind, leaves, shape, value_at, wrap
+from planner.params import (
+    Param,
+    Path,
+    bind,
+    derivations_fit,
+    facts_of,
+    leaves,
+    principal_class,
+    shape,
+    value_at,
+    wrap,
+)
 from planner.selection import Uncovered, Walker
 
 MAX_PLANS = 512
@@ -48,10 +63,9 @@ V = TypeVar("V")
 @dataclass(frozen=True)
 class Statement:
     key: str  # the root field's response key
-    sql: str | None  # returns its JSON; None: the field's value is `value` (a root `__typename`)
+    sql: str  # returns its JSON
     params: tuple[Param, ...] = ()
     cursors: bool = False  # its JSON holds cursor arrays to splice (planner/pages.py)
-    value: Any = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +75,9 @@ class Plan:
     reads_policy: bool = True  # False: no policy fact went into it, one plan serves every viewer
 
     def fits(self, variables: Mapping[str, Any]) -> bool:
-        return all(value_at(variables, path) == value for path, value in self.pinned)
+        if not all(value_at(variables, path) == value for path, value in self.pinned):
+            return False
+        return all(derivations_fit(statement.params, variables) for statement in self.statements or ())
 
 
 NO_PLAN = Plan(None)
@@ -164,7 +180,9 @@ def shared_plan(
 ) -> Plan | None:
     """A cached plan that needs no policy and fits these variables, or None (load the policy)."""
     plan = SHARED_PLANS.get(shared_plan_key(query, operation, variables, scopes, dialect))
-    return plan if plan is not None and plan.statements is not None and plan.fits(variables) else None
+    if plan is None or plan.statements is None or plan.reads_policy or not plan.fits(variables):
+        return None
+    return plan
 
 
 def plan_key(
@@ -173,15 +191,7 @@ def plan_key(
     """The cache key; `variables` are the coerced values, of which only the shape counts."""
     principal = policy.principal
     scopes = principal.scopes if principal is not None else frozenset()
-    who: tuple[Any, ...] = (
-        ("all", policy.viewer_id)
-        if policy.sees_everything
-        else (
-            policy.viewer_id,
-            policy.reports,
-            policy.teams,
-        )
-    )
+    who = principal_class(policy)  # the viewer's facts are parameters (planner/params.py)
     return (dialect, document_digest(query), operation, shape(dict(variables)), scopes, who)
 
 
@@ -203,41 +213,45 @@ def compile_operation(
     walker = Walker(
         schema, fragments, variables._replace(coerced=wrap(variables.coerced)), policy.principal.scopes
     )
-    watched = _Watched(policy)
-    compiler = Compiler(walker, dialect_for(dialect_name), cast(Policy, watched))
+    compiler = Compiler(walker, dialect_for(dialect_name), policy)
+    # What the compiler reads is its symbolic policy (facts as stand-ins): watch that one, so
+    # that making the stand-ins is not taken for a read, and every rule asked is.
+    watched = _Watched(compiler.policy)
+    compiler.policy = cast(Policy, watched)
     query = schema.query_type
     assert query is not None
     statements: tuple[Statement, ...] | None = None
     try:
         fields = walker.collect(operations[0].selection_set, query)
         statements = tuple(
-            Statement(key, None, value=query.name)
-            if nodes[0].name.value == "__typename"
-            else Statement(key, compiler.root(query, nodes), tuple(compiler.params), compiler.cursors)
+            Statement(key, compiler.root(query, nodes), tuple(compiler.params), compiler.cursors)
             for key, nodes in fields.items()
         )
     except Uncovered:
         pass
     values = leaves(variables.coerced)
     pinned = tuple((path, value) for path, value in values.items() if path not in compiler.consumed)
-    return Plan(statements, pinned, watched.read)
+    binds_facts = any(param.convert.startswith("fact") for s in statements or () for param in s.params)
+    return Plan(statements, pinned, watched.read or binds_facts)
 
 
-async def run(plan: Plan, variables: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The `data` of the response: each root field's statement, its JSON parsed once (None
-    when a variable does not fit the plan: the resolver path answers)."""
+async def run(plan: Plan, variables: Mapping[str, Any], policy: Policy | None) -> dict[str, Any] | None:
+    """The `data` of the response: each root field's statement, bound to the variables and the
+    asking viewer's facts, its JSON parsed once (None when a variable does not fit the plan:
+    the resolver path answers). `policy` may be None only for a plan that reads none of it
+    (`SHARED_PLANS`): a plan that binds the viewer's facts is never run without them."""
     assert plan.statements is not None
-    bound = [bind(statement.params, variables) for statement in plan.statements]
+    if policy is None and plan.reads_policy:
+        raise ValueError("a plan that reads the viewer's policy is run with the asking viewer's policy")
+    client = connections.get("default")
+    facts = facts_of(policy) if policy is not None else None
+    bound = [bind(statement.params, variables, facts) for statement in plan.statements]
     if any(values is None for values in bound):
         return None
-    client = connections.get("default")
     if client.capabilities.dialect == "sqlite":
         await sqlite_functions.register(client)
     data: dict[str, Any] = {}
     for statement, values in zip(plan.statements, bound, strict=True):
-        if statement.sql is None:
-            data[statement.key] = statement.value
-            continue
         _, rows = await client.execute_query(statement.sql, values)
         value = rows[0][0] if rows else None
         value = orjson.loads(value) if isinstance(value, str) else value

@@ -12,14 +12,17 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLField,
+    GraphQLIncludeDirective,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLSkipDirective,
     InlineFragmentNode,
+    SelectionNode,
     SelectionSetNode,
     get_argument_values,
 )
-from graphql.execution.values import VariableValues
+from graphql.execution.values import VariableValues, get_directive_values
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 
@@ -86,8 +89,8 @@ class Walker:
         if selection_set is None:
             return
         for selection in selection_set.selections:
-            if selection.directives:
-                raise Uncovered("directives")
+            if selection.directives and not self._included(selection):
+                continue
             if isinstance(selection, FieldNode):
                 key = selection.alias.value if selection.alias else selection.name.value
                 fields.setdefault(key, []).append(selection)
@@ -103,6 +106,21 @@ class Walker:
                 if self._applies(fragment.type_condition.name.value, runtime):
                     self._collect(fragment.selection_set, runtime, fields, seen | {name})
 
+    def _included(self, selection: SelectionNode) -> bool:
+        """`@skip(if:)` and `@include(if:)` as the executor reads them: their values are the
+        document's or booleans of the variables, which are part of the plan's shape."""
+        names = {directive.name.value for directive in selection.directives or ()}
+        if not names <= {"skip", "include"}:
+            raise Uncovered(f"directives {sorted(names)}")
+        try:
+            skip = get_directive_values(GraphQLSkipDirective, selection, self.variables)
+            include = get_directive_values(GraphQLIncludeDirective, selection, self.variables)
+        except Exception as error:  # the resolver path reports it
+            raise Uncovered("directive arguments") from error
+        if skip is not None and skip["if"] is True:
+            return False
+        return not (include is not None and include["if"] is False)
+
     def subfields(self, nodes: list[FieldNode], runtime: GraphQLObjectType) -> Fields:
         merged: Fields = {}
         for node in nodes:
@@ -110,8 +128,11 @@ class Walker:
                 merged.setdefault(key, []).extend(more)
         return merged
 
-    def definition(self, parent: GraphQLObjectType, nodes: list[FieldNode]) -> GraphQLField:
-        """The field's definition, once the principal's scopes allow it (else `Uncovered`)."""
+    def definition(
+        self, parent: GraphQLObjectType, nodes: list[FieldNode], checked: bool = False
+    ) -> GraphQLField:
+        """The field's definition, once the principal's scopes allow it (else `Uncovered`).
+        `checked`: the compiler asks the policy for the field's one permission itself."""
         name = nodes[0].name.value
         field: GraphQLField | None = parent.fields.get(name)
         if field is None:
@@ -120,7 +141,7 @@ class Walker:
         if scope is not None and scope not in self.scopes:
             raise Uncovered(f"{parent.name}.{name} needs {scope}")
         strawberry_field = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-        if len(getattr(strawberry_field, "permission_classes", None) or ()) > (scope is not None):
+        if len(getattr(strawberry_field, "permission_classes", None) or ()) > (scope is not None) + checked:
             raise Uncovered(f"{parent.name}.{name} has a permission that is not a scope")
         return field
 

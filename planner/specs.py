@@ -10,7 +10,9 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.models import Model
 
+from auth.policy import Policy
 from planner.capabilities import Rule
+from resolvers.core.loaders import NestedList
 from resolvers.core.pagination import SortKey
 
 
@@ -35,6 +37,26 @@ class Capability:
     """A `viewerCan…` field: the policy's rule as a constant or a `Q` of the row."""
 
     rule: Rule
+
+
+@dataclass(frozen=True)
+class Counted:
+    """How many rows a nested list of the resolver path (`NestedList`, with its fixed filters)
+    holds for the row (`seatsTaken`, `waitlistCount`); with `left_of`, what is left of that column
+    once they are taken, never below zero (`seatsLeft`: `max(0, capacity - seats taken)`)."""
+
+    rows: NestedList
+    left_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Sensitive:
+    """A sensitive field (`phone`, `birthDate`, `emergencyContact`): its column, shown only where
+    the policy's rule `readable(policy, own row)` lets the principal read it for every row the
+    statement may show; elsewhere the resolver path answers (and refuses it with an error)."""
+
+    column: Column
+    readable: Callable[[Policy, bool], bool]
 
 
 @dataclass(frozen=True)
@@ -72,7 +94,7 @@ class Many:
 @dataclass(frozen=True)
 class TypeMap:
     model: type[Model]
-    fields: Mapping[str, Column | Computed | Capability | ToOne | Many]
+    fields: Mapping[str, Column | Computed | Capability | Counted | Sensitive | ToOne | Many]
 
 
 def column_of(model: type[Model], name: str) -> str:

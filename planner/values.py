@@ -11,15 +11,18 @@ from auth.policy import Policy
 from planner.dialect import Dialect, quote
 from planner.selection import Uncovered
 from planner.specs import Capability, Column, column_of
+from planner.visibility import Binder, select_sql
 
 
-def capability(dialect: Dialect, policy: Policy, model: Any, alias: str, spec: Capability) -> str:
-    """The policy's rule (planner/capabilities.py) for the row `alias`: a constant or a `Q`."""
+def capability(
+    dialect: Dialect, policy: Policy, model: Any, alias: str, spec: Capability, bind: Binder
+) -> str:
+    """The policy's rule (planner/capabilities.py) for the row `alias`: a constant or a `Q`,
+    its values (the viewer's facts among them) parameters of `bind`."""
     rule = spec.rule(policy)
     if isinstance(rule, bool):
         return dialect.boolean("(1 = 1)" if rule else "(1 = 0)")
-    rows = model.filter(rule).values_list("id").sql(params_inline=True)
-    return dialect.boolean(f'({alias}."id" IN ({rows}))')
+    return dialect.boolean(f'({alias}."id" IN ({select_sql(model, rule, bind)}))')
 
 
 def scalar(
@@ -37,6 +40,8 @@ def scalar(
         return dialect.datetime(column)
     if kind == "bool":
         return dialect.boolean(column)
+    if kind == "float":
+        return dialect.number(column)
     if kind == "strings":
         return dialect.strings(column)
     if kind == "enum":

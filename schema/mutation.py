@@ -5,7 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from schema.employees.mutations import EmployeeMutations
+from schema.feedback.mutations import FeedbackMutations
 from schema.mentorships.mutations import MentorshipMutations
+from schema.schedules.mutations import ScheduleMutations
 from schema.tasks.mutations import TaskMutations
 from schema.teams.mutations import TeamMutations
 from schema.training.mutations import TrainingMutations
@@ -22,5 +24,7 @@ class Mutation(
     MentorshipMutations,
     TrainingMutations,
     WebhookMutations,
+    FeedbackMutations,
+    ScheduleMutations,
 ):
     pass

@@ -12,6 +12,7 @@ from schema.audit.queries import AuditQuery
 from schema.core import nodes as node_queries
 from schema.employees import queries as employee_queries
 from schema.mentorships import queries as mentorship_queries
+from schema.schedules import queries as schedule_queries
 from schema.tasks import queries as task_queries
 from schema.teams import queries as team_queries
 from schema.training import queries as training_queries
@@ -30,3 +31,6 @@ class Query(AuditQuery, WebhookQuery):
     training_courses = training_queries.training_courses
     training_sessions = training_queries.training_sessions
     mentor_suggestions = mentorship_queries.mentor_suggestions
+    team_calendar = schedule_queries.team_calendar
+    public_holidays = schedule_queries.public_holidays
+    mentor_capacity = mentorship_queries.mentor_capacity

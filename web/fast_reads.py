@@ -9,8 +9,9 @@ resolves a persisted-query hash, refuses the variables' text as `ReadInputText` 
 the variables against the operation's definitions, estimates the cost (cached by the shape of
 the values the estimate reads), loads the policy (unless the plan reads none of it), finds the
 very plan the full path would use
-(same plan key: dialect, document, operation, variables' shape, scopes, policy facts), runs its
-statements and writes the same bytes, headers and metrics as the full path.
+(same plan key: dialect, document, operation, variables' shape, scopes, principal's class), runs
+its statements bound to the variables and the asking viewer's facts, as the full path binds them,
+and writes the same bytes, headers and metrics as the full path.
 
 Whatever does not match exactly, an unknown document, anonymous, bad JSON or variables, a text
 or cost the full path refuses, a plan not cached or pinned to other values, a database error,
@@ -181,10 +182,11 @@ class FastReads:
         self, query: str, operation_name: str | None, coerced: VariableValues, principal: Principal
     ) -> dict[str, Any] | None:
         dialect = connections.get("default").capabilities.dialect
+        policy: Policy | None = None  # a shared plan reads none of it and binds no fact
         plan = shared_plan(query, operation_name, coerced.coerced, principal.scopes, dialect)
         if plan is None:  # the plan depends on who asks: as the full path, load the policy
             policy = await Policy.load(principal)
             plan = PLANS.get(plan_key(query, operation_name, coerced.coerced, policy, dialect))
         if plan is None or plan.statements is None or not plan.fits(coerced.coerced):
             return None
-        return await run(plan, coerced.coerced)
+        return await run(plan, coerced.coerced, policy)  # binds the asking viewer's facts

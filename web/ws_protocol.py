@@ -6,6 +6,11 @@ does not reconnect, so one bad operation would end every other subscription of t
 protocol lets a server answer such an operation with an `error` message for its own id; 4400
 stays for real protocol violations (a malformed message, a subscribe before the ack), which
 Strawberry's handler still closes for.
+
+A live event executed once for a group of subscribers (schema/live/sharing.py) carries its data
+as `SharedData`: the first connection to send it encodes it to JSON, and every other member of
+the group writes the same text inside its own `next` message (only the operation id, and any
+errors or extensions, are encoded per message).
 """
 
 from __future__ import annotations
@@ -13,6 +18,9 @@ from __future__ import annotations
 from typing import Any
 
 from graphql import GraphQLError
+from starlette.websockets import WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
@@ -37,7 +45,43 @@ def _with_code(error: GraphQLError) -> GraphQLError:
     )
 
 
+# Shared data encoded, over the process's life (for tests and benchmarks).
+encodings = 0
+
+
+class SharedData(dict[str, Any]):
+    """The `data` of a result sent as it is to every member of a group; its JSON is made once."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__(data)
+        self.text: str | None = None
+
+
 class OperationErrorsHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    async def send_message(self, message: Any) -> None:
+        payload = message.get("payload")
+        data = payload.get("data") if message["type"] == "next" and isinstance(payload, dict) else None
+        if not isinstance(data, SharedData) or not isinstance(self.websocket, ASGIWebSocketAdapter):
+            await super().send_message(message)
+            return
+        global encodings
+        if data.text is None:
+            encodings += 1
+            data.text = self.view.encode_json_string(dict(data))
+        rest = "".join(
+            f',"{key}":{self.view.encode_json_string(value)}'
+            for key, value in payload.items()
+            if key != "data"
+        )
+        operation = self.view.encode_json_string(message["id"])
+        text = f'{{"id":{operation},"type":"next","payload":{{"data":{data.text}{rest}}}}}'
+        try:
+            await self.websocket.ws.send_text(text)
+        except WebSocketDisconnect as exc:  # as Strawberry's own send_json reports it
+            raise WebSocketDisconnected from exc
+
     async def _send_result_stream(self, operation: Operation[Context, None], result_source: Any) -> None:
         try:
             await super()._send_result_stream(operation, result_source)

@@ -56,3 +56,24 @@ class MentorshipRules(PolicyBase):
     def can_log_mentorship_check_in(self, mentorship: Mentorship) -> bool:
         """The mentor or the mentee, while the mentorship is active."""
         return mentorship.status == MentorshipStatus.ACTIVE and self.is_mentorship_party(mentorship)
+
+    def can_set_mentor_capacity(self) -> bool:
+        """A mentor sets their own capacity; a service token mentors no one."""
+        return self.viewer is not None
+
+    def mentorship_side(self, mentorship: Mentorship) -> str | None:
+        """ "mentor" or "mentee": the viewer's side of the mentorship, or None if not a party."""
+        if self.viewer is None:
+            return None
+        if self.viewer.id == mentorship.mentor_id:
+            return "mentor"
+        return "mentee" if self.viewer.id == mentorship.mentee_id else None
+
+    def can_rate_mentorship(self, mentorship: Mentorship) -> bool:
+        """Each party rates a mentorship once, after it ran (it was accepted) and ended."""
+        side = self.mentorship_side(mentorship)
+        ended = mentorship.status in (MentorshipStatus.COMPLETED, MentorshipStatus.CANCELLED)
+        if side is None or not ended or mentorship.started_at is None:
+            return False
+        rating = mentorship.mentor_rating if side == "mentor" else mentorship.mentee_rating
+        return rating is None

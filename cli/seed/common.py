@@ -16,7 +16,9 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from models.employees import Employee
-from models.mentorships import Mentorship, MentorshipCheckIn, MentorshipStatus
+from models.feedback import FeedbackRequest, Kudos, KudosSkill
+from models.mentorships import MentorCapacity, Mentorship, MentorshipCheckIn, MentorshipStatus
+from models.schedules import PublicHoliday, TimeOffRequest
 from models.tasks import Task, TaskPriority, TaskStatus
 from models.teams import Team, TeamMembership
 from models.training import Enrollment, TrainingCourse, TrainingSession
@@ -24,7 +26,11 @@ from models.training import Enrollment, TrainingCourse, TrainingSession
 # The models' vocabularies, in their declared order (the seeds draw from them by position).
 TASK_STATUSES: tuple[str, ...] = tuple(status.value for status in TaskStatus)
 TASK_PRIORITIES: tuple[str, ...] = tuple(priority.value for priority in TaskPriority)
-MENTORSHIP_STATUSES: tuple[str, ...] = tuple(status.value for status in MentorshipStatus)
+MENTORSHIP_STATUSES: tuple[str, ...] = tuple(
+    status.value
+    for status in MentorshipStatus
+    if status != MentorshipStatus.EXPIRED  # the job sets it
+)
 
 # Insertion order: every foreign key points at a table written earlier (or at a lower id of
 # the same table: managers before their reports, parent teams before their subteams).
@@ -35,9 +41,15 @@ PLAN_MODELS: tuple[tuple[str, type[Model]], ...] = (
     ("tasks", Task),
     ("mentorships", Mentorship),
     ("mentorship_check_ins", MentorshipCheckIn),
+    ("mentor_capacities", MentorCapacity),
     ("training_courses", TrainingCourse),
     ("training_sessions", TrainingSession),
     ("enrollments", Enrollment),
+    ("kudos", Kudos),
+    ("kudos_skills", KudosSkill),
+    ("feedback_requests", FeedbackRequest),
+    ("public_holidays", PublicHoliday),
+    ("time_off_requests", TimeOffRequest),
 )
 
 

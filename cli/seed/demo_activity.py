@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from cli.seed import names
 from cli.seed.common import MENTORSHIP_STATUSES, TASK_PRIORITIES, TASK_STATUSES, Plan
 from cli.seed.demo_context import DemoContext, Person, active, by_title
+from cli.seed.demo_feedback import plan_feedback
+from cli.seed.demo_schedules import plan_schedules
 from cli.seed.demo_training import plan_training
 
 DEMO_TASKS = 300
@@ -30,6 +32,8 @@ def plan_activity(plan: Plan, ctx: DemoContext, rng: random.Random, now: datetim
     _plan_tasks(plan, ctx, rng, now)
     _plan_mentorships(plan, ctx, rng, now)
     plan_training(plan, ctx, rng, now)
+    plan_feedback(plan, ctx, now)
+    plan_schedules(plan, ctx, now)
 
 
 # --- tasks -----------------------------------------------------------------------------------
@@ -107,6 +111,11 @@ def _mentorship(
         goals=rng.choice(names.MENTORSHIP_GOALS), focus_skills=rng.sample(pool, k=min(2, len(pool))),
         started_at=started, ended_at=ended, created_at=created,
     )  # fmt: skip
+    if status == "completed":  # both sides rated most finished mentorships (no draw: keeps the seed's stream)
+        row = plan.rows["mentorships"][-1]
+        row["end_reason"] = names.MENTORSHIP_GOALS[mentorship_id % len(names.MENTORSHIP_GOALS)] + ": done"
+        row["mentee_rating"] = 3 + mentorship_id % 3
+        row["mentor_rating"] = 4 + mentorship_id % 2 if mentorship_id % 3 else None
     if status in ("active", "completed") and started is not None:
         until = ended or now
         count = rng.randint(2, 5)
@@ -140,3 +149,17 @@ def _plan_mentorships(plan: Plan, ctx: DemoContext, rng: random.Random, now: dat
                 break
         pairs.add((mentor.id, mentee.id))
         _mentorship(plan, rng, now, mentor, mentee, status)
+    _plan_mentor_capacities(plan)
+
+
+def _plan_mentor_capacities(plan: Plan) -> None:
+    """Every other mentor said how many mentees they take: one to three more than they have."""
+    open_counts: dict[int, int] = {}
+    for row in plan.rows["mentorships"]:
+        if row["status"] in ("proposed", "active"):
+            open_counts[row["mentor_id"]] = open_counts.get(row["mentor_id"], 0) + 1
+    mentors = sorted({row["mentor_id"] for row in plan.rows["mentorships"]})
+    for i, mentor_id in enumerate(mentors[::2]):
+        plan.add(
+            "mentor_capacities", employee_id=mentor_id, capacity=open_counts.get(mentor_id, 0) + 1 + i % 3
+        )

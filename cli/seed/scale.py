@@ -1,5 +1,6 @@
 """`seed --scale N`: deterministic benchmark data, N x (2,000 employees, 100 teams, 20,000 tasks,
-200 courses, 1,000 sessions, 30,000 enrollments, 1,000 mentorships), written in bulk.
+200 courses, 1,000 sessions, 30,000 enrollments, 1,000 mentorships, 5,000 kudos, 1,000 feedback
+requests), written in bulk.
 
 The invariants hold by construction: an employee's manager has a lower id (a tree, no
 cycles), mentor/mentee pairs are distinct, and no session has more `enrolled` rows than its
@@ -35,6 +36,9 @@ PER_UNIT = {
     "training_sessions": 1000,
     "enrollments": 30_000,
     "mentorships": 1000,
+    "kudos": 5000,
+    "feedback_requests": 1000,
+    "time_off_requests": 4000,
 }
 MANAGER_FANOUT = 7  # reports per manager: about five levels for 2,000 people
 TEAM_FANOUT = 5  # subteams per team
@@ -57,6 +61,8 @@ def plan_scale(scale: float, now: datetime, password_hash: str | None) -> Plan:
     _tasks(plan, rng, now, counts)
     _mentorships(plan, rng, now, counts)
     _training(plan, rng, now, counts)
+    _feedback(plan, random.Random(SCALE_SEED + 14), now, counts)  # its own draws: earlier rows stay put
+    _time_off(plan, now, counts)
     return plan
 
 
@@ -84,6 +90,21 @@ def _employees(plan: Plan, rng: random.Random, now: datetime, counts: dict[str, 
         team = _team_of(i, n_teams)
         plan.add("team_memberships", team_id=team, employee_id=i, role="lead" if i == team else "member",
                  joined_at=now - timedelta(days=rng.randint(1, 700)))  # fmt: skip
+
+
+def _time_off(plan: Plan, now: datetime, counts: dict[str, int]) -> None:
+    """Requests in every status around today, a week each; one employee's never overlap (the
+    n-th request of an employee lies n * 5 weeks from the first). Its own generator: the other
+    tables stay as they were."""
+    rng = random.Random(SCALE_SEED + 14)
+    monday = now.date() - timedelta(days=now.weekday())
+    n_emp = counts["employees"]
+    for n in range(counts["time_off_requests"]):
+        starts = monday + timedelta(weeks=(n // n_emp) * 5 - 20 + rng.randint(0, 3))
+        status = rng.choices(("approved", "pending", "declined", "cancelled"), (70, 10, 10, 10))[0]
+        plan.add("time_off_requests", employee_id=n % n_emp + 1, kind=rng.choice(("vacation", "sick", "personal")),
+                 status=status, starts_on=starts, ends_on=starts + timedelta(days=4), working_days=5,
+                 created_at=at(starts - timedelta(days=14)))  # fmt: skip
 
 
 def _team_of(employee_id: int, n_teams: int) -> int:
@@ -195,6 +216,33 @@ def _training(plan: Plan, rng: random.Random, now: datetime, counts: dict[str, i
                             "feedback_comment": rng.choice(names.FEEDBACK_COMMENTS),
                         }
             plan.add("enrollments", **row)
+
+
+def _feedback(plan: Plan, rng: random.Random, now: datetime, counts: dict[str, int]) -> None:
+    """Kudos within teams (each naming one skill of its receiver) and feedback requests, half answered."""
+    n_emp, n_teams = counts["employees"], counts["teams"]
+    skills = {e["id"]: e["skills"] for e in plan.rows["employees"]}
+    for _ in range(counts["kudos"]):
+        giver = rng.randint(1, n_emp)
+        receiver = giver + n_teams if giver + n_teams <= n_emp else max(1, giver - n_teams)  # same team
+        if receiver == giver:
+            receiver = giver % n_emp + 1
+        skill = rng.choice(skills[receiver])
+        kudos_id = plan.add("kudos", giver_id=giver, receiver_id=receiver, message="Thanks for the help!",
+                            skills=[skill], created_at=now - timedelta(days=rng.uniform(1, 365)))  # fmt: skip
+        plan.add("kudos_skills", kudos_id=kudos_id, receiver_id=receiver, skill=skill)
+    for n in range(counts["feedback_requests"]):
+        requester = rng.randint(1, n_emp)
+        respondent = requester % n_emp + 1
+        created = now - timedelta(days=rng.uniform(1, 180))
+        answered = n % 2 == 1
+        plan.add("feedback_requests", requester_id=requester, respondent_id=respondent,
+                 about="My work this quarter", due_on=(created + timedelta(days=14)).date(),
+                 status="submitted" if answered else "pending",
+                 body="Keep doing what you do; share it more." if answered else None,
+                 visibility=("private", "shared_with_manager")[n % 4 // 2] if answered else None,
+                 submitted_at=created + timedelta(days=3) if answered else None,
+                 created_at=created, updated_at=created)  # fmt: skip
 
 
 async def seed_scale(

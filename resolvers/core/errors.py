@@ -28,6 +28,7 @@ class ErrorCode(StrEnum):
     PRIVATE_ADDRESS = "private_address"
     INVALID_ID = "invalid_id"
     INVALID_CHARACTERS = "invalid_characters"
+    PREREQUISITES_MISSING = "prerequisites_missing"
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,15 @@ class Loaders:
             loader = self._computed[key] = BatchLoader(load, max_batch_size=MAX_BATCH)
         return loader
 
+    def computed(
+        self, key: Hashable, load: Callable[[list[int]], Awaitable[list[Any]]]
+    ) -> BatchLoader[int, Any]:
+        """A per-request loader of values computed for many parents at once (named by `key`)."""
+        loader = self._computed.get(key)
+        if loader is None:
+            loader = self._computed[key] = BatchLoader(load, max_batch_size=MAX_BATCH)
+        return loader
+
     def by_id(self, model: type[Model]) -> BatchLoader[int, Any]:
         loader = self._by_id.get(model)
         if loader is None:

@@ -14,12 +14,15 @@ from tortoise.models import Model
 
 from auth.policy import Policy
 from models import employees as em
+from models import feedback as fbm
 from models import mentorships as mm
+from models import schedules as scm
 from models import tasks as tkm
 from models import teams as tm
 from models import training as trm
 from models import webhooks as whm
 from resolvers.core.loaders import Loaders
+from resolvers.feedback.reads import feedback_request_visible, kudos_visible
 
 # Whether the policy lets the viewer see a row (loaders read the parents some rules need).
 Visible = Callable[[Loaders, Policy, Any], Awaitable[bool]]
@@ -42,6 +45,10 @@ async def _enrollment_visible(loaders: Loaders, policy: Policy, row: trm.Enrollm
         return True
     # An instructor sees the enrollments of their sessions.
     return policy.can_see_enrollment(row, await loaders.by_id(trm.TrainingSession).load(row.session_id))
+
+
+async def _time_off_visible(loaders: Loaders, policy: Policy, row: scm.TimeOffRequest) -> bool:
+    return policy.can_see_time_off(row)
 
 
 async def _webhook_visible(loaders: Loaders, policy: Policy, row: whm.Webhook) -> bool:
@@ -74,6 +81,9 @@ NODE_MODELS: dict[str, NodeModel] = {
     "Enrollment": NodeModel(trm.Enrollment, _enrollment_visible),
     "Webhook": NodeModel(whm.Webhook, _webhook_visible),
     "WebhookDelivery": NodeModel(whm.WebhookDelivery, _delivery_visible),
+    "Kudos": NodeModel(fbm.Kudos, kudos_visible),
+    "FeedbackRequest": NodeModel(fbm.FeedbackRequest, feedback_request_visible),
+    "TimeOffRequest": NodeModel(scm.TimeOffRequest, _time_off_visible),
 }
 
 

@@ -20,7 +20,9 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 _LINE_BREAKS = frozenset("\n\r\u2028\u2029")
 _MULTILINE_WHITESPACE = frozenset("\t\n\r")
 # Inputs whose text may span lines (tabs and line breaks kept); every other text is one line.
-MULTILINE_FIELDS = frozenset({"description", "bio", "notes", "goals", "comment", "query"})
+MULTILINE_FIELDS = frozenset(
+    {"description", "bio", "notes", "goals", "comment", "query", "message", "body", "about"}
+)
 
 
 def text_problem(value: str, *, multiline: bool = False) -> str | None:

@@ -201,6 +201,22 @@ async def viewer_training(
     return (session, enrollment) if involved.includes(viewer_id) else None
 
 
+async def viewer_kudos(see: See, row: Event, viewer_id: int) -> Any:
+    """Kudos the viewer received."""
+    kudos = await see("Kudos", row.subject_id)
+    if kudos is None or not r.involved_in_kudos(kudos).includes(viewer_id):
+        return None
+    return kudos
+
+
+async def viewer_feedback(see: See, row: Event, viewer_id: int) -> Any:
+    """A feedback request addressed to the viewer, or the answer to one of theirs."""
+    request = await see("FeedbackRequest", row.subject_id)
+    if request is None or not r.involved_in_feedback(request, row).includes(viewer_id):
+        return None
+    return request
+
+
 async def viewer_employee(see: See, row: Event, viewer_id: int) -> Any:
     """The viewer's own employee row, for a change to their profile."""
     employee = await see("Employee", row.subject_id)
@@ -215,3 +231,11 @@ async def viewer_team(see: See, row: Event, viewer_id: int) -> tuple[Any, Any] |
     if team is None or not r.involved_in_membership(row).includes(viewer_id):
         return None
     return team, await see("Employee", viewer_id)
+
+
+async def viewer_time_off(reader: Reader, see: See, row: Event) -> Any:
+    """The time-off request, for its employee and the managers above them."""
+    request = await see("TimeOffRequest", row.subject_id)
+    if request is None or not r.involved_in_time_off(request, await reader.policy()):
+        return None
+    return request

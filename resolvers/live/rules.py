@@ -18,11 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from auth.policy import Policy
 from auth.scopes import Scope
 from events.log import EVENT_TYPES, EventType
 from models.employees import Employee
 from models.events import Event
+from models.feedback import FeedbackRequest, Kudos
 from models.mentorships import Mentorship
+from models.schedules import TimeOffRequest
 from models.tasks import Task
 from models.training import Enrollment, EnrollmentStatus, TrainingSession
 
@@ -34,6 +37,9 @@ def _types(prefix: str) -> frozenset[str]:
 TASK_EVENT_TYPES = _types("task.")
 MENTORSHIP_EVENT_TYPES = _types("mentorship.")
 TRAINING_EVENT_TYPES = _types("training.")
+KUDOS_EVENT_TYPES = _types("kudos.")
+FEEDBACK_EVENT_TYPES = _types("feedback.")
+TIME_OFF_EVENT_TYPES = _types("time_off.")
 VIEWER_PROFILE_EVENT_TYPES = frozenset(
     {EventType.EMPLOYEE_UPDATED, EventType.TEAM_MEMBER_ADDED, EventType.TEAM_MEMBER_REMOVED}
 )
@@ -44,6 +50,8 @@ VIEWER_EVENT_SCOPES: dict[frozenset[str], Scope] = {
     MENTORSHIP_EVENT_TYPES: Scope.MENTORSHIPS_READ,
     TRAINING_EVENT_TYPES: Scope.TRAINING_READ,
     VIEWER_PROFILE_EVENT_TYPES: Scope.EMPLOYEES_READ,
+    KUDOS_EVENT_TYPES | FEEDBACK_EVENT_TYPES: Scope.FEEDBACK_READ,
+    TIME_OFF_EVENT_TYPES: Scope.SCHEDULES_READ,
 }
 
 
@@ -155,6 +163,12 @@ def viewer_may_match(event: Event, viewer_id: int) -> bool:
         return viewer_id in {_int(data, "assigneeId"), _int(data, "previousAssigneeId")}
     if event.subject_type == "Enrollment" and "employeeId" in data:
         return _int(data, "employeeId") == viewer_id
+    if event.type == EventType.KUDOS_GIVEN and "receiverId" in data:
+        return _int(data, "receiverId") == viewer_id
+    if event.type == EventType.FEEDBACK_REQUESTED and "respondentId" in data:
+        return _int(data, "respondentId") == viewer_id
+    if event.type == EventType.FEEDBACK_SUBMITTED and "requesterId" in data:
+        return _int(data, "requesterId") == viewer_id
     return True
 
 
@@ -184,6 +198,24 @@ def involved_in_mentorship(mentorship: Mentorship) -> Involved:
 def involved_in_enrollment(enrollment: Enrollment) -> Involved:
     """The enrolled, waitlisted or promoted employee."""
     return Involved(frozenset({enrollment.employee_id}))
+
+
+def involved_in_kudos(kudos: Kudos) -> Involved:
+    """The receiver: someone thanked them."""
+    return Involved(frozenset({kudos.receiver_id}))
+
+
+def involved_in_feedback(request: FeedbackRequest, event: Event) -> Involved:
+    """The colleague asked (a request to answer), then the requester (their answer arrived)."""
+    if event.type == EventType.FEEDBACK_REQUESTED:
+        return Involved(frozenset({request.respondent_id}))
+    return Involved(frozenset({request.requester_id}))
+
+
+def involved_in_time_off(request: TimeOffRequest, policy: Policy) -> bool:
+    """The employee taking the time off and the managers above them (who decide it); HR sees
+    every request but is not told of each."""
+    return policy.is_self_or_manager_of(request.employee_id)
 
 
 def involved_in_employee(employee: Employee) -> Involved:

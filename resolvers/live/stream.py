@@ -19,8 +19,9 @@ Which of these events a subscriber may see, and what it is shown, is decided per
 caller (schema/live/subscriptions.py) with the connection's policy from a `PolicyCache`: one policy per
 principal in the process, reloaded after `POLICY_TTL` seconds and dropped at once when the hub
 delivers an event that can change visibility (resolvers/live/rules.py `changes_visibility`).
-Across processes (Redis) such an event may reach a hub a moment after a later event from another
-process; the time bound caps that window.
+Across processes (Redis) every hub is handed events in commit order (events/redis_broker.py), so
+such an event is applied before any later one, whichever worker committed it; the time bound is
+a safety net for a change that wrote no event.
 
 Revocation is pushed, not polled: every revocation writes an `access.revoked` event
 (resolvers/core/revocation.py) that reaches every process's hub like any other event, and `follow()`

@@ -19,6 +19,7 @@ from resolvers.core.clock import aware, now
 from resolvers.core.errors import ErrorCode, user_error
 from resolvers.core.unit_of_work import UnitOfWork
 from resolvers.core.validation import Checks
+from resolvers.mentorships.capacity import ensure_room
 
 # from → the statuses it may move to. Terminal statuses move nowhere.
 TRANSITIONS: dict[MentorshipStatus, frozenset[MentorshipStatus]] = {
@@ -29,6 +30,7 @@ TRANSITIONS: dict[MentorshipStatus, frozenset[MentorshipStatus]] = {
     MentorshipStatus.DECLINED: frozenset(),
     MentorshipStatus.COMPLETED: frozenset(),
     MentorshipStatus.CANCELLED: frozenset(),
+    MentorshipStatus.EXPIRED: frozenset(),  # set by the expiry job (expiry.py), never by a move
 }
 
 # The event each move writes.
@@ -42,6 +44,8 @@ _MOVE_EVENTS = {
 MAX_GOALS = 2_000
 MAX_NOTES = 5_000
 MAX_FOCUS_SKILLS = 10
+MAX_END_REASON = 1_000
+RATINGS = range(1, 6)
 
 
 def _data(m: Mentorship, **extra: object) -> dict[str, object]:
@@ -65,7 +69,9 @@ async def request_mentorship(
     if mentor_id is None:
         checks.add(ErrorCode.REQUIRED, "mentorId is required.", "mentorId")
     else:
-        mentor = await Employee.filter(id=mentor_id).using_db(uow.conn).first()
+        # The lock on the mentor's row serializes requests to one mentor, so two cannot both
+        # take their last free place (ensure_room below).
+        mentor = await Employee.filter(id=mentor_id).select_for_update().using_db(uow.conn).first()
         if mentor is None:
             checks.add(ErrorCode.NOT_FOUND, "No such employee.", "mentorId")
         elif mentor.id == mentee_id:
@@ -81,6 +87,8 @@ async def request_mentorship(
     )
     if await open_pair.using_db(uow.conn).exists():
         raise already
+    assert mentor_id is not None  # checked above
+    await ensure_room(mentor_id, uow.conn)
     try:
         mentorship = await Mentorship.create(
             mentor_id=mentor_id, mentee_id=mentee_id, goals=goals, focus_skills=skills, using_db=uow.conn
@@ -106,7 +114,13 @@ async def _party_mentorship(uow: UnitOfWork, mentorship_id: int | None) -> Mento
     return row
 
 
-async def _move(uow: UnitOfWork, mentorship: Mentorship, to: MentorshipStatus, field: str) -> Mentorship:
+async def _move(
+    uow: UnitOfWork,
+    mentorship: Mentorship,
+    to: MentorshipStatus,
+    field: str,
+    extra: dict[str, object] | None = None,
+) -> Mentorship:
     current = MentorshipStatus(mentorship.status)
     if to not in TRANSITIONS[current]:
         raise user_error(
@@ -122,7 +136,7 @@ async def _move(uow: UnitOfWork, mentorship: Mentorship, to: MentorshipStatus, f
             else "Only the mentor answers a mentorship request."
         )
         raise user_error(ErrorCode.NOT_ALLOWED, message, "input", field)
-    changes: dict[str, object] = {"status": to}
+    changes: dict[str, object] = {"status": to, **(extra or {})}
     if to == MentorshipStatus.ACTIVE:
         changes["started_at"] = now()
     else:
@@ -133,7 +147,7 @@ async def _move(uow: UnitOfWork, mentorship: Mentorship, to: MentorshipStatus, f
         _MOVE_EVENTS[to],
         "Mentorship",
         mentorship.id,
-        _data(mentorship, **{"from": current.value, "to": to.value}),
+        _data(mentorship, **{"from": current.value, "to": to.value}, **_end_data(mentorship)),
         ["status", "startedAt" if to == MentorshipStatus.ACTIVE else "endedAt"],
     )
     return mentorship
@@ -146,14 +160,75 @@ async def respond_to_mentorship(uow: UnitOfWork, *, mentorship_id: int | None, a
     return await _move(uow, mentorship, to, "decision")
 
 
+def _end_data(m: Mentorship) -> dict[str, object]:
+    ended = {"reason": m.end_reason, "mentorRating": m.mentor_rating, "menteeRating": m.mentee_rating}
+    return {key: value for key, value in ended.items() if value is not None}
+
+
+def _rating_field(uow: UnitOfWork, mentorship: Mentorship) -> str:
+    side = uow.actor.policy.mentorship_side(mentorship)
+    assert side is not None  # only parties get this far (_party_mentorship)
+    return f"{side}_rating"
+
+
 async def end_mentorship(
-    uow: UnitOfWork, *, mentorship_id: int | None, outcome: MentorshipStatus
+    uow: UnitOfWork,
+    *,
+    mentorship_id: int | None,
+    outcome: MentorshipStatus,
+    reason: str | None = None,
+    rating: int | None = None,
 ) -> Mentorship:
-    """Complete or cancel an ACTIVE mentorship, or withdraw (cancel) a PROPOSED request."""
+    """Complete or cancel an ACTIVE mentorship, or withdraw (cancel) a PROPOSED request; with a
+    reason, and, for one that ran, the caller's rating (the other side rates with `rate`)."""
     mentorship = await _party_mentorship(uow, mentorship_id)
     if outcome not in (MentorshipStatus.COMPLETED, MentorshipStatus.CANCELLED):
         raise user_error(ErrorCode.INVALID, "A mentorship ends COMPLETED or CANCELLED.", "input", "outcome")
-    return await _move(uow, mentorship, outcome, "outcome")
+    checks = Checks()
+    reason = checks.text(reason, "reason", max_length=MAX_END_REASON)
+    if rating is not None and rating not in RATINGS:
+        checks.add(ErrorCode.INVALID, "A rating is a whole number from 1 to 5.", "rating")
+    elif rating is not None and mentorship.status == MentorshipStatus.PROPOSED:
+        checks.add(
+            ErrorCode.INVALID, "Only a mentorship that ran can be rated; this one never started.", "rating"
+        )
+    checks.raise_if_any()
+    extra: dict[str, object] = {"end_reason": reason or None}
+    if rating is not None:
+        extra[_rating_field(uow, mentorship)] = rating
+    return await _move(uow, mentorship, outcome, "outcome", extra)
+
+
+async def rate_mentorship(uow: UnitOfWork, *, mentorship_id: int | None, rating: int) -> Mentorship:
+    """The mentor or the mentee rates an ended mentorship, once each."""
+    mentorship = await _party_mentorship(uow, mentorship_id)
+    if rating not in RATINGS:
+        raise user_error(ErrorCode.INVALID, "A rating is a whole number from 1 to 5.", "input", "rating")
+    if not uow.actor.policy.can_rate_mentorship(mentorship):
+        ran = mentorship.started_at is not None
+        ended = mentorship.status in (MentorshipStatus.COMPLETED, MentorshipStatus.CANCELLED)
+        if not (ran and ended):
+            raise user_error(
+                ErrorCode.INVALID_TRANSITION,
+                "Only a mentorship that ran and has ended can be rated.",
+                "input",
+                "id",
+            )
+        raise user_error(
+            ErrorCode.ALREADY_EXISTS, "You have already rated this mentorship.", "input", "rating"
+        )
+    field = _rating_field(uow, mentorship)
+    await Mentorship.filter(id=mentorship.id).using_db(uow.conn).update(updated_at=now(), **{field: rating})
+    await mentorship.refresh_from_db(using_db=uow.conn)
+    side = field.removesuffix("_rating")
+    await uow.record(
+        EventType.MENTORSHIP_RATED,
+        "Mentorship",
+        mentorship.id,
+        _data(mentorship, side=side, rating=rating),
+        [f"{side}Rating"],
+    )
+    return mentorship
 
 
 async def log_check_in(

@@ -18,6 +18,7 @@ from models.training import Enrollment, EnrollmentStatus, SessionStatus, Trainin
 from resolvers.core.clock import now
 from resolvers.core.errors import ErrorCode, user_error
 from resolvers.core.unit_of_work import UnitOfWork
+from resolvers.training.prerequisites import refuse_without_prerequisites
 
 # Enrollments that are still in play: they hold a seat or wait for one.
 ACTIVE_STATUSES = (EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITLISTED)
@@ -93,6 +94,7 @@ async def enroll(uow: UnitOfWork, *, session_id: int | None, employee_id: int | 
             "input",
             "sessionId",
         )
+    await refuse_without_prerequisites(session.course_id, employee.id, uow.conn)
     full = await seats_taken(uow, session.id) >= session.capacity
     status = EnrollmentStatus.WAITLISTED if full else EnrollmentStatus.ENROLLED
     moment = now()

@@ -106,6 +106,7 @@ graphql_enum(
         MentorshipStatus.DECLINED: "The mentor declined the request.",
         MentorshipStatus.COMPLETED: "Ended as planned.",
         MentorshipStatus.CANCELLED: "Ended early, or withdrawn before an answer.",
+        MentorshipStatus.EXPIRED: "The mentor did not answer in time; the request lapsed.",
     },
 )
 
@@ -159,6 +160,7 @@ graphql_enum(
         ErrorCode.INVALID_ID: "Not an ID this API gave out, or the ID of another type of object.",
         ErrorCode.INVALID_CHARACTERS: "The text holds characters it may not: control characters, NUL, "
         "bidi overrides, unpaired surrogates, or line breaks in a single-line field.",
+        ErrorCode.PREREQUISITES_MISSING: "The course needs others completed first; the message names them.",
     },
 )
 UserErrorCode = ErrorCode

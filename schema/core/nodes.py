@@ -20,7 +20,9 @@ from resolvers.core.problems import BadInput, Forbidden, Unauthenticated
 from schema.core.permissions import read_scope_of
 from schema.core.relay import Node
 from schema.employees.types import Employee
+from schema.feedback.types import FeedbackRequest, Kudos
 from schema.mentorships.types import Mentorship, MentorshipCheckIn
+from schema.schedules.types import TimeOffRequest
 from schema.tasks.types import Task
 from schema.teams.types import Team
 from schema.training.types import Enrollment, TrainingCourse, TrainingSession
@@ -82,6 +84,9 @@ NODE_KINDS: dict[str, NodeKind] = {
         NodeKind("Enrollment", Enrollment),
         NodeKind("Webhook", Webhook),
         NodeKind("WebhookDelivery", WebhookDelivery),
+        NodeKind("Kudos", Kudos),
+        NodeKind("FeedbackRequest", FeedbackRequest),
+        NodeKind("TimeOffRequest", TimeOffRequest),
     )
 }
 assert NODE_KINDS.keys() == NODE_MODELS.keys(), "every node type needs its model and the other way"

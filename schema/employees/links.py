@@ -16,6 +16,7 @@ import strawberry
 
 from models import teams as tm
 from resolvers.core.listing import Listing
+from resolvers.feedback import reads as feedback_reads
 from resolvers.tasks import reads as task_reads
 from resolvers.teams import reads as team_reads
 from resolvers.training import reads as training_reads
@@ -23,6 +24,12 @@ from schema.core.enums import TeamRole
 from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.relay import PageInfo, build_edges, child_connection, present
+from schema.feedback.filters import (
+    PARTITIONS,
+    FeedbackRequestDirection,
+    FeedbackRequestFilter,
+    feedback_request_filter_kwargs,
+)
 from schema.tasks.filters import TaskFilter, TaskOrder, task_filter_kwargs, task_sort
 from schema.teams.filters import team_sort
 from schema.training.filters import (
@@ -34,6 +41,7 @@ from schema.training.filters import (
 from web.context import Info
 
 if TYPE_CHECKING:
+    from schema.feedback.types import FeedbackRequest, Kudos, RecognizedSkill
     from schema.mentorships.types import Mentorship
     from schema.tasks.types import Task
     from schema.teams.types import Team
@@ -46,6 +54,9 @@ TeamRef = Annotated["Team", strawberry.lazy("schema.teams.types")]
 EnrollmentRef = Annotated["Enrollment", strawberry.lazy("schema.training.types")]
 TrainingComplianceRef = Annotated["TrainingCompliance", strawberry.lazy("schema.training.types")]
 TrainingSessionRef = Annotated["TrainingSession", strawberry.lazy("schema.training.types")]
+KudosRef = Annotated["Kudos", strawberry.lazy("schema.feedback.types")]
+FeedbackRequestRef = Annotated["FeedbackRequest", strawberry.lazy("schema.feedback.types")]
+RecognizedSkillRef = Annotated["RecognizedSkill", strawberry.lazy("schema.feedback.types")]
 
 
 async def led_teams(
@@ -84,6 +95,37 @@ async def instructed_sessions(
         session_sort(order_by), page_args(first, after, last, before), session_filter_kwargs(filter)
     )
     return await child_connection(root.pk, spec, info.context.loaders)
+
+
+async def kudos_received(
+    root: Any, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+) -> Any:
+    spec = feedback_reads.kudos_received(page_args(first, after, last, before))
+    return await child_connection(root.pk, spec, info.context.loaders)
+
+
+async def feedback_requests(
+    root: Any,
+    info: Info,
+    direction: Annotated[
+        FeedbackRequestDirection,
+        strawberry.argument(description="REQUESTED (made by the employee) or ASKED (addressed to them)."),
+    ] = FeedbackRequestDirection.REQUESTED,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
+    filter: Annotated[FeedbackRequestFilter | None, FILTER_ARGUMENT] = None,
+) -> Any:
+    args = page_args(first, after, last, before)
+    spec = feedback_reads.child_feedback_requests(
+        PARTITIONS[direction], args, feedback_request_filter_kwargs(filter)
+    )
+    return await child_connection(root.pk, spec, info.context.loaders)
+
+
+async def recognized_skills(root: Any, info: Info) -> Any:
+    return [present(s) for s in await feedback_reads.recognized_skills(info.context.loaders, root.pk)]
 
 
 @strawberry.type(description="A team the employee belongs to, with the employee's role in it.")

@@ -36,13 +36,18 @@ from schema.employees.filters import EmployeeOrder, employee_sort
 from schema.employees.links import (
     EmployeeTeamConnection,
     EnrollmentRef,
+    FeedbackRequestRef,
+    KudosRef,
     MentorshipRef,
+    RecognizedSkillRef,
     TaskRef,
     TeamRef,
     TrainingComplianceRef,
     TrainingSessionRef,
 )
 from schema.mentorships.filters import MentorshipFilter, mentorship_filter_kwargs
+from schema.schedules import fields as schedule_fields
+from schema.schedules.fields import TimeOffBalance, TimeOffRequestRef, WorkingPattern
 from schema.tasks.filters import TaskFilter, TaskOrder, task_filter_kwargs, task_sort
 from schema.training.filters import EnrollmentFilter, enrollment_filter_kwargs
 from web.context import Info
@@ -172,6 +177,40 @@ class Employee(Node):
     )
     instructed_sessions: Connection[TrainingSessionRef] | None = scoped(
         "Training sessions this employee teaches.", Scope.TRAINING_READ, resolver=links.instructed_sessions
+    )
+    kudos_received: Connection[KudosRef] | None = scoped(
+        "Kudos this employee received that you can see (the receiver, the giver, the receiver's "
+        "teammates and managers, HR), latest first.",
+        Scope.FEEDBACK_READ,
+        resolver=links.kudos_received,
+    )
+    feedback_requests: Connection[FeedbackRequestRef] | None = scoped(
+        "This employee's feedback requests that you can see, latest first: only the requester, "
+        "the colleague asked and, once shared, the requester's direct manager see one.",
+        Scope.FEEDBACK_READ,
+        resolver=links.feedback_requests,
+    )
+    recognized_skills: list[RecognizedSkillRef] = strawberry.field(
+        resolver=links.recognized_skills,
+        description="Skills colleagues recognized in kudos to this employee, with how many kudos named "
+        "each, most often first. Counts are part of the profile; the kudos themselves are not.",
+    )
+    time_off: Connection[TimeOffRequestRef] | None = scoped(
+        "This employee's time-off requests that you may see whole (the employee, their managers, HR), "
+        "latest first; teammates see who is out in `teamCalendar`.",
+        Scope.SCHEDULES_READ,
+        resolver=schedule_fields.time_off,
+    )
+    time_off_balances: list[TimeOffBalance] | None = scoped(
+        "Allowance, taken, planned and pending working days of every kind of time off in a year; null "
+        "unless you are the employee, their manager, HR or a service.",
+        Scope.SCHEDULES_READ,
+        resolver=schedule_fields.time_off_balances,
+    )
+    working_pattern: WorkingPattern | None = scoped(
+        "The days and hours this employee works (Monday to Friday, 09:00-17:00 until they set theirs).",
+        Scope.SCHEDULES_READ,
+        resolver=schedule_fields.working_pattern,
     )
 
     @scoped("Tasks assigned to this employee that you can see.", Scope.TASKS_READ)

@@ -22,17 +22,22 @@ from resolvers.live import reads
 from resolvers.live import rules as r
 from schema.core.nodes import NODE_KINDS
 from schema.employees.types import Employee
+from schema.feedback.types import FeedbackRequest, Kudos
 from schema.live.people import shown_id
 from schema.live.types import (
     DeletedTask,
     EmployeeEvent,
+    FeedbackEvent,
+    KudosEvent,
     MentorshipEvent,
     TaskEvent,
     TeamEvent,
+    TimeOffEvent,
     TrainingEvent,
     event_fields,
 )
 from schema.mentorships.types import Mentorship, MentorshipCheckIn
+from schema.schedules.types import TimeOffRequest
 from schema.tasks.types import Task
 from schema.teams.types import Team
 from schema.training.types import Enrollment, TrainingSession
@@ -133,6 +138,21 @@ async def viewer_event(ctx: Context, row: EventRow, live: EventContext) -> Any:
     if row.type in r.TRAINING_EVENT_TYPES:
         parts = await reads.viewer_training(ctx, see, row, live, viewer_id)
         return training_event(row, *parts) if parts is not None else None
+    if row.type in r.KUDOS_EVENT_TYPES:
+        kudos = await reads.viewer_kudos(see, row, viewer_id)
+        return KudosEvent(**event_fields(row), kudos=Kudos.from_row(kudos)) if kudos else None
+    if row.type in r.FEEDBACK_EVENT_TYPES:
+        request = await reads.viewer_feedback(see, row, viewer_id)
+        if request is None:
+            return None
+        return FeedbackEvent(**event_fields(row), feedback_request=FeedbackRequest.from_row(request))
+    if row.type in r.TIME_OFF_EVENT_TYPES:
+        request = await reads.viewer_time_off(ctx, see, row)
+        return (
+            TimeOffEvent(**event_fields(row), time_off_request=TimeOffRequest.from_row(request))
+            if request
+            else None
+        )
     if row.subject_type == "Employee":
         employee = await reads.viewer_employee(see, row, viewer_id)
         return EmployeeEvent(**event_fields(row), employee=Employee.from_row(employee)) if employee else None

@@ -1,10 +1,14 @@
 """Multiplexed fan-out: the subscribers of one group get one payload per live event.
 
 A group is what decides a subscriber's payload: the subscription field, the document and its
-operation, the variables (so every argument but `after`), and the visibility class of the principal. The
-class is conservative for now: one principal (employee, scopes, client) is one class; the token
-id and expiry do not change what is shown, they only end a connection (resolvers/live/stream.py
-`TokenGuard`, still per connection).
+operation, the variables (so every argument but `after`), and the visibility class of the principal:
+what the policy (auth/policy.py) is built from. That is the employee and the scopes: the OAuth
+client a person signed in through changes no rule, so one person on the web app and the phone
+share a group; service tokens are one class per set of scopes, since a service sees everything
+and no rule a live event reaches looks at which client it is. The token id and expiry do not
+change what is shown, they only end a connection (resolvers/live/stream.py `TokenGuard`, still
+per connection). Employees who differ are never one class: capability fields (`viewerCanUpdate`,
+`viewerCanEnroll`, ...) and sensitive fields answer for the viewer, whatever they can see.
 
 Per live event (one the hub delivered, so one `EventContext` for the process) and group:
 
@@ -29,6 +33,7 @@ from graphql.pyutils import AwaitableOrValue
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from web.context import Context, Info
+from web.ws_protocol import SharedData
 
 GroupKey = tuple[Hashable, ...]
 
@@ -49,7 +54,7 @@ def group_key(info: Info) -> GroupKey:
     shown = {k: v for k, v in info.variable_values.items() if k != resume}
     variables = json.dumps(shown, sort_keys=True, default=str)
     principal = info.context.principal
-    who = None if principal is None else (principal.employee_id, principal.scopes, principal.client_id)
+    who = None if principal is None else (principal.employee_id, principal.scopes)
     name = operation.name.value if operation.name is not None else None
     return (info.field_name, document, name, variables, who)
 
@@ -108,6 +113,8 @@ async def _once(execute: Callable[[], AwaitableOrValue[Any]]) -> ExecutionResult
     if asyncio.isfuture(result) or asyncio.iscoroutine(result):
         result = await result
     assert isinstance(result, ExecutionResult)
+    if isinstance(result.data, dict):  # encoded once for the group when sent (web/ws_protocol.py)
+        result.data = SharedData(result.data)
     return result
 
 

@@ -193,9 +193,10 @@ class LiveSubscriptions:
         description=(
             "Everything that concerns you: tasks assigned to you or taken from you, mentorship requests "
             "to answer and answers to yours, your enrollments (waitlist promotions included), sessions "
-            "you attend or teach being scheduled or cancelled, changes to your profile and teams. Each "
+            "you attend or teach being scheduled or cancelled, changes to your profile and teams, kudos "
+            "you receive, feedback you are asked for and answers to your feedback requests. Each "
             "kind needs the scope that reads it (`tasks:read`, `mentorships:read`, `training:read`, "
-            "`employees:read`).\n\nRequires a user token (not a service token)."
+            "`employees:read`, `feedback:read`).\n\nRequires a user token (not a service token)."
         ),
     )
     training_session_events: AsyncGenerator[TrainingEvent, None] = _scoped(

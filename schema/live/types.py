@@ -11,8 +11,10 @@ from auth.scopes import Scope
 from models.events import Event as EventRow
 from schema.core.event_types import EventType
 from schema.employees.types import Employee
+from schema.feedback.types import FeedbackRequest, Kudos
 from schema.live.people import shown_person
 from schema.mentorships.types import Mentorship, MentorshipCheckIn
+from schema.schedules.types import TimeOffRequest
 from schema.tasks.types import Task
 from schema.teams.types import Team
 from schema.training.types import Enrollment, TrainingSession
@@ -129,4 +131,28 @@ class TeamEvent(Event):
     )
 
 
-EVENT_TYPES = [TaskEvent, MentorshipEvent, TrainingEvent, EmployeeEvent, TeamEvent]
+@strawberry.type(description="Someone gave kudos.")
+class KudosEvent(Event):
+    kudos: Kudos | None = strawberry.field(description="The kudos.")
+
+
+@strawberry.type(description="Someone asked for feedback, or the colleague asked submitted it.")
+class FeedbackEvent(Event):
+    feedback_request: FeedbackRequest | None = strawberry.field(description="The request as it is now.")
+
+
+@strawberry.type(description="Time off was requested, approved, declined or cancelled.")
+class TimeOffEvent(Event):
+    time_off_request: TimeOffRequest | None = strawberry.field(description="The request as it is now.")
+
+
+EVENT_TYPES = [
+    TaskEvent,
+    MentorshipEvent,
+    TrainingEvent,
+    EmployeeEvent,
+    TeamEvent,
+    KudosEvent,
+    FeedbackEvent,
+    TimeOffEvent,
+]

@@ -12,10 +12,11 @@ from auth.scopes import Scope
 from models.mentorships import Mentorship as MentorshipRow
 from models.mentorships import MentorshipStatus as MentorshipStatusValue
 from resolvers.core.validation import Checks
+from resolvers.mentorships import capacity as mentor_capacity
 from resolvers.mentorships import workflows as workflow
 from schema.core.payloads import UserError, run_mutation
 from schema.core.permissions import scoped
-from schema.mentorships.types import Mentorship, MentorshipCheckIn
+from schema.mentorships.types import MentorCapacity, Mentorship, MentorshipCheckIn
 from web.context import Info
 
 
@@ -57,6 +58,31 @@ class RespondToMentorshipInput:
 class EndMentorshipInput:
     id: strawberry.ID = strawberry.field(description="The mentorship.")
     outcome: MentorshipOutcome = strawberry.field(description="COMPLETED or CANCELLED.")
+    reason: str | None = strawberry.field(
+        default=None,
+        description=f"Why it ends, shown to both (up to {workflow.MAX_END_REASON:,} characters).",
+    )
+    rating: int | None = strawberry.field(
+        default=None,
+        description="Your rating of the mentorship, 1-5 (only one that ran: not a withdrawn request). "
+        "The other side rates with `rateMentorship`.",
+    )
+
+
+@strawberry.input(description="Rate a mentorship you took part in, after it ended.")
+class RateMentorshipInput:
+    id: strawberry.ID = strawberry.field(
+        description="The COMPLETED or CANCELLED mentorship; it must have been ACTIVE."
+    )
+    rating: int = strawberry.field(description="Your rating, 1 (poor) to 5 (excellent); once per side.")
+
+
+@strawberry.input(description="Say how many open mentorships you take on as a mentor.")
+class SetMentorCapacityInput:
+    capacity: int = strawberry.field(
+        description=f"0 (not mentoring for now) to {mentor_capacity.MAX_MENTOR_CAPACITY}; requests "
+        "beyond it are refused and you are left out of suggestions. Open ones are kept."
+    )
 
 
 @strawberry.input(description="Note that you met within an active mentorship.")
@@ -82,6 +108,14 @@ class MentorshipPayload:
 class LogMentorshipCheckInPayload:
     check_in: MentorshipCheckIn | None = strawberry.field(
         description="The new check-in; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
+
+
+@strawberry.type(description="The result of `setMentorCapacity`.")
+class SetMentorCapacityPayload:
+    mentor_capacity: MentorCapacity | None = strawberry.field(
+        description="Your capacity as it is now; null when there are errors."
     )
     errors: list[UserError] = strawberry.field(description="Why the input was refused; empty on success.")
 
@@ -133,8 +167,38 @@ async def end_mentorship(
     return await run_mutation(
         info,
         checks,
-        lambda uow: workflow.end_mentorship(uow, mentorship_id=mentorship_id, outcome=status),
+        lambda uow: workflow.end_mentorship(
+            uow, mentorship_id=mentorship_id, outcome=status, reason=input.reason, rating=input.rating
+        ),
         _mentorship,
+    )
+
+
+async def rate_mentorship(
+    info: Info,
+    input: Annotated[RateMentorshipInput, strawberry.argument(description="The mentorship and your rating.")],
+) -> MentorshipPayload:
+    checks = Checks()
+    mentorship_id = checks.global_id(input.id, "Mentorship", "id")
+    return await run_mutation(
+        info,
+        checks,
+        lambda uow: workflow.rate_mentorship(uow, mentorship_id=mentorship_id, rating=input.rating),
+        _mentorship,
+    )
+
+
+async def set_mentor_capacity(
+    info: Info,
+    input: Annotated[SetMentorCapacityInput, strawberry.argument(description="Your new capacity.")],
+) -> SetMentorCapacityPayload:
+    return await run_mutation(
+        info,
+        Checks(),
+        lambda uow: mentor_capacity.set_mentor_capacity(uow, capacity=input.capacity),
+        lambda load, errors: SetMentorCapacityPayload(
+            mentor_capacity=MentorCapacity(load=load) if load else None, errors=errors
+        ),
     )
 
 
@@ -159,8 +223,9 @@ async def log_mentorship_check_in(
 @strawberry.type
 class MentorshipMutations:
     request_mentorship: MentorshipPayload = scoped(
-        "Ask an active colleague to mentor you; the request stays PROPOSED until they answer. "
-        "A pair has at most one open (PROPOSED or ACTIVE) mentorship.",
+        "Ask an active colleague to mentor you; the request stays PROPOSED until they answer "
+        "(or it EXPIRES unanswered). A pair has at most one open (PROPOSED or ACTIVE) mentorship; "
+        "a mentor without room (capacity) is refused with FULL.",
         Scope.MENTORSHIPS_WRITE,
         request_mentorship,
         on="mutation",
@@ -173,7 +238,8 @@ class MentorshipMutations:
     )
     end_mentorship: MentorshipPayload = scoped(
         "End a mentorship as its mentor or mentee: ACTIVE → COMPLETED or CANCELLED; "
-        "the mentee may also withdraw a PROPOSED request (→ CANCELLED).",
+        "the mentee may also withdraw a PROPOSED request (→ CANCELLED). With an optional reason "
+        "and, for one that ran, your rating (1-5).",
         Scope.MENTORSHIPS_WRITE,
         end_mentorship,
         on="mutation",
@@ -182,5 +248,18 @@ class MentorshipMutations:
         "Log a meeting of an ACTIVE mentorship, as its mentor or mentee.",
         Scope.MENTORSHIPS_WRITE,
         log_mentorship_check_in,
+        on="mutation",
+    )
+    rate_mentorship: MentorshipPayload = scoped(
+        "Rate a mentorship that ran and ended, as its mentor or mentee, once each (1-5).",
+        Scope.MENTORSHIPS_WRITE,
+        rate_mentorship,
+        on="mutation",
+    )
+    set_mentor_capacity: SetMentorCapacityPayload = scoped(
+        "Say how many open mentorships you take on as a mentor; mentors without room are not "
+        "suggested and refuse new requests.",
+        Scope.MENTORSHIPS_WRITE,
+        set_mentor_capacity,
         on="mutation",
     )

@@ -8,11 +8,11 @@ import strawberry
 
 from auth.scopes import Scope
 from resolvers.core.problems import BadInput
+from resolvers.mentorships import capacity, suggestions
 from resolvers.mentorships import reads as r
-from resolvers.mentorships import suggestions
 from resolvers.mentorships.suggestions import MAX_SUGGESTIONS
 from schema.core.ordering import FILTER_ARGUMENT, ORDER_ARGUMENT
-from schema.core.paging import After, Before, First, Last, page_args
+from schema.core.paging import After, Before, First, Last, page_args, pk_of
 from schema.core.permissions import scoped
 from schema.core.relay import Connection, to_connection
 from schema.mentorships.filters import (
@@ -21,7 +21,7 @@ from schema.mentorships.filters import (
     mentorship_filter_kwargs,
     mentorship_sort,
 )
-from schema.mentorships.types import Mentorship, MentorSuggestion
+from schema.mentorships.types import MentorCapacity, Mentorship, MentorSuggestion
 from web.context import Info
 
 
@@ -44,9 +44,10 @@ async def mentorships(
 
 
 @scoped(
-    "Colleagues who could mentor you in these skills: active employees ranked by how many of the "
-    "skills they list (any case), then by name; never you or your reports. A ranked list, not "
-    "a connection: it is computed, not paged.",
+    "Colleagues with room who could mentor you in these skills: active employees who list at "
+    "least one of them (any case) and have not reached their capacity, ranked by `totalScore` "
+    "(shared skills, org chart distance, time zone overlap, load: see `reasons`), then by name; "
+    "never you or your reports. A ranked list, not a connection: it is computed, not paged.",
     Scope.EMPLOYEES_READ,
 )
 async def mentor_suggestions(
@@ -60,3 +61,21 @@ async def mentor_suggestions(
         raise BadInput(f"first must be between 1 and {MAX_SUGGESTIONS}.")
     found = await suggestions.mentor_suggestions(await info.context.policy(), skills, first)
     return [MentorSuggestion(suggestion=s) for s in found]
+
+
+@scoped(
+    "An employee's capacity as a mentor and how much of it is taken (yours if `employeeId` is "
+    "omitted; null for a service token without `employeeId`, or an unknown employee).",
+    Scope.EMPLOYEES_READ,
+)
+async def mentor_capacity(
+    info: Info,
+    employee_id: Annotated[
+        strawberry.ID | None, strawberry.argument(description="The employee; you if omitted.")
+    ] = None,
+) -> MentorCapacity | None:
+    pk = (
+        pk_of(employee_id, "Employee") if employee_id is not None else (await info.context.policy()).viewer_id
+    )
+    load = await capacity.capacity_of(pk)
+    return MentorCapacity(load=load) if load else None

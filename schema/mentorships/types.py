@@ -12,8 +12,9 @@ from models import mentorships as m
 from resolvers.core.listing import child_listing
 from resolvers.employees import reads as employee_reads
 from resolvers.mentorships import reads as r
-from resolvers.mentorships.suggestions import Suggestion
-from schema.core.enums import MentorshipStatus
+from resolvers.mentorships.capacity import Load
+from resolvers.mentorships.suggestions import Reason, ReasonKind, Suggestion
+from schema.core.enums import MentorshipStatus, graphql_enum
 from schema.core.paging import After, Before, First, Last, page_args
 from schema.core.permissions import read_scope
 from schema.core.relay import Connection, Node, presents, required, to_connection
@@ -66,6 +67,15 @@ class Mentorship(Node):
     started_at: datetime | None = strawberry.field(description="When the mentor accepted.")
     ended_at: datetime | None = strawberry.field(description="When it was declined, completed or cancelled.")
     created_at: datetime = strawberry.field(description="When it was requested.")
+    end_reason: str | None = strawberry.field(
+        description="Why it ended, as written by whoever ended it (`endMentorship`); null if none given."
+    )
+    mentor_rating: int | None = strawberry.field(
+        description="The mentor's rating of the mentorship once it ended (1-5); null until they rate it."
+    )
+    mentee_rating: int | None = strawberry.field(
+        description="The mentee's rating of the mentorship once it ended (1-5); null until they rate it."
+    )
 
     @classmethod
     def from_row(cls, row: m.Mentorship) -> Mentorship:
@@ -79,6 +89,9 @@ class Mentorship(Node):
             started_at=row.started_at,
             ended_at=row.ended_at,
             created_at=row.created_at,
+            end_reason=row.end_reason,
+            mentor_rating=row.mentor_rating,
+            mentee_rating=row.mentee_rating,
         )
 
     @strawberry.field(description="The mentor.")
@@ -119,9 +132,82 @@ class Mentorship(Node):
     async def viewer_can_log_check_in(self, info: Info) -> bool:
         return (await info.context.policy()).can_log_mentorship_check_in(self.row)
 
+    @strawberry.field(
+        description="Whether you may rate this mentorship now (mentor or mentee, once each, after it "
+        "ran and ended): `rateMentorship`."
+    )
+    async def viewer_can_rate(self, info: Info) -> bool:
+        return (await info.context.policy()).can_rate_mentorship(self.row)
+
+
+graphql_enum(
+    ReasonKind,
+    name="MentorSuggestionReasonKind",
+    description="One part of a mentor suggestion's score.",
+    values={
+        ReasonKind.SHARED_SKILLS: "Asked-for skills the mentor lists: 10 points each.",
+        ReasonKind.ORG_DISTANCE: "Manager links between you through your nearest common manager: "
+        "6 points minus the steps (none when unrelated).",
+        ReasonKind.TIME_ZONE_OVERLAP: "Hours your 09:00-17:00 working days share: a point each.",
+        ReasonKind.LOAD: "Free mentoring places: a point each, up to 3.",
+    },
+)
+
+
+@strawberry.type(description="One part of a mentor suggestion's score, and the measure behind it.")
+class MentorSuggestionReason:
+    reason: strawberry.Private[Reason]
+
+    @strawberry.field(description="Which part of the score this is.")
+    def kind(self) -> ReasonKind:
+        return self.reason.kind
+
+    @strawberry.field(description="The points this part adds to `totalScore`.")
+    def points(self) -> int:
+        return self.reason.points
+
+    @strawberry.field(
+        description="The measure: skills shared, steps in the org chart (null when unrelated), "
+        "working hours in common (null when a time zone is unknown), or open mentorships."
+    )
+    def value(self) -> int | None:
+        return self.reason.value
+
+    @strawberry.field(description="The reason in words, for showing to the user.")
+    def detail(self) -> str:
+        return self.reason.detail
+
 
 @read_scope(Scope.EMPLOYEES_READ)
-@strawberry.type(description="A colleague who could mentor you, and the skills you asked for that they have.")
+@strawberry.type(
+    description="A mentor's capacity: how many open (proposed or active) mentorships they take on."
+)
+class MentorCapacity:
+    load: strawberry.Private[Load]
+
+    @strawberry.field(
+        description="How many open mentorships the mentor takes on (set with `setMentorCapacity`; "
+        "3 until they set it; 0: not mentoring for now)."
+    )
+    def capacity(self) -> int:
+        return self.load.capacity
+
+    @strawberry.field(
+        description="Their open mentorships as mentor: requests waiting for an answer and active ones."
+    )
+    def open_mentorships(self) -> int:
+        return self.load.open_mentorships
+
+    @strawberry.field(description="Whether they can take another request now.")
+    def has_room(self) -> bool:
+        return self.load.room > 0
+
+
+@read_scope(Scope.EMPLOYEES_READ)
+@strawberry.type(
+    description="A colleague with room who could mentor you, the skills you asked for that they have, "
+    "and why they rank where they do."
+)
 class MentorSuggestion:
     suggestion: strawberry.Private[Suggestion]
 
@@ -133,6 +219,24 @@ class MentorSuggestion:
     def matching_skills(self) -> list[str]:
         return self.suggestion.matching_skills
 
-    @strawberry.field(description="How many of the asked-for skills match; suggestions are ranked by it.")
+    @strawberry.field(
+        description="How many of the asked-for skills match (the SHARED_SKILLS reason's value). "
+        "Suggestions are ranked by `totalScore`."
+    )
     def score(self) -> int:
         return self.suggestion.score
+
+    @strawberry.field(description="The ranking score: the sum of the `reasons`' points.")
+    def total_score(self) -> int:
+        return self.suggestion.total_score
+
+    @strawberry.field(
+        description="The parts of `totalScore`: shared skills, distance in the org chart, time zone "
+        "overlap and load, in that order."
+    )
+    def reasons(self) -> list[MentorSuggestionReason]:
+        return [MentorSuggestionReason(reason=r) for r in self.suggestion.reasons]
+
+    @strawberry.field(description="The mentor's capacity and how much of it is taken.")
+    def mentor_capacity(self) -> MentorCapacity:
+        return MentorCapacity(load=self.suggestion.load)

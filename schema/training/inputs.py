@@ -67,7 +67,18 @@ class UpdateTrainingCourseInput:
     )
 
 
-@strawberry.type(description="The result of `createTrainingCourse` and `updateTrainingCourse`.")
+@strawberry.input(description="Say which courses must be completed before enrolling in a course.")
+class SetCoursePrerequisitesInput:
+    course_id: strawberry.ID = strawberry.field(description="The course that requires the others.")
+    prerequisite_ids: list[strawberry.ID] = strawberry.field(
+        description="The courses to complete first (at most 10); they replace the current ones, and an "
+        "empty list clears them. No cycles: a course cannot require itself, even through others."
+    )
+
+
+@strawberry.type(
+    description="The result of `createTrainingCourse`, `updateTrainingCourse` and `setCoursePrerequisites`."
+)
 class TrainingCoursePayload:
     course: TrainingCourse | None = strawberry.field(
         description="The course as it is now; null when there are errors."

@@ -12,7 +12,7 @@ import strawberry
 from auth.scopes import Scope
 from models import training as rows
 from resolvers.core.validation import Checks
-from resolvers.training import courses
+from resolvers.training import courses, prerequisites
 from resolvers.training import enrollment as enrollment_workflow
 from resolvers.training import workflows as workflow
 from schema.core.payloads import UserError, run_mutation
@@ -25,6 +25,7 @@ from schema.training.inputs import (
     EnrollmentPayload,
     RecordTrainingOutcomeInput,
     ScheduleTrainingSessionInput,
+    SetCoursePrerequisitesInput,
     SubmitTrainingFeedbackInput,
     TrainingCoursePayload,
     TrainingSessionPayload,
@@ -189,6 +190,23 @@ async def submit_training_feedback(
     )
 
 
+async def set_course_prerequisites(
+    info: Info,
+    input: Annotated[
+        SetCoursePrerequisitesInput, strawberry.argument(description="The course and its prerequisites.")
+    ],
+) -> TrainingCoursePayload:
+    checks = Checks()
+    course_id = checks.global_id(input.course_id, "TrainingCourse", "courseId")
+    wanted = [checks.global_id(i, "TrainingCourse", "prerequisiteIds") for i in input.prerequisite_ids]
+    return await run_mutation(
+        info,
+        checks,
+        lambda uow: prerequisites.set_prerequisites(uow, course_id=course_id, prerequisite_ids=wanted),
+        _course,
+    )
+
+
 @strawberry.type
 class TrainingMutations:
     create_training_course: TrainingCoursePayload = scoped(
@@ -240,5 +258,12 @@ class TrainingMutations:
         "Rate a training you completed, once.",
         Scope.TRAINING_ENROLL,
         submit_training_feedback,
+        on="mutation",
+    )
+    set_course_prerequisites: TrainingCoursePayload = scoped(
+        "Set the courses an employee must complete before enrolling in a course (HR and service "
+        "tokens); enrolling without them is refused with PREREQUISITES_MISSING, naming them.",
+        Scope.TRAINING_MANAGE,
+        set_course_prerequisites,
         on="mutation",
     )

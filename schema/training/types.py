@@ -12,6 +12,7 @@ from ids import to_global_id
 from models import training as m
 from resolvers.core.listing import child_listing
 from resolvers.employees import reads as employee_reads
+from resolvers.training import prerequisites as prerequisite_reads
 from resolvers.training import reads as r
 from resolvers.training.compliance import Compliance
 from resolvers.training.enrollment import is_open_for_enrollment
@@ -62,6 +63,12 @@ class TrainingCourse(Node):
             skills=list(row.skills or []),
             certification_valid_months=row.certification_valid_months,
         )
+
+    @strawberry.field(
+        description="Courses to complete before enrolling in this one (`setCoursePrerequisites`), by title."
+    )
+    async def prerequisites(self) -> list[TrainingCourse]:
+        return [TrainingCourse.from_row(row) for row in await prerequisite_reads.prerequisites_of(self.pk)]
 
     @strawberry.field(description="Sessions of this course.")
     async def sessions(

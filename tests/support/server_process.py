@@ -114,3 +114,45 @@ async def worker(settings: Settings) -> AsyncIterator[str]:
     finally:
         process.terminate()
         await asyncio.wait_for(process.wait(), WAIT)
+
+
+def _command_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """A `peoplegraph` command's environment: the test's database, Redis and signing keys."""
+    return {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": os.environ["TEST_REDIS_URL"],
+        "PEOPLEGRAPH_DATA_DIR": str(settings.data_dir),
+        "PEOPLEGRAPH_ISSUER": settings.issuer,
+        **extra,
+    }
+
+
+_CLI = [sys.executable, "-c", "import sys, cli; sys.exit(cli.main())"]
+
+
+@contextlib.asynccontextmanager
+async def peoplegraph(
+    settings: Settings, *args: str, **env: str
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`peoplegraph ARGS...` running on the test's database and Redis until the block ends (SIGTERM)."""
+    process = await asyncio.create_subprocess_exec(
+        *_CLI, *args, cwd=ROOT, env=_command_env(settings, **env), stdout=asyncio.subprocess.DEVNULL
+    )
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.terminate()
+        await asyncio.wait_for(process.wait(), WAIT * 2)
+
+
+@contextlib.asynccontextmanager
+async def serve_workers(settings: Settings, workers: int) -> AsyncIterator[str]:
+    """`peoplegraph serve --workers N` on one port; yields its URL once it answers."""
+    port = free_port()
+    args = ("serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers))
+    async with peoplegraph(settings, *args, PEOPLEGRAPH_NO_DISPATCHER="1") as process:
+        url = f"http://127.0.0.1:{port}"
+        await ready(url, process)
+        yield url

@@ -14,6 +14,7 @@ from cli.seed.common import SeedRefused, add_months, fingerprint
 from cli.seed.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, plan_demo, seed_demo
 from cli.seed.scale import plan_scale, scale_counts, seed_scale
 from models.employees import Employee
+from models.feedback import FeedbackRequest, Kudos
 from models.mentorships import Mentorship, MentorshipCheckIn
 from models.tasks import Task, TaskPriority, TaskStatus
 from models.teams import Team, TeamMembership
@@ -97,6 +98,9 @@ async def test_demo_seed_writes_a_realistic_consistent_org(database_url: str) ->
     assert await Task.filter(assignee_id=ada.id).count() >= 5
     assert await Mentorship.filter(mentee_id=ada.id, status="active").exists()
     assert await Enrollment.filter(employee_id=ada.id, status="waitlisted").exists()
+    assert await Kudos.filter(receiver_id=ada.id).count() >= 3
+    assert (await FeedbackRequest.get(id=1)).respondent_id == ada.id  # the README's submitFeedback
+    assert await FeedbackRequest.filter(requester_id=ada.id, visibility="shared_with_manager").exists()
     assert await Enrollment.filter(employee_id=ada.id, status="completed").exists()
 
     teams = await Team.all().values("id", "parent_id", "lead_id")
@@ -199,6 +203,8 @@ async def test_scale_seed_small_fraction(database_url: str) -> None:
         ("training_sessions", TrainingSession),
         ("enrollments", Enrollment),
         ("mentorships", Mentorship),
+        ("kudos", Kudos),
+        ("feedback_requests", FeedbackRequest),
     ]:
         assert await model.all().count() == expected[table] == counts[table], table
     assert expected["employees"] == 40 and expected["tasks"] == 400 and expected["enrollments"] == 600

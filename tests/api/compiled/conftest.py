@@ -112,3 +112,18 @@ async def paths(settings: Any) -> AsyncIterator[Paths]:
         httpx.AsyncClient(transport=httpx.ASGITransport(app=fast), base_url="http://testserver") as b,
     ):
         yield Paths(a, b)
+
+
+@pytest.fixture
+def compiled(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every operation the compiled path plans during the test (a cached plan is not planned)."""
+    from planner.plans import compile_operation
+
+    planned: list[object] = []
+
+    def counted(*args: Any) -> Any:
+        planned.append(args[1])
+        return compile_operation(*args)
+
+    monkeypatch.setattr("planner.extension.compile_operation", counted)
+    return planned

@@ -18,7 +18,7 @@ from graphql import (
 )
 
 from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES
-from planner.specs import Capability, Column, Computed, Many, ToOne
+from planner.specs import Capability, Column, Computed, Counted, Many, ToOne
 from schema import schema
 
 
@@ -47,7 +47,7 @@ class Generator:
     def selection(self, type_name: str, nesting: int, depth: int = 0) -> str:
         rng = self.rng
         fields = TYPES[type_name].fields
-        scalars = [n for n, s in fields.items() if isinstance(s, Column | Computed | Capability)]
+        scalars = [n for n, s in fields.items() if isinstance(s, Column | Computed | Capability | Counted)]
         parts = [self._key(n) for n in rng.sample(scalars, k=min(len(scalars), rng.randint(1, 4)))]
         if rng.random() < 0.3:
             parts.append("__typename")

@@ -173,10 +173,10 @@ UNCOVERED = {
     "backward": "{ tasks(last: 2) { nodes { title } } }",
     "search_too_long": '{ employees(filter: {search: "%s"}) { nodes { email } } }' % ("x" * 300),
     "team_filter": "{ teams(filter: {topLevel: true}) { nodes { name } } }",
-    "sensitive": "query($id: ID!) { node(id: $id) { ... on Employee { phone } } }",
+    # Another employee's sensitive field, for an employee: the resolver path refuses it.
+    "sensitive": "query($id: ID!) { viewer { manager { phone } } node(id: $id) { ... on Employee { phone } } }",
     "capability": "query($id: ID!) { node(id: $id) { ... on Employee { mentorshipsAsMentee { nodes { viewerCanEnd } } } } }",
     "too_big": "{ tasks(first: 101) { nodes { title } } }",
     "bad_id": '{ node(id: "nope") { id } }',
-    "skip": "{ tasks { nodes { title @skip(if: false) } } }",
     "suggestions": '{ mentorSuggestions(skills: ["x"]) { score } }',
 }

@@ -326,3 +326,63 @@ async def test_the_resolver_path_setting_never_takes_the_fast_path(paths: Paths,
     answer = await _post(paths.resolvers, org.tokens["hr"], body)
     assert answer.status_code == 200 and "readPath" not in answer.json().get("extensions", {})
     assert await _fast_reads(paths.resolvers) == before
+
+
+MY_TASKS = "query MyTasks { tasks(first: 50) { totalCount nodes { title status assignee { email } } } }"
+
+
+async def test_two_employees_on_one_cached_plan_each_get_their_own_rows(
+    paths: Paths, org: Org, tokens: TokenMaker
+) -> None:
+    from planner.plans import PLANS, SHARED_PLANS
+
+    worker, other = org.tokens["employee"], await tokens("other@example.com")
+    body = {"query": MY_TASKS}
+    first, _, served = await _twice(paths.compiled, worker, body)
+    assert served == 1
+    assert first.json()["extensions"]["readPath"] == "compiled"
+    plans, shared = len(PLANS), len(SHARED_PLANS)
+    before = await _fast_reads(paths.compiled)
+    theirs = await _post(paths.compiled, other, body)  # the worker's plan, the other's facts
+    assert await _fast_reads(paths.compiled) == before + 1
+    assert (len(PLANS), len(SHARED_PLANS)) == (plans, shared)  # no plan of their own
+    answers = {}
+    for name, token, compiled in (("worker", worker, first), ("other", other, theirs)):
+        answer = compiled.json()
+        assert answer["extensions"].pop("readPath") == "compiled"
+        assert answer == (await _post(paths.resolvers, token, body)).json(), name
+        answers[name] = answer["data"]["tasks"]
+    assert answers["worker"] != answers["other"]
+    assert answers["worker"]["totalCount"] != answers["other"]["totalCount"]
+
+
+async def test_the_default_read_path_takes_the_fast_path(settings: Any, org: Org) -> None:
+    from dataclasses import replace
+
+    from server import create_app
+
+    app = create_app(replace(settings, read_path="auto"), manage_db=False)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as http:
+        body = {"query": COVERED["Q1"], "variables": {"id": org.ids["worker"]}}
+        full, fast, served = await _twice(http, org.tokens["employee"], body)
+    assert served == 1
+    _same(full, fast)
+    assert "errors" not in fast.json(), fast.text
+
+
+async def test_a_plan_that_binds_the_viewers_facts_is_never_run_without_their_policy(
+    paths: Paths, org: Org
+) -> None:
+    from planner.plans import PLANS, SHARED_PLANS, run
+
+    PLANS.clear()
+    SHARED_PLANS.clear()
+    answer = (await _post(paths.compiled, org.tokens["employee"], {"query": MY_TASKS})).json()
+    assert answer["extensions"]["readPath"] == "compiled"
+    assert len(SHARED_PLANS) == 0  # the tasks it shows depend on who asks
+    (plan,) = PLANS._plans.values()
+    assert plan.reads_policy
+    with pytest.raises(ValueError, match="asking viewer's policy"):
+        await run(plan, {}, None)

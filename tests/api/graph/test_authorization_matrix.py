@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -33,7 +33,9 @@ from config import Settings
 from events.log import record_event
 from ids import to_global_id
 from models.events import Event
+from models.feedback import FeedbackRequest, Kudos
 from models.mentorships import MentorshipCheckIn
+from models.schedules import PublicHoliday, TimeOffRequest
 from models.webhooks import Webhook, WebhookDelivery
 from schema import schema
 from schema.core.read_scopes import GATED_FIELDS
@@ -102,6 +104,18 @@ def m(
 
 
 FUTURE = (datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0)
+# Ada's pending time off lies on FUTURE's day; requests made in the matrix a week later.
+TIME_OFF_DAY = FUTURE.date()
+REQUESTED_DAY = TIME_OFF_DAY + timedelta(days=7)
+CALENDAR = (
+    "query($team: ID!, $from: Date!, $to: Date!) "
+    "{ teamCalendar(teamId: $team, from: $from, to: $to) { startsOn } }"
+)
+
+
+def calendar_window(w: World) -> dict[str, Any]:
+    return {"team": w.id("Team", "web"), "from": TIME_OFF_DAY.isoformat(), "to": TIME_OFF_DAY.isoformat()}
+
 
 QUERIES = [
     Op("viewer", Scope.EMPLOYEES_READ, ALL, "{ viewer { id } }"),
@@ -117,8 +131,16 @@ QUERIES = [
         ALL,
         '{ mentorSuggestions(skills: ["python"]) { employee { id } } }',
     ),
+    Op("mentorCapacity", Scope.EMPLOYEES_READ, ALL, "{ mentorCapacity { capacity } }"),
     Op("webhooks", Scope.WEBHOOKS_MANAGE, ADMINS, "{ webhooks(first: 1) { totalCount } }"),
     Op("auditEvents", Scope.AUDIT_READ, ADMINS, "{ auditEvents(first: 1) { totalCount } }"),
+    Op("teamCalendar", Scope.SCHEDULES_READ, ALL - {OUTSIDER}, CALENDAR, lambda w: calendar_window(w)),
+    Op(
+        "publicHolidays",
+        Scope.SCHEDULES_READ,
+        ALL,
+        '{ publicHolidays(location: "Berlin", year: 2030) { day } }',
+    ),
 ]
 
 # Reading one object through `node`: hidden objects are null, exactly as if absent.
@@ -132,6 +154,21 @@ NODES = [
     ),
     ("Ada's enrollment", Scope.TRAINING_READ, ADA_AND_UP, lambda w: w.id("Enrollment", "enrollment")),
     ("Ada's profile", Scope.EMPLOYEES_READ, ALL, lambda w: w.id("Employee", "ada")),
+    ("Kudos to Ada", Scope.FEEDBACK_READ, ADA_AND_UP | {TEAMMATE}, lambda w: w.id("Kudos", "kudos")),
+    # Feedback is the requester's and its author's alone (and the manager's once shared): not HR's or a service's.
+    (
+        "Ada's private feedback",
+        Scope.FEEDBACK_READ,
+        frozenset({EMPLOYEE, TEAMMATE}),
+        lambda w: w.id("FeedbackRequest", "private_feedback"),
+    ),
+    (
+        "Ada's shared feedback",
+        Scope.FEEDBACK_READ,
+        frozenset({EMPLOYEE, TEAMMATE, MANAGER}),
+        lambda w: w.id("FeedbackRequest", "shared_feedback"),
+    ),
+    ("Ada's time off", Scope.SCHEDULES_READ, ADA_AND_UP, lambda w: w.id("TimeOffRequest", "time_off")),
 ]
 
 SENSITIVE = Op(
@@ -177,10 +214,16 @@ MUTATIONS = [
       lambda w: {"id": w.id("Mentorship", "active_mentorship"), "outcome": "COMPLETED"}),
     m("logMentorshipCheckIn", Scope.MENTORSHIPS_WRITE, frozenset({EMPLOYEE}), "LogMentorshipCheckInInput",
       "checkIn { id }", lambda w: {"mentorshipId": w.id("Mentorship", "active_mentorship"), "notes": "Went well"}),
+    m("rateMentorship", Scope.MENTORSHIPS_WRITE, frozenset({EMPLOYEE}), "RateMentorshipInput", "mentorship { id }",
+      lambda w: {"id": w.id("Mentorship", "ended_mentorship"), "rating": 4}),
+    m("setMentorCapacity", Scope.MENTORSHIPS_WRITE, PEOPLE, "SetMentorCapacityInput", "mentorCapacity { capacity }",
+      lambda w: {"capacity": 2}),
     m("createTrainingCourse", Scope.TRAINING_MANAGE, ADMINS, "CreateTrainingCourseInput", "course { id }",
       lambda w: {"code": "SEC-900", "title": "Threat modelling"}),
     m("updateTrainingCourse", Scope.TRAINING_MANAGE, ADMINS, "UpdateTrainingCourseInput", "course { id }",
       lambda w: {"id": w.id("TrainingCourse", "course"), "title": "Security basics, revised"}),
+    m("setCoursePrerequisites", Scope.TRAINING_MANAGE, ADMINS, "SetCoursePrerequisitesInput", "course { id }",
+      lambda w: {"courseId": w.id("TrainingCourse", "course"), "prerequisiteIds": []}),
     m("scheduleTrainingSession", Scope.TRAINING_MANAGE, ADMINS, "ScheduleTrainingSessionInput", "session { id }",
       lambda w: {"courseId": w.id("TrainingCourse", "course"), "startsAt": FUTURE.isoformat(),
                  "endsAt": (FUTURE + timedelta(hours=2)).isoformat(), "capacity": 5}),
@@ -207,6 +250,29 @@ MUTATIONS = [
       lambda w: {"id": w.id("Webhook", "webhook")}),
     m("redeliverWebhookEvent", Scope.WEBHOOKS_MANAGE, ADMINS, "RedeliverWebhookEventInput", "delivery { id }",
       lambda w: {"webhookId": w.id("Webhook", "webhook"), "eventId": str(w.ids["event"])}),
+    m("giveKudos", Scope.FEEDBACK_WRITE, PEOPLE, "GiveKudosInput", "kudos { id }",
+      lambda w: {"toId": w.id("Employee", "mentor2"), "message": "Thanks for the help"}),
+    m("requestFeedback", Scope.FEEDBACK_WRITE, PEOPLE, "RequestFeedbackInput", "feedbackRequests { id }",
+      lambda w: {"fromIds": [w.id("Employee", "mentor2")], "about": "My talk"}),
+    m("submitFeedback", Scope.FEEDBACK_WRITE, frozenset({EMPLOYEE}), "SubmitFeedbackInput", "feedbackRequest { id }",
+      lambda w: {"requestId": w.id("FeedbackRequest", "feedback_to_ada"), "body": "Well done"}),
+    m("requestTimeOff", Scope.SCHEDULES_WRITE, PEOPLE, "RequestTimeOffInput", "timeOffRequest { id }",
+      lambda w: {"kind": "SICK", "startsOn": REQUESTED_DAY.isoformat(), "endsOn": REQUESTED_DAY.isoformat()}),
+    m("decideTimeOff", Scope.SCHEDULES_WRITE, frozenset({MANAGER, HR, SERVICE}), "DecideTimeOffInput",
+      "timeOffRequest { id }", lambda w: {"id": w.id("TimeOffRequest", "time_off"), "decision": "APPROVE"}),
+    m("cancelTimeOff", Scope.SCHEDULES_WRITE, frozenset({EMPLOYEE, HR, SERVICE}), "CancelTimeOffInput",
+      "timeOffRequest { id }", lambda w: {"id": w.id("TimeOffRequest", "time_off")}),
+    m("updateWorkingPattern", Scope.SCHEDULES_WRITE, PEOPLE, "UpdateWorkingPatternInput", "workingPattern { days }",
+      lambda w: {"days": ["MONDAY", "TUESDAY"]}),
+    replace(m("updateWorkingPattern", Scope.SCHEDULES_WRITE, ADA_AND_UP - {MANAGER}, "UpdateWorkingPatternInput",
+              "workingPattern { days }", lambda w: {"employeeId": w.id("Employee", "ada"), "days": ["MONDAY"]}),
+            label="updateWorkingPattern of Ada's"),
+    m("setPublicHoliday", Scope.SCHEDULES_WRITE, ADMINS, "SetPublicHolidayInput", "publicHoliday { day }",
+      lambda w: {"location": "Berlin", "day": "2030-10-03", "name": "Unity day"}),
+    m("removePublicHoliday", Scope.SCHEDULES_WRITE, ADMINS, "RemovePublicHolidayInput", "publicHoliday { day }",
+      lambda w: {"location": "Berlin", "day": "2030-05-01"}),
+    m("setTeamCover", Scope.SCHEDULES_WRITE, ADMINS, "SetTeamCoverInput", "team { id }",
+      lambda w: {"teamId": w.id("Team", "web"), "maxAbsent": 2}),
 ]  # fmt: skip
 
 
@@ -227,9 +293,20 @@ WORLD_OBJECTS = {
     "Employee": "ada", "Team": "web", "Task": "task", "Mentorship": "active_mentorship",
     "MentorshipCheckIn": "check_in", "TrainingCourse": "course", "TrainingSession": "session",
     "Enrollment": "enrollment", "Webhook": "webhook",
+    "Kudos": "kudos", "FeedbackRequest": "private_feedback", "TimeOffRequest": "time_off",
 }  # fmt: skip
+# Who reads those objects' fields in the PATHS rows (a service, unless it may not see the object).
+WORLD_READERS = {"FeedbackRequest": EMPLOYEE}
 THROUGH_LISTS = {"AuditEvent": "auditEvents"}  # types reached only through a root list
-ROOT_ARGUMENTS = {"mentorSuggestions": '(skills: ["python"])'}
+# Types reached only through a root field with arguments: (document, variables, the root's path).
+THROUGH_ROOTS = {
+    "TeamCalendarEntry": (CALENDAR, calendar_window, ("teamCalendar", 0)),
+    "teamCalendar": (CALENDAR, calendar_window, ("teamCalendar",)),
+}
+ROOT_ARGUMENTS = {
+    "mentorSuggestions": '(skills: ["python"])',
+    "publicHolidays": '(location: "Berlin", year: 2030)',
+}
 # Subscription payloads are checked over a WebSocket (test_subscription_payloads_need_read_scopes).
 EVENT_TYPES = {"Event"} | {
     name
@@ -246,6 +323,8 @@ def _mutation_returning(type_name: str) -> Op:
 def path_row(coordinate: str, scope: Scope) -> Path:
     type_name, field = coordinate.split(".")
     reach = f"{field} {{ __typename }}"
+    if type_name == "Query" and field in THROUGH_ROOTS:
+        return Path(coordinate, scope, SERVICE, THROUGH_ROOTS[field][0], THROUGH_ROOTS[field][1], (field,))
     if type_name == "Query":
         document = f"{{ __typename {field}{ROOT_ARGUMENTS.get(field, '')} {{ __typename }} }}"
         return Path(coordinate, scope, SERVICE, document, lambda w: {}, (field,))
@@ -253,8 +332,17 @@ def path_row(coordinate: str, scope: Scope) -> Path:
         key = WORLD_OBJECTS[type_name]
         document = f"query($id: ID!) {{ node(id: $id) {{ id ... on {type_name} {{ {reach} }} }} }}"
         return Path(
-            coordinate, scope, SERVICE, document, lambda w: {"id": w.id(type_name, key)}, ("node", field)
+            coordinate,
+            scope,
+            WORLD_READERS.get(type_name, SERVICE),
+            document,
+            lambda w: {"id": w.id(type_name, key)},
+            ("node", field),
         )
+    if type_name in THROUGH_ROOTS:
+        document, variables, where = THROUGH_ROOTS[type_name]
+        document = document.replace("{ startsOn }", f"{{ startsOn {reach} }}")
+        return Path(coordinate, scope, SERVICE, document, variables, (*where, field))
     if type_name in THROUGH_LISTS:
         root = THROUGH_LISTS[type_name]
         document = f"{{ {root}(first: 1) {{ nodes {{ id {reach} }} }} }}"
@@ -290,6 +378,13 @@ async def build_world(service_client: str) -> World:
     task = await f.task(ada, team=web)
     active = await f.mentorship(mentor, ada, status="active", started_at=datetime.now(UTC))
     request = await f.mentorship(ada, mentor2, status="proposed")
+    ended = await f.mentorship(
+        mentor2,
+        ada,
+        status="completed",
+        started_at=datetime.now(UTC) - timedelta(days=60),
+        ended_at=datetime.now(UTC),
+    )
     check_in = await MentorshipCheckIn.create(
         mentorship=active, happened_at=datetime.now(UTC), notes="First talk", author=ada
     )
@@ -322,6 +417,24 @@ async def build_world(service_client: str) -> World:
         webhook=webhook, event_id=event.id, event_type=event.type, message_id=f"msg_{event.id}_{webhook.id}",
         fanout_key=f"{event.id}:{webhook.id}", status="succeeded",
     )  # fmt: skip
+    kudos = await Kudos.create(giver=teammate, receiver=ada, message="Thanks for the review")
+    private_feedback = await FeedbackRequest.create(
+        requester=ada,
+        respondent=teammate,
+        about="My demo",
+        status="submitted",
+        body="Good",
+        visibility="private",
+    )
+    shared_feedback = await FeedbackRequest.create(
+        requester=ada, respondent=teammate, about="My demo", status="submitted", body="Good",
+        visibility="shared_with_manager",
+    )  # fmt: skip
+    feedback_to_ada = await FeedbackRequest.create(requester=lead, respondent=ada, about="My onboarding")
+    time_off = await TimeOffRequest.create(
+        employee=ada, kind="vacation", status="pending", starts_on=TIME_OFF_DAY, ends_on=TIME_OFF_DAY
+    )
+    await PublicHoliday.create(location="Berlin", day=date(2030, 5, 1), name="Labour day")
     ids = {
         "ada": ada.id, "outsider": outsider.id, "teammate": teammate.id, "mentor2": mentor2.id, "web": web.id,
         "task": task.id, "active_mentorship": active.id, "request_to_ada": request.id, "course": course.id,
@@ -329,6 +442,9 @@ async def build_world(service_client: str) -> World:
         "past_enrollment": past_enrollment.id, "completed": completed.id, "webhook": webhook.id, "event": event.id,
         "admin": admin.id, "boss": boss.id,
         "check_in": check_in.id,
+        "kudos": kudos.id, "private_feedback": private_feedback.id, "shared_feedback": shared_feedback.id,
+        "feedback_to_ada": feedback_to_ada.id, "time_off": time_off.id,
+        "ended_mentorship": ended.id,
     }  # fmt: skip
     emails = {
         EMPLOYEE: ada.email,
@@ -496,11 +612,16 @@ async def test_a_field_reaching_objects_needs_their_read_scope(
 # The read scope of every type a field can reach; a new Node type needs a line here.
 TYPE_SCOPES = {
     "Employee": Scope.EMPLOYEES_READ, "Team": Scope.EMPLOYEES_READ, "MentorSuggestion": Scope.EMPLOYEES_READ,
+    "MentorCapacity": Scope.EMPLOYEES_READ,
     "Task": Scope.TASKS_READ, "Mentorship": Scope.MENTORSHIPS_READ, "MentorshipCheckIn": Scope.MENTORSHIPS_READ,
     "TrainingCourse": Scope.TRAINING_READ, "TrainingSession": Scope.TRAINING_READ,
     "Enrollment": Scope.TRAINING_READ, "TrainingCompliance": Scope.TRAINING_READ,
     "Webhook": Scope.WEBHOOKS_MANAGE, "WebhookDelivery": Scope.WEBHOOKS_MANAGE,
     "WebhookDeliveryAttempt": Scope.WEBHOOKS_MANAGE, "AuditEvent": Scope.AUDIT_READ,
+    "Kudos": Scope.FEEDBACK_READ, "FeedbackRequest": Scope.FEEDBACK_READ,
+    "TimeOffRequest": Scope.SCHEDULES_READ, "TeamCalendarEntry": Scope.SCHEDULES_READ,
+    "TimeOffBalance": Scope.SCHEDULES_READ, "WorkingPattern": Scope.SCHEDULES_READ,
+    "PublicHoliday": Scope.SCHEDULES_READ,
 }  # fmt: skip
 
 

@@ -16,10 +16,12 @@ from config import Settings
 from events.log import EVENT_TYPES
 from events.webhooks.delivery import default_data
 from events.webhooks.store import disable_webhook
-from ids import REFERENCE_TYPES, to_global_id
+from ids import REFERENCE_TYPES, from_global_id, to_global_id
 from models.events import Event
 from models.training import Enrollment
 from models.webhooks import Webhook, WebhookDelivery
+from resolvers.core.clock import today
+from resolvers.mentorships.expiry import expire_stale_requests
 from resolvers.webhooks import workflows as hooks
 from schema import schema
 from schema.webhooks.shaping import make_shaper
@@ -140,8 +142,17 @@ async def run_every_workflow(graphql: Any, tokens: Any, settings: Any) -> None:
         "endMentorship",
         "EndMentorshipInput",
         "mentorship { id }",
-        {"id": mentorship_id, "outcome": "COMPLETED"},
+        {"id": mentorship_id, "outcome": "COMPLETED", "reason": "Goals met", "rating": 5},
     )
+    await act(
+        as_ada,
+        "rateMentorship",
+        "RateMentorshipInput",
+        "mentorship { id }",
+        {"id": mentorship_id, "rating": 4},
+    )
+    await act(as_bob, "requestMentorship", "RequestMentorshipInput", "mentorship { id }", ask)
+    await expire_stale_requests(days=1, at=datetime.now(UTC) + timedelta(days=2))  # bob's lapses
     declined = await act(as_bob, "requestMentorship", "RequestMentorshipInput", "mentorship { id }", ask)
     await act(
         as_boss,
@@ -200,6 +211,23 @@ async def run_every_workflow(graphql: Any, tokens: Any, settings: Any) -> None:
     await act(hr, "recordTrainingOutcome", "RecordTrainingOutcomeInput", "enrollment { id }", outcome)
     feedback = {"enrollmentId": gid("Enrollment", attended.id), "rating": 5, "comment": "Useful"}
     await act(as_ada, "submitTrainingFeedback", "SubmitTrainingFeedbackInput", "enrollment { id }", feedback)
+    thanks = {"toId": gid("Employee", bob.id), "message": "Thanks", "skills": ["Python"]}
+    await act(as_ada, "giveKudos", "GiveKudosInput", "kudos { id }", thanks)
+    asked = {"fromIds": [gid("Employee", bob.id)], "about": "My demo"}
+    requested = await act(as_ada, "requestFeedback", "RequestFeedbackInput", "feedbackRequests { id }", asked)
+    answer = {"requestId": requested["feedbackRequests"][0]["id"], "body": "Good"}
+    await act(as_bob, "submitFeedback", "SubmitFeedbackInput", "feedbackRequest { id }", answer)
+
+    off = (today() + timedelta(days=14 - today().weekday())).isoformat()  # a Monday two weeks ahead
+    days = {"startsOn": off, "endsOn": off}
+    pending = await act(as_ada, "requestTimeOff", "RequestTimeOffInput", "timeOffRequest { id }",
+                      {"kind": "OTHER", **days})  # fmt: skip
+    await act(as_boss, "decideTimeOff", "DecideTimeOffInput", "timeOffRequest { id }",
+              {"id": pending["timeOffRequest"]["id"], "decision": "DECLINE"})  # fmt: skip
+    taken = await act(as_ada, "requestTimeOff", "RequestTimeOffInput", "timeOffRequest { id }",
+                      {"kind": "VACATION", **days})  # fmt: skip
+    await act(as_ada, "cancelTimeOff", "CancelTimeOffInput", "timeOffRequest { id }",
+              {"id": taken["timeOffRequest"]["id"]})  # fmt: skip
 
     created = await manage(
         None,
@@ -246,8 +274,11 @@ async def test_every_id_in_webhook_bodies_and_the_audit_log_resolves_via_node(
     # Then each one is a valid ID that node(id:) follows (the deleted task is simply gone)
     deleted = {to_global_id("Task", e.subject_id) for e in events if e.type == "task.deleted"}
     assert len(handed_out) > 10
+    # (feedback is never HR's to read: its requester follows those IDs)
+    as_requester = graphql(await tokens("ada@example.com"))
     for value, where in handed_out.items():
-        found = (await hr.data(NODE, {"id": value}))["node"]
+        reader = as_requester if from_global_id(value)[0] == "FeedbackRequest" else hr
+        found = (await reader.data(NODE, {"id": value}))["node"]
         assert found == ({"id": value} if value not in deleted else None), where
 
 

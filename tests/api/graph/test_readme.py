@@ -39,6 +39,9 @@ ACCOUNTS = {
     "respondToMentorship": ADA,  # Ada is the mentor asked in Mentorship:3
     "logMentorshipCheckIn": ADA,
     "endMentorship": ADA,
+    "rateMentorship": ADA,  # Ada, the mentor of Mentorship:3, rates it after ending it
+    "setMentorCapacity": ADA,
+    "mentorCapacity": ADA,
     "createTrainingCourse": HR,
     "scheduleTrainingSession": HR,
     "enrollInTrainingSession": ADA,
@@ -46,7 +49,18 @@ ACCOUNTS = {
     "recordTrainingOutcome": HR,  # Enrollment:300 sits in yesterday's session
     "submitTrainingFeedback": "hugo.ibrahim@example.com",  # whose outcome HR just recorded
     "cancelTrainingSession": HR,
+    "setCoursePrerequisites": HR,
     "createWebhook": HR,
+    "giveKudos": ADA,
+    "requestFeedback": ADA,
+    "submitFeedback": ADA,  # FeedbackRequest:1 asks Ada
+    "requestTimeOff": ADA,
+    "teamCalendar": ADA,
+    "decideTimeOff": "grace.hopper@example.com",  # Ada's manager; TimeOffRequest:3 is Ada's pending trip
+    "cancelTimeOff": ADA,  # TimeOffRequest:2 is Ada's week three weeks ahead
+    "updateWorkingPattern": ADA,
+    "setPublicHoliday": HR,
+    "setTeamCover": HR,
 }
 
 

@@ -1,4 +1,6 @@
-"""Two server processes, one PostgreSQL database, one Redis: a commit on one reaches the other's subscribers.
+"""Several server processes, one PostgreSQL database, one Redis act as one server: a commit on one
+reaches the subscribers of every other once, and a change of who may see what made on one is
+seen at once by the live subscriptions of the others.
 
 Runs only with PEOPLEGRAPH_TEST_BACKEND=postgres and TEST_REDIS_URL (skipped otherwise).
 """
@@ -8,11 +10,19 @@ from __future__ import annotations
 import httpx
 
 from config import Settings
+from ids import to_global_id
+from models.employees import EmployeeRole
 from tests.support import factories as f
 from tests.support.graphql_client import TokenMaker
-from tests.support.live import CREATE_TASK, TASK_EVENTS
-from tests.support.server_process import NEEDS_POSTGRES_AND_REDIS, worker
+from tests.support.live import CREATE_TASK, TASK_EVENTS, call
+from tests.support.server_process import NEEDS_POSTGRES_AND_REDIS, serve_workers, worker
 from tests.support.ws_client import WSClient
+
+SET_MANAGER = """
+mutation Manage($input: UpdateEmployeeInput!) {
+  updateEmployee(input: $input) { employee { id } errors { code } }
+}
+"""
 
 pytestmark = NEEDS_POSTGRES_AND_REDIS
 
@@ -45,3 +55,73 @@ async def test_a_commit_in_one_process_reaches_a_subscriber_of_another(
 
     assert replayed_or_live["task"]["title"] == "Across"
     assert live["task"]["title"] == "Live"
+
+
+async def test_serve_with_two_workers_delivers_every_event_once_to_every_subscriber(
+    settings: Settings, tokens: TokenMaker
+) -> None:
+    # given `peoplegraph serve --workers 2` and eight subscribers, wherever the kernel put them
+    await f.employee(email="ada@example.com")
+    token = await tokens("ada@example.com")
+    async with serve_workers(settings, 2) as url:
+        clients = [await WSClient.connect(url, token) for _ in range(8)]
+        ops = [await client.subscribe(TASK_EVENTS, {"after": "0"}) for client in clients]
+
+        # when two tasks are created, through whichever worker answers
+        titles = []
+        for title in ("First", "Second"):
+            created = await call(url, token, CREATE_TASK, {"input": {"title": title}})
+            assert created["createTask"]["errors"] == []
+            titles.append(title)
+
+        # then every subscriber receives each of them once, in order
+        received = [
+            [(await client.next_data(op))["taskEvents"]["task"]["title"] for _ in titles]
+            for client, op in zip(clients, ops, strict=True)
+        ]
+        handshakes = [client.ws.response for client in clients]
+        extensions = {h.headers.get("Sec-WebSocket-Extensions") for h in handshakes if h is not None}
+        for client in clients:
+            await client.close()
+    assert received == [["First", "Second"]] * 8
+    # The client offered permessage-deflate; serve declines it by default.
+    assert None not in handshakes and extensions == {None}
+
+
+async def test_a_new_manager_set_on_one_worker_is_seen_at_once_by_a_subscription_on_another(
+    settings: Settings, tokens: TokenMaker
+) -> None:
+    # given Ada subscribed on the second worker, and Bob, who does not report to her
+    ada = await f.employee(email="ada@example.com")
+    bob = await f.employee(email="bob@example.com")
+    await f.employee(email="hr@example.com", role=EmployeeRole.HR)
+    ada_token, bob_token = await tokens("ada@example.com"), await tokens("bob@example.com")
+    hr_token = await tokens("hr@example.com")
+    async with worker(settings) as first, worker(settings) as second:
+        client = await WSClient.connect(second, ada_token)
+        op = await client.subscribe(TASK_EVENTS, {"after": "0"})
+        await call(first, ada_token, CREATE_TASK, {"input": {"title": "Ada's own"}})
+        assert (await client.next_data(op))["taskEvents"]["task"]["title"] == "Ada's own"  # live now
+        await call(first, bob_token, CREATE_TASK, {"input": {"title": "Before"}})  # hidden from Ada
+
+        # when HR makes Ada Bob's manager on the first worker, and Bob creates a task there
+        changed = await call(
+            first,
+            hr_token,
+            SET_MANAGER,
+            {
+                "input": {
+                    "id": to_global_id("Employee", bob.id),
+                    "managerId": to_global_id("Employee", ada.id),
+                }
+            },
+        )
+        assert changed["updateEmployee"]["errors"] == []
+        await call(first, bob_token, CREATE_TASK, {"input": {"title": "After"}})
+
+        # then Ada's subscription on the second worker shows it (not after the policy cache
+        # expires), and never showed the one from before
+        after = (await client.next_data(op))["taskEvents"]
+        await client.close()
+    assert after["task"]["title"] == "After"
+    assert after["task"]["assignee"] == {"email": "bob@example.com"}

@@ -13,6 +13,7 @@ from tests.support import factories as f
 from tests.support.graphql_client import TokenMaker
 from tests.support.live import CREATE_TASK, call, listening
 from tests.support.ws_client import WSClient
+from web import ws_protocol
 
 TASK_EVENTS = "subscription { taskEvents { type actor { email } task { title assignee { email } } } }"
 
@@ -45,11 +46,12 @@ async def test_fifty_subscribers_of_one_principal_and_query_share_one_execution(
 ) -> None:
     await f.employee(email="ada@example.com")
     first, second = await tokens("ada@example.com"), await tokens("ada@example.com")  # two sign-ins
-    before = sharing.executions
+    before, encoded = sharing.executions, ws_protocol.encodings
 
     received = await _one_event(server, [(first, TASK_EVENTS)] * 25 + [(second, TASK_EVENTS)] * 25, first)
 
     assert sharing.executions - before == 1
+    assert ws_protocol.encodings - encoded == 1  # one JSON text written into fifty messages
     assert all(r == received[0] for r in received)
     assert received[0]["data"]["taskEvents"]["task"] == {
         "title": "Shared",
@@ -106,3 +108,29 @@ async def test_where_a_subscriber_resumes_from_does_not_split_its_group(
 
     assert sharing.executions - before == 1
     assert [r["data"] for r in received] == [{"taskEvents": {"task": {"title": "Shared"}}}] * 3
+
+
+async def test_each_operation_of_a_group_gets_the_shared_payload_under_its_own_id(
+    server: str, tokens: TokenMaker
+) -> None:
+    # given one connection with three operations of one group, and a second connection
+    await f.employee(email="ada@example.com")
+    ada = await tokens("ada@example.com")
+    one, two = await WSClient.connect(server, ada), await WSClient.connect(server, ada)
+    ops = [await one.subscribe(TASK_EVENTS) for _ in range(3)]
+    other = await two.subscribe(TASK_EVENTS)
+    await listening(4)
+    encoded = ws_protocol.encodings
+
+    # when a task is created
+    await call(server, ada, CREATE_TASK, {"input": {"title": "Shared"}})
+
+    # then every operation receives a `next` under its own id, with the same data and extensions
+    messages = [await one.receive(op) for op in ops] + [await two.receive(other)]
+    await one.close()
+    await two.close()
+    assert [(m["id"], m["type"]) for m in messages] == [(op, "next") for op in [*ops, other]]
+    assert all(m["payload"] == messages[0]["payload"] for m in messages)
+    assert messages[0]["payload"]["data"]["taskEvents"]["task"]["title"] == "Shared"
+    assert "cost" in messages[0]["payload"]["extensions"]
+    assert ws_protocol.encodings - encoded == 1

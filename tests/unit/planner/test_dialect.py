@@ -51,8 +51,10 @@ def test_the_read_path_setting_names_a_path_or_is_refused(monkeypatch: pytest.Mo
 
     monkeypatch.setenv("PEOPLEGRAPH_READ_PATH", " Compiled ")
     assert load_settings().read_path == "compiled"
-    monkeypatch.delenv("PEOPLEGRAPH_READ_PATH")
+    monkeypatch.setenv("PEOPLEGRAPH_READ_PATH", "resolvers")
     assert load_settings().read_path == "resolvers"
+    monkeypatch.delenv("PEOPLEGRAPH_READ_PATH")
+    assert load_settings().read_path == "auto"  # the default: compile what the planner covers
     monkeypatch.setenv("PEOPLEGRAPH_READ_PATH", "fast")
     with pytest.raises(
         ValueError, match="PEOPLEGRAPH_READ_PATH must be one of resolvers, compiled, auto, not 'fast'"

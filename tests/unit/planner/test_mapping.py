@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES
 from planner.plans import PlanCache
-from planner.specs import Capability, Column, Computed, Many, ToOne
+from planner.specs import Capability, Column, Computed, Counted, Many, Sensitive, ToOne
 from schema import schema
 from schema.core.nodes import NODE_KINDS
 
@@ -16,10 +16,15 @@ def test_every_mapped_field_exists_in_the_schema_and_the_model() -> None:
         for name, spec in mapping.fields.items():
             assert name in gtype.fields, f"{type_name}.{name}"  # type: ignore[attr-defined]
             model_fields = mapping.model._meta.fields_map
+            if isinstance(spec, Sensitive):
+                spec = spec.column
             if isinstance(spec, Column):
                 assert spec.field in model_fields, f"{type_name}.{name}"
             elif isinstance(spec, Computed | Capability):
                 continue
+            elif isinstance(spec, Counted):
+                assert spec.rows.partition in spec.rows.model._meta.fields_map, f"{type_name}.{name}"
+                assert spec.left_of is None or spec.left_of in model_fields, f"{type_name}.{name}"
             elif isinstance(spec, ToOne):
                 assert spec.fk in model_fields and spec.target in TYPES, f"{type_name}.{name}"
             else:

@@ -86,12 +86,51 @@ async def test_enum_values_are_in_the_shape_not_pinned(database_url: str) -> Non
     assert plan_key(query, None, other.coerced, _service(), "sqlite") != todo
 
 
-async def test_a_value_the_plan_uses_without_binding_is_pinned(database_url: str) -> None:
-    query = "query($s: String) { tasks(filter: {search: $s}) { totalCount } }"
+def _plan(query: str, variables: dict[str, Any]) -> tuple[Any, VariableValues]:
     operation = parse(query).definitions[0]
-    coerced = get_variable_values(schema._schema, operation.variable_definitions, {"s": "abc"})  # type: ignore[attr-defined]
+    coerced = get_variable_values(schema._schema, operation.variable_definitions, variables)  # type: ignore[attr-defined]
     assert isinstance(coerced, VariableValues)
-    plan = compile_operation(schema._schema, parse(query), None, coerced, _service(), _dialect())
-    # The text is a constant of the plan (bound as Tortoise binds it): the plan serves only it.
-    assert plan.pinned == ((("s",), "abc"),)
-    assert plan.fits({"s": "abc"}) and not plan.fits({"s": "abd"})
+    return compile_operation(schema._schema, parse(query), None, coerced, _service(), _dialect()), coerced
+
+
+async def test_a_search_text_is_bound_not_pinned(database_url: str) -> None:
+    from planner.params import bind
+
+    query = "query($s: String) { tasks(filter: {search: $s}) { totalCount } }"
+    plan, coerced = _plan(query, {"s": "abc"})
+    # The resolvers' search condition is rebuilt per request and its values bound: no pinning.
+    assert plan.statements is not None and plan.pinned == ()
+    statement = plan.statements[0]
+    assert plan.fits({"s": "abc"}) and plan.fits({"s": "a%b"})
+    assert bind(statement.params, {"s": "abc"}) != bind(statement.params, {"s": "abd"})
+    # A search the resolver path refuses (too long) does not fit: that path reports it.
+    assert not plan.fits({"s": "x" * 10_000})
+    assert bind(statement.params, {"s": "x" * 10_000}) is None
+    # An empty search is no condition at all: another shape, hence another plan.
+    assert _key_of(query, {"s": ""}) != _key_of(query, {"s": "abc"})
+
+
+async def test_an_after_cursor_is_bound_not_pinned(database_url: str) -> None:
+    from planner.params import bind
+    from resolvers.core.cursors import encode_cursor
+
+    query = "query($a: String) { tasks(first: 2, after: $a, orderBy: {field: DUE_DATE, direction: ASC}) { totalCount } }"
+    key = "tasks:due_date:asc"
+    first, second = encode_cursor(key, "2026-01-01", 5), encode_cursor(key, "2026-02-01", 9)
+    plan, coerced = _plan(query, {"a": first})
+    assert plan.statements is not None and plan.pinned == ()
+    statement = plan.statements[0]
+    # Every page of the list is served by the one plan, each with its own seek values.
+    assert plan.fits({"a": second})
+    assert bind(statement.params, {"a": first}) != bind(statement.params, {"a": second})
+    # A cursor at a null due date seeks with another condition: it does not fit this plan.
+    assert not plan.fits({"a": encode_cursor(key, None, 3)})
+    # Nor does a cursor of another list (the resolver path refuses it).
+    assert not plan.fits({"a": encode_cursor("tasks:title:asc", "x", 3)})
+
+
+def _key_of(query: str, variables: dict[str, Any]) -> tuple[Any, ...]:
+    operation = parse(query).definitions[0]
+    coerced = get_variable_values(schema._schema, operation.variable_definitions, variables)  # type: ignore[attr-defined]
+    assert isinstance(coerced, VariableValues)
+    return plan_key(query, None, coerced.coerced, _service(), "sqlite")
