@@ -1,7 +1,7 @@
 """The servers `make bench` compares, each started alone on one pinned core and stopped after.
 
-A `System` knows how to start its server and how to ask each query of issue 12 (and the floor,
-`{ __typename }` or its equivalent) as a plain HTTP request that wrk can repeat.
+A `System` knows how to start its server and how to ask each query of issue 12 (and the two floors,
+`{ __typename }` and a cached trivial plan, or their equivalents) as a plain HTTP request that wrk can repeat.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from reads_queries import FLOOR, PEOPLEGRAPH, POSTGRAPHILE
+from reads_queries import FLOOR, PEOPLEGRAPH, POSTGRAPHILE, TRIVIAL, TRIVIAL_POSTGRAPHILE
 from wrk_runner import Request
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,7 +150,10 @@ def peoplegraph(
         "Q2": {"id": to_global_id("Team", probes.team)},
         "Q3": {},
     }
-    requests = {"floor": _graphql(FLOOR, None, token)}
+    requests = {
+        "floor": _graphql(FLOOR, None, token),
+        "trivial": _graphql(TRIVIAL, variables["Q1"], token),
+    }
     requests |= {q: _graphql(PEOPLEGRAPH[q], variables[q], token) for q in PEOPLEGRAPH}
     command = [str(BIN / "peoplegraph"), "serve", "--host", "127.0.0.1", "--port", str(port)]
     return System(name, command, env, requests, "floor", port, log)
@@ -159,7 +162,10 @@ def peoplegraph(
 def postgraphile(database_url: str, probes: Probes, log: Path) -> System:
     port = free_port()
     variables = {"Q1": {"id": probes.employee}, "Q2": {"id": probes.team}, "Q3": {}}
-    requests = {"floor": _graphql(FLOOR, None, None)}
+    requests = {
+        "floor": _graphql(FLOOR, None, None),
+        "trivial": _graphql(TRIVIAL_POSTGRAPHILE, variables["Q1"], None),
+    }
     requests |= {q: _graphql(POSTGRAPHILE[q], variables[q], None) for q in POSTGRAPHILE}
     command = [
         str(POSTGRAPHILE_BIN),
@@ -176,6 +182,7 @@ def raw_endpoint(database_url: str, probes: Probes, log: Path) -> System:
     port = free_port()
     requests = {
         "floor": Request("/floor"),
+        "trivial": Request(f"/trivial?id={probes.employee}"),
         "Q1": Request(f"/q1?id={probes.employee}"),
         "Q2": Request(f"/q2?id={probes.team}"),
         "Q3": Request("/q3"),

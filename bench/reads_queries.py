@@ -17,6 +17,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 FLOOR = "{ __typename }"
+# The floor of a cached plan: one statement that reads one row by its key.
+TRIVIAL = "query Trivial($id: ID!) { node(id: $id) { ... on Employee { givenName } } }"
+TRIVIAL_POSTGRAPHILE = "query Trivial($id: Int!) { employeeById(id: $id) { givenName } }"
 
 PEOPLEGRAPH = {
     "Q1": """query Q1($id: ID!) { node(id: $id) { ... on Employee { id givenName familyName jobTitle

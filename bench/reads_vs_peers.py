@@ -8,7 +8,8 @@ postgres://postgres@127.0.0.1:5432/bench_reads; dropped and created again) and i
 file, with one clock for both so that both hold the same rows. Then, one system at a time, it
 starts the server alone on core 1 (`taskset -c 1`), checks that its answers to Q1-Q3 carry the
 same rows as PostGraphile's (the selected scalars in order; ids differ in form and are left out),
-warms it up, and drives the floor and Q1-Q3 with wrk on core 0 (one thread, 10 connections). A
+warms it up, and drives the two floors (`{ __typename }`, and a cached plan whose statement reads
+one employee's name by id) and Q1-Q3 with wrk on core 0 (one thread, 10 connections). A
 query that answers with errors is shown as "error" and not driven. It prints one table:
 requests/s per core, p50/p99 and each throughput's ratio to PostGraphile's. Not a test: nothing
 is asserted, and figures from a machine doing other work are noise.
@@ -34,9 +35,10 @@ from wrk_runner import Figures, run_wrk
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/bench_reads"
 HR_EMAIL = "e50@scale.example.com"  # the scale seed makes every hundredth employee from 50 on HR
 SCOPES = "employees:read tasks:read training:read mentorships:read"
-QUERIES = ("floor", "Q1", "Q2", "Q3")
+QUERIES = ("floor", "trivial", "Q1", "Q2", "Q3")
 LABELS = {
     "floor": "floor `{ __typename }`",
+    "trivial": "floor: a cached trivial plan (one name by id)",
     "Q1": "Q1 dashboard",
     "Q2": "Q2 team page",
     "Q3": "Q3 analyst list",

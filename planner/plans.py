@@ -6,19 +6,31 @@ and page size) and who asks: the scopes and the principal's class (the viewer's 
 visibility depends on are parameters too, so every employee with the same scopes shares a plan). The same
 key always compiles to the same statements, except for the values a plan pins (`Plan.pinned`,
 checked on every hit). An operation the planner does not cover is cached too, as a plan without
-statements, so it is not planned again.
+statements, so it is not planned again. A root `__typename` beside other fields is a statement
+like every root field (its constant); a root of `__typename` fields only is no plan at all: its
+data is a constant (`typename_only`), answered without SQL or policy.
+
+`SERVED` remembers the operations the full path has answered from a plan (planner/extension.py
+registers them), by document digest and operation name: the endpoint's fast path
+(web/fast_reads.py) answers only those, and falls back to the full path for anything else.
+
+A plan whose compilation read nothing of the policy (`Plan.reads_policy` False: the compiler's
+symbolic policy is watched, and every rule, fact or flag it asks for counts as a read) binds no
+viewer fact either: it is also cached in `SHARED_PLANS`, under a key without the principal's
+class (`shared_plan_key`: the scopes stay in it), so a request for it loads no policy at all.
+Every other plan is run with the asking viewer's policy, whose facts it binds (`run`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar, cast
 
-from graphql import FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode
+import orjson
+from graphql import FieldNode, FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode
 from graphql.execution.values import VariableValues
 from tortoise.connection import connections
 
@@ -42,6 +54,10 @@ from planner.params import (
 from planner.selection import Uncovered, Walker
 
 MAX_PLANS = 512
+# Cost estimates kept per served operation, one per shape of the values the estimate reads.
+MAX_COSTS = 64
+
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -56,6 +72,7 @@ class Statement:
 class Plan:
     statements: tuple[Statement, ...] | None  # None: not covered, the resolver path answers
     pinned: tuple[tuple[Path, Any], ...] = ()  # variables the statements depend on by value
+    reads_policy: bool = True  # False: no policy fact went into it, one plan serves every viewer
 
     def fits(self, variables: Mapping[str, Any]) -> bool:
         if not all(value_at(variables, path) == value for path, value in self.pinned):
@@ -66,13 +83,15 @@ class Plan:
 NO_PLAN = Plan(None)
 
 
-class PlanCache:
+class LruCache(Generic[V]):
+    """A bounded LRU: of plans (`PLANS`), and of the operations served from them (`SERVED`)."""
+
     def __init__(self, size: int = MAX_PLANS) -> None:
         self.size = size
-        self._plans: OrderedDict[tuple[Any, ...], Plan] = OrderedDict()
+        self._plans: OrderedDict[tuple[Any, ...], V] = OrderedDict()
         self.hits = self.misses = 0
 
-    def get(self, key: tuple[Any, ...]) -> Plan | None:
+    def get(self, key: tuple[Any, ...]) -> V | None:
         if key in self._plans:
             self._plans.move_to_end(key)
             self.hits += 1
@@ -80,7 +99,7 @@ class PlanCache:
         self.misses += 1
         return None
 
-    def put(self, key: tuple[Any, ...], plan: Plan) -> None:
+    def put(self, key: tuple[Any, ...], plan: V) -> None:
         self._plans[key] = plan
         self._plans.move_to_end(key)
         while len(self._plans) > self.size:
@@ -89,8 +108,81 @@ class PlanCache:
     def __len__(self) -> int:
         return len(self._plans)
 
+    def clear(self) -> None:
+        self._plans.clear()
+
+
+class PlanCache(LruCache[Plan]):
+    pass
+
+
+@dataclass
+class Served:
+    """An operation the full path answered from a plan: the fast path may answer it again."""
+
+    constant: dict[str, Any] | None = None  # its data, when no root field reads the database
+    # `extensions.cost` by the shape of the variables the estimate reads (web/fast_reads.py).
+    costs: dict[Any, int] = field(default_factory=dict)
+
+    def remember_cost(self, shape: Any, cost: int) -> None:
+        if len(self.costs) < MAX_COSTS:
+            self.costs[shape] = cost
+
 
 PLANS = PlanCache()
+SHARED_PLANS = PlanCache()  # the plans that read no policy fact, by `shared_plan_key`
+SERVED: LruCache[Served] = LruCache()
+
+
+def document_digest(query: str) -> str:
+    return hashlib.sha256(query.encode()).hexdigest()
+
+
+def served_key(query: str, operation: str | None) -> tuple[str, str | None]:
+    return (document_digest(query), operation)
+
+
+def typename_only(selections: Any) -> dict[str, str] | None:
+    """The data of a root selection that is only `__typename` fields (aliased or not, without
+    directives), which reads nothing and needs no policy; None for anything else."""
+    data: dict[str, str] = {}
+    for selection in selections:
+        if (
+            not isinstance(selection, FieldNode)
+            or selection.directives
+            or selection.name.value != "__typename"
+        ):
+            return None
+        data[selection.alias.value if selection.alias else "__typename"] = "Query"
+    return data
+
+
+class _Watched:
+    """The policy as the compiler sees it, noting whether the compiler read any of it."""
+
+    def __init__(self, policy: Policy) -> None:
+        self._policy, self.read = policy, False
+
+    def __getattr__(self, name: str) -> Any:  # only for what the instance itself does not hold
+        self.read = True
+        return getattr(self._policy, name)
+
+
+def shared_plan_key(
+    query: str, operation: str | None, variables: Mapping[str, Any], scopes: frozenset[str], dialect: str
+) -> tuple[Any, ...]:
+    """The key of a plan that reads no policy fact: one for every viewer with these scopes."""
+    return (dialect, document_digest(query), operation, shape(dict(variables)), scopes, None)
+
+
+def shared_plan(
+    query: str, operation: str | None, variables: Mapping[str, Any], scopes: frozenset[str], dialect: str
+) -> Plan | None:
+    """A cached plan that needs no policy and fits these variables, or None (load the policy)."""
+    plan = SHARED_PLANS.get(shared_plan_key(query, operation, variables, scopes, dialect))
+    if plan is None or plan.statements is None or plan.reads_policy or not plan.fits(variables):
+        return None
+    return plan
 
 
 def plan_key(
@@ -100,8 +192,7 @@ def plan_key(
     principal = policy.principal
     scopes = principal.scopes if principal is not None else frozenset()
     who = principal_class(policy)  # the viewer's facts are parameters (planner/params.py)
-    document = hashlib.sha256(query.encode()).hexdigest()
-    return (dialect, document, operation, shape(dict(variables)), scopes, who)
+    return (dialect, document_digest(query), operation, shape(dict(variables)), scopes, who)
 
 
 def compile_operation(
@@ -123,6 +214,10 @@ def compile_operation(
         schema, fragments, variables._replace(coerced=wrap(variables.coerced)), policy.principal.scopes
     )
     compiler = Compiler(walker, dialect_for(dialect_name), policy)
+    # What the compiler reads is its symbolic policy (facts as stand-ins): watch that one, so
+    # that making the stand-ins is not taken for a read, and every rule asked is.
+    watched = _Watched(compiler.policy)
+    compiler.policy = cast(Policy, watched)
     query = schema.query_type
     assert query is not None
     statements: tuple[Statement, ...] | None = None
@@ -136,16 +231,20 @@ def compile_operation(
         pass
     values = leaves(variables.coerced)
     pinned = tuple((path, value) for path, value in values.items() if path not in compiler.consumed)
-    return Plan(statements, pinned)
+    binds_facts = any(param.convert.startswith("fact") for s in statements or () for param in s.params)
+    return Plan(statements, pinned, watched.read or binds_facts)
 
 
-async def run(plan: Plan, variables: Mapping[str, Any], policy: Policy) -> dict[str, Any] | None:
+async def run(plan: Plan, variables: Mapping[str, Any], policy: Policy | None) -> dict[str, Any] | None:
     """The `data` of the response: each root field's statement, bound to the variables and the
     asking viewer's facts, its JSON parsed once (None when a variable does not fit the plan:
-    the resolver path answers)."""
+    the resolver path answers). `policy` may be None only for a plan that reads none of it
+    (`SHARED_PLANS`): a plan that binds the viewer's facts is never run without them."""
     assert plan.statements is not None
+    if policy is None and plan.reads_policy:
+        raise ValueError("a plan that reads the viewer's policy is run with the asking viewer's policy")
     client = connections.get("default")
-    facts = facts_of(policy)
+    facts = facts_of(policy) if policy is not None else None
     bound = [bind(statement.params, variables, facts) for statement in plan.statements]
     if any(values is None for values in bound):
         return None
@@ -155,6 +254,6 @@ async def run(plan: Plan, variables: Mapping[str, Any], policy: Policy) -> dict[
     for statement, values in zip(plan.statements, bound, strict=True):
         _, rows = await client.execute_query(statement.sql, values)
         value = rows[0][0] if rows else None
-        value = json.loads(value) if isinstance(value, str) else value
+        value = orjson.loads(value) if isinstance(value, str) else value
         data[statement.key] = splice(value) if statement.cursors else value
     return data

@@ -1,7 +1,9 @@
 """Bearer tokens on /graphql, checked by Starlette's `AuthenticationMiddleware`.
 
 HTTP: `BearerTokens` reads the `Authorization` header once per request (auth/tokens.py
-`authenticate`: the signature in-process, revocation in one statement). The request then carries
+`authenticate`: the signature in-process, revocation in one statement). A header whose token was
+verified in the last `VERIFIED_TTL` seconds skips the signature check (`VerifiedTokens`), never
+the revocation statement: a revoked token is refused at once either way. The request then carries
 `request.user`, a `TokenUser` holding the Principal (or Starlette's `UnauthenticatedUser`
 without a header), and `request.auth`, the token's scopes. A token that cannot be trusted is
 answered by `refuse_token`: 401, code UNAUTHENTICATED, and `WWW-Authenticate` (RFC 6750).
@@ -13,7 +15,9 @@ endpoint's `on_ws_connect` calls `principal_from_connection_params` (refusal: 44
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from starlette.authentication import AuthCredentials, AuthenticationBackend, AuthenticationError, BaseUser
@@ -23,7 +27,7 @@ from starlette.types import Scope
 from strawberry.exceptions import ConnectionRejectionError
 
 from auth.principal import Principal
-from auth.tokens import InvalidToken, authenticate, authenticate_token, www_authenticate_header
+from auth.tokens import InvalidToken, authenticate, authenticate_token, is_revoked, www_authenticate_header
 from resolvers.core.problems import ProblemCode
 from web.errors import JSON, error_response
 from web.graphql_request import negotiate
@@ -53,12 +57,59 @@ class TokenRefused(AuthenticationError):
     """The bearer token cannot be trusted; the message is safe to show the client."""
 
 
+VERIFIED_TTL = 60.0  # how long a key retired by `peoplegraph keys rotate` may still be trusted
+MAX_VERIFIED = 1024
+
+
+class VerifiedTokens:
+    """`Authorization` headers whose token's signature and claims were verified lately, with
+    their Principal: the ES256 check is the costliest part of a cached read. Bounded (least
+    recently used out), each entry kept at most `ttl` seconds and never past the token's `exp`."""
+
+    def __init__(
+        self, size: int = MAX_VERIFIED, ttl: float = VERIFIED_TTL, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.size, self.ttl, self.clock = size, ttl, clock
+        self._entries: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+
+    def get(self, header: str) -> Principal | None:
+        entry = self._entries.get(header)
+        if entry is None:
+            return None
+        verified_at, principal = entry
+        if self.clock() - verified_at > self.ttl or time.time() >= (principal.expires_at or 0):
+            del self._entries[header]
+            return None
+        self._entries.move_to_end(header)
+        return principal
+
+    def put(self, header: str, principal: Principal) -> None:
+        self._entries[header] = (self.clock(), principal)
+        self._entries.move_to_end(header)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+
+VERIFIED = VerifiedTokens()
+
+
+async def _principal(header: str | None) -> Principal | None:
+    """auth/tokens.py `authenticate`, without the signature check for a header verified lately."""
+    known = VERIFIED.get(header) if header else None
+    if known is not None and not await is_revoked(known):
+        return known
+    principal = await authenticate(header)  # from scratch: a revoked token is refused here
+    if principal is not None and header:
+        VERIFIED.put(header, principal)
+    return principal
+
+
 class BearerTokens(AuthenticationBackend):
     async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser] | None:
         if conn.scope["type"] != "http":
             return None  # a WebSocket authenticates in connection_init (see the module docstring)
         try:
-            principal = await authenticate(conn.headers.get("authorization"))
+            principal = await _principal(conn.headers.get("authorization"))
         except InvalidToken as exc:
             raise TokenRefused(exc.description) from None
         if principal is None:

@@ -6,7 +6,9 @@ the body limit, DATABASE_UNAVAILABLE):
 1. `AuthenticationMiddleware` with `BearerTokens` (web/authentication.py): `request.user`;
    a bad token is answered 401 here;
 2. `IdempotentMutations` (web/idempotency.py): a mutation with an `Idempotency-Key` runs once;
-3. `GraphQLEndpoint`, Strawberry's ASGI view: media types, the shape of the request
+3. `FastReads` (web/fast_reads.py): a compiled read the full path has answered before is
+   answered again from its cached plan, without Strawberry; anything else goes on to
+4. `GraphQLEndpoint`, Strawberry's ASGI view: media types, the shape of the request
    (web/graphql_request.py), the context (web/context.py), the WebSocket's `connection_init`
    token, and a JSON error with a stable code for every refusal.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.datastructures import Headers
 from starlette.middleware.authentication import AuthenticationMiddleware
@@ -37,6 +40,7 @@ from web import graphql_request as rq
 from web.authentication import BearerTokens, principal_from_connection_params, principal_of, refuse_token
 from web.context import Context
 from web.errors import JSON, RequestRefused, graphql_error_code
+from web.fast_reads import FastReads
 from web.graphiql import graphiql_page
 from web.idempotency import IdempotentMutations
 from web.ws_protocol import OperationErrorsHandler
@@ -72,6 +76,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         )
         self.settings = settings
         self.persisted_queries = PersistedQueryCache(settings.http)
+        self.fast_reads = FastReads(schema._schema, settings, self.persisted_queries, self.encode_json)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = scope.setdefault("state", {})
@@ -85,13 +90,17 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     async def _respond(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Strawberry's HTTP handling, with every refusal a JSON error instead of plain text."""
         request = Request(scope=scope, receive=receive)
-        response: Response
+        media = _media_type(request)
+        response: Response | None
         try:
-            if _media_type(request) is None and not self.should_render_graphql_ide(
-                self.request_adapter_class(request)
-            ):
+            if self.should_render_graphql_ide(self.request_adapter_class(request)):
+                response = None
+            elif media is None:
                 raise rq.not_acceptable()
-            response = await self.run(request)
+            else:
+                response = await self.fast_reads.respond(request, media)
+            if response is None:
+                response = await self.run(request)
         except RequestRefused as refusal:
             response = refusal.response(_media_type(request))
         except HTTPException as exc:  # what Strawberry itself refuses: a method it does not serve
@@ -99,6 +108,14 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             code = ProblemCode.METHOD_NOT_ALLOWED if exc.status_code == 405 else ProblemCode.BAD_REQUEST
             response = RequestRefused(exc.status_code, code, exc.reason, allow).response(_media_type(request))
         await response(scope, receive, send)
+
+    def encode_json(self, data: object) -> str:
+        """Responses and WebSocket messages as compact JSON, by orjson (non-ASCII text as UTF-8);
+        a value orjson does not take (an integer beyond 64 bits) by the standard library."""
+        try:
+            return orjson.dumps(data).decode()
+        except TypeError:
+            return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
     def decode_json(self, data: str | bytes) -> object:
         """WebSocket messages, parsed as strictly as bodies; Strawberry closes with 4400 on a

@@ -43,6 +43,11 @@ GRAPHQL_OPERATIONS = Counter(
 GRAPHQL_ERRORS = Counter(
     "peoplegraph_graphql_errors_total", "GraphQL errors by extensions.code.", ["code"], registry=REGISTRY
 )
+FAST_READS = Counter(
+    "peoplegraph_graphql_fast_reads_total",
+    "GraphQL queries answered by the endpoint's fast path (a cached compiled plan; web/fast_reads.py).",
+    registry=REGISTRY,
+)
 WEBSOCKETS = Gauge("peoplegraph_websocket_connections", "Open WebSocket connections.", registry=REGISTRY)
 
 UNMATCHED = "unmatched"

@@ -8,7 +8,8 @@ that text into the response envelope without parsing it again (`orjson.Fragment`
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_reads \
         .venv/bin/uvicorn --app-dir bench/peers raw_endpoint:app --port 5010
 
-`GET /q1?id=<employee id>`, `GET /q2?id=<team id>`, `GET /q3`, and `GET /floor` (no SQL).
+`GET /q1?id=<employee id>`, `GET /q2?id=<team id>`, `GET /q3`, `GET /trivial?id=<employee id>`
+(one employee's name: the cheapest statement), and `GET /floor` (no SQL).
 A benchmark peer only: it has no authentication and must listen on loopback.
 """
 
@@ -114,6 +115,8 @@ Q3 = "SELECT " + _page(
     100,
 )
 
+TRIVIAL = "SELECT json_build_object('givenName', e.given_name) FROM employees e WHERE e.id = $1"
+
 _pool: asyncpg.Pool | None = None
 
 
@@ -148,6 +151,13 @@ async def q3(request: Request) -> Response:
     return await _answer(Q3)
 
 
+async def trivial(request: Request) -> Response:
+    employee = _id(request)
+    return (
+        _json({"error": "id must be a number"}, 400) if employee is None else await _answer(TRIVIAL, employee)
+    )
+
+
 async def floor(request: Request) -> Response:
     return _json({"data": {"__typename": "Query"}})
 
@@ -164,6 +174,12 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
 
 
 app = Starlette(
-    routes=[Route("/q1", q1), Route("/q2", q2), Route("/q3", q3), Route("/floor", floor)],
+    routes=[
+        Route("/q1", q1),
+        Route("/q2", q2),
+        Route("/q3", q3),
+        Route("/trivial", trivial),
+        Route("/floor", floor),
+    ],
     lifespan=lifespan,
 )

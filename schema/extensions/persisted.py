@@ -115,10 +115,14 @@ def _protocol_error(message: str, code: str) -> GraphQLError:
 
 
 def _owner(context: Any) -> str:
-    principal = getattr(context, "principal", None)
+    return owner_of(getattr(context, "principal", None), getattr(context, "request", None))
+
+
+def owner_of(principal: Any, request: Any) -> str:
+    """Whose quota a registered query counts against: the OAuth client, else the address."""
     if principal is not None and principal.client_id:
         return f"client:{principal.client_id}"
-    client = getattr(getattr(context, "request", None), "client", None)
+    client = getattr(request, "client", None)
     return f"address:{client.host}" if client is not None else "address:unknown"
 
 
@@ -126,6 +130,35 @@ def _cache(context: Any) -> PersistedQueryCache | None:
     state = getattr(getattr(context, "request", None), "state", None)
     cache = getattr(state, "persisted_queries", None)
     return cache if isinstance(cache, PersistedQueryCache) else None
+
+
+def persisted_query(
+    persisted: Any, query: str | None, cache: PersistedQueryCache | None
+) -> tuple[str, str | None]:
+    """The query text a `persistedQuery` request extension names, and the digest to register it
+    under once it validates (None: it is registered already); a GraphQLError with the
+    protocol's code when it cannot be served."""
+    if not isinstance(persisted, dict) or persisted.get("version", 1) != 1:
+        raise _protocol_error(
+            "`persistedQuery` must be {version: 1, sha256Hash}: only version 1 is supported.",
+            ProblemCode.BAD_USER_INPUT,
+        )
+    digest = persisted.get("sha256Hash")
+    if not isinstance(digest, str) or not _SHA256.fullmatch(digest.lower()):
+        raise _protocol_error("`sha256Hash` must be 64 hexadecimal digits.", ProblemCode.BAD_USER_INPUT)
+    digest = digest.lower()
+    if cache is None:
+        raise _protocol_error("PersistedQueryNotSupported", ProblemCode.PERSISTED_QUERY_NOT_SUPPORTED)
+    if query:
+        if hashlib.sha256(query.encode()).hexdigest() != digest:
+            raise _protocol_error(
+                "provided sha does not match query", ProblemCode.PERSISTED_QUERY_HASH_MISMATCH
+            )
+        return query, digest
+    stored = cache.get(digest)
+    if stored is None:
+        raise _protocol_error("PersistedQueryNotFound", ProblemCode.PERSISTED_QUERY_NOT_FOUND)
+    return stored, None
 
 
 class PersistedQueries(SchemaExtension):
@@ -147,26 +180,8 @@ class PersistedQueries(SchemaExtension):
 
     def _resolve(self, persisted: Any) -> None:
         execution = self.execution_context
-        if not isinstance(persisted, dict) or persisted.get("version", 1) != 1:
-            raise _protocol_error(
-                "`persistedQuery` must be {version: 1, sha256Hash}: only version 1 is supported.",
-                ProblemCode.BAD_USER_INPUT,
-            )
-        digest = persisted.get("sha256Hash")
-        if not isinstance(digest, str) or not _SHA256.fullmatch(digest.lower()):
-            raise _protocol_error("`sha256Hash` must be 64 hexadecimal digits.", ProblemCode.BAD_USER_INPUT)
-        digest = digest.lower()
         cache = _cache(execution.context)
-        if cache is None:
-            raise _protocol_error("PersistedQueryNotSupported", ProblemCode.PERSISTED_QUERY_NOT_SUPPORTED)
-        if execution.query:
-            if hashlib.sha256(execution.query.encode()).hexdigest() != digest:
-                raise _protocol_error(
-                    "provided sha does not match query", ProblemCode.PERSISTED_QUERY_HASH_MISMATCH
-                )
-            self._pending = (cache, digest, execution.query)
-            return
-        stored = cache.get(digest)
-        if stored is None:
-            raise _protocol_error("PersistedQueryNotFound", ProblemCode.PERSISTED_QUERY_NOT_FOUND)
-        execution.query = stored
+        query, digest = persisted_query(persisted, execution.query, cache)
+        if digest is not None and cache is not None:  # `persisted_query` refuses a missing cache
+            self._pending = (cache, digest, query)
+        execution.query = query

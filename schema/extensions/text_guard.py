@@ -102,6 +102,15 @@ def _request_problems(value: Any, where: str) -> Iterator[tuple[str, str]]:
             yield from _request_problems(item, f"{where}.{key}")
 
 
+def variable_problems(variables: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(code, message) of each text or list in a query's variables that no field accepts."""
+    return [
+        problem
+        for name, value in variables.items()
+        for problem in _request_problems(value, f"Variable ${name}")
+    ]
+
+
 class _Literals(Visitor):
     def __init__(self) -> None:
         super().__init__()
@@ -128,11 +137,7 @@ class ReadInputText(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         if context.graphql_document is not None and context.operation_type is OperationType.QUERY:
-            problems = [
-                problem
-                for name, value in (context.variables or {}).items()
-                for problem in _request_problems(value, f"Variable ${name}")
-            ]
+            problems = variable_problems(context.variables or {})
             literals = _Literals()
             visit(context.graphql_document, literals)
             problems += literals.problems

@@ -66,3 +66,23 @@ def test_the_principal_is_the_users_and_nobody_elses() -> None:
 async def test_connection_init_without_a_bearer_token_is_rejected(params: dict[str, object] | None) -> None:
     with pytest.raises(ConnectionRejectionError):
         await principal_from_connection_params(params)
+
+
+def test_a_verified_token_is_remembered_within_its_ttl_and_its_expiry() -> None:
+    import time
+
+    from web.authentication import VerifiedTokens
+
+    now = [0.0]
+    verified = VerifiedTokens(size=2, ttl=60, clock=lambda: now[0])
+    live = Principal(scopes=frozenset(), client_id="app", employee_id=7, expires_at=int(time.time()) + 600)
+    expired = Principal(scopes=frozenset(), client_id="app", employee_id=8, expires_at=int(time.time()) - 1)
+    verified.put("Bearer live", live)
+    verified.put("Bearer expired", expired)
+    assert verified.get("Bearer live") == live
+    assert verified.get("Bearer expired") is None  # past `exp`: verified again, and refused
+    now[0] = 61
+    assert verified.get("Bearer live") is None  # past the TTL: the signature is checked again
+    for n in range(3):
+        verified.put(f"Bearer {n}", live)
+    assert verified.get("Bearer 0") is None and verified.get("Bearer 2") == live  # bounded
