@@ -34,6 +34,7 @@ import db
 from config import Settings, load_settings
 from tests.support import factories as f
 from tests.support.graphql_client import Caller, ClientMaker, GraphQLClient, TokenMaker
+from tests.support.webhook_receiver import Receiver
 
 BACKEND = os.environ.get("PEOPLEGRAPH_TEST_BACKEND", "sqlite")
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -222,3 +223,17 @@ async def hr(http: httpx.AsyncClient, tokens: TokenMaker) -> Caller:
 async def service(http: httpx.AsyncClient, tokens: TokenMaker) -> Caller:
     """A service: a client-credentials token with every scope, acting for no employee."""
     return Caller(http, await tokens())
+
+
+@pytest.fixture
+def hook_settings(settings: Settings) -> Settings:
+    """Settings that let webhooks reach a local receiver and retry at once (a test file may narrow it)."""
+    return replace(settings, webhook_allow_private=True, webhook_retry_schedule=(0, 0, 0))
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    """A local HTTP receiver of webhook deliveries (tests/support/webhook_receiver.py)."""
+    rx = await Receiver().start()
+    yield rx
+    await rx.close()

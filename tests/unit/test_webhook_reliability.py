@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -20,18 +19,6 @@ from resolvers.webhooks import workflows as api
 from tests.conftest import BACKEND
 from tests.support.webhook_actors import manage
 from tests.support.webhook_receiver import Receiver, Reply, emit
-
-
-@pytest.fixture
-def hook_settings(settings: Settings) -> Settings:
-    return replace(settings, webhook_allow_private=True, webhook_retry_schedule=(0, 0, 0))
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    rx = await Receiver().start()
-    yield rx
-    await rx.close()
 
 
 async def register(settings: Settings, receiver: Receiver) -> Webhook:

@@ -7,8 +7,6 @@ far below the periodic check (REVOCATION_CHECK_SECONDS): the close comes from th
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from authlib.integrations.base_client import OAuthError
 from starlette.applications import Starlette
@@ -46,13 +44,6 @@ from tests.support.webhook_receiver import Receiver
 from tests.support.ws_client import WAIT, Closed, WSClient
 
 assert WAIT < REVOCATION_CHECK_SECONDS  # a close within WAIT cannot come from the periodic check
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    rx = await Receiver().start()
-    yield rx
-    await rx.close()
 
 
 async def test_a_revoked_client_is_cut_off_over_http_and_its_open_subscription_closed(

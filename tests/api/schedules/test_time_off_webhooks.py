@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
-
-import pytest
 
 from config import Settings
 from events.webhooks import WebhookDispatcher
@@ -21,13 +18,6 @@ mutation Request($input: RequestTimeOffInput!) {
   requestTimeOff(input: $input) { timeOffRequest { id } errors { code } }
 }
 """
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    rx = await Receiver().start()
-    yield rx
-    await rx.close()
 
 
 async def test_an_approval_at_once_is_delivered_to_a_subscribed_webhook(

@@ -7,12 +7,8 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
-
-import pytest
 
 from config import Settings
 from events.webhooks import WebhookDispatcher
@@ -154,18 +150,6 @@ async def test_nobody_else_hears_it_not_even_their_manager(server: str, tokens: 
     ]
     assert received == ["FIRST", "SECOND"]  # bob's first change never reached ada
     await client.close()
-
-
-@pytest.fixture
-def hook_settings(settings: Settings) -> Settings:
-    return replace(settings, webhook_allow_private=True, webhook_retry_schedule=(0, 0, 0))
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    rx = await Receiver().start()
-    yield rx
-    await rx.close()
 
 
 async def test_webhooks_carry_the_change_with_global_ids(hook_settings: Settings, receiver: Receiver) -> None:

@@ -30,13 +30,6 @@ def hook_settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    rx = await Receiver().start()
-    yield rx
-    await rx.close()
-
-
-@pytest.fixture
 async def dispatcher(hook_settings: Settings) -> AsyncIterator[WebhookDispatcher]:
     d = WebhookDispatcher(hook_settings)
     yield d

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
@@ -38,13 +37,6 @@ mutation($input: RedeliverWebhookEventInput!) {
 def settings(settings: Settings) -> Settings:
     """Loopback receivers are allowed here; production refuses them unless configured."""
     return replace(settings, webhook_allow_private=True, webhook_retry_schedule=(0, 0, 0))
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    rx = await Receiver().start()
-    yield rx
-    await rx.close()
 
 
 async def test_a_service_registers_a_webhook_and_receives_a_signed_event(

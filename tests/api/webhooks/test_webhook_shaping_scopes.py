@@ -3,7 +3,7 @@ its scopes, cut down to its client's current registration (schema/webhooks/shapi
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -28,13 +28,6 @@ SHAPING = "subscription { taskEvents { type task { title assignee { email phone 
 
 # `await deliver(token, before_event=None)`: the delivered `data` (the `deliver` fixture).
 Deliver = Callable[..., Awaitable[dict[str, Any]]]
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    rx = await Receiver().start()
-    yield rx
-    await rx.close()
 
 
 @pytest.fixture
