@@ -36,6 +36,15 @@ def _days(name: str, default: int, most: int = 365) -> int:
     return int(raw)
 
 
+def _group_size(raw: str) -> int:
+    """The privacy floor of aggregates: 1 (no floor) to 1000 people; 5 unless set."""
+    if not raw:
+        return 5
+    if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+        raise ValueError(f"PEOPLEGRAPH_MIN_GROUP_SIZE must be a whole number from 1 to 1000, not {raw!r}")
+    return int(raw)
+
+
 READ_PATHS = ("resolvers", "compiled", "auto")
 
 
@@ -98,6 +107,8 @@ class Settings:
     show_read_path: bool = False
     # A mentorship request unanswered this many days expires (`peoplegraph mentorships expire`).
     mentorship_request_expiry_days: int = 14
+    # Aggregates (README "Aggregates"): a group of fewer people is hidden from all but HR.
+    min_group_size: int = 5
 
 
 def load_settings() -> Settings:
@@ -123,4 +134,5 @@ def load_settings() -> Settings:
         read_path=_read_path(),
         show_read_path=_flag("PEOPLEGRAPH_SHOW_READ_PATH"),
         mentorship_request_expiry_days=_days("PEOPLEGRAPH_MENTORSHIP_REQUEST_EXPIRY_DAYS", 14),
+        min_group_size=_group_size(os.environ.get("PEOPLEGRAPH_MIN_GROUP_SIZE", "").strip()),
     )

@@ -22,6 +22,7 @@ from auth.rules.employees import EmployeeRules
 from auth.rules.feedback import FeedbackRules
 from auth.rules.mentorships import MentorshipRules
 from auth.rules.schedules import ScheduleRules
+from auth.rules.stats import StatsRules
 from auth.rules.tasks import TaskRules
 from auth.rules.teams import TeamRules
 from auth.rules.training import TrainingRules
@@ -39,6 +40,7 @@ class Policy(
     AuditAndWebhookRules,
     FeedbackRules,
     ScheduleRules,
+    StatsRules,
 ):
     @classmethod
     async def load(cls, principal: Principal | None) -> Policy:

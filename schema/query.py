@@ -13,6 +13,7 @@ from schema.core import nodes as node_queries
 from schema.employees import queries as employee_queries
 from schema.mentorships import queries as mentorship_queries
 from schema.schedules import queries as schedule_queries
+from schema.stats import queries as stats_queries
 from schema.tasks import queries as task_queries
 from schema.teams import queries as team_queries
 from schema.training import queries as training_queries
@@ -35,3 +36,6 @@ class Query(AuditQuery, WebhookQuery):
     team_calendar = schedule_queries.team_calendar
     public_holidays = schedule_queries.public_holidays
     mentor_capacity = mentorship_queries.mentor_capacity
+    employee_stats = stats_queries.employee_stats
+    task_stats = stats_queries.task_stats
+    training_stats = stats_queries.training_stats
