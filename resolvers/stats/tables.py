@@ -17,7 +17,7 @@ from tortoise.expressions import Expression, Q
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
-from resolvers.core.problems import BadInput
+from resolvers.core.problems import BadInput, ProblemCode
 from resolvers.stats.dialect import one_if
 from resolvers.stats.dimensions import Domain
 from resolvers.stats.suppression import Cell, hidden_cells, population_is_hidden
@@ -77,12 +77,13 @@ async def _cells(
         keys.append(_FLAG)
     for name, make in domain.averages.items():
         annotations[f"s_{name}"], annotations[f"c_{name}"] = make()
-    statement = rows.annotate(**annotations).group_by(*keys).limit(2 * MAX_GROUPS + 1)
+    most = MAX_GROUPS * (2 if flag is not None else 1)  # the filter's yes/no doubles the cells
+    statement = rows.annotate(**annotations).group_by(*keys).limit(most + 1)
     found = await statement.values(*dict.fromkeys([*keys, *annotations]))
-    if len(found) > 2 * MAX_GROUPS:
+    if len(found) > most:
         raise BadInput(
             f"This grouping has more than {MAX_GROUPS} groups: narrow it with a filter or fewer dimensions.",
-            code="TOO_MANY_GROUPS",
+            code=ProblemCode.TOO_MANY_GROUPS,
             maximum=MAX_GROUPS,
         )
     cells = []

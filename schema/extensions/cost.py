@@ -2,7 +2,7 @@
 
 The estimate walks the operation with the schema's types: each field that returns objects
 costs one per object, times the page size of a connection (`first`/`last`, or the default
-page size when neither is given) or the length of the list argument of a list field (`nodes(ids:)`),
+page size when neither is given), the most groups an aggregate returns (`groupBy`), or the length of the list argument of a list field (`nodes(ids:)`),
 with the values the executor will use: variables as given, else the variable's default, else the
 argument's default. Every response carries `extensions.cost`; an operation above
 the ceiling is refused before it runs, with code QUERY_TOO_COSTLY.
@@ -35,6 +35,7 @@ from strawberry.extensions import SchemaExtension
 
 from resolvers.core.pagination import DEFAULT_PAGE_SIZE
 from resolvers.core.problems import ProblemCode
+from resolvers.stats.tables import MAX_GROUPS
 
 MAX_COST = 1_000_000
 
@@ -49,6 +50,8 @@ def _multiplier(definition: GraphQLField, node: FieldNode, variables: VariableVa
         arguments = get_argument_values(definition, node, variables)
     except GraphQLError:  # the executor refuses these arguments before resolving anything
         return 1
+    if "groupBy" in definition.args:  # an aggregate: its rows are bounded by the groups it may return
+        return MAX_GROUPS
     if "first" in definition.args or "last" in definition.args:
         asked = [v for v in (arguments.get("first"), arguments.get("last")) if isinstance(v, int)]
         return max(0, *asked) if asked else DEFAULT_PAGE_SIZE

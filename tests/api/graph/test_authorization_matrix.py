@@ -150,6 +150,12 @@ QUERIES = [
         ALL,
         '{ publicHolidays(location: "Berlin", year: 2030) { day } }',
     ),
+    # Aggregates count what each may list (the floor applies to all but HR): open to every reader.
+    Op("employeeStats", Scope.EMPLOYEES_READ, ALL, "{ employeeStats(groupBy: [TEAM]) { count suppressed } }"),
+    Op("taskStats", Scope.TASKS_READ, ALL, "{ taskStats(groupBy: [TEAM, OVERDUE]) { count suppressed } }"),
+    Op(
+        "trainingStats", Scope.TRAINING_READ, ALL, "{ trainingStats(groupBy: [COURSE]) { count suppressed } }"
+    ),
 ]
 
 # Reading one object through `node`: hidden objects are null, exactly as if absent.
@@ -344,6 +350,11 @@ THROUGH_PATHS: dict[str, tuple[str, Callable[[World], dict[str, Any]], tuple[str
         ("removeTrainingExemption", "exemption"),
         "removeTrainingExemption",
     ),
+    # An aggregate's first row (the service is under the floor: it may be the merged one).
+    "TaskStatsRow": ("{ taskStats(groupBy: [TEAM]) { {reach} } }", lambda w: {}, ("taskStats", 0), None),
+    "TrainingStatsRow": (
+        "{ trainingStats(groupBy: [COURSE]) { {reach} } }", lambda w: {}, ("trainingStats", 0), None
+    ),
 }  # fmt: skip
 THROUGH_ROOTS["complianceReport"] = (
     REPORT % "__typename",
@@ -352,6 +363,9 @@ THROUGH_ROOTS["complianceReport"] = (
 )
 ROOT_ARGUMENTS = {
     "mentorSuggestions": '(skills: ["python"])',
+    "employeeStats": "(groupBy: [TEAM])",
+    "taskStats": "(groupBy: [TEAM])",
+    "trainingStats": "(groupBy: [COURSE])",
     "publicHolidays": '(location: "Berlin", year: 2030)',
 }
 # Subscription payloads are checked over a WebSocket (test_subscription_payloads_need_read_scopes).
@@ -681,6 +695,8 @@ TYPE_SCOPES = {
     "TrainingRequirement": Scope.TRAINING_READ, "TrainingRequirementStatus": Scope.TRAINING_READ,
     "TrainingExemption": Scope.TRAINING_READ, "TrainingAudience": Scope.TRAINING_READ,
     "ComplianceReport": Scope.TRAINING_READ, "ComplianceReportMember": Scope.TRAINING_READ,
+    "EmployeeStatsRow": Scope.EMPLOYEES_READ, "TaskStatsRow": Scope.TASKS_READ,
+    "TrainingStatsRow": Scope.TRAINING_READ,
 }  # fmt: skip
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ids import to_global_id
 from tests.api.stats.org import build_org
 from tests.support.graphql_client import Caller, TokenMaker, error_codes
@@ -140,3 +142,31 @@ async def test_empty_and_repeated_dimensions_are_refused(hr: Caller) -> None:
         assert error_codes(body) == ["BAD_USER_INPUT"], body
         assert message in body["errors"][0]["message"]
         assert body["data"] == {"taskStats": None}
+
+
+NESTED = "{ taskStats(groupBy: [TEAM]) { team { tasks(first: 100) { nodes { id } } } } }"
+
+
+async def test_an_aggregate_is_costed_as_its_most_groups(hr: Caller) -> None:
+    await build_org()
+
+    body = await hr.execute(BY_TEAM)
+    nested = await hr.execute(NESTED)
+
+    # up to 500 rows, each with one team: 500 x (1 + 1)
+    assert body["extensions"]["cost"]["estimated"] == 500 * 2
+    # and a team's page of 100 tasks under each: 500 x (1 + (1 + 100 x (1 + 1)))
+    assert nested["extensions"]["cost"]["estimated"] == 500 * (1 + (1 + 100 * (1 + 1)))
+
+
+async def test_more_groups_than_the_limit_are_refused_not_cut(
+    hr: Caller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given three teams with tasks, and a limit of two groups
+    await build_org()
+    monkeypatch.setattr("resolvers.stats.tables.MAX_GROUPS", 1)
+
+    body = await hr.execute(BY_TEAM)
+
+    assert error_codes(body) == ["TOO_MANY_GROUPS"]
+    assert body["data"] == {"taskStats": None}
