@@ -76,10 +76,14 @@ class MonthOfTime(_Computed):
     database_func = _TimeMonthSql
 
 
-class DaysBetween(_Computed):
-    """`DaysBetween("completed_at", F("created_at"))`: days from the second to the first."""
+class DaysBetween(Function):
+    """`DaysBetween("completed_at", "created_at")`: days from the second field to the first."""
 
-    database_func = _DaysBetweenSql
+    def resolve(self, resolve_context: ResolveContext) -> ResolveResult:
+        # Both are fields of the model, qualified with its table (a join may share their names).
+        end = self._resolve_nested_field(resolve_context, str(self.field))
+        start = self._resolve_nested_field(resolve_context, str(self.default_values[0]))
+        return ResolveResult(term=_DaysBetweenSql(end.term, start.term), joins=[*end.joins, *start.joins])
 
 
 def one_if(condition: Q) -> Case:

@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from tortoise.expressions import Expression, F, Q
+from tortoise.expressions import Expression, Q
 from tortoise.functions import Count, Sum
 from tortoise.models import Model
 
@@ -126,7 +126,7 @@ TASKS = Domain(
     },
     averages={
         "days_to_complete": lambda: (
-            Sum(DaysBetween("completed_at", F("created_at"))),  # type: ignore[arg-type]  # a function is resolved like a field
+            Sum(DaysBetween("completed_at", "created_at")),  # type: ignore[arg-type]  # a function is resolved like a field
             Count("completed_at"),
         ),
     },

@@ -354,3 +354,37 @@ async def test_a_delivery_id_resolves_via_node_for_its_owner_only(
 
     # Then the owner gets the delivery and the other service nothing
     assert mine["node"] == {"id": delivery_id} and theirs["node"] is None
+
+
+STATS_IDS = """
+{
+  employeeStats(groupBy: [TEAM, MANAGER]) { team { id } manager { id } }
+  taskStats(groupBy: [TEAM, MANAGER]) { team { id } manager { id } }
+  trainingStats(groupBy: [COURSE, TEAM, MANAGER]) { course { id } team { id } manager { id } }
+}
+"""
+
+
+async def test_every_id_in_aggregate_rows_resolves_via_node(
+    graphql: ClientMaker, tokens: TokenMaker, settings: Settings
+) -> None:
+    # Given every workflow ran once, and HR, who sees every group
+    await run_every_workflow(graphql, tokens, settings)
+    hr = graphql(await tokens("hr@example.com"))
+
+    # When HR groups employees, tasks and enrollments by the objects they belong to
+    data = await hr.data(STATS_IDS)
+    handed_out = {
+        (root, field, row[field]["id"])
+        for root, rows in data.items()
+        for row in rows
+        for field in row
+        if row[field]
+    }
+
+    # Then each team, manager and course is one node(id:) follows, of the type the field names
+    expected = {"team": "Team", "manager": "Employee", "course": "TrainingCourse"}
+    assert {field for _, field, _ in handed_out} == set(expected)
+    for root, field, value in handed_out:
+        assert from_global_id(value)[0] == expected[field], (root, field)
+        assert (await hr.data(NODE, {"id": value}))["node"] == {"id": value}, (root, field)
