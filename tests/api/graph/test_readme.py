@@ -66,6 +66,7 @@ ACCOUNTS = {
     "updateWorkingPattern": ADA,
     "setPublicHoliday": HR,
     "setTeamCover": HR,
+    "taskStats": "nadia.okafor@example.com",  # the CEO: every task but not HR, so the floor applies
 }
 
 
