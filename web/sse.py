@@ -36,6 +36,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any, Protocol
 
+from graphql import GraphQLError
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
@@ -156,11 +157,19 @@ class EventStreams:
         await _Stream(send).run(self._events(request, results), receive)
 
     async def _events(self, request: Request, results: AsyncIterator[Any]) -> AsyncIterator[bytes]:
-        async with contextlib.aclosing(results):  # type: ignore[type-var]  # an async generator
-            async for result in results:
-                payload = await self.view.process_result(request, _with_codes(result))
-                yield event("next", self.view.encode_json(payload))
+        try:
+            async with contextlib.aclosing(results):  # type: ignore[type-var]  # an async generator
+                async for result in results:
+                    yield await self._next(request, _with_codes(result))
+        except GraphQLError as error:
+            # Raised, not returned: the document cache parses the document itself, and lets a
+            # syntax error propagate (as the WebSocket path also finds, web/ws_protocol.py).
+            yield await self._next(request, ExecutionResult(data=None, errors=[error]))
         yield event("complete")
+
+    async def _next(self, request: Request, result: ExecutionResult) -> bytes:
+        payload = await self.view.process_result(request, result)
+        return event("next", self.view.encode_json(payload))
 
 
 class _Stream:
