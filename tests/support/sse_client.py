@@ -86,19 +86,23 @@ class EventStream:
 
 def request_args(
     token: str | None,
-    query: str,
+    query: str | None,
     variables: dict[str, Any] | None = None,
     *,
     method: str = "POST",
     operation_name: str | None = None,
+    extensions: dict[str, Any] | None = None,
     accept: str = "text/event-stream",
 ) -> dict[str, Any]:
+    """The arguments of `httpx.AsyncClient.request` for one GraphQL request (no query: omitted)."""
     headers = {"Accept": accept, **({"Authorization": f"Bearer {token}"} if token else {})}
-    body: dict[str, Any] = {"query": query, "variables": variables or {}}
-    if operation_name is not None:
-        body["operationName"] = operation_name
+    optional = {"query": query, "operationName": operation_name, "extensions": extensions}
+    body: dict[str, Any] = {
+        "variables": variables or {},
+        **{k: v for k, v in optional.items() if v is not None},
+    }
     if method == "GET":
-        params = {**body, "variables": json.dumps(body["variables"])}
+        params = {k: json.dumps(v) if isinstance(v, dict) else v for k, v in body.items()}
         return {"method": "GET", "url": "/graphql", "params": params, "headers": headers}
     return {"method": "POST", "url": "/graphql", "json": body, "headers": headers}
 
@@ -107,7 +111,7 @@ def request_args(
 async def event_stream(
     url: str,
     token: str | None,
-    query: str,
+    query: str | None,
     variables: dict[str, Any] | None = None,
     **options: Any,
 ) -> AsyncIterator[EventStream]:

@@ -7,6 +7,7 @@ requires, a `next` event holding the errors, then `complete`.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from typing import Any
 
@@ -24,6 +25,8 @@ from tests.support.sse_client import event_stream, request_args
 TOO_COSTLY = """
 query($n: Int = 100) { employees(first: $n) { nodes { directReports(first: $n) { nodes {
   directReports(first: $n) { nodes { id } } } } } } }"""
+
+SEARCH_TASKS = "query($s: String) { tasks(filter: {search: $s}) { totalCount } }"
 
 TWO_OPERATIONS = """
 subscription Tasks { taskEvents { id } }
@@ -93,8 +96,9 @@ async def test_a_token_without_the_scope_gets_forbidden_with_the_scope_it_needs(
         ("subscription { taskEvents { id ", "GRAPHQL_PARSE_FAILED"),
         ("subscription { taskEvents { noSuchField } }", "GRAPHQL_VALIDATION_FAILED"),
         (TOO_COSTLY, "QUERY_TOO_COSTLY"),
+        ("{ viewer { " + "manager { " * 12 + "displayName" + " }" * 14, "QUERY_TOO_DEEP"),
     ],
-    ids=["does not parse", "does not validate", "over the cost limit"],
+    ids=["does not parse", "does not validate", "over the cost limit", "nested too deep"],
 )
 async def test_a_document_graphql_refuses_is_reported_in_the_stream(
     server: str, tokens: TokenMaker, document: str, code: str
@@ -104,6 +108,33 @@ async def test_a_document_graphql_refuses_is_reported_in_the_stream(
 
     assert stream.response.status_code == 200
     assert codes(errors) == [code]
+
+
+async def test_variables_with_text_no_field_may_hold_are_refused_in_the_stream(
+    server: str, tokens: TokenMaker
+) -> None:
+    async with event_stream(server, await ada(tokens), SEARCH_TASKS, {"s": "a\x00b"}) as stream:
+        errors = await stream.errors()
+
+    assert codes(errors) == ["INVALID_CHARACTERS"]
+
+
+async def test_a_persisted_query_is_asked_for_then_registered_then_run_by_its_hash(
+    server: str, tokens: TokenMaker
+) -> None:
+    token = await ada(tokens)
+    query = "query Me { viewer { email } }"
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": hashlib.sha256(query.encode()).hexdigest()}}
+
+    async with event_stream(server, token, None, extensions=extensions, method="GET") as stream:
+        unknown = await stream.errors()
+    async with event_stream(server, token, query, extensions=extensions) as stream:
+        registered = await stream.next_data()
+    async with event_stream(server, token, None, extensions=extensions, method="GET") as stream:
+        by_hash = await stream.next_data()
+
+    assert codes(unknown) == ["PERSISTED_QUERY_NOT_FOUND"]
+    assert registered == by_hash == {"viewer": {"email": "ada@example.com"}}
 
 
 async def test_an_unknown_operation_name_is_reported_in_the_stream(server: str, tokens: TokenMaker) -> None:
