@@ -7,15 +7,10 @@ the subscription (`listening`) or subscribes with `after`, so that no commit rac
 
 from __future__ import annotations
 
-import asyncio
-import json
 from dataclasses import replace
-from typing import Any
 
 import httpx
-import pytest
 from starlette.applications import Starlette
-from starlette.types import Message, Receive
 
 from auth.oauth import routes
 from auth.oauth.clients import mint_token, revoke_client
@@ -27,8 +22,7 @@ from tests.support.graphql_client import TokenMaker
 from tests.support.live import CREATE_TASK, TASK_EVENTS, call, listening
 from tests.support.revocation_helpers import client_of
 from tests.support.sse_client import Event, event_stream, request_args
-from tests.support.ws_client import WAIT, live_server, wait_until
-from web import sse
+from tests.support.ws_client import live_server
 
 VIEWER = "query Me { viewer { email } }"
 
@@ -167,18 +161,6 @@ async def test_the_stream_ends_with_unauthenticated_when_the_client_is_revoked(
     await listening(0)
 
 
-async def test_keep_alive_comments_are_sent_while_nothing_happens(
-    server: str, tokens: TokenMaker, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    await f.employee(email="ada@example.com")
-    monkeypatch.setattr(sse, "KEEP_ALIVE_SECONDS", 0.05)
-    async with event_stream(server, await tokens("ada@example.com"), TASK_EVENTS) as stream:
-        await listening(1)
-        await stream.comments_reach(3)  # the opening comment and two keep-alives
-
-    assert stream.comments >= 3
-
-
 async def test_an_accept_without_event_stream_takes_the_json_path(server: str, tokens: TokenMaker) -> None:
     await f.employee(email="ada@example.com")
     async with httpx.AsyncClient(base_url=server) as http:
@@ -188,94 +170,3 @@ async def test_an_accept_without_event_stream_takes_the_json_path(server: str, t
 
     assert response.headers["content-type"] == "application/json; charset=utf-8"
     assert response.json()["data"] == {"viewer": {"email": "ada@example.com"}}
-
-
-async def test_a_hundred_dropped_streams_leave_no_tasks_behind(server: str, tokens: TokenMaker) -> None:
-    await f.employee(email="ada@example.com")
-    token = await tokens("ada@example.com")
-    async with event_stream(server, token, TASK_EVENTS):  # let the server create its lazy, long-lived tasks
-        await listening(1)
-    await listening(0)
-    baseline = len(asyncio.all_tasks())
-
-    async with asyncio.TaskGroup() as group:
-        for _ in range(100):
-            group.create_task(_open_and_drop(server, token))
-    await listening(0)
-    await wait_until(lambda: len(asyncio.all_tasks()) <= baseline)
-    assert len(asyncio.all_tasks()) <= baseline
-
-
-async def _open_and_drop(server: str, token: str) -> None:
-    async with event_stream(server, token, TASK_EVENTS) as stream:
-        await stream.comments_reach(1)  # the server has answered
-
-
-async def test_a_client_that_reads_too_slowly_is_told_to_resume_then_the_stream_completes(
-    app: Starlette, server: str, tokens: TokenMaker, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # given a subscriber whose inbox holds 3 events, and whose client stops reading at the first event
-    monkeypatch.setattr(current_broker().hub, "queue_size", 3)
-    await f.employee(email="ada@example.com")
-    token = await tokens("ada@example.com")
-    reading, written = asyncio.Event(), list[Message]()
-
-    async def send(message: Message) -> None:
-        if message.get("body", b"").startswith(b"event:"):
-            await reading.wait()  # the client's TCP window is full: the server's send waits
-        written.append(message)
-
-    response = asyncio.ensure_future(app(_sse_scope(token), _request(TASK_EVENTS), send))
-    await listening(1)
-
-    # when six tasks are created meanwhile, then the client reads again
-    for n in range(6):
-        await call(server, token, CREATE_TASK, {"input": {"title": f"task {n}"}})
-    reading.set()
-    await asyncio.wait_for(response, WAIT)
-
-    # then it got the first event, an error saying how to resume, `complete`, and the end
-    bodies = [m["body"].decode() for m in written if m["type"] == "http.response.body"]
-    events = [b for b in bodies if b.startswith("event:")]
-    assert '"title":"task 0"' in events[0]
-    assert '"code":"SUBSCRIBER_TOO_SLOW"' in events[1] and "after" in events[1]
-    assert events[2:] == ["event: complete\ndata:\n\n"]
-    assert written[-1] == {"type": "http.response.body", "body": b"", "more_body": False}
-    await listening(0)
-
-
-def _sse_scope(token: str) -> dict[str, Any]:
-    headers = {
-        "accept": "text/event-stream",
-        "content-type": "application/json",
-        "authorization": f"Bearer {token}",
-    }
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0", "spec_version": "2.4"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/graphql",
-        "raw_path": b"/graphql",
-        "root_path": "",
-        "query_string": b"",
-        "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
-
-
-def _request(query: str) -> Receive:
-    """The request body once, then nothing until the test ends (the client stays connected)."""
-    body, never = json.dumps({"query": query}).encode(), asyncio.Event()
-
-    async def receive() -> Message:
-        nonlocal body
-        if body:
-            message, body = {"type": "http.request", "body": body, "more_body": False}, b""
-            return message
-        await never.wait()
-        return {"type": "http.disconnect"}
-
-    return receive
