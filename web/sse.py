@@ -8,8 +8,8 @@ path would answer it) and a final `complete` event. A query or mutation gives on
 
 What comes before the stream is the JSON path's: the bearer token was checked by the
 authentication middleware (a bad, expired or revoked token is a 401 there), and a request that
-cannot be read (not JSON, wrong `Content-Type`, a batch, no query) is refused with the same
-4xx JSON error. Everything GraphQL itself finds (a document that does not parse or validate, an
+cannot be read (not JSON, wrong `Content-Type`, a batch, no query, an `Idempotency-Key`, which
+needs the whole answer at once) is refused with the same 4xx JSON error. Everything GraphQL itself finds (a document that does not parse or validate, an
 unknown `operationName`, a missing scope, the depth/cost/text limits, a mutation over GET) is
 reported, as the protocol requires, inside the accepted stream: a `next` with the `errors`,
 then `complete`. The operation runs through `schema.stream`, the lifecycle (extensions,
@@ -107,6 +107,11 @@ def event(name: str, data: str = "") -> bytes:
 
 async def _request_data(request: Request) -> GraphQLRequestData:
     """The operation of the request, read as strictly as the JSON path reads it."""
+    if "idempotency-key" in request.headers:
+        # web/idempotency.py buffers the whole response to store it, which a stream cannot give.
+        raise rq.bad_request(
+            "`Idempotency-Key` is served on the JSON path: send the mutation with `Accept: application/json`."
+        )
     if request.method == "GET":
         payload = rq.query_params_payload(request.query_params)
     else:

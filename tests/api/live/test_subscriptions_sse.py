@@ -88,7 +88,9 @@ async def test_a_mutation_over_post_is_one_next_event_then_complete(server: str,
     assert end == Event("complete", None)
 
 
-async def test_resume_with_after_replays_what_was_missed(server: str, tokens: TokenMaker) -> None:
+async def test_resume_with_after_replays_what_was_missed_by_post_or_get(
+    server: str, tokens: TokenMaker
+) -> None:
     await f.employee(email="ada@example.com")
     token = await tokens("ada@example.com")
     async with event_stream(server, token, TASK_EVENTS, {"after": "0"}) as stream:
@@ -98,7 +100,7 @@ async def test_resume_with_after_replays_what_was_missed(server: str, tokens: To
     for title in ("two", "three"):  # while the client is away
         await call(server, token, CREATE_TASK, {"input": {"title": title}})
 
-    async with event_stream(server, token, TASK_EVENTS, {"after": last_seen}) as stream:
+    async with event_stream(server, token, TASK_EVENTS, {"after": last_seen}, method="GET") as stream:
         replayed = [(await stream.next_data())["taskEvents"]["task"]["title"] for _ in range(2)]
         await listening(1)
         await call(server, token, CREATE_TASK, {"input": {"title": "four"}})

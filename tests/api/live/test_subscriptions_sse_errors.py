@@ -17,6 +17,7 @@ import pytest
 from auth.oauth import routes
 from auth.oauth.clients import mint_token
 from config import Settings
+from models.tasks import Task
 from tests.support import factories as f
 from tests.support.graphql_client import TokenMaker
 from tests.support.live import CREATE_TASK, TASK_EVENTS
@@ -192,3 +193,19 @@ async def test_a_batch_or_a_request_without_query_is_refused_with_400(
 
     assert (batch.status_code, codes(batch.json()["errors"])) == (400, ["BATCHING_NOT_SUPPORTED"])
     assert (empty.status_code, codes(empty.json()["errors"])) == (400, ["BAD_REQUEST"])
+
+
+async def test_an_idempotency_key_is_refused_with_400_and_the_mutation_does_not_run(
+    server: str, tokens: TokenMaker
+) -> None:
+    token = await ada(tokens)
+    request = request_args(token, CREATE_TASK, {"input": {"title": "Once"}})
+    request["headers"]["Idempotency-Key"] = "sse-1"
+
+    refused = await sent(server, **request)
+    retried = await sent(server, **request)
+
+    assert (refused.status_code, codes(refused.json()["errors"])) == (400, ["BAD_REQUEST"])
+    assert "JSON path" in refused.json()["errors"][0]["message"]
+    assert retried.json() == refused.json()
+    assert await Task.all().count() == 0
