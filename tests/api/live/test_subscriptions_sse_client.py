@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.api.live.test_subscriptions_live_resume import CuttableProxy
+from tests.api.live.test_subscriptions_live_resume import CuttableProxy, received
 from tests.support import factories as f
 from tests.support.graphql_client import TokenMaker
 from tests.support.live import CREATE_TASK, call, listening
@@ -41,13 +39,6 @@ async def readme_client(url: str, token: str) -> AsyncIterator[asyncio.subproces
         if process.returncode is None:
             process.terminate()
         await asyncio.wait_for(process.wait(), WAIT)
-
-
-async def received(process: asyncio.subprocess.Process) -> dict[str, Any]:
-    assert process.stdout is not None
-    line = await asyncio.wait_for(process.stdout.readline(), WAIT)
-    assert line, "the node client exited"
-    return json.loads(line)  # type: ignore[no-any-return]  # JSON
 
 
 async def test_every_event_arrives_exactly_once_in_order_across_a_network_cut(
