@@ -33,7 +33,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any, Protocol
 
 from graphql import GraphQLError
@@ -161,9 +161,11 @@ class EventStreams:
         await send({"type": "http.response.start", "status": 200, "headers": _HEADERS})
         await _Stream(send).run(self._events(request, results), receive)
 
-    async def _events(self, request: Request, results: AsyncIterator[Any]) -> AsyncIterator[bytes]:
+    async def _events(
+        self, request: Request, results: AsyncGenerator[Any, None]
+    ) -> AsyncGenerator[bytes, None]:
         try:
-            async with contextlib.aclosing(results):  # type: ignore[type-var]  # an async generator
+            async with contextlib.aclosing(results):
                 async for result in results:
                     yield await self._next(request, _with_codes(result))
         except GraphQLError as error:
@@ -189,17 +191,20 @@ class _Stream:
         async with self._lock:
             await self._send({"type": "http.response.body", "body": body, "more_body": True})
 
-    async def _relay(self, events: AsyncIterator[bytes]) -> None:
-        await self._write(_COMMENT)
-        async for chunk in events:
-            await self._write(chunk)
+    async def _relay(self, events: AsyncGenerator[bytes, None]) -> None:
+        # Closed however the relay ends, even cancelled while a write waits on a slow client:
+        # closing it ends the operation, whose subscription then leaves the hub.
+        async with contextlib.aclosing(events):
+            await self._write(_COMMENT)
+            async for chunk in events:
+                await self._write(chunk)
 
     async def _keep_alive(self) -> None:
         while True:
             await asyncio.sleep(KEEP_ALIVE_SECONDS)  # a period, not a wait for something to happen
             await self._write(_COMMENT)
 
-    async def run(self, events: AsyncIterator[bytes], receive: Receive) -> None:
+    async def run(self, events: AsyncGenerator[bytes, None], receive: Receive) -> None:
         relay = asyncio.ensure_future(self._relay(events))
         helpers = [asyncio.ensure_future(self._keep_alive()), asyncio.ensure_future(_disconnected(receive))]
         try:

@@ -110,19 +110,45 @@ def _sse_scope(token: str) -> dict[str, Any]:
     }
 
 
-def _request(query: str) -> Receive:
-    """The request body once, then nothing until the test ends (the client stays connected)."""
-    body, never = json.dumps({"query": query}).encode(), asyncio.Event()
+def _request(query: str, gone: asyncio.Event | None = None) -> Receive:
+    """The request body once, then a disconnect when `gone` is set (never, without one)."""
+    body, gone = json.dumps({"query": query}).encode(), gone or asyncio.Event()
 
     async def receive() -> Message:
         nonlocal body
         if body:
             message, body = {"type": "http.request", "body": body, "more_body": False}, b""
             return message
-        await never.wait()
+        await gone.wait()
         return {"type": "http.disconnect"}
 
     return receive
+
+
+async def test_a_client_that_vanishes_while_a_write_waits_frees_its_subscription(
+    app: Starlette, server: str, tokens: TokenMaker
+) -> None:
+    # given a subscriber whose connection stopped taking bytes at its first event
+    await f.employee(email="ada@example.com")
+    token = await tokens("ada@example.com")
+    gone, stuck = asyncio.Event(), asyncio.Event()
+
+    async def send(message: Message) -> None:
+        if message.get("body", b"").startswith(b"event:"):
+            stuck.set()
+            await asyncio.Event().wait()  # the TCP window never opens again
+
+    response = asyncio.ensure_future(app(_sse_scope(token), _request(TASK_EVENTS, gone), send))
+    await listening(1)
+    await call(server, token, CREATE_TASK, {"input": {"title": "never read"}})
+    await asyncio.wait_for(stuck.wait(), WAIT)
+
+    # when the client's connection is gone
+    gone.set()
+
+    # then the request ends and the subscription leaves the hub
+    await asyncio.wait_for(response, WAIT)
+    await listening(0)
 
 
 async def test_a_server_shutting_down_ends_open_streams_after_its_grace_period(
