@@ -1,5 +1,5 @@
-"""Live events over WebSocket (`graphql-transport-ws`) and Server-Sent Events (web/sse.py), resumable with `after`: the fields of the
-root Subscription (schema/subscription.py merges them).
+"""Live events over WebSocket (`graphql-transport-ws`) and Server-Sent Events (web/sse.py),
+resumable with `after`: the fields of the root Subscription (schema/subscription.py merges them).
 
 Each field follows the log (resolvers/live/stream.py) and, for every event, renews the context's
 caches (a WebSocket's context lives as long as the connection), reads the subject as it is now and
