@@ -30,6 +30,9 @@ def register(commands: Commands) -> None:
     serve.set_defaults(handler=_serve)
 
 
+SHUTDOWN_GRACE_SECONDS = 10
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -49,6 +52,9 @@ def _serve(args: argparse.Namespace) -> int:
         # Off unless asked for: compression state was the largest part of an idle subscriber's
         # memory (bench/README.md), and live events are small.
         ws_per_message_deflate=args.ws_deflate,
+        # An open Server-Sent Events stream never ends by itself (web/sse.py): on shutdown, wait
+        # this long for requests to finish, then cancel the rest; SSE clients resume with `after`.
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
         log_config=log_config(os.environ.get("PEOPLEGRAPH_LOG_FORMAT", "text")),
         app_dir=str(ROOT),
     )

@@ -10,7 +10,8 @@ the body limit, DATABASE_UNAVAILABLE):
    answered again from its cached plan, without Strawberry; anything else goes on to
 4. `GraphQLEndpoint`, Strawberry's ASGI view: media types, the shape of the request
    (web/graphql_request.py), the context (web/context.py), the WebSocket's `connection_init`
-   token, and a JSON error with a stable code for every refusal.
+   token, and a JSON error with a stable code for every refusal; a request that accepts
+   `text/event-stream` is served by `EventStreams` instead (web/sse.py, graphql-sse).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from web.errors import JSON, RequestRefused, graphql_error_code
 from web.fast_reads import FastReads
 from web.graphiql import graphiql_page
 from web.idempotency import IdempotentMutations
+from web.sse import EventStreams, wants_stream
 from web.ws_protocol import OperationErrorsHandler
 
 # Per method, the operations HTTP serves; subscriptions go over the WebSocket.
@@ -77,11 +79,14 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         self.settings = settings
         self.persisted_queries = PersistedQueryCache(settings.http)
         self.fast_reads = FastReads(schema._schema, settings, self.persisted_queries, self.encode_json)
+        self.event_streams = EventStreams(self)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = scope.setdefault("state", {})
         state["persisted_queries"] = self.persisted_queries
-        if scope["type"] == "http":
+        if wants_stream(scope):
+            await self.event_streams(scope, receive, send)
+        elif scope["type"] == "http":
             state["graphql_media_type"] = rq.negotiate(Headers(scope=scope).get("accept"))
             await self._respond(scope, receive, send)
         else:

@@ -1,5 +1,5 @@
-"""Live events over WebSocket (`graphql-transport-ws`), resumable with `after`: the fields of the
-root Subscription (schema/subscription.py merges them).
+"""Live events over WebSocket (`graphql-transport-ws`) and Server-Sent Events (web/sse.py),
+resumable with `after`: the fields of the root Subscription (schema/subscription.py merges them).
 
 Each field follows the log (resolvers/live/stream.py) and, for every event, renews the context's
 caches (a WebSocket's context lives as long as the connection), reads the subject as it is now and
@@ -19,6 +19,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Annotated, Any
 
 import strawberry
+from starlette.websockets import WebSocket
 from strawberry.permission import BasePermission
 
 from auth.scopes import Scope
@@ -93,6 +94,8 @@ async def _stream(
             if item is not None:
                 yield sharing.SharedEvent(item, slot)
     except TokenNoLongerValid as exc:
+        if not isinstance(ctx.request, WebSocket):  # an event stream (web/sse.py) ends with this error
+            raise Unauthenticated(str(exc)) from None
         # Re-authentication is a new connection: graphql-ws clients retry after 4403 and call a
         # `connectionParams` function again, which can fetch a fresh token.
         await ctx.request.close(code=4403, reason=str(exc)[:120])
