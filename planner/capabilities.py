@@ -14,6 +14,8 @@ from collections.abc import Callable
 from tortoise.expressions import Q
 
 from auth.policy import Policy
+from models.feedback import FeedbackStatus
+from models.schedules import OPEN_TIME_OFF_STATUSES, TimeOffStatus
 
 Rule = Callable[[Policy], "Q | bool"]
 
@@ -59,3 +61,32 @@ def reads_sensitive(policy: Policy, own: bool) -> bool:
     """`Policy.can_read_sensitive`, asked of the viewer's own row (`own`) or of any other one: HR
     and service tokens with `employees:sensitive` read every row's, an employee only their own."""
     return policy.can_read_sensitive(policy.viewer_id if own and policy.viewer_id is not None else 0)
+
+
+def can_decide_time_off(policy: Policy) -> Q | bool:
+    """`TimeOffRequest.viewerCanDecide`: pending, and `Policy.can_decide_time_off` (a manager
+    above the employee, HR or a service; never the employee themselves)."""
+    pending = Q(status=TimeOffStatus.PENDING)
+    if policy.viewer is None:
+        return pending if policy.sees_everything else False
+    if policy.sees_everything:
+        return pending & ~Q(employee_id=policy.viewer.id)
+    return pending & Q(employee_id__in=list(policy.reports))
+
+
+def can_cancel_time_off(policy: Policy) -> Q | bool:
+    """`TimeOffRequest.viewerCanCancel`: pending or approved, and `Policy.can_cancel_time_off`
+    (the employee, HR and services)."""
+    open_ = Q(status__in=list(OPEN_TIME_OFF_STATUSES))
+    if policy.sees_everything:
+        return open_
+    if policy.viewer is None:
+        return False
+    return open_ & Q(employee_id=policy.viewer.id)
+
+
+def can_submit_feedback(policy: Policy) -> Q | bool:
+    """`FeedbackRequest.viewerCanSubmit` (`Policy.can_submit_feedback`): the person asked, while pending."""
+    if policy.viewer is None:
+        return False
+    return Q(status=FeedbackStatus.PENDING, respondent_id=policy.viewer.id)

@@ -1,4 +1,4 @@
-"""The vocabulary of planner/mapping.py: how a GraphQL field maps to SQL (a column, a computed
+"""The vocabulary of planner/mapping/: how a GraphQL field maps to SQL (a column, a computed
 value, a capability, a to-one relation or a connection), and a model's columns."""
 
 from __future__ import annotations
@@ -92,9 +92,22 @@ class Many:
 
 
 @dataclass(frozen=True)
+class Chosen:
+    """A connection whose list an enum argument chooses (`feedbackRequests(direction:)`): the
+    `Many` of each of the argument's values (the enum's stored value). The executor fills the
+    argument's default, so it always has one."""
+
+    argument: str
+    lists: Mapping[str, Many]
+
+
+Spec = Chosen | Column | Computed | Capability | Counted | Sensitive | ToOne | Many
+
+
+@dataclass(frozen=True)
 class TypeMap:
     model: type[Model]
-    fields: Mapping[str, Column | Computed | Capability | Counted | Sensitive | ToOne | Many]
+    fields: Mapping[str, Spec]
 
 
 def column_of(model: type[Model], name: str) -> str:
