@@ -12,20 +12,33 @@ connections are left to the resolver path. Whatever is not mapped in planner/map
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from graphql import FieldNode, GraphQLField, GraphQLObjectType
 from tortoise.expressions import Q
 
 from ids import InvalidId, from_global_id
-from planner.connections import Connections
+from planner.connections import ITEM, RANK, Connections
 from planner.dialect import literal, quote
-from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES
+from planner.mapping import NODE_TYPES, ROOT_LISTS, ROOT_ROWS, TYPES
 from planner.params import BoundStr
 from planner.selection import Fields, Uncovered
-from planner.specs import Capability, Chosen, Column, Computed, Counted, Many, Sensitive, ToOne, column_of
+from planner.specs import (
+    Capability,
+    Chosen,
+    Column,
+    Computed,
+    Counted,
+    Listed,
+    Many,
+    Sensitive,
+    ToOne,
+    column_of,
+)
 from planner.values import capability, scalar
-from planner.visibility import condition_sql, rows_sql
+from planner.visibility import Derivation, condition_sql, rows_sql
 
 
 class Compiler(Connections):
@@ -47,6 +60,9 @@ class Compiler(Connections):
             if viewer is None:
                 return "SELECT NULL"
             return self._row("Employee", nodes, self.constant(viewer), None, own=True)
+        listed = ROOT_ROWS.get(name)
+        if listed is not None:
+            return self._listed(listed, field, nodes, args)
         spec = ROOT_LISTS.get(name)
         if spec is None:
             raise Uncovered(f"Query.{name}")
@@ -65,6 +81,19 @@ class Compiler(Connections):
             raise Uncovered(f"node of a {type_name} needs {scope.value}: the resolver path refuses it")
         key = self.param(global_id, f"pk:{type_name}") if isinstance(global_id, BoundStr) else str(int(pk))
         return self._row(type_name, nodes, key, visibility)
+
+    def _listed(self, spec: Listed, field: GraphQLField, nodes: list[FieldNode], args: dict[str, Any]) -> str:
+        """The statement that returns a plain list of rows (`publicHolidays`): its condition a
+        derivation of the arguments, rebuilt and bound per request (a value the resolvers refuse
+        does not fit the plan, and the resolver path reports it)."""
+        condition = self._derived(Derivation(spec.model, partial(_where, spec.where), args))
+        target, row, joins = self._named(field), self._alias(), list[str]()
+        item = self._object(target, row, self.walker.subfields(nodes, target), joins)
+        order = ", ".join(f"{row}.{quote(column_of(spec.model, c))}" for c in (*spec.order, "id"))
+        rank = f'ROW_NUMBER() OVER (ORDER BY {order}) AS "rn"'
+        rows = f'SELECT {item} AS "j", {rank} FROM {rows_sql(spec.model, [condition])} AS {row}'
+        items = " ".join([rows, *joins]) + f" ORDER BY {order}"
+        return f'SELECT {self.dialect.agg(ITEM, RANK)} FROM ({items}) AS "q"'
 
     def _row(
         self, type_name: str, nodes: list[FieldNode], pk: int | str, visibility: str | None, own: bool = False
@@ -147,3 +176,8 @@ class Compiler(Connections):
         joins.append(f'LEFT JOIN {quote(mapping.model._meta.db_table)} AS {alias} ON {alias}."id" = {fk}')
         body = self._object(target, alias, self.walker.subfields(nodes, target), joins)
         return f'CASE WHEN {alias}."id" IS NULL THEN NULL ELSE {body} END' if nullable else body
+
+
+def _where(build: Callable[..., Q], arguments: dict[str, Any]) -> Q:
+    """The resolvers' `Q` builder called with the field's arguments."""
+    return build(**arguments)

@@ -23,7 +23,7 @@ from planner.values import scalar
 from planner.visibility import condition_sql, rows_sql
 from resolvers.core.pagination import SortKey
 
-_ITEM, _RANK = '"q"."j"', '"q"."rn"'
+ITEM, RANK = '"q"."j"', '"q"."rn"'
 
 
 class Connections(Statement):
@@ -81,7 +81,7 @@ class Connections(Statement):
             rank = f'ROW_NUMBER() OVER (ORDER BY {order}) AS "rn"'  # over the page's rows only
             paged = self._rows(page)
             items = " ".join([f'SELECT {item} AS "j", {rank} FROM {paged}', *joins]) + f" ORDER BY {order}"
-            return self.dialect.embed(f'SELECT {self.dialect.agg(_ITEM, _RANK)} FROM ({items}) AS "q"')
+            return self.dialect.embed(f'SELECT {self.dialect.agg(ITEM, RANK)} FROM ({items}) AS "q"')
 
         return self._pairs(connection, self.walker.subfields(nodes, connection), value)
 

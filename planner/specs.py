@@ -92,6 +92,17 @@ class Many:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """A root field that returns a plain list of rows, not a connection (`publicHolidays`):
+    `model`'s rows where the resolvers' `Q` builder `where(**arguments)` holds, in the order of
+    the columns `order` (then the id)."""
+
+    model: type[Model]
+    where: Callable[..., Q]
+    order: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Chosen:
     """A connection whose list an enum argument chooses (`feedbackRequests(direction:)`): the
     `Many` of each of the argument's values (the enum's stored value). The executor fills the

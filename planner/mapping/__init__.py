@@ -5,7 +5,8 @@ Each domain module (planner/mapping/<domain>.py, the same names in each) declare
 - `MODELS`: the GraphQL types of the domain and the model whose rows they show;
 - `FIELDS`: the fields it maps, by GraphQL type: its own types', and the fields it adds to
   another domain's type (`Employee.tasks` is the tasks domain's, as `resolvers/tasks/` reads it);
-- `ROOT_LISTS`: the `Query` lists it compiles; `NODES`: the `node(id:)` types, with the read
+- `ROOT_LISTS`: the `Query` connections it compiles; `ROOT_ROWS`: its `Query` fields that return
+  a plain list of rows; `NODES`: the `node(id:)` types, with the read
   scope each declares and the `Policy.visible_*` rule the node lookup applies.
 
 Every entry names the GraphQL type and field it mirrors (schema/<domain>/) and reuses the
@@ -22,7 +23,7 @@ from types import ModuleType
 
 from auth.scopes import Scope
 from planner.mapping import employees, feedback, mentorships, schedules, tasks, teams, training
-from planner.specs import Many, Spec, TypeMap
+from planner.specs import Listed, Many, Spec, TypeMap
 
 DOMAINS: tuple[ModuleType, ...] = (employees, teams, tasks, mentorships, training, schedules, feedback)
 
@@ -45,8 +46,11 @@ ROOT_LISTS: dict[str, Many] = {
     name: replace(spec, name=name) for domain in DOMAINS for name, spec in domain.ROOT_LISTS.items()
 }
 
+# Root fields that return a plain list of rows (`Query.<name>`).
+ROOT_ROWS: dict[str, Listed] = {name: spec for domain in DOMAINS for name, spec in domain.ROOT_ROWS.items()}
+
 # Every root field the planner compiles (`Query.<name>`).
-ROOT_FIELDS = frozenset({"node", "viewer", *ROOT_LISTS})
+ROOT_FIELDS = frozenset({"node", "viewer", *ROOT_LISTS, *ROOT_ROWS})
 
 # `node(id:)` compiles for these types, with the read scope each declares (schema/core/nodes.py
 # `NODE_KINDS`; a unit test compares) and the `Policy.visible_*` rule the node lookup applies

@@ -7,7 +7,7 @@ from typing import Any
 
 from auth.scopes import Scope
 from models import mentorships as mm
-from planner.specs import Column, Many, Spec, ToOne
+from planner.specs import Column, Listed, Many, Spec, ToOne
 from resolvers.core.pagination import SortKey
 from resolvers.mentorships.reads import MENTORSHIP_ORDER_FIELDS, MENTORSHIPS_BY, mentorship_filter
 
@@ -61,5 +61,7 @@ ROOT_LISTS: dict[str, Many] = {
         {"status": "statuses"},
     ),
 }
+
+ROOT_ROWS: dict[str, Listed] = {}
 
 NODES: dict[str, tuple[Scope, str | None]] = {"Mentorship": (Scope.MENTORSHIPS_READ, "visible_mentorships")}

@@ -2,8 +2,8 @@
 
 Not mapped (the resolver path answers): `Employee.timeOffBalances` (working days counted in
 Python against the pattern and the holidays), `Employee.workingPattern` (a default pattern when
-none is stored), `Query.teamCalendar` (it refuses outsiders with an error, and hides the kind and
-note per row) and `Query.publicHolidays`.
+none is stored) and `Query.teamCalendar` (it refuses outsiders with an error, and hides the kind
+and note per row).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from typing import Any
 from auth.scopes import Scope
 from models import schedules as scm
 from planner.capabilities import can_cancel_time_off, can_decide_time_off
-from planner.specs import Capability, Column, Many, Spec, ToOne
+from planner.specs import Capability, Column, Listed, Many, Spec, ToOne
 from resolvers.core.pagination import SortKey
-from resolvers.schedules.reads import TIME_OFF_BY_EMPLOYEE, time_off_filter
+from resolvers.schedules.reads import TIME_OFF_BY_EMPLOYEE, holiday_filter, time_off_filter
 
-MODELS: dict[str, Any] = {"TimeOffRequest": scm.TimeOffRequest}
+MODELS: dict[str, Any] = {"TimeOffRequest": scm.TimeOffRequest, "PublicHoliday": scm.PublicHoliday}
 
 FIELDS: dict[str, dict[str, Spec]] = {
     "TimeOffRequest": {
@@ -38,6 +38,11 @@ FIELDS: dict[str, dict[str, Spec]] = {
         "viewerCanDecide": Capability(can_decide_time_off),
         "viewerCanCancel": Capability(can_cancel_time_off),
     },
+    "PublicHoliday": {
+        "location": Column("location", "str"),
+        "day": Column("day", "date"),
+        "name": Column("name", "str"),
+    },
     "Employee": {
         # schema/schedules/filters.py `time_off_filter_kwargs`
         "timeOff": Many(
@@ -54,5 +59,8 @@ FIELDS: dict[str, dict[str, Spec]] = {
 }
 
 ROOT_LISTS: dict[str, Many] = {}
+
+# schema/schedules/queries.py `public_holidays`: by day (a location has one holiday a day)
+ROOT_ROWS: dict[str, Listed] = {"publicHolidays": Listed(scm.PublicHoliday, holiday_filter, ("day",))}
 
 NODES: dict[str, tuple[Scope, str | None]] = {"TimeOffRequest": (Scope.SCHEDULES_READ, "visible_time_off")}

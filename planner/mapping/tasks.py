@@ -8,7 +8,7 @@ from typing import Any
 from auth.scopes import Scope
 from models import tasks as tkm
 from planner.capabilities import can_delete_task, can_update_task
-from planner.specs import Capability, Column, Many, Spec, ToOne
+from planner.specs import Capability, Column, Listed, Many, Spec, ToOne
 from resolvers.core.pagination import SortKey
 from resolvers.tasks.reads import TASK_ORDER_FIELDS, TASKS_BY, task_filter
 
@@ -55,5 +55,7 @@ FIELDS: dict[str, dict[str, Spec]] = {
 }
 
 ROOT_LISTS: dict[str, Many] = {"tasks": _tasks("")}
+
+ROOT_ROWS: dict[str, Listed] = {}
 
 NODES: dict[str, tuple[Scope, str | None]] = {"Task": (Scope.TASKS_READ, "visible_tasks")}

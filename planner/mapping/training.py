@@ -1,5 +1,10 @@
-"""Training (schema/training/types.py): courses, sessions and enrollments, an employee's
-enrollments, and the root `trainingCourses` and `trainingSessions` lists."""
+"""Training (schema/training/types.py): courses, sessions, enrollments and requirements, an
+employee's enrollments, and the root `trainingCourses` and `trainingSessions` lists.
+
+Not mapped (the resolver path answers): `Employee.trainingCompliance` and `Query.complianceReport`
+(statuses computed in Python from completions, certificates and the clock), `TrainingCourse.prerequisites`,
+`TrainingRequirement.appliesTo`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from typing import Any
 from auth.scopes import Scope
 from models import training as trm
 from planner.filters import session_filter_by_ids
-from planner.specs import Column, Counted, Many, Spec, ToOne
+from planner.specs import Column, Counted, Listed, Many, Spec, ToOne
 from resolvers.core.pagination import SortKey
 from resolvers.training.reads import (
     COURSE_ORDER_FIELDS,
@@ -49,6 +54,7 @@ MODELS: dict[str, Any] = {
     "TrainingCourse": trm.TrainingCourse,
     "TrainingSession": trm.TrainingSession,
     "Enrollment": trm.Enrollment,
+    "TrainingRequirement": trm.TrainingRequirement,
 }
 
 FIELDS: dict[str, dict[str, Spec]] = {
@@ -89,6 +95,15 @@ FIELDS: dict[str, dict[str, Spec]] = {
         "session": ToOne("TrainingSession", "session_id"),
         "employee": ToOne("Employee", "employee_id"),
     },
+    # schema/training/requirements.py; not `appliesTo` (global IDs of a JSON list of keys)
+    "TrainingRequirement": {
+        "id": Column("id", "id"),
+        "everyMonths": Column("every_months", "int"),
+        "windowDays": Column("window_days", "int"),
+        "archivedAt": Column("archived_at", "datetime"),
+        "createdAt": Column("created_at", "datetime"),
+        "course": ToOne("TrainingCourse", "course_id"),
+    },
     "Employee": {
         "enrollments": Many(
             trm.Enrollment,
@@ -117,8 +132,11 @@ ROOT_LISTS: dict[str, Many] = {
     "trainingSessions": _sessions(""),
 }
 
+ROOT_ROWS: dict[str, Listed] = {}
+
 NODES: dict[str, tuple[Scope, str | None]] = {
     "TrainingCourse": (Scope.TRAINING_READ, None),
     "TrainingSession": (Scope.TRAINING_READ, None),
     "Enrollment": (Scope.TRAINING_READ, "visible_enrollments"),
+    "TrainingRequirement": (Scope.TRAINING_READ, None),
 }

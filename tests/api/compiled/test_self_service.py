@@ -6,6 +6,8 @@ the visibility is the policy's (feedback never reaches HR or service tokens on e
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from tests.api.compiled.conftest import Org, Paths, gid
@@ -33,10 +35,14 @@ MENTORSHIP_ENDINGS = """{ mentorships(filter: {status: [COMPLETED, EXPIRED]}) { 
 ISSUE_14_NODE = """query($id: ID!) { node(id: $id) { __typename id
   ... on TimeOffRequest { kind note status viewerCanCancel viewerCanDecide employee { email } }
   ... on Kudos { message skills giver { email } }
-  ... on FeedbackRequest { about body visibility viewerCanSubmit requester { email } } } }"""
+  ... on FeedbackRequest { about body visibility viewerCanSubmit requester { email } }
+  ... on TrainingRequirement { everyMonths windowDays archivedAt createdAt course { title mandatory } } } }"""
 
 FEEDBACK_ONLY = """query($id: ID!) { node(id: $id) { ... on Employee {
   feedbackRequests(direction: ASKED) { totalCount nodes { about } } } } }"""
+
+PUBLIC_HOLIDAYS = """query($location: String!, $year: Int!) { publicHolidays(location: $location, year: $year) {
+  __typename day name location } other: publicHolidays(location: "Lyon", year: 2026) { name } }"""
 
 ROLES = ("hr", "employee", "manager", "service")
 PEOPLE = ("worker", "manager", "other", "hr")
@@ -128,11 +134,19 @@ async def test_mentorship_endings_answer_the_same(paths: Paths, endings: Org, ro
 
 
 async def test_every_issue_14_node_answers_the_same(paths: Paths, org: Org) -> None:
+    from datetime import UTC, datetime
+
     from models.feedback import FeedbackRequest, Kudos
     from models.schedules import TimeOffRequest
+    from models.training import TrainingCourse, TrainingRequirement
 
+    course = await TrainingCourse.get(title="Security basics")
+    await TrainingRequirement.create(course=course, every_months=12, window_days=30, roles=["employee"])
+    await TrainingRequirement.create(
+        course=course, every_months=6, window_days=7, archived_at=datetime.now(UTC)
+    )
     hidden = 0
-    for model in (TimeOffRequest, Kudos, FeedbackRequest):
+    for model in (TimeOffRequest, Kudos, FeedbackRequest, TrainingRequirement):
         for pk in await model.all().values_list("id", flat=True):
             for role in ROLES:
                 variables = {"id": gid(model.__name__, int(pk))}  # type: ignore[call-overload]
@@ -141,6 +155,51 @@ async def test_every_issue_14_node_answers_the_same(paths: Paths, org: Org) -> N
                 assert (fast, path) == (slow, "compiled"), (model.__name__, pk, role)
                 hidden += slow["data"]["node"] is None
     assert hidden  # some are hidden from some roles, on both paths
+
+
+async def test_public_holidays_answer_the_same_from_one_plan(
+    paths: Paths, org: Org, compiled: list[object]
+) -> None:
+    from models.schedules import PublicHoliday
+
+    # given holidays of two locations over two years, created out of date order
+    for location, day, name in (
+        ("Berlin", date(2026, 12, 25), "Christmas"),
+        ("Berlin", date(2026, 1, 1), "New year"),
+        ("Berlin", date(2027, 1, 1), "New year"),
+        ("Paris", date(2026, 7, 14), "Fête nationale"),
+    ):
+        await PublicHoliday.create(location=location, day=day, name=name)
+    answers = []
+    for location, year in (
+        ("Berlin", 2026),
+        ("Berlin", 2027),
+        ("Paris", 2026),
+        ("Nowhere", 2026),
+        ("Paris", 2000),
+    ):
+        for role in ROLES:
+            # when each role asks for a location's year
+            variables = {"location": location, "year": year}
+            slow, fast, path = await paths.both(org.tokens[role], PUBLIC_HOLIDAYS, variables)
+            # then both paths answer the same, by day, and the compiled path serves it
+            assert "errors" not in slow, slow
+            assert (fast, path) == (slow, "compiled"), variables
+        answers.append([h["name"] for h in slow["data"]["publicHolidays"]])
+    assert answers == [["New year", "Christmas"], ["New year"], ["Fête nationale"], [], []]
+    # Locations are parameters: another one plans nothing again (a year is part of the shape).
+    planned = len(compiled)
+    for role in ROLES:
+        variables = {"location": "Lyon", "year": 2027}
+        slow, fast, path = await paths.both(org.tokens[role], PUBLIC_HOLIDAYS, variables)
+        assert (fast, path) == (slow, "compiled")
+    assert len(compiled) == planned
+    # A year the resolvers refuse is theirs to report.
+    slow, fast, path = await paths.both(
+        org.tokens["hr"], PUBLIC_HOLIDAYS, {"location": "Paris", "year": 1999}
+    )
+    assert slow["errors"][0]["message"] == "year must be between 2000 and 2100."
+    assert (fast, path) == (slow, "resolvers")
 
 
 async def test_uncovered_schedule_fields_fall_back(paths: Paths, org: Org) -> None:

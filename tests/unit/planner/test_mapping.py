@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graphql import get_named_type
 
-from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES
+from planner.mapping import NODE_TYPES, ROOT_LISTS, ROOT_ROWS, TYPES
 from planner.plans import PlanCache
 from planner.specs import Capability, Chosen, Column, Computed, Counted, Many, Sensitive, ToOne
 from schema import schema
@@ -41,7 +41,7 @@ def test_every_mapped_field_exists_in_the_schema_and_the_model() -> None:
             else:
                 assert isinstance(spec, Many)
                 assert spec.partition in spec.model._meta.fields_map, f"{type_name}.{name}"
-    for name in ROOT_LISTS:
+    for name in [*ROOT_LISTS, *ROOT_ROWS]:
         assert name in schema._schema.query_type.fields  # type: ignore[union-attr]
 
 
