@@ -22,7 +22,7 @@ from tortoise.expressions import Q
 from ids import InvalidId, from_global_id
 from planner.connections import ITEM, RANK, Connections
 from planner.dialect import literal, quote
-from planner.mapping import NODE_TYPES, ROOT_LISTS, ROOT_ROWS, TYPES
+from planner.mapping import NODE_TYPES, ROOT_LISTS, ROOT_ROWS, ROOT_ROWS_BY_KEY, TYPES
 from planner.params import BoundStr
 from planner.selection import Fields, Uncovered
 from planner.specs import (
@@ -31,6 +31,7 @@ from planner.specs import (
     Column,
     Computed,
     Counted,
+    Keyed,
     Listed,
     Many,
     Sensitive,
@@ -60,6 +61,9 @@ class Compiler(Connections):
             if viewer is None:
                 return "SELECT NULL"
             return self._row("Employee", nodes, self.constant(viewer), None, own=True)
+        keyed = ROOT_ROWS_BY_KEY.get(name)
+        if keyed is not None:
+            return self._keyed(keyed, nodes, args.get(keyed.argument))
         listed = ROOT_ROWS.get(name)
         if listed is not None:
             return self._listed(listed, field, nodes, args)
@@ -81,6 +85,22 @@ class Compiler(Connections):
             raise Uncovered(f"node of a {type_name} needs {scope.value}: the resolver path refuses it")
         key = self.param(global_id, f"pk:{type_name}") if isinstance(global_id, BoundStr) else str(int(pk))
         return self._row(type_name, nodes, key, visibility)
+
+    def _keyed(self, spec: Keyed, nodes: list[FieldNode], global_id: Any) -> str:
+        """The statement of a root field that shows the row an ID names (or the viewer's)."""
+        if global_id is None:
+            viewer = self.policy.viewer_id
+            return (
+                "SELECT NULL"
+                if viewer is None
+                else self._row(spec.type_name, nodes, self.constant(viewer), None)
+            )
+        try:
+            pk = from_global_id(global_id, expected=spec.id_type)[1]
+        except InvalidId as error:
+            raise Uncovered(f"an ID that is not a {spec.id_type}: the resolver path reports it") from error
+        key = self.param(global_id, f"pk:{spec.id_type}") if isinstance(global_id, BoundStr) else str(int(pk))
+        return self._row(spec.type_name, nodes, key, None)
 
     def _listed(self, spec: Listed, field: GraphQLField, nodes: list[FieldNode], args: dict[str, Any]) -> str:
         """The statement that returns a plain list of rows (`publicHolidays`): its condition a
@@ -122,7 +142,8 @@ class Compiler(Connections):
             if isinstance(spec, Column):
                 return scalar(self.dialect, mapping.model, alias, spec, field, gtype.name)
             if isinstance(spec, Computed):
-                return spec.sql.format(row=alias)
+                sql = spec.sql.format(row=alias)
+                return self.dialect.boolean(f"({sql})") if spec.kind == "bool" else sql
             if isinstance(spec, Counted):
                 return self._counted(spec, mapping.model, alias)
             if isinstance(spec, Sensitive):

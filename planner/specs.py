@@ -27,9 +27,11 @@ class Column:
 
 @dataclass(frozen=True)
 class Computed:
-    """A field computed from the row's columns: `sql` with `{row}` standing for the row's alias."""
+    """A field computed from the row's columns: `sql` with `{row}` standing for the row's alias;
+    `kind` "bool" for a condition, shown as JSON true or false."""
 
     sql: str
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,17 @@ class Listed:
     model: type[Model]
     where: Callable[..., Q]
     order: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """A root field that shows one row of `type_name` (`mentorCapacity(employeeId:)`): the row
+    whose primary key the global ID `argument` (of `id_type`) names, or the viewer's own when it
+    is omitted; null when there is no such row, or no viewer."""
+
+    type_name: str
+    argument: str
+    id_type: str
 
 
 @dataclass(frozen=True)

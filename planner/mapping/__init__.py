@@ -6,7 +6,7 @@ Each domain module (planner/mapping/<domain>.py, the same names in each) declare
 - `FIELDS`: the fields it maps, by GraphQL type: its own types', and the fields it adds to
   another domain's type (`Employee.tasks` is the tasks domain's, as `resolvers/tasks/` reads it);
 - `ROOT_LISTS`: the `Query` connections it compiles; `ROOT_ROWS`: its `Query` fields that return
-  a plain list of rows; `NODES`: the `node(id:)` types, with the read
+  a plain list of rows; `ROOT_ROWS_BY_KEY`: those that return one row by an ID argument; `NODES`: the `node(id:)` types, with the read
   scope each declares and the `Policy.visible_*` rule the node lookup applies.
 
 Every entry names the GraphQL type and field it mirrors (schema/<domain>/) and reuses the
@@ -23,7 +23,7 @@ from types import ModuleType
 
 from auth.scopes import Scope
 from planner.mapping import employees, feedback, mentorships, schedules, tasks, teams, training
-from planner.specs import Listed, Many, Spec, TypeMap
+from planner.specs import Keyed, Listed, Many, Spec, TypeMap
 
 DOMAINS: tuple[ModuleType, ...] = (employees, teams, tasks, mentorships, training, schedules, feedback)
 
@@ -49,8 +49,13 @@ ROOT_LISTS: dict[str, Many] = {
 # Root fields that return a plain list of rows (`Query.<name>`).
 ROOT_ROWS: dict[str, Listed] = {name: spec for domain in DOMAINS for name, spec in domain.ROOT_ROWS.items()}
 
+# Root fields that return one row by an ID argument, or the viewer's (`Query.<name>`).
+ROOT_ROWS_BY_KEY: dict[str, Keyed] = {
+    name: spec for domain in DOMAINS for name, spec in domain.ROOT_ROWS_BY_KEY.items()
+}
+
 # Every root field the planner compiles (`Query.<name>`).
-ROOT_FIELDS = frozenset({"node", "viewer", *ROOT_LISTS, *ROOT_ROWS})
+ROOT_FIELDS = frozenset({"node", "viewer", *ROOT_LISTS, *ROOT_ROWS, *ROOT_ROWS_BY_KEY})
 
 # `node(id:)` compiles for these types, with the read scope each declares (schema/core/nodes.py
 # `NODE_KINDS`; a unit test compares) and the `Policy.visible_*` rule the node lookup applies

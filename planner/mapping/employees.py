@@ -8,7 +8,7 @@ from typing import Any
 from auth.scopes import Scope
 from models import employees as em
 from planner.capabilities import can_update_employee, reads_sensitive
-from planner.specs import Capability, Column, Computed, Listed, Many, Sensitive, Spec, ToOne
+from planner.specs import Capability, Column, Computed, Keyed, Listed, Many, Sensitive, Spec, ToOne
 from resolvers.core.pagination import SortKey
 from resolvers.employees.reads import DIRECT_REPORTS, EMPLOYEE_ORDER_FIELDS, employee_filter
 
@@ -56,5 +56,7 @@ ROOT_LISTS: dict[str, Many] = {
 }
 
 ROOT_ROWS: dict[str, Listed] = {}
+
+ROOT_ROWS_BY_KEY: dict[str, Keyed] = {}
 
 NODES: dict[str, tuple[Scope, str | None]] = {"Employee": (Scope.EMPLOYEES_READ, None)}

@@ -13,7 +13,7 @@ from typing import Any
 from auth.scopes import Scope
 from models import feedback as fbm
 from planner.capabilities import can_submit_feedback
-from planner.specs import Capability, Chosen, Column, Listed, Many, Spec, ToOne
+from planner.specs import Capability, Chosen, Column, Keyed, Listed, Many, Spec, ToOne
 from resolvers.core.pagination import SortKey
 from resolvers.feedback.reads import FEEDBACK_REQUESTS_BY, KUDOS_RECEIVED, feedback_request_filter
 
@@ -77,6 +77,8 @@ FIELDS: dict[str, dict[str, Spec]] = {
 ROOT_LISTS: dict[str, Many] = {}
 
 ROOT_ROWS: dict[str, Listed] = {}
+
+ROOT_ROWS_BY_KEY: dict[str, Keyed] = {}
 
 NODES: dict[str, tuple[Scope, str | None]] = {
     "Kudos": (Scope.FEEDBACK_READ, "visible_kudos"),

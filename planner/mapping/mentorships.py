@@ -1,14 +1,22 @@
 """Mentorships (schema/mentorships/types.py): the `Mentorship` type, an employee's mentorships on
-either side, and the root `mentorships` list."""
+either side, the root `mentorships` list, and `mentorCapacity`.
+
+Not mapped (the resolver path answers): `mentorSuggestions` (ranked in Python), check-ins, and
+the `viewerCan…` fields of a mentorship.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from auth.scopes import Scope
+from models import employees as em
 from models import mentorships as mm
-from planner.specs import Column, Listed, Many, Spec, ToOne
+from models.mentorships import OPEN_MENTORSHIP_STATUSES
+from planner.dialect import literal
+from planner.specs import Column, Computed, Keyed, Listed, Many, Spec, ToOne
 from resolvers.core.pagination import SortKey
+from resolvers.mentorships.capacity import DEFAULT_MENTOR_CAPACITY
 from resolvers.mentorships.reads import MENTORSHIP_ORDER_FIELDS, MENTORSHIPS_BY, mentorship_filter
 
 _SORT = SortKey("created_at", descending=True)  # resolvers/mentorships/reads.py
@@ -27,7 +35,16 @@ def _mentorships(partition: str) -> Many:
     )
 
 
-MODELS: dict[str, Any] = {"Mentorship": mm.Mentorship}
+# resolvers/mentorships/capacity.py `loads_of`: the mentor's setting (the default without one),
+# and their open mentorships as mentor.
+_OPEN = ", ".join(literal(status.value) for status in OPEN_MENTORSHIP_STATUSES)
+_CAPACITY = f'coalesce((SELECT "capacity" FROM "mentor_capacities" WHERE "employee_id" = {{row}}."id"), {DEFAULT_MENTOR_CAPACITY})'
+_OPEN_COUNT = (
+    f'(SELECT count(*) FROM "mentorships" WHERE "mentor_id" = {{row}}."id" AND "status" IN ({_OPEN}))'
+)
+
+# A mentor's capacity is shown from their employee row.
+MODELS: dict[str, Any] = {"Mentorship": mm.Mentorship, "MentorCapacity": em.Employee}
 
 FIELDS: dict[str, dict[str, Spec]] = {
     "Mentorship": {
@@ -43,6 +60,11 @@ FIELDS: dict[str, dict[str, Spec]] = {
         "menteeRating": Column("mentee_rating", "int"),
         "mentor": ToOne("Employee", "mentor_id"),
         "mentee": ToOne("Employee", "mentee_id"),
+    },
+    "MentorCapacity": {
+        "capacity": Computed(_CAPACITY),
+        "openMentorships": Computed(_OPEN_COUNT),
+        "hasRoom": Computed(f"{_CAPACITY} > {_OPEN_COUNT}", "bool"),  # `Load.room > 0`
     },
     "Employee": {
         "mentorshipsAsMentor": _mentorships("mentor_id"),
@@ -61,6 +83,9 @@ ROOT_LISTS: dict[str, Many] = {
         {"status": "statuses"},
     ),
 }
+
+# schema/mentorships/queries.py `mentor_capacity`: yours when `employeeId` is omitted
+ROOT_ROWS_BY_KEY: dict[str, Keyed] = {"mentorCapacity": Keyed("MentorCapacity", "employeeId", "Employee")}
 
 ROOT_ROWS: dict[str, Listed] = {}
 

@@ -13,7 +13,7 @@ from typing import Any
 from auth.scopes import Scope
 from models import schedules as scm
 from planner.capabilities import can_cancel_time_off, can_decide_time_off
-from planner.specs import Capability, Column, Listed, Many, Spec, ToOne
+from planner.specs import Capability, Column, Keyed, Listed, Many, Spec, ToOne
 from resolvers.core.pagination import SortKey
 from resolvers.schedules.reads import TIME_OFF_BY_EMPLOYEE, holiday_filter, time_off_filter
 
@@ -62,5 +62,7 @@ ROOT_LISTS: dict[str, Many] = {}
 
 # schema/schedules/queries.py `public_holidays`: by day (a location has one holiday a day)
 ROOT_ROWS: dict[str, Listed] = {"publicHolidays": Listed(scm.PublicHoliday, holiday_filter, ("day",))}
+
+ROOT_ROWS_BY_KEY: dict[str, Keyed] = {}
 
 NODES: dict[str, tuple[Scope, str | None]] = {"TimeOffRequest": (Scope.SCHEDULES_READ, "visible_time_off")}

@@ -8,7 +8,7 @@ from typing import Any
 from auth.scopes import Scope
 from models import tasks as tkm
 from planner.capabilities import can_delete_task, can_update_task
-from planner.specs import Capability, Column, Listed, Many, Spec, ToOne
+from planner.specs import Capability, Column, Keyed, Listed, Many, Spec, ToOne
 from resolvers.core.pagination import SortKey
 from resolvers.tasks.reads import TASK_ORDER_FIELDS, TASKS_BY, task_filter
 
@@ -57,5 +57,7 @@ FIELDS: dict[str, dict[str, Spec]] = {
 ROOT_LISTS: dict[str, Many] = {"tasks": _tasks("")}
 
 ROOT_ROWS: dict[str, Listed] = {}
+
+ROOT_ROWS_BY_KEY: dict[str, Keyed] = {}
 
 NODES: dict[str, tuple[Scope, str | None]] = {"Task": (Scope.TASKS_READ, "visible_tasks")}

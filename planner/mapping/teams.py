@@ -7,7 +7,7 @@ from typing import Any
 from auth.scopes import Scope
 from models import teams as tm
 from planner.capabilities import can_manage_team
-from planner.specs import Capability, Column, Listed, Many, Spec, ToOne
+from planner.specs import Capability, Column, Keyed, Listed, Many, Spec, ToOne
 from resolvers.core.pagination import SortKey
 from resolvers.employees.reads import MEMBERSHIPS_OF_EMPLOYEE
 from resolvers.teams.reads import MEMBERS_OF_TEAM, SUBTEAMS, TEAM_ORDER_FIELDS
@@ -53,5 +53,7 @@ FIELDS: dict[str, dict[str, Spec]] = {
 ROOT_LISTS: dict[str, Many] = {"teams": Many(tm.Team, "", SortKey("name"), None, TEAM_ORDER_FIELDS)}
 
 ROOT_ROWS: dict[str, Listed] = {}
+
+ROOT_ROWS_BY_KEY: dict[str, Keyed] = {}
 
 NODES: dict[str, tuple[Scope, str | None]] = {"Team": (Scope.EMPLOYEES_READ, None)}

@@ -13,7 +13,7 @@ from typing import Any
 from auth.scopes import Scope
 from models import training as trm
 from planner.filters import session_filter_by_ids
-from planner.specs import Column, Counted, Listed, Many, Spec, ToOne
+from planner.specs import Column, Counted, Keyed, Listed, Many, Spec, ToOne
 from resolvers.core.pagination import SortKey
 from resolvers.training.reads import (
     COURSE_ORDER_FIELDS,
@@ -133,6 +133,8 @@ ROOT_LISTS: dict[str, Many] = {
 }
 
 ROOT_ROWS: dict[str, Listed] = {}
+
+ROOT_ROWS_BY_KEY: dict[str, Keyed] = {}
 
 NODES: dict[str, tuple[Scope, str | None]] = {
     "TrainingCourse": (Scope.TRAINING_READ, None),

@@ -10,6 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
+from models.feedback import FeedbackRequest, Kudos
+from models.schedules import TimeOffRequest
+from models.training import TrainingRequirement
 from tests.support import factories as f
 from tests.support.graphql_client import GraphQLClient
 
@@ -61,6 +64,7 @@ async def build_org(tokens: Callable[..., Awaitable[str]]) -> Org:
     await f.mentorship(boss, worker)
     await f.mentorship(worker, manager, status="proposed")
     await _schedules_and_feedback(hr, boss, manager, worker, other)
+    await TrainingRequirement.create(course=course, every_months=24, window_days=60, team_ids=[teams[0].id])
     return Org(
         ids={
             "hr": gid("Employee", hr.id),
@@ -82,9 +86,6 @@ async def build_org(tokens: Callable[..., Awaitable[str]]) -> Org:
 
 async def _schedules_and_feedback(hr: Any, boss: Any, manager: Any, worker: Any, other: Any) -> None:
     """Issue 14's rows: time off in every status, kudos across teams, feedback both ways."""
-    from models.feedback import FeedbackRequest, Kudos
-    from models.schedules import TimeOffRequest
-
     day = date(2026, 3, 2)
     for person, kind, status, offset, days, extra in (
         (worker, "vacation", "approved", 0, "2.5", {"note": "Alps"}),

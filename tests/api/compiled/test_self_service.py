@@ -44,6 +44,9 @@ FEEDBACK_ONLY = """query($id: ID!) { node(id: $id) { ... on Employee {
 PUBLIC_HOLIDAYS = """query($location: String!, $year: Int!) { publicHolidays(location: $location, year: $year) {
   __typename day name location } other: publicHolidays(location: "Lyon", year: 2026) { name } }"""
 
+MENTOR_CAPACITY = """query($id: ID) { mine: mentorCapacity { capacity openMentorships hasRoom }
+  theirs: mentorCapacity(employeeId: $id) { __typename capacity openMentorships hasRoom } }"""
+
 ROLES = ("hr", "employee", "manager", "service")
 PEOPLE = ("worker", "manager", "other", "hr")
 
@@ -200,6 +203,38 @@ async def test_public_holidays_answer_the_same_from_one_plan(
     )
     assert slow["errors"][0]["message"] == "year must be between 2000 and 2100."
     assert (fast, path) == (slow, "resolvers")
+
+
+async def test_mentor_capacity_answers_the_same(paths: Paths, org: Org) -> None:
+    from models.employees import Employee
+    from models.mentorships import MentorCapacity
+
+    # given a mentor whose one open mentorship fills the capacity they set, and others on the default
+    await MentorCapacity.create(employee=await Employee.get(email="other@example.com"), capacity=1)
+    seen = {}
+    for role in ROLES:
+        for person in (*PEOPLE, None):
+            # when each role asks for their own capacity and someone's
+            variables = {"id": org.ids[person] if person else None}
+            slow, fast, path = await paths.both(org.tokens[role], MENTOR_CAPACITY, variables)
+            # then both paths answer the same, compiled
+            assert "errors" not in slow, slow
+            assert (fast, path) == (slow, "compiled"), (role, person)
+            seen[role, person] = slow["data"]
+    assert seen["service", None] == {"mine": None, "theirs": None}
+    assert seen["hr", "other"]["theirs"] == {
+        "__typename": "MentorCapacity",
+        "capacity": 1,
+        "openMentorships": 1,
+        "hasRoom": False,
+    }
+    assert seen["employee", None]["mine"] == {"capacity": 3, "openMentorships": 1, "hasRoom": True}
+    # An unknown employee is null; an ID of another type is the resolver path's error.
+    unknown = {"id": gid("Employee", 99999)}
+    slow, fast, path = await paths.both(org.tokens["hr"], MENTOR_CAPACITY, unknown)
+    assert slow["data"]["theirs"] is None and (fast, path) == (slow, "compiled")
+    slow, fast, path = await paths.both(org.tokens["hr"], MENTOR_CAPACITY, {"id": org.ids["team"]})
+    assert slow["errors"] and (fast, path) == (slow, "resolvers")
 
 
 async def test_uncovered_schedule_fields_fall_back(paths: Paths, org: Org) -> None:
