@@ -26,6 +26,7 @@ from planner.mapping import NODE_TYPES, ROOT_LISTS, ROOT_ROWS, ROOT_ROWS_BY_KEY,
 from planner.params import BoundStr
 from planner.selection import Fields, Uncovered
 from planner.specs import (
+    Attached,
     Capability,
     Chosen,
     Column,
@@ -140,7 +141,11 @@ class Compiler(Connections):
         def value(name: str, nodes: list[FieldNode], field: GraphQLField) -> str:
             spec = mapping.fields.get(name)
             if isinstance(spec, Column):
-                return scalar(self.dialect, mapping.model, alias, spec, field, gtype.name)
+                default = self._defaults.get(alias, {}).get(spec.field)
+                column = f"{alias}.{quote(column_of(mapping.model, spec.field))}"
+                if default is not None:  # an attached row, or its defaults where there is none
+                    column = f'CASE WHEN {alias}."id" IS NULL THEN {default} ELSE {column} END'
+                return scalar(self.dialect, mapping.model, alias, spec, field, gtype.name, column)
             if isinstance(spec, Computed):
                 sql = spec.sql.format(row=alias)
                 return self.dialect.boolean(f"({sql})") if spec.kind == "bool" else sql
@@ -157,6 +162,8 @@ class Compiler(Connections):
                 return self._joined(self._named(field), nodes, fk, joins)
             if isinstance(spec, Many):
                 return self._connection(spec, field, nodes, self.walker.arguments(field, nodes), alias)
+            if isinstance(spec, Attached):
+                return self._attached(spec, self._named(field), nodes, alias, joins)
             if isinstance(spec, Chosen):
                 args = self.walker.arguments(field, nodes)
                 chosen = args.pop(spec.argument)
@@ -180,6 +187,17 @@ class Compiler(Connections):
         if spec.left_of is None:
             return count
         return self.dialect.greatest("0", f"{alias}.{quote(column_of(model, spec.left_of))} - {count}")
+
+    def _attached(
+        self, spec: Attached, target: GraphQLObjectType, nodes: list[FieldNode], parent: str, joins: list[str]
+    ) -> str:
+        """The JSON of the `target` row attached to the row `parent` (or of its defaults)."""
+        model = TYPES[spec.target].model
+        alias = self._alias()
+        key = f"{alias}.{quote(column_of(model, spec.key))}"
+        joins.append(f'LEFT JOIN {quote(model._meta.db_table)} AS {alias} ON {key} = {parent}."id"')
+        self._defaults[alias] = {name: sql.format(parent=parent) for name, sql in spec.defaults.items()}
+        return self._object(target, alias, self.walker.subfields(nodes, target), joins)
 
     def _joined(
         self,

@@ -19,7 +19,8 @@ from resolvers.core.pagination import SortKey
 @dataclass(frozen=True)
 class Column:
     """A scalar field: a model field and how it is shown (`str`, `int`, `enum`, `date`, `datetime`,
-    `bool`, `strings` (a JSON list of strings), or `id`, the object's global ID)."""
+    `bool`, `strings` (a JSON list of strings), `weekdays` (a JSON list of ISO weekday numbers, as
+    enum names), `clock` (minutes after midnight, as a `Time`), or `id`, the object's global ID)."""
 
     field: str
     kind: str
@@ -67,6 +68,18 @@ class ToOne:
 
     target: str
     fk: str
+
+
+@dataclass(frozen=True)
+class Attached:
+    """An object field shown from the row of type `target` whose field `key` is the parent's
+    primary key (one to one: `workingPattern`). Always an object, as on the resolver path: without
+    such a row, each model field named in `defaults` shows that SQL value instead (`{parent}`
+    standing for the parent row's alias)."""
+
+    target: str
+    key: str
+    defaults: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -125,7 +138,7 @@ class Chosen:
     lists: Mapping[str, Many]
 
 
-Spec = Chosen | Column | Computed | Capability | Counted | Sensitive | ToOne | Many
+Spec = Attached | Chosen | Column | Computed | Capability | Counted | Sensitive | ToOne | Many
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ class Statement(ABC):
         self._facts: dict[tuple[str, ...], str] = {}  # the placeholder of each fact the root field binds
         self._own = ""  # the alias of the viewer's own row (`viewer`), whose sensitive fields they read
         self._aliases = 0
+        self._defaults: dict[str, dict[str, str]] = {}  # an attached row's alias: its fields' defaults
         self._nesting = 0
         self.params: list[Param] = []  # of the root field being compiled
         self.consumed: set[Path] = set()  # the variables bound as parameters

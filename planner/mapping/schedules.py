@@ -1,23 +1,37 @@
-"""Schedules (schema/schedules/types.py): the `TimeOffRequest` type and `Employee.timeOff`.
+"""Schedules (schema/schedules/): time-off requests, `Employee.timeOff` and `workingPattern`,
+and the root `publicHolidays`.
 
 Not mapped (the resolver path answers): `Employee.timeOffBalances` (working days counted in
-Python against the pattern and the holidays), `Employee.workingPattern` (a default pattern when
-none is stored) and `Query.teamCalendar` (it refuses outsiders with an error, and hides the kind
-and note per row).
+Python against the pattern and the holidays) and `Query.teamCalendar` (it refuses outsiders
+with an error, and hides the kind and note per row).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from auth.scopes import Scope
 from models import schedules as scm
 from planner.capabilities import can_cancel_time_off, can_decide_time_off
-from planner.specs import Capability, Column, Keyed, Listed, Many, Spec, ToOne
+from planner.dialect import literal
+from planner.specs import Attached, Capability, Column, Keyed, Listed, Many, Spec, ToOne
 from resolvers.core.pagination import SortKey
 from resolvers.schedules.reads import TIME_OFF_BY_EMPLOYEE, holiday_filter, time_off_filter
 
-MODELS: dict[str, Any] = {"TimeOffRequest": scm.TimeOffRequest, "PublicHoliday": scm.PublicHoliday}
+MODELS: dict[str, Any] = {
+    "TimeOffRequest": scm.TimeOffRequest,
+    "PublicHoliday": scm.PublicHoliday,
+    "WorkingPattern": scm.WorkingPattern,
+}
+
+# resolvers/schedules/days.py `default_pattern`: the pattern of an employee who set none.
+_DEFAULT_PATTERN = {
+    "days": literal(json.dumps(list(scm.DEFAULT_WORKING_DAYS))),
+    "day_starts": str(scm.DEFAULT_DAY_STARTS),
+    "day_ends": str(scm.DEFAULT_DAY_ENDS),
+    "timezone": "coalesce(nullif({parent}.\"timezone\", ''), 'UTC')",  # `employee.timezone or "UTC"`
+}
 
 FIELDS: dict[str, dict[str, Spec]] = {
     "TimeOffRequest": {
@@ -43,7 +57,14 @@ FIELDS: dict[str, dict[str, Spec]] = {
         "day": Column("day", "date"),
         "name": Column("name", "str"),
     },
+    "WorkingPattern": {
+        "days": Column("days", "weekdays"),
+        "dayStarts": Column("day_starts", "clock"),
+        "dayEnds": Column("day_ends", "clock"),
+        "timezone": Column("timezone", "str"),
+    },
     "Employee": {
+        "workingPattern": Attached("WorkingPattern", "employee_id", _DEFAULT_PATTERN),
         # schema/schedules/filters.py `time_off_filter_kwargs`
         "timeOff": Many(
             scm.TimeOffRequest,

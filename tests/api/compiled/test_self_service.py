@@ -47,6 +47,10 @@ PUBLIC_HOLIDAYS = """query($location: String!, $year: Int!) { publicHolidays(loc
 MENTOR_CAPACITY = """query($id: ID) { mine: mentorCapacity { capacity openMentorships hasRoom }
   theirs: mentorCapacity(employeeId: $id) { __typename capacity openMentorships hasRoom } }"""
 
+WORKING_PATTERNS = """query($id: ID!) { viewer { workingPattern { days dayStarts dayEnds timezone } }
+  node(id: $id) { ... on Employee { workingPattern { __typename timezone days }
+    directReports { nodes { email workingPattern { dayEnds days } } } } } }"""
+
 ROLES = ("hr", "employee", "manager", "service")
 PEOPLE = ("worker", "manager", "other", "hr")
 
@@ -237,10 +241,45 @@ async def test_mentor_capacity_answers_the_same(paths: Paths, org: Org) -> None:
     assert slow["errors"] and (fast, path) == (slow, "resolvers")
 
 
+async def test_working_patterns_answer_the_same_stored_or_default(paths: Paths, org: Org) -> None:
+    from models.employees import Employee
+    from models.schedules import WorkingPattern
+
+    # given a stored pattern (days out of order, 07:30-15:05) and employees on the default one,
+    # one of them without a time zone
+    worker = await Employee.get(email="worker@example.com")
+    await WorkingPattern.create(
+        employee=worker, days=[5, 1, 3], day_starts=450, day_ends=905, timezone="Asia/Tokyo"
+    )
+    await Employee.filter(email="other@example.com").update(timezone="")
+    answers = {}
+    for role in ROLES:
+        for person in PEOPLE:
+            # when each role reads them
+            slow, fast, path = await paths.both(org.tokens[role], WORKING_PATTERNS, {"id": org.ids[person]})
+            # then both paths show the same, compiled
+            assert "errors" not in slow, slow
+            assert (fast, path) == (slow, "compiled"), (role, person)
+            answers[role, person] = slow["data"]
+    assert answers["employee", "worker"]["viewer"]["workingPattern"] == {
+        "days": ["MONDAY", "WEDNESDAY", "FRIDAY"],
+        "dayStarts": "07:30:00",
+        "dayEnds": "15:05:00",
+        "timezone": "Asia/Tokyo",
+    }
+    other = answers["hr", "other"]["node"]["workingPattern"]
+    assert other["timezone"] == "UTC" and other["days"] == [
+        "MONDAY",
+        "TUESDAY",
+        "WEDNESDAY",
+        "THURSDAY",
+        "FRIDAY",
+    ]
+
+
 async def test_uncovered_schedule_fields_fall_back(paths: Paths, org: Org) -> None:
     for query in (
         "query($id: ID!) { node(id: $id) { ... on Employee { timeOffBalances { kind remainingDays } } } }",
-        "query($id: ID!) { node(id: $id) { ... on Employee { workingPattern { days timezone } } } }",
         "query($id: ID!) { node(id: $id) { ... on Employee { recognizedSkills { skill count } } } }",
         "query($id: ID!) { node(id: $id) { ... on Employee { timeOff(last: 1) { nodes { kind } } } } }",
     ):
