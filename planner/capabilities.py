@@ -15,6 +15,7 @@ from tortoise.expressions import Q
 
 from auth.policy import Policy
 from models.feedback import FeedbackStatus
+from models.mentorships import MentorshipStatus
 from models.schedules import OPEN_TIME_OFF_STATUSES, TimeOffStatus
 
 Rule = Callable[[Policy], "Q | bool"]
@@ -90,3 +91,43 @@ def can_submit_feedback(policy: Policy) -> Q | bool:
     if policy.viewer is None:
         return False
     return Q(status=FeedbackStatus.PENDING, respondent_id=policy.viewer.id)
+
+
+def _party(viewer: int) -> Q:
+    return Q(mentor_id=viewer) | Q(mentee_id=viewer)
+
+
+def can_respond_to_mentorship(policy: Policy) -> Q | bool:
+    """`Policy.can_respond_to_mentorship`: the mentor, while proposed."""
+    if policy.viewer is None:
+        return False
+    return Q(status=MentorshipStatus.PROPOSED, mentor_id=policy.viewer.id)
+
+
+def can_end_mentorship(policy: Policy) -> Q | bool:
+    """`Policy.can_end_mentorship`: the mentee withdraws a proposed one; either party ends an active one."""
+    if policy.viewer is None:
+        return False
+    viewer = policy.viewer.id
+    return Q(status=MentorshipStatus.PROPOSED, mentee_id=viewer) | (
+        Q(status=MentorshipStatus.ACTIVE) & _party(viewer)
+    )
+
+
+def can_log_mentorship_check_in(policy: Policy) -> Q | bool:
+    """`Policy.can_log_mentorship_check_in`: either party, while active."""
+    if policy.viewer is None:
+        return False
+    return Q(status=MentorshipStatus.ACTIVE) & _party(policy.viewer.id)
+
+
+def can_rate_mentorship(policy: Policy) -> Q | bool:
+    """`Policy.can_rate_mentorship`: a party (the mentor's side first), once, after it started and
+    was completed or cancelled."""
+    if policy.viewer is None:
+        return False
+    viewer = policy.viewer.id
+    ended = Q(status__in=[MentorshipStatus.COMPLETED, MentorshipStatus.CANCELLED], started_at__isnull=False)
+    as_mentor = Q(mentor_id=viewer, mentor_rating__isnull=True)
+    as_mentee = Q(mentee_id=viewer, mentee_rating__isnull=True) & ~Q(mentor_id=viewer)
+    return ended & (as_mentor | as_mentee)

@@ -1,8 +1,7 @@
 """Mentorships (schema/mentorships/types.py): the `Mentorship` type, an employee's mentorships on
 either side, the root `mentorships` list, and `mentorCapacity`.
 
-Not mapped (the resolver path answers): `mentorSuggestions` (ranked in Python), check-ins, and
-the `viewerCan…` fields of a mentorship.
+Not mapped (the resolver path answers): `mentorSuggestions` (ranked in Python) and check-ins.
 """
 
 from __future__ import annotations
@@ -13,8 +12,14 @@ from auth.scopes import Scope
 from models import employees as em
 from models import mentorships as mm
 from models.mentorships import OPEN_MENTORSHIP_STATUSES
+from planner.capabilities import (
+    can_end_mentorship,
+    can_log_mentorship_check_in,
+    can_rate_mentorship,
+    can_respond_to_mentorship,
+)
 from planner.dialect import literal
-from planner.specs import Column, Computed, Keyed, Listed, Many, Spec, ToOne
+from planner.specs import Capability, Column, Computed, Keyed, Listed, Many, Spec, ToOne
 from resolvers.core.pagination import SortKey
 from resolvers.mentorships.capacity import DEFAULT_MENTOR_CAPACITY
 from resolvers.mentorships.reads import MENTORSHIP_ORDER_FIELDS, MENTORSHIPS_BY, mentorship_filter
@@ -60,6 +65,10 @@ FIELDS: dict[str, dict[str, Spec]] = {
         "menteeRating": Column("mentee_rating", "int"),
         "mentor": ToOne("Employee", "mentor_id"),
         "mentee": ToOne("Employee", "mentee_id"),
+        "viewerCanRespond": Capability(can_respond_to_mentorship),
+        "viewerCanEnd": Capability(can_end_mentorship),
+        "viewerCanLogCheckIn": Capability(can_log_mentorship_check_in),
+        "viewerCanRate": Capability(can_rate_mentorship),
     },
     "MentorCapacity": {
         "capacity": Computed(_CAPACITY),

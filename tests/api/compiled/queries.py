@@ -190,7 +190,7 @@ UNCOVERED = {
     "team_filter": "{ teams(filter: {topLevel: true}) { nodes { name } } }",
     # Another employee's sensitive field, for an employee: the resolver path refuses it.
     "sensitive": "query($id: ID!) { viewer { manager { phone } } node(id: $id) { ... on Employee { phone } } }",
-    "capability": "query($id: ID!) { node(id: $id) { ... on Employee { mentorshipsAsMentee { nodes { viewerCanEnd } } } } }",
+    "capability": "{ trainingSessions { nodes { viewerCanEnroll } } }",
     "too_big": "{ tasks(first: 101) { nodes { title } } }",
     "bad_id": '{ node(id: "nope") { id } }',
     "suggestions": '{ mentorSuggestions(skills: ["x"]) { score } }',

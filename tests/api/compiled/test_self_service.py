@@ -6,7 +6,7 @@ the visibility is the policy's (feedback never reaches HR or service tokens on e
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -30,7 +30,8 @@ KUDOS_AND_FEEDBACK = """query($id: ID!) { node(id: $id) { ... on Employee { id
     totalCount nodes { body } pageInfo { hasNextPage } } } } }"""
 
 MENTORSHIP_ENDINGS = """{ mentorships(filter: {status: [COMPLETED, EXPIRED]}) { totalCount nodes {
-  status endReason mentorRating menteeRating endedAt mentor { email } } } }"""
+  status endReason mentorRating menteeRating endedAt mentor { email } } }
+  all: mentorships(first: 50) { nodes { status viewerCanRespond viewerCanEnd viewerCanLogCheckIn viewerCanRate } } }"""
 
 ISSUE_14_NODE = """query($id: ID!) { node(id: $id) { __typename id
   ... on TimeOffRequest { kind note status viewerCanCancel viewerCanDecide employee { email } }
@@ -66,6 +67,11 @@ async def endings(org: Org) -> Org:
     ]
     await f.mentorship(boss, manager, status="completed", end_reason="Done", mentor_rating=5, mentee_rating=4)
     await f.mentorship(manager, other, status="expired")
+    started = datetime(2026, 1, 5, tzinfo=UTC)
+    worker = await Employee.get(email="worker@example.com")
+    await f.mentorship(manager, worker, status="cancelled", started_at=started, mentor_rating=3)
+    await f.mentorship(other, manager, status="completed", started_at=started, mentee_rating=2)
+    await f.mentorship(boss, other, status="completed")  # never started: nobody rates it
     return org
 
 
@@ -132,10 +138,14 @@ async def test_mentorship_endings_answer_the_same(paths: Paths, endings: Org, ro
     slow, fast, path = await paths.both(endings.tokens[role], MENTORSHIP_ENDINGS)
     assert "errors" not in slow, slow
     assert (fast, path) == (slow, "compiled")
+    if role == "employee":  # the worker withdraws their own request, and rates the cancelled one
+        flags = {(n["status"], n["viewerCanEnd"], n["viewerCanRate"]) for n in slow["data"]["all"]["nodes"]}
+        assert ("CANCELLED", False, True) in flags and ("ACTIVE", True, False) in flags
     if role == "hr":
         nodes = slow["data"]["mentorships"]["nodes"]
         assert {(n["status"], n["endReason"], n["mentorRating"]) for n in nodes} == {
             ("COMPLETED", "Done", 5),
+            ("COMPLETED", None, None),
             ("EXPIRED", None, None),
         }
 
