@@ -17,6 +17,7 @@ from auth.policy import Policy
 from models.feedback import FeedbackStatus
 from models.mentorships import MentorshipStatus
 from models.schedules import OPEN_TIME_OFF_STATUSES, TimeOffStatus
+from models.training import EnrollmentStatus
 
 Rule = Callable[[Policy], "Q | bool"]
 
@@ -131,3 +132,14 @@ def can_rate_mentorship(policy: Policy) -> Q | bool:
     as_mentor = Q(mentor_id=viewer, mentor_rating__isnull=True)
     as_mentee = Q(mentee_id=viewer, mentee_rating__isnull=True) & ~Q(mentor_id=viewer)
     return ended & (as_mentor | as_mentee)
+
+
+def can_cancel_enrollment(policy: Policy) -> Q | bool:
+    """`Enrollment.viewerCanCancel`: enrolled or waitlisted, and `Policy.can_cancel_enrollment`
+    (the employee and their managers, HR and services)."""
+    active = Q(status__in=[EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITLISTED])
+    if policy.sees_everything:
+        return active
+    if policy.viewer is None:
+        return False
+    return active & Q(employee_id__in=[policy.viewer.id, *policy.reports])

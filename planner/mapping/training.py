@@ -12,8 +12,9 @@ from typing import Any
 
 from auth.scopes import Scope
 from models import training as trm
+from planner.capabilities import can_cancel_enrollment
 from planner.filters import session_filter_by_ids
-from planner.specs import Column, Counted, Keyed, Listed, Many, Spec, ToOne
+from planner.specs import Capability, Column, Counted, Keyed, Listed, Many, Spec, ToOne
 from resolvers.core.pagination import SortKey
 from resolvers.training.reads import (
     COURSE_ORDER_FIELDS,
@@ -94,6 +95,7 @@ FIELDS: dict[str, dict[str, Spec]] = {
         "certificateExpiresAt": Column("certificate_expires_at", "datetime"),
         "session": ToOne("TrainingSession", "session_id"),
         "employee": ToOne("Employee", "employee_id"),
+        "viewerCanCancel": Capability(can_cancel_enrollment),
     },
     # schema/training/requirements.py; not `appliesTo` (global IDs of a JSON list of keys)
     "TrainingRequirement": {
