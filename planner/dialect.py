@@ -92,6 +92,17 @@ class Dialect(ABC):
         stored array in its order, `[]` for SQL or JSON null."""
         ...
 
+    @abstractmethod
+    def weekdays(self, column: str, names: Mapping[str, str]) -> str:
+        """A JSON list of ISO weekday numbers as the resolver path shows it (`[Weekday(d) for d in
+        sorted(row.days)]`): sorted, each as its GraphQL name."""
+        ...
+
+    @abstractmethod
+    def clock(self, minutes: str) -> str:
+        """Minutes after midnight as a GraphQL `Time` (`time(*divmod(minutes, 60))`: `09:00:00`)."""
+        ...
+
     def enum(self, column: str, names: Mapping[str, str]) -> str:
         """A stored enum value as its GraphQL name (`in_progress` → `IN_PROGRESS`)."""
         cases = " ".join(f"WHEN {literal(value)} THEN {literal(name)}" for value, name in names.items())
@@ -156,6 +167,18 @@ class Postgres(Dialect):
     def strings(self, column: str) -> str:
         return f"coalesce(nullif({column}::jsonb, 'null'::jsonb), '[]'::jsonb)::json"
 
+    def weekdays(self, column: str, names: Mapping[str, str]) -> str:
+        cases = " ".join(f"WHEN {int(value)} THEN {literal(name)}" for value, name in names.items())
+        day = '"d"."v"::int'
+        return (
+            f"(SELECT coalesce(json_agg(CASE {day} {cases} END ORDER BY {day}), '[]'::json)"
+            f' FROM json_array_elements_text(CAST({column} AS json)) AS "d"("v"))'
+        )
+
+    def clock(self, minutes: str) -> str:
+        hours, rest = f"lpad((({minutes}) / 60)::text, 2, '0')", f"lpad((({minutes}) % 60)::text, 2, '0')"
+        return f"{hours} || ':' || {rest} || ':00'"
+
 
 class Sqlite(Dialect):
     name = "sqlite"
@@ -207,6 +230,14 @@ class Sqlite(Dialect):
 
     def strings(self, column: str) -> str:
         return f"json(coalesce(nullif(json({column}), 'null'), '[]'))"
+
+    def weekdays(self, column: str, names: Mapping[str, str]) -> str:
+        cases = " ".join(f"WHEN {int(value)} THEN {literal(name)}" for value, name in names.items())
+        days = f'(SELECT "value" FROM json_each({column}) ORDER BY "value")'
+        return f'json((SELECT json_group_array(CASE "d"."value" {cases} END) FROM {days} AS "d"))'
+
+    def clock(self, minutes: str) -> str:
+        return f"printf('%02d:%02d:00', ({minutes}) / 60, ({minutes}) % 60)"
 
 
 def dialect_for(name: str) -> Dialect:

@@ -1,4 +1,4 @@
-"""The vocabulary of planner/mapping.py: how a GraphQL field maps to SQL (a column, a computed
+"""The vocabulary of planner/mapping/: how a GraphQL field maps to SQL (a column, a computed
 value, a capability, a to-one relation or a connection), and a model's columns."""
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from resolvers.core.pagination import SortKey
 @dataclass(frozen=True)
 class Column:
     """A scalar field: a model field and how it is shown (`str`, `int`, `enum`, `date`, `datetime`,
-    `bool`, `strings` (a JSON list of strings), or `id`, the object's global ID)."""
+    `bool`, `strings` (a JSON list of strings), `weekdays` (a JSON list of ISO weekday numbers, as
+    enum names), `clock` (minutes after midnight, as a `Time`), or `id`, the object's global ID)."""
 
     field: str
     kind: str
@@ -27,9 +28,11 @@ class Column:
 
 @dataclass(frozen=True)
 class Computed:
-    """A field computed from the row's columns: `sql` with `{row}` standing for the row's alias."""
+    """A field computed from the row's columns: `sql` with `{row}` standing for the row's alias;
+    `kind` "bool" for a condition, shown as JSON true or false."""
 
     sql: str
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,18 @@ class ToOne:
 
 
 @dataclass(frozen=True)
+class Attached:
+    """An object field shown from the row of type `target` whose field `key` is the parent's
+    primary key (one to one: `workingPattern`). Always an object, as on the resolver path: without
+    such a row, each model field named in `defaults` shows that SQL value instead (`{parent}`
+    standing for the parent row's alias)."""
+
+    target: str
+    key: str
+    defaults: Mapping[str, str]
+
+
+@dataclass(frozen=True)
 class Many:
     """A connection: rows of `model` whose `partition` column is the parent's primary key.
 
@@ -92,9 +107,44 @@ class Many:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """A root field that returns a plain list of rows, not a connection (`publicHolidays`):
+    `model`'s rows where the resolvers' `Q` builder `where(**arguments)` holds, in the order of
+    the columns `order` (then the id)."""
+
+    model: type[Model]
+    where: Callable[..., Q]
+    order: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """A root field that shows one row of `type_name` (`mentorCapacity(employeeId:)`): the row
+    whose primary key the global ID `argument` (of `id_type`) names, or the viewer's own when it
+    is omitted; null when there is no such row, or no viewer."""
+
+    type_name: str
+    argument: str
+    id_type: str
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """A connection whose list an enum argument chooses (`feedbackRequests(direction:)`): the
+    `Many` of each of the argument's values (the enum's stored value). The executor fills the
+    argument's default, so it always has one."""
+
+    argument: str
+    lists: Mapping[str, Many]
+
+
+Spec = Attached | Chosen | Column | Computed | Capability | Counted | Sensitive | ToOne | Many
+
+
+@dataclass(frozen=True)
 class TypeMap:
     model: type[Model]
-    fields: Mapping[str, Column | Computed | Capability | Counted | Sensitive | ToOne | Many]
+    fields: Mapping[str, Spec]
 
 
 def column_of(model: type[Model], name: str) -> str:

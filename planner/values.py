@@ -26,9 +26,16 @@ def capability(
 
 
 def scalar(
-    dialect: Dialect, model: Any, alias: str, spec: Column, field: GraphQLField, type_name: str
+    dialect: Dialect,
+    model: Any,
+    alias: str,
+    spec: Column,
+    field: GraphQLField,
+    type_name: str,
+    column: str | None = None,
 ) -> str:
-    column = f"{alias}.{quote(column_of(model, spec.field))}"
+    """The column of the row `alias` (or the SQL value `column` given for it) as GraphQL shows it."""
+    column = column or f"{alias}.{quote(column_of(model, spec.field))}"
     kind = spec.kind
     if kind == "id":
         return dialect.gid(type_name, column)
@@ -44,8 +51,11 @@ def scalar(
         return dialect.number(column)
     if kind == "strings":
         return dialect.strings(column)
-    if kind == "enum":
+    if kind == "clock":
+        return dialect.clock(column)
+    if kind in ("enum", "weekdays"):
         enum = get_named_type(field.type)
         assert isinstance(enum, GraphQLEnumType)
-        return dialect.enum(column, {str(v.value): k for k, v in enum.values.items()})
+        names = {str(v.value): k for k, v in enum.values.items()}
+        return dialect.enum(column, names) if kind == "enum" else dialect.weekdays(column, names)
     raise Uncovered(f"a {kind} column")

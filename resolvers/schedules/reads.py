@@ -165,9 +165,14 @@ async def team_calendar(policy: Policy, team_id: int | None, from_: date, to: da
     return [CalendarEntry(r, policy.can_see_time_off(r)) for r in rows]
 
 
-async def public_holidays(location: str, year: int) -> list[PublicHoliday]:
-    """A location's holidays in `year`, by date."""
+def holiday_filter(*, location: str, year: int) -> Q:
+    """A location's holidays in `year` (the compiled path builds the same condition)."""
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise BadInput(f"year must be between {MIN_YEAR} and {MAX_YEAR}.")
     first, last = year_bounds(year)
-    return await PublicHoliday.filter(location=location, day__gte=first, day__lte=last).order_by("day")
+    return Q(location=location, day__gte=first, day__lte=last)
+
+
+async def public_holidays(location: str, year: int) -> list[PublicHoliday]:
+    """A location's holidays in `year`, by date."""
+    return await PublicHoliday.filter(holiday_filter(location=location, year=year)).order_by("day")

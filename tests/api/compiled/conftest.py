@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
+from models.feedback import FeedbackRequest, Kudos
+from models.schedules import TimeOffRequest
+from models.training import TrainingRequirement
 from tests.support import factories as f
 from tests.support.graphql_client import GraphQLClient
 
@@ -60,6 +63,8 @@ async def build_org(tokens: Callable[..., Awaitable[str]]) -> Org:
     await f.mentorship(other, worker, status="active", focus_skills=["zeta", "alpha"])
     await f.mentorship(boss, worker)
     await f.mentorship(worker, manager, status="proposed")
+    await _schedules_and_feedback(hr, boss, manager, worker, other)
+    await TrainingRequirement.create(course=course, every_months=24, window_days=60, team_ids=[teams[0].id])
     return Org(
         ids={
             "hr": gid("Employee", hr.id),
@@ -77,6 +82,57 @@ async def build_org(tokens: Callable[..., Awaitable[str]]) -> Org:
             "service": await tokens(),
         },
     )
+
+
+async def _schedules_and_feedback(hr: Any, boss: Any, manager: Any, worker: Any, other: Any) -> None:
+    """Issue 14's rows: time off in every status, kudos across teams, feedback both ways."""
+    day = date(2026, 3, 2)
+    for person, kind, status, offset, days, extra in (
+        (worker, "vacation", "approved", 0, "2.5", {"note": "Alps"}),
+        (worker, "sick", "pending", 10, "1.0", {"pending_reason": "allowance"}),
+        (worker, "personal", "declined", 20, "0.5", {"half_day": True, "decided_by": manager}),
+        (manager, "parental", "cancelled", 5, "3.0", {"decision_note": "no"}),
+        (manager, "other", "pending", 30, "1.0", {"pending_reason": "cover"}),
+        (other, "vacation", "approved", 0, "1.0", {}),
+    ):
+        start = day + timedelta(days=offset)
+        await TimeOffRequest.create(
+            employee=person,
+            kind=kind,
+            status=status,
+            starts_on=start,
+            ends_on=start + timedelta(days=2),
+            working_days=days,
+            **extra,
+        )
+    for giver, receiver, skills in (
+        (manager, worker, ["python", "Go"]),
+        (other, worker, []),
+        (worker, other, ["kindness"]),
+        (boss, manager, ["focus"]),
+        (hr, boss, ["python"]),
+    ):
+        await Kudos.create(
+            giver=giver, receiver=receiver, message=f"Thanks {receiver.given_name}", skills=skills
+        )
+    for requester, respondent, status, visibility in (
+        (worker, manager, "pending", None),
+        (worker, other, "submitted", "shared_with_manager"),
+        (worker, boss, "submitted", "private"),
+        (manager, worker, "pending", None),
+        (other, hr, "submitted", "shared_with_manager"),
+    ):
+        submitted = status == "submitted"
+        await FeedbackRequest.create(
+            requester=requester,
+            respondent=respondent,
+            about="My talk",
+            due_on=date(2026, 4, 1) if submitted else None,
+            status=status,
+            body="Clear and short" if submitted else None,
+            visibility=visibility,
+            submitted_at=datetime(2026, 3, 1, 12, tzinfo=UTC) if submitted else None,
+        )
 
 
 @pytest.fixture

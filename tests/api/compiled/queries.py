@@ -156,6 +156,21 @@ PAGED = {
         nodes { subteams(first: 1, after: $after) { nodes { name } pageInfo { hasNextPage endCursor } } } } }""",
         ("teams", "nodes", 0, "subteams"),
     ),
+    "time_off": (
+        """query($after: String, $id: ID!) { node(id: $id) { ... on Employee { timeOff(first: 1, after: $after) {
+        totalCount edges { cursor node { startsOn kind } } pageInfo { hasNextPage hasPreviousPage endCursor } } } } }""",
+        ("node", "timeOff"),
+    ),
+    "kudos": (
+        """query($after: String, $id: ID!) { node(id: $id) { ... on Employee { kudosReceived(first: 1, after: $after) {
+        edges { cursor node { message } } pageInfo { hasNextPage startCursor endCursor } } } } }""",
+        ("node", "kudosReceived"),
+    ),
+    "feedback": (
+        """query($after: String, $id: ID!) { node(id: $id) { ... on Employee { feedbackRequests(first: 1, after: $after) {
+        nodes { about status } pageInfo { hasNextPage endCursor } } } } }""",
+        ("node", "feedbackRequests"),
+    ),
 }
 
 # Compiled on PostgreSQL; too deep for SQLite's parser (falls back there).
@@ -175,7 +190,7 @@ UNCOVERED = {
     "team_filter": "{ teams(filter: {topLevel: true}) { nodes { name } } }",
     # Another employee's sensitive field, for an employee: the resolver path refuses it.
     "sensitive": "query($id: ID!) { viewer { manager { phone } } node(id: $id) { ... on Employee { phone } } }",
-    "capability": "query($id: ID!) { node(id: $id) { ... on Employee { mentorshipsAsMentee { nodes { viewerCanEnd } } } } }",
+    "capability": "{ trainingSessions { nodes { viewerCanEnroll } } }",
     "too_big": "{ tasks(first: 101) { nodes { title } } }",
     "bad_id": '{ node(id: "nope") { id } }',
     "suggestions": '{ mentorSuggestions(skills: ["x"]) { score } }',

@@ -35,6 +35,9 @@ OWN_SENSITIVE = """{ viewer { email phone birthDate emergencyContact manager { e
 OTHERS_SENSITIVE = """query($id: ID!) { node(id: $id) { ... on Employee { phone birthDate emergencyContact } }
   employees(first: 10, orderBy: {field: FAMILY_NAME, direction: ASC}) { nodes { email phone birthDate } } }"""
 
+ENROLLMENT_CAPABILITIES = """query($id: ID!) { node(id: $id) { ... on Employee {
+  enrollments { nodes { status viewerCanCancel } } directReports { nodes { enrollments { nodes { viewerCanCancel } } } } } } }"""
+
 DURATIONS = """{ trainingCourses(first: 20) { nodes { title durationHours sessions { nodes { course { durationHours } } } } } }"""
 
 
@@ -145,3 +148,23 @@ async def test_seat_counts(paths: Paths, org: Org, role: str) -> None:
 def _by_path(body: dict[str, Any]) -> dict[str, Any]:
     errors = sorted(body.get("errors", []), key=lambda error: str(error["path"]))
     return {**body, "errors": errors}
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_enrollment_cancel_capability_answers_the_same(paths: Paths, org: Org, role: str) -> None:
+    # given enrollments (one cancelled) of the worker and of the manager's reports
+    from models.training import Enrollment
+
+    await Enrollment.filter(id=(await Enrollment.all().order_by("id").first()).id).update(status="cancelled")  # type: ignore[union-attr]
+    for person in ("worker", "manager", "hr"):
+        # when each role reads who may cancel them; then both paths agree, compiled
+        slow, fast, path = await paths.both(
+            org.tokens[role], ENROLLMENT_CAPABILITIES, {"id": org.ids[person]}
+        )
+        assert "errors" not in slow, slow
+        assert (fast, path) == (slow, "compiled"), person
+        if (role, person) == ("employee", "worker"):  # their own, but not the cancelled one
+            flags = {
+                (n["status"], n["viewerCanCancel"]) for n in slow["data"]["node"]["enrollments"]["nodes"]
+            }
+            assert flags == {("CANCELLED", False), ("ENROLLED", True)}

@@ -44,7 +44,8 @@ async def test_paging_with_after_answers_the_same(
             break
         after = connection["pageInfo"]["endCursor"]
         null_sort_values.add(_sort_value(after) is None)
-    assert pages > 1 or name == "members"
+    # HR reads no one's feedback requests (auth/rules/feedback.py): one empty page.
+    assert pages > 1 or name == "members" or (name, role) == ("feedback", "hr")
     # One plan pages through the whole list: the first page's, and one per kind of cursor (a
     # cursor at a null sort value seeks with another condition), never one per page.
     assert len(compiled) <= 1 + len(null_sort_values), (len(compiled), pages)

@@ -11,6 +11,14 @@ TWO_ROOTS = """query($id: ID!, $n: Int!) { a: node(id: $id) { ... on Employee { 
   b: tasks(first: $n) { nodes { team { name } assignee { email } } pageInfo { hasNextPage startCursor endCursor } } }"""
 
 
+SELF_SERVICE = """query($id: ID!, $n: Int!) { node(id: $id) { ... on Employee {
+  timeOff(first: $n, filter: {status: [APPROVED, PENDING]}) { totalCount edges { cursor node { kind employee { email }
+    decidedBy { email } viewerCanCancel viewerCanDecide } } pageInfo { hasNextPage endCursor } }
+  kudosReceived(first: $n) { totalCount nodes { message skills giver { email } } pageInfo { hasNextPage } }
+  feedbackRequests(direction: ASKED, first: $n) { nodes { about viewerCanSubmit requester { email } } }
+  mentorshipsAsMentor(first: $n) { nodes { endReason mentorRating menteeRating } } } } }"""
+
+
 async def _statements(
     client: GraphQLClient, query: str, variables: dict[str, object] | None = None
 ) -> list[str]:
@@ -68,3 +76,12 @@ async def test_training_lists_subteams_and_list_scalars_take_one_statement_per_r
     for name, variables, roots in probes:
         statements = await _statements(client, COVERED[name], variables)
         assert len(statements) == baseline + roots, (name, statements)
+
+
+async def test_issue_14_lists_take_one_statement_whatever_the_page_size(paths: Paths, org: Org) -> None:
+    client = GraphQLClient(paths.compiled, org.tokens["employee"])
+    baseline = await _baseline(client)
+    policy = 3  # viewer, memberships, transitive reports (auth/policy.py), once per request
+    for n in (1, 20, 100):
+        statements = await _statements(client, SELF_SERVICE, {"id": org.ids["worker"], "n": n})
+        assert len(statements) == baseline + policy + 1, (n, statements)

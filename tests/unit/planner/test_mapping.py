@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from planner.mapping import NODE_TYPES, ROOT_LISTS, TYPES
+from graphql import get_named_type
+
+from planner.mapping import NODE_TYPES, ROOT_LISTS, ROOT_ROWS, TYPES
 from planner.plans import PlanCache
-from planner.specs import Capability, Column, Computed, Counted, Many, Sensitive, ToOne
+from planner.specs import Attached, Capability, Chosen, Column, Computed, Counted, Many, Sensitive, ToOne
 from schema import schema
 from schema.core.nodes import NODE_KINDS
 
@@ -27,10 +29,22 @@ def test_every_mapped_field_exists_in_the_schema_and_the_model() -> None:
                 assert spec.left_of is None or spec.left_of in model_fields, f"{type_name}.{name}"
             elif isinstance(spec, ToOne):
                 assert spec.fk in model_fields and spec.target in TYPES, f"{type_name}.{name}"
+            elif isinstance(spec, Attached):
+                target = TYPES[spec.target].model._meta.fields_map
+                assert spec.key in target and set(spec.defaults) <= set(target), f"{type_name}.{name}"
+            elif isinstance(spec, Chosen):
+                # One list for each value of the enum argument, none for another.
+                argument = gtype.fields[name].args[spec.argument]  # type: ignore[attr-defined]
+                values = {
+                    getattr(v.value, "value", v.value) for v in get_named_type(argument.type).values.values()
+                }
+                assert set(spec.lists) == values, f"{type_name}.{name}"
+                for chosen in spec.lists.values():
+                    assert chosen.partition in chosen.model._meta.fields_map, f"{type_name}.{name}"
             else:
                 assert isinstance(spec, Many)
                 assert spec.partition in spec.model._meta.fields_map, f"{type_name}.{name}"
-    for name in ROOT_LISTS:
+    for name in [*ROOT_LISTS, *ROOT_ROWS]:
         assert name in schema._schema.query_type.fields  # type: ignore[union-attr]
 
 
