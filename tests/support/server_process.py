@@ -33,9 +33,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# A server process starts in about a second on a quiet machine, but imports alone can take
+# ten times that on a loaded CI runner: wait on the clock, generously, not for a number of polls.
+START_WAIT = 60.0
+
+
 async def ready(url: str, process: asyncio.subprocess.Process) -> None:
+    deadline = asyncio.get_running_loop().time() + START_WAIT
     async with httpx.AsyncClient(base_url=url) as http:
-        for _ in range(int(WAIT * 20)):
+        while asyncio.get_running_loop().time() < deadline:
             if process.returncode is not None:
                 raise AssertionError(f"server exited with {process.returncode}")
             with contextlib.suppress(httpx.TransportError):
