@@ -53,8 +53,20 @@ class Listener:
         self.wants = wants
         self._queue: asyncio.Queue[object] = asyncio.Queue(maxsize)
         self.overflowed = False
+        self._parked: Callable[[Event], None] | None = None
+
+    def park(self, meanwhile: Callable[[Event], None]) -> None:
+        """Stop queueing: while parked, the subscription's frames are written for it by its group
+        (web/ws_relay.py) and every event only goes to `meanwhile` (a revocation check)."""
+        self._parked = meanwhile
+
+    def unpark(self) -> None:
+        self._parked = None
 
     def offer(self, event: Event) -> None:
+        if self._parked is not None:
+            self._parked(event)
+            return
         if self.overflowed or not self.wants(event):
             return
         try:

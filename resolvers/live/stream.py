@@ -38,11 +38,12 @@ import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from auth.policy import Policy
 from auth.principal import Principal
 from auth.tokens import is_revoked
-from events.hub import Hub
+from events.hub import Hub, Listener
 from ids import event_pk
 from models.events import Event
 from resolvers.core.revocation import REVOKED
@@ -220,6 +221,16 @@ async def replay(types: frozenset[str], after: int) -> AsyncIterator[Event]:
         cursor = rows[-1].id
 
 
+class Seat(Protocol):
+    """Where a subscription waits while its group's frames are written for it (web/ws_relay.py)."""
+
+    def take(self, position: int) -> asyncio.Future[int] | None:
+        """Park after event `position` (None: stay active); the future resolves to the position
+        to resume from, or fails with why the subscription ends."""
+
+    def leave(self) -> None: ...
+
+
 async def follow(
     hub: Hub,
     types: frozenset[str],
@@ -227,33 +238,69 @@ async def follow(
     *,
     after: int | None,
     guard: TokenGuard,
+    seat: Seat | None = None,
 ) -> AsyncIterator[Event]:
-    """Yield events of `types` that pass `wants`: the replay after `after`, then live ones."""
+    """Yield events of `types` that pass `wants`: the replay after `after`, then live ones.
+
+    With a `seat`, whenever nothing is waiting the subscription offers to park: its inbox stops
+    queueing, it stops waking per event, and its group writes its frames; when promoted it
+    replays the log from the last event written to it and goes on live.
+    """
 
     def accepts(event: Event) -> bool:
         return event.type in types and wants(event)
 
     watch_revocations(hub)
     inbox = hub.open(lambda event: accepts(event) or guard.ended_by(event))  # before reading the log
+    position = max(hub.max_seen_id, after or 0)  # what came before is in the log
     try:
         await guard.check()  # a revocation announced before the inbox opened is in the database
         replayed: set[int] = set()
-        if after is not None:
-            async for event in replay(types, after):
-                if accepts(event):
-                    replayed.add(event.id)
-                    await guard.check()
-                    yield event
+        resume = after
         while True:
+            if resume is not None:
+                async for event in replay(types, resume):
+                    if accepts(event):
+                        replayed.add(event.id)
+                        position = max(position, event.id)
+                        await guard.check()
+                        yield event
+                resume = None
+            seated = seat.take(position) if seat is not None and inbox.pending == 0 else None
+            if seated is not None:
+                resume = position = await _parked(inbox, seated, guard)
+                continue
             pushed = await inbox.get(within=guard.seconds_until_check())
             await guard.check()
             if pushed is None:
                 continue
             if guard.ended_by(pushed):
                 raise TokenNoLongerValid(_REVOKED_MESSAGE)
+            position = max(position, pushed.id)
             if pushed.id in replayed:
                 replayed.discard(pushed.id)
                 continue
             yield pushed
     finally:
         hub.close(inbox)
+        if seat is not None:
+            seat.leave()
+
+
+async def _parked(inbox: Listener, seated: asyncio.Future[int], guard: TokenGuard) -> int:
+    """Wait, parked, until promoted (the position to resume from) or ended (raises)."""
+
+    def meanwhile(event: Event) -> None:
+        if guard.ended_by(event) and not seated.done():
+            seated.set_exception(TokenNoLongerValid(_REVOKED_MESSAGE))
+
+    inbox.park(meanwhile)
+    try:
+        while True:
+            try:
+                async with asyncio.timeout(guard.seconds_until_check()):
+                    return await asyncio.shield(seated)  # a timeout must not cancel the seat
+            except TimeoutError:
+                await guard.check()
+    finally:
+        inbox.unpark()
