@@ -157,3 +157,8 @@ def seat_for(hub: Hub, key: Hashable, websocket: Any) -> Member | None:
     if operation is None or not hasattr(websocket, "send_text"):
         return None
     return relay_for(hub, key).join(websocket, operation)
+
+
+def parked(hub: Hub) -> int:
+    """How many subscriptions on `hub` are parked (for tests and benchmarks)."""
+    return sum(len(relay.parked) for relay in _relays(hub).values())
