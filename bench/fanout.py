@@ -135,6 +135,7 @@ async def _hold(pipe: Connection, urls: list[str], token: str) -> None:
             break
         await asyncio.sleep(0.2)  # a benchmark may poll its own counters
     pipe.send(([x for s in subscribers for x in s.latencies], [s.errors for s in subscribers]))
+    await loop.run_in_executor(None, pipe.recv)  # close once the servers' CPU has been read
     for s in subscribers:
         assert s.ws is not None and s.task is not None
         await s.ws.close()
@@ -191,6 +192,8 @@ async def run(
         latencies += got
         errors += failed
     cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before  # ends once every client has counted
+    for pipe in pipes:  # the clients close their sockets only now: closing is not fan-out
+        pipe.send("close")
     for process in processes:
         process.join(30)
     latencies.sort()

@@ -29,7 +29,7 @@ from strawberry.types.execution import PreExecutionError
 
 from web.context import Context
 from web.errors import graphql_error_code
-from web.ws_relay import Relay, operation_id
+from web.ws_relay import Relay, current_member, operation_id
 
 
 def _with_code(error: GraphQLError) -> GraphQLError:
@@ -53,8 +53,8 @@ encodings = 0
 class SharedData(dict[str, Any]):
     """The `data` of a result sent as it is to every member of a group; its JSON is made once.
 
-    `relay` and `event_id` name the group's parked members and the live event: the first
-    connection to send it also writes its frame to each of them (web/ws_relay.py).
+    `relay` and `event_id` name the group's parked members and the live event: when the group's
+    leader sends it, its frame is also written to each of them (web/ws_relay.py).
     """
 
     __slots__ = ("event_id", "relay", "text")
@@ -88,9 +88,9 @@ class OperationErrorsHandler(BaseGraphQLTransportWSHandler[Context, None]):
         except WebSocketDisconnect as exc:  # as Strawberry's own send_json reports it
             raise WebSocketDisconnected from exc
         finally:
-            relay, data.relay = data.relay, None  # once per event, by whichever member sends first
-            if relay is not None:
-                relay.broadcast(data.event_id, tail)
+            member = current_member.get()
+            if data.relay is not None and member is not None:  # copied if this is its group's leader
+                data.relay.broadcast(member, data.event_id, tail)
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         operation_id.set(operation.id)  # this task's own context: what its subscription parks under

@@ -252,7 +252,7 @@ async def follow(
 
     watch_revocations(hub)
     inbox = hub.open(lambda event: accepts(event) or guard.ended_by(event))  # before reading the log
-    position = max(hub.max_seen_id, after or 0)  # what came before is in the log
+    position = hub.max_seen_id  # what came before is in the log; live events after it come here
     try:
         await guard.check()  # a revocation announced before the inbox opened is in the database
         replayed: set[int] = set()
