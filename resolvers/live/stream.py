@@ -5,7 +5,10 @@
 1. it opens its inbox at the hub FIRST, so nothing committed from now on can be missed;
 2. with `after`, it replays the log (`id > after`, in id order, paged) — this may include events
    that also reach the inbox, so the replayed ids are remembered;
-3. it then drains the inbox, skipping ids it replayed.
+3. it then drains the inbox, skipping ids it replayed;
+4. with a `Seat` (web/ws_relay.py), whenever its inbox is empty it may park: no more wake-ups
+   per event, its group's leader has its frames written; when promoted it replays from the
+   last event written to it (steps 2 and 3 again), so parking leaves no gap either.
 
 The seam therefore has neither a gap (everything committed before step 1 is in the log, every
 later commit reaches the inbox) nor a duplicate (the replayed-id set).
@@ -38,12 +41,11 @@ import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 from auth.policy import Policy
 from auth.principal import Principal
 from auth.tokens import is_revoked
-from events.hub import Hub, Listener
+from events.hub import Hub, Listener, Seat
 from ids import event_pk
 from models.events import Event
 from resolvers.core.revocation import REVOKED
@@ -219,16 +221,6 @@ async def replay(types: frozenset[str], after: int) -> AsyncIterator[Event]:
                 )
             yield row
         cursor = rows[-1].id
-
-
-class Seat(Protocol):
-    """Where a subscription waits while its group's frames are written for it (web/ws_relay.py)."""
-
-    def take(self, position: int) -> asyncio.Future[int] | None:
-        """Park after event `position` (None: stay active); the future resolves to the position
-        to resume from, or fails with why the subscription ends."""
-
-    def leave(self) -> None: ...
 
 
 async def follow(

@@ -18,6 +18,10 @@ Per live event (one the hub delivered, so one `EventContext` for the process) an
   with the context that presented; the others get the same data and errors.
 
 Replayed rows (`after:`) have a private context and are presented and executed alone.
+
+Over graphql-transport-ws most members of a group do not even get here: they are parked, and
+the frame their group's leader sends is copied to them (web/ws_relay.py); the slot carries the
+relay to the sender (`SharedData.relay`).
 """
 
 from __future__ import annotations

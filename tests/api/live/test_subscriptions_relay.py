@@ -7,18 +7,25 @@ member misses nothing; a revoked sign-in is closed with 4403 while parked.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 
+from strawberry.types import ExecutionResult
+
+from auth.principal import Principal
 from auth.revocation import Revocation
+from config import Settings
 from events.brokers import current_broker
 from resolvers.core.revocation import publish
+from schema import schema
 from schema.live import sharing
 from tests.support import factories as f
 from tests.support.graphql_client import TokenMaker
 from tests.support.live import CREATE_TASK, call, listening
-from tests.support.ws_client import WSClient, wait_until
+from tests.support.ws_client import WAIT, WSClient, wait_until
 from web import ws_relay
+from web.context import Context
 
 TASK_EVENTS = "subscription { taskEvents { type task { title } } }"
 
@@ -111,4 +118,32 @@ async def test_a_parked_dashboard_whose_token_is_revoked_is_closed_and_the_other
     await call(server, kept, CREATE_TASK, {"input": {"title": "Still here"}})
     assert (await active.next_data(active_op))["taskEvents"]["task"]["title"] == "Still here"
     await active.close()
+    await listening(0)
+
+
+async def test_a_subscription_run_through_the_schema_without_the_websocket_yields_every_event_itself(
+    server: str, settings: Settings, tokens: TokenMaker
+) -> None:
+    # given a WebSocket group with a leader and a parked member, and the same subscription run
+    # through the schema directly, as another transport (graphql-sse) runs it
+    ada = await f.employee(email="ada@example.com")
+    token = await tokens(ada.email)
+    dashboards = await _dashboards(server, [token] * 2)
+    principal = Principal(scopes=frozenset({"tasks:read", "tasks:write"}), employee_id=ada.id)
+    stream = await schema.subscribe(TASK_EVENTS, context_value=Context(settings, principal))
+    assert not isinstance(stream, ExecutionResult)
+    first = asyncio.ensure_future(anext(stream))
+    await listening(3)
+
+    # when a task is created
+    await call(server, token, CREATE_TASK, {"input": {"title": "Everywhere"}})
+
+    # then the schema's own stream yields it, and the dashboards get it too
+    result = await asyncio.wait_for(first, WAIT)
+    assert result.errors is None
+    assert result.data == {"taskEvents": {"type": "TASK_CREATED", "task": {"title": "Everywhere"}}}
+    assert await _titles(dashboards) == ["Everywhere"] * 2
+    await stream.aclose()
+    for client, _ in dashboards:
+        await client.close()
     await listening(0)
