@@ -16,7 +16,8 @@ Measured: latency from the event's `occurredAt` (stamped in the transaction, jus
 commit; same machine, same clock) to its receipt by each subscriber, p50/p99 over all
 receipts; subscribers ended as too slow; the servers' resident memory per idle subscriber; the
 servers' CPU time per event and per delivered message (mutation and fan-out, all workers
-together; steadier than latency on a busy machine).
+together; steadier than latency on a busy machine), and of it the part outside the kernel. The
+clients close their sockets only once that CPU time has been read.
 """
 
 from __future__ import annotations
