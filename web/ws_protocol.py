@@ -83,14 +83,13 @@ class OperationErrorsHandler(BaseGraphQLTransportWSHandler[Context, None]):
         )
         operation = self.view.encode_json_string(message["id"])
         tail = f',"type":"next","payload":{{"data":{data.text}{rest}}}}}'
+        member = current_member.get()
+        if data.relay is not None and member is not None:  # copied first: a slow leader delays no one
+            data.relay.broadcast(member, data.event_id, tail)
         try:
             await self.websocket.ws.send_text(f'{{"id":{operation}{tail}')
         except WebSocketDisconnect as exc:  # as Strawberry's own send_json reports it
             raise WebSocketDisconnected from exc
-        finally:
-            member = current_member.get()
-            if data.relay is not None and member is not None:  # copied if this is its group's leader
-                data.relay.broadcast(member, data.event_id, tail)
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         operation_id.set(operation.id)  # this task's own context: what its subscription parks under
