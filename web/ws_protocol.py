@@ -29,6 +29,7 @@ from strawberry.types.execution import PreExecutionError
 
 from web.context import Context
 from web.errors import graphql_error_code
+from web.ws_relay import Relay, current_member, operation_id
 
 
 def _with_code(error: GraphQLError) -> GraphQLError:
@@ -50,13 +51,18 @@ encodings = 0
 
 
 class SharedData(dict[str, Any]):
-    """The `data` of a result sent as it is to every member of a group; its JSON is made once."""
+    """The `data` of a result sent as it is to every member of a group; its JSON is made once.
 
-    __slots__ = ("text",)
+    `relay` and `event_id` name the group's parked members and the live event: when the group's
+    leader sends it, its frame is also written to each of them (web/ws_relay.py).
+    """
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    __slots__ = ("event_id", "relay", "text")
+
+    def __init__(self, data: dict[str, Any], relay: Relay | None = None, event_id: int = 0) -> None:
         super().__init__(data)
         self.text: str | None = None
+        self.relay, self.event_id = relay, event_id
 
 
 class OperationErrorsHandler(BaseGraphQLTransportWSHandler[Context, None]):
@@ -76,11 +82,18 @@ class OperationErrorsHandler(BaseGraphQLTransportWSHandler[Context, None]):
             if key != "data"
         )
         operation = self.view.encode_json_string(message["id"])
-        text = f'{{"id":{operation},"type":"next","payload":{{"data":{data.text}{rest}}}}}'
+        tail = f',"type":"next","payload":{{"data":{data.text}{rest}}}}}'
+        member = current_member.get()
+        if data.relay is not None and member is not None:  # copied first: a slow leader delays no one
+            data.relay.broadcast(member, data.event_id, tail)
         try:
-            await self.websocket.ws.send_text(text)
+            await self.websocket.ws.send_text(f'{{"id":{operation}{tail}')
         except WebSocketDisconnect as exc:  # as Strawberry's own send_json reports it
             raise WebSocketDisconnected from exc
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        operation_id.set(operation.id)  # this task's own context: what its subscription parks under
+        await super().run_operation(operation)
 
     async def _send_result_stream(self, operation: Operation[Context, None], result_source: Any) -> None:
         try:

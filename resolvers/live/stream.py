@@ -5,7 +5,10 @@
 1. it opens its inbox at the hub FIRST, so nothing committed from now on can be missed;
 2. with `after`, it replays the log (`id > after`, in id order, paged) — this may include events
    that also reach the inbox, so the replayed ids are remembered;
-3. it then drains the inbox, skipping ids it replayed.
+3. it then drains the inbox, skipping ids it replayed;
+4. with a `Seat` (web/ws_relay.py), whenever its inbox is empty it may park: no more wake-ups
+   per event, its group's leader has its frames written; when promoted it replays from the
+   last event written to it (steps 2 and 3 again), so parking leaves no gap either.
 
 The seam therefore has neither a gap (everything committed before step 1 is in the log, every
 later commit reaches the inbox) nor a duplicate (the replayed-id set).
@@ -42,7 +45,7 @@ from dataclasses import dataclass
 from auth.policy import Policy
 from auth.principal import Principal
 from auth.tokens import is_revoked
-from events.hub import Hub
+from events.hub import Hub, Listener, Seat
 from ids import event_pk
 from models.events import Event
 from resolvers.core.revocation import REVOKED
@@ -227,33 +230,69 @@ async def follow(
     *,
     after: int | None,
     guard: TokenGuard,
+    seat: Seat | None = None,
 ) -> AsyncIterator[Event]:
-    """Yield events of `types` that pass `wants`: the replay after `after`, then live ones."""
+    """Yield events of `types` that pass `wants`: the replay after `after`, then live ones.
+
+    With a `seat`, whenever nothing is waiting the subscription offers to park: its inbox stops
+    queueing, it stops waking per event, and its group writes its frames; when promoted it
+    replays the log from the last event written to it and goes on live.
+    """
 
     def accepts(event: Event) -> bool:
         return event.type in types and wants(event)
 
     watch_revocations(hub)
     inbox = hub.open(lambda event: accepts(event) or guard.ended_by(event))  # before reading the log
+    position = hub.max_seen_id  # what came before is in the log; live events after it come here
     try:
         await guard.check()  # a revocation announced before the inbox opened is in the database
         replayed: set[int] = set()
-        if after is not None:
-            async for event in replay(types, after):
-                if accepts(event):
-                    replayed.add(event.id)
-                    await guard.check()
-                    yield event
+        resume = after
         while True:
+            if resume is not None:
+                async for event in replay(types, resume):
+                    if accepts(event):
+                        replayed.add(event.id)
+                        position = max(position, event.id)
+                        await guard.check()
+                        yield event
+                resume = None
+            seated = seat.take(position) if seat is not None and inbox.pending == 0 else None
+            if seated is not None:
+                resume = position = await _parked(inbox, seated, guard)
+                continue
             pushed = await inbox.get(within=guard.seconds_until_check())
             await guard.check()
             if pushed is None:
                 continue
             if guard.ended_by(pushed):
                 raise TokenNoLongerValid(_REVOKED_MESSAGE)
+            position = max(position, pushed.id)
             if pushed.id in replayed:
                 replayed.discard(pushed.id)
                 continue
             yield pushed
     finally:
         hub.close(inbox)
+        if seat is not None:
+            seat.leave()
+
+
+async def _parked(inbox: Listener, seated: asyncio.Future[int], guard: TokenGuard) -> int:
+    """Wait, parked, until promoted (the position to resume from) or ended (raises)."""
+
+    def meanwhile(event: Event) -> None:
+        if guard.ended_by(event) and not seated.done():
+            seated.set_exception(TokenNoLongerValid(_REVOKED_MESSAGE))
+
+    inbox.park(meanwhile)
+    try:
+        while True:
+            try:
+                async with asyncio.timeout(guard.seconds_until_check()):
+                    return await asyncio.shield(seated)  # a timeout must not cancel the seat
+            except TimeoutError:
+                await guard.check()
+    finally:
+        inbox.unpark()

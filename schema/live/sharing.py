@@ -18,6 +18,10 @@ Per live event (one the hub delivered, so one `EventContext` for the process) an
   with the context that presented; the others get the same data and errors.
 
 Replayed rows (`after:`) have a private context and are presented and executed alone.
+
+Over graphql-transport-ws most members of a group do not even get here: they are parked, and
+the frame their group's leader sends is copied to them (web/ws_relay.py); the slot carries the
+relay to the sender (`SharedData.relay`).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from web.context import Context, Info
 from web.ws_protocol import SharedData
+from web.ws_relay import Relay
 
 GroupKey = tuple[Hashable, ...]
 
@@ -85,12 +90,15 @@ def _resume_variable(info: Info) -> str | None:
 class GroupSlot:
     """One group's share of one live event: the presented item and its one execution."""
 
-    __slots__ = ("_item", "_result", "context")
+    __slots__ = ("_item", "_result", "context", "event_id", "relay")
 
     def __init__(self) -> None:
         self._item: asyncio.Future[Any] | None = None
         self._result: asyncio.Future[ExecutionResult] | None = None
         self.context: Context | None = None
+        # The group's parked members, written to by whoever sends the result first (web/ws_relay.py).
+        self.relay: Relay | None = None
+        self.event_id = 0
 
     async def present(self, ctx: Context, make: Callable[[], Awaitable[Any]]) -> Any:
         """The group's item for this event, made once by the first subscriber (with its `ctx`)."""
@@ -101,12 +109,12 @@ class GroupSlot:
 
     async def result(self, execute: Callable[[], AwaitableOrValue[Any]]) -> ExecutionResult:
         if self._result is None:
-            self._result = asyncio.ensure_future(_once(execute))
+            self._result = asyncio.ensure_future(_once(execute, self))
         shared = await asyncio.shield(self._result)
         return ExecutionResult(shared.data, list(shared.errors) if shared.errors else None)
 
 
-async def _once(execute: Callable[[], AwaitableOrValue[Any]]) -> ExecutionResult:
+async def _once(execute: Callable[[], AwaitableOrValue[Any]], slot: GroupSlot) -> ExecutionResult:
     global executions
     executions += 1
     result = execute()
@@ -114,7 +122,7 @@ async def _once(execute: Callable[[], AwaitableOrValue[Any]]) -> ExecutionResult
         result = await result
     assert isinstance(result, ExecutionResult)
     if isinstance(result.data, dict):  # encoded once for the group when sent (web/ws_protocol.py)
-        result.data = SharedData(result.data)
+        result.data = SharedData(result.data, slot.relay, slot.event_id)
     return result
 
 

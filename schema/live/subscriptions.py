@@ -40,6 +40,7 @@ from schema.core.paging import pk_of
 from schema.core.permissions import scoped
 from schema.live import presenters, sharing
 from schema.live.types import Event, MentorshipEvent, TaskEvent, TrainingEvent
+from web import ws_relay
 from web.context import Context, Info
 
 After = Annotated[
@@ -75,8 +76,10 @@ async def _stream(
         raise Problem(str(exc), code=ProblemCode.SERVICE_UNAVAILABLE) from None
     ctx.policy_source = policy_cache(hub).get
     group = sharing.group_key(info)
+    seat = ws_relay.seat_for(hub, group, ctx.request)
+    guard = TokenGuard(ctx.principal)
     try:
-        async for row in follow(hub, types, wants, after=after_id, guard=TokenGuard(ctx.principal)):
+        async for row in follow(hub, types, wants, after=after_id, guard=guard, seat=seat):
             live = hub.context_for(row)
 
             async def make(row: EventRow = row, live: EventContext = live) -> Any:
@@ -90,6 +93,8 @@ async def _stream(
                     yield item
                 continue
             slot = live.group(group, sharing.GroupSlot)
+            if slot.relay is None and seat is not None:
+                slot.relay, slot.event_id = seat.relay, row.id
             item = await slot.present(ctx, make)
             if item is not None:
                 yield sharing.SharedEvent(item, slot)
