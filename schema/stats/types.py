@@ -41,7 +41,7 @@ async def _employee(info: Info, pk: Any) -> Employee | None:
     return Employee.from_row(row) if row else None
 
 
-@strawberry.interface(description="What every aggregate row carries, whatever it groups.")
+@strawberry.interface(name="StatsRow", description="What every aggregate row carries, whatever it groups.")
 class StatsRowFields:
     row: strawberry.Private[StatsRow]
 
