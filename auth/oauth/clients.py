@@ -1,7 +1,9 @@
 """Operator tools: register, list and revoke OAuth clients; mint a token by hand.
 
 Also keeps the built-in clients in place: `peoplegraph-graphiql`, the public first-party client
-the GraphiQL page signs in with (redirect URI exactly `{issuer}/graphql`), and
+the GraphiQL page signs in with (redirect URI exactly `{issuer}/graphql`), `peoplegraph-web`, the
+one the self-service web app at `/` signs in with (redirect URI exactly `{issuer}/`, self-service
+scopes only), and
 `peoplegraph-cli`, the client named in tokens an operator mints with `peoplegraph token`
 (it has no secret and no grant: nobody can use it at the token endpoint).
 """
@@ -22,12 +24,29 @@ from auth.oauth import store
 from auth.oauth.params import is_valid
 from auth.oauth.records import digest
 from auth.revocation import Revocation, announce
-from auth.scopes import ALL_SCOPES, parse_scopes
+from auth.scopes import ALL_SCOPES, Scope, parse_scopes
 from config import Settings
 from models.employees import Employee
 from models.oauth import OAuthClient
 
 GRAPHIQL_CLIENT_ID = "peoplegraph-graphiql"
+WEB_CLIENT_ID = "peoplegraph-web"
+# What an employee does for themselves in the web app: no webhooks, audit, HR-only writes or
+# training management, so a token stolen from a browser can do no more than the app shows.
+WEB_SCOPES = (
+    Scope.EMPLOYEES_READ,
+    Scope.PROFILE_WRITE,
+    Scope.TASKS_READ,
+    Scope.TASKS_WRITE,
+    Scope.MENTORSHIPS_READ,
+    Scope.MENTORSHIPS_WRITE,
+    Scope.TRAINING_READ,
+    Scope.TRAINING_ENROLL,
+    Scope.FEEDBACK_READ,
+    Scope.FEEDBACK_WRITE,
+    Scope.SCHEDULES_READ,
+    Scope.SCHEDULES_WRITE,
+)
 CLI_CLIENT_ID = "peoplegraph-cli"
 GRANTS = {
     "client_credentials": ["client_credentials"],
@@ -50,6 +69,10 @@ class NewClient:
 
 def graphiql_redirect_uri(settings: Settings) -> str:
     return f"{settings.issuer}/graphql"
+
+
+def web_redirect_uri(settings: Settings) -> str:
+    return f"{settings.issuer}/"
 
 
 async def _upsert_builtin(client_id: str, **values: Any) -> None:
@@ -83,7 +106,25 @@ async def ensure_graphiql_client(settings: Settings) -> None:
         public=True,
         first_party=True,
     )
+    await ensure_web_client(settings)
     await ensure_cli_client()
+
+
+async def ensure_web_client(settings: Settings) -> None:
+    """The web app's public client; like GraphiQL's, it adds this server's `/` to its redirect URIs."""
+    uri = web_redirect_uri(settings)
+    row = await OAuthClient.get_or_none(client_id=WEB_CLIENT_ID)
+    uris = list(row.redirect_uris) if row is not None else []
+    await _upsert_builtin(
+        WEB_CLIENT_ID,
+        name="peoplegraph web app",
+        client_secret_hash=None,
+        grant_types=GRANTS["authorization_code"],
+        redirect_uris=uris if uri in uris else [*uris, uri],
+        scopes=" ".join(WEB_SCOPES),
+        public=True,
+        first_party=True,
+    )
 
 
 async def ensure_cli_client() -> None:

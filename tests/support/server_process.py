@@ -66,8 +66,11 @@ class ServerProcess:
 
 
 @contextlib.asynccontextmanager
-async def server_process(settings: Settings, crash_point: str | None = None) -> AsyncIterator[ServerProcess]:
-    port = free_port()
+async def server_process(
+    settings: Settings, crash_point: str | None = None, *, port: int | None = None
+) -> AsyncIterator[ServerProcess]:
+    """`port`: when the issuer must name the server's own address (a browser signing in), pick it first."""
+    port = port or free_port()
     env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", crash_points.VARIABLE}}
     env |= {
         "DATABASE_URL": settings.database_url,
