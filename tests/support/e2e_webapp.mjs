@@ -178,6 +178,12 @@ async function run() {
       await shoot(page, `${name}-phone`);
     }
     await page.setViewportSize(DESKTOP);
+    if (SHOTS) {
+      await page.emulateMedia({ colorScheme: "dark" });
+      await visit(page, "training");
+      await shoot(page, "training-dark");
+      await page.emulateMedia({ colorScheme: "light" });
+    }
 
     step("signs out: the refresh token is revoked");
     const refresh = await page.evaluate(() => JSON.parse(sessionStorage.getItem("peoplegraph.web.tokens")).refresh);
@@ -191,15 +197,6 @@ async function run() {
     check(afterSignOut.status === 400, `the refresh token still works after sign out (${afterSignOut.status})`);
     check(await page.evaluate(() => sessionStorage.getItem("peoplegraph.web.tokens") === null), "tokens stayed in storage");
 
-    if (SHOTS) {
-      step("dark mode screenshots");
-      const dark = await browser.newContext({ viewport: DESKTOP, colorScheme: "dark" });
-      const shot = await dark.newPage();
-      await shot.goto(`${BASE}/`);
-      await shot.locator("#sign-in").waitFor();
-      await shot.screenshot({ path: `${SHOTS}/signed-out-dark.png` });
-      await dark.close();
-    }
     check(problems.length === 0, `the browser reported: ${problems.join("; ")}`);
   } finally {
     await browser.close();

@@ -12,6 +12,14 @@ function isTrainingEvent(event) {
   return event.__typename === "TrainingEvent" || event.__typename.startsWith("TrainingCompliance");
 }
 
+function cancelEnrollment(action, enrollment, onChanged) {
+  return action.run(async () => {
+    const { errors } = await mutate(CANCEL_ENROLLMENT, "CancelEnrollment", { enrollmentId: enrollment.id });
+    onChanged();
+    return errors;
+  });
+}
+
 function SessionRow({ session, mine, onChanged }) {
   const action = useAction();
   const [said, setSaid] = useState(null);
@@ -40,6 +48,9 @@ function SessionRow({ session, mine, onChanged }) {
       ${session.viewerCanEnroll && !mine &&
       html`<button type="button" disabled=${action.busy} onClick=${enroll} aria-label=${`${full ? "Join the waitlist of" : "Enroll in"} ${label}`}>
         ${full ? "Join waitlist" : "Enroll"}</button>`}
+      ${mine?.viewerCanCancel &&
+      html`<button type="button" class="secondary" disabled=${action.busy} onClick=${() => cancelEnrollment(action, mine, onChanged)}
+        aria-label=${`Cancel my ${mine.status === "WAITLISTED" ? "waitlist place" : "seat"} in ${label}`}>Cancel</button>`}
       ${said && html`<span role="status" class="ok">${said}</span>`}
     </div>
     <${Errors} errors=${action.errors} />
@@ -48,12 +59,7 @@ function SessionRow({ session, mine, onChanged }) {
 
 function EnrollmentRow({ enrollment, onChanged }) {
   const action = useAction();
-  const cancel = () =>
-    action.run(async () => {
-      const { errors } = await mutate(CANCEL_ENROLLMENT, "CancelEnrollment", { enrollmentId: enrollment.id });
-      onChanged();
-      return errors;
-    });
+  const cancel = () => cancelEnrollment(action, enrollment, onChanged);
   const course = enrollment.session.course;
   return html`<li class="session">
     <div class="task-main">
