@@ -24,28 +24,18 @@ from auth.oauth import store
 from auth.oauth.params import is_valid
 from auth.oauth.records import digest
 from auth.revocation import Revocation, announce
-from auth.scopes import ALL_SCOPES, Scope, parse_scopes
+from auth.scopes import ALL_SCOPES, EMPLOYEE_SCOPES, Scope, parse_scopes
 from config import Settings
 from models.employees import Employee
 from models.oauth import OAuthClient
 
 GRAPHIQL_CLIENT_ID = "peoplegraph-graphiql"
 WEB_CLIENT_ID = "peoplegraph-web"
-# What an employee does for themselves in the web app: no webhooks, audit, HR-only writes or
-# training management, so a token stolen from a browser can do no more than the app shows.
-WEB_SCOPES = (
-    Scope.EMPLOYEES_READ,
-    Scope.PROFILE_WRITE,
-    Scope.TASKS_READ,
-    Scope.TASKS_WRITE,
-    Scope.MENTORSHIPS_READ,
-    Scope.MENTORSHIPS_WRITE,
-    Scope.TRAINING_READ,
-    Scope.TRAINING_ENROLL,
-    Scope.FEEDBACK_READ,
-    Scope.FEEDBACK_WRITE,
-    Scope.SCHEDULES_READ,
-    Scope.SCHEDULES_WRITE,
+# What an employee does for themselves in the web app: EMPLOYEE_SCOPES without a team lead's
+# member management and an instructor's outcomes (no screen for them), and never webhooks, the
+# audit log or HR writes, so a token taken from a browser can do no more than the app shows.
+WEB_SCOPES: tuple[str, ...] = tuple(
+    s for s in EMPLOYEE_SCOPES if s not in {Scope.TEAMS_WRITE, Scope.TRAINING_MANAGE}
 )
 CLI_CLIENT_ID = "peoplegraph-cli"
 GRANTS = {
@@ -90,41 +80,34 @@ async def _upsert_builtin(client_id: str, **values: Any) -> None:
 async def ensure_graphiql_client(settings: Settings) -> None:
     """Create or update the built-in clients (idempotent; safe with several workers).
 
-    Only a serving process calls this: it ADDS its own `/graphql` to GraphiQL's redirect URIs,
-    so servers on other ports or hosts sharing the database keep theirs.
+    Only a serving process calls this: it ADDS its own `/graphql` to GraphiQL's redirect URIs
+    and its own `/` to the web app's, so servers on other ports or hosts sharing the database
+    keep theirs.
     """
-    uri = graphiql_redirect_uri(settings)
-    row = await OAuthClient.get_or_none(client_id=GRAPHIQL_CLIENT_ID)
-    uris = list(row.redirect_uris) if row is not None else []
-    await _upsert_builtin(
-        GRAPHIQL_CLIENT_ID,
-        name="GraphiQL",
-        client_secret_hash=None,
-        grant_types=GRANTS["authorization_code"],
-        redirect_uris=uris if uri in uris else [*uris, uri],
-        scopes=" ".join(ALL_SCOPES),
-        public=True,
-        first_party=True,
-    )
-    await ensure_web_client(settings)
+    await _ensure_browser_client(GRAPHIQL_CLIENT_ID, "GraphiQL", graphiql_redirect_uri(settings), ALL_SCOPES)
+    await _ensure_browser_client(WEB_CLIENT_ID, "peoplegraph web app", web_redirect_uri(settings), WEB_SCOPES)
     await ensure_cli_client()
 
 
-async def ensure_web_client(settings: Settings) -> None:
-    """The web app's public client; like GraphiQL's, it adds this server's `/` to its redirect URIs."""
-    uri = web_redirect_uri(settings)
-    row = await OAuthClient.get_or_none(client_id=WEB_CLIENT_ID)
+async def _ensure_browser_client(client_id: str, name: str, uri: str, scopes: tuple[str, ...]) -> None:
+    """A built-in public, first-party page client; ADDS `uri` to those other servers registered."""
+    row = await OAuthClient.get_or_none(client_id=client_id)
     uris = list(row.redirect_uris) if row is not None else []
     await _upsert_builtin(
-        WEB_CLIENT_ID,
-        name="peoplegraph web app",
+        client_id,
+        name=name,
         client_secret_hash=None,
         grant_types=GRANTS["authorization_code"],
         redirect_uris=uris if uri in uris else [*uris, uri],
-        scopes=" ".join(WEB_SCOPES),
+        scopes=" ".join(scopes),
         public=True,
         first_party=True,
     )
+
+
+async def ensure_web_client(settings: Settings) -> None:
+    """The web app's client alone (GraphiQL's start-up registers both)."""
+    await _ensure_browser_client(WEB_CLIENT_ID, "peoplegraph web app", web_redirect_uri(settings), WEB_SCOPES)
 
 
 async def ensure_cli_client() -> None:

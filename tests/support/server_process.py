@@ -33,9 +33,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def ready(url: str, process: asyncio.subprocess.Process) -> None:
+async def ready(url: str, process: asyncio.subprocess.Process, within: float = WAIT) -> None:
     async with httpx.AsyncClient(base_url=url) as http:
-        for _ in range(int(WAIT * 20)):
+        for _ in range(int(within * 20)):
             if process.returncode is not None:
                 raise AssertionError(f"server exited with {process.returncode}")
             with contextlib.suppress(httpx.TransportError):
@@ -67,9 +67,10 @@ class ServerProcess:
 
 @contextlib.asynccontextmanager
 async def server_process(
-    settings: Settings, crash_point: str | None = None, *, port: int | None = None
+    settings: Settings, crash_point: str | None = None, *, port: int | None = None, ready_within: float = WAIT
 ) -> AsyncIterator[ServerProcess]:
-    """`port`: when the issuer must name the server's own address (a browser signing in), pick it first."""
+    """`port`: when the issuer must name the server's own address (a browser signing in), pick it
+    first; `ready_within`: seconds to wait for /readyz (a slow test may start it on a busy machine)."""
     port = port or free_port()
     env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", crash_points.VARIABLE}}
     env |= {
@@ -87,7 +88,7 @@ async def server_process(
     )
     server = ServerProcess(f"http://127.0.0.1:{port}", process)
     try:
-        await ready(server.url, process)
+        await ready(server.url, process, ready_within)
         yield server
     finally:
         if process.returncode is None:

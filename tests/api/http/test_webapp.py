@@ -85,6 +85,12 @@ async def _sign_in(app: Starlette, email: str) -> dict[str, str]:
     return tokens
 
 
+async def _refresh(web: httpx.AsyncClient, refresh_token: str) -> httpx.Response:
+    """The app's silent refresh: a public client sends its id, no secret."""
+    data = {"grant_type": "refresh_token", "client_id": WEB_CLIENT_ID, "refresh_token": refresh_token}
+    return await web.post(TOKEN_URL, data=data)
+
+
 async def test_the_root_serves_the_web_app_shell(http: httpx.AsyncClient) -> None:
     # when a browser opens /
     response = await http.get("/", headers={"Accept": "text/html"})
@@ -138,14 +144,7 @@ async def test_an_employee_signs_in_refreshes_and_signs_out(oauth_app: Starlette
     assert set(tokens["scope"].split()) == set(WEB_SCOPES)
     async with browser(oauth_app) as web:
         # when the app refreshes silently (no secret: a public client)
-        refreshed = await web.post(
-            TOKEN_URL,
-            data={
-                "grant_type": "refresh_token",
-                "client_id": WEB_CLIENT_ID,
-                "refresh_token": tokens["refresh_token"],
-            },
-        )
+        refreshed = await _refresh(web, tokens["refresh_token"])
         assert refreshed.status_code == 200, refreshed.text
         new = refreshed.json()
         viewer = await web.post(
@@ -156,14 +155,7 @@ async def test_an_employee_signs_in_refreshes_and_signs_out(oauth_app: Starlette
         revoked = await web.post(REVOKE_URL, data={"token": new["refresh_token"], "client_id": WEB_CLIENT_ID})
         assert revoked.status_code == 200
         # then the sign-in is over: the refresh token and the access token are refused
-        again = await web.post(
-            TOKEN_URL,
-            data={
-                "grant_type": "refresh_token",
-                "client_id": WEB_CLIENT_ID,
-                "refresh_token": new["refresh_token"],
-            },
-        )
+        again = await _refresh(web, new["refresh_token"])
         after = await web.post(
             "/graphql", json={"query": VIEWER}, headers={"Authorization": f"Bearer {new['access_token']}"}
         )

@@ -27,6 +27,7 @@ from config import Settings
 from ids import to_global_id
 from models.employees import Employee
 from tests.support.server_process import ROOT, free_port, server_process
+from tests.support.ws_client import WAIT
 
 CHROMIUM = os.environ.get("PEOPLEGRAPH_CHROMIUM", "/usr/bin/chromium")
 BUNDLE = ROOT / "static" / "app" / "app.js"
@@ -67,10 +68,11 @@ async def test_an_employee_uses_the_web_app_in_a_browser(settings: Settings, tmp
         "E2E_OTHER_TOKEN": str(other["access_token"]),
         "E2E_VIEWER_ID": to_global_id("Employee", ada.id),
         "E2E_CHROMIUM": CHROMIUM,
+        "E2E_WAIT_MS": str(int(WAIT * 3 * 1000)),  # per step; the machine may be busy
         **({"E2E_SHOTS": str((ROOT / shots).resolve())} if shots else {}),
     }
     logs: list[str] = []
-    async with server_process(settings, port=port) as server:
+    async with server_process(settings, port=port, ready_within=WAIT * 3) as server:
         drain = asyncio.create_task(_drain(server.process.stderr, logs))
         # when the browser script runs every step against it
         script = await asyncio.create_subprocess_exec(

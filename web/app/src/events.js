@@ -22,6 +22,7 @@ function subject(event) {
 }
 
 export function describe(event) {
+  if (event.type === "RESYNC") return "Back online: this page was reloaded.";
   const who = event.actor?.displayName ?? "Someone";
   const what = VERBS[event.type] ?? event.type.toLowerCase().replace(/_/g, " ");
   return `${who} ${what}${subject(event)}.`;

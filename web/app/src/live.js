@@ -6,6 +6,9 @@ import { createClient } from "graphql-ws";
 import VIEWER_EVENTS from "../operations/viewer_events.graphql";
 import { accessToken } from "./auth.js";
 
+// What listeners get instead of an event when the log cannot replay the gap: reload everything.
+export const RESYNC = { __typename: "Resync", type: "RESYNC", id: null, actor: null };
+
 const listeners = new Set();
 const statusListeners = new Set();
 let client = null;
@@ -45,6 +48,12 @@ function follow() {
     { query: VIEWER_EVENTS, operationName: "ViewerEvents", variables: { after: lastEventId } },
     {
       next: ({ data, errors }) => {
+        if (errors?.some((e) => e.extensions?.code === "RESUME_TOO_OLD")) {
+          // Too much was missed to replay: start afresh and let every open view reload itself.
+          lastEventId = null;
+          for (const listener of listeners) listener(RESYNC);
+          return;
+        }
         if (errors || !data) return; // e.g. SUBSCRIBER_TOO_SLOW: the stream completes next, then resumes
         const event = data.viewerEvents;
         lastEventId = event.id;

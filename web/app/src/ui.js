@@ -2,7 +2,7 @@
 import { html } from "htm/preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { request } from "./api.js";
-import { onEvent } from "./live.js";
+import { RESYNC, onEvent } from "./live.js";
 
 // Run a query now and again whenever a live event makes `isRelevant(event)` true, so the open
 // page stays current without a reload. Variables null: skip. Returns { data, error, loading, reload }.
@@ -29,7 +29,7 @@ export function useQuery(document, operationName, variables, isRelevant) {
   useEffect(() => {
     reload();
   }, [reload]);
-  useEffect(() => onEvent((event) => relevant.current?.(event) && reload()), [reload]);
+  useEffect(() => onEvent((event) => (event === RESYNC || relevant.current?.(event)) && reload()), [reload]);
   return { ...state, reload };
 }
 
