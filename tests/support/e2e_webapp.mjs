@@ -16,6 +16,7 @@ const BASE = env.E2E_BASE_URL; // the server, also its issuer
 const EMAIL = env.E2E_EMAIL;
 const PASSWORD = env.E2E_PASSWORD;
 const OTHER_TOKEN = env.E2E_OTHER_TOKEN; // another employee's access token: "another client"
+const OWN_TOKEN = env.E2E_OWN_TOKEN; // the same employee in another client (another tab, a phone)
 const VIEWER_ID = env.E2E_VIEWER_ID; // the signed-in employee's global ID
 const SHOTS = env.E2E_SHOTS || null;
 const CHROMIUM = env.E2E_CHROMIUM || "/usr/bin/chromium";
@@ -38,18 +39,26 @@ function check(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-async function createTaskElsewhere(title) {
+async function elsewhere(token, query, input) {
   const response = await fetch(`${BASE}/graphql`, {
     method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${OTHER_TOKEN}` },
-    body: JSON.stringify({
-      query: "mutation ($input: CreateTaskInput!) { createTask(input: $input) { task { id } errors { code message } } }",
-      variables: { input: { title, assigneeId: VIEWER_ID, priority: "HIGH" } },
-    }),
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables: { input } }),
   });
   const body = await response.json();
-  const payload = body.data?.createTask;
-  check(payload?.task && payload.errors.length === 0, `createTask by the other client failed: ${JSON.stringify(body)}`);
+  const payload = Object.values(body.data ?? {})[0];
+  check(payload && payload.errors.length === 0, `the other client's mutation failed: ${JSON.stringify(body)}`);
+}
+
+async function createTaskElsewhere(title) {
+  const query = "mutation ($input: CreateTaskInput!) { createTask(input: $input) { task { id } errors { code } } }";
+  await elsewhere(OTHER_TOKEN, query, { title, assigneeId: VIEWER_ID, priority: "HIGH" });
+}
+
+function nextMonday() {
+  const day = new Date(Date.now() + 35 * 86400000);
+  while (day.getUTCDay() !== 1) day.setUTCDate(day.getUTCDate() + 1);
+  return day.toISOString().slice(0, 10);
 }
 
 async function shoot(page, name) {
@@ -168,6 +177,44 @@ async function run() {
     check(await page.evaluate(() => window.__sameDocument === true), "the page was reloaded");
     check(new Set(eventIds).size === eventIds.length, `an event arrived twice: ${eventIds}`);
     summary.events = eventIds.length;
+
+    step("a stale profile form is a conflict, shown; the current version loads");
+    await visit(page, "me");
+    const query = "mutation ($input: UpdateMyProfileInput!) { updateMyProfile(input: $input) { errors { code } } }";
+    await elsewhere(OWN_TOKEN, query, { location: "Changed in another tab" });
+    await page.fill("#profile-bio", "Written in a stale form");
+    await page.getByRole("button", { name: "Save profile" }).click();
+    await page.locator("[role=alert]", { hasText: /changed|version/i }).waitFor();
+    await page.click("text=Load the current version");
+    await page.waitForFunction(() => document.querySelector("#profile-location").value === "Changed in another tab");
+    await page.fill("#profile-bio", "Written on the current version");
+    await page.getByRole("button", { name: "Save profile" }).click();
+    await page.locator("text=Saved.").waitFor();
+
+    step("accepts a mentorship request and logs a check-in");
+    await visit(page, "mentoring");
+    const accept = page.getByRole("button", { name: /^Accept .*'s request$/ }).first();
+    const mentee = (await accept.getAttribute("aria-label")).slice("Accept ".length, -"'s request".length);
+    await accept.click();
+    await page.locator("#active-heading + ul .task-title", { hasText: `Mentoring ${mentee}` }).waitFor();
+    const notes = page.locator("#active-heading + ul li", { hasText: `Mentoring ${mentee}` }).locator("textarea");
+    await notes.fill("First meeting: goals agreed");
+    await page.locator("#active-heading + ul li", { hasText: `Mentoring ${mentee}` }).getByRole("button", { name: "Log check-in" }).click();
+    await page.locator("#active-heading + ul li", { hasText: `Mentoring ${mentee}` }).locator("summary").waitFor();
+
+    step("asks for a day off and gives kudos");
+    await visit(page, "time-off");
+    const monday = nextMonday();
+    await page.fill("#to-start", monday);
+    await page.getByRole("button", { name: "Send request" }).click();
+    await page.locator("text=/Requested: 1 working day/").waitFor();
+    await visit(page, "kudos");
+    await page.fill("#kudos-search", "Grace");
+    await page.getByRole("button", { name: "Find", exact: true }).click();
+    await page.locator("#kudos-to").waitFor();
+    await page.fill("#kudos-message", "Thanks for the review!");
+    await page.getByRole("button", { name: "Send kudos" }).click();
+    await page.locator("text=/Kudos sent to/").waitFor();
 
     step("every page at phone width");
     await page.setViewportSize(PHONE);

@@ -59,6 +59,7 @@ async def test_an_employee_uses_the_web_app_in_a_browser(settings: Settings, tmp
     await routes.startup(settings)  # signing keys in the test's data dir, shared with the server
     ada = await Employee.get(email=EMAIL)
     other = await mint_token(settings, scopes="tasks:read tasks:write employees:read", employee_email=OTHER)
+    own = await mint_token(settings, scopes="profile:write employees:read", employee_email=EMAIL)
     shots = os.environ.get("PEOPLEGRAPH_E2E_SHOTS")
     env = {
         **os.environ,
@@ -66,6 +67,7 @@ async def test_an_employee_uses_the_web_app_in_a_browser(settings: Settings, tmp
         "E2E_EMAIL": EMAIL,
         "E2E_PASSWORD": DEMO_PASSWORD,
         "E2E_OTHER_TOKEN": str(other["access_token"]),
+        "E2E_OWN_TOKEN": str(own["access_token"]),
         "E2E_VIEWER_ID": to_global_id("Employee", ada.id),
         "E2E_CHROMIUM": CHROMIUM,
         "E2E_WAIT_MS": str(int(WAIT * 3 * 1000)),  # per step; the machine may be busy
