@@ -25,6 +25,7 @@ from tests.support.oauth_helpers import (
     query_of,
     submit_login,
 )
+from web.webapp import content_security_policy
 
 WEB_REDIRECT_URI = "http://testserver/"
 VIEWER = "{ viewer { displayName } }"
@@ -116,6 +117,11 @@ async def test_the_root_keeps_every_request_on_this_origin(http: httpx.AsyncClie
     assert policy["connect-src"] == ["'self'", "http://testserver", "ws://testserver"]
     assert policy["frame-ancestors"] == ["'none'"]
     assert response.headers["referrer-policy"] == "no-referrer"  # ?code= never leaves as Referer
+
+
+def test_behind_https_the_live_connection_is_wss_only(settings: Settings) -> None:
+    policy = _directives(content_security_policy(replace(settings, issuer="https://people.example.com")))
+    assert policy["connect-src"] == ["'self'", "https://people.example.com", "wss://people.example.com"]
 
 
 async def test_the_graphiql_page_stays_at_graphql(http: httpx.AsyncClient) -> None:
