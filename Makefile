@@ -6,6 +6,8 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 ASSETS := static/vendor/.installed
+APP := static/app/.built
+APP_SOURCES := web/app/build.mjs $(wildcard web/app/src/*.js web/app/src/*.css web/app/src/pages/*.js web/app/operations/*.graphql)
 
 .PHONY: run test lint install assets schema clean migrations
 
@@ -27,14 +29,19 @@ $(ASSETS): package.json package-lock.json
 	$(BIN)/python -m web.vendor
 	touch $@
 
-install: $(STAMP) $(ASSETS)
+# The web app at / (web/app/): bundled by esbuild (pinned in package.json) into static/app/.
+$(APP): $(ASSETS) $(APP_SOURCES)
+	node web/app/build.mjs
+	touch $@
+
+install: $(STAMP) $(ASSETS) $(APP)
 
 run: install
 	$(BIN)/peoplegraph migrate
 	$(BIN)/peoplegraph seed --demo --if-empty
 	$(BIN)/peoplegraph serve --port $(PORT)
 
-test: $(TEST_STAMP) $(ASSETS)
+test: $(TEST_STAMP) $(ASSETS) $(APP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
@@ -52,7 +59,7 @@ schema: $(STAMP)
 	$(BIN)/peoplegraph export-schema -o schema.graphql
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor
+	rm -rf $(VENV) node_modules static/vendor static/app
 
 # Before the first release the initial migration is regenerated from the models; hand-written
 # migrations (0002_…) are kept aside meanwhile.

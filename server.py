@@ -28,6 +28,7 @@ from web.graphql_view import GraphQLApp
 from web.health import healthz, readyz
 from web.metrics import metrics
 from web.middleware import EXCEPTION_HANDLERS, app_middleware
+from web.webapp import webapp_route
 
 
 def _wake_on_commit(dispatcher: WebhookDispatcher) -> Listener:
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         *auth_routes.oauth_routes(settings, demo_password=demo_password_for),
         static_mount(),
         demo_accounts_route(),
+        webapp_route(settings),
     ]
     app = Starlette(
         routes=routes,

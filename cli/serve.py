@@ -86,7 +86,8 @@ def _welcome(settings: Settings, host: str, port: int) -> str:
     lines = [
         "",
         f"peoplegraph is serving on {base}",
-        f"  GraphiQL:  {base}/graphql   (press 'Sign in'; demo password: {DEMO_PASSWORD})",
+        f"  Web app:   {base}/          (press 'Sign in'; demo password: {DEMO_PASSWORD})",
+        f"  GraphiQL:  {base}/graphql   (for analysts: the whole API, same sign-in)",
         "  Demo accounts (seeded data):",
         *(f"    {a.email:<32} {a.role:<9} {a.description}" for a in DEMO_ACCOUNTS),
         "  A token from the command line:",

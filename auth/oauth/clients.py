@@ -1,7 +1,9 @@
 """Operator tools: register, list and revoke OAuth clients; mint a token by hand.
 
 Also keeps the built-in clients in place: `peoplegraph-graphiql`, the public first-party client
-the GraphiQL page signs in with (redirect URI exactly `{issuer}/graphql`), and
+the GraphiQL page signs in with (redirect URI exactly `{issuer}/graphql`), `peoplegraph-web`, the
+one the self-service web app at `/` signs in with (redirect URI exactly `{issuer}/`, self-service
+scopes only), and
 `peoplegraph-cli`, the client named in tokens an operator mints with `peoplegraph token`
 (it has no secret and no grant: nobody can use it at the token endpoint).
 """
@@ -22,12 +24,19 @@ from auth.oauth import store
 from auth.oauth.params import is_valid
 from auth.oauth.records import digest
 from auth.revocation import Revocation, announce
-from auth.scopes import ALL_SCOPES, parse_scopes
+from auth.scopes import ALL_SCOPES, EMPLOYEE_SCOPES, Scope, parse_scopes
 from config import Settings
 from models.employees import Employee
 from models.oauth import OAuthClient
 
 GRAPHIQL_CLIENT_ID = "peoplegraph-graphiql"
+WEB_CLIENT_ID = "peoplegraph-web"
+# What an employee does for themselves in the web app: EMPLOYEE_SCOPES without a team lead's
+# member management and an instructor's outcomes (no screen for them), and never webhooks, the
+# audit log or HR writes, so a token taken from a browser can do no more than the app shows.
+WEB_SCOPES: tuple[str, ...] = tuple(
+    s for s in EMPLOYEE_SCOPES if s not in {Scope.TEAMS_WRITE, Scope.TRAINING_MANAGE}
+)
 CLI_CLIENT_ID = "peoplegraph-cli"
 GRANTS = {
     "client_credentials": ["client_credentials"],
@@ -52,6 +61,10 @@ def graphiql_redirect_uri(settings: Settings) -> str:
     return f"{settings.issuer}/graphql"
 
 
+def web_redirect_uri(settings: Settings) -> str:
+    return f"{settings.issuer}/"
+
+
 async def _upsert_builtin(client_id: str, **values: Any) -> None:
     row = await OAuthClient.get_or_none(client_id=client_id)
     if row is None:
@@ -67,23 +80,34 @@ async def _upsert_builtin(client_id: str, **values: Any) -> None:
 async def ensure_graphiql_client(settings: Settings) -> None:
     """Create or update the built-in clients (idempotent; safe with several workers).
 
-    Only a serving process calls this: it ADDS its own `/graphql` to GraphiQL's redirect URIs,
-    so servers on other ports or hosts sharing the database keep theirs.
+    Only a serving process calls this: it ADDS its own `/graphql` to GraphiQL's redirect URIs
+    and its own `/` to the web app's, so servers on other ports or hosts sharing the database
+    keep theirs.
     """
-    uri = graphiql_redirect_uri(settings)
-    row = await OAuthClient.get_or_none(client_id=GRAPHIQL_CLIENT_ID)
+    await _ensure_browser_client(GRAPHIQL_CLIENT_ID, "GraphiQL", graphiql_redirect_uri(settings), ALL_SCOPES)
+    await _ensure_browser_client(WEB_CLIENT_ID, "peoplegraph web app", web_redirect_uri(settings), WEB_SCOPES)
+    await ensure_cli_client()
+
+
+async def _ensure_browser_client(client_id: str, name: str, uri: str, scopes: tuple[str, ...]) -> None:
+    """A built-in public, first-party page client; ADDS `uri` to those other servers registered."""
+    row = await OAuthClient.get_or_none(client_id=client_id)
     uris = list(row.redirect_uris) if row is not None else []
     await _upsert_builtin(
-        GRAPHIQL_CLIENT_ID,
-        name="GraphiQL",
+        client_id,
+        name=name,
         client_secret_hash=None,
         grant_types=GRANTS["authorization_code"],
         redirect_uris=uris if uri in uris else [*uris, uri],
-        scopes=" ".join(ALL_SCOPES),
+        scopes=" ".join(scopes),
         public=True,
         first_party=True,
     )
-    await ensure_cli_client()
+
+
+async def ensure_web_client(settings: Settings) -> None:
+    """The web app's client alone (GraphiQL's start-up registers both)."""
+    await _ensure_browser_client(WEB_CLIENT_ID, "peoplegraph web app", web_redirect_uri(settings), WEB_SCOPES)
 
 
 async def ensure_cli_client() -> None:

@@ -38,8 +38,8 @@ def free_port() -> int:
 START_WAIT = 60.0
 
 
-async def ready(url: str, process: asyncio.subprocess.Process) -> None:
-    deadline = asyncio.get_running_loop().time() + START_WAIT
+async def ready(url: str, process: asyncio.subprocess.Process, within: float = START_WAIT) -> None:
+    deadline = asyncio.get_running_loop().time() + within
     async with httpx.AsyncClient(base_url=url) as http:
         while asyncio.get_running_loop().time() < deadline:
             if process.returncode is not None:
@@ -72,8 +72,12 @@ class ServerProcess:
 
 
 @contextlib.asynccontextmanager
-async def server_process(settings: Settings, crash_point: str | None = None) -> AsyncIterator[ServerProcess]:
-    port = free_port()
+async def server_process(
+    settings: Settings, crash_point: str | None = None, *, port: int | None = None, ready_within: float = START_WAIT
+) -> AsyncIterator[ServerProcess]:
+    """`port`: when the issuer must name the server's own address (a browser signing in), pick it
+    first; `ready_within`: seconds to wait for /readyz (a slow test may start it on a busy machine)."""
+    port = port or free_port()
     env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", crash_points.VARIABLE}}
     env |= {
         "DATABASE_URL": settings.database_url,
@@ -90,7 +94,7 @@ async def server_process(settings: Settings, crash_point: str | None = None) -> 
     )
     server = ServerProcess(f"http://127.0.0.1:{port}", process)
     try:
-        await ready(server.url, process)
+        await ready(server.url, process, ready_within)
         yield server
     finally:
         if process.returncode is None:
