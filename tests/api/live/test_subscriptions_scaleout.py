@@ -7,6 +7,8 @@ Runs only with PEOPLEGRAPH_TEST_BACKEND=postgres and TEST_REDIS_URL (skipped oth
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 from config import Settings
@@ -125,3 +127,62 @@ async def test_a_new_manager_set_on_one_worker_is_seen_at_once_by_a_subscription
         await client.close()
     assert after["task"]["title"] == "After"
     assert after["task"]["assignee"] == {"email": "bob@example.com"}
+
+
+MY_TASKS = "query MyTasks { tasks(first: 50) { nodes { title } } }"
+_FAST_READS = re.compile(r"^peoplegraph_graphql_fast_reads_total (\S+)$", re.M)
+
+
+async def _fast_reads(url: str) -> float:
+    async with httpx.AsyncClient(base_url=url) as http:
+        found = _FAST_READS.search((await http.get("/metrics")).text)
+    return float(found.group(1)) if found else 0.0
+
+
+async def _titles_on_the_fast_path(url: str, token: str) -> set[str]:
+    before = await _fast_reads(url)
+    tasks = (await call(url, token, MY_TASKS, {}))["tasks"]["nodes"]
+    assert await _fast_reads(url) == before + 1  # the cached plan, with the cached policy
+    return {task["title"] for task in tasks}
+
+
+async def test_a_new_manager_set_on_one_worker_is_seen_by_the_next_compiled_read_on_another(
+    settings: Settings, tokens: TokenMaker
+) -> None:
+    # given Ada has read her tasks on the second worker through its fast path (her policy
+    # cached there), and Bob, who does not report to her, has a task
+    ada = await f.employee(email="ada@example.com")
+    bob = await f.employee(email="bob@example.com")
+    await f.employee(email="hr@example.com", role=EmployeeRole.HR)
+    ada_token, bob_token = await tokens("ada@example.com"), await tokens("bob@example.com")
+    hr_token = await tokens("hr@example.com")
+    async with worker(settings) as first, worker(settings) as second:
+        await call(first, bob_token, CREATE_TASK, {"input": {"title": "Bob's"}})
+        await call(second, ada_token, MY_TASKS, {})  # registers the operation
+        assert await _titles_on_the_fast_path(second, ada_token) == set()
+        assert await _titles_on_the_fast_path(second, ada_token) == set()
+        watcher = await WSClient.connect(second, hr_token)  # HR sees every task event
+        op = await watcher.subscribe(TASK_EVENTS, {"after": "0"})
+        assert (await watcher.next_data(op))["taskEvents"]["task"]["title"] == "Bob's"
+
+        # when HR makes Ada Bob's manager on the first worker, and the second worker has heard
+        # of it (it delivers events in commit order: a later event is seen after it)
+        changed = await call(
+            first,
+            hr_token,
+            SET_MANAGER,
+            {
+                "input": {
+                    "id": to_global_id("Employee", bob.id),
+                    "managerId": to_global_id("Employee", ada.id),
+                }
+            },
+        )
+        assert changed["updateEmployee"]["errors"] == []
+        await call(first, bob_token, CREATE_TASK, {"input": {"title": "Later"}})
+        assert (await watcher.next_data(op))["taskEvents"]["task"]["title"] == "Later"
+        await watcher.close()
+
+        # then Ada's next read on the second worker, still on the fast path, shows Bob's tasks
+        seen = await _titles_on_the_fast_path(second, ada_token)
+    assert seen == {"Bob's", "Later"}
