@@ -105,3 +105,11 @@ async def rows(sql: str, values: Sequence[Any], client: BaseDBAsyncClient | None
             log.debug("read connection failed (%s), running on the client", error)
     _, result = await client.execute_query(sql, list(values))
     return list(result)
+
+
+def close_all() -> None:
+    """Close every read connection (the database is being closed)."""
+    for found in list(_readers.values()):
+        if found is not None:
+            found.close()
+    _readers.clear()
