@@ -13,7 +13,7 @@ import httpx
 
 from config import Settings
 from ids import to_global_id
-from models.employees import EmployeeRole
+from models.employees import Employee, EmployeeRole
 from tests.support import factories as f
 from tests.support.graphql_client import TokenMaker
 from tests.support.live import CREATE_TASK, TASK_EVENTS, call
@@ -27,6 +27,22 @@ mutation Manage($input: UpdateEmployeeInput!) {
 """
 
 pytestmark = NEEDS_POSTGRES_AND_REDIS
+
+
+async def _ada_bob_and_hr(tokens: TokenMaker) -> tuple[Employee, Employee, tuple[str, str, str]]:
+    """Ada and Bob (no manager, no team) and an HR employee, with their tokens."""
+    ada = await f.employee(email="ada@example.com")
+    bob = await f.employee(email="bob@example.com")
+    await f.employee(email="hr@example.com", role=EmployeeRole.HR)
+    emails = ("ada@example.com", "bob@example.com", "hr@example.com")
+    ada_token, bob_token, hr_token = [await tokens(email) for email in emails]
+    return ada, bob, (ada_token, bob_token, hr_token)
+
+
+async def _make_manager(url: str, hr_token: str, report: Employee, manager: Employee) -> None:
+    variables = {"id": to_global_id("Employee", report.id), "managerId": to_global_id("Employee", manager.id)}
+    changed = await call(url, hr_token, SET_MANAGER, {"input": variables})
+    assert changed["updateEmployee"]["errors"] == []
 
 
 async def test_a_commit_in_one_process_reaches_a_subscriber_of_another(
@@ -94,11 +110,7 @@ async def test_a_new_manager_set_on_one_worker_is_seen_at_once_by_a_subscription
     settings: Settings, tokens: TokenMaker
 ) -> None:
     # given Ada subscribed on the second worker, and Bob, who does not report to her
-    ada = await f.employee(email="ada@example.com")
-    bob = await f.employee(email="bob@example.com")
-    await f.employee(email="hr@example.com", role=EmployeeRole.HR)
-    ada_token, bob_token = await tokens("ada@example.com"), await tokens("bob@example.com")
-    hr_token = await tokens("hr@example.com")
+    ada, bob, (ada_token, bob_token, hr_token) = await _ada_bob_and_hr(tokens)
     async with worker(settings) as first, worker(settings) as second:
         client = await WSClient.connect(second, ada_token)
         op = await client.subscribe(TASK_EVENTS, {"after": "0"})
@@ -107,18 +119,7 @@ async def test_a_new_manager_set_on_one_worker_is_seen_at_once_by_a_subscription
         await call(first, bob_token, CREATE_TASK, {"input": {"title": "Before"}})  # hidden from Ada
 
         # when HR makes Ada Bob's manager on the first worker, and Bob creates a task there
-        changed = await call(
-            first,
-            hr_token,
-            SET_MANAGER,
-            {
-                "input": {
-                    "id": to_global_id("Employee", bob.id),
-                    "managerId": to_global_id("Employee", ada.id),
-                }
-            },
-        )
-        assert changed["updateEmployee"]["errors"] == []
+        await _make_manager(first, hr_token, bob, ada)
         await call(first, bob_token, CREATE_TASK, {"input": {"title": "After"}})
 
         # then Ada's subscription on the second worker shows it (not after the policy cache
@@ -151,11 +152,7 @@ async def test_a_new_manager_set_on_one_worker_is_seen_by_the_next_compiled_read
 ) -> None:
     # given Ada has read her tasks on the second worker through its fast path (her policy
     # cached there), and Bob, who does not report to her, has a task
-    ada = await f.employee(email="ada@example.com")
-    bob = await f.employee(email="bob@example.com")
-    await f.employee(email="hr@example.com", role=EmployeeRole.HR)
-    ada_token, bob_token = await tokens("ada@example.com"), await tokens("bob@example.com")
-    hr_token = await tokens("hr@example.com")
+    ada, bob, (ada_token, bob_token, hr_token) = await _ada_bob_and_hr(tokens)
     async with worker(settings) as first, worker(settings) as second:
         await call(first, bob_token, CREATE_TASK, {"input": {"title": "Bob's"}})
         await call(second, ada_token, MY_TASKS, {})  # registers the operation
@@ -167,18 +164,7 @@ async def test_a_new_manager_set_on_one_worker_is_seen_by_the_next_compiled_read
 
         # when HR makes Ada Bob's manager on the first worker, and the second worker has heard
         # of it (it delivers events in commit order: a later event is seen after it)
-        changed = await call(
-            first,
-            hr_token,
-            SET_MANAGER,
-            {
-                "input": {
-                    "id": to_global_id("Employee", bob.id),
-                    "managerId": to_global_id("Employee", ada.id),
-                }
-            },
-        )
-        assert changed["updateEmployee"]["errors"] == []
+        await _make_manager(first, hr_token, bob, ada)
         await call(first, bob_token, CREATE_TASK, {"input": {"title": "Later"}})
         assert (await watcher.next_data(op))["taskEvents"]["task"]["title"] == "Later"
         await watcher.close()
