@@ -9,6 +9,7 @@ from tortoise import Tortoise, connections
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate as run_migrations
 
+import db_reads
 from models import MODEL_MODULES
 
 
@@ -46,6 +47,7 @@ async def init_db(database_url: str) -> None:
 
 
 async def close_db() -> None:
+    db_reads.close_all()  # SQLite's read connections (db_reads.py)
     await Tortoise.close_connections()  # also ends the global fallback context
 
 

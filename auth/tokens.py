@@ -24,6 +24,7 @@ from joserfc.jws import extract_compact
 from joserfc.jwt import JWTClaimsRegistry
 from tortoise.connection import connections
 
+import db_reads
 from auth.keys import ALGORITHM, KeyRing, load_keys
 from auth.principal import Principal
 from auth.scopes import parse_scopes
@@ -153,8 +154,7 @@ async def is_revoked(principal: Principal) -> bool:
     its client revoked, or its employee terminated. One statement, whatever the cause."""
     conn = connections.get("default")
     values = [principal.token_id or "", principal.client_id or "", principal.employee_id or -1]
-    _, rows = await conn.execute_query(_refusal_sql(conn.capabilities.dialect), values)
-    return bool(rows)
+    return bool(await db_reads.rows(_refusal_sql(conn.capabilities.dialect), values, conn))
 
 
 async def authenticate_token(token: str) -> Principal:

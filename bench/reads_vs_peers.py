@@ -208,6 +208,11 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=10, help="seconds of measured load per query")
     parser.add_argument("--warmup", type=float, default=3, help="seconds of load before each measurement")
     parser.add_argument("--connections", type=int, default=10)
+    parser.add_argument(
+        "--skip-resolvers",
+        action="store_true",
+        help="leave out peoplegraph on the resolver path (its two columns show '-'): a quicker run",
+    )
     args = parser.parse_args()
     pg_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG)
     workdir = Path(tempfile.mkdtemp(prefix="peoplegraph-bench-"))
@@ -219,6 +224,9 @@ def main() -> int:
         for path in workdir.glob("bench.db*"):
             path.unlink()
     return 0
+
+
+RESOLVER_COLUMNS = ("peoplegraph on PostgreSQL", "peoplegraph on SQLite")
 
 
 def compare(args: argparse.Namespace, pg_url: str, sqlite_url: str, workdir: Path) -> None:
@@ -260,6 +268,9 @@ def compare(args: argparse.Namespace, pg_url: str, sqlite_url: str, workdir: Pat
     columns: dict[str, dict[str, Result]] = {}
     reference: dict[str, list] | None = None
     for system in systems:
+        if args.skip_resolvers and system.name in RESOLVER_COLUMNS:
+            columns[system.name] = {}
+            continue
         columns[system.name], checked = measure(system, args, reference)
         if reference is None:  # PostGraphile's rows are what the others must match
             reference = {q: rows for q, rows in checked.items() if isinstance(rows, list)}

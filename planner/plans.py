@@ -34,6 +34,7 @@ from graphql import FieldNode, FragmentDefinitionNode, GraphQLSchema, OperationD
 from graphql.execution.values import VariableValues
 from tortoise.connection import connections
 
+import db_reads
 from auth.policy import Policy
 from planner import sqlite_functions
 from planner.compiler import Compiler
@@ -252,7 +253,7 @@ async def run(plan: Plan, variables: Mapping[str, Any], policy: Policy | None) -
         await sqlite_functions.register(client)
     data: dict[str, Any] = {}
     for statement, values in zip(plan.statements, bound, strict=True):
-        _, rows = await client.execute_query(statement.sql, values)
+        rows = await db_reads.rows(statement.sql, values or (), client)
         value = rows[0][0] if rows else None
         value = orjson.loads(value) if isinstance(value, str) else value
         data[statement.key] = splice(value) if statement.cursors else value

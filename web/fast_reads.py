@@ -7,7 +7,8 @@ checked by `AuthenticationMiddleware` as for every request (signature, and the o
 statement); this module reads the request as strictly as the full path (web/graphql_request.py),
 resolves a persisted-query hash, refuses the variables' text as `ReadInputText` would, coerces
 the variables against the operation's definitions, estimates the cost (cached by the shape of
-the values the estimate reads), loads the policy (unless the plan reads none of it), finds the
+the values the estimate reads), takes the policy from the process's policy cache (unless the plan reads
+none of it; `_policy`), finds the
 very plan the full path would use
 (same plan key: dialect, document, operation, variables' shape, scopes, principal's class), runs
 its statements bound to the variables and the asking viewer's facts, as the full path binds them,
@@ -36,7 +37,9 @@ from tortoise.connection import connections
 from auth.policy import Policy
 from auth.principal import Principal
 from config import Settings
+from events.brokers import BrokerNotRunning, current_broker
 from planner.plans import PLANS, SERVED, Served, plan_key, run, served_key, shared_plan
+from resolvers.live.stream import policy_cache
 from schema.extensions.cost import MAX_COST, estimate
 from schema.extensions.document_cache import STORE
 from schema.extensions.persisted import PersistedQueryCache, owner_of, persisted_query
@@ -185,8 +188,20 @@ class FastReads:
         policy: Policy | None = None  # a shared plan reads none of it and binds no fact
         plan = shared_plan(query, operation_name, coerced.coerced, principal.scopes, dialect)
         if plan is None:  # the plan depends on who asks: as the full path, load the policy
-            policy = await Policy.load(principal)
+            policy = await _policy(principal)
             plan = PLANS.get(plan_key(query, operation_name, coerced.coerced, policy, dialect))
         if plan is None or plan.statements is None or not plan.fits(coerced.coerced):
             return None
         return await run(plan, coerced.coerced, policy)  # binds the asking viewer's facts
+
+
+async def _policy(principal: Principal) -> Policy:
+    """The viewer's policy from the process's policy cache (resolvers/live/stream.py
+    `PolicyCache`, one per principal): dropped at once by a commit of this process or an event
+    from another (through Redis) that can change the viewer's facts, and reloaded after 30 s in
+    any case. Without a running broker (an app without its lifespan) it is loaded afresh."""
+    try:
+        hub = current_broker().hub
+    except BrokerNotRunning:
+        return await Policy.load(principal)
+    return await policy_cache(hub).get(principal)

@@ -39,12 +39,13 @@ import asyncio
 import dataclasses
 import time
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from auth.policy import Policy
 from auth.principal import Principal
 from auth.tokens import is_revoked
+from events import after_commit
 from events.hub import Hub, Listener, Seat
 from ids import event_pk
 from models.events import Event
@@ -108,12 +109,23 @@ _policy_caches: weakref.WeakKeyDictionary[Hub, PolicyCache] = weakref.WeakKeyDic
 
 
 def policy_cache(hub: Hub) -> PolicyCache:
-    """The policy cache of the subscriptions on `hub`, watching the hub's events."""
+    """The policy cache of the process (its live subscriptions and the endpoint's fast path,
+    web/fast_reads.py), watching the hub's events and this process's own commits."""
     cache = _policy_caches.get(hub)
     if cache is None:
         cache = _policy_caches[hub] = PolicyCache()
         hub.watch(cache.observe)
+        after_commit.add_listener(_forget_policies_on_commit)
     return cache
+
+
+async def _forget_policies_on_commit(events: Sequence[Event]) -> None:
+    """This process's own commits drop the policies they make stale at once, before the mutation
+    answers (read your writes); other processes hear of them through their hub. With Redis the
+    hub of this process too hears of them only after the round trip, hence this listener."""
+    if any(changes_visibility(event) for event in events):
+        for cache in list(_policy_caches.values()):
+            cache.invalidate()
 
 
 _revocations: dict[str, tuple[float, asyncio.Task[bool]]] = {}

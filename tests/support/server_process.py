@@ -73,7 +73,11 @@ class ServerProcess:
 
 @contextlib.asynccontextmanager
 async def server_process(
-    settings: Settings, crash_point: str | None = None, *, port: int | None = None, ready_within: float = START_WAIT
+    settings: Settings,
+    crash_point: str | None = None,
+    *,
+    port: int | None = None,
+    ready_within: float = START_WAIT,
 ) -> AsyncIterator[ServerProcess]:
     """`port`: when the issuer must name the server's own address (a browser signing in), pick it
     first; `ready_within`: seconds to wait for /readyz (a slow test may start it on a busy machine)."""

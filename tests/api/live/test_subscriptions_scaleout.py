@@ -7,11 +7,13 @@ Runs only with PEOPLEGRAPH_TEST_BACKEND=postgres and TEST_REDIS_URL (skipped oth
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 from config import Settings
 from ids import to_global_id
-from models.employees import EmployeeRole
+from models.employees import Employee, EmployeeRole
 from tests.support import factories as f
 from tests.support.graphql_client import TokenMaker
 from tests.support.live import CREATE_TASK, TASK_EVENTS, call
@@ -25,6 +27,22 @@ mutation Manage($input: UpdateEmployeeInput!) {
 """
 
 pytestmark = NEEDS_POSTGRES_AND_REDIS
+
+
+async def _ada_bob_and_hr(tokens: TokenMaker) -> tuple[Employee, Employee, tuple[str, str, str]]:
+    """Ada and Bob (no manager, no team) and an HR employee, with their tokens."""
+    ada = await f.employee(email="ada@example.com")
+    bob = await f.employee(email="bob@example.com")
+    await f.employee(email="hr@example.com", role=EmployeeRole.HR)
+    emails = ("ada@example.com", "bob@example.com", "hr@example.com")
+    ada_token, bob_token, hr_token = [await tokens(email) for email in emails]
+    return ada, bob, (ada_token, bob_token, hr_token)
+
+
+async def _make_manager(url: str, hr_token: str, report: Employee, manager: Employee) -> None:
+    variables = {"id": to_global_id("Employee", report.id), "managerId": to_global_id("Employee", manager.id)}
+    changed = await call(url, hr_token, SET_MANAGER, {"input": variables})
+    assert changed["updateEmployee"]["errors"] == []
 
 
 async def test_a_commit_in_one_process_reaches_a_subscriber_of_another(
@@ -92,11 +110,7 @@ async def test_a_new_manager_set_on_one_worker_is_seen_at_once_by_a_subscription
     settings: Settings, tokens: TokenMaker
 ) -> None:
     # given Ada subscribed on the second worker, and Bob, who does not report to her
-    ada = await f.employee(email="ada@example.com")
-    bob = await f.employee(email="bob@example.com")
-    await f.employee(email="hr@example.com", role=EmployeeRole.HR)
-    ada_token, bob_token = await tokens("ada@example.com"), await tokens("bob@example.com")
-    hr_token = await tokens("hr@example.com")
+    ada, bob, (ada_token, bob_token, hr_token) = await _ada_bob_and_hr(tokens)
     async with worker(settings) as first, worker(settings) as second:
         client = await WSClient.connect(second, ada_token)
         op = await client.subscribe(TASK_EVENTS, {"after": "0"})
@@ -105,18 +119,7 @@ async def test_a_new_manager_set_on_one_worker_is_seen_at_once_by_a_subscription
         await call(first, bob_token, CREATE_TASK, {"input": {"title": "Before"}})  # hidden from Ada
 
         # when HR makes Ada Bob's manager on the first worker, and Bob creates a task there
-        changed = await call(
-            first,
-            hr_token,
-            SET_MANAGER,
-            {
-                "input": {
-                    "id": to_global_id("Employee", bob.id),
-                    "managerId": to_global_id("Employee", ada.id),
-                }
-            },
-        )
-        assert changed["updateEmployee"]["errors"] == []
+        await _make_manager(first, hr_token, bob, ada)
         await call(first, bob_token, CREATE_TASK, {"input": {"title": "After"}})
 
         # then Ada's subscription on the second worker shows it (not after the policy cache
@@ -125,3 +128,47 @@ async def test_a_new_manager_set_on_one_worker_is_seen_at_once_by_a_subscription
         await client.close()
     assert after["task"]["title"] == "After"
     assert after["task"]["assignee"] == {"email": "bob@example.com"}
+
+
+MY_TASKS = "query MyTasks { tasks(first: 50) { nodes { title } } }"
+_FAST_READS = re.compile(r"^peoplegraph_graphql_fast_reads_total (\S+)$", re.M)
+
+
+async def _fast_reads(url: str) -> float:
+    async with httpx.AsyncClient(base_url=url) as http:
+        found = _FAST_READS.search((await http.get("/metrics")).text)
+    return float(found.group(1)) if found else 0.0
+
+
+async def _titles_on_the_fast_path(url: str, token: str) -> set[str]:
+    before = await _fast_reads(url)
+    tasks = (await call(url, token, MY_TASKS, {}))["tasks"]["nodes"]
+    assert await _fast_reads(url) == before + 1  # the cached plan, with the cached policy
+    return {task["title"] for task in tasks}
+
+
+async def test_a_new_manager_set_on_one_worker_is_seen_by_the_next_compiled_read_on_another(
+    settings: Settings, tokens: TokenMaker
+) -> None:
+    # given Ada has read her tasks on the second worker through its fast path (her policy
+    # cached there), and Bob, who does not report to her, has a task
+    ada, bob, (ada_token, bob_token, hr_token) = await _ada_bob_and_hr(tokens)
+    async with worker(settings) as first, worker(settings) as second:
+        await call(first, bob_token, CREATE_TASK, {"input": {"title": "Bob's"}})
+        await call(second, ada_token, MY_TASKS, {})  # registers the operation
+        assert await _titles_on_the_fast_path(second, ada_token) == set()
+        assert await _titles_on_the_fast_path(second, ada_token) == set()
+        watcher = await WSClient.connect(second, hr_token)  # HR sees every task event
+        op = await watcher.subscribe(TASK_EVENTS, {"after": "0"})
+        assert (await watcher.next_data(op))["taskEvents"]["task"]["title"] == "Bob's"
+
+        # when HR makes Ada Bob's manager on the first worker, and the second worker has heard
+        # of it (it delivers events in commit order: a later event is seen after it)
+        await _make_manager(first, hr_token, bob, ada)
+        await call(first, bob_token, CREATE_TASK, {"input": {"title": "Later"}})
+        assert (await watcher.next_data(op))["taskEvents"]["task"]["title"] == "Later"
+        await watcher.close()
+
+        # then Ada's next read on the second worker, still on the fast path, shows Bob's tasks
+        seen = await _titles_on_the_fast_path(second, ada_token)
+    assert seen == {"Bob's", "Later"}
