@@ -41,6 +41,7 @@ from schema.extensions.cost import MAX_COST, estimate
 from schema.extensions.document_cache import STORE
 from schema.extensions.persisted import PersistedQueryCache, owner_of, persisted_query
 from schema.extensions.text_guard import variable_problems
+from schema.extensions.throttle import charge, cost_extension
 from web import graphql_request as rq
 from web.authentication import principal_of
 from web.errors import JSON, RequestRefused
@@ -110,7 +111,9 @@ class FastReads:
         operation = _operation(document, name)
         if served is None or operation is None:
             return None
-        answer = await self._answer(served, document, operation, name, query, data.variables or {}, principal)
+        answer = await self._answer(
+            request, served, document, operation, name, query, data.variables or {}, principal
+        )
         if answer is None:
             return None
         if register is not None:  # as PersistedQueries does once the document validated
@@ -144,6 +147,7 @@ class FastReads:
 
     async def _answer(  # noqa: PLR0917
         self,
+        request: Request,
         served: Served,
         document: DocumentNode,
         operation: OperationDefinitionNode,
@@ -164,6 +168,9 @@ class FastReads:
             served.remember_cost(shape, cost)
         if cost > MAX_COST:
             return None
+        charged = await charge(request, principal, cost)  # the full path's bucket, charged once
+        if charged is not None and charged.error is not None:
+            return None  # the full path answers with the refusal, without charging again
         result = dict(served.constant) if served.constant is not None else None
         if result is None:
             try:
@@ -173,7 +180,7 @@ class FastReads:
                 return None
         if result is None:
             return None
-        extensions: dict[str, Any] = {"cost": {"estimated": cost, "maximum": MAX_COST}}
+        extensions: dict[str, Any] = {"cost": cost_extension(cost, MAX_COST, charged)}
         if self.settings.show_read_path:
             extensions["readPath"] = "compiled"
         return {"data": result, "extensions": extensions}

@@ -33,9 +33,11 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from auth.rate_limit import RateLimiter
 from config import Settings
 from resolvers.core.problems import ProblemCode
 from schema.extensions.persisted import PROTOCOL_CODES, PersistedQueryCache
+from schema.extensions.throttle import LIMITER_STATE
 from web import graphql_request as rq
 from web.authentication import BearerTokens, principal_from_connection_params, principal_of, refuse_token
 from web.context import Context
@@ -76,11 +78,13 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         )
         self.settings = settings
         self.persisted_queries = PersistedQueryCache(settings.http)
+        self.rate_limiter = RateLimiter.for_settings(settings)
         self.fast_reads = FastReads(schema._schema, settings, self.persisted_queries, self.encode_json)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = scope.setdefault("state", {})
         state["persisted_queries"] = self.persisted_queries
+        state[LIMITER_STATE] = self.rate_limiter
         if scope["type"] == "http":
             state["graphql_media_type"] = rq.negotiate(Headers(scope=scope).get("accept"))
             await self._respond(scope, receive, send)
@@ -241,6 +245,10 @@ class GraphQLApp:
     @property
     def persisted_queries(self) -> PersistedQueryCache:
         return self.endpoint.persisted_queries
+
+    @property
+    def rate_limiter(self) -> RateLimiter | None:
+        return self.endpoint.rate_limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self._stack(scope, receive, send)

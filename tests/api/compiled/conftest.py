@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from config import RateLimits, Settings
 from tests.support import factories as f
 from tests.support.graphql_client import GraphQLClient
 
@@ -77,6 +78,14 @@ async def build_org(tokens: Callable[..., Awaitable[str]]) -> Org:
             "service": await tokens(),
         },
     )
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """No rate limits here: answers are compared byte for byte between paths and requests, and
+    what is left in a bucket changes with every request (tests/api/graph/test_throttle.py checks
+    that both paths charge the same bucket)."""
+    return replace(settings, rate_limits=RateLimits(maximum_available=0))
 
 
 @pytest.fixture
