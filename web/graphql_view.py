@@ -188,6 +188,10 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         context.principal = await principal_from_connection_params(context.connection_params)
         context.renew()
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """A GET naming a trusted document (`documentId`) is an operation, as one with `query` is."""
+        return super().should_render_graphql_ide(request) and request.query_params.get("documentId") is None
+
     async def render_graphql_ide(self, request: Request) -> Response:
         return graphiql_page(request, self.settings)
 

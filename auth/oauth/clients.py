@@ -82,6 +82,7 @@ async def ensure_graphiql_client(settings: Settings) -> None:
         scopes=" ".join(ALL_SCOPES),
         public=True,
         first_party=True,
+        trusted_documents_only=False,  # analysts type their own queries
     )
     await ensure_cli_client()
 
@@ -169,6 +170,7 @@ async def list_clients() -> list[dict[str, Any]]:
             "public": row.public,
             "first_party": row.first_party,
             "resource_server": row.resource_server,
+            "trusted_documents_only": row.trusted_documents_only,
             "revoked": row.revoked_at is not None,
         }
         for row in rows
