@@ -98,7 +98,7 @@ def _trust(args: argparse.Namespace) -> int:
     if not found:
         return fail(f"no active client {args.client_id}")
     kind = "only its registered documents" if args.only else "any document"
-    print(f"{args.client_id} now runs {kind} (running servers see it within seconds)")
+    print(f"{args.client_id} now runs {kind} (for tokens issued from now on)")
     return 0
 
 

@@ -33,7 +33,6 @@ from starlette.responses import Response
 from strawberry.http import GraphQLRequestData
 from tortoise.connection import connections
 
-from auth.oauth.documents import DOCUMENTS
 from auth.policy import Policy
 from auth.principal import Principal
 from config import Settings
@@ -94,7 +93,7 @@ class FastReads:
         principal = principal_of(request.scope)
         if self.settings.read_path == "resolvers" or principal is None:
             return None
-        if await DOCUMENTS.trusted_only(principal.client_id):
+        if principal.trusted_documents_only:
             return None  # the full path checks its registered documents
 
         try:

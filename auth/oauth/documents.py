@@ -3,19 +3,17 @@
 A client's build pushes its generated operations (`peoplegraph documents push`); the client
 then sends `{"documentId": "sha256:<hex>"}` instead of the text. A client marked
 `trusted_documents_only` runs nothing else: the text of every operation it sends must be one
-of its registered documents. Documents never change (a new text is a new hash), so lookups
-are cached in the process for good; whether a client is trusted-only is cached for
-`FLAG_TTL` seconds, so a change by `peoplegraph client trust` reaches running servers within
-that time.
+of its registered documents. Its tokens say so (a claim, auth/tokens.py), so no request looks
+the mark up: a change by `peoplegraph client trust` holds for the tokens issued after it.
+Documents never change (a new text is a new hash), so lookups are cached in the process.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from tortoise.exceptions import IntegrityError
@@ -25,7 +23,6 @@ from models.oauth import OAuthClient, TrustedDocument
 
 PREFIX = "sha256:"
 _HEX = re.compile(r"[0-9a-f]{64}")
-FLAG_TTL = 10.0
 MAX_CACHED_DOCUMENTS = 2_000
 
 
@@ -47,20 +44,7 @@ def parse_document_id(document_id: str) -> str:
 
 @dataclass
 class DocumentCache:
-    clock: Callable[[], float] = time.monotonic
-    _flags: dict[str, tuple[bool, float]] = field(default_factory=dict)
     _bodies: OrderedDict[tuple[str, str], str] = field(default_factory=OrderedDict)
-
-    async def trusted_only(self, client_id: str | None) -> bool:
-        """Whether this client may run only its registered documents."""
-        if client_id is None:
-            return False
-        cached = self._flags.get(client_id)
-        if cached is not None and cached[1] > self.clock():
-            return cached[0]
-        flag = await OAuthClient.filter(client_id=client_id, trusted_documents_only=True).exists()
-        self._flags[client_id] = (flag, self.clock() + FLAG_TTL)
-        return flag
 
     async def body(self, client_id: str | None, digest: str) -> str | None:
         """The text of a document the client registered, or None."""
@@ -79,7 +63,6 @@ class DocumentCache:
         return row.body
 
     def forget(self) -> None:
-        self._flags.clear()
         self._bodies.clear()
 
 

@@ -16,6 +16,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from auth.oauth.documents import DOCUMENTS, DocumentIdError, parse_document_id, sha256_of
+from auth.principal import Principal
 from resolvers.core.problems import ProblemCode
 
 DOCUMENT_ID = "documentId"
@@ -43,11 +44,12 @@ async def registered_text(client_id: str | None, document_id: Any) -> str:
     return body
 
 
-async def check_trusted(client_id: str | None, query: str | None, extensions: dict[str, Any]) -> None:
+async def check_trusted(principal: Principal | None, query: str | None, extensions: dict[str, Any]) -> None:
     """Refuse what a trusted-documents-only client may not run: free text, or an automatic
     persisted query."""
-    if not await DOCUMENTS.trusted_only(client_id):
+    if principal is None or not principal.trusted_documents_only:
         return
+    client_id = principal.client_id
     registered = query is not None and await DOCUMENTS.body(client_id, sha256_of(query)) is not None
     if "persistedQuery" in extensions or not registered:
         raise _refusal(
@@ -67,5 +69,5 @@ class TrustedDocuments(SchemaExtension):
             if execution.query:
                 raise _refusal("Send either `query` or `documentId`, not both.", ProblemCode.BAD_USER_INPUT)
             execution.query = await registered_text(client_id, extensions[DOCUMENT_ID])
-        await check_trusted(client_id, execution.query, extensions)
+        await check_trusted(principal, execution.query, extensions)
         yield
