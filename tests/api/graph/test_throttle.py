@@ -13,13 +13,14 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from auth.oauth.clients import create_client, mint_token
+from auth.oauth.clients import mint_token
 from auth.rate_limit import RateLimiter
 from config import RateLimits, Settings
 from models.tasks import Task
 from tests.support import factories as f
 from tests.support.graphql_client import EVERY_SCOPE, GraphQLClient, TokenMaker, error_codes
 from tests.support.live import CREATE_TASK, TASK_EVENTS, call, listening
+from tests.support.oauth_helpers import make_web_client
 from tests.support.ws_client import WSClient, live_server
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
@@ -88,13 +89,7 @@ async def employee_token(tokens: TokenMaker, email: str) -> str:
 
 async def token_through_another_app(settings: Settings, email: str) -> str:
     """A token for the same employee, issued to another OAuth client (another app)."""
-    other = await create_client(
-        name="other app",
-        grant="authorization_code",
-        scopes=EVERY_SCOPE,
-        redirect_uris=["https://app.example.com/callback"],
-        public=True,
-    )
+    other = await make_web_client(public=True, scopes=EVERY_SCOPE)
     minted = await mint_token(settings, scopes=EVERY_SCOPE, employee_email=email, client_id=other.client_id)
     return str(minted["access_token"])
 
@@ -141,6 +136,26 @@ async def test_a_hammering_client_is_throttled_before_its_request_runs(
     assert body["data"] is None
     assert status_of(body)["currentlyAvailable"] == 0
     assert not await Task.filter(title="Not now").exists()
+
+
+async def test_a_throttled_mutation_with_an_idempotency_key_runs_when_retried_after_the_wait(
+    limited: Limited, tokens: TokenMaker
+) -> None:
+    # given an employee who spent the whole bucket, and a mutation refused under a key
+    client = limited.client(await employee_token(tokens, "ada@example.com"))
+    await drain(client)
+    variables = {"input": {"title": "Retried"}}
+    refused = await client.post(CREATE_TASK, variables, **{"Idempotency-Key": "retry-1"})
+    assert refused.status_code == 429
+
+    # when the client retries with the same key once the wait is over
+    limited.clock.now += float(refused.headers["retry-after"])
+    retried = await client.post(CREATE_TASK, variables, **{"Idempotency-Key": "retry-1"})
+
+    # then the mutation runs (the refusal was not remembered as its answer), once
+    assert retried.status_code == 200 and retried.json()["data"]["createTask"]["errors"] == []
+    assert "idempotent-replayed" not in retried.headers
+    assert await Task.filter(title="Retried").count() == 1
 
 
 async def test_a_throttled_request_takes_nothing_and_the_bucket_refills_with_time(

@@ -14,12 +14,13 @@ from typing import Any
 import httpx
 import pytest
 
-from auth.oauth.clients import GRAPHIQL_CLIENT_ID, create_client, mint_token
+from auth.oauth.clients import GRAPHIQL_CLIENT_ID, mint_token
 from auth.oauth.documents import push_documents, set_trusted_documents_only
 from cli.documents import DocumentError, read_documents
 from config import Settings
 from tests.support import factories as f
 from tests.support.graphql_client import EVERY_SCOPE, TokenMaker, error_codes
+from tests.support.oauth_helpers import make_web_client
 from tests.support.ws_client import WSClient, live_server
 
 VIEWER = "query Me { viewer { email } }"
@@ -44,13 +45,7 @@ class App:
 
 
 async def new_app(settings: Settings, *, trusted_only: bool, documents: tuple[str, ...] = ()) -> App:
-    created = await create_client(
-        name="mobile",
-        grant="authorization_code",
-        scopes=EVERY_SCOPE,
-        redirect_uris=["https://app.example.com/callback"],
-        public=True,
-    )
+    created = await make_web_client(public=True, scopes=EVERY_SCOPE)
     await push_documents(created.client_id, {document_id(d)[7:]: d for d in documents})
     await set_trusted_documents_only(created.client_id, trusted_only)
     minted = await mint_token(
