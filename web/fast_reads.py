@@ -95,7 +95,6 @@ class FastReads:
             return None
         if principal.trusted_documents_only:
             return None  # the full path checks its registered documents
-
         try:
             data = await self._request_data(request)
         except RequestRefused:
