@@ -72,6 +72,32 @@ class HttpLimits:
     apq_ttl: float = 24 * 3600.0
 
 
+@dataclass(frozen=True)
+class RateLimits:
+    """The leaky bucket of query cost each caller draws from (README, "Rate limits")."""
+
+    # Query cost counts objects (schema/extensions/cost.py): a page of 100 with 100 each is 10,100.
+    # A full bucket holds the most one operation may cost (MAX_COST) and refills in 20 seconds,
+    # the ratio of Shopify's 1,000 points at 50 a second.
+    maximum_available: int = 1_000_000
+    restore_rate: float = 50_000.0  # cost units per second
+
+    @property
+    def enabled(self) -> bool:
+        return self.maximum_available > 0
+
+
+def _rate_limits() -> RateLimits:
+    default = RateLimits()
+    maximum = _int("PEOPLEGRAPH_RATE_LIMIT_MAXIMUM", default.maximum_available)
+    if maximum < 0:
+        raise ValueError(f"PEOPLEGRAPH_RATE_LIMIT_MAXIMUM must be 0 (no limit) or more, not {maximum}")
+    return RateLimits(
+        maximum_available=maximum,
+        restore_rate=_positive("PEOPLEGRAPH_RATE_LIMIT_RESTORE_RATE", default.restore_rate),
+    )
+
+
 def _http_limits() -> HttpLimits:
     default = HttpLimits()
     return HttpLimits(
@@ -100,6 +126,7 @@ class Settings:
     webhook_lease_seconds: float = 60.0
     idempotency_sweep_seconds: float = 3600.0
     http: HttpLimits = field(default_factory=HttpLimits)
+    rate_limits: RateLimits = field(default_factory=RateLimits)
     extra: dict[str, str] = field(default_factory=dict)
     # Compiled reads (planner/README.md): `auto` (the default) | `compiled` | `resolvers`; readPath
     # in extensions. `auto` compiles what the planner covers; the whole suite runs with it.
@@ -131,6 +158,7 @@ def load_settings() -> Settings:
         webhook_lease_seconds=_positive("PEOPLEGRAPH_WEBHOOK_LEASE_SECONDS", 60.0),
         idempotency_sweep_seconds=_positive("PEOPLEGRAPH_IDEMPOTENCY_SWEEP_SECONDS", 3600.0),
         http=_http_limits(),
+        rate_limits=_rate_limits(),
         read_path=_read_path(),
         show_read_path=_flag("PEOPLEGRAPH_SHOW_READ_PATH"),
         mentorship_request_expiry_days=_days("PEOPLEGRAPH_MENTORSHIP_REQUEST_EXPIRY_DAYS", 14),

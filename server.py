@@ -69,6 +69,8 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             await stop_broker()
             remove_listener(listener)
             await dispatcher.stop()
+            if graphql.rate_limiter is not None:
+                await graphql.rate_limiter.close()
             if manage_db:
                 await db.close_db()
 

@@ -18,6 +18,8 @@ class Principal:
     employee_id: int | None = None
     token_id: str | None = None
     expires_at: int | None = None
+    # The client runs only its registered documents (schema/extensions/trusted.py).
+    trusted_documents_only: bool = False
 
     @property
     def is_service(self) -> bool:

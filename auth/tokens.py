@@ -9,7 +9,8 @@ takes effect on the next request, not when the token expires.
 
 Token format: header `typ: at+jwt`, `alg: ES256`, `kid`; claims `iss` and `aud` (both the
 issuer URL, `settings.issuer`), `sub` (the employee id as a string, or the client id for a
-service token), `client_id`, `scope`, `jti`, `iat`, `exp`.
+service token), `client_id`, `scope`, `jti`, `iat`, `exp`; `trusted_documents_only: true` when
+the client runs only its registered documents (auth/oauth/documents.py).
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from auth.scopes import parse_scopes
 from config import Settings
 from models.employees import Employee, EmployeeStatus
 from models.oauth import OAuthClient, OAuthToken
+
+# The claim of a token whose client runs only its registered documents.
+TRUSTED_DOCUMENTS_ONLY = "trusted_documents_only"
 
 _RELOAD_INTERVAL = 5.0
 
@@ -134,6 +138,7 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
         employee_id=employee_id,
         token_id=str(claims["jti"]),
         expires_at=int(claims["exp"]),
+        trusted_documents_only=claims.get(TRUSTED_DOCUMENTS_ONLY) is True,
     )
 
 

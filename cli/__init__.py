@@ -5,7 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import clients, export_schema, keys, mentorships, migrate, seed, serve, tokens, training, webhooks
+from cli import (
+    clients,
+    documents,
+    export_schema,
+    keys,
+    mentorships,
+    migrate,
+    seed,
+    serve,
+    tokens,
+    training,
+    webhooks,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -16,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_schema.register(commands)
     seed.register(commands)
     clients.register(commands)
+    documents.register(commands)
     tokens.register(commands)
     keys.register(commands)
     webhooks.register(commands)

@@ -1,4 +1,5 @@
-"""`client create|list|revoke`: the operator registers, lists and ends OAuth clients."""
+"""`client create|list|trust|revoke`: the operator registers, lists, restricts and ends OAuth
+clients."""
 
 from __future__ import annotations
 
@@ -24,8 +25,22 @@ def register(commands: Commands) -> None:
     create.add_argument(
         "--resource-server", action="store_true", help="May introspect every client's tokens (RFC 7662)."
     )
+    create.add_argument(
+        "--trusted-documents-only",
+        action="store_true",
+        help="Run only documents registered with `documents push` (no free-text queries).",
+    )
     create.add_argument("--json", action="store_true")
     create.set_defaults(handler=_create)
+
+    trust = actions.add_parser(
+        "trust", help="Set whether a client runs only its registered documents (`documents push`)."
+    )
+    trust.add_argument("client_id")
+    choice = trust.add_mutually_exclusive_group(required=True)
+    choice.add_argument("--trusted-documents-only", action="store_true", dest="only")
+    choice.add_argument("--any-document", action="store_false", dest="only")
+    trust.set_defaults(handler=_trust)
 
     listing = actions.add_parser("list", help="List registered clients.")
     listing.add_argument("--json", action="store_true")
@@ -40,9 +55,10 @@ def register(commands: Commands) -> None:
 
 def _create(args: argparse.Namespace) -> int:
     from auth.oauth.clients import ClientError, create_client
+    from auth.oauth.documents import set_trusted_documents_only
 
     async def work(settings: Settings) -> Any:
-        return await create_client(
+        created = await create_client(
             name=args.name,
             grant=args.grant,
             scopes=args.scopes,
@@ -51,6 +67,9 @@ def _create(args: argparse.Namespace) -> int:
             first_party=args.first_party,
             resource_server=args.resource_server,
         )
+        if args.trusted_documents_only:
+            await set_trusted_documents_only(created.client_id, True)
+        return created
 
     try:
         client = run_with_db(work)
@@ -66,6 +85,23 @@ def _create(args: argparse.Namespace) -> int:
     return 0
 
 
+def _trust(args: argparse.Namespace) -> int:
+    from auth.oauth.documents import set_trusted_documents_only
+
+    async def work(settings: Settings) -> bool:
+        return await set_trusted_documents_only(args.client_id, args.only)
+
+    try:
+        found = run_with_db(work)
+    except ValueError as error:
+        return fail(str(error))
+    if not found:
+        return fail(f"no active client {args.client_id}")
+    kind = "only its registered documents" if args.only else "any document"
+    print(f"{args.client_id} now runs {kind} (for tokens issued from now on)")
+    return 0
+
+
 def _list(args: argparse.Namespace) -> int:
     from auth.oauth.clients import list_clients
 
@@ -77,7 +113,8 @@ def _list(args: argparse.Namespace) -> int:
         print(json.dumps(rows))
         return 0
     for row in rows:
-        flags = [f for f in ("public", "first_party", "resource_server", "revoked") if row[f]]
+        named = ("public", "first_party", "resource_server", "trusted_documents_only", "revoked")
+        flags = [f for f in named if row.get(f)]
         print(f"{row['client_id']}\t{row['name']}\t{','.join(row['grant_types'])}\t{' '.join(flags)}")
     return 0
 

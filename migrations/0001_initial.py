@@ -1,7 +1,5 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-import functools
-from json import dumps, loads
 from models.employees import EmployeeRole, EmployeeStatus
 from models.feedback import FeedbackStatus, FeedbackVisibility
 from models.mentorships import MentorshipStatus
@@ -9,7 +7,9 @@ from models.schedules import PendingReason, TimeOffKind, TimeOffStatus
 from models.tasks import TaskPriority, TaskStatus
 from models.teams import MembershipRole
 from models.training import ComplianceStatus, EnrollmentStatus, SessionStatus
+from orjson import loads
 from tortoise.fields.base import OnDelete
+from tortoise.fields.data import JSON_DUMPS
 from tortoise import fields
 from tortoise.indexes import Index
 
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('timezone', fields.CharField(default='UTC', max_length=64)),
                 ('pronouns', fields.CharField(default='', max_length=40)),
                 ('bio', fields.TextField(default='', unique=False)),
-                ('skills', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('skills', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
                 ('hire_date', fields.DateField(db_index=True)),
                 ('status', fields.CharEnumField(default=EmployeeStatus.ACTIVE, db_index=True, description='ACTIVE: active\nON_LEAVE: on_leave\nTERMINATED: terminated', enum_type=EmployeeStatus, max_length=16)),
                 ('role', fields.CharEnumField(default=EmployeeRole.EMPLOYEE, db_index=True, description='EMPLOYEE: employee\nHR: hr\nADMIN: admin', enum_type=EmployeeRole, max_length=16)),
@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 ('subject_id', fields.IntField()),
                 ('actor_id', fields.IntField(null=True, db_index=True)),
                 ('client_id', fields.CharField(null=True, max_length=64)),
-                ('data', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('data', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),
                 ('occurred_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'events', 'app': 'models', 'indexes': [Index(fields=['subject_type', 'subject_id'])], 'pk_attr': 'id'},
@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
                 ('giver', fields.ForeignKeyField('models.Employee', source_field='giver_id', db_constraint=True, to_field='id', related_name='kudos_given', on_delete=OnDelete.RESTRICT)),
                 ('receiver', fields.ForeignKeyField('models.Employee', source_field='receiver_id', db_constraint=True, to_field='id', related_name='kudos_received', on_delete=OnDelete.RESTRICT)),
                 ('message', fields.TextField(unique=False)),
-                ('skills', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('skills', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
                 ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'kudos', 'app': 'models', 'indexes': [Index(fields=['receiver_id', 'created_at']), Index(fields=['giver_id', 'created_at'])], 'pk_attr': 'id', 'table_description': 'A public thank-you from one colleague to another, naming the skills it recognizes.'},
@@ -136,7 +136,7 @@ class Migration(migrations.Migration):
                 ('mentee', fields.ForeignKeyField('models.Employee', source_field='mentee_id', db_constraint=True, to_field='id', related_name='mentorships_as_mentee', on_delete=OnDelete.RESTRICT)),
                 ('status', fields.CharEnumField(default=MentorshipStatus.PROPOSED, db_index=True, description='PROPOSED: proposed\nACTIVE: active\nDECLINED: declined\nCOMPLETED: completed\nCANCELLED: cancelled\nEXPIRED: expired', enum_type=MentorshipStatus, max_length=16)),
                 ('goals', fields.TextField(default='', unique=False)),
-                ('focus_skills', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('focus_skills', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
                 ('started_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('ended_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('end_reason', fields.TextField(null=True, unique=False)),
@@ -168,12 +168,13 @@ class Migration(migrations.Migration):
                 ('client_id', fields.CharField(unique=True, max_length=64)),
                 ('client_secret_hash', fields.CharField(null=True, max_length=255)),
                 ('name', fields.CharField(max_length=120)),
-                ('grant_types', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
-                ('redirect_uris', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('grant_types', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
+                ('redirect_uris', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
                 ('scopes', fields.TextField(default='', unique=False)),
                 ('public', fields.BooleanField(default=False)),
                 ('first_party', fields.BooleanField(default=False)),
                 ('resource_server', fields.BooleanField(default=False)),
+                ('trusted_documents_only', fields.BooleanField(default=False)),
                 ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
@@ -321,7 +322,7 @@ class Migration(migrations.Migration):
                 ('category', fields.CharField(default='', db_index=True, max_length=80)),
                 ('duration_hours', fields.DecimalField(default=1, max_digits=6, decimal_places=2)),
                 ('mandatory', fields.BooleanField(default=False, db_index=True)),
-                ('skills', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('skills', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
                 ('certification_valid_months', fields.IntField(null=True)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
@@ -345,9 +346,9 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('course', fields.ForeignKeyField('models.TrainingCourse', source_field='course_id', db_constraint=True, to_field='id', related_name='requirements', on_delete=OnDelete.RESTRICT)),
-                ('team_ids', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
-                ('roles', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
-                ('locations', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('team_ids', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
+                ('roles', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
+                ('locations', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
                 ('every_months', fields.IntField()),
                 ('window_days', fields.IntField()),
                 ('archived_at', fields.DatetimeField(null=True, db_index=True, auto_now=False, auto_now_add=False)),
@@ -417,12 +418,24 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='TrustedDocument',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('client_id', fields.CharField(max_length=64)),
+                ('sha256', fields.CharField(max_length=64)),
+                ('body', fields.TextField(unique=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'trusted_documents', 'app': 'models', 'unique_together': (('client_id', 'sha256'),), 'pk_attr': 'id', 'table_description': 'A GraphQL document a client registered ahead of time, known by the SHA-256 of its text.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Webhook',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('url', fields.TextField(unique=False)),
                 ('description', fields.TextField(default='', unique=False)),
-                ('event_types', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('event_types', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
                 ('secret', fields.CharField(max_length=128)),
                 ('previous_secret', fields.CharField(null=True, max_length=128)),
                 ('previous_secret_expires_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
@@ -448,7 +461,7 @@ class Migration(migrations.Migration):
                 ('webhook', fields.ForeignKeyField('models.Webhook', source_field='webhook_id', db_constraint=True, to_field='id', related_name='deliveries', on_delete=OnDelete.CASCADE)),
                 ('event_id', fields.BigIntField(null=True, db_index=True)),
                 ('event_type', fields.CharField(max_length=64)),
-                ('payload', fields.JSONField(null=True, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('payload', fields.JSONField(null=True, encoder=JSON_DUMPS, decoder=loads)),
                 ('message_id', fields.CharField(db_index=True, max_length=64)),
                 ('fanout_key', fields.CharField(null=True, unique=True, max_length=64)),
                 ('kind', fields.CharField(default='event', max_length=16)),
@@ -487,7 +500,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('last_event_id', fields.BigIntField(default=0)),
-                ('gaps', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('gaps', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
             options={'table': 'webhook_outbox_cursor', 'app': 'models', 'pk_attr': 'id', 'table_description': 'How far fan-out has read the event log (a single row, id 1).'},
@@ -498,7 +511,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('employee', fields.OneToOneField('models.Employee', source_field='employee_id', db_constraint=True, to_field='id', related_name='working_pattern', on_delete=OnDelete.CASCADE)),
-                ('days', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('days', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
                 ('day_starts', fields.SmallIntField(default=540)),
                 ('day_ends', fields.SmallIntField(default=1020)),
                 ('timezone', fields.CharField(default='UTC', max_length=64)),

@@ -1,4 +1,5 @@
-"""OAuth 2 storage: registered clients, authorization codes and refresh tokens."""
+"""OAuth 2 storage: registered clients, their trusted documents, authorization codes and refresh
+tokens."""
 
 from __future__ import annotations
 
@@ -20,11 +21,27 @@ class OAuthClient(Model):
     first_party = fields.BooleanField(default=False)
     # May introspect any client's tokens (RFC 7662 section 4); others only their own.
     resource_server = fields.BooleanField(default=False)
+    # Runs only the documents registered for it (`peoplegraph documents push`): no free text.
+    trusted_documents_only = fields.BooleanField(default=False)
     revoked_at = fields.DatetimeField(null=True)
     created_at = created_at()
 
     class Meta:
         table = "oauth_clients"
+
+
+class TrustedDocument(Model):
+    """A GraphQL document a client registered ahead of time, known by the SHA-256 of its text."""
+
+    id = fields.IntField(primary_key=True)
+    client_id = fields.CharField(max_length=64)
+    sha256 = fields.CharField(max_length=64)
+    body = fields.TextField()
+    created_at = created_at()
+
+    class Meta:
+        table = "trusted_documents"
+        unique_together = (("client_id", "sha256"),)
 
 
 class OAuthCode(Model):

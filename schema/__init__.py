@@ -16,6 +16,7 @@ from schema.extensions.cost import QueryCost
 from schema.extensions.limits import schema_extensions
 from schema.extensions.persisted import PersistedQueries
 from schema.extensions.text_guard import ReadInputText
+from schema.extensions.trusted import TrustedDocuments
 from schema.live.sharing import SharedEventExecutor
 from schema.live.types import EVENT_TYPES as LIVE_EVENT_TYPES
 from schema.mutation import Mutation
@@ -55,6 +56,7 @@ schema = PeopleGraphSchema(
     scalar_overrides=SCALAR_OVERRIDES,
     execution_context_class=SharedEventExecutor,  # one payload per group of live subscribers
     extensions=[
+        TrustedDocuments,
         PersistedQueries,
         ReadInputText,
         *schema_extensions(),

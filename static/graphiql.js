@@ -10,6 +10,7 @@
   const signInButton = document.getElementById("pg-sign-in");
   const signOutButton = document.getElementById("pg-sign-out");
   const scopesEl = document.getElementById("pg-scopes");
+  const costEl = document.getElementById("pg-cost");
   const switchLabel = document.getElementById("pg-switch-label");
   const switchSelect = document.getElementById("pg-switch");
 
@@ -366,6 +367,31 @@ query FirstEmployees {
     subscriptionUrl: `${wsScheme}//${window.location.host}${graphqlPath}`,
   });
 
+  // ---- query cost ------------------------------------------------------------------------
+
+  // After each response: its estimated cost and what is left in the caller's rate-limit bucket
+  // (`extensions.cost`, and `extensions.retryAfter` of a THROTTLED error).
+  function showCost(result) {
+    const cost = result && result.extensions && result.extensions.cost;
+    const throttled = ((result && result.errors) || []).find(
+      (error) => error.extensions && error.extensions.code === "THROTTLED",
+    );
+    if (!cost && !throttled) return;
+    const parts = [];
+    if (cost) parts.push(`Cost ${cost.estimated.toLocaleString()}`);
+    const bucket = cost && cost.throttleStatus;
+    if (bucket) {
+      parts.push(
+        `${bucket.currentlyAvailable.toLocaleString()} of ${bucket.maximumAvailable.toLocaleString()} left` +
+          ` (+${bucket.restoreRate.toLocaleString()}/s)`,
+      );
+    }
+    if (throttled) parts.push(`throttled: retry in ${throttled.extensions.retryAfter} s`);
+    costEl.textContent = parts.join(" · ");
+    costEl.classList.toggle("pg-error", Boolean(throttled));
+    costEl.hidden = false;
+  }
+
   // Adds the bearer token to every operation. Headers typed in the Headers tab win, so an
   // explicit Authorization header (e.g. a service token) overrides the sign-in. For
   // subscriptions the toolkit sends these headers as the connection_init payload.
@@ -376,7 +402,19 @@ query FirstEmployees {
       token ? { Authorization: `Bearer ${token}` } : {},
       options && options.headers,
     );
-    return baseFetcher(graphQLParams, Object.assign({}, options, { headers }));
+    const result = await baseFetcher(graphQLParams, Object.assign({}, options, { headers }));
+    // The toolkit answers with a result, or with a stream of them (its multipart fetcher, which
+    // it uses for queries too, and subscriptions): show the cost of each as it arrives.
+    if (!result || typeof result[Symbol.asyncIterator] !== "function") {
+      showCost(result);
+      return result;
+    }
+    return (async function* costed() {
+      for await (const part of result) {
+        showCost(part);
+        yield part;
+      }
+    })();
   }
 
   function mountGraphiQL() {

@@ -44,6 +44,7 @@ from schema.extensions.cost import MAX_COST, estimate
 from schema.extensions.document_cache import STORE
 from schema.extensions.persisted import PersistedQueryCache, owner_of, persisted_query
 from schema.extensions.text_guard import variable_problems
+from schema.extensions.throttle import charge, cost_extension
 from web import graphql_request as rq
 from web.authentication import principal_of
 from web.errors import JSON, RequestRefused
@@ -95,6 +96,8 @@ class FastReads:
         principal = principal_of(request.scope)
         if self.settings.read_path == "resolvers" or principal is None:
             return None
+        if principal.trusted_documents_only:
+            return None  # the full path checks its registered documents
         try:
             data = await self._request_data(request)
         except RequestRefused:
@@ -113,7 +116,9 @@ class FastReads:
         operation = _operation(document, name)
         if served is None or operation is None:
             return None
-        answer = await self._answer(served, document, operation, name, query, data.variables or {}, principal)
+        answer = await self._answer(
+            request, served, document, operation, name, query, data.variables or {}, principal
+        )
         if answer is None:
             return None
         if register is not None:  # as PersistedQueries does once the document validated
@@ -147,6 +152,7 @@ class FastReads:
 
     async def _answer(  # noqa: PLR0917
         self,
+        request: Request,
         served: Served,
         document: DocumentNode,
         operation: OperationDefinitionNode,
@@ -167,6 +173,9 @@ class FastReads:
             served.remember_cost(shape, cost)
         if cost > MAX_COST:
             return None
+        charged = await charge(request, principal, cost)  # the full path's bucket, charged once
+        if charged is not None and charged.error is not None:
+            return None  # the full path answers with the refusal, without charging again
         result = dict(served.constant) if served.constant is not None else None
         if result is None:
             try:
@@ -176,7 +185,7 @@ class FastReads:
                 return None
         if result is None:
             return None
-        extensions: dict[str, Any] = {"cost": {"estimated": cost, "maximum": MAX_COST}}
+        extensions: dict[str, Any] = {"cost": cost_extension(cost, MAX_COST, charged)}
         if self.settings.show_read_path:
             extensions["readPath"] = "compiled"
         return {"data": result, "extensions": extensions}

@@ -111,6 +111,7 @@ def render_graphiql_html(settings: Settings) -> str:
       <span class="pg-title">peoplegraph</span>
       <span id="pg-auth-status" class="pg-auth-status" role="status">Not signed in</span>
       <span id="pg-scopes" class="pg-scopes" hidden></span>
+      <span id="pg-cost" class="pg-cost" role="status" hidden></span>
       <label id="pg-switch-label" class="pg-switch" hidden>Switch to
         <select id="pg-switch" class="pg-button"><option value="">demo account…</option></select>
       </label>

@@ -166,11 +166,15 @@ def request_data(payload: Any) -> GraphQLRequestData:
         )
     if not isinstance(payload, dict):
         raise bad_request("The request body must be a JSON object with a `query` string.")
+    extensions = _optional(payload, "extensions", dict, "an object")
+    document_id = _optional(payload, "documentId", str, "a string")
+    if document_id is not None:  # a trusted document (schema/extensions/trusted.py) travels with them
+        extensions = {**(extensions or {}), "documentId": document_id}
     return GraphQLRequestData(
         query=_optional(payload, "query", str, "a string"),
         variables=_optional(payload, "variables", dict, "an object"),
         operation_name=_optional(payload, "operationName", str, "a string"),
-        extensions=_optional(payload, "extensions", dict, "an object"),
+        extensions=extensions,
         protocol="http",
     )
 
@@ -178,7 +182,7 @@ def request_data(payload: Any) -> GraphQLRequestData:
 def query_params_payload(params: Mapping[str, Any]) -> dict[str, Any]:
     """A GET request's parameters as a request object; `variables`/`extensions` are JSON text."""
     payload: dict[str, Any] = {}
-    for key in ("query", "operationName"):
+    for key in ("query", "operationName", "documentId"):
         if params.get(key) not in (None, ""):
             payload[key] = params[key]
     for key in ("variables", "extensions"):

@@ -34,9 +34,11 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from auth.rate_limit import RateLimiter
 from config import Settings
 from resolvers.core.problems import ProblemCode
 from schema.extensions.persisted import PROTOCOL_CODES, PersistedQueryCache
+from schema.extensions.throttle import LIMITER_STATE
 from web import graphql_request as rq
 from web.authentication import BearerTokens, principal_from_connection_params, principal_of, refuse_token
 from web.context import Context
@@ -78,12 +80,14 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         )
         self.settings = settings
         self.persisted_queries = PersistedQueryCache(settings.http)
+        self.rate_limiter = RateLimiter.for_settings(settings)
         self.fast_reads = FastReads(schema._schema, settings, self.persisted_queries, self.encode_json)
         self.event_streams = EventStreams(self)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = scope.setdefault("state", {})
         state["persisted_queries"] = self.persisted_queries
+        state[LIMITER_STATE] = self.rate_limiter
         if wants_stream(scope):
             await self.event_streams(scope, receive, send)
         elif scope["type"] == "http":
@@ -189,6 +193,10 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         context.principal = await principal_from_connection_params(context.connection_params)
         context.renew()
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """A GET naming a trusted document (`documentId`) is an operation, as one with `query` is."""
+        return super().should_render_graphql_ide(request) and request.query_params.get("documentId") is None
+
     async def render_graphql_ide(self, request: Request) -> Response:
         return graphiql_page(request, self.settings)
 
@@ -246,6 +254,10 @@ class GraphQLApp:
     @property
     def persisted_queries(self) -> PersistedQueryCache:
         return self.endpoint.persisted_queries
+
+    @property
+    def rate_limiter(self) -> RateLimiter | None:
+        return self.endpoint.rate_limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self._stack(scope, receive, send)

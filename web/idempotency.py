@@ -135,7 +135,7 @@ async def _run_and_commit(
                 raise _Taken()
             await app(scope, replaying(body), capture)
             status = next((int(m["status"]) for m in messages if m["type"] == "http.response.start"), 500)
-            if status >= 500:
+            if status >= 500 or status == 429:  # nothing ran (429: THROTTLED); a retry must run it
                 raise _Failed()
             text = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
             await idempotency.remember(conn, row_id, status, text.decode())

@@ -11,11 +11,15 @@ A live event executed once for a group of subscribers (schema/live/sharing.py) c
 as `SharedData`: the first connection to send it encodes it to JSON, and every other member of
 the group writes the same text inside its own `next` message (only the operation id, and any
 errors or extensions, are encoded per message).
+
+A subscribe payload may carry a trusted document's `documentId` in place of `query`
+(schema/extensions/trusted.py): it is resolved here, since Strawberry's handler reads only the
+query text of a payload.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from graphql import GraphQLError
 from starlette.websockets import WebSocketDisconnect
@@ -25,8 +29,11 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
 )
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 from strawberry.types.execution import PreExecutionError
 
+from resolvers.core.problems import ProblemCode
+from schema.extensions.trusted import registered_text
 from web.context import Context
 from web.errors import graphql_error_code
 from web.ws_relay import Relay, current_member, operation_id
@@ -66,6 +73,26 @@ class SharedData(dict[str, Any]):
 
 
 class OperationErrorsHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        """A subscribe payload may name a trusted document (`documentId`) instead of a `query`."""
+        payload: Any = message.get("payload")
+        if self.connection_acknowledged and isinstance(payload, dict) and "documentId" in payload:
+            principal = self.context.principal
+            try:
+                if payload.get("query"):
+                    raise GraphQLError(
+                        "Send either `query` or `documentId`, not both.",
+                        extensions={"code": ProblemCode.BAD_USER_INPUT},
+                    )
+                text = await registered_text(
+                    principal.client_id if principal else None, payload["documentId"]
+                )
+            except GraphQLError as error:
+                await self.send_message({"id": message["id"], "type": "error", "payload": [error.formatted]})
+                return
+            message = cast("SubscribeMessage", {**message, "payload": {**payload, "query": text}})
+        await super().handle_subscribe(message)
+
     async def send_message(self, message: Any) -> None:
         payload = message.get("payload")
         data = payload.get("data") if message["type"] == "next" and isinstance(payload, dict) else None

@@ -102,6 +102,7 @@ async def _ensure_browser_client(client_id: str, name: str, uri: str, scopes: tu
         scopes=" ".join(scopes),
         public=True,
         first_party=True,
+        trusted_documents_only=False,  # analysts type their own queries
     )
 
 
@@ -193,6 +194,7 @@ async def list_clients() -> list[dict[str, Any]]:
             "public": row.public,
             "first_party": row.first_party,
             "resource_server": row.resource_server,
+            "trusted_documents_only": row.trusted_documents_only,
             "revoked": row.revoked_at is not None,
         }
         for row in rows

@@ -55,6 +55,7 @@ class ClientInfo(ClientMixin):
     public: bool
     first_party: bool
     resource_server: bool
+    trusted_documents_only: bool = False
 
     @classmethod
     def from_row(cls, row: OAuthClient) -> ClientInfo:
@@ -68,6 +69,7 @@ class ClientInfo(ClientMixin):
             public=row.public,
             first_party=row.first_party,
             resource_server=row.resource_server,
+            trusted_documents_only=row.trusted_documents_only,
         )
 
     def get_client_id(self) -> str:

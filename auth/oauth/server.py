@@ -95,6 +95,13 @@ class AccessTokenGenerator(JWTBearerTokenGenerator):
     def get_audiences(self, client: Any, user: Any, scope: str) -> str:
         return tokens.audience()
 
+    def get_extra_claims(self, client: Any, grant_type: str, user: Any, scope: str) -> dict[str, Any]:
+        # The client runs only its registered documents (auth/oauth/documents.py): said in the
+        # token, so no request looks it up.
+        return (
+            {tokens.TRUSTED_DOCUMENTS_ONLY: True} if getattr(client, "trusted_documents_only", False) else {}
+        )
+
     def generate(
         self,
         grant_type: str,

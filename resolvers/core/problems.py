@@ -30,6 +30,11 @@ class ProblemCode(StrEnum):
     PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
     PERSISTED_QUERY_HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
     PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
+    # The caller's cost bucket is empty for now (schema/extensions/throttle.py).
+    THROTTLED = "THROTTLED"
+    # Trusted documents (schema/extensions/trusted.py).
+    DOCUMENT_NOT_FOUND = "DOCUMENT_NOT_FOUND"
+    DOCUMENT_NOT_TRUSTED = "DOCUMENT_NOT_TRUSTED"
     # Refusals of the HTTP and WebSocket layers (web/, schema/live/subscriptions.py).
     BAD_REQUEST = "BAD_REQUEST"
     BATCHING_NOT_SUPPORTED = "BATCHING_NOT_SUPPORTED"

@@ -5,11 +5,14 @@ costs one per object, times the page size of a connection (`first`/`last`, or th
 page size when neither is given), the most groups an aggregate returns (`groupBy`), or the length of the list argument of a list field (`nodes(ids:)`),
 with the values the executor will use: variables as given, else the variable's default, else the
 argument's default. Every response carries `extensions.cost`; an operation above
-the ceiling is refused before it runs, with code QUERY_TOO_COSTLY.
+the ceiling is refused before it runs, with code QUERY_TOO_COSTLY; the rest is charged to the
+caller's rate-limit bucket (schema/extensions/throttle.py), and `extensions.cost.throttleStatus`
+says what is left.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 from graphql import (
@@ -31,11 +34,14 @@ from graphql import (
 )
 from graphql.execution import ExecutionResult
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
+from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from resolvers.core.pagination import DEFAULT_PAGE_SIZE
 from resolvers.core.problems import ProblemCode
 from resolvers.stats.tables import MAX_GROUPS
+from schema.extensions.throttle import Charge, charge, cost_extension
 
 MAX_COST = 1_000_000
 
@@ -121,10 +127,14 @@ def estimate(
 
 
 class QueryCost(SchemaExtension):
+    """Estimates the cost, refuses what is above the ceiling, and charges the rest to the
+    caller's rate-limit bucket (schema/extensions/throttle.py) before anything runs."""
+
     def __init__(self, *, execution_context: Any = None) -> None:
         self.cost: int | None = None
+        self.charge: Charge | None = None
 
-    def on_execute(self) -> Any:
+    async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         if context.graphql_document is not None:
             self.cost = estimate(
@@ -148,9 +158,28 @@ class QueryCost(SchemaExtension):
                         )
                     ],
                 )
+            else:
+                await self._charge()
         yield
+
+    async def _charge(self) -> None:
+        context = self.execution_context
+        request = getattr(context.context, "request", None)
+        self.charge = await charge(request, getattr(context.context, "principal", None), self.cost or 0)
+        if self.charge is None or self.charge.error is None:
+            return
+        if context.operation_type == OperationType.SUBSCRIPTION:
+            raise self.charge.error  # a subscription starts whatever the result says: refuse it
+        context.result = ExecutionResult(data=None, errors=[self.charge.error])
+        response = getattr(context.context, "response", None)
+        if isinstance(response, Response) and not self.charge.status.allowed:
+            response.status_code = 429
+            response.headers.update(self.charge.retry_after_header)
 
     def get_results(self) -> dict[str, Any]:
         if self.cost is None:
             return {}
-        return {"cost": {"estimated": self.cost, "maximum": MAX_COST}}
+        # A subscription's events share one payload per group (schema/live/sharing.py): what its
+        # start left in the bucket would be stale on them, and differ between subscribers.
+        subscription = self.execution_context.operation_type == OperationType.SUBSCRIPTION
+        return {"cost": cost_extension(self.cost, MAX_COST, None if subscription else self.charge)}

@@ -6,7 +6,7 @@ Drives headless Chromium through the DevTools protocol (only `websockets` and `h
 project venv, plus the system chromium): opens /graphql, checks what a newcomer sees before
 signing in (GraphiQL renders, the docs load the schema anonymously, no error), signs in with the
 authorization code + PKCE flow (a wrong password first, then the right one, at phone width too),
-runs `{ viewer { displayName email } }` and checks the result, then Back, a token refresh, Sign out
+runs `{ viewer { displayName email } }` and checks the result and the cost shown in the bar, then Back, a token refresh, Sign out
 and signing in as someone else. Prints each step, saves a
 screenshot per step as <shots>/e2e-*.png, exits 1 on the first failure.
 
@@ -405,6 +405,15 @@ async def scenario(browser: Browser, base: str, shots: Path, step: Callable[[str
         raise StepFailed(f"unexpected result: {result}")
     await snap("query-signed-in")
     no_problems("running a query signed in")
+
+    await step("the bar shows the query's cost and what is left of the rate limit")
+    bucket = result["extensions"]["cost"]["throttleStatus"]
+    shown = await browser.wait_for(
+        "(() => { const e = document.getElementById('pg-cost'); return e && !e.hidden && e.textContent; })()",
+        "the cost in the bar",
+    )
+    if not str(shown).startswith("Cost 1 · ") or f"{bucket['maximumAvailable']:,} left" not in str(shown):
+        raise StepFailed(f"the bar shows {shown!r} for {result['extensions']['cost']}")
 
     await step("Back to the sign-in request replays it: the tab stays signed in, no error")
     # The first /oauth/authorize entry is the GET that showed the form (a plain Back lands on the

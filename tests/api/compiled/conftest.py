@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from config import RateLimits, Settings
 from models.feedback import FeedbackRequest, Kudos
 from models.schedules import TimeOffRequest
 from models.training import TrainingRequirement
@@ -133,6 +134,14 @@ async def _schedules_and_feedback(hr: Any, boss: Any, manager: Any, worker: Any,
             visibility=visibility,
             submitted_at=datetime(2026, 3, 1, 12, tzinfo=UTC) if submitted else None,
         )
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """No rate limits here: answers are compared byte for byte between paths and requests, and
+    what is left in a bucket changes with every request (tests/api/graph/test_throttle.py checks
+    that both paths charge the same bucket)."""
+    return replace(settings, rate_limits=RateLimits(maximum_available=0))
 
 
 @pytest.fixture

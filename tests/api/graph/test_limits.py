@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 from graphql import get_introspection_query
 
+from config import RateLimits
 from tests.support import factories as f
 from tests.support.graphql_client import ClientMaker, GraphQLClient, TokenMaker, error_codes
 
@@ -89,7 +90,16 @@ async def test_every_response_shows_its_cost(graphql: ClientMaker, tokens: Token
     )
 
     # a page of 10: each with its `nodes` list (1), a manager (1) and a page of up to 5 teams (5)
-    assert body["extensions"]["cost"] == {"estimated": 10 * (1 + 1 + 1 + 5), "maximum": 1_000_000}
+    bucket = RateLimits()  # the caller's rate-limit bucket, full before this request
+    assert body["extensions"]["cost"] == {
+        "estimated": 10 * (1 + 1 + 1 + 5),
+        "maximum": 1_000_000,
+        "throttleStatus": {
+            "maximumAvailable": bucket.maximum_available,
+            "currentlyAvailable": bucket.maximum_available - 10 * (1 + 1 + 1 + 5),
+            "restoreRate": bucket.restore_rate,
+        },
+    }
 
 
 async def test_an_operation_that_could_return_too_many_objects_is_refused(
