@@ -85,11 +85,13 @@ async def ensure_graphiql_client(settings: Settings) -> None:
     keep theirs.
     """
     await _ensure_browser_client(GRAPHIQL_CLIENT_ID, "GraphiQL", graphiql_redirect_uri(settings), ALL_SCOPES)
-    await _ensure_browser_client(WEB_CLIENT_ID, "peoplegraph web app", web_redirect_uri(settings), WEB_SCOPES)
+    await ensure_web_client(settings)
     await ensure_cli_client()
 
 
-async def _ensure_browser_client(client_id: str, name: str, uri: str, scopes: tuple[str, ...]) -> None:
+async def _ensure_browser_client(
+    client_id: str, name: str, uri: str, scopes: tuple[str, ...], *, trusted_documents_only: bool = False
+) -> None:
     """A built-in public, first-party page client; ADDS `uri` to those other servers registered."""
     row = await OAuthClient.get_or_none(client_id=client_id)
     uris = list(row.redirect_uris) if row is not None else []
@@ -102,13 +104,21 @@ async def _ensure_browser_client(client_id: str, name: str, uri: str, scopes: tu
         scopes=" ".join(scopes),
         public=True,
         first_party=True,
-        trusted_documents_only=False,  # analysts type their own queries
+        # GraphiQL: analysts type their own queries. The web app sends only its own operations
+        # (registered at start-up by auth/oauth/documents.py `ensure_web_documents`).
+        trusted_documents_only=trusted_documents_only,
     )
 
 
 async def ensure_web_client(settings: Settings) -> None:
-    """The web app's client alone (GraphiQL's start-up registers both)."""
-    await _ensure_browser_client(WEB_CLIENT_ID, "peoplegraph web app", web_redirect_uri(settings), WEB_SCOPES)
+    """The web app's client: public, first party, and limited to the operations it ships."""
+    await _ensure_browser_client(
+        WEB_CLIENT_ID,
+        "peoplegraph web app",
+        web_redirect_uri(settings),
+        WEB_SCOPES,
+        trusted_documents_only=True,
+    )
 
 
 async def ensure_cli_client() -> None:

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from tortoise.exceptions import IntegrityError
 
-from auth.oauth.clients import GRAPHIQL_CLIENT_ID
+from auth.oauth.clients import GRAPHIQL_CLIENT_ID, WEB_CLIENT_ID
+from config import ROOT
 from models.oauth import OAuthClient, TrustedDocument
 
 PREFIX = "sha256:"
@@ -104,3 +105,20 @@ async def set_trusted_documents_only(client_id: str, only: bool) -> bool:
     )
     DOCUMENTS.forget()
     return bool(changed)
+
+
+# The web app's operations (web/app/operations/*.graphql): each file is one trusted document,
+# hashed as its text, exactly as web/app/build.mjs hashes it into the bundle.
+WEB_OPERATIONS = ROOT / "web" / "app" / "operations"
+
+
+async def ensure_web_documents() -> int:
+    """Register the web app's operations as its client's trusted documents; returns how many were
+    new. Idempotent, and additive: a server running an older build keeps the documents it sends."""
+    bodies = {
+        sha256_of(text): text for text in (p.read_text() for p in sorted(WEB_OPERATIONS.glob("*.graphql")))
+    }
+    added, _ = await push_documents(WEB_CLIENT_ID, bodies)
+    if added:
+        DOCUMENTS.forget()
+    return added

@@ -21,6 +21,7 @@ from auth.keys import ALGORITHM, session_secret
 from auth.oauth import params, store
 from auth.oauth.clients import ensure_graphiql_client
 from auth.oauth.csrf import SESSION_COOKIE, CookieSigner
+from auth.oauth.documents import ensure_web_documents
 from auth.oauth.pages import AuthorizePages, DemoPassword
 from auth.oauth.server import PeopleGraphAuthorizationServer, PlainOAuth2Request, build_server
 from auth.oauth.server import Response as OAuthResult
@@ -207,3 +208,4 @@ async def startup(settings: Settings) -> None:
     session_secret(settings.data_dir)
     await THROTTLES.configure(settings.redis_url, settings.database_url)
     await ensure_graphiql_client(settings)
+    await ensure_web_documents()

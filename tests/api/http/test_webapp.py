@@ -13,7 +13,9 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from starlette.applications import Starlette
 
 from auth.oauth.clients import WEB_CLIENT_ID, WEB_SCOPES, ensure_web_client, list_clients
+from auth.oauth.documents import WEB_OPERATIONS, ensure_web_documents, sha256_of
 from config import Settings
+from models.oauth import TrustedDocument
 from tests.support.oauth_helpers import (
     AUTHORIZE_URL,
     PASSWORD,
@@ -28,8 +30,9 @@ from tests.support.oauth_helpers import (
 from web.webapp import content_security_policy
 
 WEB_REDIRECT_URI = "http://testserver/"
-VIEWER = "{ viewer { displayName } }"
 AUDIT = "{ auditEvents(first: 1) { totalCount } }"
+ME = (WEB_OPERATIONS / "me.graphql").read_text()  # the app's own Me page operation
+ME_ID = f"sha256:{sha256_of(ME)}"
 
 
 class _Mount(HTMLParser):
@@ -154,7 +157,9 @@ async def test_an_employee_signs_in_refreshes_and_signs_out(oauth_app: Starlette
         assert refreshed.status_code == 200, refreshed.text
         new = refreshed.json()
         viewer = await web.post(
-            "/graphql", json={"query": VIEWER}, headers={"Authorization": f"Bearer {new['access_token']}"}
+            "/graphql",
+            json={"documentId": ME_ID, "operationName": "Me"},
+            headers={"Authorization": f"Bearer {new['access_token']}"},
         )
         assert viewer.json()["data"]["viewer"]["displayName"] == "Ada Lovelace"
         # and signs out by revoking the refresh token
@@ -163,7 +168,9 @@ async def test_an_employee_signs_in_refreshes_and_signs_out(oauth_app: Starlette
         # then the sign-in is over: the refresh token and the access token are refused
         again = await _refresh(web, new["refresh_token"])
         after = await web.post(
-            "/graphql", json={"query": VIEWER}, headers={"Authorization": f"Bearer {new['access_token']}"}
+            "/graphql",
+            json={"documentId": ME_ID, "operationName": "Me"},
+            headers={"Authorization": f"Bearer {new['access_token']}"},
         )
     assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
     assert after.status_code == 401
@@ -174,14 +181,27 @@ async def test_hr_signed_in_to_the_web_app_gets_no_audit_log(oauth_app: Starlett
     await make_employee("hr@example.com", role="hr")
     tokens = await _sign_in(oauth_app, "hr@example.com")
     assert "audit:read" not in tokens["scope"].split()
-    # when the token is used for the audit log
+    # when the token is used for the audit log, a document the app does not ship
     async with browser(oauth_app) as web:
         response = await web.post(
             "/graphql", json={"query": AUDIT}, headers={"Authorization": f"Bearer {tokens['access_token']}"}
         )
-    # then that field is refused for want of the scope
+    # then it does not run: the web app's client runs only its own operations
     [error] = response.json()["errors"]
-    assert error["extensions"]["code"] == "FORBIDDEN" and error["extensions"]["requiredScope"] == "audit:read"
+    assert error["extensions"]["code"] == "DOCUMENT_NOT_TRUSTED"
+    assert "data" not in response.json() or response.json()["data"] is None
+
+
+async def test_the_web_apps_operations_are_its_only_documents(oauth_app: Starlette) -> None:
+    # given the server started (oauth_app registered the app's operations), and started again
+    assert await ensure_web_documents() == 0
+    # then the web client's trusted documents are exactly the app's operation files, by SHA-256
+    files = {sha256_of(p.read_text()) for p in WEB_OPERATIONS.glob("*.graphql")}
+    rows = await TrustedDocument.filter(client_id=WEB_CLIENT_ID).values_list("sha256", flat=True)
+    stored = {str(digest) for digest in rows}
+    assert files == stored and len(files) >= 15
+    [row] = [c for c in await list_clients() if c["client_id"] == WEB_CLIENT_ID]
+    assert row["trusted_documents_only"] is True
 
 
 async def test_the_web_client_redirects_nowhere_else(oauth_app: Starlette) -> None:

@@ -45,7 +45,7 @@ function again() {
 function follow() {
   if (!client) return;
   unsubscribe = client.subscribe(
-    { query: VIEWER_EVENTS, operationName: "ViewerEvents", variables: { after: lastEventId } },
+    { query: VIEWER_EVENTS.text, operationName: "ViewerEvents", variables: { after: lastEventId } },
     {
       next: ({ data, errors }) => {
         if (errors?.some((e) => e.extensions?.code === "RESUME_TOO_OLD")) {
