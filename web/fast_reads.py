@@ -39,7 +39,7 @@ from auth.principal import Principal
 from config import Settings
 from events.brokers import BrokerNotRunning, current_broker
 from planner.plans import PLANS, SERVED, Served, plan_key, run, served_key, shared_plan
-from resolvers.live.stream import policy_cache
+from resolvers.live.policies import policy_cache
 from schema.extensions.cost import MAX_COST, estimate
 from schema.extensions.document_cache import STORE
 from schema.extensions.persisted import PersistedQueryCache, owner_of, persisted_query

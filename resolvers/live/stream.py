@@ -19,7 +19,8 @@ until commit (events/log.py), so no event commits behind a higher id; a client r
 publishes its own ids after it committed).
 
 Which of these events a subscriber may see, and what it is shown, is decided per event by the
-caller (schema/live/subscriptions.py) with the connection's policy from a `PolicyCache`: one policy per
+caller (schema/live/subscriptions.py) with the connection's policy from a `PolicyCache`
+(resolvers/live/policies.py): one policy per
 principal in the process, reloaded after `POLICY_TTL` seconds and dropped at once when the hub
 delivers an event that can change visibility (resolvers/live/rules.py `changes_visibility`).
 Across processes (Redis) every hub is handed events in commit order (events/redis_broker.py), so
@@ -36,96 +37,23 @@ revocation committed by a process that could not publish it: no Redis, or Redis 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import time
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
-from auth.policy import Policy
 from auth.principal import Principal
 from auth.tokens import is_revoked
-from events import after_commit
 from events.hub import Hub, Listener, Seat
 from ids import event_pk
 from models.events import Event
 from resolvers.core.revocation import REVOKED
-from resolvers.live.rules import changes_visibility
+from resolvers.live.policies import unusable
 
 REPLAY_PAGE = 200
 MAX_REPLAY = 10_000
 REVOCATION_CHECK_SECONDS = 30.0
 REVOCATION_SHARED_SECONDS = 2.0  # a revocation answer reused by the other connections of a token
-POLICY_TTL = 30.0
-_MAX_POLICIES = 10_000
-
-PolicyKey = tuple[int | None, frozenset[str], str | None]
-
-
-class PolicyCache:
-    """The policies of this process's live connections, one per principal (employee, scopes, client).
-
-    Concurrent requests for one principal share one load. `invalidate()` forgets them all; the
-    hub calls it (through `observe`) before it offers an event that can change visibility.
-    """
-
-    def __init__(self, ttl: float = POLICY_TTL, clock: Callable[[], float] = time.monotonic) -> None:
-        self.ttl = ttl
-        self.clock = clock
-        self.loads = 0  # how many policies were read from the database (for tests and benchmarks)
-        self._entries: dict[PolicyKey, tuple[float, asyncio.Task[Policy]]] = {}
-
-    def invalidate(self) -> None:
-        self._entries.clear()
-
-    def observe(self, event: Event) -> None:
-        if changes_visibility(event):
-            self.invalidate()
-
-    async def get(self, principal: Principal | None) -> Policy:
-        if principal is None:
-            return await Policy.load(None)
-        key = (principal.employee_id, principal.scopes, principal.client_id)
-        now = self.clock()
-        entry = self._entries.get(key)
-        if entry is None or now - entry[0] > self.ttl or _failed(entry[1]):
-            if len(self._entries) >= _MAX_POLICIES:
-                self._entries.clear()
-            self.loads += 1
-            entry = self._entries[key] = (now, asyncio.ensure_future(Policy.load(principal)))
-        policy = await asyncio.shield(entry[1])  # one subscriber going away must not cancel the others' load
-        # Same relationships, this connection's own principal (its token id and expiry).
-        return policy if policy.principal is principal else dataclasses.replace(policy, principal=principal)
-
-
-def _failed(task: asyncio.Task[object]) -> bool:
-    """Done without a result, or started on another event loop: not to be awaited again."""
-    if task.get_loop() is not asyncio.get_running_loop():
-        return True
-    return task.done() and (task.cancelled() or task.exception() is not None)
-
-
-_policy_caches: weakref.WeakKeyDictionary[Hub, PolicyCache] = weakref.WeakKeyDictionary()
-
-
-def policy_cache(hub: Hub) -> PolicyCache:
-    """The policy cache of the process (its live subscriptions and the endpoint's fast path,
-    web/fast_reads.py), watching the hub's events and this process's own commits."""
-    cache = _policy_caches.get(hub)
-    if cache is None:
-        cache = _policy_caches[hub] = PolicyCache()
-        hub.watch(cache.observe)
-        after_commit.add_listener(_forget_policies_on_commit)
-    return cache
-
-
-async def _forget_policies_on_commit(events: Sequence[Event]) -> None:
-    """This process's own commits drop the policies they make stale at once, before the mutation
-    answers (read your writes); other processes hear of them through their hub. With Redis the
-    hub of this process too hears of them only after the round trip, hence this listener."""
-    if any(changes_visibility(event) for event in events):
-        for cache in list(_policy_caches.values()):
-            cache.invalidate()
 
 
 _revocations: dict[str, tuple[float, asyncio.Task[bool]]] = {}
@@ -137,7 +65,7 @@ async def shared_is_revoked(principal: Principal) -> bool:
     token_id = principal.token_id or ""
     now = time.monotonic()
     entry = _revocations.get(token_id)
-    if entry is None or now - entry[0] > REVOCATION_SHARED_SECONDS or _failed(entry[1]):
+    if entry is None or now - entry[0] > REVOCATION_SHARED_SECONDS or unusable(entry[1]):
         for jti in [j for j, (at, _) in _revocations.items() if now - at > REVOCATION_SHARED_SECONDS]:
             del _revocations[jti]
         entry = _revocations[token_id] = (now, asyncio.ensure_future(is_revoked(principal)))

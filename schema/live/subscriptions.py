@@ -28,13 +28,13 @@ from events.hub import EventContext, SubscriberTooSlow
 from models.events import Event as EventRow
 from resolvers.core.problems import BadInput, Problem, ProblemCode, Unauthenticated
 from resolvers.live import rules as r
+from resolvers.live.policies import policy_cache
 from resolvers.live.stream import (
     ResumeTooOld,
     TokenGuard,
     TokenNoLongerValid,
     follow,
     parse_event_id,
-    policy_cache,
 )
 from schema.core.paging import pk_of
 from schema.core.permissions import scoped

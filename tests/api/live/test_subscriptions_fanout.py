@@ -11,8 +11,8 @@ from typing import Any
 
 from ids import to_global_id
 from models.events import Event
+from resolvers.live.policies import PolicyCache, policy_cache
 from resolvers.live.rules import changes_visibility
-from resolvers.live.stream import PolicyCache, policy_cache
 from tests.support import factories as f
 from tests.support.graphql_client import TokenMaker, count_statements
 from tests.support.live import CREATE_TASK, call, listening
