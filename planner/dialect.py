@@ -1,16 +1,19 @@
 """The two renderings of the planner's JSON: PostgreSQL (`json_build_object`, `json_agg`) and
 SQLite (`json_object`, `json_group_array`).
 
-Values are shown exactly as the resolver path shows them. Global IDs and times on SQLite come
-from the one codec and Tortoise's own conversion, called from SQL as functions registered on the
-connection (`planner_gid`, `planner_datetime`, see planner/sqlite_functions.py); on PostgreSQL
-they are SQL expressions, which tests/unit/planner/ checks against the codec.
+Values are shown exactly as the resolver path shows them. Global IDs are SQL expressions on both
+(SQLite has no base64: planner/sqlite_ids.py renders it by integer arithmetic), which
+tests/unit/planner/ checks against the codec. Times on SQLite are the stored text with a "T" when
+it is Tortoise's UTC form, else Tortoise's own conversion called from SQL (`planner_datetime`,
+planner/sqlite_functions.py).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
+
+from planner import sqlite_ids
 
 
 def quote(name: str) -> str:
@@ -193,7 +196,9 @@ class Sqlite(Dialect):
         return f"json_array({', '.join(items)})"
 
     def agg(self, column: str, rank: str) -> str:
-        return f"json_group_array(json({column}))"  # the subquery is already in order
+        # The subquery is already in order, and its items are JSON text: joined as they are, not
+        # parsed again one by one (json_group_array(json(...)) did); `embed` parses the array once.
+        return f"'[' || coalesce(group_concat({column}, ','), '') || ']'"
 
     def placeholder(self, number: int) -> str:
         return f"?{number}"
@@ -211,10 +216,19 @@ class Sqlite(Dialect):
         return "facts:text"
 
     def gid(self, type_name: str, column: str) -> str:
-        return f"planner_gid({literal(type_name)}, {column})"
+        return sqlite_ids.global_id(type_name, column)  # base64 by arithmetic, no callback
 
     def datetime(self, column: str) -> str:
-        return f"planner_datetime({column})"
+        # Tortoise stores a UTC time as "YYYY-MM-DD HH:MM:SS[.ffffff]+00:00", which isoformat()
+        # shows with a "T"; anything else (another offset, a fraction of zeros, no offset) goes
+        # through Tortoise's own conversion (`planner_datetime`).
+        stamp = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]"
+        plain = f"{column} GLOB '{stamp}+00:00'"
+        fraction = f"({column} GLOB '{stamp}.[0-9][0-9][0-9][0-9][0-9][0-9]+00:00' AND substr({column}, 20, 7) <> '.000000')"
+        return (
+            f"CASE WHEN {plain} OR {fraction} THEN substr({column}, 1, 10) || 'T' || substr({column}, 12)"
+            f" ELSE planner_datetime({column}) END"
+        )
 
     def date(self, column: str) -> str:
         return column  # stored as the ISO text the resolver path shows

@@ -1,8 +1,10 @@
-"""SQL functions the SQLite rendering calls: the one ID codec and Tortoise's time conversion.
+"""The SQL function the SQLite rendering calls for times not in Tortoise's own UTC form.
 
-SQLite has no base64 and stores times as text; rather than re-implement either, the planner
-registers two deterministic Python functions on each SQLite connection it uses, so a compiled
-response shows IDs and times exactly as the resolver path does.
+SQLite stores times as text. The rendering shows Tortoise's UTC form ("YYYY-MM-DD HH:MM:SS[.f]
++00:00") by SQL alone (planner/dialect.py); any other text goes through Tortoise's conversion,
+registered as a deterministic Python function on each SQLite connection the planner uses, so a
+compiled response shows times exactly as the resolver path does. IDs need no callback: they are
+rendered by arithmetic (planner/sqlite_ids.py).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 import db_reads
-from ids import to_global_id
 from models.tasks import Task
 
 # Any DatetimeField converts the same way (use_tz, UTC): Task.created_at stands for all of them.
@@ -22,13 +23,8 @@ _registered: weakref.WeakSet[Any] = weakref.WeakSet()
 _REMEMBERED = 65_536
 
 
-# Both are pure, and a read shows the same rows again and again: remembering recent answers
-# saves most of their cost, which is a good part of a compiled read on SQLite (bench/README.md).
-@functools.lru_cache(maxsize=_REMEMBERED)
-def planner_gid(type_name: str, pk: int | None) -> str | None:
-    return None if pk is None else to_global_id(type_name, pk)
-
-
+# Pure, and a read shows the same rows again and again: remembering recent answers saves most
+# of its cost.
 @functools.lru_cache(maxsize=_REMEMBERED)
 def planner_datetime(value: str | None) -> str | None:
     if value is None:
@@ -39,10 +35,9 @@ def planner_datetime(value: str | None) -> str | None:
 
 async def register(client: Any) -> None:
     """Make sure the client's current SQLite connection, and its read connection (db_reads.py),
-    know the planner's functions."""
+    know the planner's function."""
     reader = db_reads.reader(client)
     if reader is not None:
-        reader.function("planner_gid", 2, planner_gid)
         reader.function("planner_datetime", 1, planner_datetime)
     raw = getattr(client, "_connection", None)
     if raw is None:
@@ -50,6 +45,5 @@ async def register(client: Any) -> None:
         raw = getattr(client, "_connection", None)
     if raw is None or raw in _registered:
         return
-    await raw.create_function("planner_gid", 2, planner_gid, deterministic=True)
     await raw.create_function("planner_datetime", 1, planner_datetime, deterministic=True)
     _registered.add(raw)
