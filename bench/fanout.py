@@ -229,6 +229,7 @@ async def main() -> None:
         env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
         env |= {"DATABASE_URL": url, "PEOPLEGRAPH_DATA_DIR": str(data_dir)}
         env |= {"PEOPLEGRAPH_ISSUER": "http://bench", "PEOPLEGRAPH_NO_DISPATCHER": "1"}
+        env |= {"PEOPLEGRAPH_RATE_LIMIT_MAXIMUM": "0"}  # one token opening thousands of sockets is the point
         for workers in args.workers:
             run_env = env | ({"REDIS_URL": redis_url} if redis_url else {})
             for n in args.subscribers:
