@@ -12,6 +12,11 @@ as `SharedData`: the first connection to send it encodes it to JSON, and every o
 the group writes the same text inside its own `next` message (only the operation id, and any
 errors or extensions, are encoded per message).
 
+A subscription that parks (web/ws_relay.py) ends its operation's task with `Parked`, not the
+operation: it stays in `operations` (so `complete` ends it, its id is taken, it counts towards
+the limit) with no task, and its relay member runs it again here in a new task when it is
+promoted or must end (`run_operation`, `_resume`); that run resumes from the member's position.
+
 A subscribe payload may carry a trusted document's `documentId` in place of `query`
 (schema/extensions/trusted.py): it is resolved here, since Strawberry's handler reads only the
 query text of a payload.
