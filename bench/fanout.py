@@ -34,22 +34,18 @@ import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator
-from datetime import datetime
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 import httpx
-import websockets
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import db  # noqa: E402
+from bench.fanout_clients import client_main  # noqa: E402
 from config import load_settings  # noqa: E402
 
-SUBSCRIPTION = "subscription { taskEvents { id occurredAt task { title } } }"
 CREATE = "mutation($t: String!) { createTask(input: {title: $t}) { errors { code } } }"
-_WAVE = 200  # connections a client process opens at once
 
 
 def cpu_split(pid: int) -> tuple[float, float]:
@@ -95,65 +91,6 @@ async def prepare(url: str, data_dir: Path) -> str:
     return str(token)
 
 
-# --- the client processes -------------------------------------------------------------------
-
-
-class Subscriber:
-    def __init__(self) -> None:
-        self.latencies: list[float] = []
-        self.errors = 0
-        self.ws: websockets.ClientConnection | None = None
-        self.task: asyncio.Task[None] | None = None
-
-    async def open(self, url: str, token: str) -> None:
-        self.ws = await websockets.connect(
-            url, subprotocols=[websockets.Subprotocol("graphql-transport-ws")], open_timeout=120
-        )
-        await self.ws.send(
-            json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
-        )
-        assert json.loads(await self.ws.recv())["type"] == "connection_ack"
-        await self.ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIPTION}}))
-        self.task = asyncio.create_task(self.read())
-
-    async def read(self) -> None:
-        assert self.ws is not None
-        with contextlib.suppress(websockets.ConnectionClosed):
-            async for raw in self.ws:
-                message = json.loads(raw)
-                if message["type"] == "next" and "errors" not in message["payload"]:
-                    occurred = datetime.fromisoformat(message["payload"]["data"]["taskEvents"]["occurredAt"])
-                    self.latencies.append(time.time() - occurred.timestamp())
-                elif message["type"] in {"next", "error"}:
-                    self.errors += 1
-
-
-async def _hold(pipe: Connection, urls: list[str], token: str) -> None:
-    """One client process: open one subscriber per URL, say so, wait for the run, report."""
-    loop = asyncio.get_running_loop()
-    subscribers = [Subscriber() for _ in urls]
-    for i in range(0, len(urls), _WAVE):
-        wave = zip(subscribers[i : i + _WAVE], urls[i : i + _WAVE], strict=True)
-        await asyncio.gather(*(s.open(url, token) for s, url in wave))
-    pipe.send("ready")
-    expected: int = await loop.run_in_executor(None, pipe.recv)  # events the run committed
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and any(len(s.latencies) + s.errors < expected for s in subscribers):
-        if all(s.errors for s in subscribers):
-            break
-        await asyncio.sleep(0.2)  # a benchmark may poll its own counters
-    pipe.send(([x for s in subscribers for x in s.latencies], [s.errors for s in subscribers]))
-    await loop.run_in_executor(None, pipe.recv)  # close once the servers' CPU has been read
-    for s in subscribers:
-        assert s.ws is not None and s.task is not None
-        await s.ws.close()
-        s.task.cancel()
-
-
-def _client_main(pipe: Connection, urls: list[str], token: str) -> None:
-    asyncio.run(_hold(pipe, urls, token))
-
-
 # --- the run ----------------------------------------------------------------------------------
 
 
@@ -168,7 +105,7 @@ async def run(
     pipes, processes = [], []
     for c in range(clients):
         ours, theirs = context.Pipe()
-        process = context.Process(target=_client_main, args=(theirs, placed[c::clients], token), daemon=True)
+        process = context.Process(target=client_main, args=(theirs, placed[c::clients], token), daemon=True)
         process.start()
         pipes.append(ours)
         processes.append(process)
@@ -292,6 +229,7 @@ async def main() -> None:
         env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
         env |= {"DATABASE_URL": url, "PEOPLEGRAPH_DATA_DIR": str(data_dir)}
         env |= {"PEOPLEGRAPH_ISSUER": "http://bench", "PEOPLEGRAPH_NO_DISPATCHER": "1"}
+        env |= {"PEOPLEGRAPH_RATE_LIMIT_MAXIMUM": "0"}  # one token opening thousands of sockets is the point
         for workers in args.workers:
             run_env = env | ({"REDIS_URL": redis_url} if redis_url else {})
             for n in args.subscribers:

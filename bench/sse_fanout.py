@@ -30,7 +30,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.fanout import CREATE, SUBSCRIPTION, Subscriber, cpu_seconds, prepare, rss_kib, serving  # noqa: E402
+from bench.fanout import CREATE, cpu_seconds, prepare, rss_kib, serving  # noqa: E402
+from bench.fanout_clients import SUBSCRIPTION, Subscriber  # noqa: E402
 
 
 class Held(Protocol):

@@ -7,8 +7,8 @@ and a cheap filter on the event row. The hub is fed by the broker (events/broker
 - `RedisBroker` (`REDIS_URL` set, events/redis_broker.py): the hook publishes the event ids to a
   Redis channel; one listener task per process reads them, loads the rows once and feeds the hub.
 
-A parked listener (`Listener.park`, web/ws_relay.py) queues nothing: its group's leader has its
-frames written to its socket. A slow subscriber never makes memory grow: when its queue is full its buffered events are
+A parked subscription (web/ws_relay.py) has no listener at all: its group's leader has its
+frames written to its socket; the hub only counts it (`Hub.parked`). A slow subscriber never makes memory grow: when its queue is full its buffered events are
 dropped and it ends with `SubscriberTooSlow`; the client resumes with `after:` from the log.
 
 Work shared by all subscriptions of the process: for each live event the hub makes one
@@ -24,7 +24,7 @@ import asyncio
 import logging
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable, Iterable
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from models.events import Event
 
@@ -54,20 +54,8 @@ class Listener:
         self.wants = wants
         self._queue: asyncio.Queue[object] = asyncio.Queue(maxsize)
         self.overflowed = False
-        self._parked: Callable[[Event], None] | None = None
-
-    def park(self, meanwhile: Callable[[Event], None]) -> None:
-        """Stop queueing: while parked, the subscription's frames are written for it by its group
-        (web/ws_relay.py) and every event only goes to `meanwhile` (a revocation check)."""
-        self._parked = meanwhile
-
-    def unpark(self) -> None:
-        self._parked = None
 
     def offer(self, event: Event) -> None:
-        if self._parked is not None:
-            self._parked(event)
-            return
         if self.overflowed or not self.wants(event):
             return
         try:
@@ -98,17 +86,6 @@ class Listener:
     @property
     def pending(self) -> int:
         return self._queue.qsize()
-
-
-class Seat(Protocol):
-    """Where a subscription waits, parked, while its group's frames are written for it (the
-    relay of web/ws_relay.py; resolvers/live/stream.py `follow` takes it)."""
-
-    def take(self, position: int) -> asyncio.Future[int] | None:
-        """Park after event `position` (None: stay active); the future resolves to the position
-        to resume from, or fails with why the subscription ends."""
-
-    def leave(self) -> None: ...
 
 
 class EventContext:
@@ -153,6 +130,8 @@ class Hub:
         self._recent: deque[EventContext] = deque()  # the last _GROUP_WINDOW live contexts
         self._watchers: list[Callable[[Event], None]] = []
         self.max_seen_id = 0
+        # Subscriptions parked by web/ws_relay.py: open, but with no listener here.
+        self.parked = 0
 
     def watch(self, watcher: Callable[[Event], None]) -> None:
         """Call `watcher` with every new event, before any subscriber is offered it."""
@@ -176,7 +155,8 @@ class Hub:
         self._listeners.discard(listener)
 
     def __len__(self) -> int:
-        return len(self._listeners)
+        """The subscriptions of this process: with a listener or parked."""
+        return len(self._listeners) + self.parked
 
     def is_new(self, event_id: int) -> bool:
         return event_id not in self._seen

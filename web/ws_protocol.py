@@ -12,6 +12,11 @@ as `SharedData`: the first connection to send it encodes it to JSON, and every o
 the group writes the same text inside its own `next` message (only the operation id, and any
 errors or extensions, are encoded per message).
 
+A subscription that parks (web/ws_relay.py) ends its operation's task with `Parked`, not the
+operation: it stays in `operations` (so `complete` ends it, its id is taken, it counts towards
+the limit) with no task, and its relay member runs it again here in a new task when it is
+promoted or must end (`run_operation`, `_resume`); that run resumes from the member's position.
+
 A subscribe payload may carry a trusted document's `documentId` in place of `query`
 (schema/extensions/trusted.py): it is resolved here, since Strawberry's handler reads only the
 query text of a payload.
@@ -19,6 +24,8 @@ query text of a payload.
 
 from __future__ import annotations
 
+import asyncio
+from functools import partial
 from typing import Any, cast
 
 from graphql import GraphQLError
@@ -33,10 +40,11 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Subscr
 from strawberry.types.execution import PreExecutionError
 
 from resolvers.core.problems import ProblemCode
+from resolvers.live.stream import Parked
 from schema.extensions.trusted import registered_text
 from web.context import Context
 from web.errors import graphql_error_code
-from web.ws_relay import Relay, current_member, operation_id
+from web.ws_relay import Member, Relay, Serving, current_member, serving
 
 
 def _with_code(error: GraphQLError) -> GraphQLError:
@@ -73,6 +81,11 @@ class SharedData(dict[str, Any]):
 
 
 class OperationErrorsHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Operations whose subscription is parked (web/ws_relay.py): open, with no task running.
+        self.parked: dict[str, Member] = {}
+
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         """A subscribe payload may name a trusted document (`documentId`) instead of a `query`."""
         payload: Any = message.get("payload")
@@ -119,8 +132,33 @@ class OperationErrorsHandler(BaseGraphQLTransportWSHandler[Context, None]):
             raise WebSocketDisconnected from exc
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
-        operation_id.set(operation.id)  # this task's own context: what its subscription parks under
-        await super().run_operation(operation)
+        """Strawberry's, except that a subscription that parks ends the task, not the operation:
+        it stays open (in `operations`, for `complete`, 4409 and the limit), and its relay
+        member runs it again here, in a new task, when it is promoted or must end."""
+        member = self.parked.pop(operation.id, None)
+        serving.set(Serving(operation.id, partial(self._resume, operation), member))  # this task's own
+        parked = False
+        try:
+            await super().run_operation(operation)
+        except Parked as stop:
+            assert isinstance(stop.seat, Member)
+            self.parked[operation.id], parked = stop.seat, True
+        finally:
+            seat = current_member.get()
+            if seat is not None and not parked:  # ended before its subscription could leave
+                seat.leave()
+
+    def _resume(self, operation: Operation[Context, None]) -> None:
+        if self.operations.get(operation.id) is not operation:
+            return  # completed or closed meanwhile
+        operation.task = asyncio.create_task(self.run_operation(operation))
+        operation.task.add_done_callback(self._task_done)
+
+    async def cleanup_operation(self, operation_id: str) -> None:
+        member = self.parked.pop(operation_id, None)
+        if member is not None:
+            member.leave()
+        await super().cleanup_operation(operation_id)
 
     async def _send_result_stream(self, operation: Operation[Context, None], result_source: Any) -> None:
         try:

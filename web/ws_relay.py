@@ -1,129 +1,112 @@
-"""The hub-level writer: one group's `next` frames written straight to the sockets of its idle members.
+"""The hub-level writer: one group's `next` frames written straight to the sockets of its parked members.
 
 The subscribers of a group (schema/live/sharing.py) get the same payload for every live event;
 only the operation id in the frame differs. So one member of each group, its leader, runs the
 full pipeline per event: its subscription task wakes, graphql-core executes (once per group),
-Strawberry handles the result and sends the frame. The others are parked: their subscription
-stays open but no longer wakes per event (resolvers/live/stream.py `follow`), and the leader's
-frame is copied to each of them with their own id (web/ws_protocol.py), written at once, with no
-task, queue or await per subscriber (straight to the transport under uvicorn's
-`websockets-sansio`; through the socket's own `send_text` elsewhere).
+Strawberry handles the result and sends the frame. The others are parked, out of the pipeline
+altogether: their subscription closed its inbox and raised `Parked` (resolvers/live/stream.py
+`follow`), which ends their operation's task without completing the operation
+(web/ws_protocol.py). What is left of a parked subscription is its `Member` here, its
+Strawberry `Operation` record and the connection. The leader's frame is copied to each parked
+member with its own id, built once per distinct id and written at once, with no task, queue or
+await per subscriber (straight to the transport under uvicorn's `websockets-sansio`; through
+the socket's own `send_text` elsewhere).
 
 What stays per subscriber:
 
 - its position (the last event id written to it): a frame never goes twice, nor behind a later one;
-- its token: a revocation event or expiry ends it as before (`follow`), with 4403;
+- its token: a revocation event (one hub watcher for all parked members), expiry and the
+  periodic revocation check (one timer per member) end it as before, with 4403;
 - slowness: a socket whose send would wait (its write buffer is full) gets no more frames, and
   its subscription ends with `SubscriberTooSlow`; the client resumes with `after:`;
-- when the leader leaves (closed, ended, too slow), the parked members are promoted: each
-  replays the log from its position, and the first one idle again leads.
+- when the leader leaves (closed, ended, too slow), the parked members are promoted.
+
+A parked member leaves the relay to be run again (`Member.wake`): its operation gets a new task
+through the same pipeline. Promoted, it replays the log from its position, and the first one
+idle again leads, the others park again. Ended (revoked, expired, too slow), that run reports it
+the way an active subscription does: the same frames, the same close codes.
 
 Only `graphql-transport-ws` connections park (the operation id is known there); any other
-transport (graphql-sse, tests calling `schema.subscribe`) runs the normal path throughout. A
-result without data (an error of the root field) is not copied: parked members miss it.
+transport (graphql-sse, the legacy graphql-ws protocol, tests calling `schema.subscribe`) runs
+the normal path throughout. A result without data (an error of the root field) is not copied:
+parked members miss it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import weakref
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from websockets.protocol import State
 
 from events.hub import Hub, SubscriberTooSlow
+from models.events import Event
+from resolvers.core.revocation import REVOKED
+from resolvers.live.stream import REVOKED_MESSAGE, TokenGuard, TokenNoLongerValid
+from web.ws_transport import FULL, SENT, Sender, Transport, frame_header
 
-# The graphql-transport-ws operation the current task serves (set in web/ws_protocol.py), and
-# its member of a relay once its subscription has one (set here, read when it sends).
-operation_id: ContextVar[str | None] = ContextVar("operation_id", default=None)
+log = logging.getLogger("peoplegraph.ws")
+
+
+@dataclass(frozen=True, slots=True)
+class Serving:
+    """The graphql-transport-ws operation the current task runs (set in web/ws_protocol.py)."""
+
+    operation: str
+    resume: Callable[[], None]  # runs the operation again, in a new task
+    member: Member | None = None  # when this run is a parked member's, woken
+
+
+serving: ContextVar[Serving | None] = ContextVar("serving", default=None)
+# The member of the subscription this task serves, once it has one (set here, read when it sends).
 current_member: ContextVar[Member | None] = ContextVar("current_member", default=None)
 
 # Frames written for parked members, over the process's life (for tests and benchmarks).
 relayed = 0
 
-_SENT, _FULL, _GONE = "sent", "full", "gone"
-
-
-def _frame_header(length: int) -> bytes:
-    """The header of one unmasked, final text frame (RFC 6455 section 5.2) of `length` bytes."""
-    if length < 126:
-        return bytes((0x81, length))
-    if length < 1 << 16:
-        return bytes((0x81, 126)) + length.to_bytes(2, "big")
-    return bytes((0x81, 127)) + length.to_bytes(8, "big")
-
-
-class _Transport:
-    """A uvicorn `websockets-sansio` connection without extensions: frames go straight to its
-    transport. Nothing waits in its protocol between writes (uvicorn flushes after every one),
-    so a frame written here keeps its place among the connection's other frames."""
-
-    __slots__ = ("_protocol",)
-
-    def __init__(self, protocol: Any) -> None:
-        self._protocol = protocol
-
-    @staticmethod
-    def of(websocket: Any) -> _Transport | None:
-        protocol = getattr(getattr(websocket, "_receive", None), "__self__", None)
-        conn = getattr(protocol, "conn", None)
-        if conn is None or conn.extensions or not hasattr(protocol, "writable"):
-            return None  # another server, or permessage-deflate: frames must go through it
-        return _Transport(protocol)
-
-    def write(self, frame: bytes) -> str:
-        protocol = self._protocol
-        if protocol.disconnected or protocol.close_sent or protocol.conn.state is not State.OPEN:
-            return _GONE
-        if not protocol.writable.is_set():  # its write buffer is above the high-water mark
-            return _FULL
-        protocol.transport.write(_frame_header(len(frame)) + frame)
-        return _SENT
-
-
-class _Sender:
-    """Any other ASGI server: the socket's own `send_text`, run to its end without a task when
-    it does not wait, abandoned before it writes anything when it would."""
-
-    __slots__ = ("_websocket",)
-
-    def __init__(self, websocket: Any) -> None:
-        self._websocket = websocket
-
-    def write(self, frame: bytes) -> str:
-        sending = self._websocket.send_text(frame.decode())
-        try:
-            sending.send(None)
-        except StopIteration:
-            return _SENT
-        except Exception:  # closed meanwhile: its own task is ending it
-            return _GONE
-        sending.close()
-        return _FULL
+_rechecks: set[asyncio.Task[None]] = set()
 
 
 class Member:
-    """One subscription of a group: where its frames go and how far it has been sent."""
+    """One subscription of a group: where its frames go, how far it has been sent, and, while
+    parked, its token's guard and how to run it again."""
 
-    __slots__ = ("frame_start", "position", "relay", "seated", "socket")
+    __slots__ = ("fate", "frame_start", "guard", "left", "position", "relay", "resume", "socket", "timer")
 
-    def __init__(self, relay: Relay, websocket: Any, operation: str) -> None:
+    def __init__(self, relay: Relay, websocket: Any, operation: str, resume: Callable[[], None]) -> None:
         self.relay = relay
-        self.socket: _Transport | _Sender = _Transport.of(websocket) or _Sender(websocket)
+        self.socket: Transport | Sender = Transport.of(websocket) or Sender(websocket)
         self.frame_start = b'{"id":' + orjson.dumps(operation)
+        self.resume = resume
         self.position = 0
-        self.seated: asyncio.Future[int] | None = None
+        self.guard: TokenGuard | None = None
+        self.timer: asyncio.TimerHandle | None = None
+        self.fate: BaseException | None = None  # why its next run ends at once (None: it resumes)
+        self.left = False
 
-    def take(self, position: int) -> asyncio.Future[int] | None:
-        """Park after event `position` unless this member leads its group (None); the future
-        gives the position to resume from when it is promoted."""
-        return self.relay.take(self, position)
+    def park(self, position: int, guard: TokenGuard) -> bool:
+        """Park after event `position` unless this member leads its group (False)."""
+        return self.relay.park(self, position, guard)
 
     def leave(self) -> None:
-        self.relay.leave(self)
+        if not self.left:
+            self.left = True
+            self.relay.leave(self)
+
+    def wake(self, fate: BaseException | None = None) -> None:
+        """Run a parked member's subscription again: promoted (it replays from its position), or
+        to end it with `fate`."""
+        if not self.relay.unpark(self):
+            return
+        self.fate = fate
+        if fate is not None:
+            self.leave()
+        self.resume()
 
 
 class Relay:
@@ -132,10 +115,9 @@ class Relay:
     Only the leader's frames are copied, so the parked members get them in the leader's order,
     which is commit order. A member parks when nothing waits in its inbox, so it has sent every
     event delivered so far; and the leader never sends the parked ones what they sent themselves
-    (positions). When the leader leaves, every parked member is promoted and replays from its
-    own position: none of them can be sure to have what the leader had not sent yet. The first
-    one to be idle again leads; the others park again. (Averaged over departures, one in N is
-    the leader's, so that costs one replay per departure.)
+    (positions). When the leader leaves, every parked member is woken and replays from its own
+    position: none of them can be sure to have what the leader had not sent yet. (Averaged over
+    departures, one in N is the leader's, so that costs one replay per departure.)
     """
 
     def __init__(self, hub: Hub, key: Hashable) -> None:
@@ -144,53 +126,124 @@ class Relay:
         self.leader: Member | None = None
         self.parked: dict[Member, None] = {}
 
-    def join(self, websocket: Any, operation: str) -> Member:
+    def join(self, websocket: Any, operation: str, resume: Callable[[], None]) -> Member:
         self.members += 1
-        return Member(self, websocket, operation)
+        return Member(self, websocket, operation, resume)
 
-    def take(self, member: Member, position: int) -> asyncio.Future[int] | None:
+    def park(self, member: Member, position: int, guard: TokenGuard) -> bool:
         if self.leader is None:
             self.leader = member
         if self.leader is member:
-            return None
-        member.position = position
-        member.seated = asyncio.get_running_loop().create_future()
+            return False
+        member.position, member.guard, member.fate = position, guard, None
         self.parked[member] = None
-        return member.seated
+        self.hub.parked += 1
+        _arm(member)
+        return True
+
+    def unpark(self, member: Member) -> bool:
+        """Take `member` out of the parked ones (False: it was not parked)."""
+        if member not in self.parked:
+            return False
+        del self.parked[member]
+        self.hub.parked -= 1
+        if member.timer is not None:
+            member.timer.cancel()
+            member.timer = None
+        return True
 
     def leave(self, member: Member) -> None:
+        self.unpark(member)
         self.members -= 1
-        self.parked.pop(member, None)
         if self.leader is member:
             self.leader = None
-            parked, self.parked = self.parked, {}
-            for other in parked:
-                if other.seated is not None and not other.seated.done():
-                    other.seated.set_result(other.position)
+            for other in list(self.parked):
+                other.wake()
         if self.members == 0:
             _relays(self.hub).pop(self.key, None)
 
     def broadcast(self, sender: Member, event_id: int, tail: str) -> None:
         """Copy the leader's frame of one event (all but its `{"id":...` start) to every parked
-        member that has not had it."""
+        member that has not had it: each distinct frame is built once, then one write per socket."""
         if sender is not self.leader:
             return
         global relayed
         rest = tail.encode()
-        for member in list(self.parked):
+        frames: dict[tuple[bytes, bool], bytes] = {}
+        failed: list[tuple[Member, str]] = []
+        for member in self.parked:
             if event_id <= member.position:
                 continue  # it sent this one itself before it parked
-            outcome = member.socket.write(member.frame_start + rest)
-            if outcome == _SENT:
+            socket = member.socket
+            frame = frames.get((member.frame_start, socket.framed))
+            if frame is None:
+                message = member.frame_start + rest
+                frame = frame_header(len(message)) + message if socket.framed else message
+                frames[member.frame_start, socket.framed] = frame
+            outcome = socket.write(frame)
+            if outcome == SENT:
                 member.position = event_id
                 relayed += 1
-                continue
-            del self.parked[member]
-            if outcome == _FULL and member.seated is not None and not member.seated.done():
-                member.seated.set_exception(
+            else:
+                failed.append((member, outcome))
+        for member, outcome in failed:
+            if outcome == FULL:
+                member.wake(
                     SubscriberTooSlow("This subscriber's connection stopped taking the events sent to it.")
                 )
+            else:  # its connection is closing: its handler's cleanup makes it leave
+                self.unpark(member)
 
+
+# --- the parked members' tokens ---------------------------------------------------------------
+
+
+def _arm(member: Member) -> None:
+    """Check the member's token when its guard is next due (expiry or the periodic revocation check)."""
+    assert member.guard is not None
+    delay = member.guard.seconds_until_check()
+    member.timer = asyncio.get_running_loop().call_later(delay, _due, member)
+
+
+def _due(member: Member) -> None:
+    member.timer = None
+    task = asyncio.ensure_future(_recheck(member))
+    _rechecks.add(task)
+    task.add_done_callback(_rechecks.discard)
+
+
+async def _recheck(member: Member) -> None:
+    assert member.guard is not None
+    try:
+        await member.guard.check()
+    except TokenNoLongerValid as exc:
+        member.wake(exc)
+        return
+    except Exception:  # the database is away: let its own run find out and report it
+        log.exception("checking a parked subscription's token failed")
+        member.wake()
+        return
+    if member in member.relay.parked and member.timer is None:
+        _arm(member)
+
+
+def _revoked(hub: Hub) -> Callable[[Event], None]:
+    """The hub watcher that ends the parked members a revocation event names."""
+    ref = weakref.ref(hub)
+
+    def watch(event: Event) -> None:
+        hub = ref()
+        if event.type != REVOKED or hub is None:
+            return
+        for relay in list(_relays(hub).values()):
+            for member in list(relay.parked):
+                if member.guard is not None and member.guard.ended_by(event):
+                    member.wake(TokenNoLongerValid(REVOKED_MESSAGE))
+
+    return watch
+
+
+# --- the relays of a hub ------------------------------------------------------------------------
 
 _by_hub: weakref.WeakKeyDictionary[Hub, dict[Hashable, Relay]] = weakref.WeakKeyDictionary()
 
@@ -199,6 +252,7 @@ def _relays(hub: Hub) -> dict[Hashable, Relay]:
     relays = _by_hub.get(hub)
     if relays is None:
         relays = _by_hub[hub] = {}
+        hub.watch(_revoked(hub))
     return relays
 
 
@@ -212,14 +266,23 @@ def relay_for(hub: Hub, key: Hashable) -> Relay:
 
 
 def seat_for(hub: Hub, key: Hashable, websocket: Any) -> Member | None:
-    """A member of group `key` for the subscription this task serves over graphql-transport-ws;
-    None on any other transport (it keeps the normal path)."""
-    operation = operation_id.get()
-    if operation is None or not hasattr(websocket, "send_text"):
+    """The member of group `key` for the subscription this task serves over graphql-transport-ws
+    (the one it had when this run wakes a parked member); None on any other transport (it keeps
+    the normal path)."""
+    run = serving.get()
+    if run is None or not hasattr(websocket, "send_text"):
         return None
-    member = relay_for(hub, key).join(websocket, operation)
+    member = run.member
+    if member is None or member.left or member.relay.key != key:
+        member = relay_for(hub, key).join(websocket, run.operation, run.resume)
     current_member.set(member)  # this task's own context: the one that will send its frames
     return member
+
+
+def woken() -> Member | None:
+    """The parked member this task runs again, if it does (its position and fate decide the run)."""
+    run = serving.get()
+    return None if run is None else run.member
 
 
 def parked(hub: Hub) -> int:

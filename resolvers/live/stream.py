@@ -6,9 +6,11 @@
 2. with `after`, it replays the log (`id > after`, in id order, paged) — this may include events
    that also reach the inbox, so the replayed ids are remembered;
 3. it then drains the inbox, skipping ids it replayed;
-4. with a `Seat` (web/ws_relay.py), whenever its inbox is empty it may park: no more wake-ups
-   per event, its group's leader has its frames written; when promoted it replays from the
-   last event written to it (steps 2 and 3 again), so parking leaves no gap either.
+4. with a `Seat` (web/ws_relay.py), whenever its inbox is empty it may park: it closes its
+   inbox and ends by raising `Parked`, out of the GraphQL pipeline altogether (its operation
+   stays open for the client), and its group's leader has its frames written; when promoted it
+   is run again from the last event written to it (steps 1 to 3 again), so parking leaves no
+   gap either.
 
 The seam therefore has neither a gap (everything committed before step 1 is in the log, every
 later commit reaches the inbox) nor a duplicate (the replayed-id set).
@@ -41,10 +43,11 @@ import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from auth.principal import Principal
 from auth.tokens import is_revoked
-from events.hub import Hub, Listener, Seat
+from events.hub import Hub
 from ids import event_pk
 from models.events import Event
 from resolvers.core.revocation import REVOKED
@@ -81,6 +84,28 @@ def watch_revocations(hub: Hub) -> None:
     if hub not in _watched_hubs:
         _watched_hubs.add(hub)
         hub.watch(_forget_revocation_answers)
+
+
+class Seat(Protocol):
+    """Where a subscription may park while its group's frames are written for it (the relay
+    member of web/ws_relay.py)."""
+
+    def park(self, position: int, guard: TokenGuard) -> bool:
+        """Park after event `position` (False: stay active, it leads its group); from then on
+        the seat watches `guard` (revocation, expiry) and runs the subscription again when
+        promoted or ended."""
+
+    def leave(self) -> None: ...
+
+
+class Parked(BaseException):  # noqa: N818 (not an error: how a parked subscription ends its pipeline)
+    """Raised out of `follow` when the subscription parks. A BaseException, so that Strawberry
+    and graphql-core, which turn every Exception into a GraphQL error, let it through to the
+    WebSocket handler (web/ws_protocol.py), which keeps the operation open without a task."""
+
+    def __init__(self, seat: Seat) -> None:
+        super().__init__()
+        self.seat = seat
 
 
 class ResumeTooOld(Exception):
@@ -129,14 +154,15 @@ class TokenGuard:
         if principal is None:
             return
         if principal.expires_at is not None and principal.expires_at <= self.now():
-            raise TokenNoLongerValid("The access token has expired; reconnect with a new one.")
+            raise TokenNoLongerValid(EXPIRED_MESSAGE)
         if time.monotonic() - self._checked_at >= self.interval:
             self._checked_at = time.monotonic()
             if await self.revoked(principal):
-                raise TokenNoLongerValid(_REVOKED_MESSAGE)
+                raise TokenNoLongerValid(REVOKED_MESSAGE)
 
 
-_REVOKED_MESSAGE = "The access token has been revoked; reconnect with a new one."
+REVOKED_MESSAGE = "The access token has been revoked; reconnect with a new one."
+EXPIRED_MESSAGE = "The access token has expired; reconnect with a new one."
 
 
 def parse_event_id(raw: str | None) -> int | None:
@@ -174,9 +200,8 @@ async def follow(
 ) -> AsyncIterator[Event]:
     """Yield events of `types` that pass `wants`: the replay after `after`, then live ones.
 
-    With a `seat`, whenever nothing is waiting the subscription offers to park: its inbox stops
-    queueing, it stops waking per event, and its group writes its frames; when promoted it
-    replays the log from the last event written to it and goes on live.
+    With a `seat`, whenever nothing is waiting the subscription offers to park; if it does, its
+    inbox closes and `Parked` is raised (the seat stays its group's until it is run again).
     """
 
     def accepts(event: Event) -> bool:
@@ -185,29 +210,27 @@ async def follow(
     watch_revocations(hub)
     inbox = hub.open(lambda event: accepts(event) or guard.ended_by(event))  # before reading the log
     position = hub.max_seen_id  # what came before is in the log; live events after it come here
+    parked = False
     try:
         await guard.check()  # a revocation announced before the inbox opened is in the database
         replayed: set[int] = set()
-        resume = after
+        if after is not None:
+            async for event in replay(types, after):
+                if accepts(event):
+                    replayed.add(event.id)
+                    position = max(position, event.id)
+                    await guard.check()
+                    yield event
         while True:
-            if resume is not None:
-                async for event in replay(types, resume):
-                    if accepts(event):
-                        replayed.add(event.id)
-                        position = max(position, event.id)
-                        await guard.check()
-                        yield event
-                resume = None
-            seated = seat.take(position) if seat is not None and inbox.pending == 0 else None
-            if seated is not None:
-                resume = position = await _parked(inbox, seated, guard)
-                continue
+            if seat is not None and inbox.pending == 0 and seat.park(position, guard):
+                parked = True
+                raise Parked(seat)
             pushed = await inbox.get(within=guard.seconds_until_check())
             await guard.check()
             if pushed is None:
                 continue
             if guard.ended_by(pushed):
-                raise TokenNoLongerValid(_REVOKED_MESSAGE)
+                raise TokenNoLongerValid(REVOKED_MESSAGE)
             position = max(position, pushed.id)
             if pushed.id in replayed:
                 replayed.discard(pushed.id)
@@ -215,24 +238,5 @@ async def follow(
             yield pushed
     finally:
         hub.close(inbox)
-        if seat is not None:
+        if seat is not None and not parked:
             seat.leave()
-
-
-async def _parked(inbox: Listener, seated: asyncio.Future[int], guard: TokenGuard) -> int:
-    """Wait, parked, until promoted (the position to resume from) or ended (raises)."""
-
-    def meanwhile(event: Event) -> None:
-        if guard.ended_by(event) and not seated.done():
-            seated.set_exception(TokenNoLongerValid(_REVOKED_MESSAGE))
-
-    inbox.park(meanwhile)
-    try:
-        while True:
-            try:
-                async with asyncio.timeout(guard.seconds_until_check()):
-                    return await asyncio.shield(seated)  # a timeout must not cancel the seat
-            except TimeoutError:
-                await guard.check()
-    finally:
-        inbox.unpark()

@@ -76,9 +76,14 @@ async def _stream(
         raise Problem(str(exc), code=ProblemCode.SERVICE_UNAVAILABLE) from None
     ctx.policy_source = policy_cache(hub).get
     group = sharing.group_key(info)
-    seat = ws_relay.seat_for(hub, group, ctx.request)
+    woken = ws_relay.woken()  # run again after it was parked: it resumes from its position
+    if woken is not None:
+        after_id = woken.position
     guard = TokenGuard(ctx.principal)
     try:
+        if woken is not None and woken.fate is not None:
+            raise woken.fate  # ended while parked (revoked, expired, too slow): reported as here
+        seat = ws_relay.seat_for(hub, group, ctx.request)
         async for row in follow(hub, types, wants, after=after_id, guard=guard, seat=seat):
             live = hub.context_for(row)
 

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+from functools import partial
 
-import pytest
-
+from auth.principal import Principal
 from events.hub import Hub, SubscriberTooSlow
+from models.events import Event
+from resolvers.core.revocation import REVOKED
+from resolvers.live.stream import TokenGuard, TokenNoLongerValid
+from tests.support.ws_client import wait_until
 from web import ws_relay
 
 
@@ -31,24 +35,36 @@ class Socket:
 TAIL = ',"type":"next","payload":{"data":{"taskEvents":{"type":"CREATED"}}}}'
 
 
-def _group(*sockets: Socket) -> tuple[ws_relay.Relay, ws_relay.Member, list[ws_relay.Member]]:
+class Runs:
+    """What the handler would do when a parked member is woken: run its operation again."""
+
+    def __init__(self) -> None:
+        self.woken: list[ws_relay.Member] = []
+
+    def of(self, members: list[ws_relay.Member], i: int) -> None:
+        self.woken.append(members[i])
+
+
+def _group(*sockets: Socket) -> tuple[ws_relay.Relay, ws_relay.Member, list[ws_relay.Member], Runs]:
     """A relay whose first member leads (it was idle first); the others are not parked yet."""
     relay = ws_relay.relay_for(Hub(), ("taskEvents",))
-    leader, *others = [relay.join(s, f"op-{i}") for i, s in enumerate(sockets)]
-    assert leader.take(0) is None
-    return relay, leader, others
+    runs = Runs()
+    members: list[ws_relay.Member] = []
+    for i, s in enumerate(sockets):
+        members.append(relay.join(s, f"op-{i}", partial(runs.of, members, i)))
+    leader, *others = members
+    assert leader.park(0, TokenGuard(None)) is False
+    return relay, leader, others, runs
 
 
-def _park(member: ws_relay.Member, position: int) -> asyncio.Future[int]:
-    seat = member.take(position)
-    assert seat is not None
-    return seat
+def _park(member: ws_relay.Member, position: int) -> None:
+    assert member.park(position, TokenGuard(None)) is True
 
 
 async def test_parked_members_get_the_leaders_frame_on_their_own_operation_id() -> None:
     # given a leader and two parked members
     sockets = [Socket(), Socket(), Socket()]
-    relay, leader, parked = _group(*sockets)
+    relay, leader, parked, _ = _group(*sockets)
     for member in parked:
         _park(member, 3)
 
@@ -66,7 +82,7 @@ async def test_parked_members_get_the_leaders_frame_on_their_own_operation_id() 
 async def test_what_another_active_member_sends_is_not_copied() -> None:
     # given a leader, a parked member and one still replaying (active, not leading)
     parked_socket = Socket()
-    relay, _, (parked, replaying) = _group(Socket(), parked_socket, Socket())
+    relay, _, (parked, replaying), _ = _group(Socket(), parked_socket, Socket())
     _park(parked, 3)
 
     # when the replaying one sends event 5 before the leader does
@@ -80,7 +96,7 @@ async def test_what_another_active_member_sends_is_not_copied() -> None:
 async def test_a_member_is_not_sent_what_it_sent_itself_before_it_parked() -> None:
     # given a member parked after event 5
     socket = Socket()
-    relay, leader, (member,) = _group(Socket(), socket)
+    relay, leader, (member,), _ = _group(Socket(), socket)
     _park(member, 5)
 
     # when the leader sends events 5 and 6
@@ -95,40 +111,83 @@ async def test_a_member_is_not_sent_what_it_sent_itself_before_it_parked() -> No
 async def test_a_socket_that_would_make_the_relay_wait_ends_as_too_slow_and_the_others_go_on() -> None:
     # given two parked members, one whose socket does not take more
     slow, fine = Socket(full=True), Socket()
-    relay, leader, (stuck, other) = _group(Socket(), slow, fine)
-    stuck_seat, other_seat = _park(stuck, 1), _park(other, 1)
+    relay, leader, (stuck, other), runs = _group(Socket(), slow, fine)
+    _park(stuck, 1)
+    _park(other, 1)
 
     # when the leader sends an event
     relay.broadcast(leader, 2, TAIL)
 
-    # then the slow one gets nothing and its subscription ends as too slow; the other is sent it
-    with pytest.raises(SubscriberTooSlow):
-        await asyncio.wait_for(stuck_seat, 1)
+    # then the slow one gets nothing and is run again to end as too slow; the other is sent it
+    assert runs.woken == [stuck]
+    assert isinstance(stuck.fate, SubscriberTooSlow) and stuck.left
     assert slow.frames == [] and len(fine.frames) == 1
-    assert not other_seat.done()
     assert list(relay.parked) == [other]
+    assert relay.hub.parked == 1 and len(relay.hub) == 1
 
 
 async def test_when_the_leader_leaves_every_parked_member_resumes_from_its_own_position() -> None:
     # given two members parked at different positions
-    relay, leader, (first, second) = _group(Socket(), Socket(), Socket())
-    first_seat = _park(first, 7)
+    relay, leader, (first, second), runs = _group(Socket(), Socket(), Socket())
+    _park(first, 7)
     relay.broadcast(leader, 8, TAIL)
-    second_seat = _park(second, 9)
+    _park(second, 9)
 
     # when the leader leaves
     relay.leave(leader)
 
-    # then both are promoted, each from its own position; the first idle again leads
-    assert await asyncio.wait_for(first_seat, 1) == 8
-    assert await asyncio.wait_for(second_seat, 1) == 9
-    assert second.take(9) is None
-    assert first.take(8) is not None
+    # then both are run again, each from its own position; the first idle again leads
+    assert runs.woken == [first, second]
+    assert (first.position, first.fate, second.position, second.fate) == (8, None, 9, None)
+    assert relay.hub.parked == 0
+    assert second.park(9, TokenGuard(None)) is False
+    assert first.park(8, TokenGuard(None)) is True
     assert relay.leader is second
 
 
-async def test_the_only_member_leads() -> None:
-    relay, alone, _ = _group(Socket())
+async def test_a_revocation_event_wakes_only_the_parked_members_it_names() -> None:
+    # given two parked members of one group, on two tokens of one employee
+    relay, _, (revoked, kept), runs = _group(Socket(), Socket(), Socket())
+    assert revoked.park(1, TokenGuard(_principal("t-1"))) is True
+    assert kept.park(1, TokenGuard(_principal("t-2"))) is True
 
-    assert alone.take(1) is None
+    # when the hub delivers the revocation of the first token
+    relay.hub.deliver([Event(id=2, type=REVOKED, data={"tokenIds": ["t-1"]})])
+
+    # then that one is run again to end with 4403; the other stays parked
+    assert runs.woken == [revoked]
+    assert isinstance(revoked.fate, TokenNoLongerValid)
+    assert list(relay.parked) == [kept]
+
+
+async def test_a_parked_member_whose_token_expires_is_run_again_to_end() -> None:
+    # given a parked member whose token expires in a moment (by its guard's clock)
+    relay, _, (member,), runs = _group(Socket(), Socket())
+    clock = [999.95]
+    expiring = Principal(scopes=frozenset(), employee_id=1, token_id="t", expires_at=1000)
+    guard = TokenGuard(expiring, now=lambda: clock[0], revoked=_never_revoked)
+    assert member.park(1, guard) is True
+
+    # when its expiry passes
+    clock[0] = 1000.0
+    await wait_until(lambda: bool(runs.woken))
+
+    # then it is run again, to end as expired
+    assert runs.woken == [member]
+    assert isinstance(member.fate, TokenNoLongerValid) and "expired" in str(member.fate)
+    assert not relay.parked
+
+
+async def test_the_only_member_leads() -> None:
+    relay, alone, _, _ = _group(Socket())
+
+    assert alone.park(1, TokenGuard(None)) is False
     assert relay.leader is alone
+
+
+def _principal(token_id: str) -> Principal:
+    return Principal(scopes=frozenset(), employee_id=1, token_id=token_id)
+
+
+async def _never_revoked(principal: Principal) -> bool:
+    return False
