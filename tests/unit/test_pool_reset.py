@@ -14,7 +14,7 @@ pytestmark = pytest.mark.skipif(BACKEND != "postgres", reason="asyncpg's pool is
 
 
 def _pool() -> Any:
-    return connections.get("default")._pool  # type: ignore[attr-defined]
+    return connections.get("default")._pool
 
 
 async def test_a_read_outside_a_transaction_sends_only_its_statement(database_url: str) -> None:
