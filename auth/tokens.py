@@ -37,6 +37,7 @@ from models.oauth import OAuthClient, OAuthToken
 TRUSTED_DOCUMENTS_ONLY = "trusted_documents_only"
 
 _RELOAD_INTERVAL = 5.0
+REVOKED_MESSAGE = "The access token has been revoked."
 
 
 class InvalidToken(Exception):
@@ -166,18 +167,27 @@ async def authenticate_token(token: str) -> Principal:
     """Verify a bare access token (WebSocket connection_init) and return who it acts for."""
     principal = principal_from_claims(decode_access_token(token.strip()))
     if await is_revoked(principal):
-        raise InvalidToken("The access token has been revoked.")
+        raise InvalidToken(REVOKED_MESSAGE)
     return principal
 
 
-async def authenticate(authorization_header: str | None) -> Principal | None:
-    """None without a header; the Principal for a valid bearer token; InvalidToken otherwise."""
+def verify_header(authorization_header: str | None) -> Principal | None:
+    """None without a header; the Principal of a bearer token whose signature and claims are
+    valid (its revocation is not checked here); InvalidToken otherwise."""
     if authorization_header is None or not authorization_header.strip():
         return None
     scheme, _, token = authorization_header.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise InvalidToken("Use the Bearer authorization scheme with an access token.")
-    return await authenticate_token(token)
+    return principal_from_claims(decode_access_token(token.strip()))
+
+
+async def authenticate(authorization_header: str | None) -> Principal | None:
+    """None without a header; the Principal for a valid bearer token; InvalidToken otherwise."""
+    principal = verify_header(authorization_header)
+    if principal is not None and await is_revoked(principal):
+        raise InvalidToken(REVOKED_MESSAGE)
+    return principal
 
 
 def www_authenticate_header(error_description: str) -> str:
