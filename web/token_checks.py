@@ -27,9 +27,11 @@ from events.brokers import BrokerNotRunning, current_broker
 from events.hub import Hub
 from events.log import EventType
 from models.events import Event
+from web.metrics import TOKEN_CHECKS
 
 _REVOKED = EventType.ACCESS_REVOKED.value
 _watched: weakref.WeakSet[Hub] = weakref.WeakSet()
+_BY_STATEMENT, _REMEMBERED = TOKEN_CHECKS.labels("statement"), TOKEN_CHECKS.labels("remembered")
 
 
 def _forget(event: Event) -> None:
@@ -63,7 +65,9 @@ async def revoked(principal: Principal) -> bool:
     """auth/tokens.py `is_revoked`, from this process's answers when they can be trusted."""
     epoch = _epoch()
     if CHECKS.known_good(principal.token_id, epoch):
+        _REMEMBERED.inc()
         return False
+    _BY_STATEMENT.inc()
     generation, started = CHECKS.generation, CHECKS.clock()
     if await is_revoked(principal):
         return True
