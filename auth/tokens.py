@@ -2,7 +2,8 @@
 
 The API calls `authenticate(request.headers.get("authorization"))` per HTTP request and
 `authenticate_token(token)` for a WebSocket's connection_init. Signature and claims are
-checked in-process (pure CPU); revocation is one statement per request (`is_revoked`): three
+checked in-process (pure CPU); revocation is one statement (`is_revoked`; web/token_checks.py
+runs it per request unless the process may trust a recent answer): three
 indexed lookups that refuse a token revoked by its jti (or with its refresh-token family), a token
 of a revoked client, and a token of an employee who has left. So a revocation or a termination
 takes effect on the next request, not when the token expires.

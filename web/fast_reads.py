@@ -3,8 +3,8 @@
 A query that the full path (Strawberry, its extensions, the planner's `CompiledReads`) has
 already answered from a plan is registered in `planner.plans.SERVED`, by document digest and
 operation name. The next request for it is answered here, ahead of Strawberry: the token was
-checked by `AuthenticationMiddleware` as for every request (signature, and the one revocation
-statement); this module reads the request as strictly as the full path (web/graphql_request.py),
+checked by `AuthenticationMiddleware` as for every request (signature, and revocation:
+web/token_checks.py); this module reads the request as strictly as the full path (web/graphql_request.py),
 resolves a persisted-query hash, refuses the variables' text as `ReadInputText` would, coerces
 the variables against the operation's definitions, estimates the cost (cached by the shape of
 the values the estimate reads), takes the policy from the process's policy cache (unless the plan reads
@@ -12,7 +12,8 @@ none of it; `_policy`), finds the
 very plan the full path would use
 (same plan key: dialect, document, operation, variables' shape, scopes, principal's class), runs
 its statements bound to the variables and the asking viewer's facts, as the full path binds them,
-and writes the same bytes, headers and metrics as the full path.
+and writes the same JSON (keys in the same order), headers and metrics as the full path: the
+statements' JSON text goes into the body unparsed (planner/plans.py `run_spliced`).
 
 Whatever does not match exactly, an unknown document, anonymous, bad JSON or variables, a text
 or cost the full path refuses, a plan not cached or pinned to other values, a database error,
