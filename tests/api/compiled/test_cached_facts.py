@@ -9,15 +9,13 @@ run it); the change across processes (Redis) is in tests/api/live/test_subscript
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from events.brokers import start_broker, stop_broker
 from ids import from_global_id, to_global_id
 from models.teams import Team
 from tests.api.compiled.conftest import Org, Paths
@@ -46,16 +44,10 @@ def _nothing_served_yet() -> Iterator[None]:
     SERVED.clear()
 
 
-@pytest.fixture(autouse=True, name="broker", params=["local", "redis"])
-async def _broker(request: pytest.FixtureRequest, database_url: str) -> AsyncIterator[str]:
-    """The process's broker, as the app's lifespan starts it: local delivery, or through Redis
-    (where this process's hub hears of its own commits only after the round trip)."""
-    redis_url = os.environ.get("TEST_REDIS_URL") if request.param == "redis" else None
-    if request.param == "redis" and not redis_url:
-        pytest.skip("needs TEST_REDIS_URL")
-    await start_broker(redis_url, database_url)
-    yield str(request.param)
-    await stop_broker()
+@pytest.fixture(autouse=True)
+def _started(broker: str) -> str:
+    """The process's broker (tests/api/compiled/conftest.py `broker`), local and through Redis."""
+    return broker
 
 
 async def _fast_reads(http: httpx.AsyncClient) -> float:

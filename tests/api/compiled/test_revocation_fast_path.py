@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -21,7 +21,7 @@ from auth.oauth.clients import revoke_client
 from auth.oauth.store import revoke_access_token
 from auth.revocation import Revocation
 from auth.tokens import decode_access_token
-from events.brokers import current_broker, start_broker, stop_broker
+from events.brokers import current_broker
 from events.log import append_events
 from events.redis_broker import RedisBroker, channel_for
 from resolvers.core.revocation import revoked_event
@@ -43,16 +43,6 @@ def _nothing_served_yet() -> Iterator[None]:
     SERVED.clear()
     yield
     SERVED.clear()
-
-
-@pytest.fixture(name="broker", params=["local", "redis"])
-async def _broker(request: pytest.FixtureRequest, database_url: str) -> AsyncIterator[str]:
-    redis_url = os.environ.get("TEST_REDIS_URL") if request.param == "redis" else None
-    if request.param == "redis" and not redis_url:
-        pytest.skip("needs TEST_REDIS_URL")
-    await start_broker(redis_url, database_url)
-    yield str(request.param)
-    await stop_broker()
 
 
 async def _post(http: httpx.AsyncClient, token: str, query: str, variables: Any = None) -> httpx.Response:
