@@ -150,7 +150,19 @@ class _RecoveringTransaction(TransactionContext):
             raise DatabaseUnavailable() from exc_val
 
 
+async def _end_transaction_only(connection: asyncpg.Connection) -> None:
+    """What a pooled connection needs on its way back: asyncpg has already rolled back an open
+    transaction (and dropped its listeners) before calling this. Its default reset would send
+    `pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL` too, one more round trip per
+    statement outside a transaction, for session state the app never leaves behind: its advisory
+    locks are transaction-scoped (`pg_advisory_xact_lock`), cursors live in transactions, and it
+    sets no session variable and listens to nothing (tests/unit/test_pool_reset.py)."""
+
+
 class RecoveringAsyncpgClient(_Recovering, AsyncpgDBClient):
+    async def create_pool(self, **kwargs: Any) -> asyncpg.Pool:
+        return await asyncpg.create_pool(None, reset=_end_transaction_only, **kwargs)
+
     async def _drop_connections(self) -> None:
         # Every pooled connection may be dead (a restart kills them all): replace each on its
         # next acquire rather than failing once per connection.

@@ -15,6 +15,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from auth.revocation_checks import CHECKS
+
 log = logging.getLogger("peoplegraph.auth.revocation")
 
 
@@ -40,7 +42,9 @@ def install(announcer: Announcer | None) -> None:
 
 async def announce(revocation: Revocation) -> None:
     """Tell the installed announcer; the revocation itself is already committed, so its failure
-    only delays live connections until their periodic check (resolvers/live/stream.py)."""
+    only delays live connections until their periodic check (resolvers/live/stream.py). This
+    process forgets the tokens it found not revoked first (auth/revocation_checks.py)."""
+    CHECKS.forget_all()
     if _announcer is None:
         return
     try:

@@ -2,7 +2,8 @@
 
 The API calls `authenticate(request.headers.get("authorization"))` per HTTP request and
 `authenticate_token(token)` for a WebSocket's connection_init. Signature and claims are
-checked in-process (pure CPU); revocation is one statement per request (`is_revoked`): three
+checked in-process (pure CPU); revocation is one statement (`is_revoked`; web/token_checks.py
+runs it per request unless the process may trust a recent answer): three
 indexed lookups that refuse a token revoked by its jti (or with its refresh-token family), a token
 of a revoked client, and a token of an employee who has left. So a revocation or a termination
 takes effect on the next request, not when the token expires.
@@ -37,6 +38,7 @@ from models.oauth import OAuthClient, OAuthToken
 TRUSTED_DOCUMENTS_ONLY = "trusted_documents_only"
 
 _RELOAD_INTERVAL = 5.0
+REVOKED_MESSAGE = "The access token has been revoked."
 
 
 class InvalidToken(Exception):
@@ -166,18 +168,27 @@ async def authenticate_token(token: str) -> Principal:
     """Verify a bare access token (WebSocket connection_init) and return who it acts for."""
     principal = principal_from_claims(decode_access_token(token.strip()))
     if await is_revoked(principal):
-        raise InvalidToken("The access token has been revoked.")
+        raise InvalidToken(REVOKED_MESSAGE)
     return principal
 
 
-async def authenticate(authorization_header: str | None) -> Principal | None:
-    """None without a header; the Principal for a valid bearer token; InvalidToken otherwise."""
+def verify_header(authorization_header: str | None) -> Principal | None:
+    """None without a header; the Principal of a bearer token whose signature and claims are
+    valid (its revocation is not checked here); InvalidToken otherwise."""
     if authorization_header is None or not authorization_header.strip():
         return None
     scheme, _, token = authorization_header.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise InvalidToken("Use the Bearer authorization scheme with an access token.")
-    return await authenticate_token(token)
+    return principal_from_claims(decode_access_token(token.strip()))
+
+
+async def authenticate(authorization_header: str | None) -> Principal | None:
+    """None without a header; the Principal for a valid bearer token; InvalidToken otherwise."""
+    principal = verify_header(authorization_header)
+    if principal is not None and await is_revoked(principal):
+        raise InvalidToken(REVOKED_MESSAGE)
+    return principal
 
 
 def www_authenticate_header(error_description: str) -> str:

@@ -26,6 +26,9 @@ class BrokerNotRunning(RuntimeError):
 
 class Broker(Protocol):
     hub: Hub
+    # While not None, every process's commits reach this hub: None for a local broker, which
+    # hears nothing of other processes (a second worker, `peoplegraph client revoke`).
+    epoch: int | None
 
     async def start(self) -> None: ...
 
@@ -39,6 +42,7 @@ class LocalBroker:
 
     def __init__(self, hub: Hub | None = None) -> None:
         self.hub = hub or Hub()
+        self.epoch: int | None = None
 
     async def start(self) -> None:
         return None

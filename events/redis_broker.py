@@ -50,6 +50,10 @@ class RedisBroker:
         self._subscribed = asyncio.Event()
         self._connected_once = False
         self._floor = 0
+        # Which subscription is listening, None while none is: every event committed by any
+        # process is heard while one epoch lasts (web/token_checks.py trusts answers per epoch).
+        self.epoch: int | None = None
+        self._subscriptions = 0
 
     async def start(self) -> None:
         # Start from the log's end: a new process owes nothing to subscribers it never had.
@@ -62,6 +66,7 @@ class RedisBroker:
             await asyncio.wait_for(self._subscribed.wait(), 5)
 
     async def stop(self) -> None:
+        self.epoch = None
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -88,6 +93,8 @@ class RedisBroker:
                 if self._connected_once:
                     await self._catch_up()
                 self._connected_once = True
+                self._subscriptions += 1
+                self.epoch = self._subscriptions
                 backoff = 0.5
                 async for message in pubsub.listen():
                     if message.get("type") == "message":
@@ -99,6 +106,7 @@ class RedisBroker:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, _MAX_BACKOFF)
             finally:
+                self.epoch = None
                 # redis-py leaves PubSub.aclose unannotated; its type is this.
                 close: Callable[[], Awaitable[None]] = pubsub.aclose
                 with contextlib.suppress(Exception):

@@ -236,11 +236,9 @@ def compile_operation(
     return Plan(statements, pinned, watched.read or binds_facts)
 
 
-async def run(plan: Plan, variables: Mapping[str, Any], policy: Policy | None) -> dict[str, Any] | None:
-    """The `data` of the response: each root field's statement, bound to the variables and the
-    asking viewer's facts, its JSON parsed once (None when a variable does not fit the plan:
-    the resolver path answers). `policy` may be None only for a plan that reads none of it
-    (`SHARED_PLANS`): a plan that binds the viewer's facts is never run without them."""
+async def _first_columns(plan: Plan, variables: Mapping[str, Any], policy: Policy | None) -> list[Any] | None:
+    """Each statement's answer as the database returned it (its JSON text, or None without a
+    row), or None when a variable does not fit the plan."""
     assert plan.statements is not None
     if policy is None and plan.reads_policy:
         raise ValueError("a plan that reads the viewer's policy is run with the asking viewer's policy")
@@ -251,10 +249,39 @@ async def run(plan: Plan, variables: Mapping[str, Any], policy: Policy | None) -
         return None
     if client.capabilities.dialect == "sqlite":
         await sqlite_functions.register(client)
-    data: dict[str, Any] = {}
+    answers = []
     for statement, values in zip(plan.statements, bound, strict=True):
         rows = await db_reads.rows(statement.sql, values or (), client)
-        value = rows[0][0] if rows else None
-        value = orjson.loads(value) if isinstance(value, str) else value
-        data[statement.key] = splice(value) if statement.cursors else value
-    return data
+        answers.append(rows[0][0] if rows else None)
+    return answers
+
+
+def _value(statement: Statement, answer: Any) -> Any:
+    value = orjson.loads(answer) if isinstance(answer, str) else answer
+    return splice(value) if statement.cursors else value
+
+
+async def run(plan: Plan, variables: Mapping[str, Any], policy: Policy | None) -> dict[str, Any] | None:
+    """The `data` of the response: each root field's statement, bound to the variables and the
+    asking viewer's facts, its JSON parsed once (None when a variable does not fit the plan:
+    the resolver path answers). `policy` may be None only for a plan that reads none of it
+    (`SHARED_PLANS`): a plan that binds the viewer's facts is never run without them."""
+    answers = await _first_columns(plan, variables, policy)
+    if answers is None:
+        return None
+    return {s.key: _value(s, answer) for s, answer in zip(plan.statements or (), answers, strict=True)}
+
+
+async def run_spliced(plan: Plan, variables: Mapping[str, Any], policy: Policy | None) -> bytes | None:
+    """`run`'s `data` as JSON text, for the endpoint's fast path: each statement's text as the
+    database wrote it, between the response keys, never parsed; only a statement whose JSON
+    holds cursors to splice (planner/pages.py) is parsed and written again. The same JSON
+    value as `run` encoded, in the same key order; PostgreSQL writes its own spacing."""
+    answers = await _first_columns(plan, variables, policy)
+    if answers is None:
+        return None
+    parts = []
+    for statement, answer in zip(plan.statements or (), answers, strict=True):
+        text = answer.encode() if isinstance(answer, str) and not statement.cursors else None
+        parts.append(orjson.dumps(statement.key) + b":" + (text or orjson.dumps(_value(statement, answer))))
+    return b"{" + b",".join(parts) + b"}"

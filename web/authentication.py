@@ -2,8 +2,9 @@
 
 HTTP: `BearerTokens` reads the `Authorization` header once per request (auth/tokens.py
 `authenticate`: the signature in-process, revocation in one statement). A header whose token was
-verified in the last `VERIFIED_TTL` seconds skips the signature check (`VerifiedTokens`), never
-the revocation statement: a revoked token is refused at once either way. The request then carries
+verified in the last `VERIFIED_TTL` seconds skips the signature check (`VerifiedTokens`); a token
+found not revoked lately skips the statement only while every revocation reaches this process at
+once (web/token_checks.py: with Redis): a revoked token is refused at once either way. The request then carries
 `request.user`, a `TokenUser` holding the Principal (or Starlette's `UnauthenticatedUser`
 without a header), and `request.auth`, the token's scopes. A token that cannot be trusted is
 answered by `refuse_token`: 401, code UNAUTHENTICATED, and `WWW-Authenticate` (RFC 6750).
@@ -27,10 +28,17 @@ from starlette.types import Scope
 from strawberry.exceptions import ConnectionRejectionError
 
 from auth.principal import Principal
-from auth.tokens import InvalidToken, authenticate, authenticate_token, is_revoked, www_authenticate_header
+from auth.tokens import (
+    REVOKED_MESSAGE,
+    InvalidToken,
+    authenticate_token,
+    verify_header,
+    www_authenticate_header,
+)
 from resolvers.core.problems import ProblemCode
 from web.errors import JSON, error_response
 from web.graphql_request import negotiate
+from web.token_checks import revoked
 
 
 @dataclass(frozen=True)
@@ -94,12 +102,20 @@ VERIFIED = VerifiedTokens()
 
 
 async def _principal(header: str | None) -> Principal | None:
-    """auth/tokens.py `authenticate`, without the signature check for a header verified lately."""
-    known = VERIFIED.get(header) if header else None
-    if known is not None and not await is_revoked(known):
-        return known
-    principal = await authenticate(header)  # from scratch: a revoked token is refused here
-    if principal is not None and header:
+    """auth/tokens.py `authenticate`: the signature unless this header was verified lately, and
+    revocation by the statement unless this process may trust its recent answer for the token
+    (web/token_checks.py). A revoked token is refused either way."""
+    principal = VERIFIED.get(header) if header else None
+    if principal is None:
+        principal = verify_header(header)
+        if principal is None:
+            return None
+        fresh = True
+    else:
+        fresh = False
+    if await revoked(principal):
+        raise InvalidToken(REVOKED_MESSAGE)
+    if fresh and header:
         VERIFIED.put(header, principal)
     return principal
 

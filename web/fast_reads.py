@@ -3,8 +3,8 @@
 A query that the full path (Strawberry, its extensions, the planner's `CompiledReads`) has
 already answered from a plan is registered in `planner.plans.SERVED`, by document digest and
 operation name. The next request for it is answered here, ahead of Strawberry: the token was
-checked by `AuthenticationMiddleware` as for every request (signature, and the one revocation
-statement); this module reads the request as strictly as the full path (web/graphql_request.py),
+checked by `AuthenticationMiddleware` as for every request (signature, and revocation:
+web/token_checks.py); this module reads the request as strictly as the full path (web/graphql_request.py),
 resolves a persisted-query hash, refuses the variables' text as `ReadInputText` would, coerces
 the variables against the operation's definitions, estimates the cost (cached by the shape of
 the values the estimate reads), takes the policy from the process's policy cache (unless the plan reads
@@ -12,7 +12,8 @@ none of it; `_policy`), finds the
 very plan the full path would use
 (same plan key: dialect, document, operation, variables' shape, scopes, principal's class), runs
 its statements bound to the variables and the asking viewer's facts, as the full path binds them,
-and writes the same bytes, headers and metrics as the full path.
+and writes the same JSON (keys in the same order), headers and metrics as the full path: the
+statements' JSON text goes into the body unparsed (planner/plans.py `run_spliced`).
 
 Whatever does not match exactly, an unknown document, anonymous, bad JSON or variables, a text
 or cost the full path refuses, a plan not cached or pinned to other values, a database error,
@@ -38,7 +39,7 @@ from auth.policy import Policy
 from auth.principal import Principal
 from config import Settings
 from events.brokers import BrokerNotRunning, current_broker
-from planner.plans import PLANS, SERVED, Served, plan_key, run, served_key, shared_plan
+from planner.plans import PLANS, SERVED, Served, plan_key, run_spliced, served_key, shared_plan
 from resolvers.live.policies import policy_cache
 from schema.extensions.cost import MAX_COST, estimate
 from schema.extensions.document_cache import STORE
@@ -125,7 +126,7 @@ class FastReads:
             self.persisted.put(register, query, owner_of(principal, request))
         GRAPHQL_OPERATIONS.labels("query").inc()
         FAST_READS.inc()
-        response = Response(self.encode(answer), media_type=JSON)
+        response = Response(answer, media_type=JSON)
         response.headers["content-type"] = f"{media}; charset=utf-8"
         return response
 
@@ -160,7 +161,9 @@ class FastReads:
         query: str,
         variables: dict[str, Any],
         principal: Principal,
-    ) -> dict[str, Any] | None:
+    ) -> bytes | None:
+        """The response body: `data` as the statements wrote it (`run_spliced`), then
+        `extensions`, in the full path's order."""
         if variable_problems(variables):
             return None
         coerced = get_variable_values(self.schema, operation.variable_definitions or (), variables)
@@ -176,7 +179,7 @@ class FastReads:
         charged = await charge(request, principal, cost)  # the full path's bucket, charged once
         if charged is not None and charged.error is not None:
             return None  # the full path answers with the refusal, without charging again
-        result = dict(served.constant) if served.constant is not None else None
+        result = self._bytes(served.constant) if served.constant is not None else None
         if result is None:
             try:
                 result = await self._run(query, name, coerced, principal)
@@ -188,11 +191,15 @@ class FastReads:
         extensions: dict[str, Any] = {"cost": cost_extension(cost, MAX_COST, charged)}
         if self.settings.show_read_path:
             extensions["readPath"] = "compiled"
-        return {"data": result, "extensions": extensions}
+        return b'{"data":' + result + b',"extensions":' + self._bytes(extensions) + b"}"
+
+    def _bytes(self, value: object) -> bytes:
+        encoded = self.encode(value)
+        return encoded.encode() if isinstance(encoded, str) else encoded
 
     async def _run(
         self, query: str, operation_name: str | None, coerced: VariableValues, principal: Principal
-    ) -> dict[str, Any] | None:
+    ) -> bytes | None:
         dialect = connections.get("default").capabilities.dialect
         policy: Policy | None = None  # a shared plan reads none of it and binds no fact
         plan = shared_plan(query, operation_name, coerced.coerced, principal.scopes, dialect)
@@ -201,7 +208,7 @@ class FastReads:
             plan = PLANS.get(plan_key(query, operation_name, coerced.coerced, policy, dialect))
         if plan is None or plan.statements is None or not plan.fits(coerced.coerced):
             return None
-        return await run(plan, coerced.coerced, policy)  # binds the asking viewer's facts
+        return await run_spliced(plan, coerced.coerced, policy)  # binds the asking viewer's facts
 
 
 async def _policy(principal: Principal) -> Policy:

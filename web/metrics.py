@@ -48,6 +48,13 @@ FAST_READS = Counter(
     "GraphQL queries answered by the endpoint's fast path (a cached compiled plan; web/fast_reads.py).",
     registry=REGISTRY,
 )
+TOKEN_CHECKS = Counter(
+    "peoplegraph_token_revocation_checks_total",
+    "Bearer tokens checked for revocation, by how: `statement` (the database) or `remembered` "
+    "(this process's recent answer, web/token_checks.py).",
+    ["by"],
+    registry=REGISTRY,
+)
 WEBSOCKETS = Gauge("peoplegraph_websocket_connections", "Open WebSocket connections.", registry=REGISTRY)
 
 UNMATCHED = "unmatched"

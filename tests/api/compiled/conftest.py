@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -192,3 +193,17 @@ def compiled(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 
     monkeypatch.setattr("planner.extension.compile_operation", counted)
     return planned
+
+
+@pytest.fixture(name="broker", params=["local", "redis"])
+async def _broker(request: pytest.FixtureRequest, database_url: str) -> AsyncIterator[str]:
+    """The process's broker, as the app's lifespan starts it: local delivery, or through Redis
+    (where this process's hub hears of its own commits only after the round trip)."""
+    from events.brokers import start_broker, stop_broker
+
+    redis_url = os.environ.get("TEST_REDIS_URL") if request.param == "redis" else None
+    if request.param == "redis" and not redis_url:
+        pytest.skip("needs TEST_REDIS_URL")
+    await start_broker(redis_url, database_url)
+    yield str(request.param)
+    await stop_broker()
