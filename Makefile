@@ -41,14 +41,19 @@ run: install
 	$(BIN)/peoplegraph seed --demo --if-empty
 	$(BIN)/peoplegraph serve --port $(PORT)
 
+# pytest under pytest-xdist, TEST_WORKERS processes per backend (each with its own database and
+# Redis db: tests/support/parallel.py); PostgreSQL tests wait on I/O, so more than the cores pay.
+TEST_WORKERS ?= 4
+PYTEST_PARALLEL = $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+
 test: $(TEST_STAMP) $(ASSETS) $(APP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
-	$(BIN)/pytest
+	$(PYTEST_PARALLEL)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		PEOPLEGRAPH_TEST_BACKEND=postgres $(BIN)/pytest; \
+		PEOPLEGRAPH_TEST_BACKEND=postgres $(PYTEST_PARALLEL); \
 	fi
 
 lint: $(TEST_STAMP)

@@ -13,7 +13,8 @@ only the e-mail and role set, so a fixture stands in for the two lines a test us
 - `service`: a client-credentials token; no employee row.
 
 Set PEOPLEGRAPH_TEST_BACKEND=postgres (with TEST_DATABASE_URL) to run the suite on PostgreSQL;
-the Makefile runs it once per backend.
+the Makefile runs it once per backend, each under pytest-xdist (every worker with its own
+database and Redis db: tests/support/parallel.py).
 """
 
 from __future__ import annotations
@@ -28,13 +29,16 @@ from pathlib import Path
 import httpx
 import pytest
 from starlette.applications import Starlette
-from tortoise import connections
 
 import db
 from config import Settings, load_settings
 from tests.support import factories as f
+from tests.support import pg_database
 from tests.support.graphql_client import Caller, ClientMaker, GraphQLClient, TokenMaker
+from tests.support.parallel import claim_worker_resources
 from tests.support.webhook_receiver import Receiver
+
+claim_worker_resources()  # before any test module reads TEST_DATABASE_URL / TEST_REDIS_URL
 
 BACKEND = os.environ.get("PEOPLEGRAPH_TEST_BACKEND", "sqlite")
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -49,32 +53,16 @@ def _pg_url() -> str:
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Migrate once per session: a template SQLite file, or the PostgreSQL test database."""
+    """Migrate once per session (per xdist worker): a template SQLite file, or this worker's
+    PostgreSQL test database (tests/support/parallel.py names it)."""
     if BACKEND == "postgres":
         if not PG_URL:
             pytest.exit("PEOPLEGRAPH_TEST_BACKEND=postgres needs TEST_DATABASE_URL", returncode=2)
-
-        async def _reset_and_migrate() -> None:
-            await db.init_db(_pg_url())
-            conn = connections.get("default")
-            await conn.execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-            await db.close_db()
-            await db.migrate(_pg_url())
-
-        asyncio.run(_reset_and_migrate())
+        asyncio.run(pg_database.prepare(_pg_url()))
         return _pg_url()
     path = tmp_path_factory.mktemp("template") / "template.db"
     asyncio.run(db.migrate(f"sqlite://{path}"))
     return str(path)
-
-
-async def _truncate_all() -> None:
-    conn = connections.get("default")
-    rows = await conn.execute_query_dict(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'tortoise%'"
-    )
-    names = ", ".join(f'"{r["tablename"]}"' for r in rows)
-    await conn.execute_script(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
 
 
 @pytest.fixture
@@ -83,7 +71,7 @@ async def database_url(template_db: str, tmp_path: Path) -> AsyncIterator[str]:
     if BACKEND == "postgres":
         url = template_db
         await db.init_db(url)
-        await _truncate_all()
+        await pg_database.empty()
     else:
         path = tmp_path / "test.db"
         shutil.copyfile(template_db, path)
