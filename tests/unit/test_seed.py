@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from tortoise import connections
 
 from auth.passwords import hash_password, verify_password
 from cli.seed.common import SeedRefused, add_months, fingerprint
@@ -188,6 +189,17 @@ async def test_demo_seed_if_empty_does_not_duplicate(database_url: str) -> None:
         await seed_demo(password_hash="not-a-real-hash")
     with pytest.raises(SeedRefused):
         await seed_scale(0.01)
+
+
+async def test_scale_seed_leaves_statistics_for_the_query_planner(database_url: str) -> None:
+    counts = await seed_scale(0.02, now=FIXED_NOW)
+    conn = connections.get("default")
+    if conn.capabilities.dialect == "sqlite":
+        rows = await conn.execute_query_dict("SELECT tbl FROM sqlite_stat1 WHERE tbl = 'tasks'")
+        assert rows, "no statistics for tasks after the seed"
+    else:  # ANALYZE samples all of a table this small: its row estimate is the exact count
+        rows = await conn.execute_query_dict("SELECT reltuples FROM pg_class WHERE relname = 'tasks'")
+        assert rows[0]["reltuples"] == counts["tasks"]
 
 
 async def test_scale_seed_small_fraction(database_url: str) -> None:
