@@ -8,7 +8,7 @@ Seeds `seed --scale 1` into an empty database (a PostgreSQL database whose name 
 floors (`{ __typename }`, and a cached plan reading one name by id) and Q1-Q3 of the issue
 through each with an HR token, in this process (httpx on the ASGI app, no sockets), with
 `--concurrency` requests in flight. It checks that both paths give the same body (after
-`ANALYZE`, so that both plan with statistics), then prints requests/s, p50/p99 and the
+the seed's `ANALYZE`, so that both plan with statistics), then prints requests/s, p50/p99 and the
 compiled/resolvers ratio. The compiled path's repeated requests take the endpoint's fast path
 (web/fast_reads.py).
 Not a test and not `make bench`: no server, no pinning, no peers; ratios, not absolute times.
@@ -98,9 +98,6 @@ async def main(args: argparse.Namespace) -> None:
     await db.init_db(url)
     try:
         await seed_scale(1)
-        from tortoise import connections
-
-        await connections.get("default").execute_script("ANALYZE")  # statistics, for both paths alike
         settings = replace(
             load_settings(), data_dir=tmp, database_url=url, redis_url=None, run_dispatcher=False
         )

@@ -3,8 +3,8 @@
     .venv/bin/python bench/sqlite_statements.py              # seed --scale 1 into a temp file
     .venv/bin/python bench/sqlite_statements.py --plans      # and print each query plan
 
-Seeds `seed --scale 1` into a fresh SQLite file (as bench/compiled_smoke.py does, then
-`ANALYZE`), asks Q1-Q3 once through the compiled path with the bench's HR token, keeps each
+Seeds `seed --scale 1` into a fresh SQLite file (as bench/compiled_smoke.py does; the seed
+ends with `ANALYZE`), asks Q1-Q3 once through the compiled path with the bench's HR token, keeps each
 root field's statement and parameters as `planner/plans.py` `run` binds them, and then runs each
 statement alone on a plain `sqlite3` connection (the planner's SQL function registered, as on
 the read connection): CPU time per statement (`time.process_time`, the best of `--rounds`
@@ -34,7 +34,6 @@ from reads_queries import PEOPLEGRAPH  # noqa: E402
 
 
 async def _statements(folder: Path) -> tuple[str, dict[str, tuple[str, list[Any]]]]:
-    from tortoise import connections
 
     import db
     import db_reads
@@ -49,8 +48,7 @@ async def _statements(folder: Path) -> tuple[str, dict[str, tuple[str, list[Any]
     url = f"sqlite://{filename}"
     await _prepare(url)
     await db.init_db(url)
-    await seed_scale(1)
-    await connections.get("default").execute_script("ANALYZE")
+    await seed_scale(1)  # ends with ANALYZE
     settings = replace(
         load_settings(), data_dir=folder, database_url=url, redis_url=None, run_dispatcher=False
     )
