@@ -31,6 +31,7 @@ def register(commands: Commands) -> None:
 
 
 SHUTDOWN_GRACE_SECONDS = 10
+LEAN_WS = "web.ws_server:LeanWebSocketProtocol"
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -49,6 +50,8 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         proxy_headers=True,
+        # uvicorn's websockets-sansio protocol, keeping less per idle connection (web/ws_server.py).
+        ws=LEAN_WS,
         # Off unless asked for: compression state was the largest part of an idle subscriber's
         # memory (bench/README.md), and live events are small.
         ws_per_message_deflate=args.ws_deflate,

@@ -119,7 +119,7 @@ async def worker(settings: Settings) -> AsyncIterator[str]:
         "PEOPLEGRAPH_NO_DISPATCHER": "1",
     }
     command = [sys.executable, "-m", "uvicorn", "server:create_app", "--factory", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--ws", "websockets-sansio", "--log-level", "warning"]
+    command += ["--port", str(port), "--ws", "web.ws_server:LeanWebSocketProtocol", "--log-level", "warning"]
     process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env)
     try:
         url = f"http://127.0.0.1:{port}"

@@ -20,6 +20,8 @@ import uvicorn
 import websockets
 from websockets.asyncio.client import ClientConnection
 
+from web.ws_server import LeanWebSocketProtocol
+
 WAIT = 10.0  # seconds a test waits for something that should happen promptly
 
 
@@ -27,8 +29,8 @@ WAIT = 10.0  # seconds a test waits for something that should happen promptly
 async def live_server(app: Any) -> AsyncIterator[str]:
     """Serve `app` on 127.0.0.1 (a free port); yields the base URL `http://127.0.0.1:PORT`."""
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, lifespan="on", ws="websockets-sansio", log_level="warning"
-    )
+        app, host="127.0.0.1", port=0, lifespan="on", ws=LeanWebSocketProtocol, log_level="warning"
+    )  # the WebSocket protocol `serve` runs
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     try:
