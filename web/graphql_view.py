@@ -191,6 +191,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         The context lives as long as the connection; subscriptions renew its caches per event.
         """
         context.principal = await principal_from_connection_params(context.connection_params)
+        context.connection_params = None  # read only here; its token text is most of it (bench/README.md)
         context.renew()
 
     def should_render_graphql_ide(self, request: Any) -> bool:

@@ -16,7 +16,7 @@ What stays per subscriber:
 
 - its position (the last event id written to it): a frame never goes twice, nor behind a later one;
 - its token: a revocation event (one hub watcher for all parked members), expiry and the
-  periodic revocation check (one timer per member) end it as before, with 4403;
+  periodic revocation check (one schedule for all members, `_Schedule`) end it as before, with 4403;
 - slowness: a socket whose send would wait (its write buffer is full) gets no more frames, and
   its subscription ends with `SubscriberTooSlow`; the client resumes with `after:`;
 - when the leader leaves (closed, ended, too slow), the parked members are promoted.
@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import weakref
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
@@ -85,7 +86,7 @@ class Member:
         self.resume = resume
         self.position = 0
         self.guard: TokenGuard | None = None
-        self.timer: asyncio.TimerHandle | None = None
+        self.timer: int | None = None  # its slot in the schedule of token checks, while parked
         self.fate: BaseException | None = None  # why its next run ends at once (None: it resumes)
         self.left = False
 
@@ -148,7 +149,7 @@ class Relay:
         del self.parked[member]
         self.hub.parked -= 1
         if member.timer is not None:
-            member.timer.cancel()
+            _schedule().remove(member, member.timer)
             member.timer = None
         return True
 
@@ -198,15 +199,68 @@ class Relay:
 # --- the parked members' tokens ---------------------------------------------------------------
 
 
+_TICK = 0.25  # seconds: how much later than due a parked member's token may be checked
+
+
+class _Schedule:
+    """When each parked member's token is next due: members in slots of `_TICK` seconds and one
+    loop timer for the earliest slot, not a timer (a handle, its arguments and a context) each."""
+
+    __slots__ = ("handle", "loop", "slots")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.slots: dict[int, dict[Member, None]] = {}
+        self.handle: asyncio.TimerHandle | None = None
+
+    def add(self, member: Member, delay: float) -> int:
+        slot = math.ceil((self.loop.time() + delay) / _TICK)
+        self.slots.setdefault(slot, {})[member] = None
+        self._wake_at(slot)
+        return slot
+
+    def remove(self, member: Member, slot: int) -> None:
+        members = self.slots.get(slot)
+        if members is not None:
+            members.pop(member, None)
+            if not members:
+                del self.slots[slot]
+
+    def _wake_at(self, slot: int) -> None:
+        when = slot * _TICK
+        if self.handle is None or self.handle.when() > when:
+            if self.handle is not None:
+                self.handle.cancel()
+            self.handle = self.loop.call_at(when, self._tick)
+
+    def _tick(self) -> None:
+        self.handle = None
+        now = self.loop.time() + 0.01  # the loop runs a timer up to its clock's resolution early
+        for slot in sorted(slot for slot in self.slots if slot * _TICK <= now):
+            for member in self.slots.pop(slot):
+                member.timer = None
+                _due(member)
+        if self.slots:
+            self._wake_at(min(self.slots))
+
+
+_schedules: list[_Schedule] = []  # the running loop's (tests run one loop after another)
+
+
+def _schedule() -> _Schedule:
+    loop = asyncio.get_running_loop()
+    if not _schedules or _schedules[0].loop is not loop:
+        _schedules[:] = [_Schedule(loop)]
+    return _schedules[0]
+
+
 def _arm(member: Member) -> None:
     """Check the member's token when its guard is next due (expiry or the periodic revocation check)."""
     assert member.guard is not None
-    delay = member.guard.seconds_until_check()
-    member.timer = asyncio.get_running_loop().call_later(delay, _due, member)
+    member.timer = _schedule().add(member, member.guard.seconds_until_check())
 
 
 def _due(member: Member) -> None:
-    member.timer = None
     task = asyncio.ensure_future(_recheck(member))
     _rechecks.add(task)
     task.add_done_callback(_rechecks.discard)
