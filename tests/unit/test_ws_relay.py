@@ -181,14 +181,14 @@ async def test_a_parked_member_whose_token_expires_is_run_again_to_end() -> None
 async def test_parked_members_expiring_one_after_the_other_each_end_when_theirs_is_due() -> None:
     # given three parked members: two tokens expire in a moment, one later, one member leaves
     relay, _, (soon, later, leaving), runs = _group(Socket(), Socket(), Socket(), Socket())
-    clock = [999.9]
+    clock = [999.4]
 
-    def guard(expires_at: float) -> TokenGuard:
+    def guard(expires_at: int) -> TokenGuard:
         expiring = Principal(scopes=frozenset(), employee_id=1, token_id="t", expires_at=expires_at)
         return TokenGuard(expiring, now=lambda: clock[0], revoked=_never_revoked)
 
-    assert soon.park(1, guard(1000.0)) and leaving.park(1, guard(1000.0))
-    assert later.park(1, guard(1000.6))
+    assert soon.park(1, guard(1000)) and leaving.park(1, guard(1000))
+    assert later.park(1, guard(1001))
     leaving.leave()
 
     # when the first expiry passes, then only the member still parked with it ends
@@ -197,7 +197,7 @@ async def test_parked_members_expiring_one_after_the_other_each_end_when_theirs_
     assert runs.woken == [soon] and list(relay.parked) == [later]
 
     # and when the second passes, the other one ends too
-    clock[0] = 1000.6
+    clock[0] = 1001.0
     await wait_until(lambda: len(runs.woken) == 2)
     assert runs.woken == [soon, later] and isinstance(later.fate, TokenNoLongerValid)
     assert not relay.parked
