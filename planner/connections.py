@@ -23,8 +23,6 @@ from planner.values import scalar
 from planner.visibility import condition_sql, rows_sql
 from resolvers.core.pagination import SortKey
 
-ITEM, RANK = '"q"."j"', '"q"."rn"'
-
 
 class Connections(Statement):
     def _connection(
@@ -78,10 +76,9 @@ class Connections(Statement):
             self._nesting -= 1
             # The page's rows first (ordered, limited), then their JSON: objects are built for the
             # page only, not for every row the order has to look at.
-            rank = f'ROW_NUMBER() OVER (ORDER BY {order}) AS "rn"'  # over the page's rows only
-            paged = self._rows(page)
-            items = " ".join([f'SELECT {item} AS "j", {rank} FROM {paged}', *joins]) + f" ORDER BY {order}"
-            return self.dialect.embed(f'SELECT {self.dialect.agg(ITEM, RANK)} FROM ({items}) AS "q"')
+            return self.dialect.embed(
+                self.dialect.ordered_array(item, " ".join([self._rows(page), *joins]), order)
+            )
 
         return self._pairs(connection, self.walker.subfields(nodes, connection), value)
 

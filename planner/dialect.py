@@ -15,6 +15,9 @@ from collections.abc import Mapping, Sequence
 
 from planner import sqlite_ids
 
+# A list's items as ordered_array selects them: the subquery, each item's JSON, its rank.
+_ITEMS, _ITEM, _RANK = '"q"', '"q"."j"', '"q"."rn"'
+
 
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
@@ -43,8 +46,9 @@ class Dialect(ABC):
         ...
 
     @abstractmethod
-    def agg(self, column: str, rank: str) -> str:
-        """The JSON array of `column` over the rows of a subquery, in the order of `rank`."""
+    def ordered_array(self, item: str, source: str, order: str) -> str:
+        """A query whose one value is the JSON array of `item` (a JSON value of each row) over
+        the rows of `source` (a FROM clause: a table or subquery and its joins), in `order`."""
         ...
 
     @abstractmethod
@@ -124,8 +128,10 @@ class Postgres(Dialect):
     def array(self, items: Sequence[str]) -> str:
         return f"json_build_array({', '.join(items)})"
 
-    def agg(self, column: str, rank: str) -> str:
-        return f"coalesce(json_agg({column} ORDER BY {rank}), '[]'::json)"
+    def ordered_array(self, item: str, source: str, order: str) -> str:
+        rank = f'ROW_NUMBER() OVER (ORDER BY {order}) AS "rn"'
+        items = f'SELECT {item} AS "j", {rank} FROM {source} ORDER BY {order}'
+        return f"SELECT coalesce(json_agg({_ITEM} ORDER BY {_RANK}), '[]'::json) FROM ({items}) AS {_ITEMS}"
 
     def placeholder(self, number: int) -> str:
         return f"${number}"
@@ -195,10 +201,13 @@ class Sqlite(Dialect):
     def array(self, items: Sequence[str]) -> str:
         return f"json_array({', '.join(items)})"
 
-    def agg(self, column: str, rank: str) -> str:
-        # The subquery is already in order, and its items are JSON text: joined as they are, not
-        # parsed again one by one (json_group_array(json(...)) did); `embed` parses the array once.
-        return f"'[' || coalesce(group_concat({column}, ','), '') || ']'"
+    def ordered_array(self, item: str, source: str, order: str) -> str:
+        # The subquery is already in order (group_concat joins its rows as they come; no window
+        # of row numbers, which sorted the rows once more for nothing), and its items are JSON
+        # text: joined as they are, not parsed again one by one (json_group_array(json(...))
+        # did); `embed` parses the array once.
+        items = f'SELECT {item} AS "j" FROM {source} ORDER BY {order}'
+        return f"SELECT '[' || coalesce(group_concat({_ITEM}, ','), '') || ']' FROM ({items}) AS {_ITEMS}"
 
     def placeholder(self, number: int) -> str:
         return f"?{number}"
