@@ -110,7 +110,7 @@ class Compiler(Connections):
         condition = self._derived(Derivation(spec.model, partial(_where, spec.where), args))
         target, row, joins = self._named(field), self._alias(), list[str]()
         item = self._object(target, row, self.walker.subfields(nodes, target), joins)
-        order = ", ".join(f"{row}.{quote(column_of(spec.model, c))}" for c in (*spec.order, "id"))
+        order = [(f"{row}.{quote(column_of(spec.model, c))}", "ASC") for c in (*spec.order, "id")]
         source = " ".join([f"{rows_sql(spec.model, [condition])} AS {row}", *joins])
         return self.dialect.ordered_array(item, source, order)
 

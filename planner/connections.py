@@ -15,7 +15,7 @@ from tortoise.expressions import Q
 
 from planner.arguments import list_arguments
 from planner.dialect import quote
-from planner.pages import Page, cursor_sql, order_sql, page_rows
+from planner.pages import Page, cursor_sql, order_sql, order_terms, page_rows
 from planner.selection import Uncovered
 from planner.specs import Many, column_of
 from planner.statement import MAX_SQLITE_NESTING, Statement
@@ -54,7 +54,6 @@ class Connections(Statement):
         condition = ""
         if parent is not None:
             condition = f' WHERE {row}.{quote(column_of(spec.model, spec.partition))} = {parent}."id"'
-        order = order_sql(spec, row, sort)
         page = Page(spec, row, select, condition, sort, limit, arguments.seek is not None)
 
         def value(name: str, parts: list[FieldNode], sub: GraphQLField) -> str:
@@ -77,7 +76,9 @@ class Connections(Statement):
             # The page's rows first (ordered, limited), then their JSON: objects are built for the
             # page only, not for every row the order has to look at.
             return self.dialect.embed(
-                self.dialect.ordered_array(item, " ".join([self._rows(page), *joins]), order)
+                self.dialect.ordered_array(
+                    item, " ".join([self._rows(page), *joins]), order_terms(spec, row, sort)
+                )
             )
 
         return self._pairs(connection, self.walker.subfields(nodes, connection), value)

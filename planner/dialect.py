@@ -10,13 +10,15 @@ planner/sqlite_functions.py).
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 
 from planner import sqlite_ids
 
-# A list's items as ordered_array selects them: the subquery, each item's JSON, its rank.
-_ITEMS, _ITEM, _RANK = '"q"', '"q"."j"', '"q"."rn"'
+# A list's items as ordered_array selects them: the subquery, and each item's JSON.
+_ITEMS, _ITEM = '"q"', '"q"."j"'
+_GRAPHQL_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")
 
 
 def quote(name: str) -> str:
@@ -46,9 +48,10 @@ class Dialect(ABC):
         ...
 
     @abstractmethod
-    def ordered_array(self, item: str, source: str, order: str) -> str:
+    def ordered_array(self, item: str, source: str, order: Sequence[tuple[str, str]]) -> str:
         """A query whose one value is the JSON array of `item` (a JSON value of each row) over
-        the rows of `source` (a FROM clause: a table or subquery and its joins), in `order`."""
+        the rows of `source` (a FROM clause: a table or subquery and its joins), in `order` (each
+        term's expression and direction)."""
         ...
 
     @abstractmethod
@@ -128,10 +131,14 @@ class Postgres(Dialect):
     def array(self, items: Sequence[str]) -> str:
         return f"json_build_array({', '.join(items)})"
 
-    def ordered_array(self, item: str, source: str, order: str) -> str:
-        rank = f'ROW_NUMBER() OVER (ORDER BY {order}) AS "rn"'
-        items = f'SELECT {item} AS "j", {rank} FROM {source} ORDER BY {order}'
-        return f"SELECT coalesce(json_agg({_ITEM} ORDER BY {_RANK}), '[]'::json) FROM ({items}) AS {_ITEMS}"
+    def ordered_array(self, item: str, source: str, order: Sequence[tuple[str, str]]) -> str:
+        # The sort keys travel with each item, and the aggregate orders by them: one sort
+        # (a window of row numbers over a sorted subquery, aggregated by the row number, sorted
+        # twice).
+        keys = "".join(f', {term} AS "o{n}"' for n, (term, _) in enumerate(order))
+        by = ", ".join(f'{_ITEMS}."o{n}" {direction}' for n, (_, direction) in enumerate(order))
+        items = f'SELECT {item} AS "j"{keys} FROM {source}'
+        return f"SELECT coalesce(json_agg({_ITEM} ORDER BY {by}), '[]'::json) FROM ({items}) AS {_ITEMS}"
 
     def placeholder(self, number: int) -> str:
         return f"${number}"
@@ -147,9 +154,14 @@ class Postgres(Dialect):
         return "facts:array"
 
     def gid(self, type_name: str, column: str) -> str:
-        # ids.to_global_id: unpadded URL-safe base64 of "<Type>:<pk>" (short enough for one line).
-        text = f"convert_to({literal(type_name + ':')} || {column}::text, 'UTF8')"
-        return f"rtrim(translate(encode({text}, 'base64'), '+/', '-_'), '=')"
+        # ids.to_global_id: unpadded URL-safe base64 of "<Type>:<pk>" (short enough for one
+        # line). The text is of ASCII letters, digits, "_", ":" and "-", whose base64 never
+        # holds "+" or "/" (tests/unit/planner/test_dialect.py checks every group of three), so
+        # the standard alphabet is the URL-safe one here: no translate(); and a cast to bytea
+        # (ASCII without backslashes), not convert_to().
+        if not _GRAPHQL_NAME.fullmatch(type_name):
+            raise ValueError(f"not a GraphQL type name: {type_name!r}")
+        return f"rtrim(encode(CAST({literal(type_name + ':')} || {column} AS bytea), 'base64'), '=')"
 
     def datetime(self, column: str) -> str:
         # datetime.isoformat() of the UTC time: microseconds only when there are some.
@@ -201,12 +213,13 @@ class Sqlite(Dialect):
     def array(self, items: Sequence[str]) -> str:
         return f"json_array({', '.join(items)})"
 
-    def ordered_array(self, item: str, source: str, order: str) -> str:
+    def ordered_array(self, item: str, source: str, order: Sequence[tuple[str, str]]) -> str:
         # The subquery is already in order (group_concat joins its rows as they come; no window
         # of row numbers, which sorted the rows once more for nothing), and its items are JSON
         # text: joined as they are, not parsed again one by one (json_group_array(json(...))
         # did); `embed` parses the array once.
-        items = f'SELECT {item} AS "j" FROM {source} ORDER BY {order}'
+        by = ", ".join(f"{term} {direction}" for term, direction in order)
+        items = f'SELECT {item} AS "j" FROM {source} ORDER BY {by}'
         return f"SELECT '[' || coalesce(group_concat({_ITEM}, ','), '') || ']' FROM ({items}) AS {_ITEMS}"
 
     def placeholder(self, number: int) -> str:

@@ -37,14 +37,20 @@ class Page:
     after: bool  # after a cursor
 
 
-def order_sql(spec: Many, row: str, sort: SortKey) -> str:
-    """The list's order (nulls flag of a nullable column, the column, the id) over `row`."""
+def order_terms(spec: Many, row: str, sort: SortKey) -> list[tuple[str, str]]:
+    """The list's order over `row`: (expression, direction) of the nulls flag of a nullable
+    column, the column, the id."""
     direction = "DESC" if sort.descending else "ASC"
     column = f"{row}.{quote(column_of(spec.model, sort.field))}"
     terms = [column, f'{row}."id"']
     if is_nullable(spec.model, sort.field):
         terms.insert(0, f"CASE WHEN {column} IS NULL THEN 1 ELSE 0 END")
-    return ", ".join(f"{term} {direction}" for term in terms)
+    return [(term, direction) for term in terms]
+
+
+def order_sql(spec: Many, row: str, sort: SortKey) -> str:
+    """The list's order as an ORDER BY's terms."""
+    return ", ".join(f"{term} {direction}" for term, direction in order_terms(spec, row, sort))
 
 
 def page_rows(spec: Many, row: str, select: str, condition: str, sort: SortKey, n: str) -> str:
