@@ -77,7 +77,7 @@ class Connections(Statement):
             # page only, not for every row the order has to look at.
             return self.dialect.embed(
                 self.dialect.ordered_array(
-                    item, " ".join([self._rows(page), *joins]), order_terms(spec, row, sort)
+                    item, " ".join([self._rows(page), *joins]), order_terms(self.dialect, spec, row, sort)
                 )
             )
 
@@ -86,7 +86,13 @@ class Connections(Statement):
     def _rows(self, page: Page) -> str:
         """The page's rows as a FROM item."""
         return page_rows(
-            page.spec, page.row, page.select(), page.condition, page.sort, self.param(page.limit)
+            self.dialect,
+            page.spec,
+            page.row,
+            page.select(),
+            page.condition,
+            page.sort,
+            self.param(page.limit),
         )
 
     def _page_info(self, page_info: GraphQLObjectType, nodes: list[FieldNode], page: Page) -> str:
@@ -109,10 +115,12 @@ class Connections(Statement):
                 raise Uncovered("page cursors nested deeper than SQLite parses")
             self.cursors = True
             value = cursor_sql(self.dialect, page.spec, row, page.sort)
-            order = order_sql(page.spec, row, page.sort)
+            order = order_sql(self.dialect, page.spec, row, page.sort)
             rows = f"{page.select()}{page.condition} ORDER BY {order}"
             if end:
-                last = order_sql(page.spec, row, SortKey(page.sort.field, not page.sort.descending))
+                last = order_sql(
+                    self.dialect, page.spec, row, SortKey(page.sort.field, not page.sort.descending)
+                )
                 rows = f"SELECT {value} FROM ({rows} LIMIT {self.param(limit)}) AS {row} ORDER BY {last}"
             else:
                 rows = rows.replace(f"SELECT {row}.* ", f"SELECT {value} ", 1)

@@ -33,6 +33,9 @@ class Dialect(ABC):
     """How one database spells JSON, ids, parameters and times; one subclass per backend."""
 
     name = ""
+    # Whether `ORDER BY column ASC` / `DESC` puts nulls where the lists do (last when ascending,
+    # first when descending: the resolvers' nulls flag sorts in the list's direction).
+    nulls_in_list_order = False
 
     @abstractmethod
     def obj(self, pairs: Sequence[tuple[str, str]]) -> str: ...
@@ -121,6 +124,7 @@ class Dialect(ABC):
 
 class Postgres(Dialect):
     name = "postgres"
+    nulls_in_list_order = True  # PostgreSQL's default: NULLS LAST ascending, NULLS FIRST descending
 
     def obj(self, pairs: Sequence[tuple[str, str]]) -> str:
         return "json_build_object(" + ", ".join(f"{literal(k)}, {v}" for k, v in pairs) + ")"
