@@ -11,7 +11,7 @@ with `ANALYZE`), asks Q1-Q3 once through the compiled path with the bench's HR t
 root field's statement and parameters as `planner/plans.py` `run` binds them, and then runs each
 statement alone:
 
-- SQLite: on a plain `sqlite3` connection (the planner's SQL function registered, as on the read
+- SQLite: on a plain `sqlite3` connection (the planner's SQL functions registered, as on the read
   connection), CPU time per statement (`time.process_time`, the best of `--rounds` rounds of 5),
   which the other jobs on a shared machine disturb less than wall time.
 - PostgreSQL: on one asyncpg connection (prepared once, as asyncpg caches it in the servers),
@@ -113,10 +113,12 @@ def _best(run: Callable[[], Any], rounds: int, clock: Callable[[], float]) -> fl
 
 
 def _sqlite(filename: str, statements: Statements, args: argparse.Namespace) -> None:
+    from planner import sqlite_ids
     from planner.sqlite_functions import planner_datetime
 
     connection = sqlite3.connect(filename, isolation_level=None, cached_statements=64)
     connection.create_function("planner_datetime", 1, planner_datetime, deterministic=True)
+    connection.create_function(sqlite_ids.FUNCTION, 1, sqlite_ids.table, deterministic=True)
     print("| query | statement ms (CPU, best of rounds) | SQL characters | JSON characters |")
     print("| --- | --- | --- | --- |")
     for name, (sql, values) in statements.items():
