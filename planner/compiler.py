@@ -20,7 +20,7 @@ from graphql import FieldNode, GraphQLField, GraphQLObjectType
 from tortoise.expressions import Q
 
 from ids import InvalidId, from_global_id
-from planner.connections import ITEM, RANK, Connections
+from planner.connections import Connections
 from planner.dialect import literal, quote
 from planner.mapping import NODE_TYPES, ROOT_LISTS, ROOT_ROWS, ROOT_ROWS_BY_KEY, TYPES
 from planner.params import BoundStr
@@ -110,11 +110,9 @@ class Compiler(Connections):
         condition = self._derived(Derivation(spec.model, partial(_where, spec.where), args))
         target, row, joins = self._named(field), self._alias(), list[str]()
         item = self._object(target, row, self.walker.subfields(nodes, target), joins)
-        order = ", ".join(f"{row}.{quote(column_of(spec.model, c))}" for c in (*spec.order, "id"))
-        rank = f'ROW_NUMBER() OVER (ORDER BY {order}) AS "rn"'
-        rows = f'SELECT {item} AS "j", {rank} FROM {rows_sql(spec.model, [condition])} AS {row}'
-        items = " ".join([rows, *joins]) + f" ORDER BY {order}"
-        return f'SELECT {self.dialect.agg(ITEM, RANK)} FROM ({items}) AS "q"'
+        order = [(f"{row}.{quote(column_of(spec.model, c))}", "ASC") for c in (*spec.order, "id")]
+        source = " ".join([f"{rows_sql(spec.model, [condition])} AS {row}", *joins])
+        return self.dialect.ordered_array(item, source, order)
 
     def _row(
         self, type_name: str, nodes: list[FieldNode], pk: int | str, visibility: str | None, own: bool = False

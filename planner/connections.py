@@ -15,15 +15,13 @@ from tortoise.expressions import Q
 
 from planner.arguments import list_arguments
 from planner.dialect import quote
-from planner.pages import Page, cursor_sql, order_sql, page_rows
+from planner.pages import Page, cursor_sql, order_sql, order_terms, page_rows
 from planner.selection import Uncovered
 from planner.specs import Many, column_of
 from planner.statement import MAX_SQLITE_NESTING, Statement
 from planner.values import scalar
 from planner.visibility import condition_sql, rows_sql
 from resolvers.core.pagination import SortKey
-
-ITEM, RANK = '"q"."j"', '"q"."rn"'
 
 
 class Connections(Statement):
@@ -56,7 +54,6 @@ class Connections(Statement):
         condition = ""
         if parent is not None:
             condition = f' WHERE {row}.{quote(column_of(spec.model, spec.partition))} = {parent}."id"'
-        order = order_sql(spec, row, sort)
         page = Page(spec, row, select, condition, sort, limit, arguments.seek is not None)
 
         def value(name: str, parts: list[FieldNode], sub: GraphQLField) -> str:
@@ -78,17 +75,24 @@ class Connections(Statement):
             self._nesting -= 1
             # The page's rows first (ordered, limited), then their JSON: objects are built for the
             # page only, not for every row the order has to look at.
-            rank = f'ROW_NUMBER() OVER (ORDER BY {order}) AS "rn"'  # over the page's rows only
-            paged = self._rows(page)
-            items = " ".join([f'SELECT {item} AS "j", {rank} FROM {paged}', *joins]) + f" ORDER BY {order}"
-            return self.dialect.embed(f'SELECT {self.dialect.agg(ITEM, RANK)} FROM ({items}) AS "q"')
+            return self.dialect.embed(
+                self.dialect.ordered_array(
+                    item, " ".join([self._rows(page), *joins]), order_terms(self.dialect, spec, row, sort)
+                )
+            )
 
         return self._pairs(connection, self.walker.subfields(nodes, connection), value)
 
     def _rows(self, page: Page) -> str:
         """The page's rows as a FROM item."""
         return page_rows(
-            page.spec, page.row, page.select(), page.condition, page.sort, self.param(page.limit)
+            self.dialect,
+            page.spec,
+            page.row,
+            page.select(),
+            page.condition,
+            page.sort,
+            self.param(page.limit),
         )
 
     def _page_info(self, page_info: GraphQLObjectType, nodes: list[FieldNode], page: Page) -> str:
@@ -111,10 +115,12 @@ class Connections(Statement):
                 raise Uncovered("page cursors nested deeper than SQLite parses")
             self.cursors = True
             value = cursor_sql(self.dialect, page.spec, row, page.sort)
-            order = order_sql(page.spec, row, page.sort)
+            order = order_sql(self.dialect, page.spec, row, page.sort)
             rows = f"{page.select()}{page.condition} ORDER BY {order}"
             if end:
-                last = order_sql(page.spec, row, SortKey(page.sort.field, not page.sort.descending))
+                last = order_sql(
+                    self.dialect, page.spec, row, SortKey(page.sort.field, not page.sort.descending)
+                )
                 rows = f"SELECT {value} FROM ({rows} LIMIT {self.param(limit)}) AS {row} ORDER BY {last}"
             else:
                 rows = rows.replace(f"SELECT {row}.* ", f"SELECT {value} ", 1)

@@ -10,10 +10,15 @@ planner/sqlite_functions.py).
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 
 from planner import sqlite_ids
+
+# A list's items as ordered_array selects them: the subquery, and each item's JSON.
+_ITEMS, _ITEM = '"q"', '"q"."j"'
+_GRAPHQL_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")
 
 
 def quote(name: str) -> str:
@@ -28,6 +33,9 @@ class Dialect(ABC):
     """How one database spells JSON, ids, parameters and times; one subclass per backend."""
 
     name = ""
+    # Whether `ORDER BY column ASC` / `DESC` puts nulls where the lists do (last when ascending,
+    # first when descending: the resolvers' nulls flag sorts in the list's direction).
+    nulls_in_list_order = False
 
     @abstractmethod
     def obj(self, pairs: Sequence[tuple[str, str]]) -> str: ...
@@ -43,8 +51,10 @@ class Dialect(ABC):
         ...
 
     @abstractmethod
-    def agg(self, column: str, rank: str) -> str:
-        """The JSON array of `column` over the rows of a subquery, in the order of `rank`."""
+    def ordered_array(self, item: str, source: str, order: Sequence[tuple[str, str]]) -> str:
+        """A query whose one value is the JSON array of `item` (a JSON value of each row) over
+        the rows of `source` (a FROM clause: a table or subquery and its joins), in `order` (each
+        term's expression and direction)."""
         ...
 
     @abstractmethod
@@ -114,6 +124,7 @@ class Dialect(ABC):
 
 class Postgres(Dialect):
     name = "postgres"
+    nulls_in_list_order = True  # PostgreSQL's default: NULLS LAST ascending, NULLS FIRST descending
 
     def obj(self, pairs: Sequence[tuple[str, str]]) -> str:
         return "json_build_object(" + ", ".join(f"{literal(k)}, {v}" for k, v in pairs) + ")"
@@ -124,8 +135,14 @@ class Postgres(Dialect):
     def array(self, items: Sequence[str]) -> str:
         return f"json_build_array({', '.join(items)})"
 
-    def agg(self, column: str, rank: str) -> str:
-        return f"coalesce(json_agg({column} ORDER BY {rank}), '[]'::json)"
+    def ordered_array(self, item: str, source: str, order: Sequence[tuple[str, str]]) -> str:
+        # The sort keys travel with each item, and the aggregate orders by them: one sort
+        # (a window of row numbers over a sorted subquery, aggregated by the row number, sorted
+        # twice).
+        keys = "".join(f', {term} AS "o{n}"' for n, (term, _) in enumerate(order))
+        by = ", ".join(f'{_ITEMS}."o{n}" {direction}' for n, (_, direction) in enumerate(order))
+        items = f'SELECT {item} AS "j"{keys} FROM {source}'
+        return f"SELECT coalesce(json_agg({_ITEM} ORDER BY {by}), '[]'::json) FROM ({items}) AS {_ITEMS}"
 
     def placeholder(self, number: int) -> str:
         return f"${number}"
@@ -141,9 +158,14 @@ class Postgres(Dialect):
         return "facts:array"
 
     def gid(self, type_name: str, column: str) -> str:
-        # ids.to_global_id: unpadded URL-safe base64 of "<Type>:<pk>" (short enough for one line).
-        text = f"convert_to({literal(type_name + ':')} || {column}::text, 'UTF8')"
-        return f"rtrim(translate(encode({text}, 'base64'), '+/', '-_'), '=')"
+        # ids.to_global_id: unpadded URL-safe base64 of "<Type>:<pk>" (short enough for one
+        # line). The text is of ASCII letters, digits, "_", ":" and "-", whose base64 never
+        # holds "+" or "/" (tests/unit/planner/test_dialect.py checks every group of three), so
+        # the standard alphabet is the URL-safe one here: no translate(); and a cast to bytea
+        # (ASCII without backslashes), not convert_to().
+        if not _GRAPHQL_NAME.fullmatch(type_name):
+            raise ValueError(f"not a GraphQL type name: {type_name!r}")
+        return f"rtrim(encode(CAST({literal(type_name + ':')} || {column} AS bytea), 'base64'), '=')"
 
     def datetime(self, column: str) -> str:
         # datetime.isoformat() of the UTC time: microseconds only when there are some.
@@ -195,10 +217,14 @@ class Sqlite(Dialect):
     def array(self, items: Sequence[str]) -> str:
         return f"json_array({', '.join(items)})"
 
-    def agg(self, column: str, rank: str) -> str:
-        # The subquery is already in order, and its items are JSON text: joined as they are, not
-        # parsed again one by one (json_group_array(json(...)) did); `embed` parses the array once.
-        return f"'[' || coalesce(group_concat({column}, ','), '') || ']'"
+    def ordered_array(self, item: str, source: str, order: Sequence[tuple[str, str]]) -> str:
+        # The subquery is already in order (group_concat joins its rows as they come; no window
+        # of row numbers, which sorted the rows once more for nothing), and its items are JSON
+        # text: joined as they are, not parsed again one by one (json_group_array(json(...))
+        # did); `embed` parses the array once.
+        by = ", ".join(f"{term} {direction}" for term, direction in order)
+        items = f'SELECT {item} AS "j" FROM {source} ORDER BY {by}'
+        return f"SELECT '[' || coalesce(group_concat({_ITEM}, ','), '') || ']' FROM ({items}) AS {_ITEMS}"
 
     def placeholder(self, number: int) -> str:
         return f"?{number}"

@@ -37,22 +37,38 @@ class Page:
     after: bool  # after a cursor
 
 
-def order_sql(spec: Many, row: str, sort: SortKey) -> str:
-    """The list's order (nulls flag of a nullable column, the column, the id) over `row`."""
+def _flagged(dialect: Dialect, spec: Many, sort: SortKey) -> bool:
+    """Whether the list's order needs a nulls flag in this database (a nullable sort column
+    where the database's own order of nulls is not the lists')."""
+    return is_nullable(spec.model, sort.field) and not dialect.nulls_in_list_order
+
+
+def order_terms(dialect: Dialect, spec: Many, row: str, sort: SortKey) -> list[tuple[str, str]]:
+    """The list's order over `row`: (expression, direction) of the nulls flag of a nullable
+    column (where the database needs one), the column, the id."""
     direction = "DESC" if sort.descending else "ASC"
     column = f"{row}.{quote(column_of(spec.model, sort.field))}"
     terms = [column, f'{row}."id"']
-    if is_nullable(spec.model, sort.field):
+    if _flagged(dialect, spec, sort):
         terms.insert(0, f"CASE WHEN {column} IS NULL THEN 1 ELSE 0 END")
-    return ", ".join(f"{term} {direction}" for term in terms)
+    return [(term, direction) for term in terms]
 
 
-def page_rows(spec: Many, row: str, select: str, condition: str, sort: SortKey, n: str) -> str:
-    """The rows of one page (`n` of them at most), as a FROM item. A nullable sort column is read in
-    two parts, the rows with a value and those without, each in an order an index on the column
-    can give (an order by its "is null" flag cannot use one), merged in the list's order."""
-    order = order_sql(spec, row, sort)
-    if not is_nullable(spec.model, sort.field):
+def order_sql(dialect: Dialect, spec: Many, row: str, sort: SortKey) -> str:
+    """The list's order as an ORDER BY's terms."""
+    return ", ".join(f"{term} {direction}" for term, direction in order_terms(dialect, spec, row, sort))
+
+
+def page_rows(
+    dialect: Dialect, spec: Many, row: str, select: str, condition: str, sort: SortKey, n: str
+) -> str:
+    """The rows of one page (`n` of them at most), as a FROM item. Where the order needs a nulls
+    flag (SQLite), a nullable sort column is read in two parts, the rows with a value and those
+    without, each in an order an index on the column can give (an order by its "is null" flag
+    cannot use one), merged in the list's order. PostgreSQL orders nulls as the lists do, so
+    its index gives the whole order at once."""
+    order = order_sql(dialect, spec, row, sort)
+    if not _flagged(dialect, spec, sort):
         return f"({select}{condition} ORDER BY {order} LIMIT {n}) AS {row}"
     direction = "DESC" if sort.descending else "ASC"
     column = f"{row}.{quote(column_of(spec.model, sort.field))}"

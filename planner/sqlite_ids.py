@@ -1,4 +1,4 @@
-"""`ids.to_global_id` as a SQLite expression: integer arithmetic, no Python callback per ID.
+"""`ids.to_global_id` as a SQLite expression: integer arithmetic and lookups, no Python callback per ID.
 
 A global ID is the unpadded URL-safe base64 of `"<Type>:<pk>"`. The type name's bytes are the
 same for every row of a column, so only the pk's decimal digits vary, and every digit is a byte
@@ -11,9 +11,15 @@ another digit follows), by the digit's place in its 3-byte group (`(len(prefix) 
 - second byte: `A[d << 2]` (the third byte is a digit or missing, its top two bits are zero);
 - third byte: `A[48 + d]`.
 
-`A` is the URL-safe alphabet. Its index ranges above map to code points by a few integer steps,
-so each ID is `'<constant>' || CASE <number of digits> ... char(<code points>) END`: one CASE
-branch per digit count, the digits taken by division. A null pk gives null.
+`A` is the URL-safe alphabet. So the characters of the digits that share a 3-byte group (a
+*run*: up to three digits) depend on the run's value alone: each run is one `substr` of a
+lookup table of every value's characters (`table`, 10 to 1,000 entries). The tables are BLOBs,
+which `substr` indexes by byte (in a long TEXT it counts characters from the start), returned
+by a deterministic SQL function of a constant key (`planner_ids('012')`), which SQLite computes
+once per statement, not per row. Each ID is `'<constant>' || CASE <number of digits> ... END`:
+one CASE branch per digit count, each the concatenation (TEXT) of its runs' lookups, the runs'
+values taken by division. A null pk gives null. This replaced one `char()` of computed code
+points per digit (about half the SQL text, 13% less of Q3's statement; bench/README.md).
 `tests/unit/planner/test_dialect.py` compares it with `ids.to_global_id` for every node type and
 pks of every length, on both backends' renderings.
 """
@@ -21,12 +27,14 @@ pks of every length, on both backends' renderings.
 from __future__ import annotations
 
 import base64
+import functools
 import re
 
 from ids import BIGINT_TYPES, MAX_BIG_PK, MAX_PK
 
 _PLAIN = re.compile(r'[\w".?]+')
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+FUNCTION = "planner_ids"  # the SQL function of `table` (planner/sqlite_functions.py)
 
 
 def _constant(prefix: bytes) -> str:
@@ -43,16 +51,31 @@ def _constant(prefix: bytes) -> str:
     return shown
 
 
-def _code_points(place: int, digit: str, last: bool) -> list[str]:
-    """SQL integers: the code points of the characters the digit (a SQL value 0-9, written so
-    that it needs no parentheses) adds at its place in a 3-byte group. Few parentheses: SQLite's
-    parser has a small stack, and these sit deep inside the statement's JSON."""
+def _characters(place: int, digit: int, last: bool) -> str:
+    """The characters the digit adds at its place in a 3-byte group."""
     if place == 0:
-        low = f"{digit} % 4"  # index 16 * low (+ 3): A Q g w, or D T j z
-        return [f"77 + {digit} / 4", f"{65 if last else 68} + {low} * 16 + {low} / 2 * 6"]  # M N O
-    if place == 1:  # index 4 * d: A-Z up to 6, then c g k
-        return [f"65 + {digit} * 4 + {digit} / 7 * 6"]
-    return [f"119 + {digit} - ({digit} + 4) / 8 * 75"]  # index 48 + d: w-z, then 0-5
+        return _ALPHABET[(0x30 + digit) >> 2] + _ALPHABET[(digit & 3) << 4 | (0 if last else 3)]
+    if place == 1:
+        return _ALPHABET[digit << 2]
+    return _ALPHABET[48 + digit]
+
+
+@functools.cache
+def table(key: str) -> bytes:
+    """The characters of every value of a run of digits in one 3-byte group: `key` is the run's
+    places ("012", "2", "01", ...) and "L" when the run ends the ID. Entry `v` (the run's digits
+    as a number) is at `v * width`, `width` characters long."""
+    places, last = [int(p) for p in key.rstrip("L")], key.endswith("L")
+    entries = []
+    for value in range(10 ** len(places)):
+        digits = f"{value:0{len(places)}d}"
+        entries.append(
+            "".join(
+                _characters(place, int(d), last and j == len(places) - 1)
+                for j, (place, d) in enumerate(zip(places, digits, strict=True))
+            )
+        )
+    return "".join(entries).encode()
 
 
 def global_id(type_name: str, column: str) -> str:
@@ -63,11 +86,16 @@ def global_id(type_name: str, column: str) -> str:
     digits = len(str(MAX_BIG_PK if type_name in BIGINT_TYPES else MAX_PK))
     branches = []
     for count in range(1, digits + 1):
-        points: list[str] = []
-        for i in range(count):
-            power = 10 ** (count - 1 - i)
-            digit = f"{column} / {power} % 10" if power > 1 else f"{column} % 10"
-            points += _code_points((len(prefix) + i) % 3, digit, last=i == count - 1)
+        parts, i = [], 0
+        while i < count:  # one run of digits per 3-byte group, one lookup per run
+            place = (len(prefix) + i) % 3
+            size = min(3 - place, count - i)
+            key = "".join(str(p) for p in range(place, place + size)) + ("L" if i + size == count else "")
+            width = sum(2 if p == 0 else 1 for p in range(place, place + size))
+            power = 10 ** (count - i - size)
+            value = f"{column} / {power} % {10**size}" if power > 1 else f"{column} % {10**size}"
+            parts.append(f"substr({FUNCTION}('{key}'), {value} * {width} + 1, {width})")
+            i += size
         bound = f"{column} < {10**count}" if count < 19 else f"{column} >= 0"
-        branches.append(f"WHEN {bound} THEN char({', '.join(points)})")
+        branches.append(f"WHEN {bound} THEN {' || '.join(parts)}")
     return f"'{_constant(prefix)}' || CASE WHEN {column} < 0 THEN NULL {' '.join(branches)} END"

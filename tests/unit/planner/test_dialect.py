@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import itertools
+import string
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -48,6 +51,22 @@ async def test_global_ids_are_the_codecs(database_url: str) -> None:
         )
         assert shown == [(pk, to_global_id(type_name, pk)) for pk in pks], type_name
     assert await _select(dialect.gid("Employee", "NULL")) == [None]
+
+
+def test_postgres_ids_need_no_url_safe_translation() -> None:
+    """The PostgreSQL rendering uses base64's standard alphabet as it is: "<Type>:<pk>" is made
+    of a GraphQL name's characters, ":", digits and "-", and no group of three of them (nor a
+    shorter tail) encodes to "+" or "/", the two characters where the URL-safe alphabet differs."""
+    alphabet = (string.ascii_letters + string.digits + "_:-").encode()
+    for size in (1, 2, 3):
+        for group in itertools.product(alphabet, repeat=size):
+            encoded = base64.b64encode(bytes(group))
+            assert b"+" not in encoded and b"/" not in encoded, bytes(group)
+
+
+def test_postgres_ids_refuse_a_type_name_that_is_not_a_graphql_name() -> None:
+    with pytest.raises(ValueError, match="not a GraphQL type name"):
+        dialect_for("postgres").gid("Bad'Name", '"p1"."id"')
 
 
 async def test_times_show_as_the_resolver_path_shows_them(database_url: str) -> None:
