@@ -55,6 +55,12 @@ TOKEN_CHECKS = Counter(
     ["by"],
     registry=REGISTRY,
 )
+REVOCATIONS_HEARD = Counter(
+    "peoplegraph_token_revocations_heard_total",
+    "Revocations this process heard of from PostgreSQL (LISTEN/NOTIFY, events/revocation_signal.py), "
+    "each of which forgot every remembered revocation check.",
+    registry=REGISTRY,
+)
 WEBSOCKETS = Gauge("peoplegraph_websocket_connections", "Open WebSocket connections.", registry=REGISTRY)
 
 UNMATCHED = "unmatched"
