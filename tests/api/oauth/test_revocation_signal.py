@@ -79,7 +79,7 @@ async def _revoke_the_token_here(settings: Settings, token: str) -> None:
 
 async def _terminate_by_sql(settings: Settings, token: str) -> None:
     """Another session ends the employee's employment, as a database administrator would."""
-    connection = await asyncpg.connect(**connect_arguments(settings.database_url))
+    connection = await asyncpg.connect(**{**connect_arguments(settings.database_url), "server_settings": {}})
     try:
         status = await connection.execute(
             "UPDATE employees SET status = 'terminated' WHERE id = $1", int(decode_access_token(token)["sub"])
