@@ -32,7 +32,7 @@ class CORS(CORSMiddleware):
         """A request without `Origin` (not from a browser's other origin) only gets `Vary:
         Origin` added to its answer, as Starlette's `simple_response` adds it, without its
         per-request header objects; any other request is Starlette's."""
-        if scope["type"] != "http" or any(key == _ORIGIN for key, _ in scope["headers"]):
+        if scope["type"] != "http" or _has_origin(scope):
             await super().__call__(scope, receive, send)
             return
 
@@ -51,6 +51,13 @@ class CORS(CORSMiddleware):
             }
             return Response(status_code=204, headers=granted)
         return Response(status_code=204, headers={"Vary": self.preflight_headers["Vary"]})
+
+
+def _has_origin(scope: Scope) -> bool:
+    for key, _ in scope["headers"]:  # noqa: SIM110 (a loop, not a generator: no call per header)
+        if key == _ORIGIN:
+            return True
+    return False
 
 
 def _vary_on_origin(message: Message) -> None:
