@@ -3,7 +3,7 @@ server (uvicorn, as `peoplegraph serve` runs it, access log on), by cProfile (is
 floor). Times on a shared machine are noise; call counts are not.
 
     .venv/bin/python bench/floor_calls.py                       # SQLite and PostgreSQL
-    .venv/bin/python bench/floor_calls.py --redis redis://127.0.0.1:6379/6
+    .venv/bin/python bench/floor_calls.py --redis redis://127.0.0.1:6379/6 --rate-limits
     cd /work/main && .venv/bin/python /path/to/bench/floor_calls.py --root .   # another checkout
 
 It seeds `seed --scale 1` into a fresh SQLite file and a fresh PostgreSQL database
@@ -69,7 +69,7 @@ def _serve(root: str, profile_path: str, port: int) -> None:
     )
 
 
-def _env(root: Path, database_url: str, data_dir: Path, redis: str | None) -> dict[str, str]:
+def _env(root: Path, database_url: str, data_dir: Path, redis: str | None, limits: bool) -> dict[str, str]:
     env = {
         **os.environ,
         **PEOPLEGRAPH_ENV,
@@ -78,6 +78,8 @@ def _env(root: Path, database_url: str, data_dir: Path, redis: str | None) -> di
         "PEOPLEGRAPH_READ_PATH": "compiled",
     }
     env.pop("REDIS_URL", None)
+    if limits:  # as `peoplegraph serve` runs by default
+        env.pop("PEOPLEGRAPH_RATE_LIMIT_MAXIMUM", None)
     if redis:
         env["REDIS_URL"] = redis
     return env
@@ -191,6 +193,7 @@ def main() -> None:
     parser.add_argument("--redis", default=None, help="REDIS_URL for the server (default: none)")
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--top", type=int, default=0, help="also print the N most-called functions")
+    parser.add_argument("--rate-limits", action="store_true", help="rate limits on (off as in make bench)")
     parser.add_argument("--keep", action="store_true", help="keep the profiles (and print where)")
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     args = parser.parse_args()
@@ -208,11 +211,11 @@ def main() -> None:
             if backend == "postgres":
                 for sql in (f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'):
                     subprocess.run(["psql", f"{base}/postgres", "-qc", sql], check=True)
-            env = _env(root, url, workdir, args.redis)
+            env = _env(root, url, workdir, args.redis, args.rate_limits)
             _cli(root, env, "migrate")
             _cli(root, env, "seed", "--scale", "1")
             token = _cli(root, env, "token", "--employee", HR_EMAIL, "--scopes", SCOPES).strip()
-            label = f"{backend}{', redis' if args.redis else ''}"
+            label = f"{backend}{', redis' if args.redis else ''}{', rate limits' if args.rate_limits else ''}"
             measure(root, env, token, args.requests, args.top, label)
 
     finally:
