@@ -160,12 +160,11 @@ class _Pipe(asyncio.Protocol):
     per-command pool, encoder and parser objects."""
 
     def __init__(self) -> None:
-        self.transport: asyncio.Transport | None = None
+        self.transport: Any = None  # asyncio's or uvloop's (which is no asyncio.Transport)
         self.waiting: collections.deque[asyncio.Future[Any]] = collections.deque()
         self.buffer = bytearray()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
         self.transport = transport
 
     def data_received(self, data: bytes) -> None:

@@ -4,6 +4,7 @@ cache and a lost connection; an unreachable Redis falls back to this process's b
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -88,3 +89,20 @@ async def test_an_unreachable_redis_counts_in_this_process(caplog: pytest.LogCap
     finally:
         await buckets.close()
     assert "Redis unreachable" in caplog.text
+
+
+def test_charges_work_on_uvloop_as_the_server_runs(prefix: str) -> None:
+    uvloop = pytest.importorskip("uvloop")
+
+    async def charge_twice() -> tuple[list[tuple[bool, float]], str | None]:
+        buckets, admin = RedisBuckets(REDIS_URL, prefix), redis.from_url(REDIS_URL)
+        try:
+            taken = [await buckets.take("k", 60, LIMITS, 1e9) for _ in range(2)]
+            level = await admin.hget(buckets._key("k"), "level")  # kept in Redis, not in memory
+            return taken, level.decode() if isinstance(level, bytes) else level
+        finally:
+            await buckets.close()
+            await admin.aclose()
+
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        assert runner.run(charge_twice()) == ([(True, 40.0), (False, 40.0)], "40")
