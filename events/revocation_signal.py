@@ -115,6 +115,7 @@ class RevocationSignal:
         found = await connection.fetchval(_TRIGGERS_SQL, list(TRIGGERS))
         if found != len(TRIGGERS):
             log.warning("the database lacks the revocation triggers (migrate it): every request checks")
+            await self._close()
             await asyncio.Event().wait()  # nothing to listen to; the statement runs on every request
         connection.add_termination_listener(self._closed)
         await connection.add_listener(CHANNEL, self._heard)
