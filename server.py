@@ -26,6 +26,7 @@ from web.demo_accounts import demo_accounts_route, demo_password_for
 from web.graphiql import static_mount
 from web.graphql_view import GraphQLApp
 from web.health import healthz, readyz
+from web.logs import lean_access_log
 from web.metrics import metrics
 from web.middleware import EXCEPTION_HANDLERS, app_middleware
 from web.webapp import webapp_route
@@ -41,6 +42,7 @@ def _wake_on_commit(dispatcher: WebhookDispatcher) -> Listener:
 def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
     """Build the app. Tests pass `manage_db=False` and set the database up themselves."""
     settings = settings or load_settings()
+    lean_access_log()
     revocation.install()  # what the auth layer revokes reaches webhooks and live connections
 
     @contextlib.asynccontextmanager

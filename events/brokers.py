@@ -6,7 +6,9 @@
   and every process's listener feeds its own hub.
 
 The app's lifespan calls `start_broker` and `stop_broker`; subscriptions find the running one
-with `current_broker()`.
+with `current_broker()`. Without Redis on PostgreSQL, `start_broker` also starts the process's
+`RevocationSignal` (events/revocation_signal.py; `revocation_signal()`), which hears every
+process's revocations through LISTEN/NOTIFY.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Protocol
 from events import after_commit
 from events.hub import Hub
 from events.redis_broker import RedisBroker, channel_for
+from events.revocation_signal import RevocationSignal, is_postgres
 from models.events import Event
 
 
@@ -55,6 +58,7 @@ class LocalBroker:
 
 
 _current: Broker | None = None
+_signal: RevocationSignal | None = None
 
 
 def make_broker(redis_url: str | None, database_url: str = "") -> Broker:
@@ -65,22 +69,33 @@ def make_broker(redis_url: str | None, database_url: str = "") -> Broker:
 
 async def start_broker(redis_url: str | None, database_url: str = "") -> Broker:
     """Start the process's broker and hear every commit; the app's lifespan calls this."""
-    global _current
+    global _current, _signal
     if _current is not None:
         await stop_broker()
     broker = make_broker(redis_url, database_url)
     await broker.start()
     after_commit.add_listener(broker.publish)
     _current = broker
+    if not redis_url and is_postgres(database_url):
+        _signal = RevocationSignal(database_url)
+        await _signal.start()
     return broker
 
 
 async def stop_broker() -> None:
-    global _current
+    global _current, _signal
     broker, _current = _current, None
+    signal, _signal = _signal, None
+    if signal is not None:
+        await signal.stop()
     if broker is not None:
         after_commit.remove_listener(broker.publish)
         await broker.stop()
+
+
+def revocation_signal() -> RevocationSignal | None:
+    """The running LISTEN session for revocations (PostgreSQL without Redis), or None."""
+    return _signal
 
 
 def current_broker() -> Broker:

@@ -12,7 +12,9 @@ from collections.abc import Collection
 from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+_ORIGIN, _VARY = b"origin", b"vary"
 
 
 class CORS(CORSMiddleware):
@@ -26,6 +28,21 @@ class CORS(CORSMiddleware):
             max_age=600,
         )
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A request without `Origin` (not from a browser's other origin) only gets `Vary:
+        Origin` added to its answer, as Starlette's `simple_response` adds it, without its
+        per-request header objects; any other request is Starlette's."""
+        if scope["type"] != "http" or _has_origin(scope):
+            await super().__call__(scope, receive, send)
+            return
+
+        async def vary_on_origin(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                _vary_on_origin(message)
+            await send(message)
+
+        await self.app(scope, receive, vary_on_origin)
+
     def preflight_response(self, request_headers: Headers) -> Response:
         response = super().preflight_response(request_headers)
         if response.status_code == 200:
@@ -34,3 +51,25 @@ class CORS(CORSMiddleware):
             }
             return Response(status_code=204, headers=granted)
         return Response(status_code=204, headers={"Vary": self.preflight_headers["Vary"]})
+
+
+def _has_origin(scope: Scope) -> bool:
+    for key, _ in scope["headers"]:  # noqa: SIM110 (a loop, not a generator: no call per header)
+        if key == _ORIGIN:
+            return True
+    return False
+
+
+def _vary_on_origin(message: Message) -> None:
+    """`MutableHeaders(scope=message)["Vary"] = ", ".join([*vary_values, "Origin"])`: one `vary`
+    header, where the first one was (else last), holding the values before and `Origin`."""
+    headers: list[tuple[bytes, bytes]] = list(message.get("headers", ()))
+    message["headers"] = headers
+    found = [index for index, (key, _) in enumerate(headers) if key == _VARY]
+    value = b", ".join([*(headers[index][1] for index in found), b"Origin"])
+    if not found:
+        headers.append((_VARY, value))
+        return
+    headers[found[0]] = (_VARY, value)
+    for index in reversed(found[1:]):
+        del headers[index]

@@ -49,7 +49,7 @@ from schema.extensions.throttle import charge, cost_extension
 from web import graphql_request as rq
 from web.authentication import principal_of
 from web.errors import JSON, RequestRefused
-from web.metrics import FAST_READS, GRAPHQL_OPERATIONS
+from web.metrics import FAST_READS, OPERATIONS
 
 log = logging.getLogger("peoplegraph.fast_reads")
 
@@ -124,7 +124,7 @@ class FastReads:
             return None
         if register is not None:  # as PersistedQueries does once the document validated
             self.persisted.put(register, query, owner_of(principal, request))
-        GRAPHQL_OPERATIONS.labels("query").inc()
+        OPERATIONS("query").inc()
         FAST_READS.inc()
         response = Response(answer, media_type=JSON)
         response.headers["content-type"] = f"{media}; charset=utf-8"

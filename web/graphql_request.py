@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
 from strawberry.http import GraphQLRequestData
 
 from resolvers.core.problems import ProblemCode
@@ -124,8 +126,37 @@ def _depth(value: Any, what: str) -> int:
     return deepest
 
 
+# orjson reads an integer beyond 64 bits as a float; the standard library keeps it an int.
+_LONG_NUMBER = re.compile(r"\d{19}")
+_LONG_NUMBER_BYTES = re.compile(rb"\d{19}")
+
+
+def _plain(raw: bytes | str) -> bool:
+    """Whether orjson reads `raw` as `decode_json` would, if it reads it at all: it nests at most
+    MAX_JSON_DEPTH levels (it opens no more arrays and objects than that) and holds no number
+    of 19 digits or more. orjson then refuses what the standard library and `_depth` refuse
+    (NaN, infinities, numbers beyond a double, unpaired surrogates, bad UTF-8, control
+    characters) and reads the rest alike (tests/unit/test_decode_json.py)."""
+    if isinstance(raw, bytes):
+        return raw.count(b"{") + raw.count(b"[") <= MAX_JSON_DEPTH and not _LONG_NUMBER_BYTES.search(raw)
+    return raw.count("{") + raw.count("[") <= MAX_JSON_DEPTH and not _LONG_NUMBER.search(raw)
+
+
 def decode_json(raw: bytes | str, what: str) -> Any:
-    """Parse JSON strictly: UTF-8, no NaN/Infinity, finite numbers, at most MAX_JSON_DEPTH levels."""
+    """Parse JSON strictly: UTF-8, no NaN/Infinity, finite numbers, at most MAX_JSON_DEPTH levels.
+
+    A plain text (`_plain`) is read by orjson in one call; anything orjson refuses, and any
+    other text, is read by the standard library with the checks below, which say what is wrong."""
+    if _plain(raw):
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+    return decode_json_strictly(raw, what)
+
+
+def decode_json_strictly(raw: bytes | str, what: str) -> Any:
+    """`decode_json` by the standard library alone (RequestRefused saying what is wrong)."""
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")

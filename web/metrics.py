@@ -55,9 +55,35 @@ TOKEN_CHECKS = Counter(
     ["by"],
     registry=REGISTRY,
 )
+REVOCATIONS_HEARD = Counter(
+    "peoplegraph_token_revocations_heard_total",
+    "Revocations this process heard of from PostgreSQL (LISTEN/NOTIFY, events/revocation_signal.py), "
+    "each of which forgot every remembered revocation check.",
+    registry=REGISTRY,
+)
 WEBSOCKETS = Gauge("peoplegraph_websocket_connections", "Open WebSocket connections.", registry=REGISTRY)
 
 UNMATCHED = "unmatched"
+
+
+class Children:
+    """A labelled metric's children by label values, looked up once: prometheus_client's
+    `labels()` validates and converts its arguments on every call (a dozen calls per request).
+    It holds what the metric holds already (prometheus_client keeps every child it made)."""
+
+    def __init__(self, metric: Any) -> None:
+        self.metric = metric
+        self._children: dict[tuple[str, ...], Any] = {}
+
+    def __call__(self, *values: str) -> Any:
+        child = self._children.get(values)
+        if child is None:
+            child = self._children[values] = self.metric.labels(*values)
+        return child
+
+
+_HTTP_REQUESTS, _HTTP_SECONDS = Children(HTTP_REQUESTS), Children(HTTP_SECONDS)
+OPERATIONS, ERRORS = Children(GRAPHQL_OPERATIONS), Children(GRAPHQL_ERRORS)
 
 
 def _route(scope: Scope, routes: Sequence[BaseRoute]) -> str:
@@ -99,8 +125,8 @@ class MetricsMiddleware:
             await self.app(scope, receive, record)
         finally:
             route = _route(scope, self.routes)
-            HTTP_REQUESTS.labels(route, str(status)).inc()
-            HTTP_SECONDS.labels(route).observe(time.perf_counter() - started)
+            _HTTP_REQUESTS(route, str(status)).inc()
+            _HTTP_SECONDS(route).observe(time.perf_counter() - started)
 
 
 class OperationMetrics(SchemaExtension):
@@ -113,12 +139,10 @@ class OperationMetrics(SchemaExtension):
             kind = context.operation_type.value
         except Exception:  # the document did not parse: no operation type
             kind = "invalid"
-        GRAPHQL_OPERATIONS.labels(kind).inc()
+        OPERATIONS(kind).inc()
         result = context.result
         for error in getattr(result, "errors", None) or []:
-            GRAPHQL_ERRORS.labels(
-                str((error.extensions or {}).get("code", ProblemCode.INTERNAL_SERVER_ERROR))
-            ).inc()
+            ERRORS(str((error.extensions or {}).get("code", ProblemCode.INTERNAL_SERVER_ERROR))).inc()
 
 
 async def metrics(request: Request) -> Response:

@@ -78,11 +78,15 @@ async def server_process(
     *,
     port: int | None = None,
     ready_within: float = START_WAIT,
+    env: dict[str, str] | None = None,
 ) -> AsyncIterator[ServerProcess]:
     """`port`: when the issuer must name the server's own address (a browser signing in), pick it
-    first; `ready_within`: seconds to wait for /readyz (a slow test may start it on a busy machine)."""
+    first; `ready_within`: seconds to wait for /readyz (a slow test may start it on a busy machine);
+    `env`: more of the server's environment (never Redis: this is a one-process deployment)."""
     port = port or free_port()
+    extra = env or {}
     env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", crash_points.VARIABLE}}
+    env |= extra
     env |= {
         "DATABASE_URL": settings.database_url,
         "PEOPLEGRAPH_DATA_DIR": str(settings.data_dir),  # the test's signing keys

@@ -197,13 +197,16 @@ def compiled(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 
 @pytest.fixture(name="broker", params=["local", "redis"])
 async def _broker(request: pytest.FixtureRequest, database_url: str) -> AsyncIterator[str]:
-    """The process's broker, as the app's lifespan starts it: local delivery, or through Redis
-    (where this process's hub hears of its own commits only after the round trip)."""
-    from events.brokers import start_broker, stop_broker
+    """The process's broker, as the app's lifespan starts it: local delivery (with, on
+    PostgreSQL, the LISTEN session for revocations), or through Redis (where this process's hub
+    hears of its own commits only after the round trip)."""
+    from events.brokers import revocation_signal, start_broker, stop_broker
 
     redis_url = os.environ.get("TEST_REDIS_URL") if request.param == "redis" else None
     if request.param == "redis" and not redis_url:
         pytest.skip("needs TEST_REDIS_URL")
     await start_broker(redis_url, database_url)
+    signal = revocation_signal()  # PostgreSQL without Redis: listening, as a served app soon is
+    assert signal is None or await signal.listening(within=30)
     yield str(request.param)
     await stop_broker()

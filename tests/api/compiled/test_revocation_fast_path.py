@@ -9,10 +9,12 @@ server process are in tests/api/oauth/test_revocation_scaleout.py.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from tortoise.transactions import in_transaction
@@ -21,13 +23,15 @@ from auth.oauth.clients import revoke_client
 from auth.oauth.store import revoke_access_token
 from auth.revocation import Revocation
 from auth.tokens import decode_access_token
-from events.brokers import current_broker
+from events.brokers import current_broker, revocation_signal, start_broker, stop_broker
 from events.log import append_events
 from events.redis_broker import RedisBroker, channel_for
+from events.revocation_signal import APPLICATION_NAME, RevocationSignal, connect_arguments
 from resolvers.core.revocation import revoked_event
 from tests.api.compiled.conftest import Org, Paths
 from tests.support.graphql_client import count_statements
 from tests.support.revocation_helpers import assert_refused, client_of
+from tests.support.ws_client import wait_until
 
 FLOOR = "{ __typename }"
 MY_TASKS = "query MyTasks { viewer { tasks(first: 5) { totalCount } } }"
@@ -64,8 +68,8 @@ async def _warm(paths: Paths, token: str) -> None:
 
 
 @pytest.mark.parametrize("query", [FLOOR, MY_TASKS])
-async def test_a_repeated_request_runs_the_revocation_statement_only_without_redis(
-    paths: Paths, org: Org, broker: str, query: str
+async def test_a_repeated_request_runs_the_revocation_statement_only_on_sqlite_without_redis(
+    paths: Paths, org: Org, broker: str, query: str, database_url: str
 ) -> None:
     token = org.tokens["employee"]
     await _warm(paths, token)
@@ -75,7 +79,8 @@ async def test_a_repeated_request_runs_the_revocation_statement_only_without_red
 
     assert response.status_code == 200
     token_checks = [s for s in statements if "revoked_at" in s]
-    assert len(token_checks) == (0 if broker == "redis" else 1), statements
+    signalled = broker == "redis" or database_url.startswith("postgres")  # LISTEN/NOTIFY
+    assert len(token_checks) == (0 if signalled else 1), statements
 
 
 async def _revoke_token(paths: Paths, org: Org, token: str) -> None:
@@ -173,3 +178,79 @@ async def test_without_a_redis_subscription_every_request_runs_the_statement(
         assert (await _post(paths.compiled, token, FLOOR)).status_code == 200
 
     assert [s for s in statements if "revoked_at" in s], statements
+
+
+_MIGRATION = importlib.import_module("migrations.0004_revocation_notify")
+_CREATE_TOKEN_TRIGGER = next(sql for sql in _MIGRATION.CREATE if "oauth_tokens_revoked_notify" in sql)
+
+
+async def _on_another_session(database_url: str, sql: str, *args: object) -> Any:
+    connection = await asyncpg.connect(**{**connect_arguments(database_url), "server_settings": {}})
+    try:
+        return await connection.fetch(sql, *args)
+    finally:
+        await connection.close()
+
+
+def _listening_signal(broker: str, database_url: str) -> RevocationSignal:
+    signal = revocation_signal()
+    if broker != "local" or signal is None:
+        pytest.skip("the LISTEN session runs on PostgreSQL without Redis")
+    assert signal.epoch is not None
+    return signal
+
+
+async def test_a_lost_listening_session_runs_the_statement_on_every_request(
+    paths: Paths, org: Org, broker: str, database_url: str
+) -> None:
+    signal = _listening_signal(broker, database_url)
+    token = org.tokens["employee"]
+    await _warm(paths, token)
+    signal.retry_seconds = 3600  # it stays lost for the rest of the test
+
+    # when the database ends the process's listening session
+    ended = await _on_another_session(
+        database_url,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE application_name = $1 AND datname = current_database()",
+        APPLICATION_NAME,
+    )
+    assert [row[0] for row in ended] == [True]
+    await wait_until(lambda: signal.epoch is None)
+
+    # then every request runs the revocation statement
+    with count_statements() as statements:
+        assert (await _post(paths.compiled, token, FLOOR)).status_code == 200
+    assert len([s for s in statements if "revoked_at" in s]) == 1, statements
+
+    # and a revocation that nobody hears of refuses the next request, on both paths
+    worker = int(decode_access_token(token)["sub"])
+    await _on_another_session(
+        database_url, "UPDATE employees SET status = 'terminated' WHERE id = $1", worker
+    )
+    for http, query in ((paths.compiled, FLOOR), (paths.compiled, MY_TASKS), (paths.resolvers, VIEWER)):
+        assert_refused(await _post(http, token, query))
+
+
+async def test_without_the_databases_triggers_every_request_runs_the_statement(
+    paths: Paths, org: Org, broker: str, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    _listening_signal(broker, database_url)
+    token = org.tokens["employee"]
+    # given a database without the triggers (created otherwise than by `peoplegraph migrate`)
+    await _on_another_session(database_url, "DROP TRIGGER oauth_tokens_revoked_notify ON oauth_tokens")
+    try:
+        await stop_broker()
+        await start_broker(None, database_url)
+        signal = revocation_signal()
+        assert signal is not None
+        await wait_until(lambda: "lacks the revocation triggers" in caplog.text)
+
+        # then the process never trusts a remembered answer
+        await _warm(paths, token)
+        with count_statements() as statements:
+            assert (await _post(paths.compiled, token, FLOOR)).status_code == 200
+        assert signal.epoch is None
+    finally:  # the test database outlives the test (it is emptied, not dropped)
+        await _on_another_session(database_url, _CREATE_TOKEN_TRIGGER)
+    assert len([s for s in statements if "revoked_at" in s]) == 1, statements
