@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 import db  # noqa: E402
 from bench.fanout_clients import client_main  # noqa: E402
 from config import load_settings  # noqa: E402
+from events.redis_broker import TRACE_VARIABLE  # noqa: E402
 
 CREATE = "mutation($t: String!) { createTask(input: {title: $t}) { errors { code } } }"
 
@@ -95,7 +96,12 @@ async def prepare(url: str, data_dir: Path) -> str:
 
 
 async def run(
-    n: int, mutations: int, servers: list[tuple[str, int]], token: str, clients: int
+    n: int,
+    mutations: int,
+    servers: list[tuple[str, int]],
+    token: str,
+    clients: int,
+    trace: Path | None = None,
 ) -> dict[str, object]:
     pids = [pid for _, pid in servers]
     ws_urls = [url.replace("http://", "ws://") + "/graphql" for url, _ in servers]
@@ -133,10 +139,14 @@ async def run(
         pipe.send(mutations)
     latencies: list[float] = []
     errors: list[int] = []
+    spans: dict[float, list[float]] = {}
     for pipe in pipes:
-        got, failed = await loop.run_in_executor(None, pipe.recv)
+        got, failed, theirs = await loop.run_in_executor(None, pipe.recv)
         latencies += got
         errors += failed
+        for occurred, (first, last) in theirs.items():
+            span = spans.setdefault(occurred, [first, last])
+            span[0], span[1] = min(span[0], first), max(span[1], last)
     cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before  # ends once every client has counted
     system = sum(cpu_split(pid)[1] for pid in pids) - system_before
     for pipe in pipes:  # the clients close their sockets only now: closing is not fan-out
@@ -145,7 +155,9 @@ async def run(
         process.join(30)
     latencies.sort()
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
+    traced = {"trace_ms": stages(trace, spans)} if trace is not None else {}
     return {
+        **traced,
         "subscribers": n,
         "workers": len(servers),
         "received": f"{len(latencies)}/{n * mutations}",
@@ -156,6 +168,32 @@ async def run(
         "server_cpu_ms_per_event": round(cpu * 1000 / mutations, 1),
         "server_cpu_us_per_message": round(cpu * 1e6 / max(len(latencies), 1), 1),
         "server_user_us_per_message": round((cpu - system) * 1e6 / max(len(latencies), 1), 1),
+    }
+
+
+def stages(trace: Path, spans: dict[float, list[float]]) -> dict[str, list[float]]:
+    """Where an event's time goes, from its commit (`occurredAt`), in ms: [median, max] over the
+    run's events of each stage's end. `published`: the committing worker's Redis publish returned;
+    `heard` / `read` / `offered`: each worker got the ids, re-read the rows, handed them to its
+    hub (the leaders' tasks write the frames after that); `first` / `last`: the first and last
+    subscriber's frame arrived in a client process."""
+    occurred: dict[int, float] = {}
+    ends: dict[str, list[float]] = {}
+    lines = [line.split() for line in trace.read_text().splitlines()]
+    for _, stage, event_id, _at, *extra in lines:
+        if stage == "published":
+            occurred[int(event_id)] = float(extra[0])
+    for _, stage, event_id, at, *_ in lines:
+        if int(event_id) in occurred:
+            ends.setdefault(stage, []).append(float(at) - occurred[int(event_id)])
+    for at, (first, last) in spans.items():
+        ends.setdefault("first", []).append(first - at)
+        ends.setdefault("last", []).append(last - at)
+    order = ["published", "heard", "read", "offered", "first", "last"]
+    return {
+        stage: [round(statistics.median(ends[stage]) * 1000, 1), round(max(ends[stage]) * 1000, 1)]
+        for stage in order
+        if stage in ends
     }
 
 
@@ -214,6 +252,11 @@ async def main() -> None:
     )
     parser.add_argument("--clients", type=int, default=2, help="client processes holding the subscribers")
     parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="servers log fan-out timestamps (events/redis_broker.py); adds `trace_ms` (needs REDIS_URL)",
+    )
+    parser.add_argument(
         "--ws-deflate", action="store_true", help="servers compress messages (as `serve --ws-deflate`)"
     )
     args = parser.parse_args()
@@ -233,10 +276,13 @@ async def main() -> None:
         for workers in args.workers:
             run_env = env | ({"REDIS_URL": redis_url} if redis_url else {})
             for n in args.subscribers:
+                trace = Path(tmp) / f"trace-{workers}-{n}.txt" if args.trace else None
+                if trace is not None:
+                    run_env = run_env | {TRACE_VARIABLE: str(trace)}
                 async with serving(
                     workers, run_env, ["--ws-per-message-deflate", str(args.ws_deflate).lower()]
                 ) as servers:
-                    result = await run(n, args.mutations, servers, token, args.clients)
+                    result = await run(n, args.mutations, servers, token, args.clients, trace)
                 print(json.dumps(result), flush=True)
 
 

@@ -4,7 +4,8 @@ A client process opens one WebSocket (graphql-transport-ws) per URL it is given,
 time, and tells the benchmark it is ready over its pipe. It then waits for the number of events
 the run committed, until every subscriber has received them (or ended with an error, or two
 minutes passed), and sends back every receipt's latency (from the event's `occurredAt`, same
-clock) and each subscriber's error count. It closes its sockets only when told to, once the
+clock, taken as the frame arrives, before parsing), each subscriber's error count and, per event,
+its first and last arrival in the process. It closes its sockets only when told to, once the
 benchmark has read the servers' CPU time.
 """
 
@@ -26,6 +27,7 @@ _WAVE = 200  # connections a client process opens at once
 class Subscriber:
     def __init__(self) -> None:
         self.latencies: list[float] = []
+        self.arrivals: list[tuple[float, float]] = []  # (occurredAt, arrival) of each event
         self.errors = 0
         self.ws: websockets.ClientConnection | None = None
         self.task: asyncio.Task[None] | None = None
@@ -45,10 +47,12 @@ class Subscriber:
         assert self.ws is not None
         with contextlib.suppress(websockets.ConnectionClosed):
             async for raw in self.ws:
+                arrived = time.time()  # before this process's own parsing
                 message = json.loads(raw)
                 if message["type"] == "next" and "errors" not in message["payload"]:
                     occurred = datetime.fromisoformat(message["payload"]["data"]["taskEvents"]["occurredAt"])
-                    self.latencies.append(time.time() - occurred.timestamp())
+                    self.latencies.append(arrived - occurred.timestamp())
+                    self.arrivals.append((occurred.timestamp(), arrived))
                 elif message["type"] in {"next", "error"}:
                     self.errors += 1
 
@@ -67,7 +71,13 @@ async def _hold(pipe: Connection, urls: list[str], token: str) -> None:
         if all(s.errors for s in subscribers):
             break
         await asyncio.sleep(0.2)  # a benchmark may poll its own counters
-    pipe.send(([x for s in subscribers for x in s.latencies], [s.errors for s in subscribers]))
+    # Per event (by its occurredAt): the first and the last arrival in this process.
+    spans: dict[float, list[float]] = {}
+    for occurred, arrived in (pair for s in subscribers for pair in s.arrivals):
+        span = spans.setdefault(occurred, [arrived, arrived])
+        span[0], span[1] = min(span[0], arrived), max(span[1], arrived)
+    latencies = [x for s in subscribers for x in s.latencies]
+    pipe.send((latencies, [s.errors for s in subscribers], spans))
     await loop.run_in_executor(None, pipe.recv)  # close once the servers' CPU has been read
     for s in subscribers:
         assert s.ws is not None and s.task is not None

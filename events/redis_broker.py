@@ -21,7 +21,9 @@ import contextlib
 import hashlib
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+import os
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 import redis.asyncio as redis
 
@@ -33,6 +35,29 @@ _CATCH_UP_LIMIT = 5000
 _MAX_BACKOFF = 30.0
 
 log = logging.getLogger("peoplegraph.broker.redis")
+
+# A file to append fan-out timestamps to (bench/fanout.py --trace): when each event was published,
+# heard by each process and handed to its hub. Unset, nothing is written.
+TRACE_VARIABLE = "PEOPLEGRAPH_FANOUT_TRACE"
+
+
+class _Trace:
+    """`pid stage event_id unix_time [occurred_at]` lines, one write per message."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.pid = os.getpid()
+
+    def write(self, stage: str, events: Iterable[tuple[int, str]]) -> None:
+        now = time.time()
+        lines = "".join(f"{self.pid} {stage} {event_id} {now:.6f} {extra}\n" for event_id, extra in events)
+        with open(self.path, "a") as out:
+            out.write(lines)
+
+
+def _trace_from_environment() -> _Trace | None:
+    path = os.environ.get(TRACE_VARIABLE)
+    return _Trace(path) if path else None
 
 
 def channel_for(database_url: str) -> str:
@@ -54,6 +79,7 @@ class RedisBroker:
         # process is heard while one epoch lasts (web/token_checks.py trusts answers per epoch).
         self.epoch: int | None = None
         self._subscriptions = 0
+        self._trace = _trace_from_environment()
 
     async def start(self) -> None:
         # Start from the log's end: a new process owes nothing to subscribers it never had.
@@ -82,6 +108,9 @@ class RedisBroker:
         except redis.RedisError:
             # The events are committed and in the log; every listener catches up on reconnect.
             log.exception("publishing %d events to Redis failed", len(events))
+            return
+        if self._trace is not None:
+            self._trace.write("published", ((e.id, f"{e.occurred_at.timestamp():.6f}") for e in events))
 
     async def _listen(self) -> None:
         backoff = 0.5
@@ -121,13 +150,20 @@ class RedisBroker:
         wanted = [i for i in ids if self.hub.is_new(i)]
         if not wanted:
             return
+        if self._trace is not None:
+            self._trace.write("heard", ((i, "") for i in wanted))
         newest = max(wanted)
         # From the highest id delivered here (or below the lowest asked for, had that been
         # skipped), so that ids committed earlier by a process that has not published yet
         # are delivered first; bounded, like a catch-up.
         since = min(self.hub.max_seen_id, min(wanted) - 1)
         since = max(since, newest - _CATCH_UP_LIMIT)
-        self.hub.deliver(await Event.filter(id__gt=since, id__lte=newest).order_by("id"))
+        rows = await Event.filter(id__gt=since, id__lte=newest).order_by("id")
+        if self._trace is not None:
+            self._trace.write("read", ((row.id, "") for row in rows))
+        self.hub.deliver(rows)
+        if self._trace is not None:
+            self._trace.write("offered", ((row.id, "") for row in rows))
 
     async def _catch_up(self) -> None:
         # Ids a little below the highest seen may have committed late (PostgreSQL assigns ids
