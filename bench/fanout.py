@@ -102,6 +102,7 @@ async def run(
     token: str,
     clients: int,
     trace: Path | None = None,
+    lean: bool = True,
 ) -> dict[str, object]:
     pids = [pid for _, pid in servers]
     ws_urls = [url.replace("http://", "ws://") + "/graphql" for url, _ in servers]
@@ -111,7 +112,9 @@ async def run(
     pipes, processes = [], []
     for c in range(clients):
         ours, theirs = context.Pipe()
-        process = context.Process(target=client_main, args=(theirs, placed[c::clients], token), daemon=True)
+        process = context.Process(
+            target=client_main, args=(theirs, placed[c::clients], token, lean), daemon=True
+        )
         process.start()
         pipes.append(ours)
         processes.append(process)
@@ -252,6 +255,11 @@ async def main() -> None:
     )
     parser.add_argument("--clients", type=int, default=2, help="client processes holding the subscribers")
     parser.add_argument(
+        "--websockets-clients",
+        action="store_true",
+        help="subscribers on the websockets library with a full JSON parse (the clients before the lean ones)",
+    )
+    parser.add_argument(
         "--trace",
         action="store_true",
         help="servers log fan-out timestamps (events/redis_broker.py); adds `trace_ms` (needs REDIS_URL)",
@@ -282,7 +290,9 @@ async def main() -> None:
                 async with serving(
                     workers, run_env, ["--ws-per-message-deflate", str(args.ws_deflate).lower()]
                 ) as servers:
-                    result = await run(n, args.mutations, servers, token, args.clients, trace)
+                    result = await run(
+                        n, args.mutations, servers, token, args.clients, trace, not args.websockets_clients
+                    )
                 print(json.dumps(result), flush=True)
 
 
