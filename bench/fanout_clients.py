@@ -89,6 +89,7 @@ class LeanSubscriber(asyncio.Protocol):
         self._buffer = bytearray()
         self._transport: asyncio.Transport | None = None
         self._upgraded = False
+        self._switched: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._acked: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._times: dict[bytes, float] = {}
 
@@ -103,6 +104,8 @@ class LeanSubscriber(asyncio.Protocol):
             f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
             "Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n".encode()
         )
+        # Only after the 101: uvicorn drops what arrives with the upgrade request.
+        await asyncio.wait_for(self._switched, 120)
         init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
         self._send(json.dumps(init))
         await asyncio.wait_for(self._acked, 120)
@@ -122,8 +125,9 @@ class LeanSubscriber(asyncio.Protocol):
         self._transport = transport
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if not self._acked.done():
-            self._acked.set_exception(ConnectionError("closed before connection_ack"))
+        for waiting in (self._switched, self._acked):
+            if not waiting.done():
+                waiting.set_exception(ConnectionError("closed before connection_ack"))
 
     def data_received(self, data: bytes) -> None:
         arrived = time.time()
@@ -137,6 +141,7 @@ class LeanSubscriber(asyncio.Protocol):
                 raise RuntimeError(f"handshake refused: {bytes(buffer[:end])!r}")
             del buffer[: end + 4]
             self._upgraded = True
+            self._switched.set_result(None)
         while len(buffer) >= 2:
             size, start = buffer[1] & 0x7F, 2
             if size == 126:
