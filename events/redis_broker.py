@@ -1,7 +1,11 @@
-"""Cross-process fan-out through Redis pub/sub: ids travel, rows are read from the log.
+"""Cross-process fan-out through Redis pub/sub: the rows travel, the log fills gaps.
 
-Each process publishes the ids of the events it committed and runs one listener task that
-hears every process's ids, loads those rows once and hands them to the local hub. Redis
+Each process publishes the events it committed (their rows, `encode`) and runs one listener
+task that hears every process's messages and hands the rows to the local hub. A message whose
+ids follow the highest this hub has delivered is handed over as it is, with no read: every
+worker re-reading every event cost a statement per event and worker, and the read's round
+trip came before any subscriber was offered the event (bench/README.md, issue 13). Otherwise
+(an id skipped, or a message of ids only) the listener reads the log as below. Redis
 pub/sub forgets messages sent while a listener is disconnected, so after every (re)connect
 the listener reads the log for ids it has not seen; the hub drops what it already delivered.
 
@@ -24,6 +28,7 @@ import logging
 import os
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import datetime
 
 import redis.asyncio as redis
 
@@ -53,6 +58,37 @@ class _Trace:
         lines = "".join(f"{self.pid} {stage} {event_id} {now:.6f} {extra}\n" for event_id, extra in events)
         with open(self.path, "a") as out:
             out.write(lines)
+
+
+def encode(events: Sequence[Event]) -> str:
+    """The message naming `events`: their rows, so that listeners need not read them again; just
+    their ids if a row's `data` is not plain JSON (the listeners then read the rows from the log)."""
+    try:
+        return json.dumps(
+            [
+                {**{f: getattr(e, f) for f in _FIELDS}, "occurred_at": e.occurred_at.isoformat()}
+                for e in events
+            ]
+        )
+    except (TypeError, ValueError):
+        return json.dumps([e.id for e in events])
+
+
+def decode(data: bytes | str) -> tuple[list[int], list[Event] | None]:
+    """The ids a message names, and their rows when it carries them (ids alone: older publishers)."""
+    items = json.loads(data)
+    if not isinstance(items, list):
+        raise ValueError("not a list")
+    if all(isinstance(item, int) for item in items):
+        return items, None
+    rows = [
+        Event(**{f: item[f] for f in _FIELDS}, occurred_at=datetime.fromisoformat(item["occurred_at"]))
+        for item in items
+    ]
+    return [int(row.id) for row in rows], rows
+
+
+_FIELDS = ("id", "type", "subject_type", "subject_id", "actor_id", "client_id", "data")
 
 
 def _trace_from_environment() -> _Trace | None:
@@ -104,7 +140,7 @@ class RedisBroker:
         if not events:
             return
         try:
-            await self._redis.publish(self.channel, json.dumps([e.id for e in events]))
+            await self._redis.publish(self.channel, encode(events))
         except redis.RedisError:
             # The events are committed and in the log; every listener catches up on reconnect.
             log.exception("publishing %d events to Redis failed", len(events))
@@ -143,15 +179,23 @@ class RedisBroker:
 
     async def _receive(self, data: bytes | str) -> None:
         try:
-            ids = [int(i) for i in json.loads(data)]
-        except (ValueError, TypeError):
+            ids, rows = decode(data)
+        except (ValueError, TypeError, KeyError):
             log.warning("ignoring a malformed message on %s", self.channel)
             return
-        wanted = [i for i in ids if self.hub.is_new(i)]
+        wanted = sorted(i for i in ids if self.hub.is_new(i))
         if not wanted:
             return
         if self._trace is not None:
             self._trace.write("heard", ((i, "") for i in wanted))
+        first = self.hub.max_seen_id + 1
+        if rows is not None and wanted == list(range(first, first + len(wanted))):
+            # The rows came with the ids and nothing is missing before them: no read, and the
+            # hub (its watchers drop stale policies) has them before this process's next request.
+            self.hub.deliver(sorted((row for row in rows if row.id >= first), key=lambda row: row.id))
+            if self._trace is not None:
+                self._trace.write("offered", ((i, "") for i in wanted))
+            return
         newest = max(wanted)
         # From the highest id delivered here (or below the lowest asked for, had that been
         # skipped), so that ids committed earlier by a process that has not published yet
