@@ -70,6 +70,7 @@ def main() -> int:
                     run_wrk(
                         system.base_url, system.requests["Q1"], seconds=args.warmup, connections=4, core=None
                     )
+                    before = cpu_by_kind()
                     figures = run_wrk(
                         system.base_url,
                         system.requests["Q1"],
@@ -77,9 +78,58 @@ def main() -> int:
                         connections=args.connections,
                         core=None,
                     )
-                row = {"workers": workers, **figures.__dict__, "load": os.getloadavg()[0]}
+                    after = cpu_by_kind()
+                # CPU seconds per second of the run (the machine has 2.0): who used the cores.
+                cores = cores_used(before, after, args.duration)
+                row = {"workers": workers, **figures.__dict__, "cores": cores, "load": os.getloadavg()[0]}
                 print(json.dumps(row), flush=True)
     return 0
+
+
+def cpu_by_kind() -> dict[str, dict[int, float] | float]:
+    """CPU seconds used so far: per process of this checkout's servers and of PostgreSQL (all of
+    the machine's: other work may use it too), by this process's finished children (wrk), and
+    by the whole machine; from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    workers: dict[int, float] = {}
+    postgres: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / ticks
+        if stat[stat.index("(") + 1 : stat.rindex(")")] == "postgres":
+            postgres[int(entry.name)] = seconds
+        elif str(BIN) in command and int(entry.name) != os.getpid():
+            workers[int(entry.name)] = seconds
+    total = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    mine = os.times()
+    return {
+        "workers": workers,
+        "postgres": postgres,
+        "wrk": mine.children_user + mine.children_system,
+        "machine_busy": (sum(total) - total[3] - total[4]) / ticks,
+    }
+
+
+def cores_used(
+    before: dict[str, dict[int, float] | float], after: dict[str, dict[int, float] | float], seconds: float
+) -> dict[str, float]:
+    """CPU seconds per second between two `cpu_by_kind()` (the machine has 2.0), counting only
+    processes alive at both."""
+    used: dict[str, float] = {}
+    for kind, now in after.items():
+        then = before[kind]
+        if isinstance(now, dict) and isinstance(then, dict):
+            used[kind] = sum(now[pid] - then[pid] for pid in now.keys() & then.keys())
+        elif isinstance(now, float) and isinstance(then, float):
+            used[kind] = now - then
+    return {kind: round(value / seconds, 2) for kind, value in used.items()}
 
 
 def _midnight() -> str:
