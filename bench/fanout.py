@@ -18,6 +18,12 @@ receipts; subscribers ended as too slow; the servers' resident memory per idle s
 servers' CPU time per event and per delivered message (mutation and fan-out, all workers
 together; steadier than latency on a busy machine), and of it the part outside the kernel. The
 clients close their sockets only once that CPU time has been read.
+
+The client processes read frames off bare sockets (bench/fanout_clients.py `LeanSubscriber`, a
+few µs a message) so that their own queue does not pass for the servers' latency;
+`--websockets-clients` uses the websockets library and a full JSON parse instead. `--trace`
+splits each event's latency into stages (publish, each worker's receipt and hand-off to its
+hub, the first and last arrival) from timestamps the servers write (events/redis_broker.py).
 """
 
 from __future__ import annotations
