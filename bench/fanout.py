@@ -18,6 +18,12 @@ receipts; subscribers ended as too slow; the servers' resident memory per idle s
 servers' CPU time per event and per delivered message (mutation and fan-out, all workers
 together; steadier than latency on a busy machine), and of it the part outside the kernel. The
 clients close their sockets only once that CPU time has been read.
+
+The client processes read frames off bare sockets (bench/fanout_clients.py `LeanSubscriber`, a
+few µs a message) so that their own queue does not pass for the servers' latency;
+`--websockets-clients` uses the websockets library and a full JSON parse instead. `--trace`
+splits each event's latency into stages (publish, each worker's receipt and hand-off to its
+hub, the first and last arrival) from timestamps the servers write (events/redis_broker.py).
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 import db  # noqa: E402
 from bench.fanout_clients import client_main  # noqa: E402
 from config import load_settings  # noqa: E402
+from events.redis_broker import TRACE_VARIABLE  # noqa: E402
 
 CREATE = "mutation($t: String!) { createTask(input: {title: $t}) { errors { code } } }"
 
@@ -95,7 +102,13 @@ async def prepare(url: str, data_dir: Path) -> str:
 
 
 async def run(
-    n: int, mutations: int, servers: list[tuple[str, int]], token: str, clients: int
+    n: int,
+    mutations: int,
+    servers: list[tuple[str, int]],
+    token: str,
+    clients: int,
+    trace: Path | None = None,
+    lean: bool = True,
 ) -> dict[str, object]:
     pids = [pid for _, pid in servers]
     ws_urls = [url.replace("http://", "ws://") + "/graphql" for url, _ in servers]
@@ -105,7 +118,9 @@ async def run(
     pipes, processes = [], []
     for c in range(clients):
         ours, theirs = context.Pipe()
-        process = context.Process(target=client_main, args=(theirs, placed[c::clients], token), daemon=True)
+        process = context.Process(
+            target=client_main, args=(theirs, placed[c::clients], token, lean), daemon=True
+        )
         process.start()
         pipes.append(ours)
         processes.append(process)
@@ -133,10 +148,14 @@ async def run(
         pipe.send(mutations)
     latencies: list[float] = []
     errors: list[int] = []
+    spans: dict[float, list[float]] = {}
     for pipe in pipes:
-        got, failed = await loop.run_in_executor(None, pipe.recv)
+        got, failed, theirs = await loop.run_in_executor(None, pipe.recv)
         latencies += got
         errors += failed
+        for occurred, (first, last) in theirs.items():
+            span = spans.setdefault(occurred, [first, last])
+            span[0], span[1] = min(span[0], first), max(span[1], last)
     cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before  # ends once every client has counted
     system = sum(cpu_split(pid)[1] for pid in pids) - system_before
     for pipe in pipes:  # the clients close their sockets only now: closing is not fan-out
@@ -145,7 +164,9 @@ async def run(
         process.join(30)
     latencies.sort()
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
+    traced = {"trace_ms": stages(trace, spans)} if trace is not None else {}
     return {
+        **traced,
         "subscribers": n,
         "workers": len(servers),
         "received": f"{len(latencies)}/{n * mutations}",
@@ -156,6 +177,32 @@ async def run(
         "server_cpu_ms_per_event": round(cpu * 1000 / mutations, 1),
         "server_cpu_us_per_message": round(cpu * 1e6 / max(len(latencies), 1), 1),
         "server_user_us_per_message": round((cpu - system) * 1e6 / max(len(latencies), 1), 1),
+    }
+
+
+def stages(trace: Path, spans: dict[float, list[float]]) -> dict[str, list[float]]:
+    """Where an event's time goes, from its commit (`occurredAt`), in ms: [median, max] over the
+    run's events of each stage's end. `published`: the committing worker's Redis publish returned;
+    `heard` / `read` / `offered`: each worker got the ids, re-read the rows, handed them to its
+    hub (the leaders' tasks write the frames after that); `first` / `last`: the first and last
+    subscriber's frame arrived in a client process."""
+    occurred: dict[int, float] = {}
+    ends: dict[str, list[float]] = {}
+    lines = [line.split() for line in trace.read_text().splitlines()]
+    for _, stage, event_id, _at, *extra in lines:
+        if stage == "published":
+            occurred[int(event_id)] = float(extra[0])
+    for _, stage, event_id, at, *_ in lines:
+        if int(event_id) in occurred:
+            ends.setdefault(stage, []).append(float(at) - occurred[int(event_id)])
+    for at, (first, last) in spans.items():
+        ends.setdefault("first", []).append(first - at)
+        ends.setdefault("last", []).append(last - at)
+    order = ["published", "heard", "read", "offered", "first", "last"]
+    return {
+        stage: [round(statistics.median(ends[stage]) * 1000, 1), round(max(ends[stage]) * 1000, 1)]
+        for stage in order
+        if stage in ends
     }
 
 
@@ -214,6 +261,16 @@ async def main() -> None:
     )
     parser.add_argument("--clients", type=int, default=2, help="client processes holding the subscribers")
     parser.add_argument(
+        "--websockets-clients",
+        action="store_true",
+        help="subscribers on the websockets library with a full JSON parse (the clients before the lean ones)",
+    )
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="servers log fan-out timestamps (events/redis_broker.py); adds `trace_ms` (needs REDIS_URL)",
+    )
+    parser.add_argument(
         "--ws-deflate", action="store_true", help="servers compress messages (as `serve --ws-deflate`)"
     )
     args = parser.parse_args()
@@ -233,10 +290,15 @@ async def main() -> None:
         for workers in args.workers:
             run_env = env | ({"REDIS_URL": redis_url} if redis_url else {})
             for n in args.subscribers:
+                trace = Path(tmp) / f"trace-{workers}-{n}.txt" if args.trace else None
+                if trace is not None:
+                    run_env = run_env | {TRACE_VARIABLE: str(trace)}
                 async with serving(
                     workers, run_env, ["--ws-per-message-deflate", str(args.ws_deflate).lower()]
                 ) as servers:
-                    result = await run(n, args.mutations, servers, token, args.clients)
+                    result = await run(
+                        n, args.mutations, servers, token, args.clients, trace, not args.websockets_clients
+                    )
                 print(json.dumps(result), flush=True)
 
 

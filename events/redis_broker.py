@@ -1,7 +1,11 @@
-"""Cross-process fan-out through Redis pub/sub: ids travel, rows are read from the log.
+"""Cross-process fan-out through Redis pub/sub: the rows travel, the log fills gaps.
 
-Each process publishes the ids of the events it committed and runs one listener task that
-hears every process's ids, loads those rows once and hands them to the local hub. Redis
+Each process publishes the events it committed (their rows, `encode`) and runs one listener
+task that hears every process's messages and hands the rows to the local hub. A message whose
+ids follow the highest this hub has delivered is handed over as it is, with no read: every
+worker re-reading every event cost a statement per event and worker, and the read's round
+trip came before any subscriber was offered the event (bench/README.md, issue 13). Otherwise
+(an id skipped, or a message of ids only) the listener reads the log as below. Redis
 pub/sub forgets messages sent while a listener is disconnected, so after every (re)connect
 the listener reads the log for ids it has not seen; the hub drops what it already delivered.
 
@@ -21,7 +25,10 @@ import contextlib
 import hashlib
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+import os
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import datetime
 
 import redis.asyncio as redis
 
@@ -33,6 +40,60 @@ _CATCH_UP_LIMIT = 5000
 _MAX_BACKOFF = 30.0
 
 log = logging.getLogger("peoplegraph.broker.redis")
+
+# A file to append fan-out timestamps to (bench/fanout.py --trace): when each event was published,
+# heard by each process and handed to its hub. Unset, nothing is written.
+TRACE_VARIABLE = "PEOPLEGRAPH_FANOUT_TRACE"
+
+
+class _Trace:
+    """`pid stage event_id unix_time [occurred_at]` lines, one write per message."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.pid = os.getpid()
+
+    def write(self, stage: str, events: Iterable[tuple[int, str]]) -> None:
+        now = time.time()
+        lines = "".join(f"{self.pid} {stage} {event_id} {now:.6f} {extra}\n" for event_id, extra in events)
+        with open(self.path, "a") as out:
+            out.write(lines)
+
+
+def encode(events: Sequence[Event]) -> str:
+    """The message naming `events`: their rows, so that listeners need not read them again; just
+    their ids if a row's `data` is not plain JSON (the listeners then read the rows from the log)."""
+    try:
+        return json.dumps(
+            [
+                {**{f: getattr(e, f) for f in _FIELDS}, "occurred_at": e.occurred_at.isoformat()}
+                for e in events
+            ]
+        )
+    except (TypeError, ValueError):
+        return json.dumps([e.id for e in events])
+
+
+def decode(data: bytes | str) -> tuple[list[int], list[Event] | None]:
+    """The ids a message names, and their rows when it carries them (ids alone: older publishers)."""
+    items = json.loads(data)
+    if not isinstance(items, list):
+        raise ValueError("not a list")
+    if all(isinstance(item, int) for item in items):
+        return items, None
+    rows = [
+        Event(**{f: item[f] for f in _FIELDS}, occurred_at=datetime.fromisoformat(item["occurred_at"]))
+        for item in items
+    ]
+    return [int(row.id) for row in rows], rows
+
+
+_FIELDS = ("id", "type", "subject_type", "subject_id", "actor_id", "client_id", "data")
+
+
+def _trace_from_environment() -> _Trace | None:
+    path = os.environ.get(TRACE_VARIABLE)
+    return _Trace(path) if path else None
 
 
 def channel_for(database_url: str) -> str:
@@ -54,6 +115,7 @@ class RedisBroker:
         # process is heard while one epoch lasts (web/token_checks.py trusts answers per epoch).
         self.epoch: int | None = None
         self._subscriptions = 0
+        self._trace = _trace_from_environment()
 
     async def start(self) -> None:
         # Start from the log's end: a new process owes nothing to subscribers it never had.
@@ -78,10 +140,13 @@ class RedisBroker:
         if not events:
             return
         try:
-            await self._redis.publish(self.channel, json.dumps([e.id for e in events]))
+            await self._redis.publish(self.channel, encode(events))
         except redis.RedisError:
             # The events are committed and in the log; every listener catches up on reconnect.
             log.exception("publishing %d events to Redis failed", len(events))
+            return
+        if self._trace is not None:
+            self._trace.write("published", ((e.id, f"{e.occurred_at.timestamp():.6f}") for e in events))
 
     async def _listen(self) -> None:
         backoff = 0.5
@@ -114,12 +179,22 @@ class RedisBroker:
 
     async def _receive(self, data: bytes | str) -> None:
         try:
-            ids = [int(i) for i in json.loads(data)]
-        except (ValueError, TypeError):
+            ids, rows = decode(data)
+        except (ValueError, TypeError, KeyError):
             log.warning("ignoring a malformed message on %s", self.channel)
             return
-        wanted = [i for i in ids if self.hub.is_new(i)]
+        wanted = sorted(i for i in ids if self.hub.is_new(i))
         if not wanted:
+            return
+        if self._trace is not None:
+            self._trace.write("heard", ((i, "") for i in wanted))
+        first = self.hub.max_seen_id + 1
+        if rows is not None and wanted == list(range(first, first + len(wanted))):
+            # The rows came with the ids and nothing is missing before them: no read, and the
+            # hub (its watchers drop stale policies) has them before this process's next request.
+            self.hub.deliver(sorted((row for row in rows if row.id >= first), key=lambda row: row.id))
+            if self._trace is not None:
+                self._trace.write("offered", ((i, "") for i in wanted))
             return
         newest = max(wanted)
         # From the highest id delivered here (or below the lowest asked for, had that been
@@ -127,7 +202,12 @@ class RedisBroker:
         # are delivered first; bounded, like a catch-up.
         since = min(self.hub.max_seen_id, min(wanted) - 1)
         since = max(since, newest - _CATCH_UP_LIMIT)
-        self.hub.deliver(await Event.filter(id__gt=since, id__lte=newest).order_by("id"))
+        rows = await Event.filter(id__gt=since, id__lte=newest).order_by("id")
+        if self._trace is not None:
+            self._trace.write("read", ((row.id, "") for row in rows))
+        self.hub.deliver(rows)
+        if self._trace is not None:
+            self._trace.write("offered", ((row.id, "") for row in rows))
 
     async def _catch_up(self) -> None:
         # Ids a little below the highest seen may have committed late (PostgreSQL assigns ids

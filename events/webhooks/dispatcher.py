@@ -60,6 +60,10 @@ class WebhookDispatcher:
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._limit = asyncio.Semaphore(concurrency)
+        # Claim no more than can be sent at once: a claimed delivery waiting for a free slot
+        # would use up its lease behind slow endpoints, and once the lease ran out another
+        # dispatcher would claim and send it while this one still meant to.
+        self._claim_size = min(batch_size, concurrency)
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -100,7 +104,7 @@ class WebhookDispatcher:
             self._wake.clear()
             busy = False
             try:
-                busy = await self.run_once() >= self.batch_size
+                busy = await self.run_once() >= self._claim_size
                 failures = 0
             except asyncio.CancelledError:
                 raise
@@ -124,7 +128,7 @@ class WebhookDispatcher:
             _, more = await fan_out(first_delay=first_delay)
             if not more:
                 break
-        token, claimed = await store.claim(self.batch_size, self.lease_seconds)
+        token, claimed = await store.claim(self._claim_size, self.lease_seconds)
         if not claimed:
             return 0
         event_ids = [d.event_id for d in claimed if d.event_id is not None]

@@ -111,17 +111,11 @@ async def server_process(
 
 
 @contextlib.asynccontextmanager
-async def worker(settings: Settings) -> AsyncIterator[str]:
-    """A server process on the test's database and Redis (scale-out: one of several); yields its URL."""
+async def worker(settings: Settings, **extra: str) -> AsyncIterator[str]:
+    """A server process on the test's database and Redis (scale-out: one of several), with the
+    environment variables `extra` set too; yields its URL."""
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": os.environ["TEST_REDIS_URL"],
-        "PEOPLEGRAPH_DATA_DIR": str(settings.data_dir),  # the test's signing keys
-        "PEOPLEGRAPH_ISSUER": settings.issuer,
-        "PEOPLEGRAPH_NO_DISPATCHER": "1",
-    }
+    env = _command_env(settings, PEOPLEGRAPH_NO_DISPATCHER="1", **extra)
     command = [sys.executable, "-m", "uvicorn", "server:create_app", "--factory", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--ws", "web.ws_server:LeanWebSocketProtocol", "--log-level", "warning"]
     process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env)
@@ -130,8 +124,19 @@ async def worker(settings: Settings) -> AsyncIterator[str]:
         await ready(url, process)
         yield url
     finally:
-        process.terminate()
+        await _stop(process)
+
+
+async def _stop(process: asyncio.subprocess.Process) -> None:
+    """SIGTERM, as an orchestrator stops a worker; one that does not exit in time is killed (no
+    process outlives the test) and the test fails: a worker that cannot shut down is a bug."""
+    process.terminate()
+    try:
         await asyncio.wait_for(process.wait(), WAIT)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        raise AssertionError(f"the server did not stop within {WAIT:g} s of SIGTERM") from None
 
 
 def _command_env(settings: Settings, **extra: str) -> dict[str, str]:

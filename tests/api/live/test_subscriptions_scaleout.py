@@ -147,6 +147,15 @@ async def _titles_on_the_fast_path(url: str, token: str) -> set[str]:
     return {task["title"] for task in tasks}
 
 
+async def _bobs_task_and_adas_policy_cached(first: str, second: str, ada_token: str, bob_token: str) -> None:
+    """Bob creates a task on the first worker; Ada reads hers twice on the second worker's fast
+    path (her policy cached there) and sees none of his."""
+    await call(first, bob_token, CREATE_TASK, {"input": {"title": "Bob's"}})
+    await call(second, ada_token, MY_TASKS, {})  # registers the operation
+    assert await _titles_on_the_fast_path(second, ada_token) == set()
+    assert await _titles_on_the_fast_path(second, ada_token) == set()
+
+
 async def test_a_new_manager_set_on_one_worker_is_seen_by_the_next_compiled_read_on_another(
     settings: Settings, tokens: TokenMaker
 ) -> None:
@@ -154,10 +163,7 @@ async def test_a_new_manager_set_on_one_worker_is_seen_by_the_next_compiled_read
     # cached there), and Bob, who does not report to her, has a task
     ada, bob, (ada_token, bob_token, hr_token) = await _ada_bob_and_hr(tokens)
     async with worker(settings) as first, worker(settings) as second:
-        await call(first, bob_token, CREATE_TASK, {"input": {"title": "Bob's"}})
-        await call(second, ada_token, MY_TASKS, {})  # registers the operation
-        assert await _titles_on_the_fast_path(second, ada_token) == set()
-        assert await _titles_on_the_fast_path(second, ada_token) == set()
+        await _bobs_task_and_adas_policy_cached(first, second, ada_token, bob_token)
         watcher = await WSClient.connect(second, hr_token)  # HR sees every task event
         op = await watcher.subscribe(TASK_EVENTS, {"after": "0"})
         assert (await watcher.next_data(op))["taskEvents"]["task"]["title"] == "Bob's"
@@ -172,3 +178,56 @@ async def test_a_new_manager_set_on_one_worker_is_seen_by_the_next_compiled_read
         # then Ada's next read on the second worker, still on the fast path, shows Bob's tasks
         seen = await _titles_on_the_fast_path(second, ada_token)
     assert seen == {"Bob's", "Later"}
+
+
+async def test_a_new_manager_set_on_one_worker_is_seen_by_a_compiled_read_on_another_right_after(
+    settings: Settings, tokens: TokenMaker
+) -> None:
+    # given Ada's policy cached on the second worker's fast path, and Bob, who does not report
+    # to her, with a task
+    ada, bob, (ada_token, bob_token, hr_token) = await _ada_bob_and_hr(tokens)
+    async with worker(settings) as first, worker(settings) as second:
+        await _bobs_task_and_adas_policy_cached(first, second, ada_token, bob_token)
+        fast_reads = await _fast_reads(second)
+
+        # when HR makes Ada Bob's manager on the first worker
+        await _make_manager(first, hr_token, bob, ada)
+
+        # then Ada's very next request to the second worker, a read on the fast path, shows
+        # Bob's task: nothing waited for the second worker to hear of the change
+        tasks = (await call(second, ada_token, MY_TASKS, {}))["tasks"]["nodes"]
+        assert await _fast_reads(second) == fast_reads + 1
+    assert [task["title"] for task in tasks] == ["Bob's"]
+
+
+async def test_every_subscriber_of_every_worker_receives_each_event_once(
+    settings: Settings, tokens: TokenMaker
+) -> None:
+    # given three HR employees (each sees every task) subscribed on each of two workers, live
+    emails = [f"hr{n}@example.com" for n in range(3)]
+    for email in emails:
+        await f.employee(email=email, role=EmployeeRole.HR)
+    hr_tokens = [await tokens(email) for email in emails]
+    token = hr_tokens[0]
+    async with worker(settings) as first, worker(settings) as second:
+        clients = [await WSClient.connect(url, t) for url in (first, second) for t in hr_tokens]
+        ops = [await client.subscribe(TASK_EVENTS, {"after": "0"}) for client in clients]
+        await call(first, token, CREATE_TASK, {"input": {"title": "Opening"}})
+        for client, op in zip(clients, ops, strict=True):
+            assert (await client.next_data(op))["taskEvents"]["task"]["title"] == "Opening"
+
+        # when four tasks are created, on the workers in turn, and then a last one
+        titles = [f"Task {n}" for n in range(4)]
+        for n, title in enumerate(titles):
+            await call((first, second)[n % 2], token, CREATE_TASK, {"input": {"title": title}})
+        await call(second, token, CREATE_TASK, {"input": {"title": "Last"}})
+
+        # then each subscriber receives the four in commit order, each once: nothing repeated
+        # comes between them and the last one
+        received = [
+            [(await client.next_data(op))["taskEvents"]["task"]["title"] for _ in range(5)]
+            for client, op in zip(clients, ops, strict=True)
+        ]
+        for client in clients:
+            await client.close()
+    assert received == [[*titles, "Last"]] * 6
