@@ -49,6 +49,7 @@ sys.path.insert(0, str(ROOT))
 
 import db  # noqa: E402
 from bench.fanout_clients import client_main  # noqa: E402
+from cli.serve import LEAN_WS  # noqa: E402
 from config import load_settings  # noqa: E402
 from events.redis_broker import TRACE_VARIABLE  # noqa: E402
 
@@ -214,9 +215,10 @@ def _free_port() -> int:
 
 @contextlib.asynccontextmanager
 async def serving(
-    workers: int, env: dict[str, str], extra: list[str]
+    workers: int, env: dict[str, str], extra: list[str], ws: str = LEAN_WS
 ) -> AsyncIterator[list[tuple[str, int]]]:
-    """`workers` uvicorn processes on their own ports; yields (base URL, pid) of each, once they answer."""
+    """`workers` uvicorn processes on their own ports, speaking WebSocket through `ws` (uvicorn's
+    `--ws`); yields (base URL, pid) of each, once they answer."""
     started: list[tuple[str, asyncio.subprocess.Process]] = []
     try:
         for _ in range(workers):
@@ -224,7 +226,7 @@ async def serving(
             command = [sys.executable, "-m", "uvicorn", "server:create_app", "--factory", "--port", str(port)]
             command += [
                 "--ws",
-                "websockets-sansio",
+                ws,
                 "--log-level",
                 "warning",
                 "--ws-ping-interval",
@@ -271,6 +273,11 @@ async def main() -> None:
         help="servers log fan-out timestamps (events/redis_broker.py); adds `trace_ms` (needs REDIS_URL)",
     )
     parser.add_argument(
+        "--ws",
+        default=LEAN_WS,
+        help=f"the servers' WebSocket protocol (uvicorn's --ws); default {LEAN_WS}, as `serve` runs",
+    )
+    parser.add_argument(
         "--ws-deflate", action="store_true", help="servers compress messages (as `serve --ws-deflate`)"
     )
     args = parser.parse_args()
@@ -294,7 +301,7 @@ async def main() -> None:
                 if trace is not None:
                     run_env = run_env | {TRACE_VARIABLE: str(trace)}
                 async with serving(
-                    workers, run_env, ["--ws-per-message-deflate", str(args.ws_deflate).lower()]
+                    workers, run_env, ["--ws-per-message-deflate", str(args.ws_deflate).lower()], args.ws
                 ) as servers:
                     result = await run(
                         n, args.mutations, servers, token, args.clients, trace, not args.websockets_clients
