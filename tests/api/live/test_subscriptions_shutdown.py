@@ -24,33 +24,40 @@ from tests.support.ws_client import WSClient
 
 DASHBOARDS = 6
 
-Server = Callable[[Settings], AbstractAsyncContextManager[str]]
+Server = Callable[[Settings], AbstractAsyncContextManager[list[str]]]
 
 
 @asynccontextmanager
-async def _single(settings: Settings) -> AsyncIterator[str]:
+async def _single(settings: Settings) -> AsyncIterator[list[str]]:
     """One process, no Redis (SQLite by default), stopped with SIGTERM by the test itself."""
     async with server_process(settings, lean_ws=True) as server:
-        yield server.url
+        yield [server.url]
         await stop(server.process)  # fails the test if it does not exit in time
+
+
+@asynccontextmanager
+async def _two_workers(settings: Settings) -> AsyncIterator[list[str]]:
+    """Two workers on PostgreSQL and Redis, each stopped with SIGTERM (`worker` fails the test
+    if one does not exit in time)."""
+    async with worker(settings) as first, worker(settings) as second:
+        yield [first, second]
 
 
 SERVERS = [
     pytest.param(_single, id="one-process"),
-    pytest.param(worker, id="redis-worker", marks=NEEDS_POSTGRES_AND_REDIS),
+    pytest.param(_two_workers, id="redis-workers", marks=NEEDS_POSTGRES_AND_REDIS),
 ]
 
 
-async def _dashboards(url: str, token: str) -> list[tuple[WSClient, str]]:
-    """Six dashboards of one employee, all live (each has had the same event)."""
-    clients = [await WSClient.connect(url, token) for _ in range(DASHBOARDS)]
+async def _dashboards(urls: list[str], token: str) -> list[tuple[WSClient, str]]:
+    """Six dashboards of one employee, spread over the servers, all live (each has had the same
+    events, created on the servers in turn)."""
+    clients = [await WSClient.connect(urls[n % len(urls)], token) for n in range(DASHBOARDS)]
     ops = [await client.subscribe(TASK_EVENTS, {"after": "0"}) for client in clients]
-    await call(url, token, CREATE_TASK, {"input": {"title": "Opening"}})
-    for client, op in zip(clients, ops, strict=True):
-        assert (await client.next_data(op))["taskEvents"]["task"]["title"] == "Opening"
-    await call(url, token, CREATE_TASK, {"input": {"title": "Live"}})
-    for client, op in zip(clients, ops, strict=True):
-        assert (await client.next_data(op))["taskEvents"]["task"]["title"] == "Live"
+    for n, title in enumerate(("Opening", "Live", "Later")):
+        await call(urls[n % len(urls)], token, CREATE_TASK, {"input": {"title": title}})
+        for client, op in zip(clients, ops, strict=True):
+            assert (await client.next_data(op))["taskEvents"]["task"]["title"] == title
     return list(zip(clients, ops, strict=True))
 
 
@@ -61,8 +68,8 @@ async def test_a_server_whose_dashboards_closed_exits_on_sigterm(
     # given six dashboards of one employee on one server, which then all close
     await f.employee(email="hr@example.com", role=EmployeeRole.HR)
     token = await tokens("hr@example.com")
-    async with serve(settings) as url:
-        for client, _ in await _dashboards(url, token):
+    async with serve(settings) as urls:
+        for client, _ in await _dashboards(urls, token):
             await client.close()
         # when the server is sent SIGTERM (leaving the block), then it exits in time
 
@@ -74,8 +81,8 @@ async def test_a_server_with_dashboards_still_open_closes_them_and_exits_on_sigt
     # given six dashboards of one employee, still open
     await f.employee(email="hr@example.com", role=EmployeeRole.HR)
     token = await tokens("hr@example.com")
-    async with serve(settings) as url:
-        dashboards = await _dashboards(url, token)
+    async with serve(settings) as urls:
+        dashboards = await _dashboards(urls, token)
     # when the server was sent SIGTERM (leaving the block), it exited in time, and it closed
     # every dashboard's connection as a server going away does
     for client, _ in dashboards:
