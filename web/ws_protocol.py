@@ -16,6 +16,8 @@ A subscription that parks (web/ws_relay.py) ends its operation's task with `Park
 operation: it stays in `operations` (so `complete` ends it, its id is taken, it counts towards
 the limit) with no task, and its relay member runs it again here in a new task when it is
 promoted or must end (`run_operation`, `_resume`); that run resumes from the member's position.
+It runs in the connection's own context (not that of the task that woke it: the leader, a token
+check, the hub), and not before the run it replaces has finished unwinding from its park.
 
 A subscribe payload may carry a trusted document's `documentId` in place of `query`
 (schema/extensions/trusted.py): it is resolved here, since Strawberry's handler reads only the
