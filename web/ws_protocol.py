@@ -16,6 +16,8 @@ A subscription that parks (web/ws_relay.py) ends its operation's task with `Park
 operation: it stays in `operations` (so `complete` ends it, its id is taken, it counts towards
 the limit) with no task, and its relay member runs it again here in a new task when it is
 promoted or must end (`run_operation`, `_resume`); that run resumes from the member's position.
+It runs in the connection's own context (not that of the task that woke it: the leader, a token
+check, the hub), and not before the run it replaces has finished unwinding from its park.
 
 A subscribe payload may carry a trusted document's `documentId` in place of `query`
 (schema/extensions/trusted.py): it is resolved here, since Strawberry's handler reads only the
@@ -25,6 +27,7 @@ query text of a payload.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from functools import partial
 from typing import Any, cast
 
@@ -85,6 +88,9 @@ class OperationErrorsHandler(BaseGraphQLTransportWSHandler[Context, None]):
         super().__init__(*args, **kwargs)
         # Operations whose subscription is parked (web/ws_relay.py): open, with no task running.
         self.parked: dict[str, Member] = {}
+        # The connection's own context (its ASGI task's, as Strawberry's operation tasks start
+        # from): a parked operation's new run starts from it, not from whoever woke it.
+        self._context = contextvars.copy_context()
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         """A subscribe payload may name a trusted document (`documentId`) instead of a `query`."""
@@ -151,7 +157,14 @@ class OperationErrorsHandler(BaseGraphQLTransportWSHandler[Context, None]):
     def _resume(self, operation: Operation[Context, None]) -> None:
         if self.operations.get(operation.id) is not operation:
             return  # completed or closed meanwhile
-        operation.task = asyncio.create_task(self.run_operation(operation))
+        running = operation.task
+        if running is not None and not running.done():  # woken while its run still unwinds from parking
+            running.add_done_callback(lambda _: self._resume(operation))
+            return
+        # Woken by another task (the leader leaving or sending, a token check, the hub): in that
+        # task's context, `current_member` is another subscription's seat, which this run's
+        # cleanup would make leave its group.
+        operation.task = asyncio.create_task(self.run_operation(operation), context=self._context.copy())
         operation.task.add_done_callback(self._task_done)
 
     async def cleanup_operation(self, operation_id: str) -> None:

@@ -79,10 +79,12 @@ async def server_process(
     port: int | None = None,
     ready_within: float = START_WAIT,
     env: dict[str, str] | None = None,
+    lean_ws: bool = False,
 ) -> AsyncIterator[ServerProcess]:
     """`port`: when the issuer must name the server's own address (a browser signing in), pick it
     first; `ready_within`: seconds to wait for /readyz (a slow test may start it on a busy machine);
-    `env`: more of the server's environment (never Redis: this is a one-process deployment)."""
+    `env`: more of the server's environment (never Redis: this is a one-process deployment);
+    `lean_ws`: uvicorn runs the WebSocket protocol `peoplegraph serve` runs (web/ws_server.py)."""
     port = port or free_port()
     extra = env or {}
     env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", crash_points.VARIABLE}}
@@ -97,6 +99,8 @@ async def server_process(
         env[crash_points.VARIABLE] = crash_point
     command = [sys.executable, "-m", "uvicorn", "server:create_app", "--factory", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--log-level", "warning"]
+    if lean_ws:
+        command += ["--ws", "web.ws_server:LeanWebSocketProtocol"]
     process = await asyncio.create_subprocess_exec(
         *command, cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE
     )
@@ -124,10 +128,10 @@ async def worker(settings: Settings, **extra: str) -> AsyncIterator[str]:
         await ready(url, process)
         yield url
     finally:
-        await _stop(process)
+        await stop(process)
 
 
-async def _stop(process: asyncio.subprocess.Process) -> None:
+async def stop(process: asyncio.subprocess.Process) -> None:
     """SIGTERM, as an orchestrator stops a worker; one that does not exit in time is killed (no
     process outlives the test) and the test fails: a worker that cannot shut down is a bug."""
     process.terminate()

@@ -119,3 +119,45 @@ def _protocol(member: ws_relay.Member) -> Any:
     if isinstance(socket, Transport):
         return socket._protocol
     return socket._websocket._receive.__self__
+
+
+def _parked_member_of(client: WSClient) -> ws_relay.Member:
+    """The parked relay member of a client's connection (found by the client's own port)."""
+    port = client.ws.local_address[1]
+    members = [m for relay in ws_relay._relays(current_broker().hub).values() for m in relay.parked]
+    (member,) = [m for m in members if _protocol(m).transport.get_extra_info("peername")[1] == port]
+    return member
+
+
+async def test_after_a_parked_dashboard_ends_as_too_slow_the_others_still_take_over_from_the_leader(
+    server: str, tokens: TokenMaker
+) -> None:
+    # given three dashboards, two parked, one of those with its socket above its high-water mark
+    await f.employee(email="ada@example.com")
+    token = await tokens("ada@example.com")
+    leader, slow, fine = await _open(server, token, 3)
+    protocol = _protocol(_parked_member_of(slow))
+    protocol.pause_writing()
+
+    # when a task is created (the slow one ends as too slow), then the leader leaves and another
+    # task is created
+    await call(server, token, CREATE_TASK, {"input": {"title": "Too fast"}})
+    await listening(2)
+    protocol.resume_writing()
+    message = await slow.receive("live")
+    assert [e["extensions"]["code"] for e in message["payload"]["errors"]] == ["SUBSCRIBER_TOO_SLOW"]
+    for client in (leader, fine):
+        assert (await client.next_data("live"))["taskEvents"]["task"]["title"] == "Too fast"
+    # and the group still counts both (the slow one's last run, woken by the leader's send, did
+    # not take the leader's place out with it)
+    (relay,) = ws_relay._relays(current_broker().hub).values()
+    assert relay.members == 2
+    await leader.close()
+    await listening(1)
+    await call(server, token, CREATE_TASK, {"input": {"title": "Taken over"}})
+
+    # then the remaining dashboard, promoted, gets it
+    assert (await fine.next_data("live"))["taskEvents"]["task"]["title"] == "Taken over"
+    for client in (slow, fine):
+        await client.close()
+    await listening(0)
