@@ -160,18 +160,47 @@ _CLI = [sys.executable, "-c", "import sys, cli; sys.exit(cli.main())"]
 
 @contextlib.asynccontextmanager
 async def peoplegraph(
-    settings: Settings, *args: str, **env: str
+    settings: Settings, *args: str, running: str | None = None, **env: str
 ) -> AsyncIterator[asyncio.subprocess.Process]:
-    """`peoplegraph ARGS...` running on the test's database and Redis until the block ends (SIGTERM)."""
+    """`peoplegraph ARGS...` running on the test's database and Redis until the block ends (SIGTERM).
+
+    `running`: a text the command logs once it is running (its signal handlers set); the block
+    starts only after it, so that its SIGTERM is the command's orderly stop, not a kill during
+    start-up. The command's log goes on to this process's stderr."""
+    stderr = asyncio.subprocess.PIPE if running else None
     process = await asyncio.create_subprocess_exec(
-        *_CLI, *args, cwd=ROOT, env=_command_env(settings, **env), stdout=asyncio.subprocess.DEVNULL
+        *_CLI,
+        *args,
+        cwd=ROOT,
+        env=_command_env(settings, **env),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=stderr,
     )
+    relay: asyncio.Task[None] | None = None
     try:
+        if running and process.stderr is not None:
+            await asyncio.wait_for(_until_logged(process.stderr, running), WAIT)
+            relay = asyncio.create_task(_relay(process.stderr))
         yield process
     finally:
         if process.returncode is None:
             process.terminate()
         await asyncio.wait_for(process.wait(), WAIT * 2)
+        if relay is not None:
+            await relay
+
+
+async def _until_logged(stream: asyncio.StreamReader, text: str) -> None:
+    while line := await stream.readline():
+        sys.stderr.write(line.decode(errors="replace"))
+        if text in line.decode(errors="replace"):
+            return
+    raise AssertionError(f"the command ended before logging {text!r}")
+
+
+async def _relay(stream: asyncio.StreamReader) -> None:
+    while line := await stream.readline():
+        sys.stderr.write(line.decode(errors="replace"))
 
 
 @contextlib.asynccontextmanager

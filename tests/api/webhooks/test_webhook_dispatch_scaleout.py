@@ -22,6 +22,7 @@ pytestmark = NEEDS_POSTGRES_AND_REDIS
 
 EVENTS = 40
 DISPATCH = ("webhooks", "dispatch", "--poll-interval", "0.05", "--concurrency", "4")
+RUNNING = "dispatcher running"  # logged once its SIGINT/SIGTERM handlers are set (cli/webhooks.py)
 
 
 async def settled(webhook_id: int) -> None:
@@ -50,8 +51,8 @@ async def test_two_dispatcher_processes_send_every_delivery_once(settings: Setti
     env = {"PEOPLEGRAPH_WEBHOOK_ALLOW_PRIVATE": "1"}
     try:
         async with (
-            peoplegraph(settings, *DISPATCH, **env) as one,
-            peoplegraph(settings, *DISPATCH, **env) as two,
+            peoplegraph(settings, *DISPATCH, running=RUNNING, **env) as one,
+            peoplegraph(settings, *DISPATCH, running=RUNNING, **env) as two,
         ):
             # when forty events are committed
             for n in range(EVENTS):
