@@ -257,7 +257,12 @@ def _schedule() -> _Schedule:
 def _arm(member: Member) -> None:
     """Check the member's token when its guard is next due (expiry or the periodic revocation check)."""
     assert member.guard is not None
-    member.timer = _schedule().add(member, member.guard.seconds_until_check())
+    delay = member.guard.seconds_until_check()
+    if delay <= 0:  # due now (its first check): at once, not at the next slot
+        member.timer = None
+        _due(member)
+        return
+    member.timer = _schedule().add(member, delay)
 
 
 def _due(member: Member) -> None:
