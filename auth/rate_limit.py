@@ -11,8 +11,6 @@ would have refilled.
 
 from __future__ import annotations
 
-import asyncio
-import collections
 import hashlib
 import logging
 import math
@@ -21,14 +19,12 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
-from urllib.parse import unquote, urlsplit
 
 import redis.asyncio as redis
-from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError, ResponseError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from auth.oauth.throttle import redis_prefix
+from auth.redis_wire import RedisWire, bulk
 from config import RateLimits, Settings
 
 _log = logging.getLogger("peoplegraph.auth.rate_limit")
@@ -112,134 +108,24 @@ return {allowed, tostring(level)}
 """
 
 
-def _bulk(value: bytes) -> bytes:
-    return b"$%d\r\n%s\r\n" % (len(value), value)
-
-
-def _command(*parts: bytes) -> bytes:
-    """A command in RESP, the protocol Redis speaks."""
-    return b"*%d\r\n" % len(parts) + b"".join(_bulk(part) for part in parts)
-
-
-def _reply(buffer: bytearray, start: int) -> tuple[Any, int] | None:
-    """The reply that begins at `start`, and where the next begins; None when not all here yet.
-    An error reply is returned as a ResponseError (raised by the caller)."""
-    end = buffer.find(b"\r\n", start)
-    if end < 0:
-        return None
-    kind, line = buffer[start : start + 1], bytes(buffer[start + 1 : end])
-    after = end + 2
-    if kind == b"+":
-        return line, after
-    if kind == b"-":
-        return ResponseError(line.decode(errors="replace")), after
-    if kind == b":":
-        return int(line), after
-    if kind == b"$":
-        size = int(line)
-        if size < 0:
-            return None, after
-        if len(buffer) < after + size + 2:
-            return None
-        return bytes(buffer[after : after + size]), after + size + 2
-    if kind == b"*":
-        items: list[Any] = []
-        for _ in range(max(int(line), 0)):
-            item = _reply(buffer, after)
-            if item is None:
-                return None
-            value, after = item
-            items.append(value)
-        return items, after
-    raise RedisConnectionError(f"unexpected reply from Redis: {bytes(buffer[start:end])!r}")
-
-
-class _Pipe(asyncio.Protocol):
-    """One connection to Redis, commands written as they come and replies matched to them in
-    order (Redis answers in order): a charge is one write and one parse, with none of redis-py's
-    per-command pool, encoder and parser objects."""
-
-    def __init__(self) -> None:
-        self.transport: Any = None  # asyncio's or uvloop's (which is no asyncio.Transport)
-        self.waiting: collections.deque[asyncio.Future[Any]] = collections.deque()
-        self.buffer = bytearray()
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport
-
-    def data_received(self, data: bytes) -> None:
-        buffer = self.buffer
-        buffer += data
-        start = 0
-        while self.waiting:
-            try:
-                parsed = _reply(buffer, start)
-            except (RedisError, ValueError) as error:
-                self.fail(RedisConnectionError(str(error)))
-                return
-            if parsed is None:
-                break
-            value, start = parsed
-            future = self.waiting.popleft()
-            if not future.done():
-                future.set_result(value)
-        del buffer[:start]
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.transport = None
-        self.fail(RedisConnectionError("the connection to Redis was lost"))
-
-    def fail(self, error: Exception) -> None:
-        """End the connection: every command still waiting fails with `error`."""
-        transport, self.transport = self.transport, None
-        if transport is not None:
-            transport.abort()
-        while self.waiting:
-            future = self.waiting.popleft()
-            if not future.done():
-                future.set_exception(error)
-
-    def send(self, command: bytes) -> asyncio.Future[Any]:
-        if self.transport is None:
-            raise RedisConnectionError("not connected to Redis")
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self.waiting.append(future)
-        self.transport.write(command)
-        return future
-
-
 class RedisBuckets:
     """Buckets shared by every worker of a deployment.
 
     While Redis cannot be reached this process keeps its own buckets rather than refusing or
     waving everything through: a per-worker limit is the lesser harm.
 
-    A charge is `EVALSHA` of `_TAKE_SCRIPT` on one connection of this process's own (`_Pipe`;
-    `redis://` URLs), its bytes mostly encoded once; the script is loaded by `EVAL` whenever
-    Redis answers NOSCRIPT (a restart, `SCRIPT FLUSH`). Other URLs (`rediss://`, sockets) go
-    through redis-py's client, as `clear` does.
+    A charge is `EVALSHA` of `_TAKE_SCRIPT` on one connection of this process's own
+    (auth/redis_wire.py; `redis://` URLs), its bytes mostly encoded once; the script is loaded
+    by `EVAL` whenever Redis answers NOSCRIPT (a restart, `SCRIPT FLUSH`). Other URLs
+    (`rediss://`, sockets) go through redis-py's client, as `clear` does.
     """
 
     def __init__(self, url: str, prefix: str, timeout: float = 2.0) -> None:
         self._redis: Any = redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
         self._prefix = prefix
-        self._timeout = timeout
         self._take = self._redis.register_script(_TAKE_SCRIPT)
         self._fallback = MemoryBuckets()
-        parts = urlsplit(url)
-        self._address = (
-            (parts.hostname or "127.0.0.1", parts.port or 6379) if parts.scheme == "redis" else None
-        )
-        self._hello = [
-            *(
-                [_command(b"AUTH", *(unquote(x).encode() for x in (parts.username, parts.password) if x))]
-                if parts.password
-                else []
-            ),
-            *([_command(b"SELECT", parts.path.strip("/").encode())] if parts.path.strip("/") else []),
-        ]
-        self._pipe: _Pipe | None = None
-        self._connecting: asyncio.Lock | None = None
+        self._wire = RedisWire.for_url(url, timeout)
         self._keys: OrderedDict[str, bytes] = OrderedDict()
         self._encoded: tuple[RateLimits, bytes, bytes] | None = None
 
@@ -250,7 +136,7 @@ class RedisBuckets:
         """The bucket's key in RESP, remembered for the most recent callers."""
         encoded = self._keys.get(key)
         if encoded is None:
-            encoded = self._keys[key] = _bulk(self._key(key).encode())
+            encoded = self._keys[key] = bulk(self._key(key).encode())
             if len(self._keys) > MAX_MEMORY_BUCKETS:
                 self._keys.popitem(last=False)
         return encoded
@@ -259,59 +145,24 @@ class RedisBuckets:
         """`maximum` and `rate` (ARGV 1-2), and `ttl` (ARGV 5), in RESP, as redis-py encodes them."""
         if self._encoded is None or self._encoded[0] != limits:
             ttl = math.ceil(limits.maximum_available / limits.restore_rate) + 1
-            head = _bulk(str(limits.maximum_available).encode()) + _bulk(repr(limits.restore_rate).encode())
-            self._encoded = (limits, head, _bulk(str(ttl).encode()))
+            head = bulk(str(limits.maximum_available).encode()) + bulk(repr(limits.restore_rate).encode())
+            self._encoded = (limits, head, bulk(str(ttl).encode()))
         return self._encoded[1], self._encoded[2]
 
-    async def _connected(self) -> _Pipe:
-        pipe = self._pipe
-        if pipe is not None and pipe.transport is not None:
-            return pipe
-        assert self._address is not None
-        self._connecting = self._connecting or asyncio.Lock()
-        async with self._connecting:
-            if self._pipe is not None and self._pipe.transport is not None:
-                return self._pipe
-            loop = asyncio.get_running_loop()
-            try:
-                async with asyncio.timeout(self._timeout):
-                    _, pipe = await loop.create_connection(_Pipe, *self._address)
-                    for command in self._hello:
-                        reply = await pipe.send(command)
-                        if isinstance(reply, ResponseError):
-                            pipe.fail(reply)
-                            raise reply
-            except (OSError, TimeoutError) as error:
-                raise RedisConnectionError(f"cannot reach Redis: {error}") from None
-            self._pipe = pipe
-            return pipe
-
-    async def _call(self, command: bytes) -> Any:
-        pipe = await self._connected()
-        try:
-            async with asyncio.timeout(self._timeout):
-                reply = await pipe.send(command)
-        except TimeoutError:
-            pipe.fail(RedisTimeoutError("Redis did not answer in time"))
-            raise RedisTimeoutError("Redis did not answer in time") from None
-        if isinstance(reply, ResponseError):
-            raise reply
-        return reply
-
-    async def _evalsha(self, key: str, cost: int, limits: RateLimits, now: float) -> Any:
+    async def _evalsha(self, wire: RedisWire, key: str, cost: int, limits: RateLimits, now: float) -> Any:
         head, ttl = self._limits_bytes(limits)
-        args = self._key_bytes(key) + head + _bulk(str(cost).encode()) + _bulk(repr(now).encode()) + ttl
+        args = self._key_bytes(key) + head + bulk(str(cost).encode()) + bulk(repr(now).encode()) + ttl
         try:
-            return await self._call(_EVALSHA + args)
+            return await wire.call(_EVALSHA + args)
         except ResponseError as error:
             if not str(error).startswith("NOSCRIPT"):
                 raise
-            return await self._call(_EVAL + args)  # runs it, and loads it for the next EVALSHA
+            return await wire.call(_EVAL + args)  # runs it, and loads it for the next EVALSHA
 
     async def take(self, key: str, cost: int, limits: RateLimits, now: float) -> tuple[bool, float]:
         try:
-            if self._address is not None:
-                allowed, level = await self._evalsha(key, cost, limits, now)
+            if self._wire is not None:
+                allowed, level = await self._evalsha(self._wire, key, cost, limits, now)
             else:
                 ttl = math.ceil(limits.maximum_available / limits.restore_rate) + 1
                 args = [limits.maximum_available, limits.restore_rate, cost, now, ttl]
@@ -327,16 +178,15 @@ class RedisBuckets:
             await self._redis.delete(name)
 
     async def close(self) -> None:
-        pipe, self._pipe = self._pipe, None
-        if pipe is not None:
-            pipe.fail(RedisConnectionError("closed"))
+        if self._wire is not None:
+            self._wire.close()
         await self._redis.aclose()
 
 
 _SHA = hashlib.sha1(_TAKE_SCRIPT.encode()).hexdigest().encode()  # noqa: S324 (Redis names scripts so)
 # EVALSHA <sha> 1 <key> <maximum> <rate> <cost> <now> <ttl>: 9 parts, the first three fixed.
-_EVALSHA = b"*9\r\n" + _bulk(b"EVALSHA") + _bulk(_SHA) + _bulk(b"1")
-_EVAL = b"*9\r\n" + _bulk(b"EVAL") + _bulk(_TAKE_SCRIPT.encode()) + _bulk(b"1")
+_EVALSHA = b"*9\r\n" + bulk(b"EVALSHA") + bulk(_SHA) + bulk(b"1")
+_EVAL = b"*9\r\n" + bulk(b"EVAL") + bulk(_TAKE_SCRIPT.encode()) + bulk(b"1")
 
 
 @dataclass

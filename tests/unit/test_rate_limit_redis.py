@@ -56,7 +56,9 @@ async def test_a_flushed_script_cache_and_a_lost_connection_are_recovered(prefix
         await admin.script_flush()
         assert await buckets.take("k", 30, LIMITS, 1e9) == (True, 40.0)
         # and when it drops the connection
-        pipe = buckets._pipe
+        wire = buckets._wire
+        assert wire is not None
+        pipe = wire._pipe
         assert pipe is not None and pipe.transport is not None
         host, port = pipe.transport.get_extra_info("sockname")[:2]
         assert await admin.client_kill(f"{host}:{port}")
@@ -64,7 +66,7 @@ async def test_a_flushed_script_cache_and_a_lost_connection_are_recovered(prefix
         # then charges go on from the same bucket, on a new connection
         assert await buckets.take("k", 30, LIMITS, 1e9) == (True, 10.0)
         assert await buckets.take("k", 30, LIMITS, 1e9) == (False, 10.0)
-        assert buckets._pipe is not pipe
+        assert wire._pipe is not pipe
     finally:
         await buckets.close()
         await admin.aclose()
