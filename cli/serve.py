@@ -7,11 +7,9 @@ import asyncio
 import os
 
 import db
-from auth.scopes import ALL_SCOPES, EMPLOYEE_SCOPES
 from cli._run import Commands, fail
-from cli.seed.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from cli.welcome import seeded_demo_accounts, welcome
 from config import ROOT, Settings, load_settings
-from models.employees import EmployeeRole
 from web.logs import log_config
 
 
@@ -42,7 +40,8 @@ def _serve(args: argparse.Namespace) -> int:
     if refusal:
         return fail(refusal)
     asyncio.run(db.migrate(settings.database_url))
-    print(_welcome(settings, args.host, args.port), flush=True)
+    accounts = asyncio.run(seeded_demo_accounts(settings.database_url))
+    print(welcome(settings, args.host, args.port, accounts), flush=True)
     uvicorn.run(
         "server:create_app",
         factory=True,
@@ -79,27 +78,3 @@ def _workers_refusal(settings: Settings, workers: int) -> str | None:
     if not settings.redis_url:
         return f"--workers {workers} needs REDIS_URL, so that every worker's subscribers hear every commit"
     return None
-
-
-def _welcome(settings: Settings, host: str, port: int) -> str:
-    """What a newcomer needs first: where to go and how to sign in."""
-    base = f"http://{host}:{port}"
-    employee = next(a for a in DEMO_ACCOUNTS if a.role == EmployeeRole.EMPLOYEE)
-    hr = next(a for a in DEMO_ACCOUNTS if a.role == EmployeeRole.HR)
-    lines = [
-        "",
-        f"peoplegraph is serving on {base}",
-        f"  Web app:   {base}/          (press 'Sign in'; demo password: {DEMO_PASSWORD})",
-        f"  GraphiQL:  {base}/graphql   (for analysts: the whole API, same sign-in)",
-        "  Demo accounts (seeded data):",
-        *(f"    {a.email:<32} {a.role:<9} {a.description}" for a in DEMO_ACCOUNTS),
-        "  A token from the command line:",
-        f'    .venv/bin/peoplegraph token --employee {employee.email} --scopes "{" ".join(EMPLOYEE_SCOPES)}"',
-        f'    .venv/bin/peoplegraph token --employee {hr.email} --scopes "{" ".join(ALL_SCOPES)}"',
-        '  then: curl -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \\',
-        f'        -d \'{{"query": "{{ viewer {{ displayName }} }}"}}\' {base}/graphql',
-        "",
-    ]
-    if settings.issuer != base:
-        lines.insert(2, f"  (issuer is {settings.issuer}; sign in through that address)")
-    return "\n".join(lines)
