@@ -52,7 +52,9 @@ async def _employee(email: str, role: EmployeeRole, password: str) -> None:
     )
 
 
-async def test_a_database_with_the_demo_accounts_gets_them_listed_with_the_password(settings: Settings) -> None:
+async def test_a_database_with_the_demo_accounts_gets_them_listed_with_the_password(
+    settings: Settings,
+) -> None:
     for account in DEMO_ACCOUNTS[:3]:
         await _employee(account.email, EmployeeRole(account.role), DEMO_PASSWORD)
     banner = await _banner(settings)
