@@ -10,6 +10,7 @@ planner/sqlite_functions.py).
 
 from __future__ import annotations
 
+import base64
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
@@ -169,9 +170,17 @@ class Postgres(Dialect):
         # holds "+" or "/" (tests/unit/planner/test_dialect.py checks every group of three), so
         # the standard alphabet is the URL-safe one here: no translate(); and a cast to bytea
         # (ASCII without backslashes), not convert_to().
+        # The prefix's whole groups of three bytes encode to a constant (planner/sqlite_ids.py
+        # does the same): only the rest of it and the digits are encoded per row.
         if not _GRAPHQL_NAME.fullmatch(type_name):
             raise ValueError(f"not a GraphQL type name: {type_name!r}")
-        return f"rtrim(encode(CAST({literal(type_name + ':')} || {column} AS bytea), 'base64'), '=')"
+        prefix = type_name + ":"
+        whole = len(prefix) // 3 * 3
+        rest = f"{literal(prefix[whole:])} || {column}" if prefix[whole:] else f"CAST({column} AS text)"
+        encoded = f"rtrim(encode(CAST({rest} AS bytea), 'base64'), '=')"
+        if not whole:
+            return encoded
+        return f"{literal(base64.b64encode(prefix[:whole].encode()).decode())} || {encoded}"
 
     def datetime(self, column: str) -> str:
         # datetime.isoformat() of the UTC time: microseconds only when there are some.
