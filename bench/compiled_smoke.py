@@ -32,39 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import httpx  # noqa: E402
+import seeded_app  # noqa: E402
 from reads_queries import FLOOR, PEOPLEGRAPH, TRIVIAL  # noqa: E402
-
-HR_EMAIL = "e50@scale.example.com"  # the scale seed makes every hundredth employee from 50 on HR
-SCOPES = "employees:read tasks:read training:read mentorships:read"
-
-
-async def _prepare(url: str) -> None:
-    from tortoise import connections
-
-    import db
-
-    if url.startswith("postgres"):
-        name = url.rpartition("/")[2]
-        if not name.startswith(("bench_", "test_")):
-            raise SystemExit(f"refusing to empty {name!r}: use a database named bench_* or test_*")
-        await db.init_db(url)
-        await connections.get("default").execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-        await db.close_db()
-    await db.migrate(url)
-
-
-async def _probes() -> dict[str, int]:
-    from tortoise import connections
-
-    conn = connections.get("default")
-    # A mentee with a manager, teams and enrollments: every part of Q1 has rows.
-    employee = """SELECT s.mentee_id FROM mentorships s JOIN employees e ON e.id = s.mentee_id
-        WHERE e.manager_id IS NOT NULL AND s.mentee_id IN (SELECT employee_id FROM team_memberships)
-        AND s.mentee_id IN (SELECT employee_id FROM enrollments) ORDER BY s.mentee_id LIMIT 1"""
-    team = "SELECT team_id FROM team_memberships GROUP BY team_id ORDER BY count(*) DESC, team_id LIMIT 1"
-    _, rows = await conn.execute_query(employee)
-    _, teams = await conn.execute_query(team)
-    return {"employee": int(rows[0][0]), "team": int(teams[0][0])}
 
 
 async def _drive(
@@ -86,38 +55,22 @@ async def _drive(
 
 async def main(args: argparse.Namespace) -> None:
     import db
-    from auth.oauth import routes
-    from auth.oauth.clients import mint_token
-    from cli.seed.scale import seed_scale
-    from config import load_settings
     from server import create_app
 
     tmp = Path(tempfile.mkdtemp(prefix="compiled-smoke-"))
     url = args.database_url or f"sqlite://{tmp / 'smoke.db'}?busy_timeout=5000"
-    await _prepare(url)
-    await db.init_db(url)
     try:
-        await seed_scale(1)
-        settings = replace(
-            load_settings(), data_dir=tmp, database_url=url, redis_url=None, run_dispatcher=False
-        )
-        await routes.startup(settings)
-        token = (await mint_token(settings, scopes=SCOPES, employee_email=HR_EMAIL))["access_token"]
-        probes = await _probes()
-        from ids import to_global_id
-
+        seeded = await seeded_app.seeded(tmp, url)
+        settings, headers, variables = seeded.settings, seeded.headers, seeded.variables()
         requests = {
             "floor": (FLOOR, {}),
-            "trivial": (TRIVIAL, {"id": to_global_id("Employee", probes["employee"])}),
-            "Q1": (PEOPLEGRAPH["Q1"], {"id": to_global_id("Employee", probes["employee"])}),
-            "Q2": (PEOPLEGRAPH["Q2"], {"id": to_global_id("Team", probes["team"])}),
-            "Q3": (PEOPLEGRAPH["Q3"], {}),
+            "trivial": (TRIVIAL, variables["Q1"]),
+            **{name: (PEOPLEGRAPH[name], variables[name]) for name in ("Q1", "Q2", "Q3")},
         }
         apps = {
             path: create_app(replace(settings, read_path=path, show_read_path=True), manage_db=False)
             for path in ("resolvers", "compiled")
         }
-        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         dialect = "PostgreSQL" if url.startswith("postgres") else "SQLite"
         print(f"{dialect}, scale 1, HR token, {args.concurrency} in flight, {args.seconds:g} s per cell")
         print(

@@ -5,9 +5,9 @@
     .venv/bin/python bench/statements.py --database-url postgres://postgres@127.0.0.1:5432/bench_statements
     .venv/bin/python bench/statements.py --database-url postgres://... --plans   # EXPLAIN (ANALYZE, BUFFERS)
 
-Seeds `seed --scale 1` into an empty database (as bench/compiled_smoke.py does: a temporary
-SQLite file, or a PostgreSQL database named `bench_*`, dropped and made again; the seed ends
-with `ANALYZE`), asks Q1-Q3 once through the compiled path with the bench's HR token, keeps each
+Seeds `seed --scale 1` into an empty database (bench/seeded_app.py, as bench/compiled_smoke.py
+does: a temporary SQLite file, or a PostgreSQL database named `bench_*`, dropped and made again;
+the seed ends with `ANALYZE`), asks Q1-Q3 once through the compiled path with the bench's HR token, keeps each
 root field's statement and parameters as `planner/plans.py` `run` binds them, and then runs each
 statement alone:
 
@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "bench" / "peers")]
 
 import httpx  # noqa: E402
-from compiled_smoke import HR_EMAIL, SCOPES, _prepare, _probes  # noqa: E402
+import seeded_app  # noqa: E402
 from reads_queries import PEOPLEGRAPH  # noqa: E402
 from reads_vs_peers import recreate_postgres  # noqa: E402
 
@@ -53,27 +53,10 @@ async def _statements(folder: Path, url: str) -> tuple[Statements, dict[str, int
     """Each query's root field statement and its bound values, and the probes they read."""
     import db
     import db_reads
-    from auth.oauth import routes
-    from auth.oauth.clients import mint_token
-    from cli.seed.scale import seed_scale
-    from config import load_settings
-    from ids import to_global_id
     from server import create_app
 
-    await _prepare(url)
-    await db.init_db(url)
-    await seed_scale(1)  # ends with ANALYZE
-    settings = replace(
-        load_settings(), data_dir=folder, database_url=url, redis_url=None, run_dispatcher=False
-    )
-    await routes.startup(settings)
-    token = (await mint_token(settings, scopes=SCOPES, employee_email=HR_EMAIL))["access_token"]
-    probes = await _probes()
-    variables = {
-        "Q1": {"id": to_global_id("Employee", probes["employee"])},
-        "Q2": {"id": to_global_id("Team", probes["team"])},
-        "Q3": {},
-    }
+    seeded = await seeded_app.seeded(folder, url)
+    settings, variables, headers = seeded.settings, seeded.variables(), seeded.headers
     app = create_app(replace(settings, read_path="compiled"), manage_db=False)
     seen: list[tuple[str, list[Any]]] = []
     original = db_reads.rows
@@ -83,7 +66,6 @@ async def _statements(folder: Path, url: str) -> tuple[Statements, dict[str, int
         return await original(sql, values, client)
 
     db_reads.rows = recording
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     found: Statements = {}
     try:
         async with httpx.AsyncClient(
@@ -98,7 +80,7 @@ async def _statements(folder: Path, url: str) -> tuple[Statements, dict[str, int
     finally:
         db_reads.rows = original
         await db.close_db()
-    return found, probes
+    return found, seeded.probes
 
 
 def _best(run: Callable[[], Any], rounds: int, clock: Callable[[], float]) -> float:

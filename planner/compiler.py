@@ -2,7 +2,7 @@
 
 Objects become JSON objects of their selected fields (in response-key order, aliases and
 fragments resolved); to-one relations are LEFT JOINs of the enclosing SELECT (so they add no
-nesting); connections are an aggregated, ordered and limited subquery with the resolver path's
+nesting), but subqueries by key in a nested list's rows on PostgreSQL (`_joined`); connections are an aggregated, ordered and limited subquery with the resolver path's
 keyset order, filters and visibility (the policy's own `Q`, rendered by Tortoise:
 planner/visibility.py). SQLite's parser allows only a few nested subqueries, so deeper
 connections are left to the resolver path. Whatever is not mapped in planner/mapping/ raises
@@ -50,7 +50,7 @@ class Compiler(Connections):
     def root(self, query: GraphQLObjectType, nodes: list[FieldNode]) -> str:
         """The statement that returns one root field's JSON value."""
         name = nodes[0].name.value
-        self.params, self.cursors, self._facts, self._own = [], False, {}, ""
+        self.params, self.cursors, self._facts, self._own, self._nested = [], False, {}, "", False
         if name == "__typename":  # a constant, one statement like every root field
             return f"SELECT {literal(json.dumps(query.name))}"
         field = self.walker.definition(query, nodes)
@@ -209,8 +209,16 @@ class Compiler(Connections):
         mapping = TYPES.get(target.name)
         if mapping is None:
             raise Uncovered(f"type {target.name}")
-        alias = self._alias()
-        joins.append(f'LEFT JOIN {quote(mapping.model._meta.db_table)} AS {alias} ON {alias}."id" = {fk}')
+        alias, table = self._alias(), quote(mapping.model._meta.db_table)
+        if self._nested and self.dialect.name == "postgres":
+            # A nested list's page is read once per parent row, and a join there made PostgreSQL
+            # hash the whole target table each time (bench/README.md, branch sqlq): one lookup
+            # by key per row instead, as a subquery (null without a row).
+            own: list[str] = []
+            body = self._object(target, alias, self.walker.subfields(nodes, target), own)
+            source = " ".join([f"{table} AS {alias}", *own])
+            return f'(SELECT {body} FROM {source} WHERE {alias}."id" = {fk})'
+        joins.append(f'LEFT JOIN {table} AS {alias} ON {alias}."id" = {fk}')
         body = self._object(target, alias, self.walker.subfields(nodes, target), joins)
         return f'CASE WHEN {alias}."id" IS NULL THEN NULL ELSE {body} END' if nullable else body
 

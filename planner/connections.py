@@ -65,6 +65,7 @@ class Connections(Statement):
             self._nesting += 1
             if self._nesting > MAX_SQLITE_NESTING and self.dialect.name == "sqlite":
                 raise Uncovered("connections nested deeper than SQLite parses")
+            nested, self._nested = self._nested, self._nested or parent is not None
             if name == "edges":
                 item = self._edge(spec, self._named(sub), row, parts, joins, sort)
             elif name == "nodes" and spec.link is None:
@@ -72,12 +73,15 @@ class Connections(Statement):
                 item = self._object(target, row, self.walker.subfields(parts, target), joins)
             else:
                 raise Uncovered(f"{connection.name}.{name}")
-            self._nesting -= 1
+            self._nesting, self._nested = self._nesting - 1, nested
             # The page's rows first (ordered, limited), then their JSON: objects are built for the
             # page only, not for every row the order has to look at.
             return self.dialect.embed(
                 self.dialect.ordered_array(
-                    item, " ".join([self._rows(page), *joins]), order_terms(self.dialect, spec, row, sort)
+                    item,
+                    " ".join([self._rows(page), *joins]),
+                    order_terms(self.dialect, spec, row, sort),
+                    ordered=True,
                 )
             )
 

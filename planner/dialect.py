@@ -10,13 +10,14 @@ planner/sqlite_functions.py).
 
 from __future__ import annotations
 
+import base64
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 
 from planner import sqlite_ids
 
-# A list's items as ordered_array selects them: the subquery, and each item's JSON.
+# A list's items as SQLite's ordered_array selects them: the subquery, and each item's JSON.
 _ITEMS, _ITEM = '"q"', '"q"."j"'
 _GRAPHQL_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")
 
@@ -51,10 +52,14 @@ class Dialect(ABC):
         ...
 
     @abstractmethod
-    def ordered_array(self, item: str, source: str, order: Sequence[tuple[str, str]]) -> str:
+    def ordered_array(
+        self, item: str, source: str, order: Sequence[tuple[str, str]], ordered: bool = False
+    ) -> str:
         """A query whose one value is the JSON array of `item` (a JSON value of each row) over
         the rows of `source` (a FROM clause: a table or subquery and its joins), in `order` (each
-        term's expression and direction)."""
+        term's expression and direction). `ordered`: `source` is a page's rows, already in
+        `order`, and its joins are LEFT JOINs of at most one row each (to-one and attached
+        rows), which keep that order."""
         ...
 
     @abstractmethod
@@ -135,14 +140,16 @@ class Postgres(Dialect):
     def array(self, items: Sequence[str]) -> str:
         return f"json_build_array({', '.join(items)})"
 
-    def ordered_array(self, item: str, source: str, order: Sequence[tuple[str, str]]) -> str:
-        # The sort keys travel with each item, and the aggregate orders by them: one sort
-        # (a window of row numbers over a sorted subquery, aggregated by the row number, sorted
-        # twice).
-        keys = "".join(f', {term} AS "o{n}"' for n, (term, _) in enumerate(order))
-        by = ", ".join(f'{_ITEMS}."o{n}" {direction}' for n, (_, direction) in enumerate(order))
-        items = f'SELECT {item} AS "j"{keys} FROM {source}'
-        return f"SELECT coalesce(json_agg({_ITEM} ORDER BY {by}), '[]'::json) FROM ({items}) AS {_ITEMS}"
+    def ordered_array(
+        self, item: str, source: str, order: Sequence[tuple[str, str]], ordered: bool = False
+    ) -> str:
+        # An array of the items in the query's own order (ARRAY(subquery) keeps the order of
+        # its rows; an empty one is `[]`). Where nothing reorders the page's rows (no join, the
+        # to-one rows of a nested list being subqueries: planner/compiler.py), PostgreSQL knows
+        # they come in `order` and sorts nothing, where `json_agg(... ORDER BY ...)` sorted
+        # every list once more (bench/README.md, branch sqlq). After a hash join it sorts once.
+        by = ", ".join(f"{term} {direction}" for term, direction in order)
+        return f"SELECT array_to_json(ARRAY(SELECT {item} FROM {source} ORDER BY {by}))"
 
     def placeholder(self, number: int) -> str:
         return f"${number}"
@@ -163,9 +170,17 @@ class Postgres(Dialect):
         # holds "+" or "/" (tests/unit/planner/test_dialect.py checks every group of three), so
         # the standard alphabet is the URL-safe one here: no translate(); and a cast to bytea
         # (ASCII without backslashes), not convert_to().
+        # The prefix's whole groups of three bytes encode to a constant (planner/sqlite_ids.py
+        # does the same): only the rest of it and the digits are encoded per row.
         if not _GRAPHQL_NAME.fullmatch(type_name):
             raise ValueError(f"not a GraphQL type name: {type_name!r}")
-        return f"rtrim(encode(CAST({literal(type_name + ':')} || {column} AS bytea), 'base64'), '=')"
+        prefix = type_name + ":"
+        whole = len(prefix) // 3 * 3
+        rest = f"{literal(prefix[whole:])} || {column}" if prefix[whole:] else f"CAST({column} AS text)"
+        encoded = f"rtrim(encode(CAST({rest} AS bytea), 'base64'), '=')"
+        if not whole:
+            return encoded
+        return f"{literal(base64.b64encode(prefix[:whole].encode()).decode())} || {encoded}"
 
     def datetime(self, column: str) -> str:
         # datetime.isoformat() of the UTC time: microseconds only when there are some.
@@ -217,13 +232,17 @@ class Sqlite(Dialect):
     def array(self, items: Sequence[str]) -> str:
         return f"json_array({', '.join(items)})"
 
-    def ordered_array(self, item: str, source: str, order: Sequence[tuple[str, str]]) -> str:
-        # The subquery is already in order (group_concat joins its rows as they come; no window
-        # of row numbers, which sorted the rows once more for nothing), and its items are JSON
-        # text: joined as they are, not parsed again one by one (json_group_array(json(...))
-        # did); `embed` parses the array once.
+    def ordered_array(
+        self, item: str, source: str, order: Sequence[tuple[str, str]], ordered: bool = False
+    ) -> str:
+        # group_concat joins the subquery's rows as they come (no window of row numbers, which
+        # sorted the rows once more for nothing), and its items are JSON text: joined as they
+        # are, not parsed again one by one (json_group_array(json(...)) did); `embed` parses
+        # the array once. A page's rows are already in order, and SQLite's LEFT JOINs of one
+        # row each keep the left side as the outer loop, so in its order: no ORDER BY, whose
+        # sort (of the items' JSON) SQLite does not skip after a join.
         by = ", ".join(f"{term} {direction}" for term, direction in order)
-        items = f'SELECT {item} AS "j" FROM {source} ORDER BY {by}'
+        items = f'SELECT {item} AS "j" FROM {source}' + ("" if ordered else f" ORDER BY {by}")
         return f"SELECT '[' || coalesce(group_concat({_ITEM}, ','), '') || ']' FROM ({items}) AS {_ITEMS}"
 
     def placeholder(self, number: int) -> str:

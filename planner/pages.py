@@ -65,8 +65,11 @@ def page_rows(
     """The rows of one page (`n` of them at most), as a FROM item. Where the order needs a nulls
     flag (SQLite), a nullable sort column is read in two parts, the rows with a value and those
     without, each in an order an index on the column can give (an order by its "is null" flag
-    cannot use one), merged in the list's order. PostgreSQL orders nulls as the lists do, so
-    its index gives the whole order at once."""
+    cannot use one), the part the list shows first (with a value ascending, without one
+    descending) before the other: a UNION ALL without ORDER BY runs its parts in turn, and
+    the LIMIT stops it once the page is full, so the second part is read only when the page
+    needs it (a sort of both parts read `n` rows of each and sorted them). PostgreSQL orders
+    nulls as the lists do, so its index gives the whole order at once."""
     order = order_sql(dialect, spec, row, sort)
     if not _flagged(dialect, spec, sort):
         return f"({select}{condition} ORDER BY {order} LIMIT {n}) AS {row}"
@@ -75,8 +78,11 @@ def page_rows(
     select += f"{condition} AND " if condition else " WHERE "
     valued = f'{select}{column} IS NOT NULL ORDER BY {column} {direction}, {row}."id" {direction}'
     empty = f'{select}{column} IS NULL ORDER BY {row}."id" {direction}'
-    parts = [f'SELECT * FROM ({part} LIMIT {n}) AS "{name}"' for part, name in ((valued, "v"), (empty, "e"))]
-    return f"(SELECT * FROM ({' UNION ALL '.join(parts)}) AS {row} ORDER BY {order} LIMIT {n}) AS {row}"
+    parts = [(valued, "v"), (empty, "e")]
+    if sort.descending:
+        parts.reverse()
+    union = " UNION ALL ".join(f'SELECT * FROM ({part} LIMIT {n}) AS "{name}"' for part, name in parts)
+    return f"(SELECT * FROM ({union}) AS {row} LIMIT {n}) AS {row}"
 
 
 def cursor_sql(dialect: Dialect, spec: Many, row: str, sort: SortKey) -> str:

@@ -39,6 +39,9 @@ class Statement(ABC):
         self._aliases = 0
         self._defaults: dict[str, dict[str, str]] = {}  # an attached row's alias: its fields' defaults
         self._nesting = 0
+        # Whether the rows being compiled are a nested list's (a page per parent row), whose
+        # to-one rows PostgreSQL reads by their key (planner/compiler.py `_joined`).
+        self._nested = False
         self.params: list[Param] = []  # of the root field being compiled
         self.consumed: set[Path] = set()  # the variables bound as parameters
         self.cursors = False  # whether the root field being compiled returns cursors (to splice)

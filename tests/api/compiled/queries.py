@@ -126,6 +126,26 @@ PAGED = {
         { totalCount edges { cursor node { title dueDate } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }""",
         ("tasks",),
     ),
+    # Nulls last: the pages cross from the rows with a due date to those without (SQLite reads
+    # the two parts in turn, planner/pages.py `page_rows`).
+    "root_due_asc": (
+        """query($after: String) { tasks(first: 3, after: $after, orderBy: {field: DUE_DATE, direction: ASC})
+        { edges { cursor node { title dueDate } } pageInfo { hasNextPage endCursor } } }""",
+        ("tasks",),
+    ),
+    # A nested list with and without due dates, both ways (the first team's tasks).
+    "team_due_asc": (
+        """query($after: String) { teams(first: 1, filter: null, orderBy: {field: CREATED_AT, direction: ASC}) {
+        nodes { tasks(first: 1, after: $after, orderBy: {field: DUE_DATE, direction: ASC}) { nodes { title dueDate
+        assignee { email manager { email } } } pageInfo { hasNextPage endCursor } } } } }""",
+        ("teams", "nodes", 0, "tasks"),
+    ),
+    "team_due_desc": (
+        """query($after: String) { teams(first: 1, filter: null, orderBy: {field: CREATED_AT, direction: ASC}) {
+        nodes { tasks(first: 2, after: $after, orderBy: {field: DUE_DATE, direction: DESC}) { nodes { title dueDate
+        team { name } } pageInfo { hasNextPage endCursor } } } } }""",
+        ("teams", "nodes", 0, "tasks"),
+    ),
     "root_title": (
         """query($after: String) { tasks(first: 4, after: $after, orderBy: {field: TITLE, direction: ASC},
         filter: {status: [TODO, DONE, BLOCKED]}) { edges { cursor node { title } } pageInfo { hasNextPage endCursor } } }""",
