@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import os
 from collections.abc import AsyncIterator, Callable, Sequence
 
 from starlette.applications import Starlette
@@ -51,9 +52,12 @@ class App(Starlette):
         return stack if self.front is None else self.front(stack)
 
 
-def create_app(settings: Settings | None = None, *, manage_db: bool = True, front: bool = True) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, manage_db: bool = True, front: bool | None = None
+) -> Starlette:
     """Build the app. Tests pass `manage_db=False` and set the database up themselves, and
-    `front=False` for the full stack alone (the lean front's differential tests)."""
+    `front=False` for the full stack alone (the lean front's differential tests); by default the
+    front is on unless PEOPLEGRAPH_NO_FRONT=1 (benchmarks compare the two)."""
     settings = settings or load_settings()
     lean_access_log()
     revocation.install()  # what the auth layer revokes reaches webhooks and live connections
@@ -108,7 +112,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True, fron
         exception_handlers=EXCEPTION_HANDLERS,
     )
     app.state.settings = settings
-    if front:
+    if front if front is not None else os.environ.get("PEOPLEGRAPH_NO_FRONT", "") in ("", "0"):
         app.front = lambda stack: Front(stack, graphql, settings.http)
     return app
 
