@@ -7,7 +7,9 @@
 It prepares the data as `make bench` does (bench/reads_vs_peers.py: `seed --scale 1` into a fresh
 PostgreSQL database, BENCH_DATABASE_URL, and a fresh SQLite file), then, round after round, starts
 each variant on each backend alone on core 1 and drives the floors and Q1-Q3 with wrk on core 0
-(one thread, `--connections`), as `make bench` does; PostGraphile too with `--peer`. On a shared
+(one thread, `--connections`), as `make bench` does; PostGraphile too with `--peer`. Each line
+also says how much of the measured time the server ran on its core and how much it waited,
+runnable, while another process had the core (/proc/PID/task/*/schedstat). On a shared
 machine single figures are noise: it prints every round, then per query the mean req/s and p99
 over the rounds and each variant's req/s as a ratio to the first variant's, round by round.
 """
@@ -15,10 +17,12 @@ over the rounds and each variant's req/s as a ratio to the first variant's, roun
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -49,19 +53,52 @@ def _variant(text: str) -> tuple[str, dict[str, str]]:
     return name, env
 
 
+def _server_pid(port: int) -> int | None:
+    """The process whose command line ends with `--port PORT` (the server `System` started)."""
+    wanted = [b"--port", str(port).encode()]
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError):
+            if (
+                entry.name.isdigit()
+                and (entry / "cmdline").read_bytes().rstrip(b"\0").split(b"\0")[-2:] == wanted
+            ):
+                return int(entry.name)
+    return None
+
+
+def _scheduled(pid: int | None) -> tuple[float, float]:
+    """Seconds the server's threads ran on a CPU and waited, runnable, for one (schedstat)."""
+    if pid is None:
+        return 0.0, 0.0
+    ran = waited = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            on_cpu, on_queue, _ = (task / "schedstat").read_text().split()
+            ran, waited = ran + int(on_cpu), waited + int(on_queue)
+    return ran / 1e9, waited / 1e9
+
+
 def _drive(system: System, args: argparse.Namespace) -> dict[str, Figures]:
+    """Each query's figures; printed with the share of the measured time the server ran on its
+    core and the share it waited, runnable, for the core (another process had it)."""
     figures: dict[str, Figures] = {}
     with system.running(SERVER_CORE):
+        pid = _server_pid(system.port)
         for query in QUERIES:
             request = system.requests[query]
-            for seconds in (args.warmup, args.duration):  # the first run only warms up
-                result = run_wrk(
-                    system.base_url, request, seconds=seconds, connections=args.connections, core=LOAD_CORE
-                )
+            run_wrk(
+                system.base_url, request, seconds=args.warmup, connections=args.connections, core=LOAD_CORE
+            )
+            before, started = _scheduled(pid), time.monotonic()
+            result = run_wrk(
+                system.base_url, request, seconds=args.duration, connections=args.connections, core=LOAD_CORE
+            )
+            after, wall = _scheduled(pid), time.monotonic() - started
             figures[query] = result
             print(
                 f"  {system.name:<34} {query:<8} {result.requests_per_s:7.0f} req/s "
-                f"p50 {result.p50_ms:5.1f} p99 {result.p99_ms:5.1f} ms"
+                f"p50 {result.p50_ms:5.1f} p99 {result.p99_ms:5.1f} ms, on its core "
+                f"{(after[0] - before[0]) / wall:4.0%}, waiting for it {(after[1] - before[1]) / wall:4.0%}"
                 + (f" {result.failures} failed" if result.failures else ""),
                 flush=True,
             )
