@@ -64,8 +64,8 @@ async def test_a_cached_read_is_answered_by_the_front_alone(
     finally:
         _front(app).app = full_stack
     assert again.status_code == first.status_code == 200
-    assert again.content == first.content
-    assert again.headers == first.headers
+    assert again.json() == first.json()  # PostgreSQL's JSON text has its own spacing
+    assert _without_length(again.headers) == _without_length(first.headers)
     assert FAST_READS._value.get() == fast_reads + 1
 
 
@@ -87,3 +87,7 @@ async def test_a_subscription_is_served_by_the_front_alone(
         with pytest.raises(Closed) as refused:
             await WSClient.connect(url, "nonsense")
     assert refused.value.code == 4403
+
+
+def _without_length(headers: httpx.Headers) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in headers.multi_items() if k != "content-length"]
