@@ -95,10 +95,15 @@ def _drive(system: System, args: argparse.Namespace) -> dict[str, Figures]:
             )
             after, wall = _scheduled(pid), time.monotonic() - started
             figures[query] = result
+            shares = (
+                f", on its core {(after[0] - before[0]) / wall:4.0%}, waiting for it "
+                f"{(after[1] - before[1]) / wall:4.0%}"
+                if pid is not None
+                else ""
+            )
             print(
                 f"  {system.name:<34} {query:<8} {result.requests_per_s:7.0f} req/s "
-                f"p50 {result.p50_ms:5.1f} p99 {result.p99_ms:5.1f} ms, on its core "
-                f"{(after[0] - before[0]) / wall:4.0%}, waiting for it {(after[1] - before[1]) / wall:4.0%}"
+                f"p50 {result.p50_ms:5.1f} p99 {result.p99_ms:5.1f} ms{shares}"
                 + (f" {result.failures} failed" if result.failures else ""),
                 flush=True,
             )
