@@ -7,10 +7,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-from collections.abc import AsyncIterator, Sequence
+import os
+from collections.abc import AsyncIterator, Callable, Sequence
 
 from starlette.applications import Starlette
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp
 
 import db
 from auth.oauth import routes as auth_routes
@@ -23,6 +25,7 @@ from resolvers.core import idempotency, revocation
 from schema import schema
 from schema.webhooks.shaping import make_shaper
 from web.demo_accounts import demo_accounts_route, demo_password_for
+from web.front import Front
 from web.graphiql import static_mount
 from web.graphql_view import GraphQLApp
 from web.health import healthz, readyz
@@ -39,8 +42,22 @@ def _wake_on_commit(dispatcher: WebhookDispatcher) -> Listener:
     return wake
 
 
-def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
-    """Build the app. Tests pass `manage_db=False` and set the database up themselves."""
+class App(Starlette):
+    """Starlette's app with the lean front (web/front.py) ahead of its stack, unless `front` is None."""
+
+    front: Callable[[ASGIApp], ASGIApp] | None = None
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        return stack if self.front is None else self.front(stack)
+
+
+def create_app(
+    settings: Settings | None = None, *, manage_db: bool = True, front: bool | None = None
+) -> Starlette:
+    """Build the app. Tests pass `manage_db=False` and set the database up themselves, and
+    `front=False` for the full stack alone (the lean front's differential tests); by default the
+    front is on unless PEOPLEGRAPH_NO_FRONT=1 (benchmarks compare the two)."""
     settings = settings or load_settings()
     lean_access_log()
     revocation.install()  # what the auth layer revokes reaches webhooks and live connections
@@ -88,13 +105,15 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         demo_accounts_route(),
         webapp_route(settings),
     ]
-    app = Starlette(
+    app = App(
         routes=routes,
         lifespan=lifespan,
         middleware=app_middleware(settings, routes),
         exception_handlers=EXCEPTION_HANDLERS,
     )
     app.state.settings = settings
+    if front if front is not None else os.environ.get("PEOPLEGRAPH_NO_FRONT", "") in ("", "0"):
+        app.front = lambda stack: Front(stack, graphql, settings.http)
     return app
 
 

@@ -120,17 +120,40 @@ async def _principal(header: str | None) -> Principal | None:
     return principal
 
 
+# Where the lean front (web/front.py) leaves what `token_outcome` found before handing the
+# request to the full stack, which then does not check the token again.
+TOKEN_READ = "peoplegraph.token_read"
+
+
+async def token_outcome(header: str | None) -> Principal | Exception | None:
+    """`_principal`, its exception returned rather than raised (for `TOKEN_READ`)."""
+    try:
+        return await _principal(header)
+    except Exception as exc:
+        return exc
+
+
 class BearerTokens(AuthenticationBackend):
     async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser] | None:
         if conn.scope["type"] != "http":
             return None  # a WebSocket authenticates in connection_init (see the module docstring)
         try:
-            principal = await _principal(conn.headers.get("authorization"))
+            if TOKEN_READ in conn.scope:
+                principal = conn.scope.pop(TOKEN_READ)
+                if isinstance(principal, Exception):
+                    raise principal
+            else:
+                principal = await _principal(conn.headers.get("authorization"))
         except InvalidToken as exc:
             raise TokenRefused(exc.description) from None
         if principal is None:
             return None
-        return AuthCredentials(sorted(principal.scopes)), TokenUser(principal)
+        return credentials(principal)
+
+
+def credentials(principal: Principal) -> tuple[AuthCredentials, TokenUser]:
+    """`request.auth` and `request.user` of a request acting for `principal`."""
+    return AuthCredentials(sorted(principal.scopes)), TokenUser(principal)
 
 
 def refuse_token(conn: HTTPConnection, exc: AuthenticationError) -> Response:

@@ -36,12 +36,12 @@ class CORS(CORSMiddleware):
             await super().__call__(scope, receive, send)
             return
 
-        async def vary_on_origin(message: Message) -> None:
+        async def varying(message: Message) -> None:
             if message["type"] == "http.response.start":
-                _vary_on_origin(message)
+                vary_on_origin(message)
             await send(message)
 
-        await self.app(scope, receive, vary_on_origin)
+        await self.app(scope, receive, varying)
 
     def preflight_response(self, request_headers: Headers) -> Response:
         response = super().preflight_response(request_headers)
@@ -60,7 +60,7 @@ def _has_origin(scope: Scope) -> bool:
     return False
 
 
-def _vary_on_origin(message: Message) -> None:
+def vary_on_origin(message: Message) -> None:
     """`MutableHeaders(scope=message)["Vary"] = ", ".join([*vary_values, "Origin"])`: one `vary`
     header, where the first one was (else last), holding the values before and `Origin`."""
     headers: list[tuple[bytes, bytes]] = list(message.get("headers", ()))

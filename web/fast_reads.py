@@ -94,6 +94,15 @@ class FastReads:
 
     async def respond(self, request: Request, media: str) -> Response | None:
         """The full path's answer to a registered compiled read, or None: the full path answers."""
+        body = await self.body(request)
+        if body is None:
+            return None
+        response = Response(body, media_type=JSON)
+        response.headers["content-type"] = f"{media}; charset=utf-8"
+        return response
+
+    async def body(self, request: Request) -> bytes | None:
+        """`respond`'s body (counted in the metrics as answered), or None."""
         principal = principal_of(request.scope)
         if self.settings.read_path == "resolvers" or principal is None:
             return None
@@ -126,9 +135,7 @@ class FastReads:
             self.persisted.put(register, query, owner_of(principal, request))
         OPERATIONS("query").inc()
         FAST_READS.inc()
-        response = Response(answer, media_type=JSON)
-        response.headers["content-type"] = f"{media}; charset=utf-8"
-        return response
+        return answer
 
     async def _request_data(self, request: Request) -> GraphQLRequestData | None:
         """The request as web/graphql_view.py `parse_http_body` reads it (RequestRefused when the

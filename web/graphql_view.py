@@ -1,7 +1,8 @@
 """The GraphQL endpoint at /graphql, HTTP and WebSocket: `GraphQLApp` builds it.
 
 From the outside in (the app-wide middleware of web/middleware.py comes first: metrics, CORS,
-the body limit, DATABASE_UNAVAILABLE):
+the body limit, DATABASE_UNAVAILABLE; ahead of all of it, web/front.py answers cached compiled
+reads and hands WebSockets straight to `GraphQLEndpoint`):
 
 1. `AuthenticationMiddleware` with `BearerTokens` (web/authentication.py): `request.user`;
    a bad token is answered 401 here;

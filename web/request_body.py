@@ -60,6 +60,29 @@ def replaying(body: bytes, then: Receive | None = None) -> Receive:
     return replay
 
 
+# Where the lean front (web/front.py) leaves what it read of a body before handing the request to
+# the full stack: the body, None (the client went away) or the RequestRefused it met.
+BODY_READ = "peoplegraph.body_read"
+
+
+async def limited_body(scope: Scope, receive: Receive, limits: HttpLimits) -> bytes | None:
+    """The whole body within `limits` (None: the client went away); RequestRefused (413, 408)."""
+    limit, timeout = limits.max_body_bytes, limits.body_timeout
+    length = Headers(scope=scope).get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        raise _too_large(limit)
+    try:
+        async with asyncio.timeout(timeout):
+            return await read_body(receive, limit)
+    except TimeoutError:
+        raise RequestRefused(
+            408,
+            ProblemCode.REQUEST_TIMEOUT,
+            f"The request body was not received within {timeout:g} seconds.",
+            _CLOSE,
+        ) from None
+
+
 class RequestBodyLimits:
     def __init__(self, app: ASGIApp, limits: HttpLimits) -> None:
         self.app = app
@@ -69,21 +92,13 @@ class RequestBodyLimits:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit, timeout = self.limits.max_body_bytes, self.limits.body_timeout
         try:
-            length = Headers(scope=scope).get("content-length", "")
-            if length.isdigit() and int(length) > limit:
-                raise _too_large(limit)
-            try:
-                async with asyncio.timeout(timeout):
-                    body = await read_body(receive, limit)
-            except TimeoutError:
-                raise RequestRefused(
-                    408,
-                    ProblemCode.REQUEST_TIMEOUT,
-                    f"The request body was not received within {timeout:g} seconds.",
-                    _CLOSE,
-                ) from None
+            if BODY_READ in scope:
+                body = scope.pop(BODY_READ)
+                if isinstance(body, RequestRefused):
+                    raise body
+            else:
+                body = await limited_body(scope, receive, self.limits)
         except RequestRefused as refusal:
             await refusal.response()(scope, receive, send)
             return
