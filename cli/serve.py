@@ -8,7 +8,6 @@ import os
 
 import db
 from cli._run import Commands, fail
-from cli.welcome import seeded_demo_accounts, welcome
 from config import ROOT, Settings, load_settings
 from web.logs import log_config
 
@@ -34,6 +33,8 @@ LEAN_WS = "web.ws_server:LeanWebSocketProtocol"
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
+
+    from cli.welcome import seeded_demo_accounts, welcome  # reads web/, which imports cli.seed
 
     settings = load_settings()
     refusal = _workers_refusal(settings, args.workers)
