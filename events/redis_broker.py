@@ -33,6 +33,7 @@ from datetime import datetime
 import redis.asyncio as redis
 
 from events.hub import Hub
+from events.tasks import end_task
 from models.events import Event
 
 CHANNEL = "peoplegraph:events"
@@ -129,11 +130,8 @@ class RedisBroker:
 
     async def stop(self) -> None:
         self.epoch = None
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        task, self._task = self._task, None
+        await end_task(task)
         await self._redis.aclose()
 
     async def publish(self, events: Sequence[Event]) -> None:
