@@ -72,10 +72,16 @@ def _free_port() -> int:
 
 @contextlib.asynccontextmanager
 async def serving(
-    workers: int, env: dict[str, str], extra: list[str], ws: str = LEAN_WS
+    workers: int,
+    env: dict[str, str],
+    extra: list[str],
+    ws: str = LEAN_WS,
+    code: Path = ROOT,
+    pin: bool = False,
 ) -> AsyncIterator[list[tuple[str, int]]]:
-    """`workers` uvicorn processes on their own ports, speaking WebSocket through `ws` (uvicorn's
-    `--ws`); yields (base URL, pid) of each, once they answer."""
+    """`workers` uvicorn processes on their own ports, running the server code of checkout `code`
+    and speaking WebSocket through `ws` (uvicorn's `--ws`), worker i on core i if `pin`; yields
+    (base URL, pid) of each, once they answer."""
     started: list[tuple[str, asyncio.subprocess.Process]] = []
     try:
         for _ in range(workers):
@@ -90,7 +96,11 @@ async def serving(
                 "0",
                 *extra,
             ]
-            process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env)
+            process = await asyncio.create_subprocess_exec(
+                *command, cwd=code, env=env | {"PYTHONPATH": str(code)}
+            )
+            if pin:
+                os.sched_setaffinity(process.pid, {len(started) % (os.cpu_count() or 1)})
             started.append((f"http://127.0.0.1:{port}", process))
         async with httpx.AsyncClient() as http:
             for base, _ in started:
