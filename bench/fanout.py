@@ -65,6 +65,7 @@ async def run(
     trace: Path | None = None,
     lean: bool = True,
     sample: float = 1.0,
+    busy: int = 0,
 ) -> dict[str, object]:
     pids = [pid for _, pid in servers]
     ws_urls = [url.replace("http://", "ws://") + "/graphql" for url, _ in servers]
@@ -87,12 +88,16 @@ async def run(
     for _ in range(120):  # let the servers finish subscribing everyone before measuring them
         await asyncio.sleep(0.5)
         now = sum(cpu_seconds(pid) for pid in pids)
-        cpu_before, busy = now, now - cpu_before
-        if busy < 0.05 * len(pids):
+        cpu_before, used = now, now - cpu_before
+        if used < 0.05 * len(pids):
             break
     system_before = sum(cpu_split(pid)[1] for pid in pids)
     per_subscriber = (sum(rss_kib(pid) for pid in pids) - before) / n
     headers = {"Authorization": f"Bearer {token}"}
+    spinning = [context.Process(target=_spin, daemon=True) for _ in range(busy)]
+    for process in spinning:
+        process.start()
+    sending = time.monotonic()
     async with httpx.AsyncClient(headers=headers, timeout=60) as http:
         for i in range(mutations):
             started = time.monotonic()
@@ -100,6 +105,7 @@ async def run(
             response = await http.post(f"{url}/graphql", json={"query": CREATE, "variables": {"t": f"t{i}"}})
             assert response.json()["data"]["createTask"]["errors"] == []
             await asyncio.sleep(max(0.0, 0.1 - (time.monotonic() - started)))
+    rate = mutations / (time.monotonic() - sending)  # below 10 when a response waits for the fan-out
     for pipe in pipes:
         pipe.send(mutations)
     latencies: list[float] = []
@@ -114,6 +120,10 @@ async def run(
         for occurred, (first, last) in theirs.items():
             span = spans.setdefault(occurred, [first, last])
             span[0], span[1] = min(span[0], first), max(span[1], last)
+    load = os.getloadavg()[0]
+    for process in spinning:
+        process.terminate()
+        process.join()
     cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before  # ends once every client has counted
     system = sum(cpu_split(pid)[1] for pid in pids) - system_before
     for pipe in pipes:  # the clients close their sockets only now: closing is not fan-out
@@ -136,7 +146,15 @@ async def run(
         "server_cpu_ms_per_event": round(cpu * 1000 / mutations, 1),
         "server_cpu_us_per_message": round(cpu * 1e6 / max(received, 1), 1),
         "server_user_us_per_message": round((cpu - system) * 1e6 / max(received, 1), 1),
+        "events_per_s": round(rate, 1),
+        "load": round(load, 1),
     }
+
+
+def _spin() -> None:
+    """A busy process (`--busy`): the load of other work on the machine, while the events go out."""
+    while True:
+        pass
 
 
 def stages(trace: Path, spans: dict[float, list[float]]) -> dict[str, list[float]]:
@@ -203,6 +221,12 @@ async def main() -> None:
         "the others are read and counted after it (bench/fanout_clients.py); 1: every one",
     )
     parser.add_argument(
+        "--busy",
+        type=int,
+        default=0,
+        help="processes that spin on the CPU while the events go out (a loaded machine)",
+    )
+    parser.add_argument(
         "--pin", action="store_true", help="pin worker i to core i (taskset); clients unpinned"
     )
     parser.add_argument(
@@ -246,6 +270,7 @@ async def main() -> None:
                     trace,
                     not args.websockets_clients,
                     args.sample,
+                    args.busy,
                 )
             labels = {"round": number + 1, "code": str(code)} if args.rounds > 1 or len(args.code) > 1 else {}
             print(json.dumps(labels | result), flush=True)

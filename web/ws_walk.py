@@ -46,15 +46,19 @@ class Walk:
         self.handle = None
         relay = self.relay
         parked, backlog = relay.parked, relay.backlog
-        last = backlog[-1][0]
+        first_id, last = backlog[0][0], backlog[-1][0]
         built: dict[tuple[bytes, bool, int], list[bytes]] = {}
         failed: list[tuple[Member, str]] = []
+        sent = 0
         for member in self.members[start : start + CHUNK]:
-            if member not in parked or last <= member.position:
-                continue  # it left or was woken; or it sent these itself before it parked
-            first = len(backlog)
-            while first > 0 and backlog[first - 1][0] > member.position:
-                first -= 1
+            position = member.position
+            if last <= position or member not in parked:
+                continue  # it sent these itself before it parked; or it left or was woken
+            first = 0  # the backlog's events it lacks start there
+            if position >= first_id:
+                first = len(backlog) - 1
+                while backlog[first - 1][0] > position:
+                    first -= 1
             socket = member.socket
             key = (member.frame_start, socket.framed, first)
             frames = built.get(key)
@@ -65,12 +69,13 @@ class Walk:
                 frames = built[key] = framed if socket.framed else messages
             for frame in frames:
                 outcome = socket.write(frame)
-                if outcome != SENT:
+                if outcome is not SENT:
                     failed.append((member, outcome))
                     break
             else:
-                relayed += len(backlog) - first
+                sent += len(backlog) - first
                 member.position = last
+        relayed += sent
         for member, outcome in failed:
             if outcome == FULL:
                 member.wake(
