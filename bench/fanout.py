@@ -3,27 +3,34 @@
     .venv/bin/python bench/fanout.py [--subscribers 100 1000 5000] [--mutations 30]
     DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/fanout.py \\
         --workers 1 2 --subscribers 2000 4000 --mutations 30          # scale-out mode
+    .venv/bin/python bench/fanout.py --code /tmp/main . --rounds 3    # main's server code beside this
 
 Each server process is its own uvicorn process on a fresh SQLite file (or DATABASE_URL); with
 `--workers N` (N > 1: PostgreSQL and REDIS_URL) there are N of them on N ports, as behind a load
-balancer, and subscribers are spread evenly over them. The subscribers live in `--clients`
-separate client processes (multiprocessing), not in the benchmark's own: each holds its share of
-`taskEvents` WebSocket subscribers, all with the same employee's token, so every subscriber
-receives every event. The benchmark process sends one `createTask` every 100 ms over HTTP (to
-the workers in turn).
+balancer, and subscribers are spread evenly over them (`--pin`: worker i on core i). The
+subscribers live in `--clients` separate client processes (multiprocessing), not in the
+benchmark's own: each holds its share of `taskEvents` WebSocket subscribers, all with the same
+employee's token, so every subscriber receives every event. The benchmark process sends one
+`createTask` every 100 ms over HTTP (to the workers in turn; it waits for each response, so a
+server that is behind gets fewer: `events_per_s`). `--busy N` runs N processes that spin on
+the CPU while the events go out (a loaded machine, reproducibly). `--code` runs the servers of
+other checkouts (each its own code, this one's clients), in turn within each of `--rounds`.
 
 Measured: latency from the event's `occurredAt` (stamped in the transaction, just before
-commit; same machine, same clock) to its receipt by each subscriber, p50/p99 over all
-receipts; subscribers ended as too slow; the servers' resident memory per idle subscriber; the
-servers' CPU time per event and per delivered message (mutation and fan-out, all workers
-together; steadier than latency on a busy machine), and of it the part outside the kernel. The
-clients close their sockets only once that CPU time has been read.
+commit; same machine, same clock) to its receipt, p50/p99 over the receipts of a uniform random
+`--sample` of each client process's subscribers (default 10%; `timed` in the JSON line); the
+others are not read until the run is over (bench/fanout_clients.py), but every frame of every
+subscriber is counted in `received`. Also: subscribers ended as too slow; the servers'
+resident memory per idle subscriber; the servers' CPU time per event and per delivered message
+(mutation and fan-out, all workers together; steadier than latency on a busy machine), and of it
+the part outside the kernel. The clients close their sockets only once that CPU time has been read.
 
 The client processes read frames off bare sockets (bench/fanout_clients.py `LeanSubscriber`, a
 few µs a message) so that their own queue does not pass for the servers' latency;
-`--websockets-clients` uses the websockets library and a full JSON parse instead. `--trace`
-splits each event's latency into stages (publish, each worker's receipt and hand-off to its
-hub, the first and last arrival) from timestamps the servers write (events/redis_broker.py).
+`--websockets-clients` uses the websockets library and a full JSON parse instead (every
+subscriber timed). `--trace` splits each event's latency into stages (publish, each worker's
+receipt and hand-off to its hub, the first and last arrival) from timestamps the servers write
+(events/redis_broker.py).
 """
 
 from __future__ import annotations
@@ -48,7 +55,7 @@ sys.path.insert(0, str(ROOT))
 from bench.fanout_clients import client_main  # noqa: E402
 from bench.fanout_servers import cpu_seconds, cpu_split, prepare, rss_kib, serving  # noqa: E402
 from cli.serve import LEAN_WS  # noqa: E402
-from events.redis_broker import TRACE_VARIABLE  # noqa: E402
+from events.trace import TRACE_VARIABLE  # noqa: E402
 
 CREATE = "mutation($t: String!) { createTask(input: {title: $t}) { errors { code } } }"
 
@@ -92,6 +99,7 @@ async def run(
         if used < 0.05 * len(pids):
             break
     system_before = sum(cpu_split(pid)[1] for pid in pids)
+    clients_before = sum(cpu_seconds(process.pid or 0) for process in processes)
     per_subscriber = (sum(rss_kib(pid) for pid in pids) - before) / n
     headers = {"Authorization": f"Bearer {token}"}
     spinning = [context.Process(target=_spin, daemon=True) for _ in range(busy)]
@@ -125,6 +133,7 @@ async def run(
         process.terminate()
         process.join()
     cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before  # ends once every client has counted
+    clients_cpu = sum(cpu_seconds(process.pid or 0) for process in processes) - clients_before
     system = sum(cpu_split(pid)[1] for pid in pids) - system_before
     for pipe in pipes:  # the clients close their sockets only now: closing is not fan-out
         pipe.send("close")
@@ -146,6 +155,7 @@ async def run(
         "server_cpu_ms_per_event": round(cpu * 1000 / mutations, 1),
         "server_cpu_us_per_message": round(cpu * 1e6 / max(received, 1), 1),
         "server_user_us_per_message": round((cpu - system) * 1e6 / max(received, 1), 1),
+        "client_cpu_us_per_message": round(clients_cpu * 1e6 / max(received, 1), 1),  # drains included
         "events_per_s": round(rate, 1),
         "load": round(load, 1),
     }
@@ -161,8 +171,10 @@ def stages(trace: Path, spans: dict[float, list[float]]) -> dict[str, list[float
     """Where an event's time goes, from its commit (`occurredAt`), in ms: [median, max] over the
     run's events of each stage's end. `published`: the committing worker's Redis publish returned;
     `heard` / `read` / `offered`: each worker got the ids, re-read the rows, handed them to its
-    hub (the leaders' tasks write the frames after that); `first` / `last`: the first and last
-    subscriber's frame arrived in a client process."""
+    hub (the leaders' tasks write the frames after that); `written`: a worker's walk over a
+    group's parked members ended (its last socket took the frame: on loopback, the frame is in the
+    client's receive buffer; the server's side of the latency, without the clients' reading);
+    `first` / `last`: the first and last sampled subscriber's frame arrived in a client process."""
     occurred: dict[int, float] = {}
     ends: dict[str, list[float]] = {}
     lines = [line.split() for line in trace.read_text().splitlines()]
@@ -175,7 +187,7 @@ def stages(trace: Path, spans: dict[float, list[float]]) -> dict[str, list[float
     for at, (first, last) in spans.items():
         ends.setdefault("first", []).append(first - at)
         ends.setdefault("last", []).append(last - at)
-    order = ["published", "heard", "read", "offered", "first", "last"]
+    order = ["published", "heard", "read", "offered", "written", "first", "last"]
     return {
         stage: [round(statistics.median(ends[stage]) * 1000, 1), round(max(ends[stage]) * 1000, 1)]
         for stage in order

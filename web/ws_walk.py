@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+from events import trace
 from events.hub import SubscriberTooSlow
 from web.ws_transport import FULL, SENT, frame_header
 
@@ -13,6 +14,8 @@ if TYPE_CHECKING:
 
 # Frames written for parked members, over the process's life (for tests and benchmarks).
 relayed = 0
+
+_trace = trace.from_environment()  # bench/fanout.py --trace: when each walk ended
 
 CHUNK = 512  # parked members a walk writes to before it lets the event loop run
 
@@ -86,4 +89,6 @@ class Walk:
         if start + CHUNK < len(self.members):
             self.handle = asyncio.get_running_loop().call_soon(self.step, start + CHUNK)
         else:
+            if _trace is not None:
+                _trace.write("written", ((event_id, "") for event_id, _ in backlog[: self.events]))
             relay.walked(self)
