@@ -171,8 +171,8 @@ def stages(trace: Path, spans: dict[float, list[float]]) -> dict[str, list[float
     """Where an event's time goes, from its commit (`occurredAt`), in ms: [median, max] over the
     run's events of each stage's end. `published`: the committing worker's Redis publish returned;
     `heard` / `read` / `offered`: each worker got the ids, re-read the rows, handed them to its
-    hub (the leaders' tasks write the frames after that); `written`: a worker's walk over a
-    group's parked members ended (its last socket took the frame: on loopback, the frame is in the
+    hub (the leaders' tasks write the frames after that); `written`: a worker had copied the
+    leader's frame to the group's parked members (its last socket took the frame: on loopback, the frame is in the
     client's receive buffer; the server's side of the latency, without the clients' reading);
     `first` / `last`: the first and last sampled subscriber's frame arrived in a client process."""
     occurred: dict[int, float] = {}

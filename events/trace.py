@@ -1,8 +1,9 @@
 """Fan-out timestamps for bench/fanout.py `--trace` (`PEOPLEGRAPH_FANOUT_TRACE`: a file path).
 
 Lines `pid stage event_id unix_time [occurred_at]`, appended one write per call: the Redis
-broker's stages (events/redis_broker.py) and the end of each walk over a group's parked
-members (web/ws_walk.py: `written`, when this worker's last socket of the group took the frame).
+broker's stages (events/redis_broker.py) and the end of each copy of a leader's frame to its
+group's parked members (web/ws_relay.py: `written`, once this worker's last socket of the group
+took the frame).
 """
 
 from __future__ import annotations

@@ -8,11 +8,9 @@ altogether: their subscription closed its inbox and raised `Parked` (resolvers/l
 `follow`), which ends their operation's task without completing the operation
 (web/ws_protocol.py). What is left of a parked subscription is its `Member` here, its
 Strawberry `Operation` record and the connection. The leader's frame is copied to each parked
-member with its own id, built once per distinct id, with no task, queue or await per
-subscriber (straight to the transport under uvicorn's `websockets-sansio`; through the socket's
-own `send_text` elsewhere). A big group is written in chunks that let the loop run between them,
-and an event sent meanwhile goes to the members not reached yet in the same write as the one
-before (web/ws_walk.py).
+member with its own id, built once per distinct id and written at once, with no task, queue or
+await per subscriber (straight to the transport under uvicorn's `websockets-sansio`; through
+the socket's own `send_text` elsewhere).
 
 What stays per subscriber:
 
@@ -46,13 +44,13 @@ from typing import Any
 
 import orjson
 
-from events.hub import Hub
+from events import trace
+from events.hub import Hub, SubscriberTooSlow
 from models.events import Event
 from resolvers.core.revocation import REVOKED
 from resolvers.live.stream import REVOKED_MESSAGE, TokenGuard, TokenNoLongerValid
 from web.ws_schedule import Schedule
-from web.ws_transport import Sender, Transport
-from web.ws_walk import Walk
+from web.ws_transport import FULL, SENT, Sender, Transport, frame_header
 
 log = logging.getLogger("peoplegraph.ws")
 
@@ -70,7 +68,11 @@ serving: ContextVar[Serving | None] = ContextVar("serving", default=None)
 # The member of the subscription this task serves, once it has one (set here, read when it sends).
 current_member: ContextVar[Member | None] = ContextVar("current_member", default=None)
 
+# Frames written for parked members, over the process's life (for tests and benchmarks).
+relayed = 0
+
 _rechecks: set[asyncio.Task[None]] = set()
+_trace = trace.from_environment()
 
 
 class Member:
@@ -126,8 +128,6 @@ class Relay:
         self.members = 0
         self.leader: Member | None = None
         self.parked: dict[Member, None] = {}
-        self.backlog: list[tuple[int, bytes]] = []  # (event id, frame but its start) being written
-        self.walk: Walk | None = None  # the pass over the parked members that writes them
 
     def join(self, websocket: Any, operation: str, resume: Callable[[], None]) -> Member:
         self.members += 1
@@ -160,7 +160,6 @@ class Relay:
         self.members -= 1
         if self.leader is member:
             self.leader = None
-            self._forget_backlog()  # every parked member resumes from its own position
             for other in list(self.parked):
                 other.wake()
         if self.members == 0:
@@ -168,30 +167,37 @@ class Relay:
 
     def broadcast(self, sender: Member, event_id: int, tail: str) -> None:
         """Copy the leader's frame of one event (all but its `{"id":...` start) to every parked
-        member that has not had it (`Walk`)."""
+        member that has not had it: each distinct frame is built once, then one write per socket."""
         if sender is not self.leader:
             return
-        self.backlog.append((event_id, tail.encode()))
-        if self.walk is None:
-            self.walk = Walk(self)
-            self.walk.step(0)
-
-    def walked(self, walk: Walk) -> None:
-        """A walk has written its events to every member parked when it began (those parked
-        since have them: they sent them themselves); events that came during it go on a new one."""
-        if self.walk is not walk:
-            return
-        self.walk = None
-        del self.backlog[: walk.events]
-        if self.backlog and self.leader is not None:
-            self.walk = Walk(self)
-            self.walk.step(0)
-
-    def _forget_backlog(self) -> None:
-        if self.walk is not None:
-            self.walk.stop()
-            self.walk = None
-        self.backlog.clear()
+        global relayed
+        rest = tail.encode()
+        frames: dict[tuple[bytes, bool], bytes] = {}
+        failed: list[tuple[Member, str]] = []
+        for member in self.parked:
+            if event_id <= member.position:
+                continue  # it sent this one itself before it parked
+            socket = member.socket
+            frame = frames.get((member.frame_start, socket.framed))
+            if frame is None:
+                message = member.frame_start + rest
+                frame = frame_header(len(message)) + message if socket.framed else message
+                frames[member.frame_start, socket.framed] = frame
+            outcome = socket.write(frame)
+            if outcome == SENT:
+                member.position = event_id
+                relayed += 1
+            else:
+                failed.append((member, outcome))
+        for member, outcome in failed:
+            if outcome == FULL:
+                member.wake(
+                    SubscriberTooSlow("This subscriber's connection stopped taking the events sent to it.")
+                )
+            else:  # its connection is closing: its handler's cleanup makes it leave
+                self.unpark(member)
+        if _trace is not None:  # bench/fanout.py --trace: this worker's last socket took the frame
+            _trace.write("written", ((event_id, ""),))
 
 
 # --- the parked members' tokens ---------------------------------------------------------------

@@ -24,7 +24,7 @@ from tests.support import factories as f
 from tests.support.graphql_client import TokenMaker
 from tests.support.live import CREATE_TASK, call, listening
 from tests.support.ws_client import WAIT, WSClient, wait_until
-from web import ws_relay, ws_walk
+from web import ws_relay
 from web.context import Context
 
 TASK_EVENTS = "subscription { taskEvents { type task { title } } }"
@@ -60,7 +60,7 @@ async def test_twenty_dashboards_get_every_event_once_in_order_on_their_own_ids(
     await f.employee(email="ada@example.com")
     token = await tokens("ada@example.com")
     dashboards = await _dashboards(server, [token] * 20)
-    relayed, executions = ws_walk.relayed, sharing.executions
+    relayed, executions = ws_relay.relayed, sharing.executions
 
     # when three tasks are created
     for title in ("One", "Two", "Three"):
@@ -69,7 +69,7 @@ async def test_twenty_dashboards_get_every_event_once_in_order_on_their_own_ids(
     # then each dashboard receives the three, in commit order, each once, on its own id
     for title in ("One", "Two", "Three"):
         assert await _titles(dashboards) == [title] * 20
-    assert ws_walk.relayed - relayed == 19 * 3  # written by the relay, not by nineteen pipelines
+    assert ws_relay.relayed - relayed == 19 * 3  # written by the relay, not by nineteen pipelines
     assert sharing.executions - executions == 3
     for client, _ in dashboards:
         await client.close()
