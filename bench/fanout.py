@@ -3,43 +3,48 @@
     .venv/bin/python bench/fanout.py [--subscribers 100 1000 5000] [--mutations 30]
     DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/fanout.py \\
         --workers 1 2 --subscribers 2000 4000 --mutations 30          # scale-out mode
+    .venv/bin/python bench/fanout.py --code /tmp/main . --rounds 3    # main's server code beside this
 
 Each server process is its own uvicorn process on a fresh SQLite file (or DATABASE_URL); with
 `--workers N` (N > 1: PostgreSQL and REDIS_URL) there are N of them on N ports, as behind a load
-balancer, and subscribers are spread evenly over them. The subscribers live in `--clients`
-separate client processes (multiprocessing), not in the benchmark's own: each holds its share of
-`taskEvents` WebSocket subscribers, all with the same employee's token, so every subscriber
-receives every event. The benchmark process sends one `createTask` every 100 ms over HTTP (to
-the workers in turn).
+balancer, and subscribers are spread evenly over them (`--pin`: worker i on core i). The
+subscribers live in `--clients` separate client processes (multiprocessing), not in the
+benchmark's own: each holds its share of `taskEvents` WebSocket subscribers, all with the same
+employee's token, so every subscriber receives every event. The benchmark process sends one
+`createTask` every 100 ms over HTTP (to the workers in turn; it waits for each response, so a
+server that is behind gets fewer: `events_per_s`). `--busy N` runs N processes that spin on
+the CPU while the events go out (a loaded machine, reproducibly). `--code` runs the servers of
+other checkouts (each its own code, this one's clients), in turn within each of `--rounds`.
 
 Measured: latency from the event's `occurredAt` (stamped in the transaction, just before
-commit; same machine, same clock) to its receipt by each subscriber, p50/p99 over all
-receipts; subscribers ended as too slow; the servers' resident memory per idle subscriber; the
-servers' CPU time per event and per delivered message (mutation and fan-out, all workers
-together; steadier than latency on a busy machine), and of it the part outside the kernel. The
-clients close their sockets only once that CPU time has been read.
+commit; same machine, same clock) to its receipt, p50/p99 over the receipts of a uniform random
+`--sample` of each client process's subscribers (default 10%; `timed` in the JSON line); the
+others are not read until the run is over (bench/fanout_clients.py), but every frame of every
+subscriber is counted in `received`. Also: subscribers ended as too slow; the servers'
+resident memory per idle subscriber; the servers' CPU time per event and per delivered message
+(mutation and fan-out, all workers together; steadier than latency on a busy machine), and of it
+the part outside the kernel. The clients close their sockets only once that CPU time has been read.
 
 The client processes read frames off bare sockets (bench/fanout_clients.py `LeanSubscriber`, a
 few µs a message) so that their own queue does not pass for the servers' latency;
-`--websockets-clients` uses the websockets library and a full JSON parse instead. `--trace`
-splits each event's latency into stages (publish, each worker's receipt and hand-off to its
-hub, the first and last arrival) from timestamps the servers write (events/redis_broker.py).
+`--websockets-clients` uses the websockets library and a full JSON parse instead (every
+subscriber timed). `--trace` splits each event's latency into stages (publish, each worker's
+receipt and hand-off to its hub, the first and last arrival) from timestamps the servers write
+(events/redis_broker.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
+import itertools
 import json
 import multiprocessing
 import os
-import socket
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -47,56 +52,12 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import db  # noqa: E402
 from bench.fanout_clients import client_main  # noqa: E402
+from bench.fanout_servers import cpu_seconds, cpu_split, prepare, rss_kib, serving  # noqa: E402
 from cli.serve import LEAN_WS  # noqa: E402
-from config import load_settings  # noqa: E402
-from events.redis_broker import TRACE_VARIABLE  # noqa: E402
+from events.trace import TRACE_VARIABLE  # noqa: E402
 
 CREATE = "mutation($t: String!) { createTask(input: {title: $t}) { errors { code } } }"
-
-
-def cpu_split(pid: int) -> tuple[float, float]:
-    """User and system CPU time the process has used (system: the kernel's share, which on
-    loopback includes delivering each write to the client's socket)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    tick = os.sysconf("SC_CLK_TCK")
-    return int(fields[11]) / tick, int(fields[12]) / tick
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time the process has used."""
-    return sum(cpu_split(pid))
-
-
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
-async def prepare(url: str, data_dir: Path) -> str:
-    """Migrate, add one employee, mint their token with the server's keys."""
-    from dataclasses import replace
-
-    from auth.oauth import routes
-    from auth.oauth.clients import mint_token
-    from models.employees import Employee
-
-    await db.migrate(url)
-    await db.init_db(url)
-    settings = replace(load_settings(), data_dir=data_dir, database_url=url, issuer="http://bench")
-    await routes.startup(settings)
-    email = f"bench{time.time_ns()}@example.com"
-    await Employee.create(
-        email=email, given_name="B", family_name="Ench", job_title="x", hire_date="2020-01-01"
-    )
-    token = (await mint_token(settings, scopes="tasks:read tasks:write", employee_email=email))[
-        "access_token"
-    ]
-    await db.close_db()
-    return str(token)
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -110,6 +71,8 @@ async def run(
     clients: int,
     trace: Path | None = None,
     lean: bool = True,
+    sample: float = 1.0,
+    busy: int = 0,
 ) -> dict[str, object]:
     pids = [pid for _, pid in servers]
     ws_urls = [url.replace("http://", "ws://") + "/graphql" for url, _ in servers]
@@ -120,7 +83,7 @@ async def run(
     for c in range(clients):
         ours, theirs = context.Pipe()
         process = context.Process(
-            target=client_main, args=(theirs, placed[c::clients], token, lean), daemon=True
+            target=client_main, args=(theirs, placed[c::clients], token, lean, sample), daemon=True
         )
         process.start()
         pipes.append(ours)
@@ -132,12 +95,17 @@ async def run(
     for _ in range(120):  # let the servers finish subscribing everyone before measuring them
         await asyncio.sleep(0.5)
         now = sum(cpu_seconds(pid) for pid in pids)
-        cpu_before, busy = now, now - cpu_before
-        if busy < 0.05 * len(pids):
+        cpu_before, used = now, now - cpu_before
+        if used < 0.05 * len(pids):
             break
     system_before = sum(cpu_split(pid)[1] for pid in pids)
+    clients_before = sum(cpu_seconds(process.pid or 0) for process in processes)
     per_subscriber = (sum(rss_kib(pid) for pid in pids) - before) / n
     headers = {"Authorization": f"Bearer {token}"}
+    spinning = [context.Process(target=_spin, daemon=True) for _ in range(busy)]
+    for process in spinning:
+        process.start()
+    sending = time.monotonic()
     async with httpx.AsyncClient(headers=headers, timeout=60) as http:
         for i in range(mutations):
             started = time.monotonic()
@@ -145,19 +113,27 @@ async def run(
             response = await http.post(f"{url}/graphql", json={"query": CREATE, "variables": {"t": f"t{i}"}})
             assert response.json()["data"]["createTask"]["errors"] == []
             await asyncio.sleep(max(0.0, 0.1 - (time.monotonic() - started)))
+    rate = mutations / (time.monotonic() - sending)  # below 10 when a response waits for the fan-out
     for pipe in pipes:
         pipe.send(mutations)
     latencies: list[float] = []
+    received = 0
     errors: list[int] = []
     spans: dict[float, list[float]] = {}
     for pipe in pipes:
-        got, failed, theirs = await loop.run_in_executor(None, pipe.recv)
+        got, counted, failed, theirs = await loop.run_in_executor(None, pipe.recv)
         latencies += got
+        received += counted
         errors += failed
         for occurred, (first, last) in theirs.items():
             span = spans.setdefault(occurred, [first, last])
             span[0], span[1] = min(span[0], first), max(span[1], last)
+    load = os.getloadavg()[0]
+    for process in spinning:
+        process.terminate()
+        process.join()
     cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before  # ends once every client has counted
+    clients_cpu = sum(cpu_seconds(process.pid or 0) for process in processes) - clients_before
     system = sum(cpu_split(pid)[1] for pid in pids) - system_before
     for pipe in pipes:  # the clients close their sockets only now: closing is not fan-out
         pipe.send("close")
@@ -170,23 +146,35 @@ async def run(
         **traced,
         "subscribers": n,
         "workers": len(servers),
-        "received": f"{len(latencies)}/{n * mutations}",
+        "received": f"{received}/{n * mutations}",
+        "timed": len(latencies),  # the sampled receipts p50 and p99 are taken over
         "too_slow": sum(1 for e in errors if e),
         "p50_ms": round(q[49] * 1000, 1),
         "p99_ms": round(q[98] * 1000, 1),
         "kib_per_idle_subscriber": round(per_subscriber, 1),
         "server_cpu_ms_per_event": round(cpu * 1000 / mutations, 1),
-        "server_cpu_us_per_message": round(cpu * 1e6 / max(len(latencies), 1), 1),
-        "server_user_us_per_message": round((cpu - system) * 1e6 / max(len(latencies), 1), 1),
+        "server_cpu_us_per_message": round(cpu * 1e6 / max(received, 1), 1),
+        "server_user_us_per_message": round((cpu - system) * 1e6 / max(received, 1), 1),
+        "client_cpu_us_per_message": round(clients_cpu * 1e6 / max(received, 1), 1),  # drains included
+        "events_per_s": round(rate, 1),
+        "load": round(load, 1),
     }
+
+
+def _spin() -> None:
+    """A busy process (`--busy`): the load of other work on the machine, while the events go out."""
+    while True:
+        pass
 
 
 def stages(trace: Path, spans: dict[float, list[float]]) -> dict[str, list[float]]:
     """Where an event's time goes, from its commit (`occurredAt`), in ms: [median, max] over the
     run's events of each stage's end. `published`: the committing worker's Redis publish returned;
     `heard` / `read` / `offered`: each worker got the ids, re-read the rows, handed them to its
-    hub (the leaders' tasks write the frames after that); `first` / `last`: the first and last
-    subscriber's frame arrived in a client process."""
+    hub (the leaders' tasks write the frames after that); `written`: a worker had copied the
+    leader's frame to the group's parked members (its last socket took the frame: on loopback, the frame is in the
+    client's receive buffer; the server's side of the latency, without the clients' reading);
+    `first` / `last`: the first and last sampled subscriber's frame arrived in a client process."""
     occurred: dict[int, float] = {}
     ends: dict[str, list[float]] = {}
     lines = [line.split() for line in trace.read_text().splitlines()]
@@ -199,55 +187,12 @@ def stages(trace: Path, spans: dict[float, list[float]]) -> dict[str, list[float
     for at, (first, last) in spans.items():
         ends.setdefault("first", []).append(first - at)
         ends.setdefault("last", []).append(last - at)
-    order = ["published", "heard", "read", "offered", "first", "last"]
+    order = ["published", "heard", "read", "offered", "written", "first", "last"]
     return {
         stage: [round(statistics.median(ends[stage]) * 1000, 1), round(max(ends[stage]) * 1000, 1)]
         for stage in order
         if stage in ends
     }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextlib.asynccontextmanager
-async def serving(
-    workers: int, env: dict[str, str], extra: list[str], ws: str = LEAN_WS
-) -> AsyncIterator[list[tuple[str, int]]]:
-    """`workers` uvicorn processes on their own ports, speaking WebSocket through `ws` (uvicorn's
-    `--ws`); yields (base URL, pid) of each, once they answer."""
-    started: list[tuple[str, asyncio.subprocess.Process]] = []
-    try:
-        for _ in range(workers):
-            port = _free_port()
-            command = [sys.executable, "-m", "uvicorn", "server:create_app", "--factory", "--port", str(port)]
-            command += [
-                "--ws",
-                ws,
-                "--log-level",
-                "warning",
-                "--ws-ping-interval",
-                "0",
-                *extra,
-            ]
-            process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env)
-            started.append((f"http://127.0.0.1:{port}", process))
-        async with httpx.AsyncClient() as http:
-            for base, _ in started:
-                for _ in range(400):
-                    with contextlib.suppress(httpx.TransportError):
-                        if (await http.get(base + "/readyz")).status_code == 200:
-                            break
-                    await asyncio.sleep(0.05)
-        yield [(base, process.pid) for base, process in started]
-    finally:
-        for _, process in started:
-            process.terminate()
-        for _, process in started:
-            await process.wait()
 
 
 async def main() -> None:
@@ -280,6 +225,32 @@ async def main() -> None:
     parser.add_argument(
         "--ws-deflate", action="store_true", help="servers compress messages (as `serve --ws-deflate`)"
     )
+    parser.add_argument(
+        "--sample",
+        type=float,
+        default=0.1,
+        help="share of each client process's subscribers whose receipts are timed during the run; "
+        "the others are read and counted after it (bench/fanout_clients.py); 1: every one",
+    )
+    parser.add_argument(
+        "--busy",
+        type=int,
+        default=0,
+        help="processes that spin on the CPU while the events go out (a loaded machine)",
+    )
+    parser.add_argument(
+        "--pin", action="store_true", help="pin worker i to core i (taskset); clients unpinned"
+    )
+    parser.add_argument(
+        "--code",
+        type=Path,
+        nargs="+",
+        default=[ROOT],
+        help="checkouts whose server code runs, in turn within each round (e.g. main's beside this one)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="rounds over --code, --workers and --subscribers"
+    )
     args = parser.parse_args()
     redis_url = os.environ.get("REDIS_URL", "")
     if max(args.workers) > 1 and not (
@@ -294,19 +265,27 @@ async def main() -> None:
         env |= {"DATABASE_URL": url, "PEOPLEGRAPH_DATA_DIR": str(data_dir)}
         env |= {"PEOPLEGRAPH_ISSUER": "http://bench", "PEOPLEGRAPH_NO_DISPATCHER": "1"}
         env |= {"PEOPLEGRAPH_RATE_LIMIT_MAXIMUM": "0"}  # one token opening thousands of sockets is the point
-        for workers in args.workers:
+        extra = ["--ws-per-message-deflate", str(args.ws_deflate).lower()]
+        runs = itertools.product(range(args.rounds), args.code, args.workers, args.subscribers)
+        for number, code, workers, n in runs:
             run_env = env | ({"REDIS_URL": redis_url} if redis_url else {})
-            for n in args.subscribers:
-                trace = Path(tmp) / f"trace-{workers}-{n}.txt" if args.trace else None
-                if trace is not None:
-                    run_env = run_env | {TRACE_VARIABLE: str(trace)}
-                async with serving(
-                    workers, run_env, ["--ws-per-message-deflate", str(args.ws_deflate).lower()], args.ws
-                ) as servers:
-                    result = await run(
-                        n, args.mutations, servers, token, args.clients, trace, not args.websockets_clients
-                    )
-                print(json.dumps(result), flush=True)
+            trace = Path(tmp) / f"trace-{number}-{workers}-{n}.txt" if args.trace else None
+            if trace is not None:
+                run_env = run_env | {TRACE_VARIABLE: str(trace)}
+            async with serving(workers, run_env, extra, args.ws, code.resolve(), args.pin) as servers:
+                result = await run(
+                    n,
+                    args.mutations,
+                    servers,
+                    token,
+                    args.clients,
+                    trace,
+                    not args.websockets_clients,
+                    args.sample,
+                    args.busy,
+                )
+            labels = {"round": number + 1, "code": str(code)} if args.rounds > 1 or len(args.code) > 1 else {}
+            print(json.dumps(labels | result), flush=True)
 
 
 if __name__ == "__main__":

@@ -3,10 +3,18 @@
 A client process opens one WebSocket (graphql-transport-ws) per URL it is given, `_WAVE` at a
 time, and tells the benchmark it is ready over its pipe. It then waits for the number of events
 the run committed, until every subscriber has received them (or ended with an error, or two
-minutes passed), and sends back every receipt's latency (from the event's `occurredAt`, same
-clock, taken as the frame arrives, before parsing), each subscriber's error count and, per event,
-its first and last arrival in the process. It closes its sockets only when told to, once the
-benchmark has read the servers' CPU time.
+minutes passed), and sends back the latency of every sampled receipt (from the event's
+`occurredAt`, same clock, taken as the frame arrives, before parsing), how many events its
+subscribers received in all, each subscriber's error count and, per event, its first and last
+sampled arrival in the process. It closes its sockets only when told to, once the benchmark has
+read the servers' CPU time.
+
+Sampling (`sample` below 1, lean subscribers only): a uniform random subset of a process's
+subscribers is read during the run; the others stop reading once subscribed (the kernel keeps
+their frames: each socket's receive buffer is `_RCVBUF`, far above a run's frames) and are read
+and counted only after the run, so every frame of every subscriber is still counted, and a
+lost one or a subscriber ended as too slow still shows, while the clients spend nothing on them
+while the servers write.
 """
 
 from __future__ import annotations
@@ -16,6 +24,8 @@ import base64
 import contextlib
 import json
 import os
+import random
+import socket
 import time
 from datetime import datetime
 from multiprocessing.connection import Connection
@@ -24,6 +34,7 @@ import websockets
 
 SUBSCRIPTION = "subscription { taskEvents { id occurredAt task { title } } }"
 _WAVE = 200  # connections a client process opens at once
+_RCVBUF = 1 << 20  # bytes: the kernel doubles it, up to net.core.rmem_max
 
 
 class Subscriber:
@@ -31,6 +42,7 @@ class Subscriber:
         self.latencies: list[float] = []
         self.arrivals: list[tuple[float, float]] = []  # (occurredAt, arrival) of each event
         self.errors = 0
+        self.received = 0
         self.ws: websockets.ClientConnection | None = None
         self.task: asyncio.Task[None] | None = None
 
@@ -60,6 +72,7 @@ class Subscriber:
                     occurred = datetime.fromisoformat(message["payload"]["data"]["taskEvents"]["occurredAt"])
                     self.latencies.append(arrived - occurred.timestamp())
                     self.arrivals.append((occurred.timestamp(), arrived))
+                    self.received += 1
                 elif message["type"] in {"next", "error"}:
                     self.errors += 1
 
@@ -82,10 +95,12 @@ class LeanSubscriber(asyncio.Protocol):
 
     _OCCURRED = b'"occurredAt":"'
 
-    def __init__(self) -> None:
+    def __init__(self, sampled: bool = True) -> None:
         self.latencies: list[float] = []
         self.arrivals: list[tuple[float, float]] = []
         self.errors = 0
+        self.received = 0
+        self.sampled = sampled  # its receipts are timed as they arrive; if not, counted after the run
         self._buffer = bytearray()
         self._transport: asyncio.Transport | None = None
         self._upgraded = False
@@ -96,7 +111,11 @@ class LeanSubscriber(asyncio.Protocol):
     async def open(self, url: str, token: str) -> None:
         host, port = url.removeprefix("ws://").split("/")[0].split(":")
         loop = asyncio.get_running_loop()
-        await loop.create_connection(lambda: self, host, int(port))
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, _RCVBUF)  # before connecting: the window
+        sock.setblocking(False)
+        await loop.sock_connect(sock, (host, int(port)))
+        await loop.create_connection(lambda: self, sock=sock)
         assert self._transport is not None
         key = base64.b64encode(os.urandom(16)).decode()
         self._transport.write(
@@ -110,6 +129,13 @@ class LeanSubscriber(asyncio.Protocol):
         self._send(json.dumps(init))
         await asyncio.wait_for(self._acked, 120)
         self._send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIPTION}}))
+        if not self.sampled:
+            self._transport.pause_reading()  # until `drain`: its frames wait in the kernel
+
+    def drain(self) -> None:
+        """Read what the kernel kept for a subscriber that was not read during the run."""
+        if not self.sampled and self._transport is not None and not self._transport.is_closing():
+            self._transport.resume_reading()
 
     def _send(self, text: str) -> None:
         assert self._transport is not None
@@ -165,6 +191,9 @@ class LeanSubscriber(asyncio.Protocol):
             if b'"type":"next"' in payload or b'"type":"error"' in payload:
                 self.errors += 1
             return
+        self.received += 1
+        if not self.sampled:
+            return
         stamp = payload[at + len(self._OCCURRED) : payload.index(b'"', at + len(self._OCCURRED))]
         occurred = self._times.get(stamp)
         if occurred is None:
@@ -173,34 +202,41 @@ class LeanSubscriber(asyncio.Protocol):
         self.arrivals.append((occurred, arrived))
 
 
-async def _hold(pipe: Connection, urls: list[str], token: str, lean: bool) -> None:
+async def _hold(pipe: Connection, urls: list[str], token: str, lean: bool, sample: float) -> None:
     """One client process: open one subscriber per URL, say so, wait for the run, report."""
     loop = asyncio.get_running_loop()
+    timed = set(random.sample(range(len(urls)), max(1, round(len(urls) * sample)) if urls else 0))
     subscribers: list[Subscriber | LeanSubscriber] = [
-        LeanSubscriber() if lean else Subscriber() for _ in urls
+        LeanSubscriber(i in timed) if lean else Subscriber() for i in range(len(urls))
     ]
     for i in range(0, len(urls), _WAVE):
         wave = zip(subscribers[i : i + _WAVE], urls[i : i + _WAVE], strict=True)
         await asyncio.gather(*(s.open(url, token) for s, url in wave))
     pipe.send("ready")
     expected: int = await loop.run_in_executor(None, pipe.recv)  # events the run committed
+    for s in subscribers:
+        if isinstance(s, LeanSubscriber):
+            s.drain()
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and any(len(s.latencies) + s.errors < expected for s in subscribers):
+    while time.monotonic() < deadline and any(s.received + s.errors < expected for s in subscribers):
         if all(s.errors for s in subscribers):
             break
         await asyncio.sleep(0.2)  # a benchmark may poll its own counters
-    # Per event (by its occurredAt): the first and the last arrival in this process.
+    # Per event (by its occurredAt): the first and the last sampled arrival in this process.
     spans: dict[float, list[float]] = {}
     for occurred, arrived in (pair for s in subscribers for pair in s.arrivals):
         span = spans.setdefault(occurred, [arrived, arrived])
         span[0], span[1] = min(span[0], arrived), max(span[1], arrived)
     latencies = [x for s in subscribers for x in s.latencies]
-    pipe.send((latencies, [s.errors for s in subscribers], spans))
+    received = sum(s.received for s in subscribers)
+    pipe.send((latencies, received, [s.errors for s in subscribers], spans))
     await loop.run_in_executor(None, pipe.recv)  # close once the servers' CPU has been read
     for s in subscribers:
         await s.close()
 
 
-def client_main(pipe: Connection, urls: list[str], token: str, lean: bool = True) -> None:
+def client_main(
+    pipe: Connection, urls: list[str], token: str, lean: bool = True, sample: float = 1.0
+) -> None:
     """The entry point of one client process (multiprocessing, spawned)."""
-    asyncio.run(_hold(pipe, urls, token, lean))
+    asyncio.run(_hold(pipe, urls, token, lean, sample))

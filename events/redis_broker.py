@@ -25,14 +25,14 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
-import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 import redis.asyncio as redis
 
+from events import trace
 from events.hub import Hub
+from events.tasks import end_task
 from models.events import Event
 
 CHANNEL = "peoplegraph:events"
@@ -41,25 +41,9 @@ _MAX_BACKOFF = 30.0
 
 log = logging.getLogger("peoplegraph.broker.redis")
 
+
 # A file to append fan-out timestamps to (bench/fanout.py --trace): when each event was published,
 # heard by each process and handed to its hub. Unset, nothing is written.
-TRACE_VARIABLE = "PEOPLEGRAPH_FANOUT_TRACE"
-
-
-class _Trace:
-    """`pid stage event_id unix_time [occurred_at]` lines, one write per message."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.pid = os.getpid()
-
-    def write(self, stage: str, events: Iterable[tuple[int, str]]) -> None:
-        now = time.time()
-        lines = "".join(f"{self.pid} {stage} {event_id} {now:.6f} {extra}\n" for event_id, extra in events)
-        with open(self.path, "a") as out:
-            out.write(lines)
-
-
 def encode(events: Sequence[Event]) -> str:
     """The message naming `events`: their rows, so that listeners need not read them again; just
     their ids if a row's `data` is not plain JSON (the listeners then read the rows from the log)."""
@@ -91,11 +75,6 @@ def decode(data: bytes | str) -> tuple[list[int], list[Event] | None]:
 _FIELDS = ("id", "type", "subject_type", "subject_id", "actor_id", "client_id", "data")
 
 
-def _trace_from_environment() -> _Trace | None:
-    path = os.environ.get(TRACE_VARIABLE)
-    return _Trace(path) if path else None
-
-
 def channel_for(database_url: str) -> str:
     """One channel per database: deployments (or test runs) sharing a Redis never mix their ids."""
     digest = hashlib.sha256(database_url.split("?")[0].encode()).hexdigest()[:16]
@@ -115,7 +94,7 @@ class RedisBroker:
         # process is heard while one epoch lasts (web/token_checks.py trusts answers per epoch).
         self.epoch: int | None = None
         self._subscriptions = 0
-        self._trace = _trace_from_environment()
+        self._trace = trace.from_environment()
 
     async def start(self) -> None:
         # Start from the log's end: a new process owes nothing to subscribers it never had.
@@ -129,11 +108,8 @@ class RedisBroker:
 
     async def stop(self) -> None:
         self.epoch = None
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        task, self._task = self._task, None
+        await end_task(task)
         await self._redis.aclose()
 
     async def publish(self, events: Sequence[Event]) -> None:

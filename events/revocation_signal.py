@@ -30,6 +30,8 @@ from typing import Any
 import asyncpg
 from tortoise.backends.base.config_generator import expand_db_url
 
+from events.tasks import end_task
+
 log = logging.getLogger("peoplegraph.revocation_signal")
 
 CHANNEL = "peoplegraph_revocations"
@@ -72,11 +74,8 @@ class RevocationSignal:
 
     async def stop(self) -> None:
         self.epoch = None
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        task, self._task = self._task, None
+        await end_task(task)
 
     async def listening(self, within: float) -> bool:
         """Whether the session is listening, waiting at most `within` seconds for it."""

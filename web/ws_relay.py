@@ -16,7 +16,7 @@ What stays per subscriber:
 
 - its position (the last event id written to it): a frame never goes twice, nor behind a later one;
 - its token: a revocation event (one hub watcher for all parked members), expiry and the
-  periodic revocation check (one schedule for all members, `_Schedule`) end it as before, with 4403;
+  periodic revocation check (one schedule for all members, web/ws_schedule.py) end it as before, with 4403;
 - slowness: a socket whose send would wait (its write buffer is full) gets no more frames, and
   its subscription ends with `SubscriberTooSlow`; the client resumes with `after:`;
 - when the leader leaves (closed, ended, too slow), the parked members are promoted.
@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import weakref
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
@@ -45,10 +44,12 @@ from typing import Any
 
 import orjson
 
+from events import trace
 from events.hub import Hub, SubscriberTooSlow
 from models.events import Event
 from resolvers.core.revocation import REVOKED
 from resolvers.live.stream import REVOKED_MESSAGE, TokenGuard, TokenNoLongerValid
+from web.ws_schedule import Schedule
 from web.ws_transport import FULL, SENT, Sender, Transport, frame_header
 
 log = logging.getLogger("peoplegraph.ws")
@@ -71,6 +72,7 @@ current_member: ContextVar[Member | None] = ContextVar("current_member", default
 relayed = 0
 
 _rechecks: set[asyncio.Task[None]] = set()
+_trace = trace.from_environment()
 
 
 class Member:
@@ -194,63 +196,20 @@ class Relay:
                 )
             else:  # its connection is closing: its handler's cleanup makes it leave
                 self.unpark(member)
+        if _trace is not None:  # bench/fanout.py --trace: this worker's last socket took the frame
+            _trace.write("written", ((event_id, ""),))
 
 
 # --- the parked members' tokens ---------------------------------------------------------------
 
 
-_TICK = 0.25  # seconds: how much later than due a parked member's token may be checked
+_schedules: list[Schedule[Member]] = []  # the running loop's (tests run one loop after another)
 
 
-class _Schedule:
-    """When each parked member's token is next due: members in slots of `_TICK` seconds and one
-    loop timer for the earliest slot, not a timer (a handle, its arguments and a context) each."""
-
-    __slots__ = ("handle", "loop", "slots")
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
-        self.slots: dict[int, dict[Member, None]] = {}
-        self.handle: asyncio.TimerHandle | None = None
-
-    def add(self, member: Member, delay: float) -> int:
-        slot = math.ceil((self.loop.time() + delay) / _TICK)
-        self.slots.setdefault(slot, {})[member] = None
-        self._wake_at(slot)
-        return slot
-
-    def remove(self, member: Member, slot: int) -> None:
-        members = self.slots.get(slot)
-        if members is not None:
-            members.pop(member, None)
-            if not members:
-                del self.slots[slot]
-
-    def _wake_at(self, slot: int) -> None:
-        when = slot * _TICK
-        if self.handle is None or self.handle.when() > when:
-            if self.handle is not None:
-                self.handle.cancel()
-            self.handle = self.loop.call_at(when, self._tick)
-
-    def _tick(self) -> None:
-        self.handle = None
-        now = self.loop.time() + 0.01  # the loop runs a timer up to its clock's resolution early
-        for slot in sorted(slot for slot in self.slots if slot * _TICK <= now):
-            for member in self.slots.pop(slot):
-                member.timer = None
-                _due(member)
-        if self.slots:
-            self._wake_at(min(self.slots))
-
-
-_schedules: list[_Schedule] = []  # the running loop's (tests run one loop after another)
-
-
-def _schedule() -> _Schedule:
+def _schedule() -> Schedule[Member]:
     loop = asyncio.get_running_loop()
     if not _schedules or _schedules[0].loop is not loop:
-        _schedules[:] = [_Schedule(loop)]
+        _schedules[:] = [Schedule(loop, _due)]
     return _schedules[0]
 
 
