@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -225,3 +225,15 @@ async def receiver() -> AsyncIterator[Receiver]:
     rx = await Receiver().start()
     yield rx
     await rx.close()
+
+
+@pytest.fixture
+def nothing_served() -> Iterator[None]:
+    """No operation registered for the endpoint's fast path (planner/plans.py `SERVED`) before
+    or after the test, so a test's first request takes the full path. A file that depends on it
+    says `pytestmark = pytest.mark.usefixtures("nothing_served")`."""
+    from planner.plans import SERVED
+
+    SERVED.clear()
+    yield
+    SERVED.clear()

@@ -10,7 +10,6 @@ run it); the change across processes (Redis) is in tests/api/live/test_subscript
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -21,6 +20,8 @@ from models.teams import Team
 from tests.api.compiled.conftest import Org, Paths
 from tests.support import factories as f
 from tests.support.graphql_client import TokenMaker, count_statements
+
+pytestmark = pytest.mark.usefixtures("nothing_served")
 
 TEAM_TASKS = """query TeamTasks { tasks(first: 50) {
   totalCount nodes { title viewerCanUpdate viewerCanDelete assignee { email } team { name } } } }"""
@@ -33,15 +34,6 @@ SET_LEAD = """mutation SetLead($input: UpdateTeamInput!) {
 REMOVE_MEMBER = """mutation RemoveMember($input: RemoveTeamMemberInput!) {
   removeTeamMember(input: $input) { team { id } errors { code } } }"""
 _FAST = re.compile(r"^peoplegraph_graphql_fast_reads_total (\S+)$", re.M)
-
-
-@pytest.fixture(autouse=True)
-def _nothing_served_yet() -> Iterator[None]:
-    from planner.plans import SERVED
-
-    SERVED.clear()
-    yield
-    SERVED.clear()
 
 
 @pytest.fixture(autouse=True)

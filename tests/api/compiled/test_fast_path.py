@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -22,6 +21,8 @@ from tests.api.compiled.conftest import Org, Paths
 from tests.api.compiled.queries import COVERED, PAGED
 from tests.conftest import BACKEND
 from tests.support.graphql_client import TokenMaker, count_statements, error_codes
+
+pytestmark = pytest.mark.usefixtures("nothing_served")
 
 FLOOR = "{ __typename }"
 ALIASED_FLOOR = "query Floor { a: __typename b: __typename }"
@@ -38,16 +39,6 @@ def _costly(aliases: int) -> str:
     """A document whose cost grows with the square of `$n`: cheap at 1, refused at 100."""
     field = "tasks(first: $n) { nodes { assignee { tasks(first: $n) { nodes { title team { name } creator { email } assignee { email } } } } } }"
     return "query Costly($n: Int!) { " + " ".join(f"t{i}: {field}" for i in range(aliases)) + " }"
-
-
-@pytest.fixture(autouse=True)
-def _nothing_served_yet() -> Iterator[None]:
-    """Each test starts with no registered operation, so its first request takes the full path."""
-    from planner.plans import SERVED
-
-    SERVED.clear()
-    yield
-    SERVED.clear()
 
 
 async def _metric(http: httpx.AsyncClient, pattern: re.Pattern[str]) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import os
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
@@ -33,20 +33,13 @@ from tests.support.graphql_client import count_statements
 from tests.support.revocation_helpers import assert_refused, client_of
 from tests.support.ws_client import wait_until
 
+pytestmark = pytest.mark.usefixtures("nothing_served")
+
 FLOOR = "{ __typename }"
 MY_TASKS = "query MyTasks { viewer { tasks(first: 5) { totalCount } } }"
 VIEWER = "{ viewer { email } }"
 UPDATE_EMPLOYEE = """mutation($input: UpdateEmployeeInput!) {
   updateEmployee(input: $input) { employee { status } errors { code } } }"""
-
-
-@pytest.fixture(autouse=True)
-def _nothing_served_yet() -> Iterator[None]:
-    from planner.plans import SERVED
-
-    SERVED.clear()
-    yield
-    SERVED.clear()
 
 
 async def _post(http: httpx.AsyncClient, token: str, query: str, variables: Any = None) -> httpx.Response:

@@ -8,7 +8,7 @@ when a registered read or a subscription comes, then it is answered all the same
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 import httpx
@@ -23,16 +23,9 @@ from tests.support.ws_client import Closed, WSClient, live_server, wait_until
 from web.front import Front
 from web.metrics import FAST_READS, WEBSOCKETS
 
+pytestmark = pytest.mark.usefixtures("nothing_served")
+
 TRIVIAL = "query Trivial($id: ID!) { node(id: $id) { ... on Employee { givenName } } }"
-
-
-@pytest.fixture(autouse=True)
-def _nothing_served() -> Iterator[None]:
-    from planner.plans import SERVED
-
-    SERVED.clear()
-    yield
-    SERVED.clear()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -26,6 +26,8 @@ from tests.support import factories as f
 from tests.support.graphql_client import EVERY_SCOPE
 from tests.support.revocation_helpers import client_of
 from web.metrics import REGISTRY
+
+pytestmark = pytest.mark.usefixtures("nothing_served")
 
 ORIGIN = "http://app.example"
 TRIVIAL = "query Trivial($id: ID!) { node(id: $id) { ... on Employee { givenName } } }"
@@ -116,15 +118,6 @@ def _metrics() -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 
 def _delta(before: dict[Any, float], after: dict[Any, float]) -> dict[Any, float]:
     return {k: v - before.get(k, 0.0) for k, v in after.items() if v != before.get(k, 0.0)}
-
-
-@pytest.fixture(autouse=True)
-def _nothing_served() -> Iterator[None]:
-    from planner.plans import SERVED
-
-    SERVED.clear()
-    yield
-    SERVED.clear()
 
 
 @pytest.fixture
