@@ -42,8 +42,6 @@ _MAX_BACKOFF = 30.0
 log = logging.getLogger("peoplegraph.broker.redis")
 
 
-# A file to append fan-out timestamps to (bench/fanout.py --trace): when each event was published,
-# heard by each process and handed to its hub. Unset, nothing is written.
 def encode(events: Sequence[Event]) -> str:
     """The message naming `events`: their rows, so that listeners need not read them again; just
     their ids if a row's `data` is not plain JSON (the listeners then read the rows from the log)."""

@@ -2,8 +2,9 @@
 
 Objects become JSON objects of their selected fields (in response-key order, aliases and
 fragments resolved); to-one relations are LEFT JOINs of the enclosing SELECT (so they add no
-nesting), but subqueries by key in a nested list's rows on PostgreSQL (`_joined`); connections are an aggregated, ordered and limited subquery with the resolver path's
-keyset order, filters and visibility (the policy's own `Q`, rendered by Tortoise:
+nesting), except in a nested list's rows on PostgreSQL, where they are subqueries by key
+(`_joined`); connections are an aggregated, ordered and limited subquery with the resolver
+path's keyset order, filters and visibility (the policy's own `Q`, rendered by Tortoise:
 planner/visibility.py). SQLite's parser allows only a few nested subqueries, so deeper
 connections are left to the resolver path. Whatever is not mapped in planner/mapping/ raises
 `Uncovered`, and the operation runs on the resolver path.

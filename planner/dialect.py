@@ -180,7 +180,7 @@ class Postgres(Dialect):
         encoded = f"rtrim(encode(CAST({rest} AS bytea), 'base64'), '=')"
         if not whole:
             return encoded
-        return f"{literal(base64.b64encode(prefix[:whole].encode()).decode())} || {encoded}"
+        return f"{literal(base64.urlsafe_b64encode(prefix[:whole].encode()).decode())} || {encoded}"
 
     def datetime(self, column: str) -> str:
         # datetime.isoformat() of the UTC time: microseconds only when there are some.
